@@ -1,0 +1,2 @@
+#include "CReadFloor.h"
+int headroom_floor_placeholder(void) { return 0; }

@@ -1,0 +1,1 @@
+int headroom_floor_placeholder(void);

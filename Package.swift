@@ -1,0 +1,134 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Upcoming features every Headroom target opts into (as Hummingbird does):
+/// `import` without `public` keeps dependencies out of a target's interface.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "headroom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "headroom", targets: ["headroom"]),
+        .executable(name: "headroom-bench", targets: ["HeadroomBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain: samples, rules, alert state, notifications. No I/O, never reads a clock.
+        .target(name: "HeadroomCore", swiftSettings: swiftSettings),
+
+        // Reads the host through an injectable root directory.
+        .target(
+            name: "HeadroomCollectors",
+            dependencies: [
+                "HeadroomCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Delivers notifications: the one Notifier protocol and its channels.
+        .target(
+            name: "HeadroomNotify",
+            dependencies: [
+                "HeadroomCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // YAML text + environment dictionary -> validated configuration. Does no I/O itself.
+        .target(
+            name: "HeadroomConfig",
+            dependencies: [
+                "HeadroomCore",
+                "HeadroomCollectors",
+                "HeadroomNotify",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Composition root: services, state, wiring. A library so tests can build it.
+        .target(
+            name: "HeadroomDaemon",
+            dependencies: [
+                "HeadroomCore",
+                "HeadroomCollectors",
+                "HeadroomNotify",
+                "HeadroomConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The executable: argument parsing only.
+        .executableTarget(
+            name: "headroom",
+            dependencies: [
+                "HeadroomDaemon",
+                "HeadroomConfig",
+                "HeadroomCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Test support shared by the test targets.
+        .target(
+            name: "HeadroomTesting",
+            dependencies: ["HeadroomCore", "HeadroomCollectors", "HeadroomNotify"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Benchmarks: a C reader of the same files (the floor) and the harness.
+        .target(name: "CReadFloor", path: "Benchmarks/CReadFloor"),
+        .executableTarget(
+            name: "HeadroomBench",
+            dependencies: ["HeadroomCore", "HeadroomCollectors", "CReadFloor"],
+            path: "Benchmarks/HeadroomBench",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "HeadroomCoreTests",
+            dependencies: ["HeadroomCore", "HeadroomTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeadroomCollectorsTests",
+            dependencies: ["HeadroomCollectors", "HeadroomCore", "HeadroomTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeadroomNotifyTests",
+            dependencies: ["HeadroomNotify", "HeadroomCore", "HeadroomTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeadroomConfigTests",
+            dependencies: ["HeadroomConfig", "HeadroomCore", "HeadroomCollectors", "HeadroomNotify"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeadroomDaemonTests",
+            dependencies: [
+                "HeadroomDaemon", "HeadroomCore", "HeadroomCollectors", "HeadroomNotify",
+                "HeadroomConfig", "HeadroomTesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

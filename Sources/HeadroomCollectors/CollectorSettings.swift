@@ -1,0 +1,23 @@
+/// How the host is read (YAML `collectors:`).
+public struct CollectorSettings: Sendable, Hashable {
+    /// Directory under which `/proc` and `/sys` are read (YAML `collectors.root`, default `/`;
+    /// `/host` when the host's `/proc` and `/sys` are mounted there in a container).
+    public var root: String
+    /// Per-collector time budget per round (YAML `collectors.timeout`, default 2s).
+    public var timeout: Duration
+    /// Collector names not to run (YAML `collectors.disabled`, default none).
+    public var disabled: Set<String>
+    /// Explicit cgroup directory relative to the cgroup mount, instead of discovering
+    /// this process's own from `/proc/self/cgroup` (YAML `collectors.cgroup_path`).
+    public var cgroupPath: String?
+
+    /// The built-in collector names, in the order they are run and reported.
+    public static let names = ["cpu", "memory", "load", "cgroup", "pressure"]
+
+    public init(root: String = "/", timeout: Duration = .seconds(2), disabled: Set<String> = [], cgroupPath: String? = nil) {
+        self.root = root
+        self.timeout = timeout
+        self.disabled = disabled
+        self.cgroupPath = cgroupPath
+    }
+}

@@ -1,0 +1,406 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// Evaluates every rule on every matching series, drives one `AlertStateMachine` per
+/// (rule, series), and decides which notifications to send: firing, repeat, resolved,
+/// flapping; with inhibition inside a rule family.
+///
+/// Pure: it takes samples and `now`, returns notifications, and keeps its state in
+/// value types. Series are interned to integer ids once per round so that the per-rule
+/// work is array and integer-dictionary access (1,000 series × 20 rules in well under
+/// the 2 ms budget; see BENCHMARKS.md).
+public struct AlertEngine: Sendable {
+    public private(set) var rules: [AlertRule]
+    public var policy: AlertPolicy
+
+    // MARK: Series table
+
+    private var seriesIndex: [SeriesKey: Int] = [:]
+    private var seriesKeys: [SeriesKey] = []
+    private var values: [Double] = []
+    private var details: [String?] = []
+    private var seenRound: [UInt64] = []
+    private var round: UInt64 = 0
+
+    // MARK: Per-rule state
+
+    private var rulesByMetric: [String: [Int]] = [:]
+    private var matched: [[Int]] = []
+    private var slots: [[Int: AlertSlot]] = []
+
+    public init(rules: [AlertRule], policy: AlertPolicy = AlertPolicy()) {
+        self.rules = rules
+        self.policy = policy
+        rebuildRuleIndex(keeping: [:])
+    }
+
+    // MARK: - Evaluation
+
+    /// Evaluates one round of samples taken at `now` and returns the notifications to send,
+    /// ordered by rule then series.
+    public mutating func evaluate(_ samples: [Sample], at now: Date) -> [AlertNotification] {
+        round &+= 1
+        for sample in samples {
+            let id = intern(sample.key)
+            values[id] = sample.value
+            details[id] = sample.detail
+            seenRound[id] = round
+        }
+
+        // Pass 1: advance every state machine.
+        var touched: [(rule: Int, series: Int, transition: AlertStateMachine.Transition)] = []
+        for ruleIndex in rules.indices {
+            let rule = rules[ruleIndex]
+            for id in matched[ruleIndex] {
+                if seenRound[id] == round {
+                    if let transition = observe(ruleIndex: ruleIndex, rule: rule, series: id, at: now) {
+                        touched.append((ruleIndex, id, transition))
+                    }
+                } else if slots[ruleIndex][id] != nil {
+                    let transition = observeAbsent(ruleIndex: ruleIndex, series: id, at: now)
+                    touched.append((ruleIndex, id, transition))
+                }
+            }
+        }
+
+        // Inhibition: the highest firing severity per (family, series labels).
+        var strongest: [FamilyKey: Severity] = [:]
+        if policy.inhibit {
+            for entry in touched {
+                guard let slot = slots[entry.rule][entry.series], slot.machine.isFiring else { continue }
+                let rule = rules[entry.rule]
+                let key = FamilyKey(family: rule.family, labels: seriesKeys[entry.series].labels)
+                if let existing = strongest[key], existing >= rule.severity { continue }
+                strongest[key] = rule.severity
+            }
+        }
+
+        // Pass 2: decide what to tell people.
+        var out: [AlertNotification] = []
+        for entry in touched {
+            let rule = rules[entry.rule]
+            guard var slot = slots[entry.rule][entry.series] else { continue }
+            var inhibited = false
+            if policy.inhibit, let top = strongest[FamilyKey(family: rule.family, labels: seriesKeys[entry.series].labels)] {
+                inhibited = top > rule.severity
+            }
+            slot.decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
+            if slot.isDisposable(rule: rule) {
+                slots[entry.rule][entry.series] = nil
+            } else {
+                slots[entry.rule][entry.series] = slot
+            }
+        }
+        return out
+    }
+
+    /// The alerts currently firing, for exporters and `headroom check`.
+    public var firingAlerts: [Alert] {
+        var out: [Alert] = []
+        for ruleIndex in rules.indices {
+            for (_, slot) in slots[ruleIndex] where slot.machine.isFiring {
+                if let alert = slot.alert { out.append(alert) }
+            }
+        }
+        return out.sorted { ($0.rule, $0.labels) < ($1.rule, $1.labels) }
+    }
+
+    /// Alerts pending (condition holds, hold not yet satisfied).
+    public var pendingAlerts: [Alert] {
+        var out: [Alert] = []
+        for ruleIndex in rules.indices {
+            for (_, slot) in slots[ruleIndex] {
+                if case .pending = slot.machine.state, let alert = slot.alert { out.append(alert) }
+            }
+        }
+        return out.sorted { ($0.rule, $0.labels) < ($1.rule, $1.labels) }
+    }
+
+    // MARK: - Reload
+
+    /// Swaps in a new rule set, keeping the state of rules whose name and selector are
+    /// unchanged. Delivered alerts of removed or re-targeted rules resolve, so every
+    /// delivered firing is followed by a resolved.
+    public mutating func replaceRules(_ newRules: [AlertRule], policy newPolicy: AlertPolicy, at now: Date) -> [AlertNotification] {
+        var keep: [String: [Int: AlertSlot]] = [:]
+        var out: [AlertNotification] = []
+        let incoming = Dictionary(newRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (ruleIndex, rule) in rules.enumerated() {
+            if let replacement = incoming[rule.name], replacement.selector == rule.selector,
+               sameKind(replacement.condition, rule.condition) {
+                var carried = slots[ruleIndex]
+                for id in carried.keys {
+                    carried[id]?.machine.timing = timing(for: replacement, policy: newPolicy)
+                }
+                keep[rule.name] = carried
+                continue
+            }
+            for (_, slot) in slots[ruleIndex] where slot.deliveredFiring {
+                guard var alert = slot.alert else { continue }
+                alert.resolvedAt = now
+                alert.resolveReason = "rule \(incoming[rule.name] == nil ? "removed" : "changed") by configuration reload"
+                out.append(AlertNotification(kind: .resolved, alert: alert, time: now))
+            }
+        }
+        rules = newRules
+        policy = newPolicy
+        rebuildRuleIndex(keeping: keep)
+        return out
+    }
+
+    // MARK: - Internals
+
+    private struct FamilyKey: Hashable {
+        var family: String
+        var labels: Labels
+    }
+
+    private func sameKind(_ left: Condition, _ right: Condition) -> Bool {
+        switch (left, right) {
+        case (.increases, .increases), (.trend, .trend): true
+        case (.increases, _), (_, .increases), (.trend, _), (_, .trend): false
+        default: true
+        }
+    }
+
+    private func timing(for rule: AlertRule, policy: AlertPolicy) -> AlertStateMachine.Timing {
+        AlertStateMachine.Timing(hold: rule.hold, keepFiringFor: rule.keepFiringFor, staleAfter: policy.staleAfter)
+    }
+
+    private mutating func rebuildRuleIndex(keeping: [String: [Int: AlertSlot]]) {
+        rulesByMetric = [:]
+        for (index, rule) in rules.enumerated() {
+            rulesByMetric[rule.selector.metric, default: []].append(index)
+        }
+        matched = rules.map { rule in
+            seriesKeys.indices.filter { rule.selector.matches(seriesKeys[$0]) }
+        }
+        slots = rules.map { keeping[$0.name] ?? [:] }
+    }
+
+    private mutating func intern(_ key: SeriesKey) -> Int {
+        if let id = seriesIndex[key] { return id }
+        let id = seriesKeys.count
+        seriesIndex[key] = id
+        seriesKeys.append(key)
+        values.append(.nan)
+        details.append(nil)
+        seenRound.append(0)
+        for ruleIndex in rulesByMetric[key.name] ?? [] where rules[ruleIndex].selector.matchesLabels(key.labels) {
+            matched[ruleIndex].append(id)
+        }
+        return id
+    }
+
+    private func currentValue(_ key: SeriesKey) -> Double? {
+        guard let id = seriesIndex[key], seenRound[id] == round else { return nil }
+        return values[id]
+    }
+
+    /// Feeds the series' value to its machine; nil when nothing changed and no state exists.
+    private mutating func observe(ruleIndex: Int, rule: AlertRule, series id: Int, at now: Date) -> AlertStateMachine.Transition? {
+        let value = values[id]
+        var breached = false
+        var cleared = true
+        var trend: TrendEstimate?
+        var increase: Double?
+
+        switch rule.condition {
+        case .above(let threshold):
+            breached = value > threshold
+            cleared = rule.clear.map { value < $0 } ?? !breached
+        case .atLeast(let threshold):
+            breached = value >= threshold
+            cleared = rule.clear.map { value < $0 } ?? !breached
+        case .below(let threshold):
+            breached = value < threshold
+            cleared = rule.clear.map { value > $0 } ?? !breached
+        case .atMost(let threshold):
+            breached = value <= threshold
+            cleared = rule.clear.map { value > $0 } ?? !breached
+        case .increases:
+            var slot = slots[ruleIndex][id] ?? AlertSlot(timing: timing(for: rule, policy: policy))
+            if let previous = slot.previousValue, value > previous {
+                breached = true
+                increase = value - previous
+            }
+            slot.previousValue = value
+            slots[ruleIndex][id] = slot
+            cleared = !breached
+        case .trend(let condition):
+            var slot = slots[ruleIndex][id] ?? AlertSlot(timing: timing(for: rule, policy: policy))
+            let time = now.timeIntervalSinceReferenceDate
+            slot.trendTimes.append(time)
+            slot.trendValues.append(value)
+            let horizon = time - condition.window.headroomSeconds
+            if let firstKept = slot.trendTimes.firstIndex(where: { $0 >= horizon }), firstKept > 0 {
+                slot.trendTimes.removeFirst(firstKept)
+                slot.trendValues.removeFirst(firstKept)
+            }
+            slots[ruleIndex][id] = slot
+            let capacity: Double?
+            switch condition.capacity {
+            case .fixed(let fixed): capacity = fixed
+            case .metric(let name): capacity = currentValue(SeriesKey(name, seriesKeys[id].labels))
+            }
+            if let capacity, capacity > 0, slot.trendTimes.count >= condition.minimumSamples,
+               let fit = TrendFit.fit(times: slot.trendTimes, values: slot.trendValues),
+               fit.span >= condition.window.headroomSeconds / 2, fit.r2 >= condition.minimumR2,
+               let eta = fit.secondsUntil(capacity), eta < condition.exhaustionWithin.headroomSeconds {
+                breached = true
+                trend = TrendEstimate(slopePerSecond: fit.slope, secondsToExhaustion: eta, capacity: capacity, r2: fit.r2)
+            }
+            cleared = !breached
+        }
+
+        if !breached, slots[ruleIndex][id] == nil { return nil }
+        var slot = slots[ruleIndex][id] ?? AlertSlot(timing: timing(for: rule, policy: policy))
+        let transition = slot.machine.observe(breached: breached, cleared: cleared, at: now)
+        slot.update(rule: rule, key: seriesKeys[id], value: value, detail: details[id], trend: trend, increase: increase,
+                    transition: transition, at: now)
+        slots[ruleIndex][id] = slot
+        if transition == .none, !slot.machine.isActive, !slot.deliveredFiring, !slot.flapping {
+            // Inactive with history only (counters, trends): nothing to decide this round.
+            return slot.flapTimes.isEmpty ? nil : transition
+        }
+        return transition
+    }
+
+    private mutating func observeAbsent(ruleIndex: Int, series id: Int, at now: Date) -> AlertStateMachine.Transition {
+        guard var slot = slots[ruleIndex][id] else { return .none }
+        let transition = slot.machine.observeAbsent(at: now)
+        if case .resolved(let reason) = transition {
+            slot.alert?.resolveReason = reason
+        }
+        if case .resolved = transition { slot.alert?.resolvedAt = now }
+        slots[ruleIndex][id] = slot
+        return transition
+    }
+}
+
+/// Everything the engine remembers about one rule on one series.
+struct AlertSlot: Sendable {
+    var machine: AlertStateMachine
+    /// The alert as last described (kept after resolution until notified).
+    var alert: Alert?
+    /// A firing (or flapping) notification went out and no resolved has closed it yet.
+    var deliveredFiring = false
+    var lastNotifiedAt: Date?
+    /// Times of fire/resolve transitions inside the flap window.
+    var flapTimes: [Date] = []
+    var flapping = false
+    /// `increases` rules: the previous counter value.
+    var previousValue: Double?
+    /// Trend rules: the fit window.
+    var trendTimes: [Double] = []
+    var trendValues: [Double] = []
+
+    init(timing: AlertStateMachine.Timing) {
+        machine = AlertStateMachine(timing: timing)
+    }
+
+    mutating func update(
+        rule: AlertRule, key: SeriesKey, value: Double, detail: String?, trend: TrendEstimate?, increase: Double?,
+        transition: AlertStateMachine.Transition, at now: Date
+    ) {
+        switch machine.state {
+        case .inactive:
+            if case .resolved = transition, var alert {
+                alert.value = value
+                alert.resolvedAt = now
+                alert.resolveReason = nil
+                self.alert = alert
+            }
+        case .pending(let since), .firing(let since, _):
+            let startsFresh = transition == .pending || (transition == .fired && alert?.since != since)
+                || alert == nil || alert?.resolvedAt != nil
+            var current = startsFresh
+                ? Alert(rule: rule.name, severity: rule.severity, family: rule.family, metric: key.name, labels: key.labels,
+                        condition: rule.condition, value: value, peak: value, since: since)
+                : alert!
+            current.severity = rule.severity
+            current.condition = rule.condition
+            current.summaryTemplate = rule.summary
+            current.value = value
+            current.detail = detail
+            if rule.condition.isUpward { current.peak = max(current.peak, value) } else { current.peak = min(current.peak, value) }
+            if let trend { current.trend = trend }
+            if let increase { current.increase = increase }
+            if case .firing(_, let firedAt) = machine.state { current.firedAt = firedAt }
+            alert = current
+        }
+    }
+
+    /// Turns a transition into notifications, applying flap detection, inhibition and repeats.
+    mutating func decide(
+        _ transition: AlertStateMachine.Transition, inhibited: Bool, policy: AlertPolicy, at now: Date,
+        into out: inout [AlertNotification]
+    ) {
+        let windowStart = now.addingTimeInterval(-policy.flapWindow.headroomSeconds)
+        flapTimes.removeAll { $0 < windowStart }
+
+        switch transition {
+        case .fired, .resolved:
+            flapTimes.append(now)
+            if policy.flapMaxChanges > 0, !flapping, flapTimes.count > policy.flapMaxChanges {
+                flapping = true
+                if let alert {
+                    out.append(AlertNotification(kind: .flapping, alert: alert, time: now))
+                    deliveredFiring = true
+                    lastNotifiedAt = now
+                }
+                return
+            }
+        default:
+            break
+        }
+
+        if flapping {
+            // Settled: no fire/resolve for a whole window.
+            guard flapTimes.isEmpty else { return }
+            flapping = false
+            if machine.isFiring, let alert {
+                out.append(AlertNotification(kind: .firing, alert: alert, time: now))
+                deliveredFiring = true
+                lastNotifiedAt = now
+            } else if deliveredFiring, var alert {
+                if alert.resolvedAt == nil { alert.resolvedAt = now }
+                out.append(AlertNotification(kind: .resolved, alert: alert, time: now))
+                deliveredFiring = false
+            }
+            return
+        }
+
+        switch transition {
+        case .resolved:
+            if deliveredFiring, let alert {
+                out.append(AlertNotification(kind: .resolved, alert: alert, time: now))
+            }
+            deliveredFiring = false
+            lastNotifiedAt = nil
+        case .fired, .none, .pending, .cancelled:
+            guard machine.isFiring, let alert, !inhibited else { return }
+            if !deliveredFiring {
+                out.append(AlertNotification(kind: .firing, alert: alert, time: now))
+                deliveredFiring = true
+                lastNotifiedAt = now
+            } else if policy.repeatInterval > .zero, let last = lastNotifiedAt,
+                      now.timeIntervalSince(last) + 0.001 >= policy.repeatInterval.headroomSeconds {
+                out.append(AlertNotification(kind: .repeat, alert: alert, time: now))
+                lastNotifiedAt = now
+            }
+        }
+    }
+
+    /// True when the slot holds nothing worth keeping for this rule.
+    func isDisposable(rule: AlertRule) -> Bool {
+        guard !machine.isActive, !deliveredFiring, !flapping, flapTimes.isEmpty else { return false }
+        switch rule.condition {
+        case .increases, .trend: return false
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// Engine-wide alerting behaviour (YAML `alerting:`).
+public struct AlertPolicy: Sendable, Hashable {
+    /// Re-notify a still-firing alert this often (YAML `repeat_interval:`, default 30m; 0 disables).
+    public var repeatInterval: Duration
+    /// A series whose state changed more than `flapMaxChanges` times within `flapWindow`
+    /// is reported once as flapping instead of once per change (YAML `flapping.window`, default 10m).
+    public var flapWindow: Duration
+    /// YAML `flapping.max_changes`, default 6 (3 fire/resolve cycles); 0 disables flap detection.
+    public var flapMaxChanges: Int
+    /// A firing `critical` suppresses the `warning` of the same family on the same series
+    /// (YAML `inhibit:`, default true).
+    public var inhibit: Bool
+    /// A firing alert whose series has vanished resolves after this long without data
+    /// (YAML `stale_after:`, default 5m).
+    public var staleAfter: Duration
+
+    public init(
+        repeatInterval: Duration = .seconds(1800),
+        flapWindow: Duration = .seconds(600),
+        flapMaxChanges: Int = 6,
+        inhibit: Bool = true,
+        staleAfter: Duration = .seconds(300)
+    ) {
+        self.repeatInterval = repeatInterval
+        self.flapWindow = flapWindow
+        self.flapMaxChanges = flapMaxChanges
+        self.inhibit = inhibit
+        self.staleAfter = staleAfter
+    }
+}

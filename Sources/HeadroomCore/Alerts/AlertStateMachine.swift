@@ -1,0 +1,157 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// The lifecycle of one rule on one series: inactive → pending → firing → (resolved) inactive.
+///
+/// It is fed one observation per evaluation round and returns what happened; it never
+/// reads a clock (`now` is the sample time) and never performs an action.
+public struct AlertStateMachine: Sendable, Equatable {
+    public enum State: Sendable, Equatable {
+        case inactive
+        /// The condition holds but the hold policy is not yet satisfied.
+        case pending(since: Date)
+        /// The alert fires; `since` is when the condition started holding.
+        case firing(since: Date, firedAt: Date)
+    }
+
+    /// What one observation changed.
+    public enum Transition: Sendable, Equatable {
+        case none
+        /// Started pending (the hold policy is not yet satisfied).
+        case pending
+        /// Went back to inactive from pending without ever firing.
+        case cancelled
+        /// Started firing.
+        case fired
+        /// Stopped firing; `reason` is set when it was not a plain recovery.
+        case resolved(reason: String?)
+    }
+
+    /// The hold and release parameters, copied from the rule.
+    public struct Timing: Sendable, Equatable {
+        public var hold: HoldPolicy
+        public var keepFiringFor: Duration
+        public var staleAfter: Duration
+        public init(hold: HoldPolicy, keepFiringFor: Duration = .zero, staleAfter: Duration = .seconds(300)) {
+            self.hold = hold
+            self.keepFiringFor = keepFiringFor
+            self.staleAfter = staleAfter
+        }
+    }
+
+    public private(set) var state: State = .inactive
+    public var timing: Timing
+    /// Consecutive breaching observations (for `samples: N`).
+    public private(set) var consecutive = 0
+    /// Bit i set: the observation i rounds ago breached (for `within`).
+    private var history: UInt64 = 0
+    private var lastBreachAt: Date?
+    /// When the series was last seen with a value.
+    public private(set) var lastSeenAt: Date?
+
+    public init(timing: Timing) {
+        self.timing = timing
+    }
+
+    /// Feeds one value. `breached`: the rule's condition holds. `cleared`: the value is back
+    /// beyond the clear threshold (equal to `!breached` for rules without `clear`).
+    public mutating func observe(breached: Bool, cleared: Bool, at now: Date) -> Transition {
+        lastSeenAt = now
+        consecutive = breached ? consecutive + 1 : 0
+        history = (history << 1) | (breached ? 1 : 0)
+        if breached { lastBreachAt = now }
+
+        switch state {
+        case .inactive:
+            guard breached else { return .none }
+            if holdSatisfied(since: now, at: now) {
+                state = .firing(since: now, firedAt: now)
+                return .fired
+            }
+            state = .pending(since: now)
+            return .pending
+
+        case .pending(let since):
+            if breached {
+                if holdSatisfied(since: since, at: now) {
+                    state = .firing(since: since, firedAt: now)
+                    return .fired
+                }
+                return .none
+            }
+            // `within` tolerates gaps: it stays pending while the window still holds a breach.
+            if case .within(_, let of) = timing.hold, (history & mask(of)).nonzeroBitCount > 0 {
+                return .none
+            }
+            reset()
+            return .cancelled
+
+        case .firing:
+            guard cleared, !breached else { return .none }
+            if timing.keepFiringFor > .zero, let lastBreachAt,
+               now.timeIntervalSince(lastBreachAt) < timing.keepFiringFor.headroomSeconds {
+                return .none
+            }
+            reset()
+            return .resolved(reason: nil)
+        }
+    }
+
+    /// Records that the series had no value this round (collector failed, series gone).
+    public mutating func observeAbsent(at now: Date) -> Transition {
+        switch state {
+        case .inactive:
+            return .none
+        case .pending:
+            // A hold must be continuous: a gap restarts it.
+            reset()
+            return .cancelled
+        case .firing:
+            let last = lastSeenAt ?? now
+            let silence = now.timeIntervalSince(last)
+            guard silence >= timing.staleAfter.headroomSeconds else { return .none }
+            reset()
+            return .resolved(reason: "no data for \(HumanDuration.format(seconds: silence))")
+        }
+    }
+
+    /// True while pending or firing.
+    public var isActive: Bool {
+        if case .inactive = state { return false }
+        return true
+    }
+
+    public var isFiring: Bool {
+        if case .firing = state { return true }
+        return false
+    }
+
+    private func holdSatisfied(since: Date, at now: Date) -> Bool {
+        switch timing.hold {
+        case .immediately:
+            return true
+        case .duration(let duration):
+            // A tiny tolerance absorbs scheduling jitter: a 10 s hold sampled every 5 s
+            // fires on the third sample even when it lands at 9.999 s.
+            return now.timeIntervalSince(since) + 0.001 >= duration.headroomSeconds
+        case .consecutiveSamples(let count):
+            return consecutive >= count
+        case .within(let count, let of):
+            return (history & mask(of)).nonzeroBitCount >= count
+        }
+    }
+
+    private func mask(_ count: Int) -> UInt64 {
+        count >= 64 ? .max : (UInt64(1) << UInt64(count)) - 1
+    }
+
+    private mutating func reset() {
+        state = .inactive
+        consecutive = 0
+        history = 0
+        lastBreachAt = nil
+    }
+}

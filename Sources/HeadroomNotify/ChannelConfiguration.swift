@@ -1,0 +1,37 @@
+public import HeadroomCore
+
+/// One configured notification destination (an entry of YAML `channels:`).
+public struct ChannelConfiguration: Sendable, Hashable {
+    /// YAML `name:`; defaults to the type, or `type:N` when several share a type.
+    public var name: String
+    /// YAML `enabled:`, default true.
+    public var enabled: Bool
+    /// Notifications below this severity are not sent here (YAML `min_severity:`, default `info`).
+    public var minimumSeverity: Severity
+    /// Send resolved notifications (YAML `send_resolved:`, default true).
+    public var sendResolved: Bool
+    /// The type-specific settings (YAML `type:` and the keys that type accepts).
+    public var settings: ChannelSettings
+
+    public init(name: String, enabled: Bool = true, minimumSeverity: Severity = .info, sendResolved: Bool = true, settings: ChannelSettings) {
+        self.name = name
+        self.enabled = enabled
+        self.minimumSeverity = minimumSeverity
+        self.sendResolved = sendResolved
+        self.settings = settings
+    }
+}
+
+/// The closed set of channel types; each case's settings live in its channel's folder.
+public enum ChannelSettings: Sendable, Hashable {
+    case console(ConsoleConfiguration)
+    case jsonlog(JSONLogConfiguration)
+
+    /// The YAML `type:` value.
+    public var type: String {
+        switch self {
+        case .console: "console"
+        case .jsonlog: "jsonlog"
+        }
+    }
+}
