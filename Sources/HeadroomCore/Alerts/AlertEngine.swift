@@ -39,8 +39,8 @@ public struct AlertEngine: Sendable {
 
     // MARK: - Evaluation
 
-    /// Evaluates one round of samples taken at `now` and returns the notifications to send,
-    /// ordered by rule then series.
+    /// Evaluates one round of samples taken at `now` and returns the notifications to send:
+    /// resolutions first, then the rest, each in rule then series order.
     public mutating func evaluate(_ samples: [Sample], at now: Date) -> [AlertNotification] {
         round &+= 1
         for sample in samples {
@@ -94,7 +94,8 @@ public struct AlertEngine: Sendable {
                 slots[entry.rule][entry.series] = slot
             }
         }
-        return out
+        // Resolutions first: "critical resolved, warning firing" reads in the order it happened.
+        return out.filter { $0.kind == .resolved } + out.filter { $0.kind != .resolved }
     }
 
     /// The alerts currently firing, for exporters and `headroom check`.

@@ -1,0 +1,236 @@
+import Foundation
+import HeadroomCore
+import Testing
+
+@Suite("AlertEngine lifecycle")
+struct AlertEngineTests {
+    @Test("every core is its own series")
+    func perSeries() {
+        let rule = AlertRule(name: "core_hot", selector: MetricSelector("cpu_core_used_percent"), condition: .above(90))
+        var scenario = Scenario([rule])
+        scenario.step(at: 0, [Sample("cpu_core_used_percent", ["cpu": "0"], 95), Sample("cpu_core_used_percent", ["cpu": "1"], 10)])
+        scenario.step(at: 5, [Sample("cpu_core_used_percent", ["cpu": "0"], 95), Sample("cpu_core_used_percent", ["cpu": "1"], 99)])
+        scenario.step(at: 10, [Sample("cpu_core_used_percent", ["cpu": "0"], 5), Sample("cpu_core_used_percent", ["cpu": "1"], 99)])
+        let events = scenario.notifications.map { "\($0.kind.rawValue) cpu\($0.alert.labels["cpu"]!) @\(Int($0.time.timeIntervalSince(scenario.start)))" }
+        #expect(events == ["firing cpu0 @0", "firing cpu1 @5", "resolved cpu0 @10"])
+        #expect(scenario.engine.firingAlerts.map { $0.labels["cpu"] } == ["1"])
+    }
+
+    @Test("label matchers restrict the series")
+    func matchers() {
+        let rule = AlertRule(
+            name: "not_core0", selector: MetricSelector("cpu_core_used_percent", [.init("cpu", .notEqual, "0")]),
+            condition: .above(90))
+        var scenario = Scenario([rule])
+        scenario.step(at: 0, [Sample("cpu_core_used_percent", ["cpu": "0"], 95), Sample("cpu_core_used_percent", ["cpu": "1"], 95)])
+        #expect(scenario.notifications.map { $0.alert.labels["cpu"] } == ["1"])
+    }
+
+    @Test("repeats every repeat_interval while firing, and only then")
+    func repeats() {
+        var scenario = Scenario([cpuOverload], policy: AlertPolicy(repeatInterval: .seconds(60)))
+        scenario.feed("cpu_used_percent", Array(repeating: 99, count: 40), every: 5)
+        // Fires at t=10 (3rd sample); repeats at 70 and 130, 190.
+        #expect(scenario.log.map(\.time) == [10, 70, 130, 190])
+        #expect(scenario.log.map(\.kind) == [.firing, .repeat, .repeat, .repeat])
+        #expect(scenario.notifications[1].summary.hasSuffix("(still firing)"))
+    }
+
+    @Test("a critical inhibits the warning of its family; the warning speaks once the critical resolves")
+    func inhibition() {
+        var scenario = Scenario([gpuWarn, gpuCrit])
+        // 96 % at once (critical), then 85 % (critical resolves, warning still firing → now notified), then 50 %.
+        scenario.feed("gpu_memory_used_percent", [70, 96, 96, 96, 96, 85, 85, 50], every: 5)
+        let events = scenario.log.map { "\($0.kind.rawValue):\($0.rule)@\(Int($0.time))" }
+        #expect(events == [
+            "firing:gpu_memory_critical@5",
+            "resolved:gpu_memory_critical@25", "firing:gpu_memory_high@25",
+            "resolved:gpu_memory_high@35",
+        ])
+    }
+
+    @Test("a warning already delivered still gets its resolved while the critical fires")
+    func warningThenCritical() {
+        var scenario = Scenario([gpuWarn, gpuCrit])
+        scenario.feed("gpu_memory_used_percent", [85, 85, 85, 96, 96, 40], every: 5)
+        let events = scenario.log.map { "\($0.kind.rawValue):\($0.rule)@\(Int($0.time))" }
+        #expect(events == [
+            "firing:gpu_memory_high@10",
+            "firing:gpu_memory_critical@15",
+            "resolved:gpu_memory_high@25", "resolved:gpu_memory_critical@25",
+        ])
+    }
+
+    @Test("inhibition can be switched off")
+    func inhibitionOff() {
+        var scenario = Scenario([gpuWarn, gpuCrit], policy: AlertPolicy(inhibit: false))
+        scenario.feed("gpu_memory_used_percent", [96, 96, 96], every: 5)
+        #expect(Set(scenario.log.map(\.rule)) == ["gpu_memory_high", "gpu_memory_critical"])
+    }
+
+    @Test("a flapping series is reported once as flapping, then once when it settles")
+    func flapping() {
+        let rule = AlertRule(name: "gpu_memory_high", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(80))
+        var scenario = Scenario([rule], policy: AlertPolicy(flapWindow: .seconds(600), flapMaxChanges: 4))
+        // Flip every sample for 5 minutes, then stay low for 11 minutes.
+        var values: [Double] = []
+        for index in 0..<60 { values.append(index % 2 == 0 ? 85 : 75) }
+        values += Array(repeating: 50, count: 132)
+        scenario.feed("gpu_memory_used_percent", values, every: 5)
+        let kinds = scenario.log.map(\.kind)
+        // 4 changes pass (fire, resolve, fire, resolve), the 5th becomes "flapping",
+        // and one resolved closes it after a quiet window.
+        #expect(kinds == [.firing, .resolved, .firing, .resolved, .flapping, .resolved])
+        #expect(scenario.notifications[4].summary.contains("flapping"))
+        let settled = scenario.log.last!.time
+        #expect(settled >= 295 + 600)
+    }
+
+    @Test("a flapping series that settles while firing reports firing")
+    func flappingSettlesFiring() {
+        let rule = AlertRule(name: "hot", selector: MetricSelector("x_percent"), condition: .above(50))
+        var scenario = Scenario([rule], policy: AlertPolicy(flapWindow: .seconds(60), flapMaxChanges: 2))
+        var values: [Double] = []
+        for index in 0..<6 { values.append(index % 2 == 0 ? 60 : 40) }
+        values += Array(repeating: 70, count: 20)
+        scenario.feed("x_percent", values, every: 5)
+        #expect(scenario.log.map(\.kind) == [.firing, .resolved, .flapping, .firing])
+    }
+
+    @Test("increases: fires when a counter goes up, not on the first reading or a reset")
+    func increases() throws {
+        let rule = AlertRule(
+            name: "container_oom_kill", selector: MetricSelector("container_oom_kills_total"),
+            condition: .increases, severity: .critical)
+        var scenario = Scenario([rule])
+        scenario.feed("container_oom_kills_total", [3, 3, 4, 4, 0, 0, 2], every: 5)
+        let events = scenario.log.map { "\($0.kind.rawValue)@\(Int($0.time))" }
+        #expect(events == ["firing@10", "resolved@15", "firing@30"])
+        let first = try #require(scenario.notifications.first)
+        #expect(first.alert.increase == 1)
+        #expect(first.summary.contains("increased by 1 to 4"))
+    }
+
+    @Test("keep_firing_for keeps a counter alert open after the step")
+    func increasesKeepFiring() {
+        let rule = AlertRule(
+            name: "oom", selector: MetricSelector("container_oom_kills_total"), condition: .increases,
+            keepFiringFor: .seconds(60), severity: .critical)
+        var scenario = Scenario([rule])
+        scenario.feed("container_oom_kills_total", [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], every: 5)
+        #expect(scenario.log.map { "\($0.kind.rawValue)@\(Int($0.time))" } == ["firing@5", "resolved@65"])
+    }
+
+    @Test("a vanished series resolves after stale_after with the reason")
+    func staleResolution() throws {
+        var scenario = Scenario([cpuOverload], policy: AlertPolicy(staleAfter: .seconds(30)))
+        scenario.feed("cpu_used_percent", [99, 99, 99], every: 5)
+        for time in stride(from: 15.0, through: 60, by: 5) { scenario.step(at: time, []) }
+        #expect(scenario.log.map(\.kind) == [.firing, .resolved])
+        let resolved = try #require(scenario.notifications.last)
+        #expect(resolved.alert.resolveReason == "no data for 30s")
+        #expect(resolved.summary.contains("no data for 30s"))
+    }
+
+    @Test("reload keeps the state of unchanged rules and resolves removed ones")
+    func reload() {
+        let memory = AlertRule(name: "memory_high", selector: MetricSelector("memory_used_percent"), condition: .above(90))
+        var scenario = Scenario([cpuOverload, memory])
+        for time in stride(from: 0.0, through: 10, by: 5) {
+            scenario.step(at: time, [Sample("cpu_used_percent", .none, 99), Sample("memory_used_percent", .none, 95)])
+        }
+        #expect(scenario.log.count == 2)
+        // Reload: cpu_overload with a new threshold, memory_high gone.
+        var changed = cpuOverload
+        changed.condition = .above(95)
+        let closing = scenario.engine.replaceRules([changed], policy: AlertPolicy(), at: scenario.start.addingTimeInterval(12))
+        #expect(closing.map(\.kind) == [.resolved])
+        #expect(closing.first?.alert.rule == "memory_high")
+        #expect(closing.first?.alert.resolveReason == "rule removed by configuration reload")
+        // cpu_overload is still firing: no second "firing" notification.
+        scenario.step(at: 15, [Sample("cpu_used_percent", .none, 99)])
+        #expect(scenario.log.count == 2)
+        scenario.step(at: 20, [Sample("cpu_used_percent", .none, 50)])
+        #expect(scenario.log.last?.kind == .resolved)
+    }
+}
+
+@Suite("Trend rule")
+struct TrendRuleTests {
+    static let leak = AlertRule(
+        name: "gpu_memory_leak", selector: MetricSelector("gpu_memory_used_bytes"),
+        condition: .trend(TrendCondition(capacity: .metric("gpu_memory_total_bytes"), window: .seconds(600),
+                                         exhaustionWithin: .seconds(1800), minimumR2: 0.8)))
+
+    static let mib = 1024.0 * 1024
+
+    @Test("a steady climb fires with slope and ETA")
+    func steadyClimb() throws {
+        var scenario = Scenario([Self.leak])
+        let total = 24 * 1024 * Self.mib
+        // +412 MiB/min from 10 GiB: full in ~34 min at the start.
+        var time = 0.0
+        while time <= 900 {
+            let used = 10 * 1024 * Self.mib + 412 * Self.mib * time / 60
+            scenario.step(at: time, [Sample("gpu_memory_used_bytes", ["gpu": "0"], used), Sample("gpu_memory_total_bytes", ["gpu": "0"], total)])
+            time += 5
+        }
+        let first = try #require(scenario.notifications.first)
+        #expect(first.kind == .firing)
+        let trend = try #require(first.alert.trend)
+        #expect(abs(trend.slopePerSecond * 60 / Self.mib - 412) < 0.01)
+        #expect(trend.secondsToExhaustion < 1800)
+        #expect(trend.r2 > 0.99)
+        #expect(first.summary.contains("+412.0 MiB/min"))
+        #expect(first.summary.contains("full in ~"))
+        // It needs half a window of data before predicting.
+        #expect(first.time.timeIntervalSince(scenario.start) >= 300)
+    }
+
+    @Test("noise and a flat line never fire")
+    func noise() {
+        var scenario = Scenario([Self.leak])
+        let total = 24 * 1024 * Self.mib
+        var generator = SplitMix(seed: 7)
+        for step in 0..<240 {
+            let used = 20 * 1024 * Self.mib + Double(generator.next() % 2048) * Self.mib
+            scenario.step(at: Double(step) * 5, [Sample("gpu_memory_used_bytes", ["gpu": "0"], used), Sample("gpu_memory_total_bytes", ["gpu": "0"], total)])
+        }
+        #expect(scenario.notifications.isEmpty)
+    }
+
+    @Test("a slow climb that won't exhaust within the horizon is silent")
+    func slowClimb() {
+        var scenario = Scenario([Self.leak])
+        let total = 24 * 1024 * Self.mib
+        for step in 0..<240 {
+            let used = 2 * 1024 * Self.mib + Double(step) * 5 * 1 * Self.mib / 60   // +1 MiB/min
+            scenario.step(at: Double(step) * 5, [Sample("gpu_memory_used_bytes", ["gpu": "0"], used), Sample("gpu_memory_total_bytes", ["gpu": "0"], total)])
+        }
+        #expect(scenario.notifications.isEmpty)
+    }
+
+    @Test("least squares: exact line, R², flat series")
+    func fit() throws {
+        let line = try #require(TrendFit.fit(times: [0, 1, 2, 3], values: [1, 3, 5, 7]))
+        #expect(line.slope == 2 && line.r2 == 1 && line.fittedLast == 7 && line.span == 3)
+        #expect(line.secondsUntil(11) == 2)
+        let flat = try #require(TrendFit.fit(times: [0, 1, 2], values: [5, 5, 5]))
+        #expect(flat.slope == 0 && flat.r2 == 0 && flat.secondsUntil(10) == nil)
+        #expect(TrendFit.fit(times: [1], values: [1]) == nil)
+        #expect(TrendFit.fit(times: [2, 2], values: [1, 3]) == nil)
+    }
+}
+
+/// A tiny deterministic generator for noise in tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

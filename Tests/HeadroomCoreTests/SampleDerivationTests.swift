@@ -1,0 +1,163 @@
+import Foundation
+import HeadroomCore
+import Testing
+
+@Suite("SampleDerivation")
+struct SampleDerivationTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func cpu(_ cpu: String, user: Double, system: Double, idle: Double, iowait: Double, steal: Double) -> [Sample] {
+        [("user", user), ("system", system), ("idle", idle), ("iowait", iowait), ("steal", steal)].map {
+            Sample("cpu_seconds_total", ["cpu": cpu, "mode": $0.0], $0.1, kind: .counter)
+        }
+    }
+
+    @Test("CPU busy, iowait and steal percentages from counter deltas")
+    func cpuPercent() throws {
+        let before = HostSnapshot(time: Self.t0, samples: Self.cpu("all", user: 100, system: 50, idle: 800, iowait: 10, steal: 0)
+            + Self.cpu("0", user: 50, system: 25, idle: 400, iowait: 5, steal: 0))
+        let after = HostSnapshot(time: Self.t0.addingTimeInterval(1), samples: Self.cpu("all", user: 160, system: 70, idle: 810, iowait: 15, steal: 5)
+            + Self.cpu("0", user: 100, system: 25, idle: 400, iowait: 5, steal: 0))
+        let derived = SampleDerivation.derived(previous: before, current: after)
+        func value(_ name: String, _ labels: Labels = .none) -> Double? {
+            derived.first { $0.name == name && $0.labels == labels }?.value
+        }
+        // Δ: user 60, system 20, idle 10, iowait 5, steal 5 → total 100; busy = 100 − 10 − 5 = 85.
+        #expect(value("cpu_used_percent") == 85)
+        #expect(value("cpu_iowait_percent") == 5)
+        #expect(value("cpu_steal_percent") == 5)
+        #expect(value("cpu_core_used_percent", ["cpu": "0"]) == 100)
+    }
+
+    @Test("a counter that went backwards yields no rate")
+    func counterReset() {
+        let before = HostSnapshot(time: Self.t0, samples: Self.cpu("all", user: 100, system: 50, idle: 800, iowait: 10, steal: 0))
+        let after = HostSnapshot(time: Self.t0.addingTimeInterval(1), samples: Self.cpu("all", user: 5, system: 1, idle: 10, iowait: 0, steal: 0))
+        #expect(SampleDerivation.derived(previous: before, current: after).isEmpty)
+    }
+
+    @Test("container CPU as a percentage of its quota, and throttling")
+    func containerCPU() {
+        let labels: Labels = ["cgroup": "/docker/abc", "version": "v2"]
+        let before = HostSnapshot(time: Self.t0, samples: [
+            Sample("container_cpu_usage_seconds_total", labels, 100, kind: .counter),
+            Sample("container_cpu_periods_total", labels, 1000, kind: .counter),
+            Sample("container_cpu_throttled_periods_total", labels, 10, kind: .counter),
+        ])
+        let after = HostSnapshot(time: Self.t0.addingTimeInterval(2), samples: [
+            Sample("container_cpu_usage_seconds_total", labels, 103, kind: .counter),
+            Sample("container_cpu_limit_cores", labels, 2),
+            Sample("container_cpu_periods_total", labels, 1020, kind: .counter),
+            Sample("container_cpu_throttled_periods_total", labels, 15, kind: .counter),
+        ])
+        let derived = Dictionary(uniqueKeysWithValues: SampleDerivation.derived(previous: before, current: after).map { ($0.name, $0.value) })
+        #expect(derived["container_cpu_used_cores"] == 1.5)
+        #expect(derived["container_cpu_used_percent"] == 75)
+        #expect(derived["container_cpu_throttled_percent"] == 25)
+    }
+
+    @Test("no quota: cores are reported, no percentage of infinity")
+    func containerUnlimited() {
+        let labels: Labels = ["cgroup": "/", "version": "v1"]
+        let before = HostSnapshot(time: Self.t0, samples: [Sample("container_cpu_usage_seconds_total", labels, 10, kind: .counter)])
+        let after = HostSnapshot(time: Self.t0.addingTimeInterval(1), samples: [
+            Sample("container_cpu_usage_seconds_total", labels, 10.5, kind: .counter), Sample("container_cpu_limited", labels, 0),
+        ])
+        let names = SampleDerivation.derived(previous: before, current: after).map(\.name)
+        #expect(names == ["container_cpu_used_cores"])
+    }
+
+    @Test("collector reports become collector_up with the reason; unavailable ones are skipped")
+    func collectorHealth() {
+        let snapshot = HostSnapshot(time: Self.t0, samples: [], collectors: [
+            CollectorReport(collector: "cpu", outcome: .ok, duration: .milliseconds(1)),
+            CollectorReport(collector: "cgroup", outcome: .failed(reason: "/sys/fs/cgroup/memory.max: not a number"), duration: .milliseconds(1)),
+            CollectorReport(collector: "pressure", outcome: .unavailable(reason: "no PSI"), duration: .zero),
+            CollectorReport(collector: "memory", outcome: .timedOut(budget: .seconds(2)), duration: .seconds(2)),
+        ])
+        let up = SampleDerivation.evaluationSamples(previous: nil, current: snapshot).filter { $0.name == "collector_up" }
+        #expect(up.map { $0.labels["collector"]! } == ["cpu", "cgroup", "memory"])
+        #expect(up.map(\.value) == [1, 0, 0])
+        #expect(up[1].detail == "/sys/fs/cgroup/memory.max: not a number")
+        #expect(up[2].detail == "did not answer within its 2s budget")
+    }
+
+    @Test("collector_failed fires with which collector and why")
+    func collectorFailedAlert() throws {
+        let rule = AlertRule(
+            name: "collector_failed", selector: MetricSelector("collector_up"), condition: .below(1), severity: .warning,
+            summary: "collector {label:collector} failed: {detail}")
+        var engine = AlertEngine(rules: [rule])
+        let snapshot = HostSnapshot(time: Self.t0, samples: [], collectors: [
+            CollectorReport(collector: "cgroup", outcome: .failed(reason: "/sys/fs/cgroup/memory.max: not a number"), duration: .zero),
+        ])
+        let out = engine.evaluate(SampleDerivation.evaluationSamples(previous: nil, current: snapshot), at: Self.t0)
+        let notification = try #require(out.first)
+        #expect(notification.summary == "collector cgroup failed: /sys/fs/cgroup/memory.max: not a number")
+    }
+}
+
+@Suite("MessageFormat")
+struct MessageFormatTests {
+    @Test("values in the unit of their metric", arguments: [
+        (85.0, "gpu_memory_used_percent", "85.0%"),
+        (18.2 * 1024 * 1024 * 1024, "memory_used_bytes", "18.2 GiB"),
+        (512, "memory_used_bytes", "512 B"),
+        (125, "collector_duration_seconds", "2m5s"),
+        (3, "container_oom_kills_total", "3"),
+        (0.53, "load1", "0.53"),
+        (2, "cpu_count", "2"),
+    ])
+    func values(value: Double, metric: String, expected: String) {
+        #expect(MessageFormat.value(value, metric: metric) == expected)
+    }
+
+    @Test("durations for people", arguments: [(0.0, "0s"), (9.5, "9.5s"), (45, "45s"), (600, "10m"), (3900, "1h5m"), (90000, "1d1h")])
+    func durations(seconds: Double, expected: String) {
+        #expect(HumanDuration.format(seconds: seconds) == expected)
+    }
+
+    @Test("duration parsing", arguments: [("500ms", 500), ("10s", 10_000), ("5m", 300_000), ("1h30m", 5_400_000), ("2", 2000), ("1.5s", 1500)])
+    func parse(text: String, milliseconds: Int64) {
+        #expect(HumanDuration.parse(text) == .milliseconds(milliseconds))
+    }
+
+    @Test("invalid durations", arguments: ["", "ten", "10x", "-5s", "s", "5 m"])
+    func invalid(text: String) {
+        #expect(HumanDuration.parse(text) == nil)
+    }
+
+    @Test("templates replace known placeholders and keep unknown ones")
+    func template() {
+        let alert = Alert(rule: "gpu_memory_high", severity: .warning, family: "gpu_memory", metric: "gpu_memory_used_percent",
+                          labels: ["gpu": "0"], condition: .atLeast(80), value: 85, peak: 91, since: Date(timeIntervalSince1970: 0))
+        let notification = AlertNotification(kind: .firing, alert: alert, time: Date(timeIntervalSince1970: 12), host: "gpu-01")
+        let text = MessageFormat.render(template: "GPU {label:gpu} at {value} (≥ {threshold}) for {for} on {host}, peak {peak} {unknown}", notification)
+        #expect(text == "GPU 0 at 85.0% (≥ 80.0%) for 12s on gpu-01, peak 91.0% {unknown}")
+        #expect(notification.summary == "gpu_memory_used_percent{gpu=\"0\"} 85.0% ≥ 80.0% for 12s")
+    }
+
+    @Test("fingerprints are stable and label-order independent")
+    func fingerprint() {
+        let a = Alert.fingerprint(rule: "r", labels: ["a": "1", "b": "2"])
+        let b = Alert.fingerprint(rule: "r", labels: Labels([("b", "2"), ("a", "1")]))
+        #expect(a == b)
+        #expect(a.count == 16)
+        #expect(a != Alert.fingerprint(rule: "r", labels: ["a": "1", "b": "3"]))
+        #expect(Alert.fingerprint(rule: "r", labels: .none) == "\(Alert.fingerprint(rule: "r", labels: .none))")
+    }
+}
+
+@Suite("InstantCheck")
+struct InstantCheckTests {
+    @Test("worst severity wins and a family reports only its strongest")
+    func status() {
+        let samples = [Sample("gpu_memory_used_percent", ["gpu": "0"], 96), Sample("cpu_used_percent", .none, 95)]
+        let findings = InstantCheck.findings(rules: [gpuWarn, gpuCrit, cpuOverload], samples: samples)
+        #expect(findings.map(\.rule.name) == ["gpu_memory_critical", "cpu_overload"])
+        #expect(InstantCheck.status(findings) == .critical)
+        #expect(InstantCheck.status([]) == .ok)
+        let warnOnly = InstantCheck.findings(rules: [cpuOverload], samples: samples)
+        #expect(InstantCheck.status(warnOnly) == .warning)
+    }
+}
