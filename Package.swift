@@ -80,7 +80,11 @@ let package = Package(
                 "HeadroomDaemon",
                 "HeadroomConfig",
                 "HeadroomCore",
+                "HeadroomCollectors",
+                "HeadroomNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,83 @@
+public import HeadroomConfig
+import HeadroomCollectors
+import HeadroomCore
+public import HeadroomNotify
+public import Logging
+public import ServiceLifecycle
+import UnixSignals
+
+/// The composition root: configuration + dependencies → running services.
+/// `main` and the tests build the daemon the same way.
+public struct Daemon: Sendable {
+    public let sampling: SamplingService
+    public let alerts: AlertCenter
+    public let pipeline: DeliveryPipeline
+    private let dependencies: Dependencies
+    private let logger: Logger
+
+    /// Wires collectors → samples → rules → alerts → delivery for `configuration`.
+    public init(configuration: HeadroomConfiguration, dependencies: Dependencies, logger: Logger) {
+        self.dependencies = dependencies
+        self.logger = logger
+        alerts = AlertCenter(
+            rules: configuration.rules, policy: configuration.policy,
+            hostname: configuration.hostname ?? dependencies.hostname)
+        pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), logger: logger)
+        sampling = SamplingService(
+            collectorSettings: configuration.collectors,
+            interval: configuration.interval,
+            alerts: alerts,
+            pipeline: pipeline,
+            logger: logger,
+            now: dependencies.now,
+            makeFiles: dependencies.makeFiles,
+            collectors: dependencies.collectors?(configuration.collectors)
+        )
+    }
+
+    /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.
+    /// SIGTERM and SIGINT shut down gracefully (pending notifications are flushed).
+    public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil) -> ServiceGroup {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sampling)]
+        if let reload {
+            let daemon = self
+            services.append(.init(service: ReloadService(logger: logger) {
+                await daemon.reload(reload())
+            }))
+        }
+        return ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+    }
+
+    /// Applies a reloaded configuration if it is valid; otherwise keeps the running one and
+    /// logs every problem. Alert state of unchanged rules is kept.
+    @discardableResult
+    public func reload(_ result: Result<HeadroomConfiguration, ConfigurationErrors>) async -> Bool {
+        switch result {
+        case .failure(let errors):
+            logger.error("configuration reload rejected; keeping the running configuration:\n\(errors.description)")
+            return false
+        case .success(let configuration):
+            let now = dependencies.now()
+            let closing = await alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
+            await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
+            await pipeline.submit(closing, at: now)
+            await sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
+            logger.info("configuration reloaded", metadata: [
+                "rules": "\(configuration.rules.count)",
+                "channels": "\(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ","))",
+                "interval": "\(configuration.interval.headroomDescription)",
+            ])
+            return true
+        }
+    }
+
+    private static func routes(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies) -> [DeliveryPipeline.Route] {
+        configuration.channels.filter(\.enabled).map {
+            DeliveryPipeline.Route(configuration: $0, notifier: dependencies.makeNotifier($0))
+        }
+    }
+}

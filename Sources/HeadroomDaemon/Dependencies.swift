@@ -1,0 +1,46 @@
+public import Foundation
+public import HeadroomCollectors
+public import HeadroomNotify
+
+/// Everything the daemon touches outside itself, in one value: tests build one field by field.
+public struct Dependencies: Sendable {
+    /// Wall time for stamping samples and notifications.
+    public var now: @Sendable () -> Date
+    /// Opens the host's files under a root directory.
+    public var makeFiles: @Sendable (String) -> any SystemFiles
+    /// The process environment (for NO_COLOR and friends); never read with getenv below the executable.
+    public var environment: [String: String]
+    /// The host name notifications carry when the configuration gives none.
+    public var hostname: String
+    /// Builds the notifier of one channel.
+    public var makeNotifier: @Sendable (ChannelConfiguration) -> any Notifier
+    /// Overrides the collector catalog (tests); nil uses the built-in collectors.
+    public var collectors: (@Sendable (CollectorSettings) -> [any Collector])?
+
+    public init(
+        now: @escaping @Sendable () -> Date,
+        makeFiles: @escaping @Sendable (String) -> any SystemFiles,
+        environment: [String: String],
+        hostname: String,
+        makeNotifier: @escaping @Sendable (ChannelConfiguration) -> any Notifier,
+        collectors: (@Sendable (CollectorSettings) -> [any Collector])? = nil
+    ) {
+        self.now = now
+        self.makeFiles = makeFiles
+        self.environment = environment
+        self.hostname = hostname
+        self.makeNotifier = makeNotifier
+        self.collectors = collectors
+    }
+
+    /// The real host, the real clock, the real channels.
+    public static func live(environment: [String: String]) -> Dependencies {
+        Dependencies(
+            now: { Date() },
+            makeFiles: { RootedSystemFiles(root: $0) },
+            environment: environment,
+            hostname: ProcessInfo.processInfo.hostName,
+            makeNotifier: { ChannelCatalog.make($0, environment: environment) }
+        )
+    }
+}

@@ -1,0 +1,189 @@
+public import Foundation
+public import HeadroomCollectors
+public import HeadroomCore
+public import HeadroomNotify
+public import Logging
+public import ServiceLifecycle
+
+/// The daemon's heartbeat: every interval, read all collectors concurrently, evaluate the
+/// rules, hand the notifications to the delivery pipeline.
+///
+/// `tick(at:)` is one round and is what tests drive; `run()` only schedules ticks on a
+/// clock, aligned to a fixed grid (no drift; a round that overruns skips to the next slot).
+public actor SamplingService: Service {
+    private var runners: [CollectorRunner]
+    private var collectorSettings: CollectorSettings
+    private var interval: Duration
+    private let alerts: AlertCenter
+    private let pipeline: DeliveryPipeline
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private let makeFiles: @Sendable (String) -> any SystemFiles
+    private var announced: [String: String] = [:]
+    private var rounds = 0
+    /// Called after each round (tests and exporters hook in here).
+    private var observers: [@Sendable (RoundSummary) async -> Void] = []
+
+    /// What one round did.
+    public struct RoundSummary: Sendable {
+        public var snapshot: HostSnapshot
+        public var notifications: [AlertNotification]
+    }
+
+    public init(
+        collectorSettings: CollectorSettings,
+        interval: Duration,
+        alerts: AlertCenter,
+        pipeline: DeliveryPipeline,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date,
+        makeFiles: @escaping @Sendable (String) -> any SystemFiles,
+        collectors: [any Collector]? = nil
+    ) {
+        self.collectorSettings = collectorSettings
+        self.interval = interval
+        self.alerts = alerts
+        self.pipeline = pipeline
+        self.logger = logger
+        self.now = now
+        self.makeFiles = makeFiles
+        let built = collectors ?? CollectorCatalog.make(settings: collectorSettings, files: makeFiles(collectorSettings.root))
+        runners = built.map(CollectorRunner.init)
+    }
+
+    /// Registers a callback run after every round.
+    public func observe(_ observer: @escaping @Sendable (RoundSummary) async -> Void) {
+        observers.append(observer)
+    }
+
+    /// Applies a reloaded configuration's sampling settings.
+    public func apply(interval newInterval: Duration, collectors newSettings: CollectorSettings) {
+        interval = newInterval
+        if newSettings != collectorSettings {
+            collectorSettings = newSettings
+            runners = CollectorCatalog.make(settings: newSettings, files: makeFiles(newSettings.root)).map(CollectorRunner.init)
+            announced = [:]
+        }
+    }
+
+    public var currentInterval: Duration { interval }
+
+    // MARK: - One round
+
+    /// Reads every collector (concurrently, each within its budget), evaluates, delivers.
+    @discardableResult
+    public func tick(at time: Date? = nil) async -> RoundSummary {
+        let stamp = time ?? now()
+        let budget = collectorSettings.timeout
+        var reports: [CollectorReport] = []
+        var samples: [Sample] = []
+        await withTaskGroup(of: (Int, CollectorReport, [Sample]).self) { group in
+            for (index, runner) in runners.enumerated() {
+                group.addTask {
+                    let (report, samples) = await runner.run(budget: budget)
+                    return (index, report, samples)
+                }
+            }
+            var results: [(Int, CollectorReport, [Sample])] = []
+            for await result in group { results.append(result) }
+            for (_, report, collected) in results.sorted(by: { $0.0 < $1.0 }) {
+                reports.append(report)
+                samples += collected
+            }
+        }
+        announce(reports, samples: samples)
+        let snapshot = HostSnapshot(time: stamp, samples: samples, collectors: reports)
+        let notifications = await alerts.process(snapshot)
+        await pipeline.submit(notifications, at: stamp)
+        rounds += 1
+        logger.debug("round complete", metadata: [
+            "samples": "\(samples.count)", "notifications": "\(notifications.count)",
+            "failed_collectors": "\(reports.filter(\.isFailure).map(\.collector).joined(separator: ","))",
+        ])
+        let summary = RoundSummary(snapshot: snapshot, notifications: notifications)
+        for observer in observers { await observer(summary) }
+        return summary
+    }
+
+    /// Logs each collector's situation once, and again only when it changes: a kernel
+    /// without PSI is one informative line with the remedy, not an error per sample.
+    private func announce(_ reports: [CollectorReport], samples: [Sample]) {
+        for report in reports {
+            let key: String
+            switch report.outcome {
+            case .ok: key = "ok"
+            case .unavailable(let reason): key = "unavailable: " + reason
+            case .failed(let reason): key = "failed: " + reason
+            case .timedOut: key = "timed out"
+            case .stillBusy: key = "still busy"
+            }
+            guard announced[report.collector] != key else { continue }
+            let previous = announced[report.collector]
+            announced[report.collector] = key
+            let metadata: Logger.Metadata = ["collector": "\(report.collector)"]
+            switch report.outcome {
+            case .ok:
+                if previous != nil { logger.info("collector recovered", metadata: metadata) }
+            case .unavailable(let reason):
+                logger.info("collector unavailable on this host; its metrics are skipped: \(reason)", metadata: metadata)
+            case .failed, .timedOut, .stillBusy:
+                logger.warning("collector failed: \(report.reason ?? "unknown")", metadata: metadata)
+            }
+        }
+        if rounds == 0 { describeContainer(samples) }
+    }
+
+    /// Says once what the container's limits are, or that there are none.
+    private func describeContainer(_ samples: [Sample]) {
+        func value(_ name: String) -> Sample? { samples.first { $0.name == name } }
+        guard let memoryLimited = value("container_memory_limited") else { return }
+        let cgroup = memoryLimited.labels["cgroup"] ?? "?"
+        let version = memoryLimited.labels["version"] ?? "?"
+        var parts: [String] = []
+        if memoryLimited.value == 0 {
+            parts.append("memory: no limit set (usage is reported, not a percentage of a limit)")
+        } else if let limit = value("container_memory_limit_bytes") {
+            parts.append("memory limit \(MessageFormat.bytes(limit.value))")
+        }
+        if let cpuLimited = value("container_cpu_limited") {
+            if cpuLimited.value == 0 {
+                parts.append("cpu: no quota set")
+            } else if let cores = value("container_cpu_limit_cores") {
+                parts.append("cpu quota \(MessageFormat.number(cores.value, decimals: 2)) cores")
+            }
+        }
+        logger.info("cgroup \(version) \(cgroup): \(parts.joined(separator: "; "))")
+    }
+
+    // MARK: - Service
+
+    /// Ticks on a fixed grid of the continuous clock until cancelled.
+    private func loop() async throws {
+        let clock = ContinuousClock()
+        var next = clock.now
+        while !Task.isCancelled {
+            await tick()
+            let step = interval
+            next = next.advanced(by: step)
+            let current = clock.now
+            if next < current {
+                // Overran: skip the missed slots rather than bursting to catch up.
+                let behind = (current - next) / step
+                next = next.advanced(by: step * (Int(behind) + 1))
+            }
+            try await Task.sleep(until: next, clock: clock)
+        }
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.loop()
+            }
+        } catch is CancellationError {
+            // Graceful shutdown: fall through to the final flush.
+        }
+        await pipeline.retryDue(at: now(), force: true)
+        logger.info("sampling stopped; pending notifications flushed")
+    }
+}

@@ -1,0 +1,21 @@
+import HeadroomCore
+
+/// When to try a failed delivery again: capped exponential backoff (pure).
+public struct RetryPolicy: Sendable, Hashable {
+    /// Delay before the first retry.
+    public var initial: Duration
+    /// The longest delay between two attempts.
+    public var maximum: Duration
+
+    public init(initial: Duration = .seconds(1), maximum: Duration = .seconds(300)) {
+        self.initial = initial
+        self.maximum = maximum
+    }
+
+    /// The delay after `attempt` failed attempts (1 = the first attempt failed).
+    public func delay(afterAttempt attempt: Int) -> Duration {
+        let exponent = min(max(attempt - 1, 0), 30)
+        let seconds = initial.headroomSeconds * Double(1 << exponent)
+        return seconds >= maximum.headroomSeconds ? maximum : .milliseconds(Int64(seconds * 1000))
+    }
+}

@@ -1,0 +1,31 @@
+public import HeadroomCore
+
+/// Makes one delivery attempt of one notification to one destination.
+///
+/// Implementation requirements:
+/// - Do not retry and do not sleep: the `DeliveryPipeline` owns retries.
+/// - Finish within the transport's own timeout.
+/// - Never put a secret (a key in a URL, a token, a password) in an error message.
+/// - Throw `.retryable` when a later attempt may succeed (I/O error, full disk, 5xx, 429)
+///   and `.permanent` when it cannot (bad configuration, rejected payload).
+public protocol Notifier: Sendable {
+    /// The channel's configured name, used in logs and metrics: `console`, `jsonlog:audit`.
+    var channel: String { get }
+    /// Delivers one notification, or throws why not.
+    func deliver(_ notification: AlertNotification) async throws(DeliveryError)
+}
+
+/// Why a delivery attempt failed.
+public enum DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A later attempt may succeed.
+    case retryable(String)
+    /// Retrying will not help; the text says what to fix.
+    case permanent(String)
+
+    public var description: String {
+        switch self {
+        case .retryable(let reason): "retryable: \(reason)"
+        case .permanent(let reason): "permanent: \(reason)"
+        }
+    }
+}

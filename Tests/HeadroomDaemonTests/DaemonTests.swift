@@ -1,0 +1,175 @@
+import Foundation
+import HeadroomCollectors
+import HeadroomConfig
+import HeadroomCore
+import HeadroomDaemon
+import HeadroomNotify
+import HeadroomTesting
+import Logging
+import Testing
+
+/// The daemon built exactly as `main` builds it, with scripted collectors, a recording
+/// notifier and hand-moved time: the whole pipeline, deterministically.
+struct DaemonHarness {
+    let daemon: Daemon
+    let notifier: RecordingNotifier
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init(yaml: String, collectors: [any Collector], environment: [String: String] = [:]) throws {
+        let configuration = try ConfigurationLoader.load(yaml: yaml, source: "test.yaml", environment: environment).get().configuration
+        let notifier = RecordingNotifier()
+        self.notifier = notifier
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let dependencies = Dependencies(
+            now: { Date(timeIntervalSince1970: 1_800_000_000) },
+            makeFiles: { InMemorySystemFiles([:], root: $0) },
+            environment: [:],
+            hostname: "test-host",
+            makeNotifier: { _ in notifier },
+            collectors: { _ in collectors }
+        )
+        daemon = Daemon(configuration: configuration, dependencies: dependencies, logger: logger)
+    }
+
+    /// One sampling round at `seconds` after the start.
+    @discardableResult
+    func tick(_ seconds: Double) async -> [AlertNotification] {
+        await daemon.sampling.tick(at: start.addingTimeInterval(seconds)).notifications
+    }
+
+    var received: [String] {
+        notifier.received.map { "\($0.kind.rawValue):\($0.alert.rule)" }
+    }
+}
+
+@Suite("Daemon pipeline")
+struct DaemonTests {
+    static let gpuYAML = """
+        interval: 5s
+        default_rules: false
+        rules:
+          - {name: gpu_memory_high, metric: gpu_memory_used_percent, at_least: 80, for: 10s, severity: warning, family: gpu_memory}
+          - {name: gpu_memory_critical, metric: gpu_memory_used_percent, at_least: 95, severity: critical, family: gpu_memory}
+        channels:
+          - type: console
+        """
+
+    static func gpu(_ percent: Double) -> [Sample] {
+        [Sample("gpu_memory_used_percent", ["gpu": "0", "uuid": "GPU-test"], percent)]
+    }
+
+    @Test("the seed scenario end to end: warn after 10 s held, critical at once, resolve with peak and duration")
+    func seedScenario() async throws {
+        let gpu = ScriptedCollector(name: "gpu")
+        let harness = try DaemonHarness(yaml: Self.gpuYAML, collectors: [gpu])
+        let script: [(Double, Double)] = [(0, 70), (5, 85), (10, 85), (15, 85), (20, 96), (25, 96), (30, 50)]
+        var timeline: [String] = []
+        for (time, percent) in script {
+            gpu.set(Self.gpu(percent))
+            for notification in await harness.tick(time) {
+                timeline.append("\(Int(time)) \(notification.kind.rawValue) \(notification.alert.rule)")
+            }
+        }
+        #expect(timeline == [
+            "15 firing gpu_memory_high",
+            "20 firing gpu_memory_critical",
+            "30 resolved gpu_memory_high",
+            "30 resolved gpu_memory_critical",
+        ])
+        let resolved = try #require(harness.notifier.received.last { $0.alert.rule == "gpu_memory_high" })
+        #expect(resolved.host == "test-host")
+        #expect(resolved.alert.peak == 96)
+        #expect(resolved.summary.contains("peak 96.0%") && resolved.summary.contains("lasted 25s"))
+    }
+
+    @Test("a 6 s spike to 85% stays silent through the whole pipeline")
+    func spike() async throws {
+        let gpu = ScriptedCollector(name: "gpu")
+        let harness = try DaemonHarness(yaml: Self.gpuYAML, collectors: [gpu])
+        for (time, percent) in [(0.0, 70.0), (5, 85), (10, 70), (15, 70)] {
+            gpu.set(Self.gpu(percent))
+            await harness.tick(time)
+        }
+        #expect(harness.notifier.received.isEmpty)
+    }
+
+    @Test("a failing collector raises collector_failed with the reason; the others keep reporting")
+    func failingCollector() async throws {
+        let good = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
+        let bad = ScriptedCollector(name: "cgroup")
+        bad.fail(.failed("/sys/fs/cgroup/memory.max: expected a number or \"max\", got \"garbage\""))
+        let harness = try DaemonHarness(yaml: Self.gpuYAML, collectors: [good, bad])
+        let out = await harness.tick(0)
+        #expect(Set(out.map(\.alert.rule)) == ["gpu_memory_critical", "collector_failed"])
+        let failed = try #require(out.first { $0.alert.rule == "collector_failed" })
+        #expect(failed.alert.labels["collector"] == "cgroup")
+        #expect(failed.summary.contains("memory.max"))
+        // It recovers: resolved.
+        bad.set([])
+        let next = await harness.tick(5)
+        #expect(next.map { "\($0.kind.rawValue):\($0.alert.rule)" } == ["resolved:collector_failed"])
+    }
+
+    @Test("a hung collector times out, is not called again while stuck, and does not delay the others")
+    func hungCollector() async throws {
+        let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
+        let hung = HangingCollector(name: "nvml")
+        let yaml = Self.gpuYAML + "\ncollectors:\n  timeout: 200ms\n"
+        let harness = try DaemonHarness(yaml: yaml, collectors: [gpu, hung])
+        let first = await harness.daemon.sampling.tick(at: harness.start)
+        let reports = Dictionary(uniqueKeysWithValues: first.snapshot.collectors.map { ($0.collector, $0.outcome) })
+        #expect(reports["gpu"] == .ok)
+        #expect(reports["nvml"] == .timedOut(budget: .milliseconds(200)))
+        #expect(first.snapshot.samples.contains { $0.name == "gpu_memory_used_percent" })
+        #expect(Set(first.notifications.map(\.alert.rule)) == ["gpu_memory_critical", "collector_failed"])
+        // Still stuck: reported busy, not called a second time.
+        let second = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(5))
+        #expect(second.snapshot.collectors.first { $0.collector == "nvml" }?.outcome == .stillBusy)
+        #expect(hung.callCount == 1)
+        // Unstuck: a later round reads it again and the alert resolves. The released call
+        // finishes on the collector's queue, so poll rounds (bounded) rather than sleep.
+        hung.release()
+        var recovered = false
+        for round in 0..<500 where !recovered {
+            let summary = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(10 + Double(round)))
+            recovered = summary.notifications.contains { $0.kind == .resolved && $0.alert.rule == "collector_failed" }
+            if !recovered { await Task.yield() }
+        }
+        #expect(recovered)
+    }
+
+    @Test("a retryable delivery failure is delivered on a later round")
+    func retry() async throws {
+        let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
+        let harness = try DaemonHarness(yaml: Self.gpuYAML, collectors: [gpu])
+        harness.notifier.failNext([.retryable("connection refused")])
+        await harness.tick(0)
+        #expect(harness.notifier.received.isEmpty)
+        #expect(await harness.daemon.pipeline.pendingCount == 1)
+        await harness.tick(5)   // backoff: 1 s after the first failure
+        #expect(harness.received == ["firing:gpu_memory_critical"])
+        #expect(await harness.daemon.pipeline.pendingCount == 0)
+    }
+
+    @Test("reload: a valid file swaps the rules and keeps firing alerts; an invalid one keeps the running config")
+    func reload() async throws {
+        let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
+        let harness = try DaemonHarness(yaml: Self.gpuYAML, collectors: [gpu])
+        await harness.tick(0)
+        #expect(harness.received == ["firing:gpu_memory_critical"])
+
+        let invalid = ConfigurationLoader.load(yaml: "interval: fast\n", source: "new.yaml", environment: [:]).map(\.configuration)
+        #expect(await harness.daemon.reload(invalid) == false)
+        #expect(await harness.daemon.alerts.rules.count == 3)   // two rules + collector_failed
+
+        let tighter = Self.gpuYAML.replacingOccurrences(of: "at_least: 80", with: "at_least: 70")
+        let valid = ConfigurationLoader.load(yaml: tighter, source: "new.yaml", environment: [:]).map(\.configuration)
+        #expect(await harness.daemon.reload(valid))
+        await harness.tick(5)
+        // The critical kept firing across the reload: no second "firing".
+        #expect(harness.received == ["firing:gpu_memory_critical"])
+        let warn = await harness.daemon.alerts.rules.first { $0.name == "gpu_memory_high" }
+        #expect(warn?.condition == .atLeast(70))
+    }
+}
