@@ -56,7 +56,8 @@ public enum ConfigurationLoader {
             case .sequence(let items, _):
                 for (index, item) in items.enumerated() {
                     let entry = ListEntry(node: item, path: "rules[\(index)]", fileIndex: index)
-                    if case .scalar(let name, _, _)? = item["name"], let existing = rules.firstIndex(where: { $0.name == name }) {
+                    // Only a built-in is replaced by name; a second file rule of the same name is a duplicate.
+                    if case .scalar(let name, _, _)? = item["name"], let existing = rules.firstIndex(where: { $0.name == name && $0.fileIndex == nil }) {
                         rules[existing] = entry
                     } else {
                         rules.append(entry)

@@ -13,6 +13,8 @@ enum RuleDecoding {
     static func decode(_ node: ConfigNode, path: String, reader: inout NodeReader) -> (rule: AlertRule?, enabled: Bool) {
         guard let fields = reader.mapping(node, path, allowed: keys) else { return (nil, true) }
         let enabled = reader.bool(fields["enabled"], path + ".enabled") ?? true
+        // `{name: memory_leak, enabled: false}` switches a rule off; nothing else is needed.
+        if !enabled { return (nil, false) }
         let name = reader.string(fields["name"], path + ".name")
         if fields["name"] == nil { reader.report(node, path, "a rule needs a `name`") }
         if let name, name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) {

@@ -60,19 +60,19 @@ public final class CgroupCollector: Collector {
                 if let limit = try number(directory + "/memory.max") { reading.memoryLimit = .bytes(Double(limit)) }
             }
             if let stat = try keyed(directory + "/memory.stat") {
-                reading.inactiveFile = stat["inactive_file"].map(Double.init)
+                reading.inactiveFile = stat["inactive_file"].map { Double($0) }
             }
             if let events = try keyed(directory + "/memory.events") {
-                reading.oomKills = events["oom_kill"].map(Double.init)
-                reading.oomEvents = events["oom"].map(Double.init)
-                reading.highEvents = events["high"].map(Double.init)
-                reading.maxEvents = events["max"].map(Double.init)
+                reading.oomKills = events["oom_kill"].map { Double($0) }
+                reading.oomEvents = events["oom"].map { Double($0) }
+                reading.highEvents = events["high"].map { Double($0) }
+                reading.maxEvents = events["max"].map { Double($0) }
             }
         }
         if let stat = try keyed(directory + "/cpu.stat") {
             reading.cpuUsage = stat["usage_usec"].map { Double($0) / 1e6 }
-            reading.periods = stat["nr_periods"].map(Double.init)
-            reading.throttledPeriods = stat["nr_throttled"].map(Double.init)
+            reading.periods = stat["nr_periods"].map { Double($0) }
+            reading.throttledPeriods = stat["nr_throttled"].map { Double($0) }
             reading.throttledSeconds = stat["throttled_usec"].map { Double($0) / 1e6 }
         }
         if let bytes = try files.read(directory + "/cpu.max") {
@@ -97,10 +97,10 @@ public final class CgroupCollector: Collector {
                     reading.memoryLimit = limit >= CgroupFiles.unlimitedThreshold || limit <= 0 ? .unlimited : .bytes(Double(limit))
                 }
                 if let stat = try keyed(memory + "/memory.stat") {
-                    reading.inactiveFile = (stat["total_inactive_file"] ?? stat["inactive_file"]).map(Double.init)
+                    reading.inactiveFile = (stat["total_inactive_file"] ?? stat["inactive_file"]).map { Double($0) }
                 }
                 if let control = try keyed(memory + "/memory.oom_control") {
-                    reading.oomKills = control["oom_kill"].map(Double.init)
+                    reading.oomKills = control["oom_kill"].map { Double($0) }
                 }
             }
         }
@@ -118,8 +118,8 @@ public final class CgroupCollector: Collector {
                 }
             }
             if let stat = try keyed(cpu + "/cpu.stat") {
-                reading.periods = stat["nr_periods"].map(Double.init)
-                reading.throttledPeriods = stat["nr_throttled"].map(Double.init)
+                reading.periods = stat["nr_periods"].map { Double($0) }
+                reading.throttledPeriods = stat["nr_throttled"].map { Double($0) }
                 reading.throttledSeconds = stat["throttled_time"].map { Double($0) / 1e9 }
             }
         } else if reading.cpuUsage != nil {
