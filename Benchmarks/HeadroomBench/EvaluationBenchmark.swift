@@ -5,6 +5,13 @@ import HeadroomCore
 /// against a floor: the same 20,000 threshold comparisons in a bare loop.
 enum EvaluationBenchmark {
     static func run() {
+        // Steady: values drift slowly (a real host); churn: every value random every round,
+        // so thousands of alerts go pending, fire and resolve each round (a worst case).
+        run(scenario: "steady (values drift ±2 per round)", churn: false)
+        run(scenario: "churn (every value random every round)", churn: true)
+    }
+
+    static func run(scenario: String, churn: Bool) {
         let seriesCount = 1000
         let rules: [AlertRule] = (0..<20).map { index in
             let threshold = 50.0 + Double(index) * 2
@@ -28,8 +35,14 @@ enum EvaluationBenchmark {
         }
         let origin = Date(timeIntervalSince1970: 1_800_000_000)
         var rounds: [[Sample]] = []
-        for _ in 0..<50 {
-            rounds.append((0..<seriesCount).map { Sample("bench_used_percent", labels[$0], nextValue()) })
+        var current = (0..<seriesCount).map { _ in nextValue() }
+        for _ in 0..<400 {
+            if churn {
+                current = current.map { _ in nextValue() }
+            } else {
+                current = current.map { min(100, max(0, $0 + (nextValue() - 50) / 25)) }
+            }
+            rounds.append((0..<seriesCount).map { Sample("bench_used_percent", labels[$0], current[$0]) })
         }
         // Warm up: intern every series, create states.
         var time = 0.0
@@ -49,7 +62,7 @@ enum EvaluationBenchmark {
             time += 5
         }
         print("")
-        print("## Rule evaluation: \(seriesCount) series × \(rules.count) rules per round (\(notifications) notifications over 400 rounds)")
+        print("## Rule evaluation, \(scenario): \(seriesCount) series × \(rules.count) rules per round (\(notifications) notifications over 400 rounds)")
         print("| what | median | p10 | p90 | ratio to floor |")
         print("|---|---|---|---|---|")
         print("| AlertEngine.evaluate | \(milli(engineTimings.median)) | \(milli(engineTimings.percentile(0.1))) | \(milli(engineTimings.percentile(0.9))) | \(String(format: "%.1f×", engineTimings.median / floorTimings.median)) |")

@@ -40,7 +40,8 @@ enum IdleBenchmark {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
+        // SIGKILL: a child may inherit SIGTERM as ignored from whatever started the bench.
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let pid = process.processIdentifier
         try await Task.sleep(for: .seconds(5))
         let before = cpuSeconds(pid)
@@ -67,7 +68,7 @@ enum IdleBenchmark {
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let value = parts[1].split(separator: " ")
+            let value = parts[1].split(whereSeparator: { $0 == " " || $0 == "\t" })
             if value.count == 2, value[1] == "kB", let kilobytes = Int(value[0]) { out[String(parts[0])] = kilobytes * 1024 }
         }
         return out

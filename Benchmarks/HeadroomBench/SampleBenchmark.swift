@@ -9,7 +9,10 @@ enum SampleBenchmark {
     static func run() {
         let recorder = RecordingSystemFiles(RootedSystemFiles(root: "/"))
         let collectors = CollectorCatalog.make(settings: CollectorSettings(), files: recorder)
-        // Warm up, and learn which files a sample reads.
+        // Warm up (cgroup discovery reads /proc/self/cgroup and mountinfo once), then learn
+        // which files a steady-state sample reads: those are the floor's files.
+        for collector in collectors { _ = try? collector.collect() }
+        recorder.reset()
         var sampleCount = 0
         for collector in collectors { sampleCount += (try? collector.collect())?.count ?? 0 }
         let paths = recorder.paths
@@ -64,6 +67,11 @@ final class RecordingSystemFiles: SystemFiles, @unchecked Sendable {
     var paths: [String] {
         lock.lock(); defer { lock.unlock() }
         return seen
+    }
+
+    func reset() {
+        lock.lock(); defer { lock.unlock() }
+        seen.removeAll()
     }
 
     private func note(_ path: String) {

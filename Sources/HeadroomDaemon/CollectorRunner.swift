@@ -3,12 +3,11 @@ public import HeadroomCollectors
 public import HeadroomCore
 import Synchronization
 
-/// Runs one collector off the sampling loop, on its own serial queue, within a time budget.
+/// Runs one collector off the sampling loop, on its own serial queue.
 ///
-/// A call that overruns its budget is reported as timed out and its metrics are absent;
-/// the call itself cannot be interrupted (a read stuck in the kernel), so the runner
-/// stays busy and later rounds report `stillBusy` instead of queueing more calls behind
-/// it: threads never pile up.
+/// The call itself cannot be interrupted (a read stuck in the kernel, a hung driver), so a
+/// runner whose call overran stays busy, and later rounds report `stillBusy` instead of
+/// queueing more calls behind it: threads never pile up.
 public final class CollectorRunner: Sendable {
     public let collector: any Collector
     private let queue: DispatchQueue
@@ -21,33 +20,30 @@ public final class CollectorRunner: Sendable {
 
     public var name: String { collector.name }
 
-    /// Takes one reading, or gives up after `budget`.
-    public func run(budget: Duration) async -> (report: CollectorReport, samples: [Sample]) {
+    /// Starts one reading and calls `completion` from the collector's queue when it ends,
+    /// or at once with `stillBusy` when the previous call has not returned.
+    public func start(_ completion: @escaping @Sendable (CollectorReport, [Sample]) -> Void) {
         let name = collector.name
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
-            return (CollectorReport(collector: name, outcome: .stillBusy, duration: .zero), [])
+            completion(CollectorReport(collector: name, outcome: .stillBusy, duration: .zero), [])
+            return
         }
         let started = ContinuousClock.now
-        return await withCheckedContinuation { continuation in
-            let box = ClaimOnce(continuation)
-            let timeout = CancellableTimer(DispatchWorkItem {
-                box.resume(with: (CollectorReport(collector: name, outcome: .timedOut(budget: budget), duration: budget), []))
-            })
-            queue.async { [self] in
-                let (outcome, samples) = collectOnce()
-                busy.store(false, ordering: .releasing)
-                timeout.cancel()
-                box.resume(with: (CollectorReport(collector: name, outcome: outcome, duration: started.duration(to: .now)), samples))
-            }
-            let nanoseconds = Int(min(budget.headroomSeconds, 3600) * 1e9)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds), execute: timeout.item)
+        queue.async { [self] in
+            let (outcome, samples) = collectOnce()
+            busy.store(false, ordering: .releasing)
+            completion(CollectorReport(collector: name, outcome: outcome, duration: started.duration(to: .now)), samples)
         }
     }
-}
 
-extension CollectorRunner {
+    /// Takes one reading, or gives up after `budget` (for one-shot use such as `headroom check`).
+    public func run(budget: Duration) async -> (report: CollectorReport, samples: [Sample]) {
+        let results = await CollectorRound.run([self], budget: budget)
+        return results[0]
+    }
+
     /// Calls the collector and classifies the outcome.
-    fileprivate func collectOnce() -> (CollectorOutcome, [Sample]) {
+    private func collectOnce() -> (CollectorOutcome, [Sample]) {
         do {
             return (.ok, try collector.collect())
         } catch {
@@ -59,29 +55,60 @@ extension CollectorRunner {
     }
 }
 
-/// A timer work item shared between the collector's queue (which cancels it when the
-/// collector answers in time) and the global queue (which runs it on timeout).
-/// `DispatchWorkItem.cancel()` is thread-safe; the type just isn't marked Sendable.
-private struct CancellableTimer: @unchecked Sendable {
-    let item: DispatchWorkItem
-    init(_ item: DispatchWorkItem) { self.item = item }
-    func cancel() { item.cancel() }
+/// One sampling round over several runners: all start at once, and one deadline (a single
+/// timer per round) marks whoever has not answered as timed out.
+public enum CollectorRound {
+    public static func run(_ runners: [CollectorRunner], budget: Duration) async -> [(report: CollectorReport, samples: [Sample])] {
+        guard !runners.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            let gate = RoundGate(names: runners.map(\.name), budget: budget, continuation: continuation)
+            for (index, runner) in runners.enumerated() {
+                runner.start { report, samples in gate.deliver(index, report, samples) }
+            }
+            let nanoseconds = Int(min(budget.headroomSeconds, 3600) * 1e9)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { gate.expire() }
+        }
+    }
 }
 
-/// Resumes a continuation exactly once, whichever of two racers gets there first.
-private final class ClaimOnce: Sendable {
-    private let state: Mutex<CheckedContinuation<(report: CollectorReport, samples: [Sample]), Never>?>
+/// Collects one round's results and resumes the waiting round exactly once: when the
+/// last collector answers, or at the deadline with the missing ones marked timed out.
+private final class RoundGate: Sendable {
+    typealias Result = (report: CollectorReport, samples: [Sample])
+    private struct State {
+        var results: [Result?]
+        var remaining: Int
+        var continuation: CheckedContinuation<[Result], Never>?
+    }
+    private let state: Mutex<State>
+    private let names: [String]
+    private let budget: Duration
 
-    init(_ continuation: CheckedContinuation<(report: CollectorReport, samples: [Sample]), Never>) {
-        state = Mutex(continuation)
+    init(names: [String], budget: Duration, continuation: CheckedContinuation<[Result], Never>) {
+        self.names = names
+        self.budget = budget
+        state = Mutex(State(results: Array(repeating: nil, count: names.count), remaining: names.count, continuation: continuation))
     }
 
-    func resume(with value: sending (report: CollectorReport, samples: [Sample])) {
-        let continuation = state.withLock { slot in
-            let taken = slot
-            slot = nil
-            return taken
+    func deliver(_ index: Int, _ report: CollectorReport, _ samples: [Sample]) {
+        let finished: (CheckedContinuation<[Result], Never>, [Result])? = state.withLock { state in
+            guard state.continuation != nil, state.results[index] == nil else { return nil }
+            state.results[index] = (report, samples)
+            state.remaining -= 1
+            guard state.remaining == 0, let continuation = state.continuation.take() else { return nil }
+            return (continuation, state.results.map { $0! })
         }
-        continuation?.resume(returning: value)
+        if let (continuation, results) = finished { continuation.resume(returning: results) }
+    }
+
+    func expire() {
+        let finished: (CheckedContinuation<[Result], Never>, [Result])? = state.withLock { state in
+            guard let continuation = state.continuation.take() else { return nil }
+            let results = state.results.enumerated().map { index, result in
+                result ?? (CollectorReport(collector: names[index], outcome: .timedOut(budget: budget), duration: budget), [])
+            }
+            return (continuation, results)
+        }
+        if let (continuation, results) = finished { continuation.resume(returning: results) }
     }
 }

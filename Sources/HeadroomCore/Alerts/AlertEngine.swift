@@ -29,7 +29,8 @@ public struct AlertEngine: Sendable {
 
     private var rulesByMetric: [String: [Int]] = [:]
     private var matched: [[Int]] = []
-    private var slots: [[Int: AlertSlot]] = []
+    /// Per rule, indexed by series id: nil where the rule holds no state for the series.
+    private var slots: [[AlertSlot?]] = []
 
     public init(rules: [AlertRule], policy: AlertPolicy = AlertPolicy()) {
         self.rules = rules
@@ -82,7 +83,8 @@ public struct AlertEngine: Sendable {
         var out: [AlertNotification] = []
         for entry in touched {
             let rule = rules[entry.rule]
-            guard var slot = slots[entry.rule][entry.series] else { continue }
+            // Taken out and put back so its arrays are never copied on write.
+            guard var slot = slots[entry.rule][entry.series].take() else { continue }
             var inhibited = false
             if policy.inhibit, let top = strongest[FamilyKey(family: rule.family, labels: seriesKeys[entry.series].labels)] {
                 inhibited = top > rule.severity
@@ -102,7 +104,7 @@ public struct AlertEngine: Sendable {
     public var firingAlerts: [Alert] {
         var out: [Alert] = []
         for ruleIndex in rules.indices {
-            for (_, slot) in slots[ruleIndex] where slot.machine.isFiring {
+            for case let slot? in slots[ruleIndex] where slot.machine.isFiring {
                 if let alert = slot.alert { out.append(alert) }
             }
         }
@@ -113,7 +115,7 @@ public struct AlertEngine: Sendable {
     public var pendingAlerts: [Alert] {
         var out: [Alert] = []
         for ruleIndex in rules.indices {
-            for (_, slot) in slots[ruleIndex] {
+            for case let slot? in slots[ruleIndex] {
                 if case .pending = slot.machine.state, let alert = slot.alert { out.append(alert) }
             }
         }
@@ -126,20 +128,20 @@ public struct AlertEngine: Sendable {
     /// unchanged. Delivered alerts of removed or re-targeted rules resolve, so every
     /// delivered firing is followed by a resolved.
     public mutating func replaceRules(_ newRules: [AlertRule], policy newPolicy: AlertPolicy, at now: Date) -> [AlertNotification] {
-        var keep: [String: [Int: AlertSlot]] = [:]
+        var keep: [String: [AlertSlot?]] = [:]
         var out: [AlertNotification] = []
         let incoming = Dictionary(newRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (ruleIndex, rule) in rules.enumerated() {
             if let replacement = incoming[rule.name], replacement.selector == rule.selector,
                sameKind(replacement.condition, rule.condition) {
                 var carried = slots[ruleIndex]
-                for id in carried.keys {
-                    carried[id]?.machine.timing = timing(for: replacement, policy: newPolicy)
+                for id in carried.indices where carried[id] != nil {
+                    carried[id]!.machine.timing = timing(for: replacement, policy: newPolicy)
                 }
                 keep[rule.name] = carried
                 continue
             }
-            for (_, slot) in slots[ruleIndex] where slot.deliveredFiring {
+            for case let slot? in slots[ruleIndex] where slot.deliveredFiring {
                 guard var alert = slot.alert else { continue }
                 alert.resolvedAt = now
                 alert.resolveReason = "rule \(incoming[rule.name] == nil ? "removed" : "changed") by configuration reload"
@@ -171,7 +173,7 @@ public struct AlertEngine: Sendable {
         AlertStateMachine.Timing(hold: rule.hold, keepFiringFor: rule.keepFiringFor, staleAfter: policy.staleAfter)
     }
 
-    private mutating func rebuildRuleIndex(keeping: [String: [Int: AlertSlot]]) {
+    private mutating func rebuildRuleIndex(keeping: [String: [AlertSlot?]]) {
         rulesByMetric = [:]
         for (index, rule) in rules.enumerated() {
             rulesByMetric[rule.selector.metric, default: []].append(index)
@@ -179,7 +181,7 @@ public struct AlertEngine: Sendable {
         matched = rules.map { rule in
             seriesKeys.indices.filter { rule.selector.matches(seriesKeys[$0]) }
         }
-        slots = rules.map { keeping[$0.name] ?? [:] }
+        slots = rules.map { keeping[$0.name] ?? Array(repeating: nil, count: seriesKeys.count) }
     }
 
     private mutating func intern(_ key: SeriesKey) -> Int {
@@ -190,6 +192,7 @@ public struct AlertEngine: Sendable {
         values.append(.nan)
         details.append(nil)
         seenRound.append(0)
+        for ruleIndex in slots.indices { slots[ruleIndex].append(nil) }
         for ruleIndex in rulesByMetric[key.name] ?? [] where rules[ruleIndex].selector.matchesLabels(key.labels) {
             matched[ruleIndex].append(id)
         }
@@ -223,7 +226,7 @@ public struct AlertEngine: Sendable {
             breached = value <= threshold
             cleared = rule.clear.map { value > $0 } ?? !breached
         case .increases:
-            var slot = slots[ruleIndex][id] ?? AlertSlot(timing: timing(for: rule, policy: policy))
+            var slot = slots[ruleIndex][id].take() ?? AlertSlot(timing: timing(for: rule, policy: policy))
             if let previous = slot.previousValue, value > previous {
                 breached = true
                 increase = value - previous
@@ -232,7 +235,7 @@ public struct AlertEngine: Sendable {
             slots[ruleIndex][id] = slot
             cleared = !breached
         case .trend(let condition):
-            var slot = slots[ruleIndex][id] ?? AlertSlot(timing: timing(for: rule, policy: policy))
+            var slot = slots[ruleIndex][id].take() ?? AlertSlot(timing: timing(for: rule, policy: policy))
             let time = now.timeIntervalSinceReferenceDate
             slot.trendTimes.append(time)
             slot.trendValues.append(value)
@@ -258,7 +261,7 @@ public struct AlertEngine: Sendable {
         }
 
         if !breached, slots[ruleIndex][id] == nil { return nil }
-        var slot = slots[ruleIndex][id] ?? AlertSlot(timing: timing(for: rule, policy: policy))
+        var slot = slots[ruleIndex][id].take() ?? AlertSlot(timing: timing(for: rule, policy: policy))
         let transition = slot.machine.observe(breached: breached, cleared: cleared, at: now)
         slot.update(rule: rule, key: seriesKeys[id], value: value, detail: details[id], trend: trend, increase: increase,
                     transition: transition, at: now)
@@ -271,7 +274,7 @@ public struct AlertEngine: Sendable {
     }
 
     private mutating func observeAbsent(ruleIndex: Int, series id: Int, at now: Date) -> AlertStateMachine.Transition {
-        guard var slot = slots[ruleIndex][id] else { return .none }
+        guard var slot = slots[ruleIndex][id].take() else { return .none }
         let transition = slot.machine.observeAbsent(at: now)
         if case .resolved(let reason) = transition {
             slot.alert?.resolveReason = reason

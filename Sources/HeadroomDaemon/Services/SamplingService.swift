@@ -77,19 +77,9 @@ public actor SamplingService: Service {
         let budget = collectorSettings.timeout
         var reports: [CollectorReport] = []
         var samples: [Sample] = []
-        await withTaskGroup(of: (Int, CollectorReport, [Sample]).self) { group in
-            for (index, runner) in runners.enumerated() {
-                group.addTask {
-                    let (report, samples) = await runner.run(budget: budget)
-                    return (index, report, samples)
-                }
-            }
-            var results: [(Int, CollectorReport, [Sample])] = []
-            for await result in group { results.append(result) }
-            for (_, report, collected) in results.sorted(by: { $0.0 < $1.0 }) {
-                reports.append(report)
-                samples += collected
-            }
+        for (report, collected) in await CollectorRound.run(runners, budget: budget) {
+            reports.append(report)
+            samples += collected
         }
         announce(reports, samples: samples)
         let snapshot = HostSnapshot(time: stamp, samples: samples, collectors: reports)

@@ -61,8 +61,7 @@ struct CheckCommand: AsyncParsableCommand {
         func sample() async -> HostSnapshot {
             var reports: [CollectorReport] = []
             var samples: [Sample] = []
-            for runner in runners {
-                let (report, collected) = await runner.run(budget: configuration.collectors.timeout)
+            for (report, collected) in await CollectorRound.run(runners, budget: configuration.collectors.timeout) {
                 reports.append(report)
                 samples += collected
             }
