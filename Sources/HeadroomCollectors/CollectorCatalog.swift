@@ -5,9 +5,9 @@ public enum CollectorCatalog {
         var out: [any Collector] = []
         for name in CollectorSettings.names where !settings.disabled.contains(name) {
             switch name {
-            case "cpu": out.append(CPUCollector(files: files))
-            case "memory": out.append(MemoryCollector(files: files))
-            case "load": out.append(LoadCollector(files: files))
+            case "cpu": out.append(ProcFileCollector.cpu(files: files))
+            case "memory": out.append(ProcFileCollector.memory(files: files))
+            case "load": out.append(ProcFileCollector.load(files: files))
             case "cgroup": out.append(CgroupCollector(files: files, cgroupPath: settings.cgroupPath))
             case "pressure": out.append(PressureCollector(files: files, cgroupPath: settings.cgroupPath))
             default: break

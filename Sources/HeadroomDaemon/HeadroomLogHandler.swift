@@ -50,18 +50,5 @@ public struct HeadroomLogHandler: LogHandler {
         text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) ? quote(text) : text
     }
 
-    private static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += "\\u" + String(format: "%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    private static func quote(_ text: String) -> String { JSONText.quote(text) }
 }

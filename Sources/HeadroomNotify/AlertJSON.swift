@@ -88,8 +88,14 @@ struct JSONObjectWriter {
 
     func finish() -> String { text + "}" }
 
+    static func quote(_ value: String) -> String { JSONText.quote(value) }
+}
+
+/// JSON text helpers shared by every writer of JSON (and of double-quoted YAML, which
+/// accepts the same escapes).
+public enum JSONText {
     /// A JSON string literal, escaping quotes, backslashes and control characters.
-    static func quote(_ value: String) -> String {
+    public static func quote(_ value: String) -> String {
         var out = "\""
         out.unicodeScalars.reserveCapacity(value.unicodeScalars.count + 2)
         for scalar in value.unicodeScalars {

@@ -131,7 +131,7 @@ struct CollectorScenarioTests {
     func missingProc() {
         let files = RootedSystemFiles(root: "/nonexistent-root")
         do {
-            _ = try CPUCollector(files: files).collect()
+            _ = try ProcFileCollector.cpu(files: files).collect()
             Issue.record("expected a failure")
         } catch {
             #expect(error.description.contains("/nonexistent-root/proc/stat"))
@@ -162,13 +162,13 @@ struct RealMachineTests {
     @Test("every collector reads this host and the values are plausible")
     func realHost() throws {
         let files = RootedSystemFiles(root: "/")
-        let cpu = try CPUCollector(files: files).collect()
+        let cpu = try ProcFileCollector.cpu(files: files).collect()
         #expect(cpu.value("cpu_count") == Double(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let memory = try MemoryCollector(files: files).collect()
+        let memory = try ProcFileCollector.memory(files: files).collect()
         let total = try #require(memory.value("memory_total_bytes"))
         let available = try #require(memory.value("memory_available_bytes"))
         #expect(total > 0 && available <= total)
-        let load = try LoadCollector(files: files).collect()
+        let load = try ProcFileCollector.load(files: files).collect()
         #expect((load.value("processes_total") ?? 0) >= 1)
         // The cgroup: this machine is a v1/hybrid host; elsewhere it may be v2 or unavailable.
         do {

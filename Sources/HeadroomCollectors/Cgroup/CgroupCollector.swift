@@ -52,13 +52,11 @@ public final class CgroupCollector: Collector {
         var reading = CgroupReading()
         guard let directory = location.unified else { return reading }
         // The real root cgroup has no cgroup.type and no memory.current: nothing of its own to report.
-        guard files.exists(directory + "/cgroup.type") else { return reading }
+        guard !location.unifiedIsHostLevel else { return reading }
         if let current = try number(directory + "/memory.current") {
             reading.memoryUsage = Double(current)
-            reading.memoryLimit = .unlimited
-            if files.exists(directory + "/memory.max") {
-                if let limit = try number(directory + "/memory.max") { reading.memoryLimit = .bytes(Double(limit)) }
-            }
+            // "max" and a missing file both mean no limit.
+            reading.memoryLimit = try number(directory + "/memory.max").map { .bytes(Double($0)) } ?? .unlimited
             if let stat = try keyed(directory + "/memory.stat") {
                 reading.inactiveFile = stat["inactive_file"].map { Double($0) }
             }
@@ -90,7 +88,7 @@ public final class CgroupCollector: Collector {
     private func readV1(_ location: CgroupLocation) throws(CollectorError) -> CgroupReading {
         var reading = CgroupReading()
         // A controller at the hierarchy root is the whole host, not a container.
-        if let memory = location.controllers["memory"], !isV1Root(memory, controller: "memory") {
+        if let memory = location.controllers["memory"], !location.hostLevelControllers.contains("memory") {
             if let usage = try number(memory + "/memory.usage_in_bytes") {
                 reading.memoryUsage = Double(usage)
                 if let limit = try number(memory + "/memory.limit_in_bytes") {
@@ -105,11 +103,11 @@ public final class CgroupCollector: Collector {
             }
         }
         let cpuDirectory = location.controllers["cpu"]
-        if let cpuacct = location.controllers["cpuacct"], !isV1Root(cpuacct, controller: "cpuacct"),
+        if let cpuacct = location.controllers["cpuacct"], !location.hostLevelControllers.contains("cpuacct"),
            let usage = try number(cpuacct + "/cpuacct.usage") {
             reading.cpuUsage = Double(usage) / 1e9
         }
-        if let cpu = cpuDirectory, !isV1Root(cpu, controller: "cpu") {
+        if let cpu = cpuDirectory, !location.hostLevelControllers.contains("cpu") {
             if let quota = try number(cpu + "/cpu.cfs_quota_us") {
                 if quota > 0, let period = try number(cpu + "/cpu.cfs_period_us"), period > 0 {
                     reading.cpuLimit = .cores(Double(quota) / Double(period))
@@ -125,25 +123,17 @@ public final class CgroupCollector: Collector {
         } else if reading.cpuUsage != nil {
             reading.cpuLimit = .unlimited
         }
-        if let pids = location.controllers["pids"], !isV1Root(pids, controller: "pids") {
+        if let pids = location.controllers["pids"], !location.hostLevelControllers.contains("pids") {
             try readPids(pids, into: &reading)
         }
         return reading
     }
 
-    /// v1 controller directories that are the mount itself belong to the host.
-    private func isV1Root(_ directory: String, controller: String) -> Bool {
-        // The root of a v1 hierarchy has no `<controller>.…` limit files of a child but does have
-        // `cgroup.sane_behavior`, which only the root carries.
-        files.exists(directory + "/cgroup.sane_behavior")
-    }
 
     private func readPids(_ directory: String, into reading: inout CgroupReading) throws(CollectorError) {
         if let current = try number(directory + "/pids.current") {
             reading.pidsCurrent = Double(current)
-            if files.exists(directory + "/pids.max"), let limit = try number(directory + "/pids.max") {
-                reading.pidsLimit = Double(limit)
-            }
+            if let limit = try number(directory + "/pids.max") { reading.pidsLimit = Double(limit) }
         }
     }
 

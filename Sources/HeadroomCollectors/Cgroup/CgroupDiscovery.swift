@@ -9,6 +9,10 @@ public struct CgroupLocation: Sendable, Hashable {
     public var unified: String?
     /// Directories of v1 controllers: `memory`, `cpu`, `cpuacct`, `pids`.
     public var controllers: [String: String]
+    /// v1 controllers whose directory is the root of their hierarchy: the whole host, not a container.
+    public var hostLevelControllers: Set<String> = []
+    /// The v2 directory is the real root cgroup (no `cgroup.type`): the host, not a container.
+    public var unifiedIsHostLevel = false
 }
 
 /// Pure parsers for cgroup discovery.
@@ -147,6 +151,11 @@ public enum CgroupDiscovery {
         if version == "v2", unified == nil {
             throw .unavailable("no cgroup hierarchy with memory or cpu controllers is visible under \(files.describe("/sys/fs/cgroup"))")
         }
-        return CgroupLocation(version: version, path: labelPath ?? members[0].path, unified: unified, controllers: controllers)
+        // Decided once here rather than with a syscall per sample: only a v1 hierarchy's root
+        // carries cgroup.sane_behavior, and only v2's real root lacks cgroup.type.
+        var location = CgroupLocation(version: version, path: labelPath ?? members[0].path, unified: unified, controllers: controllers)
+        location.hostLevelControllers = Set(controllers.filter { files.exists($0.value + "/cgroup.sane_behavior") }.keys)
+        location.unifiedIsHostLevel = unified.map { !files.exists($0 + "/cgroup.type") } ?? true
+        return location
     }
 }

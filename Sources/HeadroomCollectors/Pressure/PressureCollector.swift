@@ -18,9 +18,6 @@ public final class PressureCollector: Collector {
     }
 
     public func collect() throws(CollectorError) -> [Sample] {
-        guard files.exists("/proc/pressure") else {
-            throw .unavailable("\(Self.remedy) (\(files.describe("/proc/pressure")) does not exist)")
-        }
         var samples: [Sample] = []
         for resource in ["cpu", "memory", "io"] {
             let path = "/proc/pressure/" + resource
@@ -34,7 +31,7 @@ public final class PressureCollector: Collector {
             guard let bytes else { continue }
             samples += try PressureStall.parse(bytes, labels: Labels([("resource", resource), ("scope", "host")]), path: files.describe(path))
         }
-        if samples.isEmpty { throw .unavailable("\(Self.remedy) (\(files.describe("/proc/pressure")) is empty)") }
+        if samples.isEmpty { throw .unavailable("\(Self.remedy) (\(files.describe("/proc/pressure")) does not exist)") }
         samples += containerSamples()
         return samples
     }
@@ -49,7 +46,7 @@ public final class PressureCollector: Collector {
             resolved = try? CgroupDiscovery.locate(files: files, override: cgroupPath)
             location.withLock { $0 = .some(resolved) }
         }
-        guard let resolved, let directory = resolved.unified, files.exists(directory + "/cgroup.type") else { return [] }
+        guard let resolved, let directory = resolved.unified, !resolved.unifiedIsHostLevel else { return [] }
         var out: [Sample] = []
         for resource in ["cpu", "memory", "io"] {
             let path = directory + "/" + resource + ".pressure"

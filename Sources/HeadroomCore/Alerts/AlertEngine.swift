@@ -20,6 +20,9 @@ public struct AlertEngine: Sendable {
 
     private var seriesIndex: [SeriesKey: Int] = [:]
     private var seriesKeys: [SeriesKey] = []
+    /// Per series: an id of its label set, so inhibition compares integers, not labels.
+    private var labelIDs: [Int] = []
+    private var labelIndex: [Labels: Int] = [:]
     private var values: [Double] = []
     private var details: [String?] = []
     private var seenRound: [UInt64] = []
@@ -28,6 +31,9 @@ public struct AlertEngine: Sendable {
     // MARK: Per-rule state
 
     private var rulesByMetric: [String: [Int]] = [:]
+    /// Per rule: its family's index, and whether other rules share the family.
+    private var familyOf: [Int] = []
+    private var familyShared: [Bool] = []
     private var matched: [[Int]] = []
     /// Per rule, indexed by series id: nil where the rule holds no state for the series.
     private var slots: [[AlertSlot?]] = []
@@ -70,12 +76,12 @@ public struct AlertEngine: Sendable {
         // Inhibition: the highest firing severity per (family, series labels).
         var strongest: [FamilyKey: Severity] = [:]
         if policy.inhibit {
-            for entry in touched {
-                guard let slot = slots[entry.rule][entry.series], slot.machine.isFiring else { continue }
-                let rule = rules[entry.rule]
-                let key = FamilyKey(family: rule.family, labels: seriesKeys[entry.series].labels)
-                if let existing = strongest[key], existing >= rule.severity { continue }
-                strongest[key] = rule.severity
+            for entry in touched where familyShared[entry.rule] {
+                guard slots[entry.rule][entry.series]?.machine.isFiring == true else { continue }
+                let severity = rules[entry.rule].severity
+                let key = FamilyKey(family: familyOf[entry.rule], labels: labelIDs[entry.series])
+                if let existing = strongest[key], existing >= severity { continue }
+                strongest[key] = severity
             }
         }
 
@@ -86,7 +92,8 @@ public struct AlertEngine: Sendable {
             // Taken out and put back so its arrays are never copied on write.
             guard var slot = slots[entry.rule][entry.series].take() else { continue }
             var inhibited = false
-            if policy.inhibit, let top = strongest[FamilyKey(family: rule.family, labels: seriesKeys[entry.series].labels)] {
+            if policy.inhibit, familyShared[entry.rule],
+               let top = strongest[FamilyKey(family: familyOf[entry.rule], labels: labelIDs[entry.series])] {
                 inhibited = top > rule.severity
             }
             slot.decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
@@ -157,8 +164,8 @@ public struct AlertEngine: Sendable {
     // MARK: - Internals
 
     private struct FamilyKey: Hashable {
-        var family: String
-        var labels: Labels
+        var family: Int
+        var labels: Int
     }
 
     private func sameKind(_ left: Condition, _ right: Condition) -> Bool {
@@ -175,9 +182,14 @@ public struct AlertEngine: Sendable {
 
     private mutating func rebuildRuleIndex(keeping: [String: [AlertSlot?]]) {
         rulesByMetric = [:]
+        var families: [String: Int] = [:]
+        familyOf = []
         for (index, rule) in rules.enumerated() {
             rulesByMetric[rule.selector.metric, default: []].append(index)
+            if families[rule.family] == nil { families[rule.family] = families.count }
+            familyOf.append(families[rule.family]!)
         }
+        familyShared = familyOf.map { family in familyOf.filter { $0 == family }.count > 1 }
         matched = rules.map { rule in
             seriesKeys.indices.filter { rule.selector.matches(seriesKeys[$0]) }
         }
@@ -189,6 +201,12 @@ public struct AlertEngine: Sendable {
         let id = seriesKeys.count
         seriesIndex[key] = id
         seriesKeys.append(key)
+        if let labels = labelIndex[key.labels] {
+            labelIDs.append(labels)
+        } else {
+            labelIndex[key.labels] = labelIndex.count
+            labelIDs.append(labelIndex.count - 1)
+        }
         values.append(.nan)
         details.append(nil)
         seenRound.append(0)
@@ -321,20 +339,22 @@ struct AlertSlot: Sendable {
         case .pending(let since), .firing(let since, _):
             let startsFresh = transition == .pending || (transition == .fired && alert?.since != since)
                 || alert == nil || alert?.resolvedAt != nil
-            var current = startsFresh
-                ? Alert(rule: rule.name, severity: rule.severity, family: rule.family, metric: key.name, labels: key.labels,
-                        condition: rule.condition, value: value, peak: value, since: since)
-                : alert!
-            current.severity = rule.severity
-            current.condition = rule.condition
-            current.summaryTemplate = rule.summary
-            current.value = value
-            current.detail = detail
-            if rule.condition.isUpward { current.peak = max(current.peak, value) } else { current.peak = min(current.peak, value) }
-            if let trend { current.trend = trend }
-            if let increase { current.increase = increase }
-            if case .firing(_, let firedAt) = machine.state { current.firedAt = firedAt }
-            alert = current
+            if startsFresh {
+                alert = Alert(rule: rule.name, severity: rule.severity, family: rule.family, metric: key.name, labels: key.labels,
+                              condition: rule.condition, value: value, peak: value, since: since, summaryTemplate: rule.summary)
+            } else if transition != .none {
+                // A reload may have changed how the rule reads; refresh on transitions only.
+                alert!.severity = rule.severity
+                alert!.condition = rule.condition
+                alert!.summaryTemplate = rule.summary
+            }
+            // In place: the steady state of a firing alert costs a few stores, no copies.
+            alert!.value = value
+            if alert!.detail != detail { alert!.detail = detail }
+            if rule.condition.isUpward { if value > alert!.peak { alert!.peak = value } } else if value < alert!.peak { alert!.peak = value }
+            if let trend { alert!.trend = trend }
+            if let increase { alert!.increase = increase }
+            if case .firing(_, let firedAt) = machine.state, alert!.firedAt == nil { alert!.firedAt = firedAt }
         }
     }
 

@@ -1,3 +1,4 @@
+import HeadroomNotify
 import Foundation
 import HeadroomCore
 
@@ -84,9 +85,7 @@ struct CheckReport {
         name.replacingOccurrences(of: "_used_percent", with: "")
     }
 
-    private func quote(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
+    private func quote(_ text: String) -> String { JSONText.quote(text) }
 
     private func number(_ value: Double) -> String {
         value.isFinite ? MessageFormat.number(value, decimals: value == value.rounded() ? 0 : 3) : "null"
