@@ -7,11 +7,12 @@ enum EvaluationBenchmark {
     static func run() {
         // Steady: values drift slowly (a real host); churn: every value random every round,
         // so thousands of alerts go pending, fire and resolve each round (a worst case).
-        run(scenario: "steady (values drift ±2 per round)", churn: false)
-        run(scenario: "churn (every value random every round)", churn: true)
+        run(scenario: "quiet fleet (values drift ±2 per round below 60: a few alerts)", ceiling: 60, churn: false)
+        run(scenario: "busy fleet (values drift ±2 per round over 0-100: thousands of alerts pending or firing)", ceiling: 100, churn: false)
+        run(scenario: "churn (every value random every round)", ceiling: 100, churn: true)
     }
 
-    static func run(scenario: String, churn: Bool) {
+    static func run(scenario: String, ceiling: Double, churn: Bool) {
         let seriesCount = 1000
         let rules: [AlertRule] = (0..<20).map { index in
             let threshold = 50.0 + Double(index) * 2
@@ -35,12 +36,12 @@ enum EvaluationBenchmark {
         }
         let origin = Date(timeIntervalSince1970: 1_800_000_000)
         var rounds: [[Sample]] = []
-        var current = (0..<seriesCount).map { _ in nextValue() }
+        var current = (0..<seriesCount).map { _ in nextValue() * ceiling / 100 }
         for _ in 0..<400 {
             if churn {
                 current = current.map { _ in nextValue() }
             } else {
-                current = current.map { min(100, max(0, $0 + (nextValue() - 50) / 25)) }
+                current = current.map { min(ceiling, max(0, $0 + (nextValue() - 50) / 25)) }
             }
             rounds.append((0..<seriesCount).map { Sample("bench_used_percent", labels[$0], current[$0]) })
         }

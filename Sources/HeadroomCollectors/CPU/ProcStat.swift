@@ -37,7 +37,7 @@ public enum ProcStat {
                     guard let ticks = scanner.unsigned(field) else {
                         throw .failed("\(path): line \(lineNumber): \"\(scanner.string(field))\" is not a tick count")
                     }
-                    samples.append(Sample("cpu_seconds_total", Labels([("cpu", cpu), ("mode", modes[column])]),
+                    samples.append(Sample("cpu_seconds_total", Labels(sortedUnique: [.init("cpu", cpu), .init("mode", modes[column])]),
                                           Double(ticks) / ticksPerSecond, kind: .counter))
                     column += 1
                 }

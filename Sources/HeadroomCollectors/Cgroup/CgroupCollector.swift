@@ -57,8 +57,8 @@ public final class CgroupCollector: Collector {
             reading.memoryUsage = Double(current)
             // "max" and a missing file both mean no limit.
             reading.memoryLimit = try number(directory + "/memory.max").map { .bytes(Double($0)) } ?? .unlimited
-            if let stat = try keyed(directory + "/memory.stat") {
-                reading.inactiveFile = stat["inactive_file"].map { Double($0) }
+            if let bytes = try files.read(directory + "/memory.stat") {
+                reading.inactiveFile = try CgroupFiles.values(bytes, keys: ["inactive_file"], path: files.describe(directory + "/memory.stat"))[0].map { Double($0) }
             }
             if let events = try keyed(directory + "/memory.events") {
                 reading.oomKills = events["oom_kill"].map { Double($0) }
@@ -94,8 +94,9 @@ public final class CgroupCollector: Collector {
                 if let limit = try number(memory + "/memory.limit_in_bytes") {
                     reading.memoryLimit = limit >= CgroupFiles.unlimitedThreshold || limit <= 0 ? .unlimited : .bytes(Double(limit))
                 }
-                if let stat = try keyed(memory + "/memory.stat") {
-                    reading.inactiveFile = (stat["total_inactive_file"] ?? stat["inactive_file"]).map { Double($0) }
+                if let bytes = try files.read(memory + "/memory.stat") {
+                    let found = try CgroupFiles.values(bytes, keys: ["total_inactive_file", "inactive_file"], path: files.describe(memory + "/memory.stat"))
+                    reading.inactiveFile = (found[0] ?? found[1]).map { Double($0) }
                 }
                 if let control = try keyed(memory + "/memory.oom_control") {
                     reading.oomKills = control["oom_kill"].map { Double($0) }

@@ -23,10 +23,27 @@ public enum CgroupFiles {
             } else {
                 malformed = true
             }
+            return true
         }
         if out.isEmpty {
             throw .failed("\(path): expected \"key value\" lines\(malformed ? " with numeric values" : ""), found none")
         }
+        return out
+    }
+
+    /// Only the named keys of a flat keyed file (cheaper than `keyed` on the ~40-line
+    /// `memory.stat`: no string is built for the lines skipped).
+    public static func values(_ bytes: [UInt8], keys: [StaticString], path: String) throws(CollectorError) -> [UInt64?] {
+        var out = [UInt64?](repeating: nil, count: keys.count)
+        var sawLine = false
+        ByteScanner.keyValueLines(bytes) { scanner, key, value in
+            sawLine = true
+            for (index, wanted) in keys.enumerated() where scanner.equals(key, wanted) {
+                out[index] = scanner.unsigned(value)
+            }
+            return out.contains { $0 == nil }
+        }
+        if !sawLine { throw .failed("\(path): expected \"key value\" lines, found none") }
         return out
     }
 

@@ -24,6 +24,8 @@ public enum MemInfo {
             else if scanner.equals(key, "Cached") { cached = number() }
             else if scanner.equals(key, "SwapTotal") { swapTotal = number() }
             else if scanner.equals(key, "SwapFree") { swapFree = number() }
+            // Everything needed sits near the top; stop once it has all been seen.
+            return !(total != nil && free != nil && available != nil && buffers != nil && cached != nil && swapTotal != nil && swapFree != nil)
         }
         if let bad { throw .failed("\(path): \(bad)") }
         guard let total, total > 0 else { throw .failed("\(path): no MemTotal line (truncated or not /proc/meminfo)") }

@@ -7,6 +7,8 @@ public enum PressureStall {
     /// labelled with `kind` (some/full) on top of `labels`.
     public static func parse(_ bytes: [UInt8], labels: Labels, path: String) throws(CollectorError) -> [Sample] {
         var samples: [Sample] = []
+        samples.reserveCapacity(8)
+        let someLabels = labels.adding("kind", "some"), fullLabels = labels.adding("kind", "full")
         var scanner = ByteScanner(bytes)
         var lineNumber = 0
         while !scanner.atEnd {
@@ -16,7 +18,7 @@ public enum PressureStall {
             if scanner.equals(kindRange, "some") { kind = "some" }
             else if scanner.equals(kindRange, "full") { kind = "full" }
             else { throw .failed("\(path): line \(lineNumber): expected \"some\" or \"full\", got \"\(scanner.string(kindRange).prefix(40))\"") }
-            let lineLabels = labels.adding("kind", kind)
+            let lineLabels = kind == "some" ? someLabels : fullLabels
             var found = 0
             while let field = scanner.word() {
                 guard let equals = scanner.bytes[field].firstIndex(of: 0x3D) else {

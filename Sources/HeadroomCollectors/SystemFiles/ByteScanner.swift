@@ -108,14 +108,15 @@ struct ByteScanner {
     }
 
     /// `key value` lines (`/proc/meminfo` style with an optional `:` after the key and
-    /// an optional unit after the value): calls `body(keyRange, valueRange)` for each line.
-    static func keyValueLines(_ bytes: [UInt8], _ body: (ByteScanner, Range<Int>, Range<Int>) -> Void) {
+    /// an optional unit after the value): calls `body(keyRange, valueRange)` for each line
+    /// until it returns false.
+    static func keyValueLines(_ bytes: [UInt8], _ body: (ByteScanner, Range<Int>, Range<Int>) -> Bool) {
         var scanner = ByteScanner(bytes)
         while !scanner.atEnd {
             if let key = scanner.word() {
                 var keyRange = key
                 if keyRange.count > 1, bytes[keyRange.upperBound - 1] == 0x3A { keyRange = keyRange.lowerBound..<(keyRange.upperBound - 1) }
-                if let value = scanner.word() { body(scanner, keyRange, value) }
+                if let value = scanner.word(), !body(scanner, keyRange, value) { return }
             }
             scanner.skipLine()
         }

@@ -284,9 +284,9 @@ public struct AlertEngine: Sendable {
         slot.update(rule: rule, key: seriesKeys[id], value: value, detail: details[id], trend: trend, increase: increase,
                     transition: transition, at: now)
         slots[ruleIndex][id] = slot
-        if transition == .none, !slot.machine.isActive, !slot.deliveredFiring, !slot.flapping {
-            // Inactive with history only (counters, trends): nothing to decide this round.
-            return slot.flapTimes.isEmpty ? nil : transition
+        if transition == .none, !slot.machine.isFiring, !slot.deliveredFiring, !slot.flapping, slot.flapTimes.isEmpty {
+            // Pending, or inactive with history only (counters, trends): nothing to decide this round.
+            return nil
         }
         return transition
     }

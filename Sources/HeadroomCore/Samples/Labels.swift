@@ -26,10 +26,23 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         pairs = dictionary.map { Pair($0.key, $0.value) }.sorted { $0.name < $1.name }
     }
 
-    /// Builds a label set from an array of (name, value) tuples.
+    /// Builds a label set from pairs already sorted by name with unique names (hot paths).
+    public init(sortedUnique pairs: [Pair]) {
+        self.pairs = pairs
+    }
+
+    /// Builds a label set from an array of (name, value) tuples; a later duplicate name wins.
     public init(_ list: [(String, String)]) {
-        self.init()
-        for (name, value) in list { self[name] = value }
+        var built: [Pair] = []
+        built.reserveCapacity(list.count)
+        for (name, value) in list {
+            if let index = built.firstIndex(where: { $0.name == name }) { built[index].value = value } else { built.append(Pair(name, value)) }
+        }
+        // One sort, no reallocation: collectors build thousands of these per minute.
+        if !built.isEmpty, !zip(built, built.dropFirst()).allSatisfy({ $0.name < $1.name }) {
+            built.sort { $0.name < $1.name }
+        }
+        pairs = built
     }
 
     /// The value of label `name`, or nil; setting nil removes the label.
