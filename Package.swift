@@ -100,7 +100,10 @@ let package = Package(
         .target(name: "CReadFloor", path: "Benchmarks/CReadFloor"),
         .executableTarget(
             name: "HeadroomBench",
-            dependencies: ["HeadroomCore", "HeadroomCollectors", "CReadFloor"],
+            dependencies: [
+                "HeadroomCore", "HeadroomCollectors", "HeadroomConfig", "HeadroomDaemon", "HeadroomNotify", "CReadFloor",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/HeadroomBench",
             swiftSettings: swiftSettings
         ),

@@ -7,7 +7,7 @@ import HeadroomCore
 /// the same run (absolute numbers drift between machines; ratios travel).
 ///
 ///   scripts/bench.sh                     # builds release with the static stdlib and runs everything
-///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|idle]
+///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|idle]
 @main
 struct HeadroomBench {
     static func main() async throws {
@@ -15,6 +15,7 @@ struct HeadroomBench {
         print("headroom-bench on \(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(RFC3339Now.string())")
         if options.only == nil || options.only == "sample" { SampleBenchmark.run() }
         if options.only == nil || options.only == "evaluate" { EvaluationBenchmark.run() }
+        if options.only == nil || options.only == "round" { await RoundBenchmark.run() }
         if options.only == nil || options.only == "idle" { try await IdleBenchmark.run(options: options) }
     }
 }
@@ -33,7 +34,7 @@ struct Options {
             case "--headroom": headroom = iterator.next()
             case "--only": only = iterator.next()
             default:
-                print("unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|idle]")
+                print("unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|idle]")
                 exit(2)
             }
         }

@@ -1,0 +1,46 @@
+import Foundation
+import HeadroomCollectors
+import HeadroomConfig
+import HeadroomCore
+import HeadroomDaemon
+import HeadroomNotify
+import Logging
+
+/// One whole daemon round in-process (collectors on their queues, derivation, evaluation of
+/// the default rules, delivery), back to back: the CPU a round costs without the sleep
+/// between rounds. The gap to the idle daemon's CPU per round is scheduling and wake-ups.
+enum RoundBenchmark {
+    static func run() async {
+        guard case .success(let loaded) = ConfigurationLoader.load(yaml: nil, source: "bench", environment: [:]) else { return }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        var dependencies = Dependencies.live(environment: [:])
+        dependencies.makeNotifier = { _ in NullNotifier() }
+        let daemon = Daemon(configuration: loaded.configuration, dependencies: dependencies, logger: logger)
+        for _ in 0..<20 { await daemon.sampling.tick() }
+        let rounds = 500
+        let cpuBefore = processCPUSeconds()
+        let wallBefore = ContinuousClock.now
+        for _ in 0..<rounds { await daemon.sampling.tick() }
+        let cpu = (processCPUSeconds() - cpuBefore) / Double(rounds)
+        let wall = (ContinuousClock.now - wallBefore).headroomSeconds / Double(rounds)
+        print("")
+        print("## One daemon round in-process (default rules, \(rounds) rounds back to back)")
+        print("| what | per round |")
+        print("|---|---|")
+        print("| CPU (all threads) | \(micro(cpu)) |")
+        print("| wall | \(micro(wall)) |")
+    }
+
+    static func processCPUSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+/// A channel that drops everything.
+struct NullNotifier: Notifier {
+    let channel = "null"
+    func deliver(_ notification: AlertNotification) async throws(DeliveryError) {}
+}
