@@ -12,6 +12,7 @@ public final class CollectorRunner: Sendable {
     public let collector: any Collector
     private let queue: DispatchQueue
     private let busy = Atomic<Bool>(false)
+    private let quarantined = Atomic<Bool>(false)
 
     public init(collector: any Collector) {
         self.collector = collector
@@ -19,6 +20,25 @@ public final class CollectorRunner: Sendable {
     }
 
     public var name: String { collector.name }
+
+    /// A collector that once overran its share of a round runs on its own queue from then
+    /// on, so it can never again hold up the collectors that share a thread.
+    public var isQuarantined: Bool { quarantined.load(ordering: .acquiring) }
+
+    func quarantine() { quarantined.store(true, ordering: .releasing) }
+
+    /// Runs the collector on the calling thread (the shared round thread), unless its
+    /// previous call is still stuck.
+    func runInline() -> (CollectorReport, [Sample]) {
+        let name = collector.name
+        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+            return (CollectorReport(collector: name, outcome: .stillBusy, duration: .zero), [])
+        }
+        let started = ContinuousClock.now
+        let (outcome, samples) = collectOnce()
+        busy.store(false, ordering: .releasing)
+        return (CollectorReport(collector: name, outcome: outcome, duration: started.duration(to: .now)), samples)
+    }
 
     /// Starts one reading and calls `completion` from the collector's queue when it ends,
     /// or at once with `stillBusy` when the previous call has not returned.
@@ -55,25 +75,88 @@ public final class CollectorRunner: Sendable {
     }
 }
 
-/// One sampling round over several runners: all start at once, and one deadline (a single
-/// timer per round) marks whoever has not answered as timed out.
+/// One sampling round over several runners.
+///
+/// Healthy collectors run one after another on a single pooled thread (one wake-up per
+/// round instead of one per collector; half the CPU of a round). A watchdog at a quarter of
+/// the budget checks on them: if that thread is still inside one collector, the collector
+/// is quarantined onto its own queue for good and the ones after it are started on another
+/// thread at once, so they still answer within the budget. At the full budget, whoever has
+/// not answered is reported timed out.
 public enum CollectorRound {
     public static func run(_ runners: [CollectorRunner], budget: Duration) async -> [(report: CollectorReport, samples: [Sample])] {
         guard !runners.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
             let gate = RoundGate(names: runners.map(\.name), budget: budget, continuation: continuation)
+            var shared: [Int] = []
             for (index, runner) in runners.enumerated() {
-                runner.start { report, samples in gate.deliver(index, report, samples) }
+                if runner.isQuarantined {
+                    runner.start { report, samples in gate.deliver(index, report, samples) }
+                } else {
+                    shared.append(index)
+                }
             }
-            let nanoseconds = Int(min(budget.headroomSeconds, 3600) * 1e9)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { gate.expire() }
+            let block = SharedBlock(shared)
+            if !shared.isEmpty {
+                DispatchQueue.global().async { block.run(runners, gate) }
+            }
+            let total = min(budget.headroomSeconds, 3600)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(total / 4 * 1e9))) {
+                guard !gate.isComplete else { return }
+                if let (stuck, rest) = block.abandon() {
+                    if let stuck { runners[stuck].quarantine() }
+                    if !rest.isEmpty {
+                        DispatchQueue.global().async { SharedBlock(rest).run(runners, gate) }
+                    }
+                }
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(total * 3 / 4 * 1e9))) { gate.expire() }
+            }
+        }
+    }
+}
+
+/// The collectors one round runs on one thread, in order; the watchdog can take the rest away.
+private final class SharedBlock: Sendable {
+    private struct State {
+        var pending: [Int]
+        var current: Int?
+        var abandoned = false
+    }
+    private let state: Mutex<State>
+
+    init(_ indices: [Int]) { state = Mutex(State(pending: indices)) }
+
+    func run(_ runners: [CollectorRunner], _ gate: RoundGate) {
+        while let index = next() {
+            let (report, samples) = runners[index].runInline()
+            gate.deliver(index, report, samples)
+        }
+        state.withLock { $0.current = nil }
+    }
+
+    private func next() -> Int? {
+        state.withLock { state in
+            guard !state.abandoned, !state.pending.isEmpty else { state.current = nil; return nil }
+            state.current = state.pending.removeFirst()
+            return state.current
+        }
+    }
+
+    /// Stops the block: the collector it is inside (if any) and the ones it has not started.
+    func abandon() -> (stuck: Int?, rest: [Int])? {
+        state.withLock { state in
+            guard !state.abandoned else { return nil }
+            state.abandoned = true
+            let rest = state.pending
+            state.pending = []
+            return (state.current, rest)
         }
     }
 }
 
 /// Collects one round's results and resumes the waiting round exactly once: when the
 /// last collector answers, or at the deadline with the missing ones marked timed out.
-private final class RoundGate: Sendable {
+final class RoundGate: Sendable {
     typealias Result = (report: CollectorReport, samples: [Sample])
     private struct State {
         var results: [Result?]
@@ -89,6 +172,9 @@ private final class RoundGate: Sendable {
         self.budget = budget
         state = Mutex(State(results: Array(repeating: nil, count: names.count), remaining: names.count, continuation: continuation))
     }
+
+    /// True once the round has been handed its results.
+    var isComplete: Bool { state.withLock { $0.continuation == nil } }
 
     func deliver(_ index: Int, _ report: CollectorReport, _ samples: [Sample]) {
         let finished: (CheckedContinuation<[Result], Never>, [Result])? = state.withLock { state in

@@ -139,6 +139,23 @@ struct DaemonTests {
         #expect(recovered)
     }
 
+    @Test("a collector that hangs before the others in the round does not cost them their sample")
+    func hungFirst() async throws {
+        let hung = HangingCollector(name: "nvml")
+        let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
+        let harness = try DaemonHarness(yaml: Self.gpuYAML + "\ncollectors:\n  timeout: 400ms\n", collectors: [hung, gpu])
+        defer { hung.release() }
+        let first = await harness.daemon.sampling.tick(at: harness.start)
+        let outcomes = Dictionary(uniqueKeysWithValues: first.snapshot.collectors.map { ($0.collector, $0.outcome) })
+        #expect(outcomes["gpu"] == .ok)
+        #expect(outcomes["nvml"] == .timedOut(budget: .milliseconds(400)))
+        #expect(first.notifications.contains { $0.alert.rule == "gpu_memory_critical" })
+        // From now on the hung collector sits on its own queue.
+        let second = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(5))
+        #expect(second.snapshot.collectors.first { $0.collector == "nvml" }?.outcome == .stillBusy)
+        #expect(second.snapshot.collectors.first { $0.collector == "gpu" }?.outcome == .ok)
+    }
+
     @Test("a retryable delivery failure is delivered on a later round")
     func retry() async throws {
         let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
