@@ -113,7 +113,9 @@ public enum ConfigurationLoader {
 
     static func parse(_ text: String, origin: String) -> Result<ConfigNode, ConfigurationIssue> {
         do {
-            guard let node = try Yams.compose(yaml: text) else { return .success(.null(ConfigNode.Mark(origin: origin, line: 1, column: 1))) }
+            // The basic resolver: Headroom types scalars itself, and the default resolver's regular
+            // expressions would load ICU into the daemon (about 4 MiB of resident memory).
+            guard let node = try Yams.compose(yaml: text, .basic) else { return .success(.null(ConfigNode.Mark(origin: origin, line: 1, column: 1))) }
             return .success(ConfigNode.from(node, origin: origin))
         } catch let error as YamlError {
             return .failure(yamlIssue(error, origin: origin))
