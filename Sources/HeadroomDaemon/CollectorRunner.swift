@@ -101,7 +101,11 @@ public enum CollectorRound {
                 DispatchQueue.global().async { block.run(runners, gate) }
             }
             let total = min(budget.headroomSeconds, 3600)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(total / 4 * 1e9))) {
+            // A cancellable timer: when every collector answers in time (the usual case) the
+            // gate cancels it, and the process is not woken for nothing half a second later.
+            let watchdog = DispatchSource.makeTimerSource(queue: .global())
+            watchdog.schedule(deadline: .now() + .nanoseconds(Int(total / 4 * 1e9)))
+            watchdog.setEventHandler {
                 guard !gate.isComplete else { return }
                 if let (stuck, rest) = block.abandon() {
                     if let stuck { runners[stuck].quarantine() }
@@ -111,8 +115,17 @@ public enum CollectorRound {
                 }
                 DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(total * 3 / 4 * 1e9))) { gate.expire() }
             }
+            gate.onComplete(TimerHandle(watchdog))
+            watchdog.resume()
         }
     }
+}
+
+/// A dispatch timer passed between threads; `cancel()` is thread-safe.
+final class TimerHandle: @unchecked Sendable {
+    private let timer: any DispatchSourceTimer
+    init(_ timer: any DispatchSourceTimer) { self.timer = timer }
+    func cancel() { timer.cancel() }
 }
 
 /// The collectors one round runs on one thread, in order; the watchdog can take the rest away.
@@ -162,6 +175,7 @@ final class RoundGate: Sendable {
         var results: [Result?]
         var remaining: Int
         var continuation: CheckedContinuation<[Result], Never>?
+        var timer: TimerHandle?
     }
     private let state: Mutex<State>
     private let names: [String]
@@ -171,6 +185,16 @@ final class RoundGate: Sendable {
         self.names = names
         self.budget = budget
         state = Mutex(State(results: Array(repeating: nil, count: names.count), remaining: names.count, continuation: continuation))
+    }
+
+    /// Registers the watchdog to cancel once the round completes (at once if it already has).
+    func onComplete(_ timer: TimerHandle) {
+        let cancelNow = state.withLock { state -> Bool in
+            if state.continuation == nil { return true }
+            state.timer = timer
+            return false
+        }
+        if cancelNow { timer.cancel() }
     }
 
     /// True once the round has been handed its results.
@@ -184,7 +208,10 @@ final class RoundGate: Sendable {
             guard state.remaining == 0, let continuation = state.continuation.take() else { return nil }
             return (continuation, state.results.map { $0! })
         }
-        if let (continuation, results) = finished { continuation.resume(returning: results) }
+        if let (continuation, results) = finished {
+            state.withLock { $0.timer.take() }?.cancel()
+            continuation.resume(returning: results)
+        }
     }
 
     func expire() {
