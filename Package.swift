@@ -121,7 +121,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadroomNotifyTests",
-            dependencies: ["HeadroomNotify", "HeadroomCore", "HeadroomTesting"],
+            dependencies: [
+                "HeadroomNotify", "HeadroomCore", "HeadroomTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
