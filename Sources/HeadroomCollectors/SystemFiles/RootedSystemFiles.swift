@@ -5,38 +5,61 @@ import Musl
 #endif
 import Synchronization
 
-/// The live file system under a root directory (`/`, or `/host` in a container that
-/// mounts the host's `/proc` and `/sys` there).
+/// The live file system under a root directory: `/`, or `/host` in a container that
+/// mounts the host's `/proc` and `/sys` there.
 ///
-/// Files are opened once and kept open; each read is a `pread` at offset 0, which makes
-/// procfs, sysfs and cgroupfs regenerate the content without an open/close per sample
-/// (about half the cost). A descriptor whose read fails is closed and the file reopened.
+/// Each file is opened once and kept open; every read is one `pread` at offset 0, which
+/// makes procfs, sysfs and cgroupfs generate fresh content without an open and close per
+/// sample (about half the cost of a sample). The bytes land directly in the array that is
+/// returned, sized from the file's previous length, so there is no shared buffer, no copy,
+/// and no lock held during I/O: one collector stuck in a read never blocks another.
+///
+/// A descriptor whose read fails with ESTALE, ENODEV or EBADF (a removed cgroup, a
+/// remounted file system) is dropped and the file reopened once. "Missing" is never
+/// cached: a file that did not exist is looked up again on the next read.
+///
+/// Kept-open descriptors follow the inode they opened. That is what procfs and sysfs need;
+/// a regular file (a fixture tree) replaced by rename keeps reading the old content until
+/// this instance is discarded.
 public final class RootedSystemFiles: SystemFiles {
-    /// The directory host paths are resolved under.
+    /// The directory host paths are resolved under, without a trailing slash (`/` for the real root).
     public let root: String
-    private let descriptors = Mutex<[String: Int32]>([:])
-    private let buffer = Mutex<[UInt8]>([UInt8](repeating: 0, count: 16_384))
+    private let openFiles = Mutex<[String: OpenFile]>([:])
 
+    /// Beyond this many kept-open files (a cgroup that keeps being recreated under new
+    /// names), all are closed and reopened on demand, so descriptors cannot leak.
+    private static let maximumOpenFiles = 256
+    /// Capacity of the first read of a file whose size is not known yet.
+    private static let initialCapacity = 4096
+
+    /// A kept-open descriptor; closed when the last reader lets go of it, so a
+    /// descriptor dropped by one thread is never closed under another's `pread`.
+    private final class OpenFile: Sendable {
+        let descriptor: Int32
+        /// Length of the last read, to size the next buffer.
+        let lastLength = Atomic<Int>(0)
+        init(_ descriptor: Int32) { self.descriptor = descriptor }
+        deinit { close(descriptor) }
+    }
+
+    /// Resolves host paths under `root` (`/` by default).
     public init(root: String = "/") {
         var trimmed = root
         while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.root = trimmed.isEmpty ? "/" : trimmed
     }
 
-    deinit {
-        descriptors.withLock { open in
-            for fd in open.values { close(fd) }
-        }
-    }
-
+    /// `root` + `path` (`path` itself under `/`).
     public func describe(_ path: String) -> String {
         root == "/" ? path : root + path
     }
 
+    /// Whether the path exists under the root (one `access` call).
     public func exists(_ path: String) -> Bool {
         access(describe(path), F_OK) == 0
     }
 
+    /// The entries of a directory under the root, sorted.
     public func listDirectory(_ path: String) -> [String]? {
         guard let directory = opendir(describe(path)) else { return nil }
         defer { closedir(directory) }
@@ -50,70 +73,92 @@ public final class RootedSystemFiles: SystemFiles {
         return names.sorted()
     }
 
+    /// One `pread` at offset 0 on the kept-open file (opened on first use); nil when it does not exist.
     public func read(_ path: String) throws(CollectorError) -> [UInt8]? {
         let real = describe(path)
-        for attempt in 0..<2 {
-            guard let fd = try descriptor(for: real) else { return nil }
-            switch readAll(fd) {
-            case .success(let bytes):
-                return bytes
-            case .failure(let failure):
-                let code = failure.code
-                forget(real)
-                if code == EOPNOTSUPP {
-                    throw CollectorError.unavailable("\(real): \(String(cString: strerror(code)))")
-                }
-                if attempt == 1 || !(code == ESTALE || code == ENODEV || code == EBADF || code == ENOENT) {
-                    throw CollectorError.failed("cannot read \(real): \(String(cString: strerror(code)))")
-                }
+        var reopened = false
+        while true {
+            guard let file = try openFile(real) else { return nil }
+            let code: Int32
+            switch Self.readWhole(file) {
+            case .success(let bytes): return bytes
+            case .failure(let failure): code = failure.code
+            }
+            forget(real, file)
+            // The inode went away under the kept-open descriptor: look the path up again, once.
+            if !reopened, code == ESTALE || code == ENODEV || code == EBADF || code == ENOENT {
+                reopened = true
+                continue
+            }
+            if code == EOPNOTSUPP { throw .unavailable("\(real): \(Self.describe(errno: code))") }
+            throw .failed("cannot read \(real): \(Self.describe(errno: code))")
+        }
+    }
+
+    // MARK: - Descriptors
+
+    /// The kept-open file for `real`, opening it when needed; nil when it does not exist.
+    private func openFile(_ real: String) throws(CollectorError) -> OpenFile? {
+        if let file = openFiles.withLock({ $0[real] }) { return file }
+        let descriptor = open(real, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            let code = errno
+            switch code {
+            case ENOENT, ENOTDIR: return nil
+            case EOPNOTSUPP: throw .unavailable("\(real): \(Self.describe(errno: code))")
+            case EACCES, EPERM: throw .failed("cannot open \(real): \(Self.describe(errno: code)); run headroom as a user that may read it")
+            default: throw .failed("cannot open \(real): \(Self.describe(errno: code))")
             }
         }
-        return nil
+        let fresh = OpenFile(descriptor)
+        return openFiles.withLock { files in
+            // Another thread may have opened it meanwhile: keep one (the other closes on release).
+            if let existing = files[real] { return existing }
+            if files.count >= Self.maximumOpenFiles { files.removeAll() }
+            files[real] = fresh
+            return fresh
+        }
     }
 
-    /// An open descriptor for `real`, opening it when needed; nil when the file is missing.
-    private func descriptor(for real: String) throws(CollectorError) -> Int32? {
-        if let fd = descriptors.withLock({ $0[real] }) { return fd }
-        let fd = open(real, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw CollectorError.failed("cannot open \(real): \(String(cString: strerror(code)))")
+    private func forget(_ real: String, _ file: OpenFile) {
+        let dropped: OpenFile? = openFiles.withLock { files in
+            guard let current = files[real], current === file else { return nil }
+            return files.removeValue(forKey: real)
         }
-        let winner = descriptors.withLock { open -> Int32 in
-            if let existing = open[real] { return existing }
-            open[real] = fd
-            return fd
-        }
-        if winner != fd { close(fd) }
-        return winner
-    }
-
-    private func forget(_ real: String) {
-        if let fd = descriptors.withLock({ $0.removeValue(forKey: real) }) { close(fd) }
+        _ = dropped   // released (and closed, if no reader holds it) outside the lock
     }
 
     private struct ReadFailure: Error { var code: Int32 }
 
-    /// Reads the whole file from offset 0, growing the buffer for large files.
-    private func readAll(_ fd: Int32) -> Result<[UInt8], ReadFailure> {
-        buffer.withLock { buffer in
-            var total = 0
-            while true {
-                if total == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-                let count = buffer.withUnsafeMutableBytes { raw in
-                    pread(fd, raw.baseAddress! + total, raw.count - total, off_t(total))
+    /// Reads the whole file from offset 0 into a fresh array sized from the last read;
+    /// a read that fills the array may have been cut, so it is redone with twice the room.
+    private static func readWhole(_ file: OpenFile) -> Result<[UInt8], ReadFailure> {
+        let last = file.lastLength.load(ordering: .relaxed)
+        var capacity = last == 0 ? initialCapacity : last + last / 2 + 64
+        while true {
+            var failure: Int32 = 0
+            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                initialized = 0
+                guard let base = buffer.baseAddress else { return }
+                while true {
+                    let count = pread(file.descriptor, base, capacity, 0)
+                    if count >= 0 { initialized = count; return }
+                    if errno != EINTR { failure = errno; return }
                 }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return .failure(ReadFailure(code: errno))
-                }
-                if count == 0 { break }
-                total += count
-                // procfs/sysfs hand a small file over in one read; a short read means the end.
-                if total < buffer.count { break }
             }
-            return .success(Array(buffer[0..<total]))
+            if failure != 0 { return .failure(ReadFailure(code: failure)) }
+            // procfs, sysfs and cgroupfs hand over the whole content in one read when it fits.
+            if bytes.count < capacity {
+                if bytes.count != last { file.lastLength.store(bytes.count, ordering: .relaxed) }
+                return .success(bytes)
+            }
+            let (doubled, overflowed) = capacity.multipliedReportingOverflow(by: 2)
+            if overflowed || doubled > 1 << 30 { return .failure(ReadFailure(code: EFBIG)) }
+            capacity = doubled
         }
+    }
+
+    private static func describe(errno code: Int32) -> String {
+        String(cString: strerror(code))
     }
 }

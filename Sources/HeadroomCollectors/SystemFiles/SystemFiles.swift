@@ -1,20 +1,30 @@
-/// The host's files as collectors see them: absolute host paths (`/proc/stat`) that an
-/// implementation may map under a root (`/host/proc/stat`) or serve from memory.
+/// The host's files as collectors see them: the one I/O seam of `HeadroomCollectors`
+/// (modelled on swift-configuration's `CommonProviderFileSystem`).
+///
+/// Paths are absolute host paths (`/proc/stat`, `/sys/fs/cgroup/memory.max`); an
+/// implementation may resolve them under a root (`/host/proc/stat`) or serve them from memory.
+///
+/// Implementation requirements:
+/// - Safe to call from several threads at once (collectors run concurrently).
+/// - `read` returns the whole current content each call (procfs files change between
+///   reads), nil when the file does not exist, and never caches a "missing" answer for
+///   long: files appear (a cgroup is created, a controller is enabled).
+/// - Errors name the real path (`describe`) and say what to do about them.
 public protocol SystemFiles: Sendable {
-    /// The file's bytes, or nil when it does not exist. Throws `CollectorError.failed`
-    /// (with the real path) when it exists but cannot be read, and `.unavailable` when the
-    /// kernel refuses the operation (EOPNOTSUPP, as PSI files do when PSI is disabled).
+    /// The file's bytes, or nil when it does not exist. Throws `CollectorError.failed` when
+    /// it exists but cannot be read, and `.unavailable` when the kernel refuses the
+    /// operation (EOPNOTSUPP, as PSI files do on a kernel booted with `psi=0`).
     func read(_ path: String) throws(CollectorError) -> [UInt8]?
-    /// The names in a directory, or nil when it does not exist.
+    /// The names in a directory (without `.` and `..`, sorted), or nil when it does not exist.
     func listDirectory(_ path: String) -> [String]?
-    /// Whether the path exists.
+    /// Whether the path exists (file or directory).
     func exists(_ path: String) -> Bool
-    /// The real location of `path`, for error messages.
+    /// The real location of `path` (`/host/proc/stat`), for error messages.
     func describe(_ path: String) -> String
 }
 
 extension SystemFiles {
-    /// The file as UTF-8 text (invalid bytes replaced), or nil when missing.
+    /// The file as UTF-8 text (invalid bytes replaced), or nil when it does not exist.
     public func readText(_ path: String) throws(CollectorError) -> String? {
         try read(path).map { String(decoding: $0, as: UTF8.self) }
     }
