@@ -2,96 +2,131 @@ import HeadroomCollectors
 import HeadroomCore
 import HeadroomNotify
 
-/// Renders the effective configuration as YAML for `headroom config show`. The output
-/// loads back to an equal configuration (`default_rules: false` plus every effective rule).
-/// Secret values (webhook keys, passwords, once channels have them) render as `<secret>`.
+/// Renders a configuration as YAML, for `headroom config show`.
+///
+/// The output loads back to an equal configuration: every key is written out, and the
+/// effective rules are all listed under `default_rules: false` (with `enabled: false`
+/// entries for always-on built-ins that are switched off). Secret values are written as
+/// `<secret>`, so a configuration with secrets shows what is set without showing it.
 public enum ConfigurationRenderer {
+    /// What a secret value is rendered as.
+    public static let redacted = "<secret>"
+
+    /// The configuration as block-style YAML.
     public static func yaml(_ configuration: HeadroomConfiguration) -> String {
-        var lines: [String] = []
-        lines.append("interval: \(duration(configuration.interval))")
-        if let hostname = configuration.hostname { lines.append("hostname: \(quote(hostname))") }
+        var out = YAMLLines()
+        out.comment("The effective configuration: built-in rules merged, environment applied.")
+        out.append("interval: \(YAMLText.duration(configuration.interval))")
+        if let hostname = configuration.hostname { out.append("hostname: \(YAMLText.string(hostname))") }
+        out.blank()
+
         let collectors = configuration.collectors
-        lines.append("collectors:")
-        lines.append("  root: \(quote(collectors.root))")
-        lines.append("  timeout: \(duration(collectors.timeout))")
-        lines.append("  disabled: [\(collectors.disabled.sorted().map(quote).joined(separator: ", "))]")
-        if let path = collectors.cgroupPath { lines.append("  cgroup_path: \(quote(path))") }
+        out.append("collectors:")
+        out.append("  root: \(YAMLText.string(collectors.root))")
+        out.append("  timeout: \(YAMLText.duration(collectors.timeout))")
+        // In the order the collectors run; names the daemon does not know (never loaded) last.
+        let disabled = CollectorSettings.names.filter(collectors.disabled.contains)
+            + collectors.disabled.subtracting(CollectorSettings.names).sorted()
+        out.append("  disabled: [\(disabled.map(YAMLText.string).joined(separator: ", "))]")
+        if let path = collectors.cgroupPath { out.append("  cgroup_path: \(YAMLText.string(path))") }
+        out.blank()
+
         let policy = configuration.policy
-        lines.append("alerting:")
-        lines.append("  repeat_interval: \(duration(policy.repeatInterval))")
-        lines.append("  inhibit: \(policy.inhibit)")
-        lines.append("  stale_after: \(duration(policy.staleAfter))")
-        lines.append("  flapping: {window: \(duration(policy.flapWindow)), max_changes: \(policy.flapMaxChanges)}")
-        lines.append("default_rules: false   # the effective rules are all listed below")
-        lines.append(configuration.rules.isEmpty ? "rules: []" : "rules:")
-        for rule in configuration.rules { lines.append("  - " + self.rule(rule)) }
-        lines.append(configuration.channels.isEmpty ? "channels: []" : "channels:")
-        for channel in configuration.channels { lines.append("  - " + self.channel(channel)) }
-        lines.append("log: {level: \(configuration.log.level.rawValue), format: \(configuration.log.format.rawValue)}")
-        return lines.joined(separator: "\n") + "\n"
+        out.append("alerting:")
+        out.append("  repeat_interval: \(YAMLText.duration(policy.repeatInterval))")
+        out.append("  inhibit: \(policy.inhibit)")
+        out.append("  stale_after: \(YAMLText.duration(policy.staleAfter))")
+        out.append("  flapping:")
+        out.append("    window: \(YAMLText.duration(policy.flapWindow))")
+        out.append("    max_changes: \(policy.flapMaxChanges)")
+        out.blank()
+
+        out.append("log:")
+        out.append("  level: \(configuration.log.level.rawValue)")
+        out.append("  format: \(configuration.log.format.rawValue)")
+        out.blank()
+
+        out.comment("Every effective rule is listed below, built-ins included.")
+        out.append("default_rules: false")
+        let present = Set(configuration.rules.map(\.name))
+        let switchedOff = BuiltinRules.alwaysOn.compactMap(\.name).filter { !present.contains($0) }
+        if configuration.rules.isEmpty && switchedOff.isEmpty {
+            out.append("rules: []")
+        } else {
+            out.append("rules:")
+            for name in switchedOff {
+                out.append("  - name: \(YAMLText.string(name))")
+                out.append("    enabled: false")
+            }
+            for rule in configuration.rules { render(rule, into: &out) }
+        }
+        out.blank()
+
+        if configuration.channels.isEmpty {
+            out.append("channels: []")
+        } else {
+            out.append("channels:")
+            for channel in configuration.channels { render(channel, into: &out) }
+        }
+        return out.text
     }
 
-    static func rule(_ rule: AlertRule) -> String {
-        var fields: [String] = ["name: \(quote(rule.name))", "metric: \(quote(selector(rule.selector)))"]
+    /// A secret value as rendered: never the value itself. Channel settings that hold
+    /// secrets (webhook keys, passwords) must be written through this.
+    static func secret<Value>(_: Value) -> String {
+        YAMLText.quoted(redacted)
+    }
+
+    // MARK: - Entries
+
+    private static func render(_ rule: AlertRule, into out: inout YAMLLines) {
+        out.append("  - name: \(YAMLText.string(rule.name))")
+        out.append("    metric: \(YAMLText.string(SelectorSyntax.format(rule.selector)))")
         switch rule.condition {
-        case .above(let value): fields.append("above: \(number(value))")
-        case .atLeast(let value): fields.append("at_least: \(number(value))")
-        case .below(let value): fields.append("below: \(number(value))")
-        case .atMost(let value): fields.append("at_most: \(number(value))")
-        case .increases: fields.append("increases: true")
+        case .above(let value): out.append("    above: \(YAMLText.number(value))")
+        case .atLeast(let value): out.append("    at_least: \(YAMLText.number(value))")
+        case .below(let value): out.append("    below: \(YAMLText.number(value))")
+        case .atMost(let value): out.append("    at_most: \(YAMLText.number(value))")
+        case .increases: out.append("    increases: true")
         case .trend(let trend):
-            let capacity: String = switch trend.capacity {
-            case .fixed(let value): "capacity: \(number(value))"
-            case .metric(let name): "capacity_metric: \(quote(name))"
+            let capacity = switch trend.capacity {
+            case .fixed(let value): "capacity: \(YAMLText.number(value))"
+            case .metric(let name): "capacity_metric: \(YAMLText.string(name))"
             }
-            fields.append("trend: {\(capacity), window: \(duration(trend.window)), exhaustion_within: \(duration(trend.exhaustionWithin)), min_r2: \(number(trend.minimumR2)), min_samples: \(trend.minimumSamples)}")
+            let fields = [
+                capacity,
+                "window: \(YAMLText.duration(trend.window))",
+                "exhaustion_within: \(YAMLText.duration(trend.exhaustionWithin))",
+                "min_r2: \(YAMLText.number(trend.minimumR2))",
+                "min_samples: \(trend.minimumSamples)",
+            ]
+            out.append("    trend: {\(fields.joined(separator: ", "))}")
         }
         switch rule.hold {
         case .immediately: break
-        case .duration(let value): fields.append("for: \(duration(value))")
-        case .consecutiveSamples(let count): fields.append("samples: \(count)")
-        case .within(let count, let of): fields.append("within: {samples: \(count), of: \(of)}")
+        case .duration(let value): out.append("    for: \(YAMLText.duration(value))")
+        case .consecutiveSamples(let count): out.append("    samples: \(count)")
+        case .within(let count, let of): out.append("    within: {samples: \(count), of: \(of)}")
         }
-        if let clear = rule.clear { fields.append("clear: \(number(clear))") }
-        if rule.keepFiringFor > .zero { fields.append("keep_firing_for: \(duration(rule.keepFiringFor))") }
-        fields.append("severity: \(rule.severity.rawValue)")
-        fields.append("family: \(quote(rule.family))")
-        if let summary = rule.summary { fields.append("summary: \(quote(summary))") }
-        return "{" + fields.joined(separator: ", ") + "}"
+        if let clear = rule.clear { out.append("    clear: \(YAMLText.number(clear))") }
+        if rule.keepFiringFor > .zero { out.append("    keep_firing_for: \(YAMLText.duration(rule.keepFiringFor))") }
+        out.append("    severity: \(rule.severity.rawValue)")
+        out.append("    family: \(YAMLText.string(rule.family))")
+        if let summary = rule.summary { out.append("    summary: \(YAMLText.quoted(summary))") }
     }
 
-    static func channel(_ channel: ChannelConfiguration) -> String {
-        var fields = ["type: \(channel.settings.type)", "name: \(quote(channel.name))", "enabled: \(channel.enabled)",
-                      "min_severity: \(channel.minimumSeverity.rawValue)", "send_resolved: \(channel.sendResolved)"]
+    private static func render(_ channel: ChannelConfiguration, into out: inout YAMLLines) {
+        out.append("  - type: \(channel.settings.type)")
+        out.append("    name: \(YAMLText.string(channel.name))")
+        out.append("    enabled: \(channel.enabled)")
+        out.append("    min_severity: \(channel.minimumSeverity.rawValue)")
+        out.append("    send_resolved: \(channel.sendResolved)")
         switch channel.settings {
         case .console(let console):
-            fields.append("stream: \(console.stream.rawValue)")
-            fields.append("color: \(console.color.rawValue)")
+            out.append("    stream: \(console.stream.rawValue)")
+            out.append("    color: \(console.color.rawValue)")
         case .jsonlog(let jsonlog):
-            if let path = jsonlog.path { fields.append("path: \(quote(path))") }
+            if let path = jsonlog.path { out.append("    path: \(YAMLText.string(path))") }
         }
-        return "{" + fields.joined(separator: ", ") + "}"
     }
-
-    static func selector(_ selector: MetricSelector) -> String {
-        selector.matchers.isEmpty ? selector.metric
-            : selector.metric + "{" + selector.matchers.map { "\($0.label)\($0.operation.rawValue)\"\($0.value)\"" }.joined(separator: ",") + "}"
-    }
-
-    /// Milliseconds keep the value exact (`1500ms`); whole units read better.
-    static func duration(_ value: Duration) -> String {
-        let milliseconds = Int64((value.headroomSeconds * 1000).rounded())
-        if milliseconds == 0 { return "0s" }
-        if milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
-        if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
-        if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }
-        return "\(milliseconds)ms"
-    }
-
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-    }
-
-    /// A double-quoted YAML string (JSON escaping is valid YAML).
-    static func quote(_ text: String) -> String { JSONText.quote(text) }
 }

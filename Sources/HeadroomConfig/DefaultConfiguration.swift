@@ -1,13 +1,26 @@
 /// The embedded default configuration, printed by `headroom config default`.
 public enum DefaultConfiguration {
-    /// Documented YAML; loading it gives exactly the configuration used when no file exists.
-    public static let yaml = """
-        # Headroom configuration. Every key is optional; this file spells out the defaults.
-        # Every scalar can also be set from the environment: HEADROOM_ + the key path in
-        # upper case, e.g. HEADROOM_INTERVAL=2s, HEADROOM_ALERTING_REPEAT_INTERVAL=1h,
-        # HEADROOM_RULES_CPU_OVERLOAD_ABOVE=85. See docs/configuration.md.
+    /// Documented YAML that spells out every default. Loading it gives exactly the
+    /// configuration of an empty file; it is used when no file is found.
+    public static let yaml = header + builtinRulesComment + footer
 
-        # Time between two samples.
+    private static let header = """
+        # Headroom configuration.
+        #
+        # Every key is optional: this file spells out the defaults. A key left empty
+        # (`key:` or `key: ~`) also takes its default.
+        #
+        # Durations are written 500ms, 10s, 5m, 1h30m, 2d, or as a bare number of seconds.
+        #
+        # Environment variables override the file: HEADROOM_ + the key path in upper case,
+        # e.g. HEADROOM_INTERVAL=2s, HEADROOM_LOG_LEVEL=debug, HEADROOM_ALERTING_REPEAT_INTERVAL=1h,
+        # HEADROOM_RULES_CPU_OVERLOAD_ABOVE=85 (a rule by name) or HEADROOM_RULES_0_FOR=30s (by
+        # index), HEADROOM_CHANNELS_JSONLOG_PATH=/var/log/headroom/alerts.jsonl (a channel by
+        # name), HEADROOM_CHANNELS=console,jsonlog (enable exactly these), and the shortcuts
+        # HEADROOM_CPU_WARN_PERCENT, HEADROOM_GPU_MEMORY_WARN_PERCENT and
+        # HEADROOM_GPU_MEMORY_CRITICAL_PERCENT. `headroom config show` prints the result.
+
+        # Time between two samples (at least 100ms).
         interval: 5s
 
         # Host name carried by notifications (default: the system's host name).
@@ -16,11 +29,13 @@ public enum DefaultConfiguration {
         collectors:
           # Where /proc and /sys are read; /host when the host's are mounted there.
           root: /
-          # Time budget of each collector per round; an overrun marks its metrics absent.
+          # Time budget of each collector per round; an overrun marks its metrics absent
+          # and raises collector_failed.
           timeout: 2s
           # Collectors not to run: cpu, memory, load, cgroup, pressure.
           disabled: []
-          # cgroup_path: /docker/abc   # instead of discovering this process's own cgroup
+          # The cgroup to watch, below the cgroup mount, instead of this process's own:
+          # cgroup_path: /docker/abc
 
         alerting:
           # Re-notify a still-firing alert this often (0 disables).
@@ -30,29 +45,56 @@ public enum DefaultConfiguration {
           # A firing alert whose series vanished resolves after this long without data.
           stale_after: 5m
           # A series changing state more than max_changes times within window is reported
-          # once as flapping (0 disables).
+          # once as flapping (max_changes: 0 disables).
           flapping:
             window: 10m
             max_changes: 6
 
-        # The built-in rules (CPU overload, host and container memory, OOM kills, memory
-        # pressure, leak trends, GPU memory) are used unless this is false. Rules below with
-        # the same name replace a built-in; `enabled: false` switches one off.
-        default_rules: true
-        rules: []
-        #  - name: cpu_overload
-        #    metric: cpu_used_percent
-        #    above: 85
-        #    samples: 3
-        #    severity: warning
-
-        channels:
-          - type: console
-        #  - type: jsonlog
-        #    path: /var/log/headroom/alerts.jsonl
-
         log:
           level: info      # trace, debug, info, notice, warning, error, critical
-          format: text     # text or json; the daemon's own log goes to stderr
+          format: text     # text or json; the daemon's own log goes to standard error
+
+        # The built-in rules below are used unless this is false (collector_failed always is).
+        default_rules: true
+
+        # Your rules. One with a built-in's name replaces it; {name: memory_leak, enabled: false}
+        # switches one off. Keys: name, metric (a selector such as cpu_used_percent or
+        # 'cpu_core_used_percent{cpu!="0"}'), labels, one condition (above, at_least, below,
+        # at_most, increases: true, or trend), at most one hold (for: 30s, samples: 3, or
+        # within: {samples: 3, of: 5}), clear, keep_firing_for, severity (info, warning,
+        # critical; default warning), family, summary, enabled.
+        rules: []
+        #  - name: gpu_memory_high
+        #    metric: gpu_memory_used_percent
+        #    at_least: 85
+        #    for: 30s
+        #    clear: 80
+        #    severity: warning
+        #    summary: "GPU {label:gpu} memory at {value} for {for}"
+
+        """
+
+    /// The built-in rules, commented out (they are active without being listed).
+    private static let builtinRulesComment: String = {
+        var lines = ["# The built-in rules, for reference (copy one into `rules:` to change it):"]
+        for line in (BuiltinRules.alwaysOnYAML + "\n" + BuiltinRules.defaultsYAML).split(separator: "\n") {
+            lines.append("#  " + line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    private static let footer = """
+
+        # Where notifications go. Each channel has a type and optionally name (default: the
+        # type), enabled, min_severity (default info) and send_resolved (default true).
+        channels:
+          # stream: stdout or stderr; color: auto (only on a terminal, never with NO_COLOR), always, never.
+          - type: console
+            stream: stdout
+            color: auto
+          # One JSON object per line, appended to path (default: standard output).
+          # - type: jsonlog
+          #   path: /var/log/headroom/alerts.jsonl
+
         """
 }

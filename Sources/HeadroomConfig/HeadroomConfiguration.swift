@@ -2,26 +2,38 @@ public import HeadroomCollectors
 public import HeadroomCore
 public import HeadroomNotify
 
-/// The validated configuration: what the daemon runs with.
+/// The validated configuration the daemon runs with.
+///
+/// Build one with ``ConfigurationLoader/load(yaml:source:environment:)``; the memberwise
+/// initialiser's defaults are the YAML defaults except `rules` and `channels`, which are
+/// empty here (the loader adds the built-in rules and the default console channel).
 public struct HeadroomConfiguration: Sendable, Hashable {
-    /// YAML `interval`: time between two samples (default 5s, at least 100ms).
+    /// Time between two samples (YAML `interval`, default `5s`, at least `100ms`).
     public var interval: Duration
-    /// YAML `hostname`: the host name notifications carry (default: the system's).
+    /// Host name carried by notifications (YAML `hostname`, default nil: the daemon asks the system).
     public var hostname: String?
-    /// YAML `collectors`: root directory, time budget, disabled collectors, cgroup override.
+    /// How the host is read (YAML `collectors`: `root`, `timeout`, `disabled`, `cgroup_path`).
     public var collectors: CollectorSettings
-    /// YAML `alerting`: repeat interval, inhibition, staleness, flap detection.
+    /// Engine-wide alerting behaviour (YAML `alerting`: `repeat_interval`, `inhibit`,
+    /// `stale_after`, `flapping.window`, `flapping.max_changes`).
     public var policy: AlertPolicy
-    /// The effective rules: the built-ins merged with the file's by name (YAML `rules`, `default_rules`).
+    /// The effective rules, in evaluation order: the built-ins (YAML `default_rules`, default
+    /// true; `collector_failed` always), each replaced in place by a YAML `rules` entry of the
+    /// same name, then the other entries of YAML `rules`; entries with `enabled: false` dropped.
     public var rules: [AlertRule]
-    /// YAML `channels` (default: one console channel).
+    /// Where notifications go (YAML `channels`, default: one `console` channel).
     public var channels: [ChannelConfiguration]
-    /// YAML `log`: the daemon's own log.
+    /// The daemon's own log (YAML `log`: `level`, default `info`; `format`, default `text`).
     public var log: LogSettings
 
+    /// A configuration from its parts; every default is the YAML default except `rules` and `channels`.
     public init(
-        interval: Duration = .seconds(5), hostname: String? = nil, collectors: CollectorSettings = CollectorSettings(),
-        policy: AlertPolicy = AlertPolicy(), rules: [AlertRule] = [], channels: [ChannelConfiguration] = [],
+        interval: Duration = .seconds(5),
+        hostname: String? = nil,
+        collectors: CollectorSettings = CollectorSettings(),
+        policy: AlertPolicy = AlertPolicy(),
+        rules: [AlertRule] = [],
+        channels: [ChannelConfiguration] = [],
         log: LogSettings = LogSettings()
     ) {
         self.interval = interval
@@ -32,28 +44,4 @@ public struct HeadroomConfiguration: Sendable, Hashable {
         self.channels = channels
         self.log = log
     }
-}
-
-/// The daemon's own log (YAML `log`).
-public struct LogSettings: Sendable, Hashable {
-    /// Severity levels, as swift-log names them.
-    public enum Level: String, Sendable, Hashable, CaseIterable { case trace, debug, info, notice, warning, error, critical }
-    /// `text` for people, `json` for log shippers.
-    public enum Format: String, Sendable, Hashable, CaseIterable { case text, json }
-
-    /// YAML `log.level`, default `info`.
-    public var level: Level
-    /// YAML `log.format`, default `text`.
-    public var format: Format
-
-    public init(level: Level = .info, format: Format = .text) {
-        self.level = level
-        self.format = format
-    }
-}
-
-/// A configuration that loaded, with the warnings worth showing (unknown HEADROOM_ variables).
-public struct LoadedConfiguration: Sendable {
-    public var configuration: HeadroomConfiguration
-    public var warnings: [ConfigurationIssue]
 }

@@ -1,0 +1,135 @@
+import HeadroomCore
+import HeadroomNotify
+
+/// Decodes `channels:` entries. Adding a channel type: one entry in `types` and one case
+/// in `settings(type:_:reader:)`.
+enum ChannelDecoder {
+    /// Each channel type with the keys it takes besides `commonKeys`.
+    static let types: [(name: String, keys: [String])] = [
+        ("console", ["stream", "color"]),
+        ("jsonlog", ["path"]),
+    ]
+    static let commonKeys = ["type", "name", "enabled", "min_severity", "send_resolved"]
+
+    static var typeNames: [String] { types.map(\.name) }
+
+    /// Every key some channel type takes.
+    static var allKeys: [String] { commonKeys + types.flatMap(\.keys) }
+
+    /// The name each entry gets: its `name:`, else its type, else `type:2`, `type:3`… (the
+    /// first not taken). Nil for an entry with neither name nor type.
+    static func names(of entries: [ListEntry]) -> [String?] {
+        var taken = Set(entries.compactMap(\.name))
+        return entries.map { entry in
+            if let name = entry.name { return name }
+            guard let type = entry.type else { return nil }
+            var candidate = type
+            var number = 2
+            while taken.contains(candidate) {
+                candidate = "\(type):\(number)"
+                number += 1
+            }
+            taken.insert(candidate)
+            return candidate
+        }
+    }
+
+    /// The list's channels; a missing list is one console channel.
+    static func entries(file: ConfigNode?, reader: inout NodeReader) -> [ListEntry] {
+        guard let file else {
+            let mark = ConfigNode.Mark(origin: "default channels", line: nil, column: nil)
+            let console = ConfigNode.mapping([ConfigNode.Pair(key: "type", keyMark: mark, value: .scalar("console", quoted: false, mark))], mark)
+            return [ListEntry(node: console, path: "channels[console]", fileIndex: nil)]
+        }
+        switch file {
+        case .null:
+            return entries(file: nil, reader: &reader)
+        case .sequence(let items, _):
+            return items.enumerated().map { ListEntry(node: $0.element, path: "channels[\($0.offset)]", fileIndex: $0.offset) }
+        default:
+            reader.report(file, "channels", "expected a list of channels (each starting with `- type: …`), got \(file.kindDescription)")
+            return []
+        }
+    }
+
+    /// Decodes every entry, checking that names are unique.
+    static func decode(_ entries: [ListEntry], reader: inout NodeReader) -> [ChannelConfiguration] {
+        let names = names(of: entries)
+        var firstUse: [String: String] = [:]
+        var channels: [ChannelConfiguration] = []
+        for (entry, name) in zip(entries, names) {
+            var duplicate = false
+            if let name, let node = entry.node["name"] {
+                if let first = firstUse[name] {
+                    reader.report(node, "\(entry.path).name", "channel name \"\(name)\" is already used by \(first); channel names must be unique")
+                    duplicate = true
+                }
+            }
+            if let name, firstUse[name] == nil { firstUse[name] = entry.path }
+            if let channel = decode(entry, name: name, reader: &reader), !duplicate {
+                channels.append(channel)
+            }
+        }
+        return channels
+    }
+
+    private static func decode(_ entry: ListEntry, name: String?, reader: inout NodeReader) -> ChannelConfiguration? {
+        let path = entry.path
+        guard case .mapping = entry.node else {
+            reader.report(entry.node, path, "expected a channel: a mapping such as {type: console}, got \(entry.node.kindDescription)")
+            return nil
+        }
+        guard let typeNode = entry.node["type"], !typeNode.isNull else {
+            reader.report(entry.node, path, "a channel needs a `type`: one of \(typeNames.joined(separator: ", "))")
+            return nil
+        }
+        guard let type = reader.string(typeNode, "\(path).type", expected: "a channel type") else { return nil }
+        guard let specific = types.first(where: { $0.name == type })?.keys else {
+            reader.report(typeNode, "\(path).type", "unknown channel type \"\(type)\"; the channel types are \(typeNames.joined(separator: ", "))",
+                          suggestion: Suggestions.didYouMean(type, typeNames))
+            return nil
+        }
+        var elsewhere: [String: String] = [:]
+        for other in types where other.name != type {
+            for key in other.keys where !specific.contains(key) {
+                elsewhere[key] = "`\(key)` is a setting of \(other.name) channels; \(type) channels take \(specific.joined(separator: ", "))"
+            }
+        }
+        let issuesBefore = reader.issues.count
+        guard let fields = reader.fields(entry.node, path, allowed: commonKeys + specific, expected: "a channel", elsewhere: elsewhere) else { return nil }
+        if let node = fields["name"], let text = reader.string(node, fields.path("name"), expected: "a channel name"),
+           text.trimmingWhitespace().isEmpty {
+            reader.report(node, fields.path("name"), "must not be empty; remove it to name the channel after its type")
+        }
+        let enabled = reader.bool(fields, "enabled") ?? true
+        let minimumSeverity = reader.choice(fields, "min_severity", Severity.self) ?? .info
+        let sendResolved = reader.bool(fields, "send_resolved") ?? true
+        let settings = settings(type: type, fields, reader: &reader)
+        guard reader.issues.count == issuesBefore, let name, let settings else { return nil }
+        return ChannelConfiguration(name: name, enabled: enabled, minimumSeverity: minimumSeverity,
+                                    sendResolved: sendResolved, settings: settings)
+    }
+
+    /// The type-specific settings.
+    private static func settings(type: String, _ fields: Fields, reader: inout NodeReader) -> ChannelSettings? {
+        switch type {
+        case "console":
+            var console = ConsoleConfiguration()
+            if let stream = reader.choice(fields, "stream", ConsoleConfiguration.Stream.self) { console.stream = stream }
+            if let color = reader.choice(fields, "color", ConsoleConfiguration.ColorMode.self) { console.color = color }
+            return .console(console)
+        case "jsonlog":
+            var jsonlog = JSONLogConfiguration()
+            if let node = fields["path"], let path = reader.string(node, fields.path("path"), expected: "a file path") {
+                if path.trimmingWhitespace().isEmpty {
+                    reader.report(node, fields.path("path"), "must not be empty; use - (or remove the key) for standard output")
+                } else {
+                    jsonlog.path = path
+                }
+            }
+            return .jsonlog(jsonlog)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import HeadroomCollectors
+import HeadroomCore
+
+/// Decodes the top-level settings: `interval`, `hostname`, `collectors`, `alerting`, `log`
+/// and `default_rules` (the `rules` and `channels` lists have their own decoders).
+enum SettingsDecoder {
+    static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log"]
+    static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path"]
+    static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
+    static let flappingKeys = ["window", "max_changes"]
+    static let logKeys = ["level", "format"]
+
+    /// Every scalar (or comma-list) key path outside the `rules` and `channels` lists: what
+    /// `HEADROOM_<PATH>` variables can set.
+    static let scalarPaths: [[String]] = [["interval"], ["hostname"], ["default_rules"]]
+        + collectorKeys.map { ["collectors", $0] }
+        + alertingKeys.filter { $0 != "flapping" }.map { ["alerting", $0] }
+        + flappingKeys.map { ["alerting", "flapping", $0] }
+        + logKeys.map { ["log", $0] }
+
+    /// `default_rules`, default true.
+    static func useDefaultRules(_ root: Fields, reader: inout NodeReader) -> Bool {
+        reader.bool(root, "default_rules") ?? true
+    }
+
+    /// Fills the settings of `configuration` from the document's fields.
+    static func decode(_ root: Fields, into configuration: inout HeadroomConfiguration, reader: inout NodeReader) {
+        if let interval = reader.duration(root, "interval", minimum: .milliseconds(100)) {
+            configuration.interval = interval
+        }
+        if let hostname = reader.string(root, "hostname", expected: "a host name") {
+            if hostname.trimmingWhitespace().isEmpty {
+                report(root, "hostname", "must not be empty; remove the key to use the system's host name", &reader)
+            } else {
+                configuration.hostname = hostname
+            }
+        }
+        if let collectors = reader.fields(root, "collectors", allowed: collectorKeys, expected: "a mapping such as {root: /host, timeout: 2s}") {
+            configuration.collectors = decodeCollectors(collectors, reader: &reader)
+        }
+        if let alerting = reader.fields(root, "alerting", allowed: alertingKeys, expected: "a mapping such as {repeat_interval: 30m}") {
+            configuration.policy = decodeAlerting(alerting, reader: &reader)
+        }
+        if let log = reader.fields(root, "log", allowed: logKeys, expected: "a mapping such as {level: info, format: text}") {
+            if let level = reader.choice(log, "level", LogSettings.Level.self) { configuration.log.level = level }
+            if let format = reader.choice(log, "format", LogSettings.Format.self) { configuration.log.format = format }
+        }
+    }
+
+    private static func decodeCollectors(_ fields: Fields, reader: inout NodeReader) -> CollectorSettings {
+        var settings = CollectorSettings()
+        if let root = reader.string(fields, "root", expected: "a directory") {
+            if root.hasPrefix("/") {
+                settings.root = root
+            } else {
+                report(fields, "root", "expected an absolute directory such as / or /host, got \"\(root)\"", &reader)
+            }
+        }
+        if let timeout = reader.duration(fields, "timeout", minimum: .milliseconds(10)) {
+            settings.timeout = timeout
+        }
+        if let node = fields["disabled"], let names = reader.names(node, fields.path("disabled")) {
+            let known = CollectorSettings.names
+            for (name, nameNode) in names where !known.contains(name) {
+                reader.report(nameNode, fields.path("disabled"), "\"\(name)\" is not a collector; the collectors are \(known.joined(separator: ", "))",
+                              suggestion: Suggestions.didYouMean(name, known))
+            }
+            settings.disabled = Set(names.map(\.name).filter(known.contains))
+        }
+        if let path = reader.string(fields, "cgroup_path", expected: "a cgroup path") {
+            if path.hasPrefix("/") {
+                settings.cgroupPath = path
+            } else {
+                report(fields, "cgroup_path", "expected a path below the cgroup mount starting with /, such as /docker/abc, got \"\(path)\"", &reader)
+            }
+        }
+        return settings
+    }
+
+    private static func decodeAlerting(_ fields: Fields, reader: inout NodeReader) -> AlertPolicy {
+        var policy = AlertPolicy()
+        if let value = reader.duration(fields, "repeat_interval") { policy.repeatInterval = value }
+        if let value = reader.bool(fields, "inhibit") { policy.inhibit = value }
+        if let value = reader.duration(fields, "stale_after", minimum: .seconds(1)) { policy.staleAfter = value }
+        if let flapping = reader.fields(fields, "flapping", allowed: flappingKeys, expected: "a mapping such as {window: 10m, max_changes: 6}") {
+            if let value = reader.duration(flapping, "window", minimum: .seconds(1)) { policy.flapWindow = value }
+            if let value = reader.integer(flapping, "max_changes", range: 0...10_000) { policy.flapMaxChanges = value }
+        }
+        return policy
+    }
+
+    private static func report(_ fields: Fields, _ key: String, _ message: String, _ reader: inout NodeReader) {
+        if let node = fields[key] { reader.report(node, fields.path(key), message) }
+    }
+}
