@@ -33,7 +33,6 @@ public actor AlertCenter {
     }
 
     public var firingAlerts: [Alert] { engine.firingAlerts }
-    public var pendingAlerts: [Alert] { engine.pendingAlerts }
     public var rules: [AlertRule] { engine.rules }
 
     private func stamp(_ notifications: [AlertNotification]) -> [AlertNotification] {

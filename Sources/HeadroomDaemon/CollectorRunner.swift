@@ -56,12 +56,6 @@ public final class CollectorRunner: Sendable {
         }
     }
 
-    /// Takes one reading, or gives up after `budget` (for one-shot use such as `headroom check`).
-    public func run(budget: Duration) async -> (report: CollectorReport, samples: [Sample]) {
-        let results = await CollectorRound.run([self], budget: budget)
-        return results[0]
-    }
-
     /// Calls the collector and classifies the outcome.
     private func collectOnce() -> (CollectorOutcome, [Sample]) {
         do {

@@ -1,5 +1,6 @@
 @testable import HeadroomCollectors
 import HeadroomCore
+import HeadroomTesting
 import Testing
 
 /// Every parser against garbage: each must fail with `.failed` naming the path, and none

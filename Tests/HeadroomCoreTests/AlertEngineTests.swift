@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomCore
+import HeadroomTesting
 import Testing
 
 @Suite("AlertEngine lifecycle")
@@ -191,7 +192,7 @@ struct TrendRuleTests {
     func noise() {
         var scenario = Scenario([Self.leak])
         let total = 24 * 1024 * Self.mib
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for step in 0..<240 {
             let used = 20 * 1024 * Self.mib + Double(generator.next() % 2048) * Self.mib
             scenario.step(at: Double(step) * 5, [Sample("gpu_memory_used_bytes", ["gpu": "0"], used), Sample("gpu_memory_total_bytes", ["gpu": "0"], total)])
@@ -219,18 +220,5 @@ struct TrendRuleTests {
         #expect(flat.slope == 0 && flat.r2 == 0 && flat.secondsUntil(10) == nil)
         #expect(TrendFit.fit(times: [1], values: [1]) == nil)
         #expect(TrendFit.fit(times: [2, 2], values: [1, 3]) == nil)
-    }
-}
-
-/// A tiny deterministic generator for noise in tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

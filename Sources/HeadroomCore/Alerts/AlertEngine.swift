@@ -118,17 +118,6 @@ public struct AlertEngine: Sendable {
         return out.sorted { ($0.rule, $0.labels) < ($1.rule, $1.labels) }
     }
 
-    /// Alerts pending (condition holds, hold not yet satisfied).
-    public var pendingAlerts: [Alert] {
-        var out: [Alert] = []
-        for ruleIndex in rules.indices {
-            for case let slot? in slots[ruleIndex] {
-                if case .pending = slot.machine.state, let alert = slot.alert { out.append(alert) }
-            }
-        }
-        return out.sorted { ($0.rule, $0.labels) < ($1.rule, $1.labels) }
-    }
-
     // MARK: - Reload
 
     /// Swaps in a new rule set, keeping the state of rules whose name and selector are

@@ -26,11 +26,6 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
         pairs = dictionary.map { Pair($0.key, $0.value) }.sorted { $0.name < $1.name }
     }
 
-    /// Builds a label set from pairs already sorted by name with unique names (hot paths).
-    public init(sortedUnique pairs: [Pair]) {
-        self.pairs = pairs
-    }
-
     /// Builds a label set from an array of (name, value) tuples; a later duplicate name wins.
     public init(_ list: [(String, String)]) {
         var built: [Pair] = []

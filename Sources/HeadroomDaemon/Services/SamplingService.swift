@@ -19,10 +19,8 @@ public actor SamplingService: Service {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let makeFiles: @Sendable (String) -> any SystemFiles
-    private var announced: [String: String] = [:]
+    private var announced: [String: CollectorOutcome] = [:]
     private var rounds = 0
-    /// Called after each round (tests and exporters hook in here).
-    private var observers: [@Sendable (RoundSummary) async -> Void] = []
 
     /// What one round did.
     public struct RoundSummary: Sendable {
@@ -49,11 +47,6 @@ public actor SamplingService: Service {
         self.makeFiles = makeFiles
         let built = collectors ?? CollectorCatalog.make(settings: collectorSettings, files: makeFiles(collectorSettings.root))
         runners = built.map(CollectorRunner.init)
-    }
-
-    /// Registers a callback run after every round.
-    public func observe(_ observer: @escaping @Sendable (RoundSummary) async -> Void) {
-        observers.append(observer)
     }
 
     /// Applies a reloaded configuration's sampling settings.
@@ -91,7 +84,6 @@ public actor SamplingService: Service {
             "failed_collectors": "\(reports.filter(\.isFailure).map(\.collector).joined(separator: ","))",
         ])
         let summary = RoundSummary(snapshot: snapshot, notifications: notifications)
-        for observer in observers { await observer(summary) }
         return summary
     }
 
@@ -99,17 +91,10 @@ public actor SamplingService: Service {
     /// without PSI is one informative line with the remedy, not an error per sample.
     private func announce(_ reports: [CollectorReport], samples: [Sample]) {
         for report in reports {
-            let key: String
-            switch report.outcome {
-            case .ok: key = "ok"
-            case .unavailable(let reason): key = "unavailable: " + reason
-            case .failed(let reason): key = "failed: " + reason
-            case .timedOut: key = "timed out"
-            case .stillBusy: key = "still busy"
-            }
-            guard announced[report.collector] != key else { continue }
+            // Compared as values: nothing is built per round while nothing changes.
+            guard announced[report.collector] != report.outcome else { continue }
             let previous = announced[report.collector]
-            announced[report.collector] = key
+            announced[report.collector] = report.outcome
             let metadata: Logger.Metadata = ["collector": "\(report.collector)"]
             switch report.outcome {
             case .ok:

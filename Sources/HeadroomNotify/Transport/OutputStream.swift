@@ -44,10 +44,10 @@ public final class TextSink: Sendable {
             case .file(let path):
                 fd = try openFile(path, &state)
             }
-            var bytes = Array(text.utf8)
+            let bytes = Array(text.utf8)
             var offset = 0
             while offset < bytes.count {
-                let written = bytes.withUnsafeMutableBytes { buffer in
+                let written = bytes.withUnsafeBytes { buffer in
                     Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 }
                 if written < 0 {
@@ -58,7 +58,6 @@ public final class TextSink: Sendable {
                 }
                 offset += written
             }
-            bytes.removeAll()
         }
     }
 
