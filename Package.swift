@@ -15,6 +15,10 @@ let package = Package(
     products: [
         .executable(name: "headroom", targets: ["headroom"]),
         .executable(name: "headroom-bench", targets: ["HeadroomBench"]),
+        // Test doubles of libnvidia-ml.so.1 (a current and an R470-era driver), built as real
+        // shared objects so tests load them through Headroom's production dlopen path.
+        .library(name: "FakeNVML", type: .dynamic, targets: ["FakeNVML"]),
+        .library(name: "FakeNVMLLegacy", type: .dynamic, targets: ["FakeNVMLLegacy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,11 +30,17 @@ let package = Package(
         // Pure domain: samples, rules, alert state, notifications. No I/O, never reads a clock.
         .target(name: "HeadroomCore", swiftSettings: swiftSettings),
 
-        // Reads the host through an injectable root directory.
+        // NVML's C ABI (types and function-pointer types); the library itself is dlopen'ed.
+        .target(name: "CNVML"),
+        .target(name: "FakeNVML", dependencies: ["CNVML"]),
+        .target(name: "FakeNVMLLegacy", dependencies: ["CNVML"]),
+
+        // Reads the host through an injectable root directory, and the GPUs through NVML.
         .target(
             name: "HeadroomCollectors",
             dependencies: [
                 "HeadroomCore",
+                "CNVML",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -13,6 +13,8 @@ public enum CollectorCatalog {
             case "load": out.append(ProcFileCollector.load(files: files))
             case "cgroup": out.append(CgroupCollector(locator: locator))
             case "pressure": out.append(PressureCollector(locator: locator))
+            case "nvidia": out.append(NVMLCollector(libraryPath: settings.nvmlLibrary, files: files))
+            case "amdgpu": out.append(AMDGPUCollector(files: files))
             default: break
             }
         }

@@ -10,14 +10,19 @@ public struct CollectorSettings: Sendable, Hashable {
     /// Explicit cgroup directory relative to the cgroup mount, instead of discovering
     /// this process's own from `/proc/self/cgroup` (YAML `collectors.cgroup_path`).
     public var cgroupPath: String?
+    /// The NVML library to load instead of searching for `libnvidia-ml.so.1`
+    /// (YAML `collectors.nvml_library`).
+    public var nvmlLibrary: String?
 
     /// The built-in collector names, in the order they are run and reported.
-    public static let names = ["cpu", "memory", "load", "cgroup", "pressure"]
+    public static let names = ["cpu", "memory", "load", "cgroup", "pressure", "nvidia", "amdgpu"]
 
-    public init(root: String = "/", timeout: Duration = .seconds(2), disabled: Set<String> = [], cgroupPath: String? = nil) {
+    public init(root: String = "/", timeout: Duration = .seconds(2), disabled: Set<String> = [], cgroupPath: String? = nil,
+                nvmlLibrary: String? = nil) {
         self.root = root
         self.timeout = timeout
         self.disabled = disabled
         self.cgroupPath = cgroupPath
+        self.nvmlLibrary = nvmlLibrary
     }
 }

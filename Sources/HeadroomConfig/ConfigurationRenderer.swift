@@ -29,6 +29,7 @@ public enum ConfigurationRenderer {
             + collectors.disabled.subtracting(CollectorSettings.names).sorted()
         out.append("  disabled: [\(disabled.map(YAMLText.string).joined(separator: ", "))]")
         if let path = collectors.cgroupPath { out.append("  cgroup_path: \(YAMLText.string(path))") }
+        if let path = collectors.nvmlLibrary { out.append("  nvml_library: \(YAMLText.string(path))") }
         out.blank()
 
         let policy = configuration.policy

@@ -32,10 +32,12 @@ public enum DefaultConfiguration {
           # Time budget of each collector per round; an overrun marks its metrics absent
           # and raises collector_failed.
           timeout: 2s
-          # Collectors not to run: cpu, memory, load, cgroup, pressure.
+          # Collectors not to run: cpu, memory, load, cgroup, pressure, nvidia, amdgpu.
           disabled: []
           # The cgroup to watch, below the cgroup mount, instead of this process's own:
           # cgroup_path: /docker/abc
+          # The NVML library, instead of searching for libnvidia-ml.so.1:
+          # nvml_library: /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1
 
         alerting:
           # Re-notify a still-firing alert this often (0 disables).

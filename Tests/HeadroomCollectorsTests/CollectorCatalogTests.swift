@@ -8,7 +8,7 @@ struct CollectorCatalogTests {
     func all() {
         let names = CollectorCatalog.make(settings: CollectorSettings(), files: InMemorySystemFiles([:])).map(\.name)
         #expect(names == CollectorSettings.names)
-        #expect(names == ["cpu", "memory", "load", "cgroup", "pressure"])
+        #expect(names == ["cpu", "memory", "load", "cgroup", "pressure", "nvidia", "amdgpu"])
     }
 
     @Test("disabled collectors are left out", arguments: [Set<String>(), ["load"], ["cgroup", "pressure"], Set(CollectorSettings.names), ["unknown"]])

@@ -5,7 +5,7 @@ import HeadroomCore
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).
 enum SettingsDecoder {
     static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log"]
-    static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path"]
+    static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path", "nvml_library"]
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
     static let flappingKeys = ["window", "max_changes"]
     static let logKeys = ["level", "format"]
@@ -72,6 +72,13 @@ enum SettingsDecoder {
                 settings.cgroupPath = path
             } else {
                 report(fields, "cgroup_path", "expected a path below the cgroup mount starting with /, such as /docker/abc, got \"\(path)\"", &reader)
+            }
+        }
+        if let path = reader.string(fields, "nvml_library", expected: "a file path") {
+            if path.hasPrefix("/") {
+                settings.nvmlLibrary = path
+            } else {
+                report(fields, "nvml_library", "expected an absolute path such as /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1, got \"\(path)\"", &reader)
             }
         }
         return settings

@@ -12,6 +12,7 @@ import HeadroomCore
 /// | `HEADROOM_COLLECTORS_TIMEOUT` | `collectors.timeout` | `1s` |
 /// | `HEADROOM_COLLECTORS_DISABLED` | `collectors.disabled` (comma list) | `load,pressure` |
 /// | `HEADROOM_COLLECTORS_CGROUP_PATH` | `collectors.cgroup_path` | `/docker/abc` |
+/// | `HEADROOM_COLLECTORS_NVML_LIBRARY` | `collectors.nvml_library` | `/usr/local/nvidia/lib64/libnvidia-ml.so.1` |
 /// | `HEADROOM_ALERTING_REPEAT_INTERVAL` | `alerting.repeat_interval` | `1h` |
 /// | `HEADROOM_ALERTING_INHIBIT` | `alerting.inhibit` | `false` |
 /// | `HEADROOM_ALERTING_STALE_AFTER` | `alerting.stale_after` | `10m` |

@@ -316,7 +316,7 @@ struct ValidationTests {
     // MARK: - Settings
 
     @Test("settings are checked beyond their type", arguments: [
-        ("collectors: {disabled: [cpu, gpuu]}", "collectors.disabled", "\"gpuu\" is not a collector; the collectors are cpu, memory, load, cgroup, pressure"),
+        ("collectors: {disabled: [cpu, gpuu]}", "collectors.disabled", "\"gpuu\" is not a collector; the collectors are cpu, memory, load, cgroup, pressure, nvidia, amdgpu"),
         ("collectors: {root: host}", "collectors.root", "expected an absolute directory such as / or /host, got \"host\""),
         ("collectors: {cgroup_path: docker/abc}", "collectors.cgroup_path", "expected a path below the cgroup mount starting with /, such as /docker/abc, got \"docker/abc\""),
         ("hostname: ''", "hostname", "must not be empty; remove the key to use the system's host name"),

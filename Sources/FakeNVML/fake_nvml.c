@@ -1,0 +1,872 @@
+// A fake libnvidia-ml.so.1: NVML's C ABI driven by a scripted scenario (see README.md).
+//
+// Built twice: as FakeNVML (a current driver, every symbol) and, with FAKE_NVML_LEGACY
+// defined, as FakeNVMLLegacy (an R470-era driver without nvmlDeviceGetMemoryInfo_v2,
+// nvmlDeviceGetTemperatureV, nvmlDeviceGetCurrentClocksEventReasons and the _v3 process
+// calls), so tests exercise Headroom's dlsym fallbacks against a real shared object.
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "CNVML.h"
+
+#define NVML_SUCCESS HR_NVML_SUCCESS
+#define NVML_ERROR_UNINITIALIZED HR_NVML_ERROR_UNINITIALIZED
+#define NVML_ERROR_INVALID_ARGUMENT HR_NVML_ERROR_INVALID_ARGUMENT
+#define NVML_ERROR_NOT_SUPPORTED HR_NVML_ERROR_NOT_SUPPORTED
+#define NVML_ERROR_NO_PERMISSION HR_NVML_ERROR_NO_PERMISSION
+#define NVML_ERROR_NOT_FOUND HR_NVML_ERROR_NOT_FOUND
+#define NVML_ERROR_INSUFFICIENT_SIZE HR_NVML_ERROR_INSUFFICIENT_SIZE
+#define NVML_ERROR_DRIVER_NOT_LOADED HR_NVML_ERROR_DRIVER_NOT_LOADED
+#define NVML_ERROR_TIMEOUT HR_NVML_ERROR_TIMEOUT
+#define NVML_ERROR_GPU_IS_LOST HR_NVML_ERROR_GPU_IS_LOST
+#define NVML_ERROR_LIB_RM_VERSION_MISMATCH HR_NVML_ERROR_LIB_RM_VERSION_MISMATCH
+#define NVML_ERROR_ARGUMENT_VERSION_MISMATCH HR_NVML_ERROR_ARGUMENT_VERSION_MISMATCH
+#define NVML_ERROR_UNKNOWN HR_NVML_ERROR_UNKNOWN
+
+#define EXPORT __attribute__((visibility("default")))
+#define MAX_GPUS 16
+#define MAX_MIG 7
+#define MAX_PROCS 64
+#define MAX_LINES 2048
+#define MAX_NAMES 64
+#define MAX_EVENTS 256
+
+enum group {
+    G_MEMORY, G_UTILIZATION, G_ENCODER, G_DECODER, G_TEMPERATURE, G_THRESHOLDS, G_FAN, G_POWER, G_POWER_LIMIT,
+    G_ENERGY, G_CLOCKS, G_PSTATE, G_REASONS, G_ECC, G_REMAP, G_MIG, G_PROCESSES, G_PCI, G_NAME, G_UUID, G_COUNT
+};
+static const char *group_names[G_COUNT] = {
+    "memory", "utilization", "encoder", "decoder", "temperature", "thresholds", "fan", "power", "power_limit",
+    "energy", "clocks", "pstate", "reasons", "ecc", "remap", "mig", "processes", "pci", "name", "uuid",
+};
+
+struct proc { unsigned int pid; unsigned long long bytes; };
+
+struct mig {
+    int present;
+    unsigned int gi, ci;
+    unsigned long long total, used;
+    char uuid[96];
+};
+
+struct gpu {
+    char name[96], uuid[96], bus[32];
+    unsigned long long total, used, reserved;
+    unsigned int util, memutil, enc, dec;
+    int temp;
+    unsigned int slowdown, shutdown, fan;
+    unsigned int power, power_limit;
+    unsigned long long energy;
+    unsigned int smclock, memclock, pstate;
+    unsigned long long reasons;
+    unsigned int ecc_mode;
+    unsigned long long ecc_corrected, ecc_uncorrected;
+    unsigned int remap_corr, remap_unc, remap_pending, remap_failure;
+    unsigned int mig_mode;
+    struct mig migs[MAX_MIG];
+    struct proc procs[MAX_PROCS];
+    int nprocs;
+    int grow;
+    int lost;
+    int handle_error;
+    int unsupported[G_COUNT];
+    int hang[G_COUNT];
+    int registered;
+};
+
+struct name_entry { unsigned int pid; char name[96]; };
+
+// The device handle NVML hands out: an address inside these arrays.
+struct handle { int gpu; int mig; };   // mig = -1 for the whole GPU
+static struct handle gpu_handles[MAX_GPUS];
+static struct handle mig_handles[MAX_GPUS][MAX_MIG];
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hang_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t event_cond = PTHREAD_COND_INITIALIZER;
+
+static int loaded;
+static char *lines[MAX_LINES];
+static unsigned int line_steps[MAX_LINES];
+static int nlines;
+static unsigned int applied_step;
+static int step_applied;
+static long auto_step_ms;
+static struct timespec init_time;
+
+static char driver_version[80] = "550.54.15";
+static char nvml_version[80] = "12.550.54.15";
+static int cuda_version = 12040;
+static int init_code;
+static int init_failures_left = -1;   // -1: fail forever when init_code != 0
+static int count_override = -1;
+static int ngpus;
+static struct gpu gpus[MAX_GPUS];
+static struct name_entry names[MAX_NAMES];
+static int nnames;
+static int hang_seconds = 30;
+static int released;
+
+static int initialized;
+static long stat_init, stat_shutdown, stat_inflight, stat_max_inflight, stat_hung, stat_process_calls,
+    stat_event_waits, stat_device_calls;
+
+struct event { int gpu; unsigned long long xid; };
+static struct event events[MAX_EVENTS];
+static int nevents;
+static int event_set_exists;
+
+// MARK: - Scenario
+
+static void scenario_path(char *out, size_t size) {
+    Dl_info info;
+    if (dladdr((void *)&scenario_path, &info) && info.dli_fname) {
+        const char *slash = strrchr(info.dli_fname, '/');
+        if (slash) {
+            snprintf(out, size, "%.*s/fake-nvml.scenario", (int)(slash - info.dli_fname), info.dli_fname);
+            return;
+        }
+    }
+    snprintf(out, size, "fake-nvml.scenario");
+}
+
+static int group_named(const char *name) {
+    for (int i = 0; i < G_COUNT; i++) if (strcmp(group_names[i], name) == 0) return i;
+    return -1;
+}
+
+static struct gpu *gpu_at(int index) {
+    if (index < 0 || index >= MAX_GPUS) return NULL;
+    if (index >= ngpus) ngpus = index + 1;
+    return &gpus[index];
+}
+
+static void default_gpu(int i) {
+    struct gpu *g = &gpus[i];
+    memset(g, 0, sizeof *g);
+    snprintf(g->name, sizeof g->name, "NVIDIA L4");
+    snprintf(g->uuid, sizeof g->uuid, "GPU-%08x-1111-2222-3333-%012x", 0xfacef00du + i, i);
+    snprintf(g->bus, sizeof g->bus, "00000000:%02X:00.0", 0x01 + i);
+    g->total = 24ull << 30;
+    g->temp = 40;
+    g->slowdown = 90;
+    g->shutdown = 95;
+    g->fan = 30;
+    g->power = 30000;
+    g->power_limit = 72000;
+    g->smclock = 1500;
+    g->memclock = 6251;
+    g->pstate = 0;
+    g->reasons = 0x1;
+}
+
+#define SET_ULL(field) else if (strcmp(key, #field) == 0) g->field = strtoull(value, NULL, 0)
+#define SET_UINT(field) else if (strcmp(key, #field) == 0) g->field = (unsigned int)strtoul(value, NULL, 0)
+
+// Applies one "gpu I KEY VALUE..." directive (tokens after "gpu").
+static void apply_gpu(char *rest, int deliver) {
+    char *save = NULL;
+    char *index_text = strtok_r(rest, " \t", &save);
+    char *key = strtok_r(NULL, " \t", &save);
+    char *value = strtok_r(NULL, "", &save);
+    if (!index_text || !key) return;
+    struct gpu *g = gpu_at(atoi(index_text));
+    if (!g) return;
+    if (!value) value = "";
+    while (*value == ' ' || *value == '\t') value++;
+    if (strcmp(key, "name") == 0) snprintf(g->name, sizeof g->name, "%s", value);
+    else if (strcmp(key, "uuid") == 0) snprintf(g->uuid, sizeof g->uuid, "%s", value);
+    else if (strcmp(key, "bus") == 0) snprintf(g->bus, sizeof g->bus, "%s", value);
+    else if (strcmp(key, "temp") == 0) g->temp = atoi(value);
+    SET_ULL(total); SET_ULL(used); SET_ULL(reserved); SET_ULL(energy); SET_ULL(reasons);
+    SET_ULL(ecc_corrected); SET_ULL(ecc_uncorrected);
+    SET_UINT(util); SET_UINT(memutil); SET_UINT(enc); SET_UINT(dec); SET_UINT(slowdown); SET_UINT(shutdown);
+    SET_UINT(fan); SET_UINT(power); SET_UINT(power_limit); SET_UINT(smclock); SET_UINT(memclock); SET_UINT(pstate);
+    SET_UINT(ecc_mode); SET_UINT(remap_corr); SET_UINT(remap_unc); SET_UINT(remap_pending); SET_UINT(remap_failure);
+    SET_UINT(mig_mode);
+    else if (strcmp(key, "grow") == 0) g->grow = atoi(value);
+    else if (strcmp(key, "lost") == 0) g->lost = value[0] ? atoi(value) : 1;
+    else if (strcmp(key, "handle_error") == 0) g->handle_error = atoi(value);
+    else if (strcmp(key, "unsupported") == 0 || strcmp(key, "supported") == 0 || strcmp(key, "hang") == 0) {
+        int on = strcmp(key, "supported") != 0;
+        int *table = strcmp(key, "hang") == 0 ? g->hang : g->unsupported;
+        char *save2 = NULL;
+        for (char *word = strtok_r(value, " \t", &save2); word; word = strtok_r(NULL, " \t", &save2)) {
+            int group = group_named(word);
+            if (group >= 0) table[group] = on;
+        }
+    } else if (strcmp(key, "procs") == 0) {
+        g->nprocs = 0;
+        char *save2 = NULL;
+        for (char *word = strtok_r(value, " \t", &save2); word && g->nprocs < MAX_PROCS; word = strtok_r(NULL, " \t", &save2)) {
+            char *colon = strchr(word, ':');
+            if (!colon) continue;
+            g->procs[g->nprocs].pid = (unsigned int)strtoul(word, NULL, 10);
+            g->procs[g->nprocs].bytes = strtoull(colon + 1, NULL, 0);
+            g->nprocs++;
+        }
+    } else if (strcmp(key, "mig") == 0) {
+        // gpu I mig K GI CI TOTAL USED
+        unsigned int k, gi, ci;
+        unsigned long long total, used;
+        if (sscanf(value, "%u %u %u %llu %llu", &k, &gi, &ci, &total, &used) == 5 && k < MAX_MIG) {
+            struct mig *m = &g->migs[k];
+            m->present = 1; m->gi = gi; m->ci = ci; m->total = total; m->used = used;
+            snprintf(m->uuid, sizeof m->uuid, "MIG-%08x-aaaa-bbbb-cccc-%012x", 0xb16b00b5u + (unsigned)(g - gpus), k);
+        }
+    } else if (strcmp(key, "xid") == 0) {
+        // Delivered once, when the scenario moves past this line's step, to registered devices.
+        if (deliver && g->registered && nevents < MAX_EVENTS) {
+            events[nevents].gpu = (int)(g - gpus);
+            events[nevents].xid = strtoull(value, NULL, 10);
+            nevents++;
+            pthread_cond_broadcast(&event_cond);
+        }
+    }
+}
+
+static void apply_line(char *text, int deliver) {
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", text);
+    char *save = NULL;
+    char *word = strtok_r(copy, " \t", &save);
+    if (!word) return;
+    char *rest = strtok_r(NULL, "", &save);
+    if (!rest) rest = "";
+    while (*rest == ' ' || *rest == '\t') rest++;
+    if (strcmp(word, "gpu") == 0) {
+        apply_gpu(rest, deliver);
+    } else if (strcmp(word, "driver") == 0) snprintf(driver_version, sizeof driver_version, "%s", rest);
+    else if (strcmp(word, "nvml") == 0) snprintf(nvml_version, sizeof nvml_version, "%s", rest);
+    else if (strcmp(word, "cuda") == 0) cuda_version = atoi(rest);
+    else if (strcmp(word, "count") == 0) count_override = atoi(rest);
+    else if (strcmp(word, "hang_seconds") == 0) hang_seconds = atoi(rest);
+    else if (strcmp(word, "auto_step_ms") == 0) auto_step_ms = atol(rest);
+    else if (strcmp(word, "gpus") == 0) {
+        int n = atoi(rest);
+        for (int i = 0; i < n && i < MAX_GPUS; i++) gpu_at(i);
+    } else if (strcmp(word, "pname") == 0 && nnames < MAX_NAMES) {
+        char *save2 = NULL;
+        char *pid = strtok_r(rest, " \t", &save2);
+        char *name = strtok_r(NULL, "", &save2);
+        if (pid && name) {
+            names[nnames].pid = (unsigned int)strtoul(pid, NULL, 10);
+            snprintf(names[nnames].name, sizeof names[nnames].name, "%s", name);
+            nnames++;
+        }
+    } else if (strcmp(word, "init") == 0) {
+        char *save2 = NULL;
+        char *code = strtok_r(rest, " \t", &save2);
+        char *times = strtok_r(NULL, " \t", &save2);
+        init_code = code ? atoi(code) : 0;
+        init_failures_left = times ? atoi(times) : -1;
+    }
+}
+
+// Rebuilds the state for `step` from the scenario lines (caller holds the lock).
+static void apply_step(unsigned int step) {
+    int was_applied = step_applied;
+    unsigned int previous = applied_step;
+    // Values are the result of every line up to `step`; registration survives.
+    int registered[MAX_GPUS];
+    for (int i = 0; i < MAX_GPUS; i++) registered[i] = gpus[i].registered;
+    ngpus = 0;
+    nnames = 0;
+    for (int i = 0; i < MAX_GPUS; i++) { default_gpu(i); gpus[i].registered = registered[i]; }
+    for (int i = 0; i < nlines; i++) {
+        if (line_steps[i] > step) continue;
+        // An Xid line is delivered once, when the scenario moves past its step.
+        apply_line(lines[i], was_applied && line_steps[i] > previous);
+    }
+    applied_step = step;
+    step_applied = 1;
+}
+
+static void load_scenario(void) {
+    if (loaded) return;
+    loaded = 1;
+    char path[4096];
+    scenario_path(path, sizeof path);
+    FILE *file = fopen(path, "r");
+    if (file) {
+        char buffer[1024];
+        while (fgets(buffer, sizeof buffer, file) && nlines < MAX_LINES) {
+            char *hash = strchr(buffer, '#');
+            if (hash) *hash = 0;
+            size_t length = strlen(buffer);
+            while (length && (buffer[length - 1] == '\n' || buffer[length - 1] == ' ' || buffer[length - 1] == '\t' || buffer[length - 1] == '\r')) buffer[--length] = 0;
+            char *text = buffer;
+            while (*text == ' ' || *text == '\t') text++;
+            if (!*text) continue;
+            unsigned int step = 0;
+            if (strncmp(text, "at ", 3) == 0) {
+                char *end = NULL;
+                step = (unsigned int)strtoul(text + 3, &end, 10);
+                text = end;
+                while (*text == ' ' || *text == '\t') text++;
+            }
+            line_steps[nlines] = step;
+            lines[nlines] = strdup(text);
+            nlines++;
+        }
+        fclose(file);
+    }
+    for (int i = 0; i < MAX_GPUS; i++) {
+        gpu_handles[i].gpu = i;
+        gpu_handles[i].mig = -1;
+        for (int k = 0; k < MAX_MIG; k++) { mig_handles[i][k].gpu = i; mig_handles[i][k].mig = k; }
+    }
+    apply_step(0);
+}
+
+static void refresh_auto_step(void) {
+    if (auto_step_ms <= 0 || !initialized) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long elapsed = (now.tv_sec - init_time.tv_sec) * 1000 + (now.tv_nsec - init_time.tv_nsec) / 1000000;
+    unsigned int step = (unsigned int)(elapsed / auto_step_ms);
+    if (step != applied_step) apply_step(step);
+}
+
+// MARK: - Call plumbing
+
+// Resolves a handle and checks the usual failure modes; returns the GPU with the lock held
+// (or NULL with *code set and the lock released). Blocks first if the group hangs.
+static struct gpu *enter(nvmlDevice_t device, int group, nvmlReturn_t *code, struct handle **out_handle) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    refresh_auto_step();
+    stat_device_calls++;
+    if (!initialized) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_UNINITIALIZED; return NULL; }
+    struct handle *h = (struct handle *)device;
+    if (!h || h->gpu < 0 || h->gpu >= ngpus) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_INVALID_ARGUMENT; return NULL; }
+    struct gpu *g = &gpus[h->gpu];
+    if (g->hang[group] && !released) {
+        stat_inflight++;
+        stat_hung++;
+        if (stat_inflight > stat_max_inflight) stat_max_inflight = stat_inflight;
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += hang_seconds;
+        while (!released) {
+            if (pthread_cond_timedwait(&hang_cond, &lock, &deadline) == ETIMEDOUT) break;
+        }
+        stat_inflight--;
+    }
+    if (g->lost) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_GPU_IS_LOST; return NULL; }
+    if (g->unsupported[group]) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_NOT_SUPPORTED; return NULL; }
+    if (out_handle) *out_handle = h;
+    *code = NVML_SUCCESS;
+    return g;
+}
+
+static nvmlReturn_t leave(nvmlReturn_t code) {
+    pthread_mutex_unlock(&lock);
+    return code;
+}
+
+static nvmlReturn_t copy_string(char *out, unsigned int length, const char *value) {
+    if (!out) return NVML_ERROR_INVALID_ARGUMENT;
+    if (strlen(value) + 1 > length) return NVML_ERROR_INSUFFICIENT_SIZE;
+    memcpy(out, value, strlen(value) + 1);
+    return NVML_SUCCESS;
+}
+
+#define DEVICE_CALL(group) \
+    nvmlReturn_t code; struct handle *h = NULL; \
+    struct gpu *g = enter(device, group, &code, &h); \
+    if (!g) return code; \
+    (void)h;
+
+// MARK: - Control surface
+
+EXPORT void fake_nvml_set_step(unsigned int step) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    apply_step(step);
+    pthread_mutex_unlock(&lock);
+}
+
+EXPORT void fake_nvml_release(void) {
+    pthread_mutex_lock(&lock);
+    released = 1;
+    pthread_cond_broadcast(&hang_cond);
+    pthread_cond_broadcast(&event_cond);
+    pthread_mutex_unlock(&lock);
+}
+
+EXPORT long fake_nvml_stat(const char *name) {
+    pthread_mutex_lock(&lock);
+    long value = -1;
+    if (strcmp(name, "init") == 0) value = stat_init;
+    else if (strcmp(name, "shutdown") == 0) value = stat_shutdown;
+    else if (strcmp(name, "inflight") == 0) value = stat_inflight;
+    else if (strcmp(name, "max_inflight") == 0) value = stat_max_inflight;
+    else if (strcmp(name, "hung") == 0) value = stat_hung;
+    else if (strcmp(name, "process_calls") == 0) value = stat_process_calls;
+    else if (strcmp(name, "event_waits") == 0) value = stat_event_waits;
+    else if (strcmp(name, "device_calls") == 0) value = stat_device_calls;
+    pthread_mutex_unlock(&lock);
+    return value;
+}
+
+// MARK: - Library
+
+EXPORT nvmlReturn_t nvmlInit_v2(void) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    stat_init++;
+    nvmlReturn_t code = NVML_SUCCESS;
+    if (init_code != 0 && init_failures_left != 0) {
+        if (init_failures_left > 0) init_failures_left--;
+        code = init_code;
+    } else {
+        if (!initialized) clock_gettime(CLOCK_MONOTONIC, &init_time);
+        initialized++;
+    }
+    pthread_mutex_unlock(&lock);
+    return code;
+}
+
+EXPORT nvmlReturn_t nvmlInitWithFlags(unsigned int flags) { (void)flags; return nvmlInit_v2(); }
+
+EXPORT nvmlReturn_t nvmlShutdown(void) {
+    pthread_mutex_lock(&lock);
+    stat_shutdown++;
+    if (initialized > 0) initialized--;
+    pthread_mutex_unlock(&lock);
+    return NVML_SUCCESS;
+}
+
+EXPORT const char *nvmlErrorString(nvmlReturn_t result) {
+    switch (result) {
+    case NVML_SUCCESS: return "Success";
+    case NVML_ERROR_UNINITIALIZED: return "Uninitialized";
+    case NVML_ERROR_INVALID_ARGUMENT: return "Invalid Argument";
+    case NVML_ERROR_NOT_SUPPORTED: return "Not Supported";
+    case NVML_ERROR_NO_PERMISSION: return "Insufficient Permissions";
+    case NVML_ERROR_NOT_FOUND: return "Not Found";
+    case NVML_ERROR_INSUFFICIENT_SIZE: return "Insufficient Size";
+    case NVML_ERROR_DRIVER_NOT_LOADED: return "Driver Not Loaded";
+    case NVML_ERROR_TIMEOUT: return "Timeout";
+    case NVML_ERROR_GPU_IS_LOST: return "GPU is lost";
+    case NVML_ERROR_LIB_RM_VERSION_MISMATCH: return "RM has detected an NVML/RM version mismatch.";
+    case NVML_ERROR_UNKNOWN: return "Unknown Error";
+    default: return "Unknown Error";
+    }
+}
+
+EXPORT nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    nvmlReturn_t code = initialized ? copy_string(version, length, driver_version) : NVML_ERROR_UNINITIALIZED;
+    pthread_mutex_unlock(&lock);
+    return code;
+}
+
+EXPORT nvmlReturn_t nvmlSystemGetNVMLVersion(char *version, unsigned int length) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    nvmlReturn_t code = copy_string(version, length, nvml_version);
+    pthread_mutex_unlock(&lock);
+    return code;
+}
+
+EXPORT nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *version) {
+    if (!version) return NVML_ERROR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    *version = cuda_version;
+    pthread_mutex_unlock(&lock);
+    return NVML_SUCCESS;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
+    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    nvmlReturn_t code = NVML_ERROR_UNINITIALIZED;
+    if (initialized) { *count = (unsigned int)(count_override >= 0 ? count_override : ngpus); code = NVML_SUCCESS; }
+    pthread_mutex_unlock(&lock);
+    return code;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
+    if (!device) return NVML_ERROR_INVALID_ARGUMENT;
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    nvmlReturn_t code = NVML_SUCCESS;
+    if (!initialized) code = NVML_ERROR_UNINITIALIZED;
+    else if ((int)index >= ngpus) code = NVML_ERROR_INVALID_ARGUMENT;
+    else if (gpus[index].handle_error) code = gpus[index].handle_error;
+    else *device = (nvmlDevice_t)&gpu_handles[index];
+    pthread_mutex_unlock(&lock);
+    return code;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
+    DEVICE_CALL(G_NAME)
+    if (h->mig >= 0) {
+        char mig_name[96];
+        snprintf(mig_name, sizeof mig_name, "%s MIG %ug.%lluGB", g->name, h->mig + 1u, g->migs[h->mig].total >> 30);
+        return leave(copy_string(name, length, mig_name));
+    }
+    return leave(copy_string(name, length, g->name));
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length) {
+    DEVICE_CALL(G_UUID)
+    return leave(copy_string(uuid, length, h->mig >= 0 ? g->migs[h->mig].uuid : g->uuid));
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetIndex(nvmlDevice_t device, unsigned int *index) {
+    DEVICE_CALL(G_NAME)
+    *index = (unsigned int)h->gpu;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetMinorNumber(nvmlDevice_t device, unsigned int *minor) {
+    DEVICE_CALL(G_NAME)
+    *minor = (unsigned int)h->gpu;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t device, nvmlPciInfo_t *pci) {
+    DEVICE_CALL(G_PCI)
+    if (!pci) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    memset(pci, 0, sizeof *pci);
+    snprintf(pci->busId, sizeof pci->busId, "%s", g->bus);
+    unsigned int domain = 0, bus = 0, dev = 0;
+    sscanf(g->bus, "%x:%x:%x", &domain, &bus, &dev);
+    pci->domain = domain; pci->bus = bus; pci->device = dev;
+    snprintf(pci->busIdLegacy, sizeof pci->busIdLegacy, "%04X:%02X:%02X.0", domain & 0xFFFF, bus, dev);
+    pci->pciDeviceId = 0x27B810DE;
+    return leave(NVML_SUCCESS);
+}
+
+static void memory_of(struct gpu *g, struct handle *h, unsigned long long *total, unsigned long long *used, unsigned long long *reserved) {
+    if (h->mig >= 0) { *total = g->migs[h->mig].total; *used = g->migs[h->mig].used; *reserved = 0; return; }
+    *total = g->total; *used = g->used; *reserved = g->reserved;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) {
+    DEVICE_CALL(G_MEMORY)
+    if (!memory) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    unsigned long long total, used, reserved;
+    memory_of(g, h, &total, &used, &reserved);
+    memory->total = total;
+    memory->used = used + reserved;            // R510+: reserved counted as used
+    memory->free = total - used - reserved;
+    return leave(NVML_SUCCESS);
+}
+
+#ifndef FAKE_NVML_LEGACY
+EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
+    DEVICE_CALL(G_MEMORY)
+    if (!memory) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (memory->version != HR_NVML_MEMORY_V2_VERSION) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+    unsigned long long total, used, reserved;
+    memory_of(g, h, &total, &used, &reserved);
+    memory->total = total;
+    memory->reserved = reserved;
+    memory->used = used;
+    memory->free = total - used - reserved;
+    return leave(NVML_SUCCESS);
+}
+#endif
+
+EXPORT nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_t *utilization) {
+    DEVICE_CALL(G_UTILIZATION)
+    if (g->mig_mode) return leave(NVML_ERROR_NOT_SUPPORTED);
+    utilization->gpu = g->util;
+    utilization->memory = g->memutil;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetEncoderUtilization(nvmlDevice_t device, unsigned int *utilization, unsigned int *period) {
+    DEVICE_CALL(G_ENCODER)
+    *utilization = g->enc;
+    *period = 167000;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetDecoderUtilization(nvmlDevice_t device, unsigned int *utilization, unsigned int *period) {
+    DEVICE_CALL(G_DECODER)
+    *utilization = g->dec;
+    *period = 167000;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensor, unsigned int *temp) {
+    DEVICE_CALL(G_TEMPERATURE)
+    if (sensor != 0) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    *temp = (unsigned int)g->temp;
+    return leave(NVML_SUCCESS);
+}
+
+#ifndef FAKE_NVML_LEGACY
+EXPORT nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t device, nvmlTemperature_t *temperature) {
+    DEVICE_CALL(G_TEMPERATURE)
+    if (temperature->version != HR_NVML_TEMPERATURE_V1_VERSION) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+    if (temperature->sensorType != 0) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    temperature->temperature = g->temp;
+    return leave(NVML_SUCCESS);
+}
+#endif
+
+EXPORT nvmlReturn_t nvmlDeviceGetTemperatureThreshold(nvmlDevice_t device, int threshold, unsigned int *temp) {
+    DEVICE_CALL(G_THRESHOLDS)
+    if (threshold == 0) *temp = g->shutdown;
+    else if (threshold == 1) *temp = g->slowdown;
+    else return leave(NVML_ERROR_NOT_SUPPORTED);
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t device, unsigned int *speed) {
+    DEVICE_CALL(G_FAN)
+    *speed = g->fan;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *power) {
+    DEVICE_CALL(G_POWER)
+    *power = g->power;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *limit) {
+    DEVICE_CALL(G_POWER_LIMIT)
+    *limit = g->power_limit;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, unsigned long long *energy) {
+    DEVICE_CALL(G_ENERGY)
+    *energy = g->energy;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t device, int type, unsigned int *clock) {
+    DEVICE_CALL(G_CLOCKS)
+    if (type == 1 || type == 0) *clock = g->smclock;
+    else if (type == 2) *clock = g->memclock;
+    else return leave(NVML_ERROR_NOT_SUPPORTED);
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetPerformanceState(nvmlDevice_t device, unsigned int *pstate) {
+    DEVICE_CALL(G_PSTATE)
+    *pstate = g->pstate;
+    return leave(NVML_SUCCESS);
+}
+
+#ifndef FAKE_NVML_LEGACY
+EXPORT nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t device, unsigned long long *reasons) {
+    DEVICE_CALL(G_REASONS)
+    *reasons = g->reasons;
+    return leave(NVML_SUCCESS);
+}
+#endif
+
+EXPORT nvmlReturn_t nvmlDeviceGetCurrentClocksThrottleReasons(nvmlDevice_t device, unsigned long long *reasons) {
+    DEVICE_CALL(G_REASONS)
+    *reasons = g->reasons;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetEccMode(nvmlDevice_t device, unsigned int *current, unsigned int *pending) {
+    DEVICE_CALL(G_ECC)
+    *current = g->ecc_mode;
+    *pending = g->ecc_mode;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, int type, int counter, unsigned long long *count) {
+    DEVICE_CALL(G_ECC)
+    (void)counter;
+    if (!g->ecc_mode) return leave(NVML_ERROR_NOT_SUPPORTED);
+    *count = type == 0 ? g->ecc_corrected : g->ecc_uncorrected;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned int *corr, unsigned int *unc, unsigned int *pending, unsigned int *failure) {
+    DEVICE_CALL(G_REMAP)
+    *corr = g->remap_corr; *unc = g->remap_unc; *pending = g->remap_pending; *failure = g->remap_failure;
+    return leave(NVML_SUCCESS);
+}
+
+// The size protocol: count query with infos == NULL, then a fill that may find more.
+static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *infos, int v1) {
+    DEVICE_CALL(G_PROCESSES)
+    stat_process_calls++;
+    if (!count) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    int n = g->nprocs;
+    if (infos == NULL || *count == 0) {
+        *count = (unsigned int)n;
+        return leave(n == 0 ? NVML_SUCCESS : NVML_ERROR_INSUFFICIENT_SIZE);
+    }
+    // Processes that appeared since the caller asked for the size.
+    int grown = n + g->grow;
+    if ((unsigned int)grown > *count) {
+        *count = (unsigned int)grown;
+        return leave(NVML_ERROR_INSUFFICIENT_SIZE);
+    }
+    for (int i = 0; i < grown; i++) {
+        unsigned int pid = i < n ? g->procs[i].pid : 90000u + (unsigned)i;
+        unsigned long long bytes = i < n ? g->procs[i].bytes : (1ull << 20);
+        if (v1) {
+            nvmlProcessInfo_v1_t *out = (nvmlProcessInfo_v1_t *)infos + i;
+            out->pid = pid; out->usedGpuMemory = bytes;
+        } else {
+            nvmlProcessInfo_t *out = (nvmlProcessInfo_t *)infos + i;
+            out->pid = pid; out->usedGpuMemory = bytes;
+            out->gpuInstanceId = 0xFFFFFFFFu; out->computeInstanceId = 0xFFFFFFFFu;
+        }
+    }
+    *count = (unsigned int)grown;
+    return leave(NVML_SUCCESS);
+}
+
+#ifndef FAKE_NVML_LEGACY
+EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
+    return processes(device, count, infos, 0);
+}
+// Inference services hold compute contexts only: the graphics list is empty.
+EXPORT nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
+    DEVICE_CALL(G_PROCESSES)
+    (void)infos;
+    *count = 0;
+    return leave(NVML_SUCCESS);
+}
+#endif
+
+EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
+    return processes(device, count, infos, 0);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v1_t *infos) {
+    return processes(device, count, infos, 1);
+}
+
+EXPORT nvmlReturn_t nvmlSystemGetProcessName(unsigned int pid, char *name, unsigned int length) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    nvmlReturn_t code = NVML_ERROR_NOT_FOUND;
+    for (int i = 0; i < nnames; i++) {
+        if (names[i].pid == pid) { code = copy_string(name, length, names[i].name); break; }
+    }
+    pthread_mutex_unlock(&lock);
+    return code;
+}
+
+// MARK: - MIG
+
+EXPORT nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *current, unsigned int *pending) {
+    DEVICE_CALL(G_MIG)
+    *current = g->mig_mode;
+    *pending = g->mig_mode;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count) {
+    DEVICE_CALL(G_MIG)
+    *count = g->mig_mode ? MAX_MIG : 0;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int index, nvmlDevice_t *mig) {
+    DEVICE_CALL(G_MIG)
+    if (!g->mig_mode || index >= MAX_MIG || !g->migs[index].present) return leave(NVML_ERROR_NOT_FOUND);
+    *mig = (nvmlDevice_t)&mig_handles[h->gpu][index];
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceIsMigDeviceHandle(nvmlDevice_t device, unsigned int *is_mig) {
+    DEVICE_CALL(G_MIG)
+    *is_mig = h->mig >= 0;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetGpuInstanceId(nvmlDevice_t device, unsigned int *id) {
+    DEVICE_CALL(G_MIG)
+    if (h->mig < 0) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    *id = g->migs[h->mig].gi;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetComputeInstanceId(nvmlDevice_t device, unsigned int *id) {
+    DEVICE_CALL(G_MIG)
+    if (h->mig < 0) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    *id = g->migs[h->mig].ci;
+    return leave(NVML_SUCCESS);
+}
+
+// MARK: - Events
+
+static int event_set_token;
+
+EXPORT nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    nvmlReturn_t code = initialized ? NVML_SUCCESS : NVML_ERROR_UNINITIALIZED;
+    if (initialized) { event_set_exists = 1; *set = (nvmlEventSet_t)&event_set_token; }
+    pthread_mutex_unlock(&lock);
+    return code;
+}
+
+EXPORT nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device, unsigned long long *types) {
+    DEVICE_CALL(G_NAME)
+    *types = 0x1 | 0x2 | 0x4 | HR_NVML_EVENT_TYPE_XID_CRITICAL;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long types, nvmlEventSet_t set) {
+    DEVICE_CALL(G_NAME)
+    if (set != (nvmlEventSet_t)&event_set_token) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (types & HR_NVML_EVENT_TYPE_XID_CRITICAL) g->registered = 1;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeout_ms) {
+    pthread_mutex_lock(&lock);
+    stat_event_waits++;
+    if (!event_set_exists || set != (nvmlEventSet_t)&event_set_token) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000L; }
+    while (nevents == 0 && event_set_exists) {
+        refresh_auto_step();
+        if (nevents) break;
+        if (pthread_cond_timedwait(&event_cond, &lock, &deadline) == ETIMEDOUT) break;
+    }
+    if (nevents == 0) return leave(NVML_ERROR_TIMEOUT);
+    struct event e = events[0];
+    memmove(events, events + 1, sizeof events[0] * (size_t)(nevents - 1));
+    nevents--;
+    memset(data, 0, sizeof *data);
+    data->device = (nvmlDevice_t)&gpu_handles[e.gpu];
+    data->eventType = HR_NVML_EVENT_TYPE_XID_CRITICAL;
+    data->eventData = e.xid;
+    data->gpuInstanceId = 0xFFFFFFFFu;
+    data->computeInstanceId = 0xFFFFFFFFu;
+    return leave(NVML_SUCCESS);
+}
+
+EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
+    pthread_mutex_lock(&lock);
+    if (set == (nvmlEventSet_t)&event_set_token) {
+        event_set_exists = 0;
+        for (int i = 0; i < MAX_GPUS; i++) gpus[i].registered = 0;
+        pthread_cond_broadcast(&event_cond);
+    }
+    pthread_mutex_unlock(&lock);
+    return NVML_SUCCESS;
+}

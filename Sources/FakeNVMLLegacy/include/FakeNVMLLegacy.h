@@ -1,0 +1,1 @@
+/* The legacy variant has no control header of its own; see FakeNVML.h. */

@@ -1,0 +1,99 @@
+public import HeadroomCore
+
+extension GPUReading {
+    /// The labels every series of this GPU carries: `gpu`, `uuid`, `name`, `pci_bus_id`,
+    /// `vendor` (plus `gpu_instance`/`compute_instance` for a MIG instance).
+    public var labels: Labels {
+        var pairs: [(String, String)] = [
+            ("gpu", String(identity.index)), ("uuid", identity.uuid), ("name", identity.name),
+            ("pci_bus_id", identity.pciBusID), ("vendor", identity.vendor),
+        ]
+        if let gpuInstance = identity.gpuInstance { pairs.append(("gpu_instance", String(gpuInstance))) }
+        if let computeInstance = identity.computeInstance { pairs.append(("compute_instance", String(computeInstance))) }
+        return Labels(pairs)
+    }
+
+    /// The series of this reading. Names carry their unit (README "GPU metrics").
+    public var samples: [Sample] {
+        let labels = labels
+        var out: [Sample] = []
+        out.reserveCapacity(40)
+        func gauge(_ name: String, _ value: Double?, _ extra: Labels? = nil, detail: String? = nil) {
+            guard let value else { return }
+            out.append(Sample(name, extra ?? labels, value, detail: detail))
+        }
+        func counter(_ name: String, _ value: Double?, _ extra: Labels? = nil, detail: String? = nil) {
+            guard let value else { return }
+            out.append(Sample(name, extra ?? labels, value, kind: .counter, detail: detail))
+        }
+        gauge("gpu_up", up ? 1 : 0, detail: problem)
+        guard up else { return out }
+
+        gauge("gpu_memory_total_bytes", memoryTotal)
+        gauge("gpu_memory_used_bytes", memoryUsed)
+        gauge("gpu_memory_reserved_bytes", memoryReserved)
+        gauge("gpu_memory_free_bytes", memoryFree)
+        gauge("gpu_memory_used_percent", memoryUsedPercent)
+        gauge("gpu_utilization_percent", utilization)
+        gauge("gpu_memory_utilization_percent", memoryUtilization)
+        gauge("gpu_encoder_utilization_percent", encoderUtilization)
+        gauge("gpu_decoder_utilization_percent", decoderUtilization)
+        gauge("gpu_temperature_celsius", temperature)
+        gauge("gpu_temperature_slowdown_celsius", temperatureSlowdown)
+        gauge("gpu_temperature_shutdown_celsius", temperatureShutdown)
+        if let temperature, let temperatureSlowdown {
+            // What the "near slowdown" rule watches: degrees left before the GPU slows itself.
+            gauge("gpu_temperature_slowdown_margin_celsius", temperatureSlowdown - temperature)
+        }
+        gauge("gpu_power_watts", power)
+        gauge("gpu_power_limit_watts", powerLimit)
+        counter("gpu_energy_joules_total", energy)
+        gauge("gpu_fan_speed_percent", fanSpeed)
+        gauge("gpu_sm_clock_hertz", smClock)
+        gauge("gpu_memory_clock_hertz", memoryClock)
+        gauge("gpu_performance_state", performanceState)
+        if let clockEventReasons {
+            for reason in ClockEventReason.all {
+                var extra = labels
+                extra["reason"] = reason.name
+                extra["class"] = reason.kind
+                gauge("gpu_clock_event_active", clockEventReasons & reason.bit != 0 ? 1 : 0, extra)
+            }
+        }
+        if let eccEnabled { gauge("gpu_ecc_enabled", eccEnabled ? 1 : 0) }
+        for (type, value) in [("corrected", eccCorrected), ("uncorrected", eccUncorrected)] {
+            var extra = labels
+            extra["type"] = type
+            counter("gpu_ecc_errors_total", value, extra)
+        }
+        for (type, value) in [("correctable", remappedRowsCorrectable), ("uncorrectable", remappedRowsUncorrectable)] {
+            var extra = labels
+            extra["type"] = type
+            counter("gpu_remapped_rows_total", value, extra)
+        }
+        if let rowRemapPending { gauge("gpu_row_remap_pending", rowRemapPending ? 1 : 0) }
+        if let rowRemapFailed { gauge("gpu_row_remap_failed", rowRemapFailed ? 1 : 0) }
+        if let migEnabled { gauge("gpu_mig_enabled", migEnabled ? 1 : 0) }
+        if let xidCounts {
+            for kind in XidCatalog.classes {
+                var extra = labels
+                extra["class"] = kind
+                counter("gpu_xid_errors_total", xidCounts[kind] ?? 0, extra,
+                        detail: lastXid.map { _ in lastXidDescription ?? "" })
+            }
+            gauge("gpu_last_xid", Double(lastXid ?? 0), detail: lastXidDescription)
+        }
+        if let processes {
+            gauge("gpu_processes", Double(processes.count), detail: attributionProblem)
+            for process in processes {
+                var extra = labels
+                extra["pid"] = String(process.pid)
+                extra["command"] = process.command
+                if let cgroup = process.cgroup { extra["cgroup"] = cgroup }
+                if let container = process.container { extra["container"] = container }
+                gauge("gpu_process_memory_used_bytes", process.usedBytes, extra)
+            }
+        }
+        return out
+    }
+}

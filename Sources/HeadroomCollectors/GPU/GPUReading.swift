@@ -1,0 +1,134 @@
+/// One GPU (or one MIG instance) as read in one round, vendor-neutral: NVML and amdgpu's
+/// sysfs both produce it, `samples` turns it into series, and `headroom gpus` prints it.
+///
+/// Every metric is optional: nil means "not reported by this device" (NVML's
+/// `NOT_SUPPORTED`, a missing sysfs file), never zero.
+public struct GPUReading: Sendable, Hashable, Codable {
+    /// Which GPU this is; the labels every GPU series carries.
+    public struct Identity: Sendable, Hashable, Codable {
+        /// The driver's index (NVML index, or N of `/sys/class/drm/cardN`).
+        public var index: Int
+        /// `GPU-…` (or `MIG-…`) for NVIDIA; the PCI address for AMD, which has no UUID in sysfs.
+        public var uuid: String
+        /// Product name, e.g. `NVIDIA L4`.
+        public var name: String
+        /// PCI bus id as NVML prints it: `00000000:01:00.0`.
+        public var pciBusID: String
+        /// `nvidia` or `amd`.
+        public var vendor: String
+        /// MIG only: the GPU instance and compute instance ids.
+        public var gpuInstance: Int?
+        public var computeInstance: Int?
+
+        public init(index: Int, uuid: String, name: String, pciBusID: String, vendor: String,
+                    gpuInstance: Int? = nil, computeInstance: Int? = nil) {
+            self.index = index
+            self.uuid = uuid
+            self.name = name
+            self.pciBusID = pciBusID
+            self.vendor = vendor
+            self.gpuInstance = gpuInstance
+            self.computeInstance = computeInstance
+        }
+    }
+
+    /// One process holding memory on the GPU.
+    public struct Process: Sendable, Hashable, Codable {
+        /// Host PID (NVML never translates PIDs between namespaces).
+        public var pid: Int
+        /// Process name as the driver reports it, or from `/proc/<pid>/comm`.
+        public var command: String
+        public var usedBytes: Double?
+        /// The cgroup the process belongs to, when Headroom can see its `/proc/<pid>`.
+        public var cgroup: String?
+        /// A container id recognised in `cgroup` (docker, containerd, CRI-O, podman), 12 hex digits.
+        public var container: String?
+
+        public init(pid: Int, command: String, usedBytes: Double?, cgroup: String? = nil, container: String? = nil) {
+            self.pid = pid
+            self.command = command
+            self.usedBytes = usedBytes
+            self.cgroup = cgroup
+            self.container = container
+        }
+    }
+
+    public var identity: Identity
+    /// False once the device stopped answering (NVML `GPU_IS_LOST`, `RESET_REQUIRED`).
+    public var up = true
+    /// Why the device is not up, with the remedy.
+    public var problem: String?
+
+    // Memory, bytes. `memoryUsed` excludes driver-reserved memory (matches nvidia-smi).
+    public var memoryTotal: Double?
+    public var memoryUsed: Double?
+    public var memoryReserved: Double?
+    public var memoryFree: Double?
+
+    // Utilisation, percent of the driver's sampling period.
+    public var utilization: Double?
+    public var memoryUtilization: Double?
+    public var encoderUtilization: Double?
+    public var decoderUtilization: Double?
+
+    // Temperatures, °C.
+    public var temperature: Double?
+    public var temperatureSlowdown: Double?
+    public var temperatureShutdown: Double?
+
+    /// Watts (NVML reports milliwatts, amdgpu microwatts).
+    public var power: Double?
+    public var powerLimit: Double?
+    /// Joules since the driver loaded.
+    public var energy: Double?
+    /// Percent of the fan's maximum (the intended speed; may exceed 100).
+    public var fanSpeed: Double?
+    /// Hertz.
+    public var smClock: Double?
+    public var memoryClock: Double?
+    /// 0 (maximum performance) … 15.
+    public var performanceState: Double?
+    /// NVML's clock-event (throttle) reason bitmask.
+    public var clockEventReasons: UInt64?
+
+    public var eccEnabled: Bool?
+    /// Volatile counts (since the driver loaded).
+    public var eccCorrected: Double?
+    public var eccUncorrected: Double?
+    public var remappedRowsCorrectable: Double?
+    public var remappedRowsUncorrectable: Double?
+    public var rowRemapPending: Bool?
+    public var rowRemapFailed: Bool?
+    public var migEnabled: Bool?
+
+    /// Compute processes; nil when the device cannot list them.
+    public var processes: [Process]?
+    /// Why processes have no container attribution (nil when they have, or there are none).
+    public var attributionProblem: String?
+
+    /// Xid errors counted since Headroom started, by class; nil where the driver has no events.
+    public var xidCounts: [String: Double]?
+    /// The latest Xid seen, with its meaning.
+    public var lastXid: Int?
+    public var lastXidDescription: String?
+
+    public init(identity: Identity) {
+        self.identity = identity
+    }
+
+    /// Memory that cannot be allocated any more: total − free (allocations plus reserved).
+    public var memoryUnavailable: Double? {
+        guard let memoryTotal, let memoryFree else {
+            guard let memoryTotal, let memoryUsed else { return nil }
+            return min(memoryTotal, memoryUsed + (memoryReserved ?? 0))
+        }
+        return max(0, memoryTotal - memoryFree)
+    }
+
+    /// `gpu_memory_used_percent`: (total − free) / total × 100, so 100 % means the next
+    /// allocation fails; nil without a total.
+    public var memoryUsedPercent: Double? {
+        guard let memoryTotal, memoryTotal > 0, let unavailable = memoryUnavailable else { return nil }
+        return min(100, max(0, unavailable / memoryTotal * 100))
+    }
+}

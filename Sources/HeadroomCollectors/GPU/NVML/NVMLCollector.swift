@@ -1,0 +1,217 @@
+import CNVML
+public import HeadroomCore
+import Synchronization
+
+/// NVIDIA GPUs through NVML (collector `nvidia`).
+///
+/// NVML is opened and initialised once, on the first round, and kept: gpustat's
+/// init-per-query and GPUtil's nvidia-smi-per-query are what this avoids. No library
+/// (no driver, or a container without the NVIDIA runtime): the collector is
+/// `unavailable`, logged once; the library is looked for again every 60 rounds. A library
+/// whose `nvmlInit_v2` fails (driver not loaded, library/kernel-module mismatch after an
+/// upgrade, "Unknown Error" in a container that lost its devices): `gpu_driver_up 0` with
+/// the remedy, and init is retried after 1, 2, 4, … 64 rounds.
+///
+/// A hung call is the runner's business: it quarantines this collector on its own queue,
+/// reports it stalled, and never queues another call behind the stuck one.
+public final class NVMLCollector: Collector, Sendable {
+    public let name = "nvidia"
+    private let libraryPath: String?
+    private let directories: [String]
+    private let files: any SystemFiles
+    private let state = Mutex(State())
+
+    private struct State: @unchecked Sendable {
+        var round = 0
+        var library: NVMLLibrary?
+        var nextLoadRound = 0
+        var loadError: NVMLLoadError?
+        var initFailures = 0
+        var nextInitRound = 0
+        var lastInitError: String?
+        var session: Session?
+    }
+
+    /// What a successful init gives: the devices and what is read with them.
+    private struct Session: @unchecked Sendable {
+        var devices: [NVMLDevice]
+        var reader: NVMLReader
+        var driver: String
+        var skipped: [String]
+        var watcher: XidWatcher?
+        var processNames: [Int: String] = [:]
+    }
+
+    /// - Parameters:
+    ///   - libraryPath: `collectors.nvml_library`; nil searches the usual places.
+    ///   - files: the host's files, for `/proc/<pid>` process attribution.
+    ///   - directories: where to look after the dynamic loader (tests keep the default).
+    public init(libraryPath: String?, files: any SystemFiles, directories: [String]? = nil) {
+        self.libraryPath = libraryPath
+        self.files = files
+        self.directories = directories ?? NVMLLibrary.searchDirectories
+    }
+
+    deinit {
+        state.withLock { state in
+            state.session?.watcher?.stop()
+            if state.session != nil { _ = state.library?.shutdown() }
+        }
+    }
+
+    public func collect() throws(CollectorError) -> [Sample] {
+        let snapshot = try read()
+        var samples = snapshot.driverSamples
+        for gpu in snapshot.gpus { samples += gpu.samples }
+        return samples
+    }
+
+    /// One round's readings, for `headroom gpus` as well as `collect()`.
+    public func read() throws(CollectorError) -> GPUSnapshot {
+        let result: Result<GPUSnapshot, CollectorError> = state.withLock { state in
+            state.round += 1
+            if state.library == nil {
+                if state.round >= state.nextLoadRound {
+                    switch NVMLLibrary.open(explicitPath: libraryPath, directories: directories) {
+                    case .success(let library): state.library = library
+                    case .failure(let error):
+                        state.loadError = error
+                        state.nextLoadRound = state.round + 60
+                    }
+                }
+                guard state.library != nil else {
+                    let error = state.loadError?.description ?? "libnvidia-ml.so.1 not found"
+                    return libraryPath == nil ? .failure(.unavailable(error)) : .failure(.failed(error))
+                }
+            }
+            let library = state.library!
+            if state.session == nil {
+                guard state.round >= state.nextInitRound else {
+                    return .success(GPUSnapshot(vendor: "nvidia", driverProblem: state.lastInitError, library: library.path))
+                }
+                let code = library.initialize()
+                guard code == Int32(HR_NVML_SUCCESS) else {
+                    state.initFailures += 1
+                    state.nextInitRound = state.round + min(64, 1 << min(6, state.initFailures - 1))
+                    state.lastInitError = "nvmlInit_v2 failed: \(library.describe(code)). " + Self.remedy(code)
+                    return .success(GPUSnapshot(vendor: "nvidia", driverProblem: state.lastInitError, library: library.path))
+                }
+                state.initFailures = 0
+                state.lastInitError = nil
+                state.session = Self.open(library)
+            }
+            return .success(read(&state.session!, library: library))
+        }
+        return try result.get()
+    }
+
+    // MARK: - Internals
+
+    private static func open(_ library: NVMLLibrary) -> Session {
+        var count: UInt32 = 0
+        _ = library.deviceCount(&count)
+        var devices: [NVMLDevice] = []
+        var skipped: [String] = []
+        for index in 0..<count {
+            var handle: nvmlDevice_t?
+            let code = library.handleByIndex(index, &handle)
+            guard code == Int32(HR_NVML_SUCCESS), let handle else {
+                // Counted but not openable (NO_PERMISSION: a GPU not given to this container).
+                skipped.append("GPU \(index): \(library.describe(code))")
+                continue
+            }
+            devices.append(NVMLDevice(handle: handle, identity: library.identity(of: handle, index: Int(index))))
+        }
+        let driver = library.driverVersion.map { fn in library.string { fn($0, $1) }.1 } ?? ""
+        return Session(devices: devices, reader: NVMLReader(library: library), driver: driver, skipped: skipped,
+                       watcher: XidWatcher(library: library, devices: devices))
+    }
+
+    private func read(_ session: inout Session, library: NVMLLibrary) -> GPUSnapshot {
+        var snapshot = GPUSnapshot(vendor: "nvidia", driverProblem: nil, library: library.path)
+        snapshot.driverVersion = session.driver
+        snapshot.skipped = session.skipped
+        snapshot.missingSymbols = library.missing
+        let attribution = ProcessAttribution(files: files)
+        var livePIDs: Set<Int> = []
+        for device in session.devices {
+            var (reading, migs) = session.reader.read(device)
+            if reading.up, let listed = session.reader.processes(device) {
+                var processes: [GPUReading.Process] = []
+                var hidden = false
+                for (pid, bytes) in listed {
+                    livePIDs.insert(pid)
+                    let driverName = session.processNames[pid] ?? library.processName.flatMap { fn in
+                        let (code, text) = library.string { fn(UInt32(pid), $0, $1) }
+                        return code == Int32(HR_NVML_SUCCESS) && !text.isEmpty ? text : nil
+                    }
+                    if let driverName { session.processNames[pid] = driverName }
+                    let found = attribution.describe(pid: pid, driverName: driverName)
+                    hidden = hidden || !found.visible
+                    processes.append(GPUReading.Process(pid: pid, command: found.command, usedBytes: bytes,
+                                                        cgroup: found.cgroup, container: found.container))
+                }
+                reading.processes = processes.sorted { ($0.usedBytes ?? 0, $1.pid) > ($1.usedBytes ?? 0, $0.pid) }
+                if hidden { reading.attributionProblem = ProcessAttribution.hiddenReason }
+            }
+            if let tally = session.watcher?.tally(device.identity.index) {
+                reading.xidCounts = tally.counts
+                reading.lastXid = tally.last
+                reading.lastXidDescription = tally.last.map(XidCatalog.describe)
+            }
+            snapshot.gpus.append(reading)
+            snapshot.gpus += migs
+        }
+        session.processNames = session.processNames.filter { livePIDs.contains($0.key) }
+        return snapshot
+    }
+
+    /// What to do about an init failure.
+    static func remedy(_ code: nvmlReturn_t) -> String {
+        switch code {
+        case Int32(HR_NVML_ERROR_DRIVER_NOT_LOADED):
+            "The NVIDIA kernel module is not loaded: check `lsmod | grep nvidia` and dmesg, then load or reinstall the driver."
+        case Int32(HR_NVML_ERROR_LIB_RM_VERSION_MISMATCH):
+            "libnvidia-ml and the loaded kernel module are different versions (the driver was upgraded without a reboot): "
+                + "reboot, or stop GPU users and reload the nvidia kernel modules."
+        case Int32(HR_NVML_ERROR_NO_PERMISSION):
+            "No permission to open the GPU device files (/dev/nvidia*): run Headroom as root or as a member of the group owning them."
+        case Int32(HR_NVML_ERROR_UNKNOWN):
+            "Inside a container this usually means it lost access to the GPU devices (after `systemctl daemon-reload` on a "
+                + "systemd-cgroup host): recreate the container (NVIDIA's notice: nvidia-docker issue 1730). On a host, check dmesg for Xid errors."
+        default:
+            "Check the driver installation (nvidia-smi) and dmesg."
+        }
+    }
+}
+
+/// The GPUs of one vendor as read in one round.
+public struct GPUSnapshot: Sendable, Hashable, Codable {
+    public var vendor: String
+    /// Set when the driver could not be initialised: what failed and what to do.
+    public var driverProblem: String?
+    /// The library (or sysfs root) read.
+    public var library: String
+    public var driverVersion: String?
+    public var gpus: [GPUReading] = []
+    /// GPUs the driver counts but this process may not open.
+    public var skipped: [String] = []
+    /// Optional NVML symbols this driver lacks (each falls back or drops one metric).
+    public var missingSymbols: [String] = []
+
+    public init(vendor: String, driverProblem: String?, library: String) {
+        self.vendor = vendor
+        self.driverProblem = driverProblem
+        self.library = library
+    }
+
+    /// `gpu_driver_up{vendor}`: 1 when the driver answers, 0 with the reason and remedy; and the GPU count.
+    public var driverSamples: [Sample] {
+        let labels: Labels = ["vendor": vendor]
+        var detail = driverProblem
+        if detail == nil, let driverVersion, !driverVersion.isEmpty { detail = "driver \(driverVersion)" }
+        var out = [Sample("gpu_driver_up", labels, driverProblem == nil ? 1 : 0, detail: detail)]
+        if driverProblem == nil { out.append(Sample("gpu_count", labels, Double(gpus.filter { $0.identity.gpuInstance == nil }.count))) }
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+/// Names GPU processes and finds their container, from `/proc/<pid>`.
+///
+/// NVML reports host PIDs. They are only meaningful here when Headroom shares the host's
+/// PID namespace (runs on the host, `docker --pid=host`, Kubernetes `hostPID: true`) or
+/// reads the host's `/proc` under `collectors.root`. Inside an isolated container a PID
+/// from the driver either does not exist or is some other process; the command name the
+/// driver gives is compared with `/proc/<pid>/comm` to tell the two apart.
+struct ProcessAttribution {
+    let files: any SystemFiles
+
+    struct Result {
+        var command: String
+        var cgroup: String?
+        var container: String?
+        var visible: Bool
+    }
+
+    static let hiddenReason = "the driver reports host PIDs, which are not visible here: Headroom does not share the host PID "
+        + "namespace (docker run --pid=host, Kubernetes hostPID: true, or mount the host's /proc and set collectors.root)"
+
+    func describe(pid: Int, driverName: String?) -> Result {
+        let driverCommand = driverName.map(Self.basename)
+        guard let commBytes = try? files.read("/proc/\(pid)/comm") else {
+            return Result(command: driverCommand ?? "pid \(pid)", visible: false)
+        }
+        let comm = String(decoding: commBytes, as: UTF8.self).trimmingNewline
+        if let driverCommand, !driverCommand.hasPrefix(comm), !comm.hasPrefix(String(driverCommand.prefix(15))) {
+            // Same number, different process: a PID of another namespace.
+            return Result(command: driverCommand, visible: false)
+        }
+        var command = driverCommand ?? comm
+        if let cmdline = try? files.read("/proc/\(pid)/cmdline"), !cmdline.isEmpty {
+            let parts = cmdline.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+            if let first = parts.first {
+                let text = ([Self.basename(first)] + parts.dropFirst()).joined(separator: " ")
+                command = text.count > 96 ? String(text.prefix(95)) + "…" : text
+            }
+        }
+        var result = Result(command: command, visible: true)
+        if let cgroupBytes = try? files.read("/proc/\(pid)/cgroup") {
+            result.cgroup = Self.cgroupPath(String(decoding: cgroupBytes, as: UTF8.self))
+            result.container = result.cgroup.flatMap(Self.containerID)
+        }
+        return result
+    }
+
+    /// The unified (`0::`) path, else the v1 memory controller's.
+    static func cgroupPath(_ text: String) -> String? {
+        var memory: String?
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            if fields[0] == "0", fields[1].isEmpty { return String(fields[2]) }
+            if fields[1].split(separator: ",").contains("memory") { memory = String(fields[2]) }
+        }
+        return memory
+    }
+
+    /// The first run of 64 hex digits in a cgroup path (docker-<id>.scope, cri-containerd-<id>,
+    /// crio-<id>, libpod-<id>, /docker/<id>), shortened to Docker's 12.
+    static func containerID(_ path: String) -> String? {
+        var run = 0
+        var start = path.startIndex
+        var index = path.startIndex
+        while index < path.endIndex {
+            if path[index].isHexDigit {
+                if run == 0 { start = index }
+                run += 1
+                if run == 64 { return String(path[start...].prefix(12)) }
+            } else {
+                run = 0
+            }
+            index = path.index(after: index)
+        }
+        return nil
+    }
+
+    static func basename(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+}
+
+extension String {
+    var trimmingNewline: String {
+        var text = self
+        while text.last == "\n" || text.last == "\0" { text.removeLast() }
+        return text
+    }
+}
