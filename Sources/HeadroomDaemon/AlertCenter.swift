@@ -6,6 +6,7 @@ public import HeadroomCore
 public actor AlertCenter {
     private var engine: AlertEngine
     private var previous: HostSnapshot?
+    private var processGrowth = GPUProcessGrowth()
     private let hostname: String
     /// The samples rules saw in the latest round (raw + derived + collector health).
     public private(set) var latestSamples: [Sample] = []
@@ -20,7 +21,8 @@ public actor AlertCenter {
     /// Derives rates against the previous round, evaluates every rule, and returns the
     /// notifications to deliver, stamped with the host name.
     public func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
-        let samples = SampleDerivation.evaluationSamples(previous: previous, current: snapshot)
+        let derived = SampleDerivation.evaluationSamples(previous: previous, current: snapshot)
+        let samples = processGrowth.annotate(derived, at: snapshot.time)
         previous = snapshot
         latestSnapshot = snapshot
         latestSamples = samples

@@ -43,7 +43,7 @@ struct ConfigurationLoaderTests {
             """)
         #expect(loaded.warnings.isEmpty)
         let configuration = loaded.configuration
-        #expect(configuration.rules.count == 14)
+        #expect(configuration.rules.count == BuiltinRulesTests.expected.count)
         #expect(configuration.rule("gpu_memory_high")?.clear == nil)      // replaced entirely, not merged
         #expect(configuration.rule("gpu_memory_high")?.family == "gpu_memory_used_percent")
         #expect(configuration.channels.map(\.name) == ["console", "jsonlog"])

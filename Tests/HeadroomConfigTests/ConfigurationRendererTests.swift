@@ -52,7 +52,7 @@ struct ConfigurationRendererTests {
         #expect(lines.contains("interval: 5s"))
         #expect(lines.contains("default_rules: false"))
         #expect(!rendered.contains("hostname:"))
-        #expect(lines.filter { $0.hasPrefix("  - name: ") }.count == 14)
+        #expect(lines.filter { $0.hasPrefix("  - name: ") }.count == BuiltinRulesTests.expected.count)
         #expect(rendered.contains("""
               - name: cpu_overload
                 metric: cpu_used_percent

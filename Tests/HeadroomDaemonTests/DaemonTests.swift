@@ -122,7 +122,10 @@ struct DaemonTests {
         #expect(reports["gpu"] == .ok)
         #expect(reports["nvml"] == .timedOut(budget: .milliseconds(200)))
         #expect(first.snapshot.samples.contains { $0.name == "gpu_memory_used_percent" })
-        #expect(Set(first.notifications.map(\.alert.rule)) == ["gpu_memory_critical", "collector_failed"])
+        // Stalled (critical) inhibits the plain collector_failed warning of the same collector.
+        #expect(Set(first.notifications.map(\.alert.rule)) == ["gpu_memory_critical", "collector_stalled"])
+        let stalled = try #require(first.notifications.first { $0.alert.rule == "collector_stalled" })
+        #expect(stalled.summary == "collector nvml is stalled: did not answer within its 200ms budget; its metrics are absent until it returns")
         // Still stuck: reported busy, not called a second time.
         let second = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(5))
         #expect(second.snapshot.collectors.first { $0.collector == "nvml" }?.outcome == .stillBusy)
@@ -133,7 +136,7 @@ struct DaemonTests {
         var recovered = false
         for round in 0..<500 where !recovered {
             let summary = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(10 + Double(round)))
-            recovered = summary.notifications.contains { $0.kind == .resolved && $0.alert.rule == "collector_failed" }
+            recovered = summary.notifications.contains { $0.kind == .resolved && $0.alert.rule == "collector_stalled" }
             if !recovered { await Task.yield() }
         }
         #expect(recovered)
@@ -178,7 +181,7 @@ struct DaemonTests {
 
         let invalid = ConfigurationLoader.load(yaml: "interval: fast\n", source: "new.yaml", environment: [:]).map(\.configuration)
         #expect(await harness.daemon.reload(invalid) == false)
-        #expect(await harness.daemon.alerts.rules.count == 3)   // two rules + collector_failed
+        #expect(await harness.daemon.alerts.rules.count == 4)   // two rules + collector_failed + collector_stalled
 
         let tighter = Self.gpuYAML.replacingOccurrences(of: "at_least: 80", with: "at_least: 70")
         let valid = ConfigurationLoader.load(yaml: tighter, source: "new.yaml", environment: [:]).map(\.configuration)

@@ -79,7 +79,7 @@ extension GPUReading {
                 var extra = labels
                 extra["class"] = kind
                 counter("gpu_xid_errors_total", xidCounts[kind] ?? 0, extra,
-                        detail: lastXid.map { _ in lastXidDescription ?? "" })
+                        detail: lastXidByClass?[kind].map(XidCatalog.describe))
             }
             gauge("gpu_last_xid", Double(lastXid ?? 0), detail: lastXidDescription)
         }

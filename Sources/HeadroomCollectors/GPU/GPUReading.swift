@@ -111,6 +111,8 @@ public struct GPUReading: Sendable, Hashable, Codable {
     /// The latest Xid seen, with its meaning.
     public var lastXid: Int?
     public var lastXidDescription: String?
+    /// The latest Xid of each class (the detail of that class's counter).
+    public var lastXidByClass: [String: Int]?
 
     public init(identity: Identity) {
         self.identity = identity

@@ -8,7 +8,8 @@ enum BuiltinRules {
     /// switched off with `enabled: false`). It comes first in the effective list so that
     /// `headroom config show`, which lists every rule, loads back in the same order.
     static let alwaysOnYAML = """
-        - {name: collector_failed, metric: collector_up, below: 1, severity: warning, summary: "collector {label:collector} failed: {detail}"}
+        - {name: collector_failed, metric: collector_up, below: 1, severity: warning, family: collector, summary: "collector {label:collector} failed: {detail}"}
+        - {name: collector_stalled, metric: collector_stalled, at_least: 1, severity: critical, family: collector, summary: "collector {label:collector} is stalled: {detail}; its metrics are absent until it returns"}
         """
 
     /// The default set, dropped by `default_rules: false`. Summaries are left to the
@@ -25,6 +26,18 @@ enum BuiltinRules {
         - {name: container_cpu_throttled, metric: container_cpu_throttled_percent, above: 25, for: 1m, clear: 10, severity: warning}
         - {name: memory_pressure, metric: 'pressure_avg10_percent{resource="memory",kind="some"}', above: 20, for: 30s, clear: 10, severity: warning}
         - {name: memory_pressure_stall, metric: 'pressure_avg10_percent{resource="memory",kind="full"}', above: 10, for: 30s, clear: 5, severity: critical}
+        - {name: gpu_lost, metric: gpu_up, below: 1, severity: critical, summary: "GPU {label:gpu} {label:name} ({label:pci_bus_id}) stopped answering: {detail}"}
+        - {name: gpu_driver_failed, metric: gpu_driver_up, below: 1, severity: critical, summary: "{label:vendor} GPU driver unusable: {detail}"}
+        - {name: gpu_temperature_near_slowdown, metric: gpu_temperature_slowdown_margin_celsius, at_most: 5, for: 30s, clear: 8, severity: warning, summary: "GPU {label:gpu} {label:name} is {value} °C below its slowdown temperature (held {for}); clocks will drop"}
+        - {name: gpu_thermal_throttling, metric: 'gpu_clock_event_active{class="thermal"}', at_least: 1, for: 30s, severity: warning, summary: "GPU {label:gpu} {label:name} clocks held down by {label:reason} for {for}"}
+        - {name: gpu_power_throttling, metric: 'gpu_clock_event_active{class="power"}', at_least: 1, for: 30s, severity: warning, summary: "GPU {label:gpu} {label:name} clocks held down by {label:reason} for {for}"}
+        - {name: gpu_hardware_slowdown, metric: 'gpu_clock_event_active{class="hardware"}', at_least: 1, for: 30s, severity: warning, summary: "GPU {label:gpu} {label:name} in hardware slowdown (temperature or power brake) for {for}"}
+        - {name: gpu_xid_hardware, metric: 'gpu_xid_errors_total{class="hardware"}', increases: true, keep_firing_for: 10m, severity: critical, summary: "GPU {label:gpu} {label:name} ({label:pci_bus_id}) reported {detail}: a board, memory, bus or firmware fault"}
+        - {name: gpu_xid_application, metric: 'gpu_xid_errors_total{class="application"}', increases: true, keep_firing_for: 5m, severity: warning, summary: "GPU {label:gpu} {label:name} reported {detail}: usually the application's fault (a kernel crashed)"}
+        - {name: gpu_ecc_uncorrectable, metric: 'gpu_ecc_errors_total{type="uncorrected"}', increases: true, keep_firing_for: 1h, severity: critical, summary: "GPU {label:gpu} {label:name} had uncorrectable ECC errors (now {value} since the driver loaded)"}
+        - {name: gpu_row_remap_failed, metric: gpu_row_remap_failed, at_least: 1, severity: critical, summary: "GPU {label:gpu} {label:name} ({label:pci_bus_id}) could not remap a failing memory row: the board needs service"}
+        - {name: gpu_memory_leak, metric: gpu_memory_used_bytes, trend: {capacity_metric: gpu_memory_total_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
+        - {name: gpu_process_memory_leak, metric: gpu_process_memory_used_bytes, trend: {capacity_metric: gpu_memory_total_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         - {name: memory_leak, metric: memory_used_bytes, trend: {capacity_metric: memory_total_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         - {name: container_memory_leak, metric: container_memory_working_set_bytes, trend: {capacity_metric: container_memory_limit_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         """

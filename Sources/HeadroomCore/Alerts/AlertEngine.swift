@@ -26,6 +26,8 @@ public struct AlertEngine: Sendable {
     private var values: [Double] = []
     private var details: [String?] = []
     private var seenRound: [UInt64] = []
+    /// Series ids by metric name, for capacity lookups across label sets.
+    private var seriesByName: [String: [Int]] = [:]
     private var round: UInt64 = 0
 
     // MARK: Per-rule state
@@ -190,6 +192,7 @@ public struct AlertEngine: Sendable {
         let id = seriesKeys.count
         seriesIndex[key] = id
         seriesKeys.append(key)
+        seriesByName[key.name, default: []].append(id)
         if let labels = labelIndex[key.labels] {
             labelIDs.append(labels)
         } else {
@@ -209,6 +212,17 @@ public struct AlertEngine: Sendable {
     private func currentValue(_ key: SeriesKey) -> Double? {
         guard let id = seriesIndex[key], seenRound[id] == round else { return nil }
         return values[id]
+    }
+
+    /// The capacity series of a trend: the one with the same labels, else the one whose
+    /// labels all appear on the usage series (`gpu_memory_total_bytes{gpu="0",…}` for
+    /// `gpu_process_memory_used_bytes{gpu="0",…,pid="4242"}`).
+    private func capacityValue(_ name: String, for labels: Labels) -> Double? {
+        if let exact = currentValue(SeriesKey(name, labels)) { return exact }
+        for id in seriesByName[name] ?? [] where seenRound[id] == round {
+            if seriesKeys[id].labels.pairs.allSatisfy({ labels[$0.name] == $0.value }) { return values[id] }
+        }
+        return nil
     }
 
     /// Feeds the series' value to its machine; nil when nothing changed and no state exists.
@@ -255,7 +269,7 @@ public struct AlertEngine: Sendable {
             let capacity: Double?
             switch condition.capacity {
             case .fixed(let fixed): capacity = fixed
-            case .metric(let name): capacity = currentValue(SeriesKey(name, seriesKeys[id].labels))
+            case .metric(let name): capacity = capacityValue(name, for: seriesKeys[id].labels)
             }
             if let capacity, capacity > 0, slot.trendTimes.count >= condition.minimumSamples,
                let fit = TrendFit.fit(times: slot.trendTimes, values: slot.trendValues),

@@ -39,6 +39,15 @@ public struct CollectorReport: Sendable, Hashable {
         }
     }
 
+    /// True when the collector did not answer in time, or is still stuck in an earlier call
+    /// (a hung driver call): the built-in `collector_stalled` alert.
+    public var isStall: Bool {
+        switch outcome {
+        case .timedOut, .stillBusy: true
+        case .ok, .unavailable, .failed: false
+        }
+    }
+
     /// One sentence saying why the collector produced nothing, or nil when it succeeded.
     public var reason: String? {
         switch outcome {

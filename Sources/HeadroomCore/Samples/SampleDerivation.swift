@@ -119,6 +119,7 @@ public enum SampleDerivation {
             if case .unavailable = report.outcome { continue }
             let labels: Labels = ["collector": report.collector]
             out.append(Sample("collector_up", labels, report.isFailure ? 0 : 1, detail: report.reason))
+            out.append(Sample("collector_stalled", labels, report.isStall ? 1 : 0, detail: report.isStall ? report.reason : nil))
             out.append(Sample("collector_duration_seconds", labels, report.duration.headroomSeconds))
         }
         return out

@@ -9,10 +9,18 @@ struct BuiltinRulesTests {
     static let pressureSome = MetricSelector("pressure_avg10_percent", [.init("resource", .equal, "memory"), .init("kind", .equal, "some")])
     static let pressureFull = MetricSelector("pressure_avg10_percent", [.init("resource", .equal, "memory"), .init("kind", .equal, "full")])
 
-    /// The always-on rule first, then the default set in the documented order.
+    static func gpuSelector(_ metric: String, _ label: String, _ value: String) -> MetricSelector {
+        MetricSelector(metric, [.init(label, .equal, value)])
+    }
+    static let gpuTrend = TrendCondition(capacity: .metric("gpu_memory_total_bytes"), window: .seconds(600),
+                                         exhaustionWithin: .seconds(1800), minimumR2: 0.8)
+
+    /// The always-on rules first, then the default set in the documented order.
     static let expected: [AlertRule] = [
         AlertRule(name: "collector_failed", selector: MetricSelector("collector_up"), condition: .below(1), severity: .warning,
-                  summary: "collector {label:collector} failed: {detail}"),
+                  family: "collector", summary: "collector {label:collector} failed: {detail}"),
+        AlertRule(name: "collector_stalled", selector: MetricSelector("collector_stalled"), condition: .atLeast(1), severity: .critical,
+                  family: "collector", summary: "collector {label:collector} is stalled: {detail}; its metrics are absent until it returns"),
         AlertRule(name: "gpu_memory_high", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(80),
                   hold: .duration(.seconds(10)), clear: 75, severity: .warning, family: "gpu_memory"),
         AlertRule(name: "gpu_memory_critical", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(95),
@@ -36,6 +44,34 @@ struct BuiltinRulesTests {
                   hold: .duration(.seconds(30)), clear: 10, severity: .warning),
         AlertRule(name: "memory_pressure_stall", selector: pressureFull, condition: .above(10),
                   hold: .duration(.seconds(30)), clear: 5, severity: .critical),
+        AlertRule(name: "gpu_lost", selector: MetricSelector("gpu_up"), condition: .below(1), severity: .critical,
+                  summary: "GPU {label:gpu} {label:name} ({label:pci_bus_id}) stopped answering: {detail}"),
+        AlertRule(name: "gpu_driver_failed", selector: MetricSelector("gpu_driver_up"), condition: .below(1), severity: .critical,
+                  summary: "{label:vendor} GPU driver unusable: {detail}"),
+        AlertRule(name: "gpu_temperature_near_slowdown", selector: MetricSelector("gpu_temperature_slowdown_margin_celsius"),
+                  condition: .atMost(5), hold: .duration(.seconds(30)), clear: 8, severity: .warning,
+                  summary: "GPU {label:gpu} {label:name} is {value} °C below its slowdown temperature (held {for}); clocks will drop"),
+        AlertRule(name: "gpu_thermal_throttling", selector: gpuSelector("gpu_clock_event_active", "class", "thermal"), condition: .atLeast(1),
+                  hold: .duration(.seconds(30)), severity: .warning, summary: "GPU {label:gpu} {label:name} clocks held down by {label:reason} for {for}"),
+        AlertRule(name: "gpu_power_throttling", selector: gpuSelector("gpu_clock_event_active", "class", "power"), condition: .atLeast(1),
+                  hold: .duration(.seconds(30)), severity: .warning, summary: "GPU {label:gpu} {label:name} clocks held down by {label:reason} for {for}"),
+        AlertRule(name: "gpu_hardware_slowdown", selector: gpuSelector("gpu_clock_event_active", "class", "hardware"), condition: .atLeast(1),
+                  hold: .duration(.seconds(30)), severity: .warning,
+                  summary: "GPU {label:gpu} {label:name} in hardware slowdown (temperature or power brake) for {for}"),
+        AlertRule(name: "gpu_xid_hardware", selector: gpuSelector("gpu_xid_errors_total", "class", "hardware"), condition: .increases,
+                  keepFiringFor: .seconds(600), severity: .critical,
+                  summary: "GPU {label:gpu} {label:name} ({label:pci_bus_id}) reported {detail}: a board, memory, bus or firmware fault"),
+        AlertRule(name: "gpu_xid_application", selector: gpuSelector("gpu_xid_errors_total", "class", "application"), condition: .increases,
+                  keepFiringFor: .seconds(300), severity: .warning,
+                  summary: "GPU {label:gpu} {label:name} reported {detail}: usually the application's fault (a kernel crashed)"),
+        AlertRule(name: "gpu_ecc_uncorrectable", selector: gpuSelector("gpu_ecc_errors_total", "type", "uncorrected"), condition: .increases,
+                  keepFiringFor: .seconds(3600), severity: .critical,
+                  summary: "GPU {label:gpu} {label:name} had uncorrectable ECC errors (now {value} since the driver loaded)"),
+        AlertRule(name: "gpu_row_remap_failed", selector: MetricSelector("gpu_row_remap_failed"), condition: .atLeast(1), severity: .critical,
+                  summary: "GPU {label:gpu} {label:name} ({label:pci_bus_id}) could not remap a failing memory row: the board needs service"),
+        AlertRule(name: "gpu_memory_leak", selector: MetricSelector("gpu_memory_used_bytes"), condition: .trend(gpuTrend), severity: .warning),
+        AlertRule(name: "gpu_process_memory_leak", selector: MetricSelector("gpu_process_memory_used_bytes"), condition: .trend(gpuTrend),
+                  severity: .warning),
         AlertRule(name: "memory_leak", selector: MetricSelector("memory_used_bytes"),
                   condition: .trend(TrendCondition(capacity: .metric("memory_total_bytes"), window: .seconds(600), exhaustionWithin: .seconds(1800), minimumR2: 0.8)),
                   severity: .warning),
@@ -53,7 +89,7 @@ struct BuiltinRulesTests {
         }
     }
 
-    @Test("every default rule can be switched off by name", arguments: expected.dropFirst().map(\.name))
+    @Test("every default rule can be switched off by name", arguments: expected.dropFirst(2).map(\.name))
     func switchOff(name: String) throws {
         let loaded = try load("rules:\n  - {name: \(name), enabled: false}\n")
         #expect(loaded.warnings.isEmpty)

@@ -158,6 +158,7 @@ public final class NVMLCollector: Collector, Sendable {
                 reading.xidCounts = tally.counts
                 reading.lastXid = tally.last
                 reading.lastXidDescription = tally.last.map(XidCatalog.describe)
+                reading.lastXidByClass = tally.lastByClass
             }
             snapshot.gpus.append(reading)
             snapshot.gpus += migs

@@ -13,6 +13,7 @@ final class XidWatcher: @unchecked Sendable {
     struct Tally: Sendable {
         var counts: [String: Double] = Dictionary(uniqueKeysWithValues: XidCatalog.classes.map { ($0, 0) })
         var last: Int?
+        var lastByClass: [String: Int] = [:]
     }
 
     private let library: NVMLLibrary
@@ -75,6 +76,7 @@ final class XidWatcher: @unchecked Sendable {
                 tallies.withLock { tallies in
                     tallies[index, default: Tally()].counts[XidCatalog.kind(of: xid), default: 0] += 1
                     tallies[index, default: Tally()].last = xid
+                    tallies[index, default: Tally()].lastByClass[XidCatalog.kind(of: xid)] = xid
                 }
             } else if code != Int32(HR_NVML_ERROR_TIMEOUT) {
                 // A driver that fails the wait at once must not spin this thread.
