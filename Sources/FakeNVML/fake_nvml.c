@@ -1,4 +1,4 @@
-// A fake libnvidia-ml.so.1: NVML's C ABI driven by a scripted scenario (see README.md).
+// A fake libnvidia-ml.so.1: NVML's C ABI driven by a scripted scenario (format: docs/fake-nvml.md).
 //
 // Built twice: as FakeNVML (a current driver, every symbol) and, with FAKE_NVML_LEGACY
 // defined, as FakeNVMLLegacy (an R470-era driver without nvmlDeviceGetMemoryInfo_v2,

@@ -5,7 +5,7 @@
 // itself (found with dladdr), so each test copies the library into its own directory,
 // writes its scenario there and loads it through Headroom's production discovery and
 // dlopen path. Copies at different paths are independent instances. The format is
-// documented in Sources/FakeNVML/README.md.
+// documented in docs/fake-nvml.md.
 #ifndef HEADROOM_FAKE_NVML_H
 #define HEADROOM_FAKE_NVML_H
 

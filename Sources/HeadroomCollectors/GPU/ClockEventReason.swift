@@ -3,14 +3,15 @@ public struct ClockEventReason: Sendable, Hashable {
     public var bit: UInt64
     /// Label value: `sw_power_cap`, `hw_thermal_slowdown`, …
     public var name: String
-    /// `thermal`, `power`, `hardware` (alert-worthy) or `info` (normal: idle, app clocks, sync boost).
+    /// `thermal`, `power` (power brake), `hardware` (alert-worthy), `power_cap` (the board at its
+    /// power limit: normal at full load, no default rule) or `info` (idle, app clocks, sync boost).
     public var kind: String
 
     /// The bits of NVML's header, in bit order.
     public static let all: [ClockEventReason] = [
         ClockEventReason(bit: 0x1, name: "gpu_idle", kind: "info"),
         ClockEventReason(bit: 0x2, name: "applications_clocks_setting", kind: "info"),
-        ClockEventReason(bit: 0x4, name: "sw_power_cap", kind: "power"),
+        ClockEventReason(bit: 0x4, name: "sw_power_cap", kind: "power_cap"),
         ClockEventReason(bit: 0x8, name: "hw_slowdown", kind: "hardware"),
         ClockEventReason(bit: 0x10, name: "sync_boost", kind: "info"),
         ClockEventReason(bit: 0x20, name: "sw_thermal_slowdown", kind: "thermal"),

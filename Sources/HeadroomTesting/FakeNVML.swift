@@ -1,0 +1,87 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A private copy of the fake `libnvidia-ml.so.1` (built by this package from
+/// `Sources/FakeNVML`) with its scenario, for one test.
+///
+/// The copy lives in its own directory, so it is a separate instance of the library even
+/// when tests run in parallel; Headroom loads it through its production path (the
+/// configured `collectors.nvml_library`, or `LD_LIBRARY_PATH` for a child process). This
+/// object opens the same file to reach the fake's control functions: the dynamic loader
+/// hands both the same instance.
+public final class FakeNVML: @unchecked Sendable {
+    /// Which driver generation to play.
+    public enum Variant: String, Sendable {
+        /// Every symbol Headroom resolves (an R550-era driver).
+        case current = "libFakeNVML.so"
+        /// No `_v2` memory, `TemperatureV`, `ClocksEventReasons` or `_v3` process calls (R470-era).
+        case legacy = "libFakeNVMLLegacy.so"
+    }
+
+    /// The directory holding the copy and its scenario.
+    public let directory: String
+    /// `<directory>/libnvidia-ml.so.1`.
+    public let libraryPath: String
+    private let handle: UnsafeMutableRawPointer
+    private let setStepFunction: @convention(c) (UInt32) -> Void
+    private let releaseFunction: @convention(c) () -> Void
+    private let statFunction: @convention(c) (UnsafePointer<CChar>) -> Int
+
+    /// The directory the package's build products are in (next to the running test binary).
+    public static var buildDirectory: String {
+        if let override = ProcessInfo.processInfo.environment["HEADROOM_BUILD_DIR"] { return override }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (executable as NSString).deletingLastPathComponent
+    }
+
+    /// Copies the built fake into a fresh directory with `scenario` (the format is in
+    /// `docs/fake-nvml.md`).
+    public init(scenario: String, variant: Variant = .current) throws {
+        let source = Self.buildDirectory + "/" + variant.rawValue
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw FakeNVMLError("\(source) is missing: build the package (swift build) first")
+        }
+        directory = NSTemporaryDirectory() + "headroom-fake-nvml-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/libnvidia-ml.so.1"
+        libraryPath = path
+        try FileManager.default.copyItem(atPath: source, toPath: path)
+        try scenario.write(toFile: directory + "/fake-nvml.scenario", atomically: true, encoding: .utf8)
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+            throw FakeNVMLError("dlopen \(path): " + (dlerror().map { String(cString: $0) } ?? "failed"))
+        }
+        self.handle = handle
+        func symbol<T>(_ name: String, _ type: T.Type) throws -> T {
+            guard let pointer = dlsym(handle, name) else { throw FakeNVMLError("\(path) has no \(name)") }
+            return unsafeBitCast(pointer, to: type)
+        }
+        setStepFunction = try symbol("fake_nvml_set_step", (@convention(c) (UInt32) -> Void).self)
+        releaseFunction = try symbol("fake_nvml_release", (@convention(c) () -> Void).self)
+        statFunction = try symbol("fake_nvml_stat", (@convention(c) (UnsafePointer<CChar>) -> Int).self)
+    }
+
+    deinit {
+        releaseFunction()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Moves the scenario to `step`: `at N` lines with N ≤ step apply; Xid events of the
+    /// steps passed are queued for registered devices.
+    public func setStep(_ step: Int) { setStepFunction(UInt32(step)) }
+
+    /// Wakes every call blocked by a `hang` line and disables further hangs.
+    public func release() { releaseFunction() }
+
+    /// A counter of the fake: `init`, `shutdown`, `inflight`, `max_inflight`, `hung`,
+    /// `process_calls`, `event_waits`, `device_calls`.
+    public func stat(_ name: String) -> Int { name.withCString { statFunction($0) } }
+}
+
+public struct FakeNVMLError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
