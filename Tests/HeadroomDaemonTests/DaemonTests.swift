@@ -15,7 +15,9 @@ struct DaemonHarness {
     let notifier: RecordingNotifier
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    init(yaml: String, collectors: [any Collector], environment: [String: String] = [:]) throws {
+    /// `collectors` nil builds the configured catalog (as `main` does) reading `files`.
+    init(yaml: String, collectors: [any Collector]?, files: InMemorySystemFiles = InMemorySystemFiles([:]),
+         environment: [String: String] = [:]) throws {
         let configuration = try ConfigurationLoader.load(yaml: yaml, source: "test.yaml", environment: environment).get().configuration
         let notifier = RecordingNotifier()
         self.notifier = notifier
@@ -23,11 +25,11 @@ struct DaemonHarness {
         logger.logLevel = .critical
         let dependencies = Dependencies(
             now: { Date(timeIntervalSince1970: 1_800_000_000) },
-            makeFiles: { InMemorySystemFiles([:], root: $0) },
+            makeFiles: { _ in files },
             environment: [:],
             hostname: "test-host",
             makeNotifier: { _ in notifier },
-            collectors: { _ in collectors }
+            collectors: collectors.map { list -> @Sendable (CollectorSettings) -> [any Collector] in { _ in list } }
         )
         daemon = Daemon(configuration: configuration, dependencies: dependencies, logger: logger)
     }
