@@ -80,6 +80,11 @@ struct SampleDerivationTests {
         #expect(up.map(\.value) == [1, 0, 0])
         #expect(up[1].detail == "/sys/fs/cgroup/memory.max: not a number")
         #expect(up[2].detail == "did not answer within its 2s budget")
+        // Only the collector that overran counts as stalled.
+        let stalled = SampleDerivation.evaluationSamples(previous: nil, current: snapshot).filter { $0.name == "collector_stalled" }
+        #expect(stalled.map { $0.labels["collector"]! } == ["cpu", "cgroup", "memory"])
+        #expect(stalled.map(\.value) == [0, 0, 1])
+        #expect(stalled[2].detail == "did not answer within its 2s budget")
     }
 
     @Test("collector_failed fires with which collector and why")

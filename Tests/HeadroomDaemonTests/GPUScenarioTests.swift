@@ -154,3 +154,67 @@ struct GPUScenarioTests {
         #expect(resolved)
     }
 }
+
+@Suite("GPU leak and Xid scenarios")
+struct GPULeakScenarioTests {
+    @Test("a process growing 120 MiB/min fires the per-process leak rule, and GPU alerts name its growth")
+    func processLeak() async throws {
+        let mib = 1024 * 1024
+        var lines = ["gpus 1", "gpu 0 name NVIDIA L4", "gpu 0 uuid GPU-1eak", "gpu 0 total \(24 * 1024 * mib)", "pname 4242 /usr/bin/python3"]
+        // One step per 30 s: +60 MiB each, from 8 GiB.
+        for step in 0...40 {
+            let held = 8 * 1024 * mib + step * 60 * mib
+            lines.append("at \(step) gpu 0 used \(held + 256 * mib)")
+            lines.append("at \(step) gpu 0 procs 4242:\(held) 99:\(256 * mib)")
+        }
+        let fake = try FakeNVML(scenario: lines.joined(separator: "\n") + "\n")
+        let yaml = """
+            interval: 30s
+            collectors:
+              disabled: [cpu, memory, load, cgroup, pressure, amdgpu]
+              nvml_library: \(fake.libraryPath)
+            channels:
+              - type: console
+            """
+        // 16 GiB left at 120 MiB/min is ~2h: widen the horizon; warn from 30 % so a GPU alert fires too.
+        let harness = try DaemonHarness(yaml: yaml, collectors: nil, files: GPUScenarioTests.proc, environment: [
+            "HEADROOM_RULES_GPU_PROCESS_MEMORY_LEAK_TREND_EXHAUSTION_WITHIN": "3h",
+            "HEADROOM_RULES_GPU_MEMORY_LEAK_TREND_EXHAUSTION_WITHIN": "3h",
+            "HEADROOM_GPU_MEMORY_WARN_PERCENT": "36",
+        ])
+        for step in 0...40 {
+            fake.setStep(step)
+            await harness.tick(Double(step) * 30)
+        }
+        let leak = try #require(harness.notifier.received.first { $0.alert.rule == "gpu_process_memory_leak" })
+        #expect(leak.alert.labels["pid"] == "4242")
+        #expect(leak.alert.labels["command"] == "python3 facefusion.py")
+        // Capacity found on the GPU's series (a subset of the process series' labels): 24 GiB.
+        #expect(leak.alert.trend?.capacity == Double(24 * 1024 * mib))
+        #expect(leak.summary.contains("+120.0 MiB/min"))
+        // A GPU-level alert names the process and its growth.
+        let high = try #require(harness.notifier.received.first { $0.alert.rule == "gpu_memory_high" })
+        #expect(high.summary.contains("pid 4242 python3 facefusion.py holds"))
+        #expect(high.summary.contains(", +120.0 MiB/min"))
+        #expect(harness.notifier.received.contains { $0.alert.rule == "gpu_memory_leak" })
+    }
+
+    @Test("Xid 79 pages (critical), Xid 31 warns, each naming the error")
+    func xid() async throws {
+        let fake = try FakeNVML(scenario: GPUScenarioTests.scenario([(0, 50)]) + "at 1 gpu 0 xid 79\nat 1 gpu 0 xid 31\n")
+        let harness = try DaemonHarness(yaml: GPUScenarioTests.yaml(fake), collectors: nil, files: GPUScenarioTests.proc)
+        #expect(await harness.tick(0).isEmpty)
+        fake.setStep(1)
+        // The events reach the collector through the driver's event thread: poll rounds, bounded.
+        var fired: [String: String] = [:]
+        for round in 1..<2000 where fired.count < 2 {
+            for notification in await harness.tick(Double(round) * 2) where notification.kind == .firing {
+                fired[notification.alert.rule] = notification.summary
+            }
+            if fired.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        #expect(fired["gpu_xid_hardware"] == "GPU 0 NVIDIA L4 (00000000:01:00.0) reported Xid 79: GPU has fallen off the bus: a board, memory, bus or firmware fault")
+        #expect(fired["gpu_xid_application"] == "GPU 0 NVIDIA L4 reported Xid 31: GPU memory page fault: usually the application's fault (a kernel crashed)")
+        #expect(harness.notifier.received.first { $0.alert.rule == "gpu_xid_hardware" }?.alert.severity == .critical)
+    }
+}
