@@ -58,7 +58,8 @@ struct AMDGPUCard: Sendable, Hashable {
             guard text(files, device + "/vendor")?.lowercased() == "0x1002" else { continue }
             let hwmon = files.listDirectory(device + "/hwmon")?.first { $0.hasPrefix("hwmon") }.map { device + "/hwmon/" + $0 }
             var bus = ""
-            for line in (text(files, device + "/uevent") ?? "").split(separator: "\n") where line.hasPrefix("PCI_SLOT_NAME=") {
+            let uevent = (try? files.read(device + "/uevent")).flatMap { $0.map { String(decoding: $0, as: UTF8.self) } } ?? ""
+            for line in uevent.split(separator: "\n") where line.hasPrefix("PCI_SLOT_NAME=") {
                 bus = String(line.dropFirst("PCI_SLOT_NAME=".count))
             }
             let name = text(files, device + "/product_name").flatMap { $0.isEmpty ? nil : $0 }
