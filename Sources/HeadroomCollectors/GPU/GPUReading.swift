@@ -44,6 +44,10 @@ public struct GPUReading: Sendable, Hashable, Codable {
         /// A container id recognised in `cgroup` (docker, containerd, CRI-O, podman), 12 hex digits.
         public var container: String?
 
+        enum CodingKeys: String, CodingKey {
+            case pid, command, usedBytes = "used_bytes", cgroup, container
+        }
+
         public init(pid: Int, command: String, usedBytes: Double?, cgroup: String? = nil, container: String? = nil) {
             self.pid = pid
             self.command = command
@@ -116,6 +120,26 @@ public struct GPUReading: Sendable, Hashable, Codable {
 
     public init(identity: Identity) {
         self.identity = identity
+    }
+
+    /// JSON names carry their unit, as the metric names do.
+    enum CodingKeys: String, CodingKey {
+        case identity, up, problem
+        case memoryTotal = "memory_total_bytes", memoryUsed = "memory_used_bytes", memoryReserved = "memory_reserved_bytes"
+        case memoryFree = "memory_free_bytes"
+        case utilization = "utilization_percent", memoryUtilization = "memory_utilization_percent"
+        case encoderUtilization = "encoder_utilization_percent", decoderUtilization = "decoder_utilization_percent"
+        case temperature = "temperature_celsius", temperatureSlowdown = "temperature_slowdown_celsius"
+        case temperatureShutdown = "temperature_shutdown_celsius"
+        case power = "power_watts", powerLimit = "power_limit_watts", energy = "energy_joules", fanSpeed = "fan_speed_percent"
+        case smClock = "sm_clock_hertz", memoryClock = "memory_clock_hertz", performanceState = "performance_state"
+        case clockEventReasons = "clock_event_reasons"
+        case eccEnabled = "ecc_enabled", eccCorrected = "ecc_corrected_total", eccUncorrected = "ecc_uncorrected_total"
+        case remappedRowsCorrectable = "remapped_rows_correctable", remappedRowsUncorrectable = "remapped_rows_uncorrectable"
+        case rowRemapPending = "row_remap_pending", rowRemapFailed = "row_remap_failed", migEnabled = "mig_enabled"
+        case processes, attributionProblem = "attribution_problem"
+        case xidCounts = "xid_counts", lastXid = "last_xid", lastXidDescription = "last_xid_description"
+        case lastXidByClass = "last_xid_by_class"
     }
 
     /// Memory that cannot be allocated any more: total − free (allocations plus reserved).

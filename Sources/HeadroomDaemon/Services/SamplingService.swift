@@ -20,6 +20,7 @@ public actor SamplingService: Service {
     private let now: @Sendable () -> Date
     private let makeFiles: @Sendable (String) -> any SystemFiles
     private var announced: [String: CollectorOutcome] = [:]
+    private var announcedGPUs: [String: String] = [:]
     private var rounds = 0
 
     /// What one round did.
@@ -106,6 +107,28 @@ public actor SamplingService: Service {
             }
         }
         if rounds == 0 { describeContainer(samples) }
+        describeGPUs(samples)
+    }
+
+    /// Says once per change what each GPU driver shows: the driver version and the GPUs,
+    /// or why the driver is unusable.
+    private func describeGPUs(_ samples: [Sample]) {
+        for driver in samples where driver.name == "gpu_driver_up" {
+            let vendor = driver.labels["vendor"] ?? "?"
+            let gpus = samples.filter { $0.name == "gpu_memory_total_bytes" && $0.labels["vendor"] == vendor && $0.labels["gpu_instance"] == nil }
+            let text: String
+            if driver.value == 0 {
+                text = "\(vendor) GPU driver unusable: \(driver.detail ?? "?")"
+            } else {
+                let list = gpus.map { "GPU \($0.labels["gpu"] ?? "?") \($0.labels["name"] ?? "?") \(MessageFormat.bytes($0.value))" }
+                let name = vendor == "nvidia" ? "NVIDIA" : vendor.uppercased()
+                text = "\(name) \(driver.detail ?? "driver"): \(list.count) GPU\(list.count == 1 ? "" : "s")"
+                    + (list.isEmpty ? "" : " (\(list.joined(separator: ", ")))")
+            }
+            guard announcedGPUs[vendor] != text else { continue }
+            announcedGPUs[vendor] = text
+            if driver.value == 0 { logger.warning("\(text)") } else { logger.info("\(text)") }
+        }
     }
 
     /// Says once what the container's limits are, or that there are none.
