@@ -222,3 +222,44 @@ struct TrendRuleTests {
         #expect(TrendFit.fit(times: [2, 2], values: [1, 3]) == nil)
     }
 }
+
+@Suite("Alert engine series table")
+struct AlertEngineSeriesTableTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("series of exited processes are forgotten after a while and their ids reused; alerting still works")
+    func pruning() {
+        let rule = AlertRule(name: "big", selector: MetricSelector("gpu_process_memory_used_bytes"), condition: .above(100), severity: .warning)
+        var engine = AlertEngine(rules: [rule])
+        // A new process every round (pid churn), each alive for one round, plus one steady series.
+        let rounds = Int(AlertEngine.pruneAfterRounds) * 4
+        var fired = 0
+        for round in 0..<rounds {
+            let samples = [
+                Sample("gpu_process_memory_used_bytes", ["pid": String(round)], round % 50 == 0 ? 500 : 10),
+                Sample("gpu_memory_used_percent", ["gpu": "0"], 50),
+            ]
+            fired += engine.evaluate(samples, at: Self.t0.addingTimeInterval(Double(round))).filter { $0.kind == .firing }.count
+        }
+        // Without pruning this would be rounds + 1 series.
+        #expect(engine.trackedSeries <= Int(AlertEngine.pruneAfterRounds) * 2 + 1)
+        // Every 50th process fired once (its state is kept until its vanished series resolves).
+        #expect(fired == rounds / 50 + (rounds % 50 == 0 ? 0 : 1))
+        // A series seen again after being pruned is a new series and alerts normally.
+        let again = engine.evaluate([Sample("gpu_process_memory_used_bytes", ["pid": "0"], 500)], at: Self.t0.addingTimeInterval(Double(rounds)))
+        #expect(again.map(\.kind) == [.firing])
+    }
+
+    @Test("a series that still holds alert state is never pruned")
+    func keepsState() {
+        let rule = AlertRule(name: "oom", selector: MetricSelector("container_oom_kills_total"), condition: .increases, severity: .critical)
+        var engine = AlertEngine(rules: [rule])
+        _ = engine.evaluate([Sample("container_oom_kills_total", ["cgroup": "/a"], 1, kind: .counter)], at: Self.t0)
+        for round in 1...Int(AlertEngine.pruneAfterRounds) * 2 {
+            _ = engine.evaluate([Sample("cpu_used_percent", .none, 1)], at: Self.t0.addingTimeInterval(Double(round)))
+        }
+        // The counter's previous value is state an `increases` rule needs: kept.
+        let out = engine.evaluate([Sample("container_oom_kills_total", ["cgroup": "/a"], 2, kind: .counter)], at: Self.t0.addingTimeInterval(1000))
+        #expect(out.map(\.kind) == [.firing])
+    }
+}

@@ -23,11 +23,16 @@ public struct AlertEngine: Sendable {
     /// Per series: an id of its label set, so inhibition compares integers, not labels.
     private var labelIDs: [Int] = []
     private var labelIndex: [Labels: Int] = [:]
+    private var nextLabelID = 0
     private var values: [Double] = []
     private var details: [String?] = []
     private var seenRound: [UInt64] = []
     /// Series ids by metric name, for capacity lookups across label sets.
     private var seriesByName: [String: [Int]] = [:]
+    /// Ids of pruned series, reused by the next new series.
+    private var freeIDs: [Int] = []
+    /// How many rounds a series may go unseen, with no alert state, before it is forgotten.
+    public static let pruneAfterRounds: UInt64 = 256
     private var round: UInt64 = 0
 
     // MARK: Per-rule state
@@ -52,6 +57,7 @@ public struct AlertEngine: Sendable {
     /// resolutions first, then the rest, each in rule then series order.
     public mutating func evaluate(_ samples: [Sample], at now: Date) -> [AlertNotification] {
         round &+= 1
+        if round % Self.pruneAfterRounds == 0 { pruneSeries() }
         for sample in samples {
             let id = intern(sample.key)
             values[id] = sample.value
@@ -182,32 +188,73 @@ public struct AlertEngine: Sendable {
         }
         familyShared = familyOf.map { family in familyOf.filter { $0 == family }.count > 1 }
         matched = rules.map { rule in
-            seriesKeys.indices.filter { rule.selector.matches(seriesKeys[$0]) }
+            seriesKeys.indices.filter { seriesIndex[seriesKeys[$0]] == $0 && rule.selector.matches(seriesKeys[$0]) }
         }
         slots = rules.map { keeping[$0.name] ?? Array(repeating: nil, count: seriesKeys.count) }
     }
 
     private mutating func intern(_ key: SeriesKey) -> Int {
         if let id = seriesIndex[key] { return id }
-        let id = seriesKeys.count
-        seriesIndex[key] = id
-        seriesKeys.append(key)
-        seriesByName[key.name, default: []].append(id)
-        if let labels = labelIndex[key.labels] {
-            labelIDs.append(labels)
+        let labelID: Int
+        if let existing = labelIndex[key.labels] {
+            labelID = existing
         } else {
-            labelIndex[key.labels] = labelIndex.count
-            labelIDs.append(labelIndex.count - 1)
+            labelID = nextLabelID
+            nextLabelID += 1
+            labelIndex[key.labels] = labelID
         }
-        values.append(.nan)
-        details.append(nil)
-        seenRound.append(0)
-        for ruleIndex in slots.indices { slots[ruleIndex].append(nil) }
+        let id: Int
+        if let reused = freeIDs.popLast() {
+            // A pruned series' slot: every rule's state for it is already nil.
+            id = reused
+            seriesKeys[id] = key
+            labelIDs[id] = labelID
+            values[id] = .nan
+            details[id] = nil
+            seenRound[id] = 0
+        } else {
+            id = seriesKeys.count
+            seriesKeys.append(key)
+            labelIDs.append(labelID)
+            values.append(.nan)
+            details.append(nil)
+            seenRound.append(0)
+            for ruleIndex in slots.indices { slots[ruleIndex].append(nil) }
+        }
+        seriesIndex[key] = id
+        seriesByName[key.name, default: []].append(id)
         for ruleIndex in rulesByMetric[key.name] ?? [] where rules[ruleIndex].selector.matchesLabels(key.labels) {
             matched[ruleIndex].append(id)
         }
         return id
     }
+
+    /// Forgets series unseen for `pruneAfterRounds` rounds that no rule holds state for
+    /// (a process that exited, a container that is gone), so churning label sets such as
+    /// per-process GPU series do not grow the table forever. Their ids are reused.
+    private mutating func pruneSeries() {
+        guard round > Self.pruneAfterRounds else { return }
+        let horizon = round - Self.pruneAfterRounds
+        var pruned: Set<Int> = []
+        for id in seriesKeys.indices where seenRound[id] < horizon && seriesIndex[seriesKeys[id]] == id {
+            guard slots.allSatisfy({ $0[id] == nil }) else { continue }
+            pruned.insert(id)
+        }
+        guard !pruned.isEmpty else { return }
+        for id in pruned {
+            seriesIndex[seriesKeys[id]] = nil
+            seriesByName[seriesKeys[id].name]?.removeAll { $0 == id }
+            seenRound[id] = 0
+        }
+        for ruleIndex in matched.indices { matched[ruleIndex].removeAll { pruned.contains($0) } }
+        freeIDs += pruned.sorted(by: >)
+        // Label sets no live series uses any more.
+        let live = Set(seriesIndex.values.map { labelIDs[$0] })
+        labelIndex = labelIndex.filter { live.contains($0.value) }
+    }
+
+    /// The number of series the engine currently tracks (for tests and self-metrics).
+    public var trackedSeries: Int { seriesIndex.count }
 
     private func currentValue(_ key: SeriesKey) -> Double? {
         guard let id = seriesIndex[key], seenRound[id] == round else { return nil }
