@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds Headroom as it ships (release, static Swift runtime) in its own scratch path and
-# runs every benchmark. Usage: scripts/bench.sh [--idle-seconds N] [--only sample|evaluate|idle]
+# runs every benchmark. Usage: scripts/bench.sh [--idle-seconds N] [--only sample|evaluate|round|gpu|idle]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --static-swift-stdlib --scratch-path .build-release --product headroom
 swift build -c release --static-swift-stdlib --scratch-path .build-release --product headroom-bench
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product FakeNVML
 bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)"
 "$bin/headroom-bench" --headroom "$bin/headroom" "$@"

@@ -18,9 +18,24 @@ struct ProcessAttribution {
     static let hiddenReason = "the driver reports host PIDs, which are not visible here: Headroom does not share the host PID "
         + "namespace (docker run --pid=host, Kubernetes hostPID: true, or mount the host's /proc and set collectors.root)"
 
-    func describe(pid: Int, driverName: String?) -> Result {
+    /// A process as last described, keyed by its `comm` so a reused PID is noticed.
+    struct Cached {
+        var comm: [UInt8]?
+        var result: Result
+    }
+
+    /// Describes `pid`, reusing `cached` when `/proc/<pid>/comm` is unchanged: the command
+    /// line and cgroup of a running process do not change, and reading them (the kernel
+    /// walks the process's memory and cgroup tree) costs ~20 µs a process.
+    func describe(pid: Int, driverName: String?, cached: Cached?) -> Cached {
+        let commBytes = try? files.read("/proc/\(pid)/comm")
+        if let cached, cached.comm == commBytes { return cached }
+        return Cached(comm: commBytes, result: describe(pid: pid, driverName: driverName, commBytes: commBytes))
+    }
+
+    func describe(pid: Int, driverName: String?, commBytes: [UInt8]?) -> Result {
         let driverCommand = driverName.map(Self.basename)
-        guard let commBytes = try? files.read("/proc/\(pid)/comm") else {
+        guard let commBytes else {
             return Result(command: driverCommand ?? "pid \(pid)", visible: false)
         }
         let comm = String(decoding: commBytes, as: UTF8.self).trimmingNewline

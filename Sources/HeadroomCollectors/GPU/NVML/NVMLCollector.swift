@@ -40,6 +40,7 @@ public final class NVMLCollector: Collector, Sendable {
         var skipped: [String]
         var watcher: XidWatcher?
         var processNames: [Int: String] = [:]
+        var processes: [Int: ProcessAttribution.Cached] = [:]
     }
 
     /// - Parameters:
@@ -146,7 +147,9 @@ public final class NVMLCollector: Collector, Sendable {
                         return code == Int32(HR_NVML_SUCCESS) && !text.isEmpty ? text : nil
                     }
                     if let driverName { session.processNames[pid] = driverName }
-                    let found = attribution.describe(pid: pid, driverName: driverName)
+                    let described = attribution.describe(pid: pid, driverName: driverName, cached: session.processes[pid])
+                    session.processes[pid] = described
+                    let found = described.result
                     hidden = hidden || !found.visible
                     processes.append(GPUReading.Process(pid: pid, command: found.command, usedBytes: bytes,
                                                         cgroup: found.cgroup, container: found.container))
@@ -163,7 +166,8 @@ public final class NVMLCollector: Collector, Sendable {
             snapshot.gpus.append(reading)
             snapshot.gpus += migs
         }
-        session.processNames = session.processNames.filter { livePIDs.contains($0.key) }
+        if session.processNames.count > livePIDs.count { session.processNames = session.processNames.filter { livePIDs.contains($0.key) } }
+        if session.processes.count > livePIDs.count { session.processes = session.processes.filter { livePIDs.contains($0.key) } }
         return snapshot
     }
 
