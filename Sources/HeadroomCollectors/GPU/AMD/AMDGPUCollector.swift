@@ -12,8 +12,11 @@ public final class AMDGPUCollector: Collector, Sendable {
     private let files: any SystemFiles
     private let cards = Mutex<(list: [AMDGPUCard]?, round: Int)>((nil, 0))
 
+    private let noDevice: CollectorError
+
     public init(files: any SystemFiles) {
         self.files = files
+        noDevice = .unavailable("no amdgpu device under \(files.describe("/sys/class/drm")) (no AMD GPU, or /sys not mounted there)")
     }
 
     public func collect() throws(CollectorError) -> [Sample] {
@@ -33,9 +36,7 @@ public final class AMDGPUCollector: Collector, Sendable {
             }
             return state.list!
         }
-        guard !found.isEmpty else {
-            throw .unavailable("no amdgpu device under \(files.describe("/sys/class/drm")) (no AMD GPU, or /sys not mounted there)")
-        }
+        guard !found.isEmpty else { throw noDevice }
         var snapshot = GPUSnapshot(vendor: "amd", driverProblem: nil, library: files.describe("/sys/class/drm"))
         snapshot.gpus = found.map { $0.read(files) }
         return snapshot

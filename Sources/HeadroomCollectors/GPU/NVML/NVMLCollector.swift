@@ -25,7 +25,8 @@ public final class NVMLCollector: Collector, Sendable {
         var round = 0
         var library: NVMLLibrary?
         var nextLoadRound = 0
-        var loadError: NVMLLoadError?
+        /// Why the library could not be opened, worded once (each round reports it).
+        var loadError: CollectorError?
         var initFailures = 0
         var nextInitRound = 0
         var lastInitError: String?
@@ -76,14 +77,11 @@ public final class NVMLCollector: Collector, Sendable {
                     switch NVMLLibrary.open(explicitPath: libraryPath, directories: directories) {
                     case .success(let library): state.library = library
                     case .failure(let error):
-                        state.loadError = error
+                        state.loadError = libraryPath == nil ? .unavailable(error.description) : .failed(error.description)
                         state.nextLoadRound = state.round + 60
                     }
                 }
-                guard state.library != nil else {
-                    let error = state.loadError?.description ?? "libnvidia-ml.so.1 not found"
-                    return libraryPath == nil ? .failure(.unavailable(error)) : .failure(.failed(error))
-                }
+                guard state.library != nil else { return .failure(state.loadError ?? .unavailable("libnvidia-ml.so.1 not found")) }
             }
             let library = state.library!
             if state.session == nil {
