@@ -9,7 +9,7 @@ struct ConfigurationRendererTests {
     static let rich = #"""
         interval: 1500ms
         hostname: "gpu-01 \"east\"\tñ\u007F"
-        collectors: {root: /host, timeout: 250ms, disabled: [pressure, load], cgroup_path: /docker/x y}
+        collectors: {root: /host, timeout: 250ms, disabled: [pressure, load, nvidia], cgroup_path: /docker/x y, nvml_library: "/opt/nv idia/libnvidia-ml.so.1"}
         alerting: {repeat_interval: 1h30m, inhibit: false, stale_after: 61500ms, flapping: {window: 5m, max_changes: 0}}
         log: {level: warning, format: json}
         rules:

@@ -58,6 +58,18 @@ extension ProcessTests {
             #expect(processes.first?["pid"] as? Int == 4242)
         }
 
+        @Test("headroom gpus --watch redraws until interrupted, following the driver's values")
+        func watch() async throws {
+            let fake = try FakeNVML(scenario: Self.scenario + "\nauto_step_ms 300\nat 1 gpu 1 used 42949672960\n")
+            let child = try HeadroomProcess(["gpus", "--watch", "--interval", "0.1"], environment: ["LD_LIBRARY_PATH": fake.directory])
+            defer { child.signal(SIGKILL) }
+            let redrew = try await child.waitFor("the second GPU to reach 50 %") { out, _ in
+                out.components(separatedBy: "\u{1B}[H\u{1B}[2J").count > 2 && out.contains("40.0 GiB / 80.0 GiB  50.0%")
+            }
+            #expect(redrew)
+            #expect(child.stdout.contains("1.0 GiB / 80.0 GiB  1.3%"))
+        }
+
         @Test("no driver anywhere: exit 1 with where it looked and what to do")
         func noDriver() async throws {
             let (status, stdout, _) = try await HeadroomProcess.run(["gpus"])

@@ -319,6 +319,7 @@ struct ValidationTests {
         ("collectors: {disabled: [cpu, gpuu]}", "collectors.disabled", "\"gpuu\" is not a collector; the collectors are cpu, memory, load, cgroup, pressure, nvidia, amdgpu"),
         ("collectors: {root: host}", "collectors.root", "expected an absolute directory such as / or /host, got \"host\""),
         ("collectors: {cgroup_path: docker/abc}", "collectors.cgroup_path", "expected a path below the cgroup mount starting with /, such as /docker/abc, got \"docker/abc\""),
+        ("collectors: {nvml_library: libnvidia-ml.so.1}", "collectors.nvml_library", "expected an absolute path such as /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1, got \"libnvidia-ml.so.1\""),
         ("hostname: ''", "hostname", "must not be empty; remove the key to use the system's host name"),
         ("channels:\n  - {type: jsonlog, path: ''}", "channels[0].path", "must not be empty; use - (or remove the key) for standard output"),
         ("channels:\n  - {type: console, stream: stdlog}", "channels[0].stream", "expected one of stdout, stderr, got \"stdlog\""),
@@ -331,12 +332,13 @@ struct ValidationTests {
     func settingsDecode() throws {
         let configuration = try configuration("""
             hostname: gpu-01
-            collectors: {root: /host, timeout: 500ms, disabled: [load, pressure], cgroup_path: /docker/abc}
+            collectors: {root: /host, timeout: 500ms, disabled: [load, pressure], cgroup_path: /docker/abc, nvml_library: /opt/nvidia/libnvidia-ml.so.1}
             alerting: {repeat_interval: 0, inhibit: off, stale_after: 2m, flapping: {window: 5m, max_changes: 0}}
             log: {level: debug, format: json}
             """)
         #expect(configuration.hostname == "gpu-01")
-        #expect(configuration.collectors == .init(root: "/host", timeout: .milliseconds(500), disabled: ["load", "pressure"], cgroupPath: "/docker/abc"))
+        #expect(configuration.collectors == .init(root: "/host", timeout: .milliseconds(500), disabled: ["load", "pressure"], cgroupPath: "/docker/abc",
+                                                       nvmlLibrary: "/opt/nvidia/libnvidia-ml.so.1"))
         #expect(configuration.policy == .init(repeatInterval: .zero, flapWindow: .seconds(300), flapMaxChanges: 0, inhibit: false, staleAfter: .seconds(120)))
         #expect(configuration.log == .init(level: .debug, format: .json))
     }

@@ -16,6 +16,7 @@ struct EnvironmentOverridesTests {
         ("HEADROOM_COLLECTORS_TIMEOUT", "750ms", "  timeout: 750ms"),
         ("HEADROOM_COLLECTORS_DISABLED", "pressure, load", "  disabled: [load, pressure]"),
         ("HEADROOM_COLLECTORS_CGROUP_PATH", "/docker/abc", "  cgroup_path: /docker/abc"),
+        ("HEADROOM_COLLECTORS_NVML_LIBRARY", "/usr/local/nvidia/lib64/libnvidia-ml.so.1", "  nvml_library: /usr/local/nvidia/lib64/libnvidia-ml.so.1"),
         ("HEADROOM_ALERTING_REPEAT_INTERVAL", "1h", "  repeat_interval: 1h"),
         ("HEADROOM_ALERTING_INHIBIT", "no", "  inhibit: false"),
         ("HEADROOM_ALERTING_STALE_AFTER", "90", "  stale_after: 1m30s"),
