@@ -20,10 +20,7 @@ public final class AMDGPUCollector: Collector, Sendable {
     }
 
     public func collect() throws(CollectorError) -> [Sample] {
-        let snapshot = try read()
-        var samples = snapshot.driverSamples
-        for gpu in snapshot.gpus { samples += gpu.samples }
-        return samples
+        try read().samples
     }
 
     /// One round's readings, for `headroom gpus` as well as `collect()`.
