@@ -18,6 +18,15 @@ public protocol Collector: Sendable {
     var name: String { get }
     /// Takes one reading.
     func collect() throws(CollectorError) -> [Sample]
+    /// Rounds the **first** reading may take before an overrun counts as a stall: the
+    /// first NVML call initialises the driver, which takes tens of seconds on a multi-GPU
+    /// machine without persistence mode. Until then the collector is reported as starting
+    /// (unavailable, logged once), not stalled. Default 0.
+    var startupGraceRounds: Int { get }
+}
+
+extension Collector {
+    public var startupGraceRounds: Int { 0 }
 }
 
 /// Why a collector produced no samples.

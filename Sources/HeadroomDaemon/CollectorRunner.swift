@@ -13,6 +13,9 @@ public final class CollectorRunner: Sendable {
     private let queue: DispatchQueue
     private let busy = Atomic<Bool>(false)
     private let quarantined = Atomic<Bool>(false)
+    /// Whether any call has returned yet, and for how many rounds the first one has not.
+    private let answered = Atomic<Bool>(false)
+    private let roundsWithoutAnswer = Atomic<Int>(0)
 
     public init(collector: any Collector) {
         self.collector = collector
@@ -26,6 +29,23 @@ public final class CollectorRunner: Sendable {
     public var isQuarantined: Bool { quarantined.load(ordering: .acquiring) }
 
     func quarantine() { quarantined.store(true, ordering: .releasing) }
+
+    /// Replaces an overrun of the collector's very first call by "starting" while within
+    /// its `startupGraceRounds`.
+    func settle(_ report: CollectorReport) -> CollectorReport {
+        guard !answered.load(ordering: .acquiring), collector.startupGraceRounds > 0 else { return report }
+        switch report.outcome {
+        case .timedOut, .stillBusy:
+            let rounds = roundsWithoutAnswer.add(1, ordering: .acquiringAndReleasing).newValue
+            guard rounds <= collector.startupGraceRounds else { return report }
+            return CollectorReport(collector: report.collector, outcome: .unavailable(
+                reason: "starting: its first reading is still in progress (NVML's first init can take tens of seconds "
+                    + "without nvidia-persistenced); a stall is reported after \(collector.startupGraceRounds) rounds"),
+                duration: report.duration)
+        default:
+            return report
+        }
+    }
 
     /// Runs the collector on the calling thread (the shared round thread), unless its
     /// previous call is still stuck.
@@ -58,6 +78,7 @@ public final class CollectorRunner: Sendable {
 
     /// Calls the collector and classifies the outcome.
     private func collectOnce() -> (CollectorOutcome, [Sample]) {
+        defer { answered.store(true, ordering: .releasing) }
         do {
             return (.ok, try collector.collect())
         } catch {
@@ -111,7 +132,7 @@ public enum CollectorRound {
             }
             gate.onComplete(TimerHandle(watchdog))
             watchdog.resume()
-        }
+        }.enumerated().map { index, result in (runners[index].settle(result.report), result.samples) }
     }
 }
 

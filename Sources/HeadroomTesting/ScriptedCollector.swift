@@ -30,7 +30,12 @@ public final class HangingCollector: Collector, Sendable {
     private let gate = DispatchSemaphore(value: 0)
     private let calls = Atomic<Int>(0)
 
-    public init(name: String) { self.name = name }
+    public let startupGraceRounds: Int
+
+    public init(name: String, startupGraceRounds: Int = 0) {
+        self.name = name
+        self.startupGraceRounds = startupGraceRounds
+    }
 
     /// How many times `collect` was entered.
     public var callCount: Int { calls.load(ordering: .acquiring) }

@@ -144,6 +144,27 @@ struct DaemonTests {
         #expect(recovered)
     }
 
+    @Test("a slow first reading (NVML init) is 'starting' within its grace rounds, then a stall")
+    func slowStart() async throws {
+        let slow = HangingCollector(name: "nvidia", startupGraceRounds: 2)
+        let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(50))
+        let harness = try DaemonHarness(yaml: Self.gpuYAML + "\ncollectors:\n  timeout: 100ms\n", collectors: [gpu, slow])
+        defer { slow.release() }
+        var outcomes: [CollectorOutcome?] = []
+        var notified: [String] = []
+        for round in 0..<3 {
+            let summary = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(Double(round) * 5))
+            outcomes.append(summary.snapshot.collectors.first { $0.collector == "nvidia" }?.outcome)
+            notified += summary.notifications.map(\.alert.rule)
+        }
+        guard case .unavailable(let reason) = outcomes[0] else { Issue.record("first round: \(String(describing: outcomes[0]))"); return }
+        #expect(reason.hasPrefix("starting: its first reading is still in progress"))
+        #expect(outcomes[1] == outcomes[0])
+        // Past the grace: a stall like any other.
+        #expect(outcomes[2] == .stillBusy)
+        #expect(notified == ["collector_stalled"])
+    }
+
     @Test("a collector that hangs before the others in the round does not cost them their sample")
     func hungFirst() async throws {
         let hung = HangingCollector(name: "nvml")

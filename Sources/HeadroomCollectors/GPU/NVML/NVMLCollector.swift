@@ -16,6 +16,8 @@ import Synchronization
 /// reports it stalled, and never queues another call behind the stuck one.
 public final class NVMLCollector: Collector, Sendable {
     public let name = "nvidia"
+    /// nvmlInit_v2 and the first enumeration: ~30 s on 8 GPUs without nvidia-persistenced.
+    public let startupGraceRounds = 30
     private let libraryPath: String?
     private let directories: [String]
     private let files: any SystemFiles
