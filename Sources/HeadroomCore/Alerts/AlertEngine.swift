@@ -93,22 +93,21 @@ public struct AlertEngine: Sendable {
             }
         }
 
-        // Pass 2: decide what to tell people.
+        // Pass 2: decide what to tell people. Slots are mutated in place (a slot is a few
+        // hundred bytes: moving it out and back cost more than the decision itself).
         var out: [AlertNotification] = []
+        let policy = self.policy
         for entry in touched {
-            let rule = rules[entry.rule]
-            // Taken out and put back so its arrays are never copied on write.
-            guard var slot = slots[entry.rule][entry.series].take() else { continue }
+            guard slots[entry.rule][entry.series] != nil else { continue }
+            let severity = rules[entry.rule].severity
             var inhibited = false
             if policy.inhibit, familyShared[entry.rule],
                let top = strongest[FamilyKey(family: familyOf[entry.rule], labels: labelIDs[entry.series])] {
-                inhibited = top > rule.severity
+                inhibited = top > severity
             }
-            slot.decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
-            if slot.isDisposable(rule: rule) {
+            slots[entry.rule][entry.series]!.decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
+            if slots[entry.rule][entry.series]!.isDisposable(condition: rules[entry.rule].condition) {
                 slots[entry.rule][entry.series] = nil
-            } else {
-                slots[entry.rule][entry.series] = slot
             }
         }
         // Resolutions first: "critical resolved, warning firing" reads in the order it happened.
@@ -294,25 +293,18 @@ public struct AlertEngine: Sendable {
             breached = value <= threshold
             cleared = rule.clear.map { value > $0 } ?? !breached
         case .increases:
-            var slot = slots[ruleIndex][id].take() ?? AlertSlot(timing: timing(for: rule, policy: policy))
-            if let previous = slot.previousValue, value > previous {
+            if slots[ruleIndex][id] == nil { slots[ruleIndex][id] = AlertSlot(timing: timing(for: rule, policy: policy)) }
+            if let previous = slots[ruleIndex][id]!.previousValue, value > previous {
                 breached = true
                 increase = value - previous
             }
-            slot.previousValue = value
-            slots[ruleIndex][id] = slot
+            slots[ruleIndex][id]!.previousValue = value
             cleared = !breached
         case .trend(let condition):
-            var slot = slots[ruleIndex][id].take() ?? AlertSlot(timing: timing(for: rule, policy: policy))
+            if slots[ruleIndex][id] == nil { slots[ruleIndex][id] = AlertSlot(timing: timing(for: rule, policy: policy)) }
             let time = now.timeIntervalSinceReferenceDate
-            slot.trendTimes.append(time)
-            slot.trendValues.append(value)
-            let horizon = time - condition.window.headroomSeconds
-            if let firstKept = slot.trendTimes.firstIndex(where: { $0 >= horizon }), firstKept > 0 {
-                slot.trendTimes.removeFirst(firstKept)
-                slot.trendValues.removeFirst(firstKept)
-            }
-            slots[ruleIndex][id] = slot
+            slots[ruleIndex][id]!.appendTrend(time: time, value: value, horizon: time - condition.window.headroomSeconds)
+            let slot = slots[ruleIndex][id]!
             let capacity: Double?
             switch condition.capacity {
             case .fixed(let fixed): capacity = fixed
@@ -328,13 +320,17 @@ public struct AlertEngine: Sendable {
             cleared = !breached
         }
 
-        if !breached, slots[ruleIndex][id] == nil { return nil }
-        var slot = slots[ruleIndex][id].take() ?? AlertSlot(timing: timing(for: rule, policy: policy))
-        let transition = slot.machine.observe(breached: breached, cleared: cleared, at: now)
-        slot.update(rule: rule, key: seriesKeys[id], value: value, detail: details[id], trend: trend, increase: increase,
-                    transition: transition, at: now)
-        slots[ruleIndex][id] = slot
-        if transition == .none, !slot.machine.isFiring, !slot.deliveredFiring, !slot.flapping, slot.flapTimes.isEmpty {
+        if slots[ruleIndex][id] == nil {
+            if !breached { return nil }
+            slots[ruleIndex][id] = AlertSlot(timing: timing(for: rule, policy: policy))
+        }
+        let key = seriesKeys[id]
+        let detail = details[id]
+        // In place: see pass 2.
+        let transition = slots[ruleIndex][id]!.advance(
+            breached: breached, cleared: cleared, rule: rule, key: key, value: value, detail: detail,
+            trend: trend, increase: increase, at: now)
+        if transition == .none, slots[ruleIndex][id]!.isQuiet {
             // Pending, or inactive with history only (counters, trends): nothing to decide this round.
             return nil
         }
@@ -342,13 +338,12 @@ public struct AlertEngine: Sendable {
     }
 
     private mutating func observeAbsent(ruleIndex: Int, series id: Int, at now: Date) -> AlertStateMachine.Transition {
-        guard var slot = slots[ruleIndex][id].take() else { return .none }
-        let transition = slot.machine.observeAbsent(at: now)
+        guard slots[ruleIndex][id] != nil else { return .none }
+        let transition = slots[ruleIndex][id]!.machine.observeAbsent(at: now)
         if case .resolved(let reason) = transition {
-            slot.alert?.resolveReason = reason
+            slots[ruleIndex][id]!.alert?.resolveReason = reason
+            slots[ruleIndex][id]!.alert?.resolvedAt = now
         }
-        if case .resolved = transition { slot.alert?.resolvedAt = now }
-        slots[ruleIndex][id] = slot
         return transition
     }
 }
@@ -372,6 +367,29 @@ struct AlertSlot: Sendable {
 
     init(timing: AlertStateMachine.Timing) {
         machine = AlertStateMachine(timing: timing)
+    }
+
+    /// Feeds one observation to the machine and refreshes the alert's description.
+    mutating func advance(
+        breached: Bool, cleared: Bool, rule: AlertRule, key: SeriesKey, value: Double, detail: String?,
+        trend: TrendEstimate?, increase: Double?, at now: Date
+    ) -> AlertStateMachine.Transition {
+        let transition = machine.observe(breached: breached, cleared: cleared, at: now)
+        update(rule: rule, key: key, value: value, detail: detail, trend: trend, increase: increase, transition: transition, at: now)
+        return transition
+    }
+
+    /// Nothing to tell anyone about: not firing, nothing delivered, not flapping.
+    var isQuiet: Bool { !machine.isFiring && !deliveredFiring && !flapping && flapTimes.isEmpty }
+
+    /// Adds a point to the trend window and drops the points older than `horizon`.
+    mutating func appendTrend(time: Double, value: Double, horizon: Double) {
+        trendTimes.append(time)
+        trendValues.append(value)
+        if let firstKept = trendTimes.firstIndex(where: { $0 >= horizon }), firstKept > 0 {
+            trendTimes.removeFirst(firstKept)
+            trendValues.removeFirst(firstKept)
+        }
     }
 
     mutating func update(
@@ -470,9 +488,9 @@ struct AlertSlot: Sendable {
     }
 
     /// True when the slot holds nothing worth keeping for this rule.
-    func isDisposable(rule: AlertRule) -> Bool {
+    func isDisposable(condition: Condition) -> Bool {
         guard !machine.isActive, !deliveredFiring, !flapping, flapTimes.isEmpty else { return false }
-        switch rule.condition {
+        switch condition {
         case .increases, .trend: return false
         default: return true
         }
