@@ -24,6 +24,10 @@ public struct AlertEngine: Sendable {
     private var labelIDs: [Int] = []
     private var labelIndex: [Labels: Int] = [:]
     private var nextLabelID = 0
+    /// Label-set ids of pruned series, reused by new label sets.
+    private var freeLabelIDs: [Int] = []
+    /// Scratch table of the inhibition pass (all zero between rounds).
+    private var inhibition: [UInt8] = []
     private var values: [Double] = []
     private var details: [String?] = []
     private var seenRound: [UInt64] = []
@@ -81,15 +85,19 @@ public struct AlertEngine: Sendable {
             }
         }
 
-        // Inhibition: the highest firing severity per (family, series labels).
-        var strongest: [FamilyKey: Severity] = [:]
+        // Inhibition: the highest firing severity per (family, series labels), in a flat
+        // table indexed by label-set id × family (no hashing), cleared after use.
+        let familyCount = familyShared.count
+        var dirty: [Int] = []
         if policy.inhibit {
+            let needed = nextLabelID * familyCount
+            if inhibition.count < needed { inhibition += Array(repeating: 0, count: needed - inhibition.count) }
             for entry in touched where familyShared[entry.rule] {
                 guard slots[entry.rule][entry.series]?.machine.isFiring == true else { continue }
-                let severity = rules[entry.rule].severity
-                let key = FamilyKey(family: familyOf[entry.rule], labels: labelIDs[entry.series])
-                if let existing = strongest[key], existing >= severity { continue }
-                strongest[key] = severity
+                let index = labelIDs[entry.series] * familyCount + familyOf[entry.rule]
+                let rank = rules[entry.rule].severity.inhibitionRank
+                if inhibition[index] == 0 { dirty.append(index) }
+                if inhibition[index] < rank { inhibition[index] = rank }
             }
         }
 
@@ -99,17 +107,17 @@ public struct AlertEngine: Sendable {
         let policy = self.policy
         for entry in touched {
             guard slots[entry.rule][entry.series] != nil else { continue }
-            let severity = rules[entry.rule].severity
             var inhibited = false
-            if policy.inhibit, familyShared[entry.rule],
-               let top = strongest[FamilyKey(family: familyOf[entry.rule], labels: labelIDs[entry.series])] {
-                inhibited = top > severity
+            if policy.inhibit, familyShared[entry.rule] {
+                let top = inhibition[labelIDs[entry.series] * familyCount + familyOf[entry.rule]]
+                inhibited = top > rules[entry.rule].severity.inhibitionRank
             }
             slots[entry.rule][entry.series]!.decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
             if slots[entry.rule][entry.series]!.isDisposable(condition: rules[entry.rule].condition) {
                 slots[entry.rule][entry.series] = nil
             }
         }
+        for index in dirty { inhibition[index] = 0 }
         // Resolutions first: "critical resolved, warning firing" reads in the order it happened.
         return out.filter { $0.kind == .resolved } + out.filter { $0.kind != .resolved }
     }
@@ -159,11 +167,6 @@ public struct AlertEngine: Sendable {
 
     // MARK: - Internals
 
-    private struct FamilyKey: Hashable {
-        var family: Int
-        var labels: Int
-    }
-
     private func sameKind(_ left: Condition, _ right: Condition) -> Bool {
         switch (left, right) {
         case (.increases, .increases), (.trend, .trend): true
@@ -197,6 +200,9 @@ public struct AlertEngine: Sendable {
         let labelID: Int
         if let existing = labelIndex[key.labels] {
             labelID = existing
+        } else if let reused = freeLabelIDs.popLast() {
+            labelID = reused
+            labelIndex[key.labels] = labelID
         } else {
             labelID = nextLabelID
             nextLabelID += 1
@@ -249,6 +255,7 @@ public struct AlertEngine: Sendable {
         freeIDs += pruned.sorted(by: >)
         // Label sets no live series uses any more.
         let live = Set(seriesIndex.values.map { labelIDs[$0] })
+        for (_, labelID) in labelIndex where !live.contains(labelID) { freeLabelIDs.append(labelID) }
         labelIndex = labelIndex.filter { live.contains($0.value) }
     }
 
@@ -431,6 +438,14 @@ struct AlertSlot: Sendable {
         _ transition: AlertStateMachine.Transition, inhibited: Bool, policy: AlertPolicy, at now: Date,
         into out: inout [AlertNotification]
     ) {
+        // The steady state of a delivered, firing alert: nothing to do unless a repeat is due.
+        if transition == .none, deliveredFiring, !flapping, flapTimes.isEmpty, machine.isFiring {
+            guard policy.repeatInterval > .zero, let last = lastNotifiedAt,
+                  now.timeIntervalSince(last) + 0.001 >= policy.repeatInterval.headroomSeconds, !inhibited, let alert else { return }
+            out.append(AlertNotification(kind: .repeat, alert: alert, time: now))
+            lastNotifiedAt = now
+            return
+        }
         let windowStart = now.addingTimeInterval(-policy.flapWindow.headroomSeconds)
         flapTimes.removeAll { $0 < windowStart }
 

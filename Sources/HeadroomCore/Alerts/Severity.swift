@@ -4,6 +4,9 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Coda
     case warning
     case critical
 
+    /// 1 … 3, for the engine's inhibition table (0 there means "none firing").
+    var inhibitionRank: UInt8 { UInt8(rank + 1) }
+
     private var rank: Int {
         switch self {
         case .info: 0
