@@ -91,6 +91,7 @@ extension GPUReading {
                 extra["command"] = process.command
                 if let cgroup = process.cgroup { extra["cgroup"] = cgroup }
                 if let container = process.container { extra["container"] = container }
+                if let podUID = process.podUID { extra["pod_uid"] = podUID }
                 gauge("gpu_process_memory_used_bytes", process.usedBytes, extra)
             }
         }

@@ -43,17 +43,20 @@ public struct GPUReading: Sendable, Hashable, Codable {
         public var cgroup: String?
         /// A container id recognised in `cgroup` (docker, containerd, CRI-O, podman), 12 hex digits.
         public var container: String?
+        /// The Kubernetes pod UID recognised in `cgroup`.
+        public var podUID: String?
 
         enum CodingKeys: String, CodingKey {
-            case pid, command, usedBytes = "used_bytes", cgroup, container
+            case pid, command, usedBytes = "used_bytes", cgroup, container, podUID = "pod_uid"
         }
 
-        public init(pid: Int, command: String, usedBytes: Double?, cgroup: String? = nil, container: String? = nil) {
+        public init(pid: Int, command: String, usedBytes: Double?, cgroup: String? = nil, container: String? = nil, podUID: String? = nil) {
             self.pid = pid
             self.command = command
             self.usedBytes = usedBytes
             self.cgroup = cgroup
             self.container = container
+            self.podUID = podUID
         }
     }
 

@@ -12,6 +12,7 @@ struct ProcessAttribution {
         var command: String
         var cgroup: String?
         var container: String?
+        var podUID: String?
         var visible: Bool
     }
 
@@ -55,6 +56,7 @@ struct ProcessAttribution {
         if let cgroupBytes = try? files.read("/proc/\(pid)/cgroup") {
             result.cgroup = Self.cgroupPath(String(decoding: cgroupBytes, as: UTF8.self))
             result.container = result.cgroup.flatMap(Self.containerID)
+            result.podUID = result.cgroup.flatMap(Self.podUID)
         }
         return result
     }
@@ -90,9 +92,29 @@ struct ProcessAttribution {
         return nil
     }
 
+    /// The Kubernetes pod UID in a cgroup path: `/kubepods/burstable/pod<uid>/…` (cgroupfs
+    /// driver) or `…/kubepods-burstable-pod<uid with _>.slice/…` (systemd driver).
+    static func podUID(_ path: String) -> String? {
+        guard path.contains("kubepods") else { return nil }
+        var rest = Substring(path)
+        while let range = rest.firstRange(of: "pod") {
+            let candidate = rest[range.upperBound...].prefix(36)
+            if candidate.count == 36, candidate.allSatisfy({ $0.isHexDigit || $0 == "-" || $0 == "_" }),
+               candidate.filter({ $0 == "-" || $0 == "_" }).count == 4 {
+                return candidate.replacingUnderscores
+            }
+            rest = rest[range.upperBound...]
+        }
+        return nil
+    }
+
     static func basename(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
     }
+}
+
+extension Substring {
+    var replacingUnderscores: String { String(map { $0 == "_" ? "-" : $0 }) }
 }
 
 extension String {

@@ -149,7 +149,7 @@ public final class NVMLCollector: Collector, Sendable {
                     let found = described.result
                     hidden = hidden || !found.visible
                     processes.append(GPUReading.Process(pid: pid, command: found.command, usedBytes: bytes,
-                                                        cgroup: found.cgroup, container: found.container))
+                                                        cgroup: found.cgroup, container: found.container, podUID: found.podUID))
                 }
                 reading.processes = processes.sorted { ($0.usedBytes ?? 0, $1.pid) > ($1.usedBytes ?? 0, $0.pid) }
                 if hidden { reading.attributionProblem = ProcessAttribution.hiddenReason }
