@@ -127,6 +127,8 @@ public enum ConfigurationRenderer {
             out.append("    color: \(console.color.rawValue)")
         case .jsonlog(let jsonlog):
             if let path = jsonlog.path { out.append("    path: \(YAMLText.string(path))") }
+        case .webhook, .slack, .wecom, .dingtalk, .feishu:
+            renderHTTP(channel.settings, into: &out)
         }
     }
 }

@@ -26,12 +26,34 @@ public struct ChannelConfiguration: Sendable, Hashable {
 public enum ChannelSettings: Sendable, Hashable {
     case console(ConsoleConfiguration)
     case jsonlog(JSONLogConfiguration)
+    case webhook(WebhookConfiguration)
+    case slack(SlackConfiguration)
+    case wecom(WeComConfiguration)
+    case dingtalk(DingTalkConfiguration)
+    case feishu(FeishuConfiguration)
 
     /// The YAML `type:` value.
     public var type: String {
         switch self {
         case .console: "console"
         case .jsonlog: "jsonlog"
+        case .webhook: "webhook"
+        case .slack: "slack"
+        case .wecom: "wecom"
+        case .dingtalk: "dingtalk"
+        case .feishu: "feishu"
+        }
+    }
+
+    /// The HTTP endpoint of a webhook-type channel, nil for local channels.
+    public var endpoint: HTTPEndpoint? {
+        switch self {
+        case .console, .jsonlog: nil
+        case .webhook(let settings): settings.endpoint
+        case .slack(let settings): settings.endpoint
+        case .wecom(let settings): settings.endpoint
+        case .dingtalk(let settings): settings.endpoint
+        case .feishu(let settings): settings.endpoint
         }
     }
 }

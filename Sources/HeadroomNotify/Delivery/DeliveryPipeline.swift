@@ -93,7 +93,8 @@ public actor DeliveryPipeline {
         let channel = route.configuration.name
         statistics[channel, default: ChannelStatistics()].attempts += 1
         do {
-            try await route.notifier.deliver(notification)
+            try await route.notifier.deliver(notification, context: DeliveryContext(
+                idempotencyKey: DeliveryContext.key(for: notification), attempt: previousAttempts + 1))
             statistics[channel, default: ChannelStatistics()].successes += 1
             if previousAttempts > 0 {
                 logger.info("delivered after retrying", metadata: ["channel": "\(channel)", "rule": "\(notification.alert.rule)", "attempts": "\(previousAttempts + 1)"])
