@@ -134,7 +134,9 @@ let package = Package(
             dependencies: [
                 "HeadroomNotify", "HeadroomCore", "HeadroomTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["Support/receiver.py", "Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -15,7 +15,7 @@ public enum DingTalkSignature {
     }
 
     /// Percent-encodes everything but the unreserved characters (so `+`, `/`, `=` are encoded).
-    static func percentEncode(_ text: String) -> String {
+    public static func percentEncode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

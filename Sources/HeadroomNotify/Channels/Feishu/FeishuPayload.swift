@@ -40,13 +40,22 @@ public enum FeishuPayload {
         let content = message.lines.map { "- " + $0 }.joined(separator: "\n")
         let full = render(content)
         guard full.utf8.count > bodyLimit else { return Array(full.utf8) }
-        // JSON escaping can grow the text; cut the content by the overflow and check again.
-        var budget = content.utf8.count - (full.utf8.count - bodyLimit)
-        while true {
-            let candidate = render(ByteLimit.truncate(content, toBytes: max(0, budget)))
-            if candidate.utf8.count <= bodyLimit || budget <= 0 { return Array(candidate.utf8) }
-            budget -= candidate.utf8.count - bodyLimit
+        // JSON escaping grows the text by an amount that depends on it: search for the
+        // largest content budget whose body fits.
+        var low = 0
+        var high = content.utf8.count
+        var best = render(ByteLimit.truncate(content, toBytes: 0))
+        while low <= high {
+            let middle = (low + high) / 2
+            let candidate = render(ByteLimit.truncate(content, toBytes: middle))
+            if candidate.utf8.count <= bodyLimit {
+                best = candidate
+                low = middle + 1
+            } else {
+                high = middle - 1
+            }
         }
+        return Array(best.utf8)
     }
 
     /// Success is `code` (or the legacy `StatusCode`) 0 in a 200 body. 11232 (throttled) is
