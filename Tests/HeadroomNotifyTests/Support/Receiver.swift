@@ -33,6 +33,9 @@ final class Receiver: @unchecked Sendable {
         "dingtalk_keyword": "headroom",
         "dingtalk_per_minute": "2",
         "feishu_secret": "feishu-secret-0001",
+        // Rate windows stretched from 1 s to 30 s: a loaded machine cannot slip past them.
+        "slack_window": "30",
+        "feishu_window": "30",
     ]
 
     private init(arguments: [String], scheme: String) throws {
