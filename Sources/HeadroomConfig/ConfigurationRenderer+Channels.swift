@@ -49,3 +49,14 @@ extension ConfigurationRenderer {
         }
     }
 }
+
+extension ConfigurationRenderer {
+    /// `state_dir` (when set) and the `delivery` section.
+    static func renderDelivery(_ delivery: DeliverySettings, into out: inout YAMLLines) {
+        if let directory = delivery.stateDirectory { out.append("state_dir: \(YAMLText.string(directory))") }
+        out.append("delivery:")
+        out.append("  deadline: {critical: \(YAMLText.duration(delivery.criticalDeadline)), warning: \(YAMLText.duration(delivery.warningDeadline)), info: \(YAMLText.duration(delivery.infoDeadline))}")
+        out.append("  retry: {initial: \(YAMLText.duration(delivery.retry.initial)), maximum: \(YAMLText.duration(delivery.retry.maximum))}")
+        out.blank()
+    }
+}

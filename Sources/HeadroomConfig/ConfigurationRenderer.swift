@@ -45,6 +45,7 @@ public enum ConfigurationRenderer {
         out.append("  level: \(configuration.log.level.rawValue)")
         out.append("  format: \(configuration.log.format.rawValue)")
         out.blank()
+        renderDelivery(configuration.delivery, into: &out)
 
         out.comment("Every effective rule is listed below, built-ins included.")
         out.append("default_rules: false")

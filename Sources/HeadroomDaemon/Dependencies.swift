@@ -16,6 +16,8 @@ public struct Dependencies: Sendable {
     public var makeNotifier: @Sendable (ChannelConfiguration) -> any Notifier
     /// Overrides the collector catalog (tests); nil uses the built-in collectors.
     public var collectors: (@Sendable (CollectorSettings) -> [any Collector])?
+    /// The durable outbox for the delivery settings; nil keeps pending notifications in memory.
+    public var makeOutbox: (@Sendable (DeliverySettings) -> OutboxStore)?
 
     public init(
         now: @escaping @Sendable () -> Date,
@@ -23,8 +25,10 @@ public struct Dependencies: Sendable {
         environment: [String: String],
         hostname: String,
         makeNotifier: @escaping @Sendable (ChannelConfiguration) -> any Notifier,
-        collectors: (@Sendable (CollectorSettings) -> [any Collector])? = nil
+        collectors: (@Sendable (CollectorSettings) -> [any Collector])? = nil,
+        makeOutbox: (@Sendable (DeliverySettings) -> OutboxStore)? = nil
     ) {
+        self.makeOutbox = makeOutbox
         self.now = now
         self.makeFiles = makeFiles
         self.environment = environment
@@ -40,7 +44,10 @@ public struct Dependencies: Sendable {
             makeFiles: { RootedSystemFiles(root: $0) },
             environment: environment,
             hostname: ProcessInfo.processInfo.hostName,
-            makeNotifier: { ChannelCatalog.make($0, environment: environment) }
+            makeNotifier: { ChannelCatalog.make($0, environment: environment) },
+            makeOutbox: { settings in
+                OutboxStore(stateDirectory: StateDirectory.resolve(configured: settings.stateDirectory, environment: environment, isRoot: getuid() == 0))
+            }
         )
     }
 }

@@ -83,6 +83,11 @@ public actor DeliveryPipeline {
         pending.map(\.createdAt).min().map { now.timeIntervalSince($0) }
     }
 
+    /// Counters, outbox depth and oldest pending age, read together.
+    public func metrics(at now: Date) -> DeliveryMetrics {
+        DeliveryMetrics(channels: statistics, outboxDepth: pending.count, oldestPendingAge: oldestPendingAge(at: now))
+    }
+
     /// Loads the outbox a previous run left (entries for channels no longer configured are
     /// dropped with a warning) and returns how many entries are pending.
     @discardableResult

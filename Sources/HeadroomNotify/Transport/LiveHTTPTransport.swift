@@ -11,7 +11,7 @@ public struct LiveHTTPTransport: HTTPTransport {
     private static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(5))
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(2))
         configuration.tlsConfiguration = .makeClientConfiguration()
         configuration.httpVersion = .http1Only
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -25,7 +25,7 @@ shared/reference/alerting.md section 2), independently of Headroom's Swift code:
 Configuration: one JSON argument with keys webhook_secret, wecom_key, wecom_per_minute,
 dingtalk_token, dingtalk_secret, dingtalk_keyword, dingtalk_per_minute, feishu_secret,
 feishu_keyword, and slack_window / feishu_window (the seconds of the 1/s and 5/s limits,
-longer in tests so a slow machine cannot slip past them); --tls CERT KEY serves HTTPS; --client-ca CA requires a client certificate.
+longer in tests so a slow machine cannot slip past them); --tls CERT KEY serves HTTPS; --client-ca CA requires a client certificate; --port N listens on N (default: any free port).
 Prints "PORT <n>" once listening; exits when its standard input closes.
 """
 import base64, hashlib, hmac, json, os, ssl, sys, threading, time, urllib.parse
@@ -195,15 +195,18 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     args = sys.argv[1:]
     tls = client_ca = None
+    port = 0
     while args:
         if args[0] == "--tls":
             tls, args = (args[1], args[2]), args[3:]
+        elif args[0] == "--port":
+            port, args = int(args[1]), args[2:]
         elif args[0] == "--client-ca":
             client_ca, args = args[1], args[2:]
         else:
             config.update(json.loads(args[0]))
             args = args[1:]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     if tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
