@@ -114,7 +114,8 @@ public actor DeliveryPipeline {
         return pending.count
     }
 
-    /// Delivers each notification to every channel that accepts it, then retries due ones.
+    /// Writes each notification for every channel that accepts it to the outbox, then
+    /// attempts what is due, oldest first.
     public func submit(_ notifications: [AlertNotification], at now: Date) async {
         for notification in notifications {
             for route in routes where Self.accepts(route.configuration, notification) {
@@ -123,23 +124,21 @@ public actor DeliveryPipeline {
                 let entry = OutboxEntry(channel: route.configuration.name, notification: notification, createdAt: now,
                                         deadline: deadline, sequence: sequence)
                 persist(entry)
-                if pending.contains(where: { $0.sameStream(as: entry) }) {
-                    // An earlier notification of this alert is still pending: keep the order.
-                    enqueue(entry)
-                } else {
-                    await attempt(route, entry, notification, at: now)
-                }
+                enqueue(entry)
             }
         }
         await retryDue(at: now)
     }
 
-    /// Retries the pending notifications whose backoff has elapsed (or all, with `force`),
+    /// Attempts the pending notifications whose backoff has elapsed (or all, with `force`),
     /// oldest first, never overtaking an earlier pending notification of the same alert.
+    /// After a retryable failure a channel is left alone for the rest of the pass, so a
+    /// receiver that is down costs one timeout per pass, not one per notification.
     public func retryDue(at now: Date, force: Bool = false) async {
         guard !pending.isEmpty else { return }
         let queue = pending
         var blocked: [OutboxEntry] = []
+        var failedChannels: Set<String> = []
         for entry in queue {
             guard let index = pending.firstIndex(where: { $0.id == entry.id }) else { continue }
             if blocked.contains(where: { $0.sameStream(as: entry) }) { continue }
@@ -148,7 +147,7 @@ public actor DeliveryPipeline {
                 expire(entry)
                 continue
             }
-            guard force || entry.notBefore <= now else {
+            guard force || entry.notBefore <= now, !failedChannels.contains(entry.channel) else {
                 blocked.append(entry)
                 continue
             }
@@ -156,7 +155,10 @@ public actor DeliveryPipeline {
                   let notification = entry.notification else { continue }
             pending.remove(at: index)
             await attempt(route, entry, notification, at: now)
-            if pending.contains(where: { $0.id == entry.id }) { blocked.append(entry) }
+            if pending.contains(where: { $0.id == entry.id }) {
+                blocked.append(entry)
+                failedChannels.insert(entry.channel)
+            }
         }
     }
 

@@ -144,6 +144,24 @@ struct OutboxTests {
         #expect(notifier.attempts.map(\.kind) == [.firing, .firing, .resolved])
     }
 
+    @Test("a receiver that is down costs one attempt per pass, not one per notification")
+    func downChannel() async throws {
+        let notifier = ScriptedNotifier()
+        notifier.answer([.retryable("connection refused")])
+        let delivery = pipeline(notifier, store: nil)
+        let storm = (0..<5).map { index -> AlertNotification in
+            var notification = sampleNotification()
+            notification.alert.labels = ["gpu": String(index)]
+            return notification
+        }
+        await delivery.submit(storm, at: start)
+        #expect(notifier.attempts.count == 1)
+        #expect(await delivery.pendingCount == 5)
+        await delivery.retryDue(at: start.addingTimeInterval(1))
+        #expect(notifier.attempts.count == 6)
+        #expect(await delivery.pendingCount == 0)
+    }
+
     @Test("backoff doubles up to the cap; jitter spreads each delay over its upper half", arguments: [
         (1, 0.0, 500), (1, 1.0, 1000), (2, 0.5, 1500), (3, 1.0, 4000), (10, 1.0, 60000), (10, 0.0, 30000),
     ])
