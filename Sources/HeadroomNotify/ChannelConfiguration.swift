@@ -57,3 +57,18 @@ public enum ChannelSettings: Sendable, Hashable {
         }
     }
 }
+
+extension ChannelSettings {
+    /// The platform's documented rate limits, which the pipeline keeps under by coalescing
+    /// notifications into one digest: WeCom 20/min, DingTalk 19/min (20 earns a 10-minute
+    /// ban), Feishu 5/s and 100/min, Slack 1/s. Local channels and the generic webhook have none.
+    public var rateLimits: [RateLimit] {
+        switch self {
+        case .console, .jsonlog, .webhook: []
+        case .slack: [RateLimit(count: 1, window: .seconds(1))]
+        case .wecom: [RateLimit(count: 20, window: .seconds(60))]
+        case .dingtalk: [RateLimit(count: 19, window: .seconds(60))]
+        case .feishu: [RateLimit(count: 5, window: .seconds(1)), RateLimit(count: 100, window: .seconds(60))]
+        }
+    }
+}

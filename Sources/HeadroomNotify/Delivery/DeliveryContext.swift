@@ -8,10 +8,14 @@ public struct DeliveryContext: Sendable, Hashable {
     public var idempotencyKey: String
     /// 1 for the first attempt.
     public var attempt: Int
+    /// When not empty, this attempt is a digest: the channel was over its rate limit, and
+    /// these notifications (oldest first) go out as one message instead of being dropped.
+    public var digest: [AlertNotification]
 
-    public init(idempotencyKey: String, attempt: Int = 1) {
+    public init(idempotencyKey: String, attempt: Int = 1, digest: [AlertNotification] = []) {
         self.idempotencyKey = idempotencyKey
         self.attempt = attempt
+        self.digest = digest
     }
 
     /// The first attempt of `notification`, keyed by `key(for:)`.

@@ -32,6 +32,8 @@ public actor DeliveryPipeline {
         public var dropped = 0
         /// Failures by reason: `retryable`, `permanent`, `expired` (deadline passed), `dropped`.
         public var failuresByReason: [String: Int] = [:]
+        /// Digest messages sent in place of several notifications (rate limit).
+        public var digests = 0
     }
 
     private var routes: [Route]
@@ -42,6 +44,7 @@ public actor DeliveryPipeline {
     private let jitter: @Sendable () -> Double
     private let logger: Logger
     private var sequence = 0
+    private var budgets: [String: RateBudget] = [:]
     /// Per-channel delivery counters.
     public private(set) var statistics: [String: ChannelStatistics] = [:]
 
@@ -132,32 +135,93 @@ public actor DeliveryPipeline {
 
     /// Attempts the pending notifications whose backoff has elapsed (or all, with `force`),
     /// oldest first, never overtaking an earlier pending notification of the same alert.
-    /// After a retryable failure a channel is left alone for the rest of the pass, so a
-    /// receiver that is down costs one timeout per pass, not one per notification.
+    ///
+    /// A channel with rate limits sends at most what its budget allows: when more are due
+    /// than it may send, all of them go out as one digest message instead of being dropped
+    /// or delayed one by one; with no budget left they wait for the next pass. After a
+    /// retryable failure a channel is left alone for the rest of the pass, so a receiver
+    /// that is down costs one timeout per pass, not one per notification.
     public func retryDue(at now: Date, force: Bool = false) async {
         guard !pending.isEmpty else { return }
-        let queue = pending
         var blocked: [OutboxEntry] = []
-        var failedChannels: Set<String> = []
-        for entry in queue {
-            guard let index = pending.firstIndex(where: { $0.id == entry.id }) else { continue }
+        var due: [(channel: String, entries: [OutboxEntry])] = []
+        for entry in pending {
             if blocked.contains(where: { $0.sameStream(as: entry) }) { continue }
             if now >= entry.deadline {
-                pending.remove(at: index)
+                pending.removeAll { $0.id == entry.id }
                 expire(entry)
                 continue
             }
-            guard force || entry.notBefore <= now, !failedChannels.contains(entry.channel) else {
+            guard force || entry.notBefore <= now else {
                 blocked.append(entry)
                 continue
             }
-            guard let route = routes.first(where: { $0.configuration.name == entry.channel }),
-                  let notification = entry.notification else { continue }
-            pending.remove(at: index)
-            await attempt(route, entry, notification, at: now)
-            if pending.contains(where: { $0.id == entry.id }) {
-                blocked.append(entry)
-                failedChannels.insert(entry.channel)
+            if let index = due.firstIndex(where: { $0.channel == entry.channel }) {
+                due[index].entries.append(entry)
+            } else {
+                due.append((entry.channel, [entry]))
+            }
+        }
+        for (channel, entries) in due {
+            guard let route = routes.first(where: { $0.configuration.name == channel }) else { continue }
+            var budget = budgets[channel] ?? RateBudget(limits: route.configuration.settings.rateLimits)
+            let available = budget.available(at: now)
+            if available == 0 { continue }
+            if entries.count > available {
+                budget.record(at: now)
+                budgets[channel] = budget
+                await attemptDigest(route, entries, at: now)
+                continue
+            }
+            for entry in entries {
+                guard let notification = entry.notification else { continue }
+                budget.record(at: now)
+                pending.removeAll { $0.id == entry.id }
+                await attempt(route, entry, notification, at: now)
+                if pending.contains(where: { $0.id == entry.id }) { break }
+            }
+            budgets[channel] = budget
+        }
+    }
+
+    /// One message for `entries` of one channel; each entry is settled by its outcome.
+    private func attemptDigest(_ route: Route, _ entries: [OutboxEntry], at now: Date) async {
+        let channel = route.configuration.name
+        let notifications = entries.compactMap(\.notification)
+        guard let first = notifications.first else { return }
+        let key = "digest-" + HMACSHA256.hex(Array(HMACSHA256.mac(key: "digest", message: entries.map(\.idempotencyKey).joined(separator: "\n")).prefix(8)))
+        let attempt = (entries.map(\.attempts).max() ?? 0) + 1
+        statistics[channel, default: ChannelStatistics()].attempts += 1
+        statistics[channel, default: ChannelStatistics()].digests += 1
+        let ids = Set(entries.map(\.id))
+        pending.removeAll { ids.contains($0.id) }
+        do {
+            try await route.notifier.deliver(first, context: DeliveryContext(idempotencyKey: key, attempt: attempt, digest: notifications))
+            statistics[channel, default: ChannelStatistics()].successes += 1
+            for entry in entries { removeFromDisk(entry) }
+            logger.info("over the channel's rate limit: sent one digest", metadata: ["channel": "\(channel)", "notifications": "\(entries.count)"])
+        } catch {
+            statistics[channel, default: ChannelStatistics()].failures += 1
+            switch error {
+            case .retryable(let reason):
+                count(channel, "retryable")
+                let delay = settings.retry.delay(afterAttempt: attempt, jitter: jitter())
+                logger.warning("digest delivery failed; will retry", metadata: [
+                    "channel": "\(channel)", "notifications": "\(entries.count)", "reason": "\(reason)", "retry_in": "\(delay.headroomDescription)",
+                ])
+                for var entry in entries {
+                    entry.attempts += 1
+                    entry.lastError = reason
+                    entry.notBefore = min(now.addingTimeInterval(delay.headroomSeconds), entry.deadline)
+                    persist(entry)
+                    enqueue(entry)
+                }
+            case .permanent(let reason):
+                count(channel, "permanent")
+                for entry in entries { removeFromDisk(entry) }
+                logger.error("digest delivery failed permanently; fix the channel configuration", metadata: [
+                    "channel": "\(channel)", "notifications": "\(entries.count)", "reason": "\(reason)",
+                ])
             }
         }
     }

@@ -33,6 +33,24 @@ public struct AlertMessage: Sendable, Hashable {
         return AlertMessage(title: title, lines: lines)
     }
 
+    /// One message for several notifications (a rate-limit digest), oldest first.
+    public static func digest(_ notifications: [AlertNotification], timeZone: TimeZone) -> AlertMessage {
+        let hosts = Set(notifications.compactMap(\.host))
+        var title = "[DIGEST] \(notifications.count) notifications"
+        if hosts.count == 1, let host = hosts.first { title += " on \(host)" }
+        let lines = notifications.map { notification in
+            let alert = notification.alert
+            return "\(notification.kind.rawValue.uppercased()) \(alert.severity.rawValue.uppercased()) \(alert.rule) "
+                + "(\(RFC3339.format(notification.time, timeZone: timeZone))): \(notification.summary)"
+        }
+        return AlertMessage(title: title, lines: lines)
+    }
+
+    /// The message for one attempt: the digest when the context carries one.
+    public static func make(_ notification: AlertNotification, context: DeliveryContext, timeZone: TimeZone) -> AlertMessage {
+        context.digest.isEmpty ? make(notification, timeZone: timeZone) : digest(context.digest, timeZone: timeZone)
+    }
+
     /// `### title` then one line per item (two trailing spaces keep the line breaks).
     public var markdown: String {
         "### \(title)\n" + lines.map { "- \($0)" }.joined(separator: "\n")

@@ -19,7 +19,7 @@ public struct DingTalkNotifier: Notifier {
     }
 
     public func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
-        let request = try request(AlertMessage.make(notification, timeZone: timeZone), context: context, at: now())
+        let request = try request(AlertMessage.make(notification, context: context, timeZone: timeZone), context: context, at: now())
         let response = try await transport.send(request, tls: configuration.endpoint.tls, timeout: configuration.endpoint.timeout)
         if let error = DingTalkPayload.classify(response, channel: channel) { throw error }
     }

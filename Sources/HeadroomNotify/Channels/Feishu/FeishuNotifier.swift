@@ -32,8 +32,10 @@ public struct FeishuNotifier: Notifier {
             let seconds = Int64(time.timeIntervalSince1970.rounded(.down))
             signature = (seconds, FeishuPayload.sign(secret: try secret.reveal(), timestampSeconds: seconds))
         }
-        let body = FeishuPayload.body(AlertMessage.make(notification, timeZone: timeZone), severity: notification.alert.severity,
-                                      resolved: notification.kind == .resolved, keyword: configuration.keyword, signature: signature)
+        let notifications = context.digest.isEmpty ? [notification] : context.digest
+        let body = FeishuPayload.body(AlertMessage.make(notification, context: context, timeZone: timeZone),
+                                      severity: notifications.map(\.alert.severity).max() ?? notification.alert.severity,
+                                      resolved: notifications.allSatisfy { $0.kind == .resolved }, keyword: configuration.keyword, signature: signature)
         return HTTPRequest(url: url, headers: [
             HTTPHeader("Content-Type", "application/json"),
             HTTPHeader("Idempotency-Key", context.idempotencyKey),

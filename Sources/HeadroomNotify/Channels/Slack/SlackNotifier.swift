@@ -16,7 +16,7 @@ public struct SlackNotifier: Notifier {
     }
 
     public func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
-        let request = try request(AlertMessage.make(notification, timeZone: timeZone), context: context)
+        let request = try request(AlertMessage.make(notification, context: context, timeZone: timeZone), context: context)
         let response = try await transport.send(request, tls: configuration.endpoint.tls, timeout: configuration.endpoint.timeout)
         if let error = SlackPayload.classify(response, channel: channel) { throw error }
     }

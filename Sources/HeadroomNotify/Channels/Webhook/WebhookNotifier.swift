@@ -28,8 +28,16 @@ public struct WebhookNotifier: Notifier {
     /// The request for one attempt (pure but for reading secret files).
     public func request(_ notification: AlertNotification, context: DeliveryContext, at time: Date) throws(DeliveryError) -> HTTPRequest {
         let url = try configuration.endpoint.resolvedURL(channel: channel)
-        let body = WebhookPayload.body(notification, format: configuration.format, template: configuration.bodyTemplate,
+        var body = WebhookPayload.body(notification, format: configuration.format, template: configuration.bodyTemplate,
                                        idempotencyKey: context.idempotencyKey, receiver: channel, timeZone: timeZone)
+        if !context.digest.isEmpty {
+            // A digest (the webhook has no rate limit of its own, but a caller may ask): a JSON array of bodies.
+            let parts = context.digest.map {
+                WebhookPayload.body($0, format: configuration.format, template: configuration.bodyTemplate,
+                                    idempotencyKey: context.idempotencyKey, receiver: channel, timeZone: timeZone)
+            }
+            body = Array("[".utf8) + Array(parts.joined(separator: Array(",".utf8))) + Array("]".utf8)
+        }
         var headers = [
             HTTPHeader("Content-Type", "application/json"),
             HTTPHeader("User-Agent", "headroom"),
