@@ -23,7 +23,8 @@ public struct Daemon: Sendable {
             rules: configuration.rules, policy: configuration.policy,
             hostname: configuration.hostname ?? dependencies.hostname)
         pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
-                                    store: Daemon.outbox(configuration, dependencies, logger), logger: logger)
+                                    store: Daemon.outbox(configuration, dependencies, logger),
+                                    silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)
         sampling = SamplingService(
             collectorSettings: configuration.collectors,
             interval: configuration.interval,
@@ -78,7 +79,8 @@ public struct Daemon: Sendable {
 
     /// The outbox directory, created if needed; nil (memory only, logged loudly) when it cannot be.
     private static func outbox(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies, _ logger: Logger) -> OutboxStore? {
-        guard let store = dependencies.makeOutbox?(configuration.delivery) else { return nil }
+        guard let directory = dependencies.stateDirectory?(configuration.delivery) else { return nil }
+        let store = OutboxStore(stateDirectory: directory)
         do {
             try store.prepare()
             return store

@@ -16,8 +16,9 @@ public struct Dependencies: Sendable {
     public var makeNotifier: @Sendable (ChannelConfiguration) -> any Notifier
     /// Overrides the collector catalog (tests); nil uses the built-in collectors.
     public var collectors: (@Sendable (CollectorSettings) -> [any Collector])?
-    /// The durable outbox for the delivery settings; nil keeps pending notifications in memory.
-    public var makeOutbox: (@Sendable (DeliverySettings) -> OutboxStore)?
+    /// The state directory (outbox, silences) for the delivery settings; nil keeps pending
+    /// notifications in memory and uses no silences.
+    public var stateDirectory: (@Sendable (DeliverySettings) -> String)?
 
     public init(
         now: @escaping @Sendable () -> Date,
@@ -26,9 +27,9 @@ public struct Dependencies: Sendable {
         hostname: String,
         makeNotifier: @escaping @Sendable (ChannelConfiguration) -> any Notifier,
         collectors: (@Sendable (CollectorSettings) -> [any Collector])? = nil,
-        makeOutbox: (@Sendable (DeliverySettings) -> OutboxStore)? = nil
+        stateDirectory: (@Sendable (DeliverySettings) -> String)? = nil
     ) {
-        self.makeOutbox = makeOutbox
+        self.stateDirectory = stateDirectory
         self.now = now
         self.makeFiles = makeFiles
         self.environment = environment
@@ -45,8 +46,8 @@ public struct Dependencies: Sendable {
             environment: environment,
             hostname: ProcessInfo.processInfo.hostName,
             makeNotifier: { ChannelCatalog.make($0, environment: environment) },
-            makeOutbox: { settings in
-                OutboxStore(stateDirectory: StateDirectory.resolve(configured: settings.stateDirectory, environment: environment, isRoot: getuid() == 0))
+            stateDirectory: { settings in
+                StateDirectory.resolve(configured: settings.stateDirectory, environment: environment, isRoot: getuid() == 0)
             }
         )
     }

@@ -4,12 +4,13 @@ import HeadroomNotify
 /// Decodes `state_dir` and `delivery: {deadline: {critical, warning, info}, retry: {initial, maximum}}`.
 enum DeliveryDecoder {
     static let rootKeys = ["state_dir", "delivery"]
-    static let deliveryKeys = ["deadline", "retry"]
+    static let deliveryKeys = ["deadline", "retry", "resolved_after_silence"]
     static let deadlineKeys = ["critical", "warning", "info"]
     static let retryKeys = ["initial", "maximum"]
     static let scalarPaths: [[String]] = [["state_dir"]]
         + deadlineKeys.map { ["delivery", "deadline", $0] }
         + retryKeys.map { ["delivery", "retry", $0] }
+        + [["delivery", "resolved_after_silence"]]
 
     static func decode(_ root: Fields, into settings: inout DeliverySettings, reader: inout NodeReader) {
         if let node = root["state_dir"], let path = reader.string(node, root.path("state_dir"), expected: "a directory") {
@@ -20,6 +21,7 @@ enum DeliveryDecoder {
             }
         }
         guard let delivery = reader.fields(root, "delivery", allowed: deliveryKeys, expected: "a mapping such as {deadline: {critical: 24h}}") else { return }
+        if let value = reader.bool(delivery, "resolved_after_silence") { settings.resolvedAfterSilence = value }
         if let deadline = reader.fields(delivery, "deadline", allowed: deadlineKeys, expected: "a mapping such as {critical: 24h, warning: 6h, info: 1h}") {
             if let value = reader.duration(deadline, "critical", minimum: .seconds(1)) { settings.criticalDeadline = value }
             if let value = reader.duration(deadline, "warning", minimum: .seconds(1)) { settings.warningDeadline = value }

@@ -34,6 +34,8 @@ public actor DeliveryPipeline {
         public var failuresByReason: [String: Int] = [:]
         /// Digest messages sent in place of several notifications (rate limit).
         public var digests = 0
+        /// Notifications not sent because a silence matched them.
+        public var silenced = 0
     }
 
     private var routes: [Route]
@@ -45,14 +47,20 @@ public actor DeliveryPipeline {
     private let logger: Logger
     private var sequence = 0
     private var budgets: [String: RateBudget] = [:]
+    private let silenceStore: SilenceStore?
+    private var silences: [Silence] = []
+    private var silencesModified: Date?
+    /// Channel + alert fingerprint of every firing delivered and not yet resolved.
+    private var deliveredFirings: Set<String> = []
     /// Per-channel delivery counters.
     public private(set) var statistics: [String: ChannelStatistics] = [:]
 
     /// - Parameters:
     ///   - store: the durable outbox; nil keeps pending notifications in memory only.
     ///   - jitter: a number in 0..<1 per retry (injected so tests are deterministic).
-    public init(routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil,
+    public init(routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil, silences: SilenceStore? = nil,
                 maximumPending: Int = 10_000, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) {
+        self.silenceStore = silences
         self.routes = routes
         self.settings = settings
         self.store = store
@@ -120,8 +128,14 @@ public actor DeliveryPipeline {
     /// Writes each notification for every channel that accepts it to the outbox, then
     /// attempts what is due, oldest first.
     public func submit(_ notifications: [AlertNotification], at now: Date) async {
+        reloadSilences()
         for notification in notifications {
             for route in routes where Self.accepts(route.configuration, notification) {
+                if isSilenced(notification, channel: route.configuration.name, at: now) {
+                    statistics[route.configuration.name, default: ChannelStatistics()].silenced += 1
+                    logger.debug("silenced", metadata: ["channel": "\(route.configuration.name)", "rule": "\(notification.alert.rule)"])
+                    continue
+                }
                 sequence += 1
                 let deadline = now.addingTimeInterval(settings.deadline(for: notification.alert.severity).headroomSeconds)
                 let entry = OutboxEntry(channel: route.configuration.name, notification: notification, createdAt: now,
@@ -198,6 +212,7 @@ public actor DeliveryPipeline {
         do {
             try await route.notifier.deliver(first, context: DeliveryContext(idempotencyKey: key, attempt: attempt, digest: notifications))
             statistics[channel, default: ChannelStatistics()].successes += 1
+            for notification in notifications { noteDelivered(notification, channel: channel) }
             for entry in entries { removeFromDisk(entry) }
             logger.info("over the channel's rate limit: sent one digest", metadata: ["channel": "\(channel)", "notifications": "\(entries.count)"])
         } catch {
@@ -226,6 +241,43 @@ public actor DeliveryPipeline {
         }
     }
 
+    /// Replaces the silences (tests; the daemon reads them from the silence store).
+    public func setSilences(_ newSilences: [Silence]) {
+        silences = newSilences
+    }
+
+    /// Whether a silence holds `notification` back from `channel`. A resolved one is let
+    /// through when its firing was delivered or is still pending (unless configured off).
+    func isSilenced(_ notification: AlertNotification, channel: String, at now: Date) -> Bool {
+        guard silences.contains(where: { $0.silences(notification, at: now) }) else { return false }
+        guard notification.kind == .resolved, settings.resolvedAfterSilence else { return true }
+        let key = channel + "\n" + notification.alert.fingerprint
+        let firingPending = pending.contains { $0.channel == channel && $0.stored.rule == notification.alert.rule
+            && $0.notification?.alert.fingerprint == notification.alert.fingerprint }
+        return !(deliveredFirings.contains(key) || firingPending)
+    }
+
+    private func reloadSilences() {
+        guard let silenceStore else { return }
+        let modified = silenceStore.modificationDate()
+        guard modified != silencesModified else { return }
+        silencesModified = modified
+        do {
+            silences = try silenceStore.load()
+        } catch {
+            logger.error("cannot read the silences; keeping the previous ones", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func noteDelivered(_ notification: AlertNotification, channel: String) {
+        let key = channel + "\n" + notification.alert.fingerprint
+        if notification.kind == .resolved {
+            deliveredFirings.remove(key)
+        } else {
+            deliveredFirings.insert(key)
+        }
+    }
+
     /// Whether a channel wants a notification.
     public static func accepts(_ configuration: ChannelConfiguration, _ notification: AlertNotification) -> Bool {
         guard configuration.enabled else { return false }
@@ -242,6 +294,7 @@ public actor DeliveryPipeline {
         do {
             try await route.notifier.deliver(notification, context: DeliveryContext(idempotencyKey: entry.idempotencyKey, attempt: entry.attempts))
             statistics[channel, default: ChannelStatistics()].successes += 1
+            noteDelivered(notification, channel: channel)
             removeFromDisk(entry)
             if entry.attempts > 1 {
                 logger.info("delivered after retrying", metadata: ["channel": "\(channel)", "rule": "\(notification.alert.rule)", "attempts": "\(entry.attempts)"])

@@ -11,6 +11,10 @@ public struct DeliverySettings: Sendable, Hashable {
     public var infoDeadline: Duration
     /// YAML `delivery.retry: {initial: 1s, maximum: 5m}`.
     public var retry: RetryPolicy
+    /// YAML `delivery.resolved_after_silence`, default true: a resolved notification is
+    /// sent even while a silence matches it when its firing was delivered (or is pending),
+    /// so a delivered firing is always followed by a resolved.
+    public var resolvedAfterSilence = true
 
     public init(stateDirectory: String? = nil, criticalDeadline: Duration = .seconds(24 * 3600), warningDeadline: Duration = .seconds(6 * 3600),
                 infoDeadline: Duration = .seconds(3600), retry: RetryPolicy = RetryPolicy()) {

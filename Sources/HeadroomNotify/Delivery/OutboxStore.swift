@@ -38,38 +38,12 @@ public struct OutboxStore: Sendable {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
         let data: Data
         do { data = try encoder.encode(entry) } catch { throw OutboxError("cannot encode outbox entry \(entry.id): \(error)") }
-        let final = path(entry.id)
-        let temporary = directory + "/." + entry.id + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw OutboxError(errnoText("create", temporary)) }
-        var ok = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 { if errno == EINTR { continue }; return false }
-                offset += written
-            }
-            return true
-        }
-        if ok { ok = fsync(descriptor) == 0 }
-        let failure = ok ? nil : errnoText("write", temporary)
-        close(descriptor)
-        if let failure {
-            unlink(temporary)
-            throw OutboxError(failure)
-        }
-        guard rename(temporary, final) == 0 else {
-            let failure = errnoText("rename", temporary)
-            unlink(temporary)
-            throw OutboxError(failure)
-        }
-        try syncDirectory()
+        do { try DurableFile.write(data, to: path(entry.id)) } catch { throw OutboxError(error.description) }
     }
 
     /// Removes the entry `id` (confirmed delivered, given up, or dropped).
     public func remove(_ id: String) throws(OutboxError) {
-        guard unlink(path(id)) == 0 || errno == ENOENT else { throw OutboxError(errnoText("remove", path(id))) }
-        try syncDirectory()
+        do { try DurableFile.remove(path(id)) } catch { throw OutboxError(error.description) }
     }
 
     /// Every entry on disk in creation order, and the names of files that could not be read
@@ -98,17 +72,6 @@ public struct OutboxStore: Sendable {
     }
 
     func path(_ id: String) -> String { directory + "/" + id + ".json" }
-
-    private func syncDirectory() throws(OutboxError) {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw OutboxError(errnoText("open", directory)) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw OutboxError(errnoText("fsync", directory)) }
-    }
-
-    private func errnoText(_ action: String, _ path: String) -> String {
-        "cannot \(action) \(path): \(String(cString: strerror(errno)))"
-    }
 }
 
 /// Why the outbox could not be written or read.
