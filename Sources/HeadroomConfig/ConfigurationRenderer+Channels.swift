@@ -58,6 +58,7 @@ extension ConfigurationRenderer {
         out.append("  deadline: {critical: \(YAMLText.duration(delivery.criticalDeadline)), warning: \(YAMLText.duration(delivery.warningDeadline)), info: \(YAMLText.duration(delivery.infoDeadline))}")
         out.append("  retry: {initial: \(YAMLText.duration(delivery.retry.initial)), maximum: \(YAMLText.duration(delivery.retry.maximum))}")
         out.append("  resolved_after_silence: \(delivery.resolvedAfterSilence)")
+        out.append("  group_window: \(YAMLText.duration(delivery.groupWindow))")
         out.blank()
     }
 }

@@ -4,13 +4,13 @@ import HeadroomNotify
 /// Decodes `state_dir` and `delivery: {deadline: {critical, warning, info}, retry: {initial, maximum}}`.
 enum DeliveryDecoder {
     static let rootKeys = ["state_dir", "delivery"]
-    static let deliveryKeys = ["deadline", "retry", "resolved_after_silence"]
+    static let deliveryKeys = ["deadline", "retry", "resolved_after_silence", "group_window"]
     static let deadlineKeys = ["critical", "warning", "info"]
     static let retryKeys = ["initial", "maximum"]
     static let scalarPaths: [[String]] = [["state_dir"]]
         + deadlineKeys.map { ["delivery", "deadline", $0] }
         + retryKeys.map { ["delivery", "retry", $0] }
-        + [["delivery", "resolved_after_silence"]]
+        + [["delivery", "resolved_after_silence"], ["delivery", "group_window"]]
 
     static func decode(_ root: Fields, into settings: inout DeliverySettings, reader: inout NodeReader) {
         if let node = root["state_dir"], let path = reader.string(node, root.path("state_dir"), expected: "a directory") {
@@ -22,6 +22,7 @@ enum DeliveryDecoder {
         }
         guard let delivery = reader.fields(root, "delivery", allowed: deliveryKeys, expected: "a mapping such as {deadline: {critical: 24h}}") else { return }
         if let value = reader.bool(delivery, "resolved_after_silence") { settings.resolvedAfterSilence = value }
+        if let value = reader.duration(delivery, "group_window") { settings.groupWindow = value }
         if let deadline = reader.fields(delivery, "deadline", allowed: deadlineKeys, expected: "a mapping such as {critical: 24h, warning: 6h, info: 1h}") {
             if let value = reader.duration(deadline, "critical", minimum: .seconds(1)) { settings.criticalDeadline = value }
             if let value = reader.duration(deadline, "warning", minimum: .seconds(1)) { settings.warningDeadline = value }

@@ -138,8 +138,13 @@ public actor DeliveryPipeline {
                 }
                 sequence += 1
                 let deadline = now.addingTimeInterval(settings.deadline(for: notification.alert.severity).headroomSeconds)
-                let entry = OutboxEntry(channel: route.configuration.name, notification: notification, createdAt: now,
+                var entry = OutboxEntry(channel: route.configuration.name, notification: notification, createdAt: now,
                                         deadline: deadline, sequence: sequence)
+                if settings.groupWindow > .zero {
+                    // Join the open group of this channel, or open one.
+                    let open = pending.filter { $0.channel == entry.channel && $0.attempts == 0 && $0.notBefore > now }.map(\.notBefore).min()
+                    entry.notBefore = open ?? now.addingTimeInterval(settings.groupWindow.headroomSeconds)
+                }
                 persist(entry)
                 enqueue(entry)
             }
@@ -181,7 +186,8 @@ public actor DeliveryPipeline {
             var budget = budgets[channel] ?? RateBudget(limits: route.configuration.settings.rateLimits)
             let available = budget.available(at: now)
             if available == 0 { continue }
-            if entries.count > available {
+            let grouped = settings.groupWindow > .zero && entries.count > 1 && entries.allSatisfy { $0.attempts == 0 }
+            if entries.count > available || grouped {
                 budget.record(at: now)
                 budgets[channel] = budget
                 await attemptDigest(route, entries, at: now)

@@ -15,6 +15,9 @@ public struct DeliverySettings: Sendable, Hashable {
     /// sent even while a silence matches it when its firing was delivered (or is pending),
     /// so a delivered firing is always followed by a resolved.
     public var resolvedAfterSilence = true
+    /// YAML `delivery.group_window`, default 0 (off): a new notification waits this long for
+    /// others to the same channel, and all that arrived in the window go as one message.
+    public var groupWindow: Duration = .zero
 
     public init(stateDirectory: String? = nil, criticalDeadline: Duration = .seconds(24 * 3600), warningDeadline: Duration = .seconds(6 * 3600),
                 infoDeadline: Duration = .seconds(3600), retry: RetryPolicy = RetryPolicy()) {

@@ -64,6 +64,25 @@ struct RateLimitTests {
         #expect(await delivery.statistics["ding"]?.digests == 1)
     }
 
+    @Test("a grouping window holds the first notification and sends everything that arrived in it as one message")
+    func groupWindow() async throws {
+        let notifier = ScriptedNotifier(channel: "hook")
+        var settings = DeliverySettings()
+        settings.groupWindow = .seconds(30)
+        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+                                        settings: settings, store: nil, jitter: { 1 }, logger: Self.logger)
+        await delivery.submit(storm(2), at: start)
+        await delivery.submit(storm(1, kind: .resolved), at: start.addingTimeInterval(10))
+        #expect(notifier.attempts.isEmpty)
+        await delivery.retryDue(at: start.addingTimeInterval(30))
+        #expect(notifier.attempts.count == 1)
+        #expect(notifier.delivered.first?.digest.count == 3)
+        // A lone notification in its own window goes as itself.
+        await delivery.submit(storm(1), at: start.addingTimeInterval(100))
+        await delivery.retryDue(at: start.addingTimeInterval(130))
+        #expect(notifier.delivered.last?.digest.isEmpty == true)
+    }
+
     @Test("a storm towards the DingTalk stand-in arrives as one signed digest and no ban")
     func standIn() async throws {
         let server = try Receiver.plain.get()
