@@ -4,6 +4,21 @@ extension ConfigurationRenderer {
     /// The keys of a webhook-type channel. Every `Secret` is written as `"<secret>"` (a
     /// `*_file` key shows its path, which is not secret).
     static func renderHTTP(_ settings: ChannelSettings, into out: inout YAMLLines) {
+        if case .email(let email) = settings {
+            out.append("    host: \(YAMLText.string(email.host))")
+            out.append("    port: \(email.port)")
+            out.append("    security: \(email.security.rawValue)")
+            if let username = email.username { out.append("    username: \(YAMLText.string(username))") }
+            if let password = email.password { renderSecret("password", password, into: &out) }
+            out.append("    from: \(YAMLText.string(email.from))")
+            out.append("    to: [\(email.to.map(YAMLText.string).joined(separator: ", "))]")
+            out.append("    allow_insecure: \(email.allowInsecure)")
+            out.append("    timeout: \(YAMLText.duration(email.timeout))")
+            let tls = [("ca_file", email.tls.caFile), ("cert_file", email.tls.clientCertificateFile), ("key_file", email.tls.clientKeyFile)]
+                .compactMap { key, value in value.map { "\(key): \(YAMLText.string($0))" } }
+            if !tls.isEmpty { out.append("    tls: {\(tls.joined(separator: ", "))}") }
+            return
+        }
         guard let endpoint = settings.endpoint else { return }
         renderSecret("url", endpoint.url, into: &out)
         out.append("    allow_insecure: \(endpoint.allowInsecure)")
@@ -37,7 +52,7 @@ extension ConfigurationRenderer {
         case .feishu(let feishu):
             if let value = feishu.secret { renderSecret("secret", value, into: &out) }
             if let keyword = feishu.keyword { out.append("    keyword: \(YAMLText.string(keyword))") }
-        case .console, .jsonlog, .slack, .wecom:
+        case .console, .jsonlog, .slack, .wecom, .email:
             break
         }
     }

@@ -21,6 +21,8 @@ public enum ChannelCatalog {
             DingTalkNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone)
         case .feishu(let settings):
             FeishuNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone)
+        case .email(let settings):
+            EmailNotifier(channel: configuration.name, configuration: settings, transport: SMTPClient(), timeZone: timeZone)
         }
     }
 }

@@ -31,6 +31,7 @@ public enum ChannelSettings: Sendable, Hashable {
     case wecom(WeComConfiguration)
     case dingtalk(DingTalkConfiguration)
     case feishu(FeishuConfiguration)
+    case email(EmailConfiguration)
 
     /// The YAML `type:` value.
     public var type: String {
@@ -42,13 +43,14 @@ public enum ChannelSettings: Sendable, Hashable {
         case .wecom: "wecom"
         case .dingtalk: "dingtalk"
         case .feishu: "feishu"
+        case .email: "email"
         }
     }
 
     /// The HTTP endpoint of a webhook-type channel, nil for local channels.
     public var endpoint: HTTPEndpoint? {
         switch self {
-        case .console, .jsonlog: nil
+        case .console, .jsonlog, .email: nil
         case .webhook(let settings): settings.endpoint
         case .slack(let settings): settings.endpoint
         case .wecom(let settings): settings.endpoint
@@ -64,7 +66,7 @@ extension ChannelSettings {
     /// ban), Feishu 5/s and 100/min, Slack 1/s. Local channels and the generic webhook have none.
     public var rateLimits: [RateLimit] {
         switch self {
-        case .console, .jsonlog, .webhook: []
+        case .console, .jsonlog, .webhook, .email: []
         case .slack: [RateLimit(count: 1, window: .seconds(1))]
         case .wecom: [RateLimit(count: 20, window: .seconds(60))]
         case .dingtalk: [RateLimit(count: 19, window: .seconds(60))]

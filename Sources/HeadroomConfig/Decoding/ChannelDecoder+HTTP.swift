@@ -15,11 +15,13 @@ extension ChannelDecoder {
         ("wecom", endpointKeys),
         ("dingtalk", endpointKeys + ["secret", "secret_file", "keyword"]),
         ("feishu", endpointKeys + ["secret", "secret_file", "keyword"]),
+        ("email", ["host", "port", "security", "username", "password", "password_file", "from", "to", "allow_insecure", "tls", "timeout"]),
     ]
 
     /// The settings of a webhook-type channel, nil for another type or when invalid.
     static func httpSettings(type: String, _ fields: Fields, reader: inout NodeReader) -> ChannelSettings? {
         guard httpTypes.contains(where: { $0.name == type }) else { return nil }
+        if type == "email" { return email(fields, reader: &reader) }
         guard let endpoint = endpoint(fields, reader: &reader) else { return nil }
         switch type {
         case "webhook":
@@ -88,6 +90,34 @@ extension ChannelDecoder {
             }
         }
         return endpoint
+    }
+
+    /// `host`, `port`, `security`, `username` + `password[_file]`, `from`, `to` (one or a list).
+    private static func email(_ fields: Fields, reader: inout NodeReader) -> ChannelSettings? {
+        let host = reader.string(fields, "host", expected: "a host name")
+        let from = reader.string(fields, "from", expected: "an address")
+        var to: [String] = []
+        if let node = fields["to"], let names = reader.names(node, fields.path("to")) { to = names.map(\.name) }
+        guard let host, let from, !to.isEmpty else {
+            reader.report(fields.node, fields.path, "an email channel needs host, from and to (an address or a list)")
+            return nil
+        }
+        let security = reader.choice(fields, "security", EmailConfiguration.Security.self) ?? .starttls
+        var email = EmailConfiguration(host: host, port: reader.integer(fields, "port", range: 1...65535), security: security,
+                                       username: reader.string(fields, "username"), password: secret(fields, "password", reader: &reader),
+                                       from: from, to: to, allowInsecure: reader.bool(fields, "allow_insecure") ?? false)
+        if security == .none, !email.allowInsecure, !HTTPEndpoint.isLoopback(host), let node = fields["security"] {
+            reader.report(node, fields.path("security"), "none sends mail (and any password) unencrypted to \(host), which is not a loopback address: use starttls or tls, or set allow_insecure: true")
+        }
+        if email.username != nil, email.password == nil {
+            reader.report(fields.node, fields.path("password"), "username is set without password or password_file")
+        }
+        if let timeout = reader.duration(fields, "timeout", minimum: .seconds(1)) { email.timeout = timeout }
+        if let tls = reader.fields(fields, "tls", allowed: tlsKeys, expected: "{ca_file, cert_file, key_file}") {
+            email.tls = TLSSettings(caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
+                                    clientKeyFile: reader.string(tls, "key_file"))
+        }
+        return .email(email)
     }
 
     /// `key` inline or `key_file` naming a file; both is an error.

@@ -84,6 +84,24 @@ struct HTTPChannelTests {
         }
     }
 
+    @Test("email: host, security, credentials from a file, several recipients; <secret> in config show; unencrypted only to loopback")
+    func email() throws {
+        let channels = try configuration("""
+            channels:
+              - {type: email, host: smtp.example.com, username: alerts, password_file: /run/secrets/smtp, from: hr@example.com, to: [a@example.com, b@example.com]}
+              - {type: email, host: 127.0.0.1, port: 2525, security: none, from: hr@example.com, to: ops@example.com, username: u, password: s3cret}
+            """).channels
+        #expect(channels[0].settings == .email(EmailConfiguration(host: "smtp.example.com", username: "alerts", password: .file("/run/secrets/smtp"),
+                                                                  from: "hr@example.com", to: ["a@example.com", "b@example.com"])))
+        guard case .email(let second) = channels[1].settings else { Issue.record("not email"); return }
+        #expect(second.port == 2525 && second.security == .none && second.to == ["ops@example.com"])
+        let rendered = ConfigurationRenderer.yaml(try configuration("channels:\n  - {type: email, host: 127.0.0.1, security: none, from: a@x.example, to: b@x.example, username: u, password: s3cret}"))
+        #expect(!rendered.contains("s3cret"))
+        #expect(rendered.contains("    password: \"<secret>\""))
+        #expect(issue(at: "channels[0].security", in: issues("channels:\n  - {type: email, host: mail.example.com, security: none, from: a@x.example, to: b@x.example}"))?.message
+            == "none sends mail (and any password) unencrypted to mail.example.com, which is not a loopback address: use starttls or tls, or set allow_insecure: true")
+    }
+
     @Test("problems: no url, both a value and a file, half a client certificate")
     func problems() {
         #expect(issue(at: "channels[0].url", in: issues("channels:\n  - {type: slack}"))?.message
