@@ -4,6 +4,11 @@ extension ConfigurationRenderer {
     /// The keys of a webhook-type channel. Every `Secret` is written as `"<secret>"` (a
     /// `*_file` key shows its path, which is not secret).
     static func renderHTTP(_ settings: ChannelSettings, into out: inout YAMLLines) {
+        if case .exec(let exec) = settings {
+            out.append("    command: [\(exec.command.map(YAMLText.string).joined(separator: ", "))]")
+            out.append("    timeout: \(YAMLText.duration(exec.timeout))")
+            return
+        }
         if case .email(let email) = settings {
             out.append("    host: \(YAMLText.string(email.host))")
             out.append("    port: \(email.port)")
@@ -52,7 +57,7 @@ extension ConfigurationRenderer {
         case .feishu(let feishu):
             if let value = feishu.secret { renderSecret("secret", value, into: &out) }
             if let keyword = feishu.keyword { out.append("    keyword: \(YAMLText.string(keyword))") }
-        case .console, .jsonlog, .slack, .wecom, .email:
+        case .console, .jsonlog, .slack, .wecom, .email, .exec:
             break
         }
     }

@@ -23,6 +23,8 @@ public enum ChannelCatalog {
             FeishuNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone)
         case .email(let settings):
             EmailNotifier(channel: configuration.name, configuration: settings, transport: SMTPClient(), timeZone: timeZone)
+        case .exec(let settings):
+            ExecNotifier(channel: configuration.name, configuration: settings, timeZone: timeZone)
         }
     }
 }

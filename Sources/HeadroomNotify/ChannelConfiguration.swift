@@ -32,6 +32,7 @@ public enum ChannelSettings: Sendable, Hashable {
     case dingtalk(DingTalkConfiguration)
     case feishu(FeishuConfiguration)
     case email(EmailConfiguration)
+    case exec(ExecConfiguration)
 
     /// The YAML `type:` value.
     public var type: String {
@@ -44,13 +45,14 @@ public enum ChannelSettings: Sendable, Hashable {
         case .dingtalk: "dingtalk"
         case .feishu: "feishu"
         case .email: "email"
+        case .exec: "exec"
         }
     }
 
     /// The HTTP endpoint of a webhook-type channel, nil for local channels.
     public var endpoint: HTTPEndpoint? {
         switch self {
-        case .console, .jsonlog, .email: nil
+        case .console, .jsonlog, .email, .exec: nil
         case .webhook(let settings): settings.endpoint
         case .slack(let settings): settings.endpoint
         case .wecom(let settings): settings.endpoint
@@ -66,7 +68,7 @@ extension ChannelSettings {
     /// ban), Feishu 5/s and 100/min, Slack 1/s. Local channels and the generic webhook have none.
     public var rateLimits: [RateLimit] {
         switch self {
-        case .console, .jsonlog, .webhook, .email: []
+        case .console, .jsonlog, .webhook, .email, .exec: []
         case .slack: [RateLimit(count: 1, window: .seconds(1))]
         case .wecom: [RateLimit(count: 20, window: .seconds(60))]
         case .dingtalk: [RateLimit(count: 19, window: .seconds(60))]

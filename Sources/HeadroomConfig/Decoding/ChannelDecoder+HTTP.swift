@@ -15,6 +15,7 @@ extension ChannelDecoder {
         ("wecom", endpointKeys),
         ("dingtalk", endpointKeys + ["secret", "secret_file", "keyword"]),
         ("feishu", endpointKeys + ["secret", "secret_file", "keyword"]),
+        ("exec", ["command", "timeout"]),
         ("email", ["host", "port", "security", "username", "password", "password_file", "from", "to", "allow_insecure", "tls", "timeout"]),
     ]
 
@@ -22,6 +23,18 @@ extension ChannelDecoder {
     static func httpSettings(type: String, _ fields: Fields, reader: inout NodeReader) -> ChannelSettings? {
         guard httpTypes.contains(where: { $0.name == type }) else { return nil }
         if type == "email" { return email(fields, reader: &reader) }
+        if type == "exec" {
+            guard let node = fields["command"], let parts = reader.names(node, fields.path("command")), let program = parts.first?.name else {
+                reader.report(fields.node, fields.path("command"), "an exec channel needs a command: a list such as [/usr/local/bin/page, --team, gpu]")
+                return nil
+            }
+            if !program.hasPrefix("/") {
+                reader.report(node, fields.path("command"), "the program must be an absolute path (it is run directly, not through a shell): \(program)")
+            }
+            var exec = ExecConfiguration(command: parts.map(\.name))
+            if let timeout = reader.duration(fields, "timeout", minimum: .milliseconds(100)) { exec.timeout = timeout }
+            return .exec(exec)
+        }
         guard let endpoint = endpoint(fields, reader: &reader) else { return nil }
         switch type {
         case "webhook":

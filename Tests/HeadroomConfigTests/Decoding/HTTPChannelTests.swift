@@ -102,6 +102,14 @@ struct HTTPChannelTests {
             == "none sends mail (and any password) unencrypted to mail.example.com, which is not a loopback address: use starttls or tls, or set allow_insecure: true")
     }
 
+    @Test("exec: an argv list with an absolute program, and a timeout")
+    func exec() throws {
+        let channels = try configuration("channels:\n  - {type: exec, command: [/usr/local/bin/page, --team, gpu], timeout: 3s}").channels
+        #expect(channels.first?.settings == .exec(ExecConfiguration(command: ["/usr/local/bin/page", "--team", "gpu"], timeout: .seconds(3))))
+        #expect(issue(at: "channels[0].command", in: issues("channels:\n  - {type: exec, command: [page]}"))?.message
+            == "the program must be an absolute path (it is run directly, not through a shell): page")
+    }
+
     @Test("problems: no url, both a value and a file, half a client certificate")
     func problems() {
         #expect(issue(at: "channels[0].url", in: issues("channels:\n  - {type: slack}"))?.message
