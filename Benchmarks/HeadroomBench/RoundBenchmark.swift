@@ -42,5 +42,5 @@ enum RoundBenchmark {
 /// A channel that drops everything.
 struct NullNotifier: Notifier {
     let channel = "null"
-    func deliver(_ notification: AlertNotification) async throws(DeliveryError) {}
+    func deliver(_ notification: AlertNotification, context _: DeliveryContext) async throws(DeliveryError) {}
 }

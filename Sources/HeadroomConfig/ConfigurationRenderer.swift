@@ -46,6 +46,7 @@ public enum ConfigurationRenderer {
         out.append("  level: \(configuration.log.level.rawValue)")
         out.append("  format: \(configuration.log.format.rawValue)")
         out.blank()
+        renderDelivery(configuration.delivery, into: &out)
 
         out.comment("Every effective rule is listed below, built-ins included.")
         out.append("default_rules: false")
@@ -128,6 +129,8 @@ public enum ConfigurationRenderer {
             out.append("    color: \(console.color.rawValue)")
         case .jsonlog(let jsonlog):
             if let path = jsonlog.path { out.append("    path: \(YAMLText.string(path))") }
+        case .webhook, .slack, .wecom, .dingtalk, .feishu, .email, .exec:
+            renderHTTP(channel.settings, into: &out)
         }
     }
 }

@@ -25,6 +25,8 @@ public struct HeadroomConfiguration: Sendable, Hashable {
     public var channels: [ChannelConfiguration]
     /// The daemon's own log (YAML `log`: `level`, default `info`; `format`, default `text`).
     public var log: LogSettings
+    /// Durable delivery (YAML `state_dir`, `delivery: {deadline: {critical, warning, info}, retry: {initial, maximum}}`).
+    public var delivery = DeliverySettings()
 
     /// A configuration from its parts; every default is the YAML default except `rules` and `channels`.
     public init(

@@ -22,7 +22,9 @@ public struct Daemon: Sendable {
         alerts = AlertCenter(
             rules: configuration.rules, policy: configuration.policy,
             hostname: configuration.hostname ?? dependencies.hostname)
-        pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), logger: logger)
+        pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
+                                    store: Daemon.outbox(configuration, dependencies, logger),
+                                    silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)
         sampling = SamplingService(
             collectorSettings: configuration.collectors,
             interval: configuration.interval,
@@ -72,6 +74,19 @@ public struct Daemon: Sendable {
                 "interval": "\(configuration.interval.headroomDescription)",
             ])
             return true
+        }
+    }
+
+    /// The outbox directory, created if needed; nil (memory only, logged loudly) when it cannot be.
+    private static func outbox(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies, _ logger: Logger) -> OutboxStore? {
+        guard let directory = dependencies.stateDirectory?(configuration.delivery) else { return nil }
+        let store = OutboxStore(stateDirectory: directory)
+        do {
+            try store.prepare()
+            return store
+        } catch {
+            logger.error("the durable outbox is unavailable; undelivered notifications will not survive a restart", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 

@@ -16,6 +16,9 @@ public struct Dependencies: Sendable {
     public var makeNotifier: @Sendable (ChannelConfiguration) -> any Notifier
     /// Overrides the collector catalog (tests); nil uses the built-in collectors.
     public var collectors: (@Sendable (CollectorSettings) -> [any Collector])?
+    /// The state directory (outbox, silences) for the delivery settings; nil keeps pending
+    /// notifications in memory and uses no silences.
+    public var stateDirectory: (@Sendable (DeliverySettings) -> String)?
 
     public init(
         now: @escaping @Sendable () -> Date,
@@ -23,8 +26,10 @@ public struct Dependencies: Sendable {
         environment: [String: String],
         hostname: String,
         makeNotifier: @escaping @Sendable (ChannelConfiguration) -> any Notifier,
-        collectors: (@Sendable (CollectorSettings) -> [any Collector])? = nil
+        collectors: (@Sendable (CollectorSettings) -> [any Collector])? = nil,
+        stateDirectory: (@Sendable (DeliverySettings) -> String)? = nil
     ) {
+        self.stateDirectory = stateDirectory
         self.now = now
         self.makeFiles = makeFiles
         self.environment = environment
@@ -40,7 +45,10 @@ public struct Dependencies: Sendable {
             makeFiles: { RootedSystemFiles(root: $0) },
             environment: environment,
             hostname: ProcessInfo.processInfo.hostName,
-            makeNotifier: { ChannelCatalog.make($0, environment: environment) }
+            makeNotifier: { ChannelCatalog.make($0, environment: environment) },
+            stateDirectory: { settings in
+                StateDirectory.resolve(configured: settings.stateDirectory, environment: environment, isRoot: getuid() == 0)
+            }
         )
     }
 }

@@ -4,12 +4,27 @@ import HeadroomCore
 /// The single composition point: channel configuration → notifier.
 public enum ChannelCatalog {
     /// Builds the notifier for one configured channel.
-    public static func make(_ configuration: ChannelConfiguration, environment: [String: String], timeZone: TimeZone = .current) -> any Notifier {
+    public static func make(_ configuration: ChannelConfiguration, environment: [String: String], timeZone: TimeZone = .current,
+                            transport: any HTTPTransport = LiveHTTPTransport()) -> any Notifier {
         switch configuration.settings {
         case .console(let settings):
             ConsoleNotifier(channel: configuration.name, configuration: settings, environment: environment, timeZone: timeZone)
         case .jsonlog(let settings):
             JSONLogNotifier(channel: configuration.name, configuration: settings, timeZone: timeZone)
+        case .webhook(let settings):
+            WebhookNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone)
+        case .slack(let settings):
+            SlackNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone)
+        case .wecom(let settings):
+            WeComNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone)
+        case .dingtalk(let settings):
+            DingTalkNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone)
+        case .feishu(let settings):
+            FeishuNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone)
+        case .email(let settings):
+            EmailNotifier(channel: configuration.name, configuration: settings, transport: SMTPClient(), timeZone: timeZone)
+        case .exec(let settings):
+            ExecNotifier(channel: configuration.name, configuration: settings, timeZone: timeZone)
         }
     }
 }

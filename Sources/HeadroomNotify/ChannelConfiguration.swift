@@ -26,12 +26,53 @@ public struct ChannelConfiguration: Sendable, Hashable {
 public enum ChannelSettings: Sendable, Hashable {
     case console(ConsoleConfiguration)
     case jsonlog(JSONLogConfiguration)
+    case webhook(WebhookConfiguration)
+    case slack(SlackConfiguration)
+    case wecom(WeComConfiguration)
+    case dingtalk(DingTalkConfiguration)
+    case feishu(FeishuConfiguration)
+    case email(EmailConfiguration)
+    case exec(ExecConfiguration)
 
     /// The YAML `type:` value.
     public var type: String {
         switch self {
         case .console: "console"
         case .jsonlog: "jsonlog"
+        case .webhook: "webhook"
+        case .slack: "slack"
+        case .wecom: "wecom"
+        case .dingtalk: "dingtalk"
+        case .feishu: "feishu"
+        case .email: "email"
+        case .exec: "exec"
+        }
+    }
+
+    /// The HTTP endpoint of a webhook-type channel, nil for local channels.
+    public var endpoint: HTTPEndpoint? {
+        switch self {
+        case .console, .jsonlog, .email, .exec: nil
+        case .webhook(let settings): settings.endpoint
+        case .slack(let settings): settings.endpoint
+        case .wecom(let settings): settings.endpoint
+        case .dingtalk(let settings): settings.endpoint
+        case .feishu(let settings): settings.endpoint
+        }
+    }
+}
+
+extension ChannelSettings {
+    /// The platform's documented rate limits, which the pipeline keeps under by coalescing
+    /// notifications into one digest: WeCom 20/min, DingTalk 19/min (20 earns a 10-minute
+    /// ban), Feishu 5/s and 100/min, Slack 1/s. Local channels and the generic webhook have none.
+    public var rateLimits: [RateLimit] {
+        switch self {
+        case .console, .jsonlog, .webhook, .email, .exec: []
+        case .slack: [RateLimit(count: 1, window: .seconds(1))]
+        case .wecom: [RateLimit(count: 20, window: .seconds(60))]
+        case .dingtalk: [RateLimit(count: 19, window: .seconds(60))]
+        case .feishu: [RateLimit(count: 5, window: .seconds(1)), RateLimit(count: 100, window: .seconds(60))]
         }
     }
 }

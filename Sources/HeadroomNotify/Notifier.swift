@@ -6,13 +6,23 @@ public import HeadroomCore
 /// - Do not retry and do not sleep: the `DeliveryPipeline` owns retries.
 /// - Finish within the transport's own timeout.
 /// - Never put a secret (a key in a URL, a token, a password) in an error message.
-/// - Throw `.retryable` when a later attempt may succeed (I/O error, full disk, 5xx, 429)
-///   and `.permanent` when it cannot (bad configuration, rejected payload).
+/// - Throw `.retryable` when a later attempt may succeed (I/O error, full disk, 5xx, 429,
+///   a platform's rate-limit code) and `.permanent` when it cannot (bad configuration,
+///   rejected payload, failed signature check).
+/// - Send `context.idempotencyKey` where the platform can carry it, so receivers can drop
+///   the duplicates that at-least-once delivery may produce.
 public protocol Notifier: Sendable {
     /// The channel's configured name, used in logs and metrics: `console`, `jsonlog:audit`.
     var channel: String { get }
     /// Delivers one notification, or throws why not.
-    func deliver(_ notification: AlertNotification) async throws(DeliveryError)
+    func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError)
+}
+
+extension Notifier {
+    /// Delivers with the notification's own idempotency key (first attempt).
+    public func deliver(_ notification: AlertNotification) async throws(DeliveryError) {
+        try await deliver(notification, context: DeliveryContext(notification))
+    }
 }
 
 /// Why a delivery attempt failed.
@@ -26,6 +36,13 @@ public enum DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .retryable(let reason): "retryable: \(reason)"
         case .permanent(let reason): "permanent: \(reason)"
+        }
+    }
+
+    /// The reason text alone.
+    public var reason: String {
+        switch self {
+        case .retryable(let reason), .permanent(let reason): reason
         }
     }
 }

@@ -23,7 +23,7 @@ public final class RecordingNotifier: Notifier, Sendable {
         state.withLock { $0.failures += errors }
     }
 
-    public func deliver(_ notification: AlertNotification) async throws(DeliveryError) {
+    public func deliver(_ notification: AlertNotification, context _: DeliveryContext) async throws(DeliveryError) {
         let failure: DeliveryError? = state.withLock { state in
             if !state.failures.isEmpty { return state.failures.removeFirst() }
             state.received.append(notification)

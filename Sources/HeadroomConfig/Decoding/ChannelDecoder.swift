@@ -8,13 +8,13 @@ enum ChannelDecoder {
     static let types: [(name: String, keys: [String])] = [
         ("console", ["stream", "color"]),
         ("jsonlog", ["path"]),
-    ]
+    ] + httpTypes
     static let commonKeys = ["type", "name", "enabled", "min_severity", "send_resolved"]
 
     static var typeNames: [String] { types.map(\.name) }
 
     /// Every key some channel type takes.
-    static var allKeys: [String] { commonKeys + types.flatMap(\.keys) }
+    static var allKeys: [String] { commonKeys + Array(Set(types.flatMap(\.keys))).sorted() }
 
     /// The name each entry gets: its `name:`, else its type, else `type:2`, `type:3`… (the
     /// first not taken). Nil for an entry with neither name nor type.
@@ -129,7 +129,7 @@ enum ChannelDecoder {
             }
             return .jsonlog(jsonlog)
         default:
-            return nil
+            return httpSettings(type: type, fields, reader: &reader)
         }
     }
 }

@@ -5,6 +5,7 @@ import HeadroomCore
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).
 enum SettingsDecoder {
     static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log"]
+        + DeliveryDecoder.rootKeys
     static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path", "nvml_library"]
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
     static let flappingKeys = ["window", "max_changes"]
@@ -17,6 +18,7 @@ enum SettingsDecoder {
         + alertingKeys.filter { $0 != "flapping" }.map { ["alerting", $0] }
         + flappingKeys.map { ["alerting", "flapping", $0] }
         + logKeys.map { ["log", $0] }
+        + DeliveryDecoder.scalarPaths
 
     /// `default_rules`, default true.
     static func useDefaultRules(_ root: Fields, reader: inout NodeReader) -> Bool {
@@ -45,6 +47,7 @@ enum SettingsDecoder {
             if let level = reader.choice(log, "level", LogSettings.Level.self) { configuration.log.level = level }
             if let format = reader.choice(log, "format", LogSettings.Format.self) { configuration.log.format = format }
         }
+        DeliveryDecoder.decode(root, into: &configuration.delivery, reader: &reader)
     }
 
     private static func decodeCollectors(_ fields: Fields, reader: inout NodeReader) -> CollectorSettings {

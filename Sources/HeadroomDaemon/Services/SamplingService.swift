@@ -174,6 +174,7 @@ public actor SamplingService: Service {
     }
 
     public func run() async throws {
+        await pipeline.recover(at: now())
         do {
             try await cancelWhenGracefulShutdown {
                 try await self.loop()

@@ -22,7 +22,7 @@ public struct ConsoleNotifier: Notifier {
         }
     }
 
-    public func deliver(_ notification: AlertNotification) async throws(DeliveryError) {
+    public func deliver(_ notification: AlertNotification, context _: DeliveryContext) async throws(DeliveryError) {
         try sink.write(ConsoleNotifier.line(notification, color: useColor, timeZone: timeZone) + "\n")
     }
 

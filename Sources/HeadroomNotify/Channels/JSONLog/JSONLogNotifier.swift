@@ -20,7 +20,7 @@ public struct JSONLogNotifier: Notifier {
         }
     }
 
-    public func deliver(_ notification: AlertNotification) async throws(DeliveryError) {
+    public func deliver(_ notification: AlertNotification, context _: DeliveryContext) async throws(DeliveryError) {
         try sink.write(AlertJSON.encode(notification, timeZone: timeZone) + "\n")
     }
 }

@@ -1,0 +1,17 @@
+public import Foundation
+
+/// The delivery self-metrics at one moment, for export (issue 5) and status output.
+public struct DeliveryMetrics: Sendable, Hashable {
+    /// Attempts, successes and failures by reason, per channel.
+    public var channels: [String: DeliveryPipeline.ChannelStatistics]
+    /// Notifications waiting in the outbox.
+    public var outboxDepth: Int
+    /// Seconds the oldest of them has waited; nil when none waits.
+    public var oldestPendingAge: TimeInterval?
+
+    public init(channels: [String: DeliveryPipeline.ChannelStatistics], outboxDepth: Int, oldestPendingAge: TimeInterval?) {
+        self.channels = channels
+        self.outboxDepth = outboxDepth
+        self.oldestPendingAge = oldestPendingAge
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The outbox on disk: one JSON file per (notification, channel) under `<state_dir>/outbox`.
+///
+/// A write goes to a temporary file that is fsynced, renamed over the final name, and the
+/// directory is fsynced, so after a crash (even `kill -9` or power loss) each entry is
+/// either wholly there or not at all. An entry is removed only when its channel confirmed
+/// delivery (or it was given up), and the removal is fsynced too.
+public struct OutboxStore: Sendable {
+    public let directory: String
+
+    public init(stateDirectory: String) {
+        directory = stateDirectory.hasSuffix("/") ? stateDirectory + "outbox" : stateDirectory + "/outbox"
+    }
+
+    /// Creates the directory (mode 0700: notifications may carry host details).
+    public func prepare() throws(OutboxError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw OutboxError("cannot create the outbox directory \(directory): \(error.localizedDescription); set state_dir (or HEADROOM_STATE_DIR) to a writable directory")
+        }
+    }
+
+    /// Writes `entry` durably.
+    public func write(_ entry: OutboxEntry) throws(OutboxError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        let data: Data
+        do { data = try encoder.encode(entry) } catch { throw OutboxError("cannot encode outbox entry \(entry.id): \(error)") }
+        do { try DurableFile.write(data, to: path(entry.id)) } catch { throw OutboxError(error.description) }
+    }
+
+    /// Removes the entry `id` (confirmed delivered, given up, or dropped).
+    public func remove(_ id: String) throws(OutboxError) {
+        do { try DurableFile.remove(path(id)) } catch { throw OutboxError(error.description) }
+    }
+
+    /// Every entry on disk in creation order, and the names of files that could not be read
+    /// (kept for an operator to inspect). Leftover temporary files are deleted.
+    public func load() -> (entries: [OutboxEntry], unreadable: [String]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return ([], []) }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        var entries: [OutboxEntry] = []
+        var unreadable: [String] = []
+        for name in names.sorted() {
+            if name.hasPrefix(".") && name.hasSuffix(".tmp") {
+                unlink(directory + "/" + name)
+                continue
+            }
+            guard name.hasSuffix(".json") else { continue }
+            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
+                  let entry = try? decoder.decode(OutboxEntry.self, from: data), entry.notification != nil else {
+                unreadable.append(name)
+                continue
+            }
+            entries.append(entry)
+        }
+        return (entries.sorted(by: OutboxEntry.ordered), unreadable)
+    }
+
+    func path(_ id: String) -> String { directory + "/" + id + ".json" }
+}
+
+/// Why the outbox could not be written or read.
+public struct OutboxError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

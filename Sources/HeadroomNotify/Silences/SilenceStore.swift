@@ -1,0 +1,42 @@
+public import Foundation
+
+/// The silences, persisted in `<state_dir>/silences.json` (written atomically, like the
+/// outbox) so `headroom silence add|list|expire` and the running daemon share them.
+public struct SilenceStore: Sendable {
+    public let path: String
+
+    public init(stateDirectory: String) {
+        path = (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + "silences.json"
+    }
+
+    /// Every stored silence (none when the file does not exist).
+    public func load() throws(SilenceError) -> [Silence] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do { return try decoder.decode([Silence].self, from: data) } catch {
+            throw SilenceError("cannot read \(path): \(error)")
+        }
+    }
+
+    /// Replaces the stored silences.
+    public func save(_ silences: [Silence]) throws(SilenceError) {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try DurableFile.write(try encoder.encode(silences), to: path) as Void
+        } catch let error as SilenceError {
+            throw error
+        } catch {
+            throw SilenceError("cannot write \(path): \(error)")
+        }
+    }
+
+    /// The file's modification time, to reload only when it changed.
+    public func modificationDate() -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+}

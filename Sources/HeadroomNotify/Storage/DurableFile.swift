@@ -1,0 +1,62 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Crash-safe file replacement: write a temporary file beside the target, fsync it,
+/// rename it over the target, fsync the directory. After a crash the target holds either
+/// the old or the new content, never a mix.
+enum DurableFile {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func write(_ data: Data, to path: String) throws(Failure) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = directory + "/." + name + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure(description: errnoText("create", temporary)) }
+        var ok = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 { if errno == EINTR { continue }; return false }
+                offset += written
+            }
+            return true
+        }
+        if ok { ok = fsync(descriptor) == 0 }
+        let failure = ok ? nil : errnoText("write", temporary)
+        close(descriptor)
+        if let failure {
+            unlink(temporary)
+            throw Failure(description: failure)
+        }
+        guard rename(temporary, path) == 0 else {
+            let failure = errnoText("rename", temporary)
+            unlink(temporary)
+            throw Failure(description: failure)
+        }
+        try syncDirectory(directory)
+    }
+
+    /// Removes `path` (absent is fine) and fsyncs its directory.
+    static func remove(_ path: String) throws(Failure) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw Failure(description: errnoText("remove", path)) }
+        try syncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    static func syncDirectory(_ directory: String) throws(Failure) {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(description: errnoText("open", directory)) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw Failure(description: errnoText("fsync", directory)) }
+    }
+
+    private static func errnoText(_ action: String, _ path: String) -> String {
+        "cannot \(action) \(path): \(String(cString: strerror(errno)))"
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import HeadroomConfig
+import HeadroomCore
+import HeadroomNotify
+
+/// `headroom silence add|list|expire`: silences kept in the state directory, which the
+/// running daemon reads again whenever the file changes.
+struct SilenceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "silence",
+        abstract: "Mute matching notifications for a while (stored in the state directory).",
+        discussion: """
+            Matchers: NAME=VALUE, NAME!=VALUE, NAME=~REGEX, NAME!~REGEX on alertname (the rule), severity, \
+            metric, host or any alert label. A silence needs at least one matcher and matches when all do. \
+            A resolved notification whose firing was delivered is still sent (delivery.resolved_after_silence).
+
+            EXAMPLES
+              headroom silence add alertname=gpu_memory_high gpu=0 --duration 2h --comment "model reload"
+              headroom silence list
+              headroom silence expire 6f1c2a9e
+            """,
+        subcommands: [Add.self, List.self, Expire.self]
+    )
+
+    struct Location: ParsableArguments {
+        @Option(name: .shortAndLong, help: "Configuration file (for state_dir).")
+        var config: String?
+
+        func store() throws -> SilenceStore {
+            let source = ConfigurationSource(explicitPath: config)
+            switch source.load() {
+            case .failure(let errors):
+                printError("\(source.describe): invalid configuration:\n\(errors.description)")
+                throw ExitCode(2)
+            case .success(let loaded):
+                let directory = StateDirectory.resolve(configured: loaded.configuration.delivery.stateDirectory,
+                                                       environment: source.environment, isRoot: getuid() == 0)
+                return SilenceStore(stateDirectory: directory)
+            }
+        }
+    }
+
+    static func load(_ store: SilenceStore) throws -> [Silence] {
+        do { return try store.load() } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+
+    static func save(_ silences: [Silence], _ store: SilenceStore) throws {
+        do { try store.save(silences) } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a silence; prints its id.")
+
+        @Argument(help: "Matchers such as alertname=cpu_overload or gpu=~0|1.")
+        var matchers: [String]
+
+        @Option(help: "How long it lasts (e.g. 30m, 2h, 1d).")
+        var duration: String = "1h"
+
+        @Option(help: "Why (shown by list).")
+        var comment: String = ""
+
+        @OptionGroup var location: Location
+
+        func run() throws {
+            var parsed: [SilenceMatcher] = []
+            for text in matchers {
+                switch SilenceMatcher.parse(text) {
+                case .success(let matcher): parsed.append(matcher)
+                case .failure(let error):
+                    printError(error.description)
+                    throw ExitCode(2)
+                }
+            }
+            guard !parsed.isEmpty else {
+                printError("give at least one matcher, e.g. alertname=cpu_overload")
+                throw ExitCode(2)
+            }
+            guard let length = HumanDuration.parse(duration), length > .zero else {
+                printError("--duration \(duration): expected a duration such as 30m, 2h or 1d")
+                throw ExitCode(2)
+            }
+            let store = try location.store()
+            let now = Date()
+            var silences = try SilenceCommand.load(store).filter { $0.endsAt > now }
+            let id = String(UUID().uuidString.lowercased().prefix(8))
+            let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            silences.append(Silence(id: id, matchers: parsed, startsAt: now, endsAt: now.addingTimeInterval(length.headroomSeconds),
+                                    comment: comment, createdBy: user))
+            try SilenceCommand.save(silences, store)
+            print(id)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the active silences.")
+
+        @OptionGroup var location: Location
+
+        func run() throws {
+            let now = Date()
+            let active = try SilenceCommand.load(try location.store()).filter { $0.isActive(at: now) }
+            if active.isEmpty {
+                print("no active silences")
+                return
+            }
+            for silence in active {
+                let left = HumanDuration.format(seconds: silence.endsAt.timeIntervalSince(now))
+                print("\(silence.id)  \(silence.matchers.map(\.description).joined(separator: " "))  ends \(RFC3339.format(silence.endsAt)) (in \(left))  by \(silence.createdBy)\(silence.comment.isEmpty ? "" : "  # \(silence.comment)")")
+            }
+        }
+    }
+
+    struct Expire: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End a silence now.")
+
+        @Argument(help: "The silence id (as printed by add and list).")
+        var id: String
+
+        @OptionGroup var location: Location
+
+        func run() throws {
+            let store = try location.store()
+            let now = Date()
+            var silences = try SilenceCommand.load(store)
+            guard let index = silences.firstIndex(where: { $0.id == id && $0.endsAt > now }) else {
+                printError("no active silence \(id); see headroom silence list")
+                throw ExitCode(1)
+            }
+            silences[index].endsAt = now
+            try SilenceCommand.save(silences.filter { $0.endsAt > now.addingTimeInterval(-86_400) }, store)
+            print("expired \(id)")
+        }
+    }
+}

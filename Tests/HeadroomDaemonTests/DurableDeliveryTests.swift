@@ -1,0 +1,116 @@
+import Foundation
+import HeadroomNotify
+import Testing
+
+extension ProcessTests {
+    /// The real binary, a real receiver, and `kill -9` in between.
+    @Suite("Durable delivery")
+    struct DurableDeliveryTests {
+        /// The webhook stand-in of the notify tests, started on a given port.
+        final class Receiver {
+            let process = Process()
+            private let input = Pipe()
+            let port: Int
+
+            init(port: Int) throws {
+                self.port = port
+                let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                    .appendingPathComponent("HeadroomNotifyTests/Support/receiver.py").path
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["python3", script, "--port", String(port), "{}"]
+                let output = Pipe()
+                process.standardInput = input
+                process.standardOutput = output
+                try process.run()
+                _ = output.fileHandleForReading.availableData  // "PORT n": listening
+            }
+
+            /// (path, Idempotency-Key, body) of every request received.
+            func requests() async throws -> [(path: String, key: String?, body: [String: Any])] {
+                let response = try await LiveHTTPTransport().send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/_requests"),
+                                                                  tls: TLSSettings(), timeout: .seconds(5))
+                let items = (try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]) ?? []
+                return items.map { item in
+                    let headers = (item["headers"] as? [[String]] ?? []).map { ($0[0], $0[1]) }
+                    let body = Data(base64Encoded: item["body"] as? String ?? "") ?? Data()
+                    return (item["path"] as? String ?? "", headers.first { $0.0.lowercased() == "idempotency-key" }?.1,
+                            (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:])
+                }
+            }
+
+            deinit {
+                try? input.fileHandleForWriting.close()
+                process.waitUntilExit()
+            }
+        }
+
+        /// A loopback port nothing listens on (bound and released by the kernel's choice).
+        static func freePort() throws -> Int {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            probe.arguments = ["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+            let output = Pipe()
+            probe.standardOutput = output
+            try probe.run()
+            probe.waitUntilExit()
+            return try #require(Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+
+        static func outboxFiles(_ directory: String) -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/outbox")) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        }
+
+        @Test("receiver down, daemon killed with SIGKILL, restarted with the receiver up: delivered exactly once by idempotency key")
+        func killNine() async throws {
+            let directory = try TemporaryDirectory()
+            let state = directory.path("state")
+            let port = try Self.freePort()
+            func configuration(threshold: Int) -> String {
+                """
+                interval: 200ms
+                state_dir: \(state)
+                delivery: {retry: {initial: 100ms, maximum: 300ms}}
+                default_rules: false
+                rules:
+                  - {name: memory_any, metric: memory_used_percent, above: \(threshold), severity: critical}
+                channels:
+                  - {type: webhook, name: hook, url: "http://127.0.0.1:\(port)/hook/kill9", timeout: 500ms}
+                """
+            }
+            // 1. The rule fires at once; nothing listens on the port: the notification waits on disk.
+            let firing = try directory.write("firing.yaml", configuration(threshold: 0))
+            let first = try HeadroomProcess(["run", "--config", firing])
+            let deadline = ContinuousClock.now + .seconds(20)
+            while Self.outboxFiles(state).isEmpty || !first.stderr.contains("will retry"), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let pending = Self.outboxFiles(state)
+            try #require(pending.count == 1, "stderr:\n\(first.stderr)")
+            let entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state + "/outbox/" + pending[0]))) as? [String: Any])
+            let key = try #require(entry["idempotencyKey"] as? String)
+            first.signal(SIGKILL)
+            #expect(try await first.wait() == SIGKILL)
+
+            // 2. The receiver comes up; the daemon restarts with a rule that cannot fire, so
+            //    anything delivered comes from the outbox.
+            let receiver = try Receiver(port: port)
+            let quiet = try directory.write("quiet.yaml", configuration(threshold: 1000))
+            let second = try HeadroomProcess(["run", "--config", quiet])
+            let delivered = ContinuousClock.now + .seconds(20)
+            while try await receiver.requests().isEmpty || !Self.outboxFiles(state).isEmpty, ContinuousClock.now < delivered {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            second.signal(SIGTERM)
+            #expect(try await second.wait() == 0)
+
+            let requests = try await receiver.requests()
+            #expect(requests.map(\.key) == [key], "stderr:\n\(second.stderr)")
+            #expect(requests.first?.path == "/hook/kill9")
+            #expect(requests.first?.body["rule"] as? String == "memory_any")
+            #expect(requests.first?.body["status"] as? String == "firing")
+            #expect(Self.outboxFiles(state).isEmpty)
+            #expect(second.stderr.contains("outbox recovered"))
+        }
+    }
+}

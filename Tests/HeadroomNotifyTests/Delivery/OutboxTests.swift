@@ -1,0 +1,195 @@
+import Foundation
+import HeadroomCore
+import HeadroomNotify
+import HeadroomTesting
+import Logging
+import Testing
+
+/// A notifier whose answers the test scripts, recording the context of every attempt.
+final class ScriptedNotifier: Notifier, @unchecked Sendable {
+    let channel: String
+    private let lock = NSLock()
+    private var answers: [DeliveryError?] = []
+    private(set) var attempts: [(rule: String, kind: AlertNotification.Kind, context: DeliveryContext)] = []
+
+    init(channel: String = "hook") { self.channel = channel }
+
+    func answer(_ next: [DeliveryError?]) { lock.withLock { answers += next } }
+
+    var delivered: [DeliveryContext] { lock.withLock { attempts.map(\.context) } }
+
+    func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
+        let answer: DeliveryError? = lock.withLock {
+            attempts.append((notification.alert.rule, notification.kind, context))
+            return answers.isEmpty ? nil : answers.removeFirst()
+        }
+        if let answer { throw answer }
+    }
+}
+
+func temporaryStateDirectory() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("headroom-state-\(UUID().uuidString)").path
+}
+
+@Suite("Outbox")
+struct OutboxTests {
+    static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    let start = Date(timeIntervalSince1970: 1_800_000_100)
+
+    func pipeline(_ notifier: ScriptedNotifier, store: OutboxStore?, settings: DeliverySettings = DeliverySettings()) -> DeliveryPipeline {
+        DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: .console(.init())), notifier: notifier)],
+                         settings: settings, store: store, jitter: { 1 }, logger: Self.logger)
+    }
+
+    func files(_ store: OutboxStore) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: store.directory)) ?? []).sorted()
+    }
+
+    @Test("every field of a notification survives the disk, trend and non-finite values included")
+    func storedRoundTrip() throws {
+        var notification = sampleNotification(.resolved, severity: .critical)
+        notification.alert.labels = ["gpu": "0", "容器": "llm"]
+        notification.alert.condition = .trend(TrendCondition(capacity: .metric("gpu_memory_total_bytes"), window: .seconds(300)))
+        notification.alert.trend = TrendEstimate(slopePerSecond: 1.5, secondsToExhaustion: 600, capacity: 80, r2: 0.97)
+        notification.alert.value = .infinity
+        notification.alert.detail = "d"
+        notification.alert.summaryTemplate = "{value}"
+        let store = OutboxStore(stateDirectory: temporaryStateDirectory())
+        try store.prepare()
+        let entry = OutboxEntry(channel: "c", notification: notification, createdAt: start, deadline: start.addingTimeInterval(60), sequence: 1)
+        try store.write(entry)
+        let loaded = store.load()
+        #expect(loaded.unreadable.isEmpty)
+        #expect(loaded.entries == [entry])
+        #expect(loaded.entries.first?.notification == notification)
+    }
+
+    @Test("written before the first attempt, kept while failing, removed on success")
+    func lifecycle() async throws {
+        let store = OutboxStore(stateDirectory: temporaryStateDirectory())
+        try store.prepare()
+        let notifier = ScriptedNotifier()
+        notifier.answer([.retryable("down")])
+        let delivery = pipeline(notifier, store: store)
+        await delivery.submit([sampleNotification()], at: start)
+        #expect(files(store).count == 1)
+        #expect(await delivery.pendingCount == 1)
+        #expect(await delivery.oldestPendingAge(at: start.addingTimeInterval(7)) == 7)
+        let metrics = await delivery.metrics(at: start.addingTimeInterval(7))
+        #expect(metrics.outboxDepth == 1)
+        #expect(metrics.channels["hook"]?.attempts == 1)
+        #expect(metrics.channels["hook"]?.failuresByReason == ["retryable": 1])
+        await delivery.retryDue(at: start.addingTimeInterval(1))
+        #expect(files(store).isEmpty)
+        #expect(await delivery.pendingCount == 0)
+        #expect(await delivery.statistics["hook"]?.failuresByReason == ["retryable": 1])
+        #expect(await delivery.statistics["hook"]?.successes == 1)
+    }
+
+    @Test("a restart recovers pending notifications and delivers them in order with the same idempotency key and attempt count")
+    func restart() async throws {
+        let directory = temporaryStateDirectory()
+        let store = OutboxStore(stateDirectory: directory)
+        try store.prepare()
+        let first = ScriptedNotifier()
+        first.answer([.retryable("down"), .retryable("down")])
+        let before = pipeline(first, store: store)
+        await before.submit([sampleNotification(), sampleNotification(.resolved)], at: start)
+        #expect(files(store).count == 2)
+        // The process dies here: nothing but the files survives.
+        let second = ScriptedNotifier()
+        let after = pipeline(second, store: OutboxStore(stateDirectory: directory))
+        #expect(await after.recover(at: start.addingTimeInterval(60)) == 2)
+        await after.retryDue(at: start.addingTimeInterval(60))
+        // The resolved waited behind its firing, so the first run tried only the firing.
+        #expect(first.attempts.map(\.kind) == [.firing])
+        #expect(second.attempts.map(\.kind) == [.firing, .resolved])
+        #expect(second.delivered.map(\.idempotencyKey)
+            == [DeliveryContext.key(for: sampleNotification()), DeliveryContext.key(for: sampleNotification(.resolved))])
+        #expect(second.delivered.first?.idempotencyKey == first.delivered.first?.idempotencyKey)
+        #expect(second.delivered.map(\.attempt) == [2, 1])
+        #expect(files(store).isEmpty)
+    }
+
+    @Test("a permanent failure removes the entry; a passed deadline gives up, by severity")
+    func giveUp() async throws {
+        let store = OutboxStore(stateDirectory: temporaryStateDirectory())
+        try store.prepare()
+        let notifier = ScriptedNotifier()
+        notifier.answer([.permanent("bad key")])
+        var settings = DeliverySettings(criticalDeadline: .seconds(3600), warningDeadline: .seconds(10))
+        settings.retry = RetryPolicy(initial: .seconds(4), maximum: .seconds(4))
+        let delivery = pipeline(notifier, store: store, settings: settings)
+        await delivery.submit([sampleNotification()], at: start)
+        #expect(files(store).isEmpty)
+        notifier.answer(Array(repeating: .retryable("down"), count: 10))
+        await delivery.submit([sampleNotification(severity: .warning), sampleNotification(.firing, severity: .critical)], at: start)
+        for second in stride(from: 4.0, through: 12, by: 4) { await delivery.retryDue(at: start.addingTimeInterval(second)) }
+        let left = await delivery.pendingEntries
+        #expect(left.map { $0.notification?.alert.severity } == [.critical])
+        #expect(await delivery.statistics["hook"]?.failuresByReason["expired"] == 1)
+        #expect(await delivery.statistics["hook"]?.failuresByReason["permanent"] == 1)
+        #expect(files(store).count == 1)
+    }
+
+    @Test("notifications of one alert are delivered in order: a resolved waits for its pending firing")
+    func order() async throws {
+        let notifier = ScriptedNotifier()
+        notifier.answer([.retryable("down")])
+        let delivery = pipeline(notifier, store: nil)
+        await delivery.submit([sampleNotification()], at: start)
+        await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(0.5))
+        #expect(notifier.attempts.map(\.kind) == [.firing])
+        await delivery.retryDue(at: start.addingTimeInterval(1))
+        #expect(notifier.attempts.map(\.kind) == [.firing, .firing, .resolved])
+    }
+
+    @Test("a receiver that is down costs one attempt per pass, not one per notification")
+    func downChannel() async throws {
+        let notifier = ScriptedNotifier()
+        notifier.answer([.retryable("connection refused")])
+        let delivery = pipeline(notifier, store: nil)
+        let storm = (0..<5).map { index -> AlertNotification in
+            var notification = sampleNotification()
+            notification.alert.labels = ["gpu": String(index)]
+            return notification
+        }
+        await delivery.submit(storm, at: start)
+        #expect(notifier.attempts.count == 1)
+        #expect(await delivery.pendingCount == 5)
+        await delivery.retryDue(at: start.addingTimeInterval(1))
+        #expect(notifier.attempts.count == 6)
+        #expect(await delivery.pendingCount == 0)
+    }
+
+    @Test("backoff doubles up to the cap; jitter spreads each delay over its upper half", arguments: [
+        (1, 0.0, 500), (1, 1.0, 1000), (2, 0.5, 1500), (3, 1.0, 4000), (10, 1.0, 60000), (10, 0.0, 30000),
+    ])
+    func backoff(attempt: Int, jitter: Double, milliseconds: Int64) {
+        let policy = RetryPolicy(initial: .seconds(1), maximum: .seconds(60))
+        #expect(policy.delay(afterAttempt: attempt, jitter: jitter) == .milliseconds(milliseconds))
+    }
+
+    @Test("leftover temporary files are cleaned; unreadable entries are reported and left alone")
+    func damaged() throws {
+        let store = OutboxStore(stateDirectory: temporaryStateDirectory())
+        try store.prepare()
+        try "partial".write(toFile: store.directory + "/.x.tmp", atomically: false, encoding: .utf8)
+        try "{not json".write(toFile: store.directory + "/0-0-x.json", atomically: false, encoding: .utf8)
+        let loaded = store.load()
+        #expect(loaded.entries.isEmpty)
+        #expect(loaded.unreadable == ["0-0-x.json"])
+        #expect(files(store) == ["0-0-x.json"])
+    }
+
+    @Test("state directory: configured, root, XDG, home", arguments: [
+        ("/srv/hr" as String?, [String: String](), false, "/srv/hr"),
+        (nil, [:], true, "/var/lib/headroom"),
+        (nil, ["XDG_STATE_HOME": "/x/state", "HOME": "/home/a"], false, "/x/state/headroom"),
+        (nil, ["XDG_STATE_HOME": "relative", "HOME": "/home/a"], false, "/home/a/.local/state/headroom"),
+        (nil, ["HOME": "/home/a"], false, "/home/a/.local/state/headroom"),
+    ])
+    func stateDirectory(configured: String?, environment: [String: String], root: Bool, expected: String) {
+        #expect(StateDirectory.resolve(configured: configured, environment: environment, isRoot: root) == expected)
+    }
+}

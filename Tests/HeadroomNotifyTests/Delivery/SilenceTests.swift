@@ -1,0 +1,98 @@
+import Foundation
+import HeadroomCore
+import HeadroomNotify
+import Logging
+import Testing
+
+@Suite("Silences")
+struct SilenceTests {
+    static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    let start = Date(timeIntervalSince1970: 1_800_000_100)
+
+    @Test("matchers parse and match the alert's labels plus alertname, severity, metric, host", arguments: [
+        ("alertname=cpu_overload", true), ("alertname!=cpu_overload", false), ("severity=~warn.*", true),
+        ("severity=~warn", false), ("host!~gpu-0[0-9]", false), ("gpu=", true), ("metric=cpu_used_percent", true),
+    ])
+    func matching(text: String, matches: Bool) throws {
+        let matcher = try SilenceMatcher.parse(text).get()
+        #expect(matcher.description == text)
+        #expect(matcher.matches(Silence.labels(of: sampleNotification())) == matches)
+    }
+
+    @Test("malformed matchers are refused with the accepted forms", arguments: ["cpu", "=x", "a b=c", "x=~("])
+    func malformed(text: String) {
+        guard case .failure = SilenceMatcher.parse(text) else { Issue.record("\(text) parsed"); return }
+    }
+
+    func silence(_ matchers: [String], until end: TimeInterval = 3600) throws -> Silence {
+        Silence(id: "s1", matchers: try matchers.map { try SilenceMatcher.parse($0).get() }, startsAt: start,
+                endsAt: start.addingTimeInterval(end), comment: "", createdBy: "test")
+    }
+
+    func pipeline(_ notifier: ScriptedNotifier, resolvedAfterSilence: Bool = true) -> DeliveryPipeline {
+        var settings = DeliverySettings()
+        settings.resolvedAfterSilence = resolvedAfterSilence
+        return DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: .console(.init())), notifier: notifier)],
+                                settings: settings, store: nil, jitter: { 1 }, logger: Self.logger)
+    }
+
+    @Test("a silence holds back matching notifications while active, and only those")
+    func holdsBack() async throws {
+        let notifier = ScriptedNotifier()
+        let delivery = pipeline(notifier)
+        await delivery.setSilences([try silence(["alertname=cpu_overload", "severity=critical"], until: 60)])
+        await delivery.submit([sampleNotification(severity: .critical), sampleNotification(severity: .warning)], at: start)
+        #expect(notifier.attempts.map(\.rule) == ["cpu_overload"])
+        #expect(await delivery.statistics["hook"]?.silenced == 1)
+        await delivery.submit([sampleNotification(.repeat, severity: .critical)], at: start.addingTimeInterval(60))
+        #expect(notifier.attempts.count == 2)
+    }
+
+    @Test("a delivered firing is followed by its resolved even when silenced in between")
+    func resolvedAfterSilence() async throws {
+        let notifier = ScriptedNotifier()
+        let delivery = pipeline(notifier)
+        await delivery.submit([sampleNotification()], at: start)
+        await delivery.setSilences([try silence(["alertname=cpu_overload"])])
+        await delivery.submit([sampleNotification(.repeat)], at: start.addingTimeInterval(10))
+        await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(20))
+        #expect(notifier.attempts.map(\.kind) == [.firing, .resolved])
+        // A second incident that starts silenced sends neither its firing nor its resolved.
+        await delivery.submit([sampleNotification()], at: start.addingTimeInterval(30))
+        await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(40))
+        #expect(notifier.attempts.map(\.kind) == [.firing, .resolved])
+    }
+
+    @Test("a firing still pending in the outbox also earns its resolved; the contract can be switched off")
+    func pendingFiring() async throws {
+        let notifier = ScriptedNotifier()
+        notifier.answer([.retryable("down")])
+        let delivery = pipeline(notifier)
+        await delivery.submit([sampleNotification()], at: start)
+        await delivery.setSilences([try silence(["alertname=cpu_overload"])])
+        await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(0.5))
+        await delivery.retryDue(at: start.addingTimeInterval(2))
+        #expect(notifier.attempts.map(\.kind) == [.firing, .firing, .resolved])
+
+        let strict = ScriptedNotifier()
+        let off = pipeline(strict, resolvedAfterSilence: false)
+        await off.submit([sampleNotification()], at: start)
+        await off.setSilences([try silence(["alertname=cpu_overload"])])
+        await off.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(20))
+        #expect(strict.attempts.map(\.kind) == [.firing])
+    }
+
+    @Test("the store persists silences atomically and the pipeline reads them when the file changes")
+    func store() async throws {
+        let directory = temporaryStateDirectory()
+        let store = SilenceStore(stateDirectory: directory)
+        #expect(try store.load().isEmpty)
+        try store.save([try silence(["alertname=cpu_overload"], until: 10 * 365 * 86_400)])
+        #expect(try store.load().map(\.id) == ["s1"])
+        let notifier = ScriptedNotifier()
+        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+                                        silences: store, jitter: { 1 }, logger: Self.logger)
+        await delivery.submit([sampleNotification()], at: start.addingTimeInterval(5))
+        #expect(notifier.attempts.isEmpty)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import HeadroomNotify
+import Testing
+
+/// The platform stand-ins of `receiver.py`, running as a real HTTP or HTTPS server on
+/// 127.0.0.1 for the whole test run (it exits when the test process closes its stdin).
+final class Receiver: @unchecked Sendable {
+    /// One request as the server received it.
+    struct Received: Sendable {
+        var path: String
+        var query: String
+        var headers: [(String, String)]
+        var body: [UInt8]
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+        var bodyText: String { String(decoding: body, as: UTF8.self) }
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+    }
+
+    let port: Int
+    let scheme: String
+    /// How the test itself talks to the receiver (its CA, and a client certificate when required).
+    var controlTLS = TLSSettings()
+    private let process: Process
+    private let input: Pipe
+
+    /// Settings every test's robots share; tests use distinct robot ids so they can run in parallel.
+    static let secrets: [String: String] = [
+        "webhook_secret": "webhook-hmac-secret",
+        "wecom_key": "wecom-key-0001",
+        "wecom_per_minute": "3",
+        "dingtalk_token": "ding-token-0001",
+        "dingtalk_secret": "SEC0123456789abcdef",
+        "dingtalk_keyword": "headroom",
+        "dingtalk_per_minute": "2",
+        "feishu_secret": "feishu-secret-0001",
+        // Rate windows stretched from 1 s to 30 s: a loaded machine cannot slip past them.
+        "slack_window": "30",
+        "feishu_window": "30",
+    ]
+
+    private init(arguments: [String], scheme: String) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("receiver.py").path
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + arguments
+        input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        // The first line is "PORT <n>"; it arrives as soon as the server listens.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            throw ReceiverError.didNotStart(text)
+        }
+        self.port = port
+        self.scheme = scheme
+    }
+
+    enum ReceiverError: Error { case didNotStart(String) }
+
+    static func start(tls: TLSFixture? = nil, requireClientCertificate: Bool = false) throws -> Receiver {
+        let configuration = String(decoding: try JSONSerialization.data(withJSONObject: secrets), as: UTF8.self)
+        var arguments = [configuration]
+        if let tls {
+            arguments += ["--tls", tls.serverCertificate, tls.serverKey]
+            if requireClientCertificate { arguments += ["--client-ca", tls.caCertificate] }
+        }
+        let receiver = try Receiver(arguments: arguments, scheme: tls == nil ? "http" : "https")
+        if let tls {
+            receiver.controlTLS = TLSSettings(caFile: tls.caCertificate, clientCertificateFile: tls.clientCertificate, clientKeyFile: tls.clientKey)
+        }
+        return receiver
+    }
+
+    /// The shared plain-HTTP receiver.
+    static let plain = Result { try Receiver.start() }
+
+    /// `scheme://127.0.0.1:port` + path.
+    func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
+
+    /// The requests received on paths that start with `prefix`, in arrival order.
+    func requests(under prefix: String) async throws -> [Received] {
+        let response = try await LiveHTTPTransport().send(
+            HTTPRequest(method: "GET", url: url("/_requests")), tls: controlTLS, timeout: .seconds(5))
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
+        return items.compactMap { item -> Received? in
+            guard let path = item["path"] as? String, path.hasPrefix(prefix) else { return nil }
+            let headers = (item["headers"] as? [[String]] ?? []).map { ($0[0], $0[1]) }
+            let body = Data(base64Encoded: item["body"] as? String ?? "") ?? Data()
+            return Received(path: path, query: item["query"] as? String ?? "", headers: headers, body: Array(body))
+        }
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+    }
+}
+
+/// A certificate authority, a server certificate for 127.0.0.1 and a client certificate,
+/// made with `openssl` at test time, plus a second CA that signed nothing we serve.
+struct TLSFixture: Sendable {
+    let directory: String
+    var caCertificate: String { directory + "/ca.pem" }
+    var otherCACertificate: String { directory + "/other-ca.pem" }
+    var serverCertificate: String { directory + "/server.pem" }
+    var serverKey: String { directory + "/server.key" }
+    var clientCertificate: String { directory + "/client.pem" }
+    var clientKey: String { directory + "/client.key" }
+
+    static let shared = Result { try TLSFixture.make() }
+
+    static func make() throws -> TLSFixture {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        func run(_ arguments: [String]) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["openssl"] + arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw FixtureError.openssl(arguments.joined(separator: " ")) }
+        }
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: directory + "/server.ext", atomically: true, encoding: .utf8)
+        try "extendedKeyUsage=clientAuth\n".write(toFile: directory + "/client.ext", atomically: true, encoding: .utf8)
+        try run(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Headroom Test CA"])
+        try run(["req", "-x509"] + ec + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=Someone Else CA"])
+        try run(["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
+        try run(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                 "-out", "server.pem", "-days", "2", "-extfile", "server.ext"])
+        try run(["req"] + ec + ["-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=headroom-client"])
+        try run(["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                 "-out", "client.pem", "-days", "2", "-extfile", "client.ext"])
+        return TLSFixture(directory: directory)
+    }
+
+    enum FixtureError: Error { case openssl(String) }
+}

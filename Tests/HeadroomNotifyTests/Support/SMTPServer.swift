@@ -1,0 +1,45 @@
+import Foundation
+
+/// aiosmtpd started by the test (see smtp_receiver.py): STARTTLS or implicit TLS, AUTH required.
+final class SMTPServer: @unchecked Sendable {
+    let port: Int
+    let spool: String
+    private let process = Process()
+    private let input = Pipe()
+
+    static let user = "alerts@example.test"
+    static let password = "smtp-pa55"
+
+    init(mode: String, tls: TLSFixture, loginOnly: Bool = false) throws {
+        spool = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-smtp-\(UUID().uuidString)").path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_receiver.py").path
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--mode", mode, "--cert", tls.serverCertificate, "--key", tls.serverKey,
+                             "--user", Self.user, "--password", Self.password, "--spool", spool] + (loginOnly ? ["--login-only"] : [])
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { throw Receiver.ReceiverError.didNotStart(text) }
+        self.port = port
+    }
+
+    /// The messages accepted so far: envelope, raw message, TLS and login.
+    func messages() -> [[String: Any]] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return names.compactMap { name in
+            FileManager.default.contents(atPath: spool + "/" + name).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        }
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+    }
+}
