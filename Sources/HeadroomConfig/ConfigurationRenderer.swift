@@ -122,6 +122,8 @@ public enum ConfigurationRenderer {
         out.append("    enabled: \(channel.enabled)")
         out.append("    min_severity: \(channel.minimumSeverity.rawValue)")
         out.append("    send_resolved: \(channel.sendResolved)")
+        out.append("    language: \(channel.language.rawValue)")
+        if let timeZone = channel.timeZone { out.append("    time_zone: \(YAMLText.string(timeZone))") }
         switch channel.settings {
         case .console(let console):
             out.append("    stream: \(console.stream.rawValue)")

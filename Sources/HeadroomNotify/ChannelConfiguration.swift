@@ -12,6 +12,10 @@ public struct ChannelConfiguration: Sendable, Hashable {
     public var sendResolved: Bool
     /// The type-specific settings (YAML `type:` and the keys that type accepts).
     public var settings: ChannelSettings
+    /// YAML `language:` (`en` or `zh-CN`), default `en`: the chat and mail message language.
+    public var language: MessageLanguage = .en
+    /// YAML `time_zone:` (an IANA name such as `Asia/Shanghai`); nil: the system's.
+    public var timeZone: String?
 
     public init(name: String, enabled: Bool = true, minimumSeverity: Severity = .info, sendResolved: Bool = true, settings: ChannelSettings) {
         self.name = name

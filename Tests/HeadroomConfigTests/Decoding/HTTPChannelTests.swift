@@ -110,6 +110,15 @@ struct HTTPChannelTests {
             == "the program must be an absolute path (it is run directly, not through a shell): page")
     }
 
+    @Test("language and time_zone on any channel; an unknown zone is a problem")
+    func languageAndZone() throws {
+        let channel = try #require(try configuration("channels:\n  - {type: wecom, url: \"https://q.example/x\", language: zh-CN, time_zone: Asia/Shanghai}").channels.first)
+        #expect(channel.language == .zhCN)
+        #expect(channel.timeZone == "Asia/Shanghai")
+        #expect(issue(at: "channels[0].time_zone", in: issues("channels:\n  - {type: console, time_zone: Mars/Olympus}"))?.message
+            == "unknown time zone \"Mars/Olympus\"; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
+    }
+
     @Test("problems: no url, both a value and a file, half a client certificate")
     func problems() {
         #expect(issue(at: "channels[0].url", in: issues("channels:\n  - {type: slack}"))?.message
