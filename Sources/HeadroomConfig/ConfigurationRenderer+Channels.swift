@@ -24,6 +24,15 @@ extension ConfigurationRenderer {
             if !tls.isEmpty { out.append("    tls: {\(tls.joined(separator: ", "))}") }
             return
         }
+        if case .alertmanager(let alertmanager) = settings {
+            out.append("    url: [\(alertmanager.endpoints.map { secret($0.url) }.joined(separator: ", "))]")
+            out.append("    resend_interval: \(YAMLText.duration(alertmanager.resendInterval))")
+            if let first = alertmanager.endpoints.first {
+                out.append("    allow_insecure: \(first.allowInsecure)")
+                out.append("    timeout: \(YAMLText.duration(first.timeout))")
+            }
+            return
+        }
         guard let endpoint = settings.endpoint else { return }
         renderSecret("url", endpoint.url, into: &out)
         out.append("    allow_insecure: \(endpoint.allowInsecure)")
@@ -57,7 +66,7 @@ extension ConfigurationRenderer {
         case .feishu(let feishu):
             if let value = feishu.secret { renderSecret("secret", value, into: &out) }
             if let keyword = feishu.keyword { out.append("    keyword: \(YAMLText.string(keyword))") }
-        case .console, .jsonlog, .slack, .wecom, .email, .exec:
+        case .console, .jsonlog, .slack, .wecom, .email, .exec, .alertmanager:
             break
         }
     }

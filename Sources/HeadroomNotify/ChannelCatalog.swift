@@ -25,6 +25,8 @@ public enum ChannelCatalog {
             FeishuNotifier(channel: configuration.name, configuration: settings, transport: transport, timeZone: timeZone, language: language)
         case .email(let settings):
             EmailNotifier(channel: configuration.name, configuration: settings, transport: SMTPClient(), timeZone: timeZone, language: language)
+        case .alertmanager(let settings):
+            AlertmanagerNotifier(channel: configuration.name, configuration: settings, transport: transport)
         case .exec(let settings):
             ExecNotifier(channel: configuration.name, configuration: settings, timeZone: timeZone)
         }

@@ -37,6 +37,7 @@ public enum ChannelSettings: Sendable, Hashable {
     case feishu(FeishuConfiguration)
     case email(EmailConfiguration)
     case exec(ExecConfiguration)
+    case alertmanager(AlertmanagerConfiguration)
 
     /// The YAML `type:` value.
     public var type: String {
@@ -50,6 +51,7 @@ public enum ChannelSettings: Sendable, Hashable {
         case .feishu: "feishu"
         case .email: "email"
         case .exec: "exec"
+        case .alertmanager: "alertmanager"
         }
     }
 
@@ -57,6 +59,7 @@ public enum ChannelSettings: Sendable, Hashable {
     public var endpoint: HTTPEndpoint? {
         switch self {
         case .console, .jsonlog, .email, .exec: nil
+        case .alertmanager(let settings): settings.endpoints.first
         case .webhook(let settings): settings.endpoint
         case .slack(let settings): settings.endpoint
         case .wecom(let settings): settings.endpoint
@@ -72,7 +75,7 @@ extension ChannelSettings {
     /// ban), Feishu 5/s and 100/min, Slack 1/s. Local channels and the generic webhook have none.
     public var rateLimits: [RateLimit] {
         switch self {
-        case .console, .jsonlog, .webhook, .email, .exec: []
+        case .console, .jsonlog, .webhook, .email, .exec, .alertmanager: []
         case .slack: [RateLimit(count: 1, window: .seconds(1))]
         case .wecom: [RateLimit(count: 20, window: .seconds(60))]
         case .dingtalk: [RateLimit(count: 19, window: .seconds(60))]
