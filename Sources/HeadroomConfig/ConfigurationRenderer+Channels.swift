@@ -4,6 +4,10 @@ extension ConfigurationRenderer {
     /// The keys of a webhook-type channel. Every `Secret` is written as `"<secret>"` (a
     /// `*_file` key shows its path, which is not secret).
     static func renderHTTP(_ settings: ChannelSettings, into out: inout YAMLLines) {
+        if case .sound(let sound) = settings {
+            out.append("    player: \(sound.player.rawValue)")
+            return
+        }
         if case .exec(let exec) = settings {
             out.append("    command: [\(exec.command.map(YAMLText.string).joined(separator: ", "))]")
             out.append("    timeout: \(YAMLText.duration(exec.timeout))")
@@ -66,7 +70,7 @@ extension ConfigurationRenderer {
         case .feishu(let feishu):
             if let value = feishu.secret { renderSecret("secret", value, into: &out) }
             if let keyword = feishu.keyword { out.append("    keyword: \(YAMLText.string(keyword))") }
-        case .console, .jsonlog, .slack, .wecom, .email, .exec, .alertmanager:
+        case .console, .jsonlog, .slack, .wecom, .email, .exec, .alertmanager, .sound:
             break
         }
     }

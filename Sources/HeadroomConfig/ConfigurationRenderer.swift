@@ -130,7 +130,7 @@ public enum ConfigurationRenderer {
             out.append("    color: \(console.color.rawValue)")
         case .jsonlog(let jsonlog):
             if let path = jsonlog.path { out.append("    path: \(YAMLText.string(path))") }
-        case .webhook, .slack, .wecom, .dingtalk, .feishu, .email, .exec, .alertmanager:
+        case .webhook, .slack, .wecom, .dingtalk, .feishu, .email, .exec, .alertmanager, .sound:
             renderHTTP(channel.settings, into: &out)
         }
     }

@@ -27,6 +27,8 @@ public enum ChannelCatalog {
             EmailNotifier(channel: configuration.name, configuration: settings, transport: SMTPClient(), timeZone: timeZone, language: language)
         case .alertmanager(let settings):
             AlertmanagerNotifier(channel: configuration.name, configuration: settings, transport: transport)
+        case .sound(let settings):
+            SoundNotifier(channel: configuration.name, configuration: settings, environment: environment)
         case .exec(let settings):
             ExecNotifier(channel: configuration.name, configuration: settings, timeZone: timeZone)
         }

@@ -38,6 +38,7 @@ public enum ChannelSettings: Sendable, Hashable {
     case email(EmailConfiguration)
     case exec(ExecConfiguration)
     case alertmanager(AlertmanagerConfiguration)
+    case sound(SoundConfiguration)
 
     /// The YAML `type:` value.
     public var type: String {
@@ -52,13 +53,14 @@ public enum ChannelSettings: Sendable, Hashable {
         case .email: "email"
         case .exec: "exec"
         case .alertmanager: "alertmanager"
+        case .sound: "sound"
         }
     }
 
     /// The HTTP endpoint of a webhook-type channel, nil for local channels.
     public var endpoint: HTTPEndpoint? {
         switch self {
-        case .console, .jsonlog, .email, .exec: nil
+        case .console, .jsonlog, .email, .exec, .sound: nil
         case .alertmanager(let settings): settings.endpoints.first
         case .webhook(let settings): settings.endpoint
         case .slack(let settings): settings.endpoint
@@ -75,7 +77,7 @@ extension ChannelSettings {
     /// ban), Feishu 5/s and 100/min, Slack 1/s. Local channels and the generic webhook have none.
     public var rateLimits: [RateLimit] {
         switch self {
-        case .console, .jsonlog, .webhook, .email, .exec, .alertmanager: []
+        case .console, .jsonlog, .webhook, .email, .exec, .alertmanager, .sound: []
         case .slack: [RateLimit(count: 1, window: .seconds(1))]
         case .wecom: [RateLimit(count: 20, window: .seconds(60))]
         case .dingtalk: [RateLimit(count: 19, window: .seconds(60))]

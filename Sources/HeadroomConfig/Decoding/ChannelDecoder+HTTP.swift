@@ -16,6 +16,7 @@ extension ChannelDecoder {
         ("dingtalk", endpointKeys + ["secret", "secret_file", "keyword"]),
         ("feishu", endpointKeys + ["secret", "secret_file", "keyword"]),
         ("exec", ["command", "timeout"]),
+        ("sound", ["player"]),
         ("alertmanager", ["url", "allow_insecure", "tls", "timeout", "resend_interval"]),
         ("email", ["host", "port", "security", "username", "password", "password_file", "from", "to", "allow_insecure", "tls", "timeout"]),
     ]
@@ -24,6 +25,9 @@ extension ChannelDecoder {
     static func httpSettings(type: String, _ fields: Fields, reader: inout NodeReader) -> ChannelSettings? {
         guard httpTypes.contains(where: { $0.name == type }) else { return nil }
         if type == "email" { return email(fields, reader: &reader) }
+        if type == "sound" {
+            return .sound(SoundConfiguration(player: reader.choice(fields, "player", SoundConfiguration.Player.self) ?? .auto))
+        }
         if type == "alertmanager" {
             guard let node = fields["url"], let urls = reader.names(node, fields.path("url")), !urls.isEmpty else {
                 reader.report(fields.node, fields.path("url"), "an alertmanager channel needs url: one base URL or a list, e.g. http://alertmanager:9093")
