@@ -4,6 +4,10 @@ extension ConfigurationRenderer {
     /// The keys of a webhook-type channel. Every `Secret` is written as `"<secret>"` (a
     /// `*_file` key shows its path, which is not secret).
     static func renderHTTP(_ settings: ChannelSettings, into out: inout YAMLLines) {
+        if case .sound(let sound) = settings {
+            out.append("    player: \(sound.player.rawValue)")
+            return
+        }
         if case .exec(let exec) = settings {
             out.append("    command: [\(exec.command.map(YAMLText.string).joined(separator: ", "))]")
             out.append("    timeout: \(YAMLText.duration(exec.timeout))")
@@ -22,6 +26,15 @@ extension ConfigurationRenderer {
             let tls = [("ca_file", email.tls.caFile), ("cert_file", email.tls.clientCertificateFile), ("key_file", email.tls.clientKeyFile)]
                 .compactMap { key, value in value.map { "\(key): \(YAMLText.string($0))" } }
             if !tls.isEmpty { out.append("    tls: {\(tls.joined(separator: ", "))}") }
+            return
+        }
+        if case .alertmanager(let alertmanager) = settings {
+            out.append("    url: [\(alertmanager.endpoints.map { secret($0.url) }.joined(separator: ", "))]")
+            out.append("    resend_interval: \(YAMLText.duration(alertmanager.resendInterval))")
+            if let first = alertmanager.endpoints.first {
+                out.append("    allow_insecure: \(first.allowInsecure)")
+                out.append("    timeout: \(YAMLText.duration(first.timeout))")
+            }
             return
         }
         guard let endpoint = settings.endpoint else { return }
@@ -57,7 +70,7 @@ extension ConfigurationRenderer {
         case .feishu(let feishu):
             if let value = feishu.secret { renderSecret("secret", value, into: &out) }
             if let keyword = feishu.keyword { out.append("    keyword: \(YAMLText.string(keyword))") }
-        case .console, .jsonlog, .slack, .wecom, .email, .exec:
+        case .console, .jsonlog, .slack, .wecom, .email, .exec, .alertmanager, .sound:
             break
         }
     }

@@ -123,13 +123,15 @@ public enum ConfigurationRenderer {
         out.append("    enabled: \(channel.enabled)")
         out.append("    min_severity: \(channel.minimumSeverity.rawValue)")
         out.append("    send_resolved: \(channel.sendResolved)")
+        out.append("    language: \(channel.language.rawValue)")
+        if let timeZone = channel.timeZone { out.append("    time_zone: \(YAMLText.string(timeZone))") }
         switch channel.settings {
         case .console(let console):
             out.append("    stream: \(console.stream.rawValue)")
             out.append("    color: \(console.color.rawValue)")
         case .jsonlog(let jsonlog):
             if let path = jsonlog.path { out.append("    path: \(YAMLText.string(path))") }
-        case .webhook, .slack, .wecom, .dingtalk, .feishu, .email, .exec:
+        case .webhook, .slack, .wecom, .dingtalk, .feishu, .email, .exec, .alertmanager, .sound:
             renderHTTP(channel.settings, into: &out)
         }
     }

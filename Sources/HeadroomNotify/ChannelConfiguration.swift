@@ -12,6 +12,10 @@ public struct ChannelConfiguration: Sendable, Hashable {
     public var sendResolved: Bool
     /// The type-specific settings (YAML `type:` and the keys that type accepts).
     public var settings: ChannelSettings
+    /// YAML `language:` (`en` or `zh-CN`), default `en`: the chat and mail message language.
+    public var language: MessageLanguage = .en
+    /// YAML `time_zone:` (an IANA name such as `Asia/Shanghai`); nil: the system's.
+    public var timeZone: String?
 
     public init(name: String, enabled: Bool = true, minimumSeverity: Severity = .info, sendResolved: Bool = true, settings: ChannelSettings) {
         self.name = name
@@ -33,6 +37,8 @@ public enum ChannelSettings: Sendable, Hashable {
     case feishu(FeishuConfiguration)
     case email(EmailConfiguration)
     case exec(ExecConfiguration)
+    case alertmanager(AlertmanagerConfiguration)
+    case sound(SoundConfiguration)
 
     /// The YAML `type:` value.
     public var type: String {
@@ -46,13 +52,16 @@ public enum ChannelSettings: Sendable, Hashable {
         case .feishu: "feishu"
         case .email: "email"
         case .exec: "exec"
+        case .alertmanager: "alertmanager"
+        case .sound: "sound"
         }
     }
 
     /// The HTTP endpoint of a webhook-type channel, nil for local channels.
     public var endpoint: HTTPEndpoint? {
         switch self {
-        case .console, .jsonlog, .email, .exec: nil
+        case .console, .jsonlog, .email, .exec, .sound: nil
+        case .alertmanager(let settings): settings.endpoints.first
         case .webhook(let settings): settings.endpoint
         case .slack(let settings): settings.endpoint
         case .wecom(let settings): settings.endpoint
@@ -68,7 +77,7 @@ extension ChannelSettings {
     /// ban), Feishu 5/s and 100/min, Slack 1/s. Local channels and the generic webhook have none.
     public var rateLimits: [RateLimit] {
         switch self {
-        case .console, .jsonlog, .webhook, .email, .exec: []
+        case .console, .jsonlog, .webhook, .email, .exec, .alertmanager, .sound: []
         case .slack: [RateLimit(count: 1, window: .seconds(1))]
         case .wecom: [RateLimit(count: 20, window: .seconds(60))]
         case .dingtalk: [RateLimit(count: 19, window: .seconds(60))]

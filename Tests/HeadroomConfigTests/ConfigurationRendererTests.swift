@@ -70,6 +70,7 @@ struct ConfigurationRendererTests {
                 enabled: true
                 min_severity: info
                 send_resolved: true
+                language: en
                 stream: stdout
                 color: auto
 

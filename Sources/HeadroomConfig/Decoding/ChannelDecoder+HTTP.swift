@@ -16,6 +16,8 @@ extension ChannelDecoder {
         ("dingtalk", endpointKeys + ["secret", "secret_file", "keyword"]),
         ("feishu", endpointKeys + ["secret", "secret_file", "keyword"]),
         ("exec", ["command", "timeout"]),
+        ("sound", ["player"]),
+        ("alertmanager", ["url", "allow_insecure", "tls", "timeout", "resend_interval"]),
         ("email", ["host", "port", "security", "username", "password", "password_file", "from", "to", "allow_insecure", "tls", "timeout"]),
     ]
 
@@ -23,6 +25,32 @@ extension ChannelDecoder {
     static func httpSettings(type: String, _ fields: Fields, reader: inout NodeReader) -> ChannelSettings? {
         guard httpTypes.contains(where: { $0.name == type }) else { return nil }
         if type == "email" { return email(fields, reader: &reader) }
+        if type == "sound" {
+            return .sound(SoundConfiguration(player: reader.choice(fields, "player", SoundConfiguration.Player.self) ?? .auto))
+        }
+        if type == "alertmanager" {
+            guard let node = fields["url"], let urls = reader.names(node, fields.path("url")), !urls.isEmpty else {
+                reader.report(fields.node, fields.path("url"), "an alertmanager channel needs url: one base URL or a list, e.g. http://alertmanager:9093")
+                return nil
+            }
+            let allowInsecure = reader.bool(fields, "allow_insecure") ?? false
+            var endpoints: [HTTPEndpoint] = []
+            for (url, _) in urls {
+                if let problem = HTTPEndpoint.problem(url: url, allowInsecure: allowInsecure) {
+                    reader.report(node, fields.path("url"), "the url \(problem)")
+                }
+                var endpoint = HTTPEndpoint(url: Secret(url), allowInsecure: allowInsecure)
+                if let timeout = reader.duration(fields, "timeout", minimum: .milliseconds(100)) { endpoint.timeout = timeout }
+                if let tls = reader.fields(fields, "tls", allowed: tlsKeys, expected: "{ca_file, cert_file, key_file}") {
+                    endpoint.tls = TLSSettings(caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
+                                               clientKeyFile: reader.string(tls, "key_file"))
+                }
+                endpoints.append(endpoint)
+            }
+            var alertmanager = AlertmanagerConfiguration(endpoints: endpoints)
+            if let interval = reader.duration(fields, "resend_interval", minimum: .seconds(1)) { alertmanager.resendInterval = interval }
+            return .alertmanager(alertmanager)
+        }
         if type == "exec" {
             guard let node = fields["command"], let parts = reader.names(node, fields.path("command")), let program = parts.first?.name else {
                 reader.report(fields.node, fields.path("command"), "an exec channel needs a command: a list such as [/usr/local/bin/page, --team, gpu]")

@@ -9,7 +9,7 @@ enum ChannelDecoder {
         ("console", ["stream", "color"]),
         ("jsonlog", ["path"]),
     ] + httpTypes
-    static let commonKeys = ["type", "name", "enabled", "min_severity", "send_resolved"]
+    static let commonKeys = ["type", "name", "enabled", "min_severity", "send_resolved", "language", "time_zone"]
 
     static var typeNames: [String] { types.map(\.name) }
 
@@ -105,9 +105,17 @@ enum ChannelDecoder {
         let minimumSeverity = reader.choice(fields, "min_severity", Severity.self) ?? .info
         let sendResolved = reader.bool(fields, "send_resolved") ?? true
         let settings = settings(type: type, fields, reader: &reader)
+        let language = reader.choice(fields, "language", MessageLanguage.self) ?? .en
+        let timeZone = reader.string(fields, "time_zone", expected: "an IANA time zone such as Asia/Shanghai")
+        if let timeZone, !ChannelCatalog.knowsTimeZone(timeZone), let node = fields["time_zone"] {
+            reader.report(node, fields.path("time_zone"), "unknown time zone \"\(timeZone)\"; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
+        }
         guard reader.issues.count == issuesBefore, let name, let settings else { return nil }
-        return ChannelConfiguration(name: name, enabled: enabled, minimumSeverity: minimumSeverity,
-                                    sendResolved: sendResolved, settings: settings)
+        var channel = ChannelConfiguration(name: name, enabled: enabled, minimumSeverity: minimumSeverity,
+                                           sendResolved: sendResolved, settings: settings)
+        channel.language = language
+        channel.timeZone = timeZone
+        return channel
     }
 
     /// The type-specific settings.

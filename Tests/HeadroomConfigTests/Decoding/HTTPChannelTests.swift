@@ -110,6 +110,24 @@ struct HTTPChannelTests {
             == "the program must be an absolute path (it is run directly, not through a shell): page")
     }
 
+    @Test("language and time_zone on any channel; an unknown zone is a problem")
+    func languageAndZone() throws {
+        let channel = try #require(try configuration("channels:\n  - {type: wecom, url: \"https://q.example/x\", language: zh-CN, time_zone: Asia/Shanghai}").channels.first)
+        #expect(channel.language == .zhCN)
+        #expect(channel.timeZone == "Asia/Shanghai")
+        #expect(issue(at: "channels[0].time_zone", in: issues("channels:\n  - {type: console, time_zone: Mars/Olympus}"))?.message
+            == "unknown time zone \"Mars/Olympus\"; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
+    }
+
+    @Test("alertmanager: one or several base URLs and a resend interval")
+    func alertmanager() throws {
+        let channels = try configuration("channels:\n  - {type: alertmanager, url: [\"http://127.0.0.1:9093\", \"https://am2.example.com\"], resend_interval: 30s}").channels
+        guard case .alertmanager(let settings) = channels.first?.settings else { Issue.record("not alertmanager"); return }
+        #expect(settings.endpoints.map(\.url) == [Secret("http://127.0.0.1:9093"), Secret("https://am2.example.com")])
+        #expect(settings.resendInterval == .seconds(30))
+        #expect(!ConfigurationRenderer.yaml(try configuration("channels:\n  - {type: alertmanager, url: \"https://am.example.com\"}")).contains("am.example.com"))
+    }
+
     @Test("problems: no url, both a value and a file, half a client certificate")
     func problems() {
         #expect(issue(at: "channels[0].url", in: issues("channels:\n  - {type: slack}"))?.message

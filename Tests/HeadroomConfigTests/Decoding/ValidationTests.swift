@@ -348,7 +348,7 @@ struct ValidationTests {
     @Test("unknown channel types list the known ones", arguments: [("pagerduty", nil), ("consol", "did you mean \"console\"?")] as [(String, String?)])
     func unknownChannelType(type: String, suggestion: String?) {
         let found = issue(at: "channels[0].type", in: issues("channels:\n  - type: \(type)"))
-        #expect(found?.message == "unknown channel type \"\(type)\"; the channel types are console, jsonlog, webhook, slack, wecom, dingtalk, feishu, exec, email")
+        #expect(found?.message == "unknown channel type \"\(type)\"; the channel types are console, jsonlog, webhook, slack, wecom, dingtalk, feishu, exec, sound, alertmanager, email")
         #expect(found?.suggestion == suggestion)
     }
 
@@ -358,7 +358,7 @@ struct ValidationTests {
         #expect(channels.map(\.name) == ["console", "audit", "console:2", "console:3"])
         let found = issues("channels:\n  - {type: console, name: out}\n  - {type: jsonlog, name: out}")
         #expect(found.map(\.path) == ["channels[1].name"])
-        #expect(issue(at: "channels[0]", in: issues("channels:\n  - {name: x}"))?.message == "a channel needs a `type`: one of console, jsonlog, webhook, slack, wecom, dingtalk, feishu, exec, email")
+        #expect(issue(at: "channels[0]", in: issues("channels:\n  - {name: x}"))?.message == "a channel needs a `type`: one of console, jsonlog, webhook, slack, wecom, dingtalk, feishu, exec, sound, alertmanager, email")
     }
 
     @Test("channels decode with every key")

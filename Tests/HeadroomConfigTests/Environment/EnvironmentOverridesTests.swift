@@ -233,7 +233,7 @@ struct EnvironmentOverridesTests {
     func channelsVariableUnknown(entry: String, suggestion: String?) {
         let found = issues(nil, environment: ["HEADROOM_CHANNELS": "console,\(entry)"])
         #expect(found.first?.origin == "env HEADROOM_CHANNELS")
-        #expect(found.first?.message == "\"\(entry)\" is neither a channel type (console, jsonlog, webhook, slack, wecom, dingtalk, feishu, exec, email) nor the name of a channel")
+        #expect(found.first?.message == "\"\(entry)\" is neither a channel type (console, jsonlog, webhook, slack, wecom, dingtalk, feishu, exec, sound, alertmanager, email) nor the name of a channel")
         #expect(found.first?.suggestion == suggestion)
     }
 

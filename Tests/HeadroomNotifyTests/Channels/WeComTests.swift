@@ -1,6 +1,6 @@
 import Foundation
 import HeadroomCore
-import HeadroomNotify
+@testable import HeadroomNotify
 import Testing
 
 @Suite("WeCom channel")
@@ -69,9 +69,18 @@ struct WeComTests {
         }
     }
 
-    @Test("golden body")
+    @Test("golden bodies, English and Simplified Chinese")
     func golden() throws {
         let message = AlertMessage.make(sampleNotification(.resolved), timeZone: shanghai)
         try Golden.check(WeComPayload.body(message, idempotencyKey: "k"), "wecom-resolved.json")
+        for kind in [AlertNotification.Kind.firing, .resolved] {
+            let chinese = AlertMessage.make(sampleNotification(kind, severity: .critical), timeZone: shanghai, language: .zhCN)
+            try Golden.check(WeComPayload.body(chinese, idempotencyKey: "k"), "wecom-zh-CN-\(kind.rawValue).json")
+        }
+    }
+
+    @Test("Chinese durations", arguments: [(393.0, "6分33秒"), (3720, "1小时2分"), (10, "10秒")])
+    func durations(seconds: Double, text: String) {
+        #expect(AlertMessage.chineseDuration(seconds) == text)
     }
 }

@@ -7,6 +7,7 @@ shared/reference/alerting.md section 2), independently of Headroom's Swift code:
   POST /hook/<id>[/status/<code>]     generic webhook; verifies the HMAC signature
                                       (hex HMAC-SHA256 over "timestamp:body") when a
                                       webhook secret is configured; /status/<code> answers it
+  POST /am/<id>/api/v2/alerts         Alertmanager's alerts API: a JSON array, labels required
   POST /slack/<id>[/<error>]          Slack incoming webhook: "ok", or the error text;
                                       1 message/s per hook, else 429 + Retry-After
   POST /wecom/<id>/send?key=K         WeCom group robot: errcode 93000 for a wrong key,
@@ -86,7 +87,7 @@ class Handler(BaseHTTPRequestHandler):
             received.append(record)
         parts = url.path.strip("/").split("/")
         kind = parts[0] if parts else ""
-        handler = {"hook": self.webhook, "slack": self.slack, "wecom": self.wecom,
+        handler = {"am": self.alertmanager, "hook": self.webhook, "slack": self.slack, "wecom": self.wecom,
                    "dingtalk": self.dingtalk, "feishu": self.feishu}.get(kind)
         if handler is None:
             return self.answer(404, "no such stand-in", "text/plain")
@@ -105,6 +106,16 @@ class Handler(BaseHTTPRequestHandler):
             if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > 300:
                 return self.answer(401, "stale timestamp", "text/plain")
         self.answer(200, "{}")
+
+    def alertmanager(self, parts, query, body):
+        # POST /am/<id>/api/v2/alerts: a JSON array of postable alerts, each with labels.
+        try:
+            alerts = json.loads(body)
+        except ValueError:
+            return self.answer(400, '{"code":400,"message":"invalid JSON"}')
+        if not isinstance(alerts, list) or not all(isinstance(a, dict) and isinstance(a.get("labels"), dict) and a["labels"] for a in alerts):
+            return self.answer(400, '{"code":400,"message":"labels required"}')
+        self.answer(200, "")
 
     def slack(self, parts, query, body):
         if len(parts) >= 3:

@@ -7,19 +7,21 @@ public struct DingTalkNotifier: Notifier {
     private let configuration: DingTalkConfiguration
     private let transport: any HTTPTransport
     private let timeZone: TimeZone
+    private let language: MessageLanguage
     private let now: @Sendable () -> Date
 
     public init(channel: String, configuration: DingTalkConfiguration, transport: any HTTPTransport,
-                timeZone: TimeZone = .current, now: @escaping @Sendable () -> Date = { Date() }) {
+                timeZone: TimeZone = .current, language: MessageLanguage = .en, now: @escaping @Sendable () -> Date = { Date() }) {
         self.channel = channel
         self.configuration = configuration
         self.transport = transport
         self.timeZone = timeZone
+        self.language = language
         self.now = now
     }
 
     public func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
-        let request = try request(AlertMessage.make(notification, context: context, timeZone: timeZone), context: context, at: now())
+        let request = try request(AlertMessage.make(notification, context: context, timeZone: timeZone, language: language), context: context, at: now())
         let response = try await transport.send(request, tls: configuration.endpoint.tls, timeout: configuration.endpoint.timeout)
         if let error = DingTalkPayload.classify(response, channel: channel) { throw error }
     }

@@ -8,14 +8,16 @@ public struct FeishuNotifier: Notifier {
     private let configuration: FeishuConfiguration
     private let transport: any HTTPTransport
     private let timeZone: TimeZone
+    private let language: MessageLanguage
     private let now: @Sendable () -> Date
 
     public init(channel: String, configuration: FeishuConfiguration, transport: any HTTPTransport,
-                timeZone: TimeZone = .current, now: @escaping @Sendable () -> Date = { Date() }) {
+                timeZone: TimeZone = .current, language: MessageLanguage = .en, now: @escaping @Sendable () -> Date = { Date() }) {
         self.channel = channel
         self.configuration = configuration
         self.transport = transport
         self.timeZone = timeZone
+        self.language = language
         self.now = now
     }
 
@@ -33,7 +35,7 @@ public struct FeishuNotifier: Notifier {
             signature = (seconds, FeishuPayload.sign(secret: try secret.reveal(), timestampSeconds: seconds))
         }
         let notifications = context.digest.isEmpty ? [notification] : context.digest
-        let body = FeishuPayload.body(AlertMessage.make(notification, context: context, timeZone: timeZone),
+        let body = FeishuPayload.body(AlertMessage.make(notification, context: context, timeZone: timeZone, language: language),
                                       severity: notifications.map(\.alert.severity).max() ?? notification.alert.severity,
                                       resolved: notifications.allSatisfy { $0.kind == .resolved }, keyword: configuration.keyword, signature: signature)
         return HTTPRequest(url: url, headers: [
