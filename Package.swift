@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Serving (issue 5): the HTTP server for /metrics, health, readiness and the JSON API.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Pure domain: samples, rules, alert state, notifications. No I/O, never reads a clock.
@@ -68,6 +71,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // HTTP endpoints (/metrics, /healthz, /readyz, JSON API). Reads state through `StateReader`.
+        .target(
+            name: "HeadroomServer",
+            dependencies: [
+                "HeadroomCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Composition root: services, state, wiring. A library so tests can build it.
         .target(
             name: "HeadroomDaemon",
@@ -76,6 +91,7 @@ let package = Package(
                 "HeadroomCollectors",
                 "HeadroomNotify",
                 "HeadroomConfig",
+                "HeadroomServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

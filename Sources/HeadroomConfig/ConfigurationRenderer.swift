@@ -47,6 +47,14 @@ public enum ConfigurationRenderer {
         out.append("  format: \(configuration.log.format.rawValue)")
         out.blank()
 
+        let server = configuration.server
+        out.append("server:")
+        out.append("  enabled: \(server.enabled)")
+        out.append("  listen: \(YAMLText.string(server.listen.description))")
+        if let token = server.token { out.append("  token: \(secret(token))") }
+        out.append("  insecure: \(server.insecure)")
+        out.blank()
+
         out.comment("Every effective rule is listed below, built-ins included.")
         out.append("default_rules: false")
         let present = Set(configuration.rules.map(\.name))
@@ -114,6 +122,7 @@ public enum ConfigurationRenderer {
         out.append("    severity: \(rule.severity.rawValue)")
         out.append("    family: \(YAMLText.string(rule.family))")
         if let summary = rule.summary { out.append("    summary: \(YAMLText.quoted(summary))") }
+        if rule.gate { out.append("    gate: true") }
     }
 
     private static func render(_ channel: ChannelConfiguration, into out: inout YAMLLines) {

@@ -25,6 +25,9 @@ public struct HeadroomConfiguration: Sendable, Hashable {
     public var channels: [ChannelConfiguration]
     /// The daemon's own log (YAML `log`: `level`, default `info`; `format`, default `text`).
     public var log: LogSettings
+    /// The HTTP server: /metrics, /healthz, /readyz, the JSON API (YAML `server`: `enabled`,
+    /// `listen`, default `127.0.0.1:19400`; `token`; `insecure`).
+    public var server: ServerSettings
 
     /// A configuration from its parts; every default is the YAML default except `rules` and `channels`.
     public init(
@@ -34,7 +37,8 @@ public struct HeadroomConfiguration: Sendable, Hashable {
         policy: AlertPolicy = AlertPolicy(),
         rules: [AlertRule] = [],
         channels: [ChannelConfiguration] = [],
-        log: LogSettings = LogSettings()
+        log: LogSettings = LogSettings(),
+        server: ServerSettings = ServerSettings()
     ) {
         self.interval = interval
         self.hostname = hostname
@@ -43,5 +47,6 @@ public struct HeadroomConfiguration: Sendable, Hashable {
         self.rules = rules
         self.channels = channels
         self.log = log
+        self.server = server
     }
 }

@@ -2,6 +2,7 @@ public import HeadroomConfig
 import HeadroomCollectors
 import HeadroomCore
 public import HeadroomNotify
+public import HeadroomServer
 public import Logging
 public import ServiceLifecycle
 import UnixSignals
@@ -12,6 +13,8 @@ public struct Daemon: Sendable {
     public let sampling: SamplingService
     public let alerts: AlertCenter
     public let pipeline: DeliveryPipeline
+    /// The HTTP endpoints (nil when `server.enabled` is false).
+    public let server: HTTPServer?
     private let dependencies: Dependencies
     private let logger: Logger
 
@@ -33,12 +36,24 @@ public struct Daemon: Sendable {
             makeFiles: dependencies.makeFiles,
             collectors: dependencies.collectors?(configuration.collectors)
         )
+        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling)
     }
 
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.
     /// SIGTERM and SIGINT shut down gracefully (pending notifications are flushed).
     public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil) -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sampling)]
+        if let server {
+            do {
+                let logger = self.logger
+                let listen = server.settings.listen
+                services.append(.init(service: try server.service(logger: logger) { port in
+                    logger.info("serving http://\(ListenAddress(host: listen.host, port: port))/metrics")
+                }))
+            } catch {
+                logger.critical("HTTP server not started: \(error)")
+            }
+        }
         if let reload {
             let daemon = self
             services.append(.init(service: ReloadService(logger: logger) {

@@ -31,6 +31,8 @@ final class HeadroomProcess: @unchecked Sendable {
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HEADROOM_") } : [:]
         env["PATH"] = "/usr/bin:/bin"
         env["HEADROOM_CONFIG"] = nil
+        // Each daemon serves on a free port of its own (the log says which), never on the default.
+        env["HEADROOM_SERVER_LISTEN"] = "127.0.0.1:0"
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardOutput = stdoutPipe

@@ -4,11 +4,12 @@ import HeadroomCore
 /// Decodes the top-level settings: `interval`, `hostname`, `collectors`, `alerting`, `log`
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).
 enum SettingsDecoder {
-    static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log"]
+    static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log", "server"]
     static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path", "nvml_library"]
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
     static let flappingKeys = ["window", "max_changes"]
     static let logKeys = ["level", "format"]
+    static let serverKeys = ["enabled", "listen", "token", "insecure"]
 
     /// Every scalar (or comma-list) key path outside the `rules` and `channels` lists: what
     /// `HEADROOM_<PATH>` variables can set.
@@ -17,6 +18,7 @@ enum SettingsDecoder {
         + alertingKeys.filter { $0 != "flapping" }.map { ["alerting", $0] }
         + flappingKeys.map { ["alerting", "flapping", $0] }
         + logKeys.map { ["log", $0] }
+        + serverKeys.map { ["server", $0] }
 
     /// `default_rules`, default true.
     static func useDefaultRules(_ root: Fields, reader: inout NodeReader) -> Bool {
@@ -44,6 +46,9 @@ enum SettingsDecoder {
         if let log = reader.fields(root, "log", allowed: logKeys, expected: "a mapping such as {level: info, format: text}") {
             if let level = reader.choice(log, "level", LogSettings.Level.self) { configuration.log.level = level }
             if let format = reader.choice(log, "format", LogSettings.Format.self) { configuration.log.format = format }
+        }
+        if let server = reader.fields(root, "server", allowed: serverKeys, expected: "a mapping such as {listen: 127.0.0.1:19400}") {
+            configuration.server = decodeServer(server, reader: &reader)
         }
     }
 
@@ -80,6 +85,30 @@ enum SettingsDecoder {
             } else {
                 report(fields, "nvml_library", "expected an absolute path such as /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1, got \"\(path)\"", &reader)
             }
+        }
+        return settings
+    }
+
+    private static func decodeServer(_ fields: Fields, reader: inout NodeReader) -> ServerSettings {
+        var settings = ServerSettings()
+        if let enabled = reader.bool(fields, "enabled") { settings.enabled = enabled }
+        if let text = reader.string(fields, "listen", expected: "an address such as 127.0.0.1:19400") {
+            if let address = ListenAddress.parse(text) {
+                settings.listen = address
+            } else {
+                report(fields, "listen", "expected host:port such as 127.0.0.1:19400, [::1]:19400 or :19400 (all interfaces), got \"\(text)\"", &reader)
+            }
+        }
+        if let token = reader.string(fields, "token", expected: "a bearer token") {
+            if token.count < 16 {
+                report(fields, "token", "a token of at least 16 characters is needed (for example the output of `openssl rand -hex 24`)", &reader)
+            } else {
+                settings.token = token
+            }
+        }
+        if let insecure = reader.bool(fields, "insecure") { settings.insecure = insecure }
+        if let problem = settings.exposureProblem {
+            report(fields, fields["listen"] == nil ? "insecure" : "listen", problem, &reader)
         }
         return settings
     }
