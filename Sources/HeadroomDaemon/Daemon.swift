@@ -16,7 +16,7 @@ public struct Daemon: Sendable {
     /// The HTTP endpoints (nil when `server.enabled` is false).
     public let server: HTTPServer?
     private let dependencies: Dependencies
-    private let logger: Logger
+    let logger: Logger
 
     /// Wires collectors → samples → rules → alerts → delivery for `configuration`.
     public init(configuration: HeadroomConfiguration, dependencies: Dependencies, logger: Logger) {
@@ -41,7 +41,8 @@ public struct Daemon: Sendable {
 
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.
     /// SIGTERM and SIGINT shut down gracefully (pending notifications are flushed).
-    public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil) -> ServiceGroup {
+    public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil,
+                             supervising supervisor: SupervisorService? = nil) -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sampling)]
         if let server {
             do {
@@ -53,6 +54,11 @@ public struct Daemon: Sendable {
             } catch {
                 logger.critical("HTTP server not started: \(error)")
             }
+        }
+        if let supervisor {
+            // Entrypoint mode: signals go to the child; the group ends when the child does.
+            services.append(.init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup))
+            return ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [], logger: logger))
         }
         if let reload {
             let daemon = self

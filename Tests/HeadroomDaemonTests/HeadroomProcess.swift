@@ -25,8 +25,13 @@ final class HeadroomProcess: @unchecked Sendable {
         return directory.appendingPathComponent("headroom")
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = false) throws {
-        process.executableURL = Self.executable
+    /// Runs `executable arguments` (a wrapper such as unshare around the binary) the same way.
+    static func wrapped(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> HeadroomProcess {
+        try HeadroomProcess(arguments, environment: environment, executable: URL(fileURLWithPath: executable))
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = false, executable: URL? = nil) throws {
+        process.executableURL = executable ?? Self.executable
         process.arguments = arguments
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HEADROOM_") } : [:]
         env["PATH"] = "/usr/bin:/bin"

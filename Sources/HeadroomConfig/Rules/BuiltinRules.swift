@@ -40,6 +40,7 @@ enum BuiltinRules {
         - {name: gpu_process_memory_leak, metric: gpu_process_memory_used_bytes, trend: {capacity_metric: gpu_memory_total_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         - {name: memory_leak, metric: memory_used_bytes, trend: {capacity_metric: memory_total_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         - {name: container_memory_leak, metric: container_memory_working_set_bytes, trend: {capacity_metric: container_memory_limit_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
+        - {name: child_crashed, metric: child_crashes_total, increases: true, keep_firing_for: 5m, severity: critical, summary: "{label:command} {detail}"}
         """
 
     static let alwaysOn = entries(alwaysOnYAML)

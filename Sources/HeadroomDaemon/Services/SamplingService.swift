@@ -12,6 +12,8 @@ public import ServiceLifecycle
 /// clock, aligned to a fixed grid (no drift; a round that overruns skips to the next slot).
 public actor SamplingService: Service {
     private var runners: [CollectorRunner]
+    /// Collectors outside the catalog (the supervised child), kept across reloads.
+    private var attached: [CollectorRunner] = []
     private var collectorSettings: CollectorSettings
     private var interval: Duration
     private let alerts: AlertCenter
@@ -62,6 +64,11 @@ public actor SamplingService: Service {
 
     public var currentInterval: Duration { interval }
 
+    /// Adds a collector that is not in the catalog (entrypoint mode's child).
+    public func attach(_ collector: any Collector) {
+        attached.append(CollectorRunner(collector: collector))
+    }
+
     // MARK: - One round
 
     /// Reads every collector (concurrently, each within its budget), evaluates, delivers.
@@ -71,7 +78,7 @@ public actor SamplingService: Service {
         let budget = collectorSettings.timeout
         var reports: [CollectorReport] = []
         var samples: [Sample] = []
-        for (report, collected) in await CollectorRound.run(runners, budget: budget) {
+        for (report, collected) in await CollectorRound.run(runners + attached, budget: budget) {
             reports.append(report)
             samples += collected
         }

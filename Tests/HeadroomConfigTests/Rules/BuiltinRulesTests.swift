@@ -78,6 +78,9 @@ struct BuiltinRulesTests {
         AlertRule(name: "container_memory_leak", selector: MetricSelector("container_memory_working_set_bytes"),
                   condition: .trend(TrendCondition(capacity: .metric("container_memory_limit_bytes"), window: .seconds(600), exhaustionWithin: .seconds(1800), minimumR2: 0.8)),
                   severity: .warning),
+        // Entrypoint mode: the supervised child crashed (exit code or signal, last stderr lines).
+        AlertRule(name: "child_crashed", selector: MetricSelector("child_crashes_total"), condition: .increases,
+                  keepFiringFor: .seconds(300), severity: .critical, summary: "{label:command} {detail}"),
     ]
 
     @Test("the effective rules of the default configuration are exactly the built-ins, in order")
