@@ -71,6 +71,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // zlib, for gzip-compressed push bodies (zlib1g-dev at build time, zlib1g at run time).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
         // HTTP endpoints (/metrics, /healthz, /readyz, JSON API). Reads state through `StateReader`.
         .target(
             name: "HeadroomServer",
@@ -92,6 +95,7 @@ let package = Package(
                 "HeadroomNotify",
                 "HeadroomConfig",
                 "HeadroomServer",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

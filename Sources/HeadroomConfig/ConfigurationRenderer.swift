@@ -55,6 +55,22 @@ public enum ConfigurationRenderer {
         out.append("  insecure: \(server.insecure)")
         out.blank()
 
+        let push = configuration.push
+        out.append("push:")
+        out.append("  enabled: \(push.enabled)")
+        if !push.url.isEmpty { out.append("  url: \(YAMLText.string(push.url))") }
+        out.append("  protocol: \(push.protocol.rawValue)")
+        if let value = push.database { out.append("  database: \(YAMLText.string(value))") }
+        if let value = push.org { out.append("  org: \(YAMLText.string(value))") }
+        if let value = push.bucket { out.append("  bucket: \(YAMLText.string(value))") }
+        if let value = push.token { out.append("  token: \(secret(value))") }
+        out.append("  interval: \(YAMLText.duration(push.interval))")
+        out.append("  batch_size: \(push.batchSize)")
+        out.append("  buffer_size: \(push.bufferSize)")
+        out.append("  gzip: \(push.gzip)")
+        out.append("  timeout: \(YAMLText.duration(push.timeout))")
+        out.blank()
+
         out.comment("Every effective rule is listed below, built-ins included.")
         out.append("default_rules: false")
         let present = Set(configuration.rules.map(\.name))

@@ -69,6 +69,15 @@ public enum DefaultConfiguration {
           # token: 3f9c0c2e8f4b1a6d5e7f8091a2b3c4d5
           insecure: false
 
+        # Push every round as InfluxDB line protocol (off unless a url is set):
+        # push:
+        #   url: http://127.0.0.1:8428
+        #   protocol: victoriametrics   # or influx_v1 (database:), influx_v2 (org:, bucket:, token:)
+        #   interval: 10s
+        #   batch_size: 5000
+        #   buffer_size: 100000         # lines kept while the target is down; the oldest are dropped beyond it
+        #   gzip: true
+
         # The built-in rules below are used unless this is false (collector_failed always is).
         default_rules: true
 

@@ -28,6 +28,9 @@ public struct HeadroomConfiguration: Sendable, Hashable {
     /// The HTTP server: /metrics, /healthz, /readyz, the JSON API (YAML `server`: `enabled`,
     /// `listen`, default `127.0.0.1:19400`; `token`; `insecure`).
     public var server: ServerSettings
+    /// Pushing samples as InfluxDB line protocol (YAML `push`: `enabled`, `url`, `protocol`,
+    /// `database`, `org`, `bucket`, `token`, `interval`, `batch_size`, `buffer_size`, `gzip`, `timeout`).
+    public var push: PushSettings
 
     /// A configuration from its parts; every default is the YAML default except `rules` and `channels`.
     public init(
@@ -38,7 +41,8 @@ public struct HeadroomConfiguration: Sendable, Hashable {
         rules: [AlertRule] = [],
         channels: [ChannelConfiguration] = [],
         log: LogSettings = LogSettings(),
-        server: ServerSettings = ServerSettings()
+        server: ServerSettings = ServerSettings(),
+        push: PushSettings = PushSettings()
     ) {
         self.interval = interval
         self.hostname = hostname
@@ -48,5 +52,6 @@ public struct HeadroomConfiguration: Sendable, Hashable {
         self.channels = channels
         self.log = log
         self.server = server
+        self.push = push
     }
 }

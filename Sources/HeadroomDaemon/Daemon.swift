@@ -15,6 +15,8 @@ public struct Daemon: Sendable {
     public let pipeline: DeliveryPipeline
     /// The HTTP endpoints (nil when `server.enabled` is false).
     public let server: HTTPServer?
+    /// Pushes every round to InfluxDB / VictoriaMetrics (nil when `push.enabled` is false).
+    public let push: PushService?
     private let dependencies: Dependencies
     let logger: Logger
 
@@ -26,6 +28,11 @@ public struct Daemon: Sendable {
             rules: configuration.rules, policy: configuration.policy,
             hostname: configuration.hostname ?? dependencies.hostname)
         pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), logger: logger)
+        let push = configuration.push.enabled
+            ? PushService(settings: configuration.push, host: configuration.hostname ?? dependencies.hostname,
+                          transport: PlainHTTPTransport(), logger: logger)
+            : nil
+        self.push = push
         sampling = SamplingService(
             collectorSettings: configuration.collectors,
             interval: configuration.interval,
@@ -34,9 +41,10 @@ public struct Daemon: Sendable {
             logger: logger,
             now: dependencies.now,
             makeFiles: dependencies.makeFiles,
-            collectors: dependencies.collectors?(configuration.collectors)
+            collectors: dependencies.collectors?(configuration.collectors),
+            observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )
-        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling)
+        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, push: push)
     }
 
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.
@@ -44,6 +52,7 @@ public struct Daemon: Sendable {
     public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil,
                              supervising supervisor: SupervisorService? = nil) -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sampling)]
+        if let push { services.append(.init(service: push)) }
         if let server {
             do {
                 let logger = self.logger

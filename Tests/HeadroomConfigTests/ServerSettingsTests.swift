@@ -61,3 +61,30 @@ struct ServerSettingsTests {
         #expect(try configuration(text, environment: ["HEADROOM_SERVER_TOKEN": "0123456789abcdef0123"]) == original)
     }
 }
+
+@Suite("Push settings")
+struct PushSettingsTests {
+    @Test("off by default; a url switches it on; every key from the file and HEADROOM_PUSH_*; config show renders it, token redacted")
+    func keys() throws {
+        #expect(try configuration(nil).push.enabled == false)
+        let file = try configuration("""
+            push: {url: 'http://127.0.0.1:8428', protocol: influx_v2, org: acme, bucket: gpus, token: secret-token, interval: 5s,
+                   batch_size: 100, buffer_size: 1000, gzip: false, timeout: 2s}
+            """)
+        #expect(file.push == PushSettings(enabled: true, url: "http://127.0.0.1:8428", protocol: .influxV2, org: "acme", bucket: "gpus",
+                                          token: "secret-token", interval: .seconds(5), batchSize: 100, bufferSize: 1000, gzip: false,
+                                          timeout: .seconds(2)))
+        let env = try configuration(nil, environment: ["HEADROOM_PUSH_URL": "http://vm:8428", "HEADROOM_PUSH_BUFFER_SIZE": "50"])
+        #expect(env.push.enabled && env.push.url == "http://vm:8428" && env.push.bufferSize == 50)
+        let text = ConfigurationRenderer.yaml(file)
+        #expect(text.contains("push:\n  enabled: true\n") && text.contains("  token: \"<secret>\"") && !text.contains("secret-token"))
+        #expect(try configuration(text, environment: ["HEADROOM_PUSH_TOKEN": "secret-token"]) == file)
+    }
+
+    @Test("https, a missing url and influx_v2 without org are problems")
+    func invalid() {
+        #expect(issue(at: "push.url", in: issues("push: {url: 'https://vm:8428'}\n"))?.message.contains("http://") == true)
+        #expect(!issues("push: {enabled: true}\n").isEmpty)
+        #expect(!issues("push: {url: 'http://x:1', protocol: influx_v2}\n").isEmpty)
+    }
+}
