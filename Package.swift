@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
+        // Serving (issue 5): the HTTP server for /metrics, health, readiness and the JSON API.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // Pure domain: samples, rules, alert state, notifications. No I/O, never reads a clock.
@@ -79,6 +81,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // zlib, for gzip-compressed push bodies (zlib1g-dev at build time, zlib1g at run time).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // HTTP endpoints (/metrics, /healthz, /readyz, JSON API). Reads state through `StateReader`.
+        .target(
+            name: "HeadroomServer",
+            dependencies: [
+                "HeadroomCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Composition root: services, state, wiring. A library so tests can build it.
         .target(
             name: "HeadroomDaemon",
@@ -87,6 +104,8 @@ let package = Package(
                 "HeadroomCollectors",
                 "HeadroomNotify",
                 "HeadroomConfig",
+                "HeadroomServer",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

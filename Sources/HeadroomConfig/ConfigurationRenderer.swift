@@ -48,6 +48,30 @@ public enum ConfigurationRenderer {
         out.blank()
         renderDelivery(configuration.delivery, into: &out)
 
+        let server = configuration.server
+        out.append("server:")
+        out.append("  enabled: \(server.enabled)")
+        out.append("  listen: \(YAMLText.string(server.listen.description))")
+        if let token = server.token { out.append("  token: \(secret(token))") }
+        out.append("  insecure: \(server.insecure)")
+        out.blank()
+
+        let push = configuration.push
+        out.append("push:")
+        out.append("  enabled: \(push.enabled)")
+        if !push.url.isEmpty { out.append("  url: \(YAMLText.string(push.url))") }
+        out.append("  protocol: \(push.protocol.rawValue)")
+        if let value = push.database { out.append("  database: \(YAMLText.string(value))") }
+        if let value = push.org { out.append("  org: \(YAMLText.string(value))") }
+        if let value = push.bucket { out.append("  bucket: \(YAMLText.string(value))") }
+        if let value = push.token { out.append("  token: \(secret(value))") }
+        out.append("  interval: \(YAMLText.duration(push.interval))")
+        out.append("  batch_size: \(push.batchSize)")
+        out.append("  buffer_size: \(push.bufferSize)")
+        out.append("  gzip: \(push.gzip)")
+        out.append("  timeout: \(YAMLText.duration(push.timeout))")
+        out.blank()
+
         out.comment("Every effective rule is listed below, built-ins included.")
         out.append("default_rules: false")
         let present = Set(configuration.rules.map(\.name))
@@ -115,6 +139,7 @@ public enum ConfigurationRenderer {
         out.append("    severity: \(rule.severity.rawValue)")
         out.append("    family: \(YAMLText.string(rule.family))")
         if let summary = rule.summary { out.append("    summary: \(YAMLText.quoted(summary))") }
+        if rule.gate { out.append("    gate: true") }
     }
 
     private static func render(_ channel: ChannelConfiguration, into out: inout YAMLLines) {

@@ -56,6 +56,28 @@ public enum DefaultConfiguration {
           level: info      # trace, debug, info, notice, warning, error, critical
           format: text     # text or json; the daemon's own log goes to standard error
 
+        # The HTTP server: /metrics (Prometheus and OpenMetrics, dcgm-exporter names for GPUs),
+        # /healthz, /readyz (503 while a rule with gate: true fires), /api/v1/status,
+        # /api/v1/alerts, /api/v1/openapi.json.
+        server:
+          enabled: true
+          # host:port; :19400 is every interface. 19400 is outside the 9100-9999 range the
+          # Prometheus default-port list gives to other exporters.
+          listen: 127.0.0.1:19400
+          # Bearer token for mutating endpoints (at least 16 characters); without one they
+          # are refused. A non-loopback listen needs a token or insecure: true.
+          # token: 3f9c0c2e8f4b1a6d5e7f8091a2b3c4d5
+          insecure: false
+
+        # Push every round as InfluxDB line protocol (off unless a url is set):
+        # push:
+        #   url: http://127.0.0.1:8428
+        #   protocol: victoriametrics   # or influx_v1 (database:), influx_v2 (org:, bucket:, token:)
+        #   interval: 10s
+        #   batch_size: 5000
+        #   buffer_size: 100000         # lines kept while the target is down; the oldest are dropped beyond it
+        #   gzip: true
+
         # The built-in rules below are used unless this is false (collector_failed always is).
         default_rules: true
 
@@ -64,7 +86,8 @@ public enum DefaultConfiguration {
         # 'cpu_core_used_percent{cpu!="0"}'), labels, one condition (above, at_least, below,
         # at_most, increases: true, or trend), at most one hold (for: 30s, samples: 3, or
         # within: {samples: 3, of: 5}), clear, keep_firing_for, severity (info, warning,
-        # critical; default warning), family, summary, enabled.
+        # critical; default warning), family, summary, gate (true: /readyz answers 503 while it
+        # fires), enabled.
         rules: []
         #  - name: gpu_memory_high
         #    metric: gpu_memory_used_percent

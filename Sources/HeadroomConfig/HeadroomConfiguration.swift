@@ -27,6 +27,12 @@ public struct HeadroomConfiguration: Sendable, Hashable {
     public var log: LogSettings
     /// Durable delivery (YAML `state_dir`, `delivery: {deadline: {critical, warning, info}, retry: {initial, maximum}}`).
     public var delivery = DeliverySettings()
+    /// The HTTP server: /metrics, /healthz, /readyz, the JSON API (YAML `server`: `enabled`,
+    /// `listen`, default `127.0.0.1:19400`; `token`; `insecure`).
+    public var server: ServerSettings
+    /// Pushing samples as InfluxDB line protocol (YAML `push`: `enabled`, `url`, `protocol`,
+    /// `database`, `org`, `bucket`, `token`, `interval`, `batch_size`, `buffer_size`, `gzip`, `timeout`).
+    public var push: PushSettings
 
     /// A configuration from its parts; every default is the YAML default except `rules` and `channels`.
     public init(
@@ -36,7 +42,9 @@ public struct HeadroomConfiguration: Sendable, Hashable {
         policy: AlertPolicy = AlertPolicy(),
         rules: [AlertRule] = [],
         channels: [ChannelConfiguration] = [],
-        log: LogSettings = LogSettings()
+        log: LogSettings = LogSettings(),
+        server: ServerSettings = ServerSettings(),
+        push: PushSettings = PushSettings()
     ) {
         self.interval = interval
         self.hostname = hostname
@@ -45,5 +53,7 @@ public struct HeadroomConfiguration: Sendable, Hashable {
         self.rules = rules
         self.channels = channels
         self.log = log
+        self.server = server
+        self.push = push
     }
 }

@@ -2,6 +2,7 @@ public import HeadroomConfig
 import HeadroomCollectors
 import HeadroomCore
 public import HeadroomNotify
+public import HeadroomServer
 public import Logging
 public import ServiceLifecycle
 import UnixSignals
@@ -12,8 +13,12 @@ public struct Daemon: Sendable {
     public let sampling: SamplingService
     public let alerts: AlertCenter
     public let pipeline: DeliveryPipeline
+    /// The HTTP endpoints (nil when `server.enabled` is false).
+    public let server: HTTPServer?
+    /// Pushes every round to InfluxDB / VictoriaMetrics (nil when `push.enabled` is false).
+    public let push: PushService?
     private let dependencies: Dependencies
-    private let logger: Logger
+    let logger: Logger
 
     /// Wires collectors → samples → rules → alerts → delivery for `configuration`.
     public init(configuration: HeadroomConfiguration, dependencies: Dependencies, logger: Logger) {
@@ -25,6 +30,11 @@ public struct Daemon: Sendable {
         pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
                                     store: Daemon.outbox(configuration, dependencies, logger),
                                     silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)
+        let push = configuration.push.enabled
+            ? PushService(settings: configuration.push, host: configuration.hostname ?? dependencies.hostname,
+                          transport: PlainHTTPTransport(), logger: logger)
+            : nil
+        self.push = push
         sampling = SamplingService(
             collectorSettings: configuration.collectors,
             interval: configuration.interval,
@@ -33,14 +43,34 @@ public struct Daemon: Sendable {
             logger: logger,
             now: dependencies.now,
             makeFiles: dependencies.makeFiles,
-            collectors: dependencies.collectors?(configuration.collectors)
+            collectors: dependencies.collectors?(configuration.collectors),
+            observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )
+        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, push: push)
     }
 
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.
     /// SIGTERM and SIGINT shut down gracefully (pending notifications are flushed).
-    public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil) -> ServiceGroup {
+    public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil,
+                             supervising supervisor: SupervisorService? = nil) -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sampling)]
+        if let push { services.append(.init(service: push)) }
+        if let server {
+            do {
+                let logger = self.logger
+                let listen = server.settings.listen
+                services.append(.init(service: try server.service(logger: logger) { port in
+                    logger.info("serving http://\(ListenAddress(host: listen.host, port: port))/metrics")
+                }))
+            } catch {
+                logger.critical("HTTP server not started: \(error)")
+            }
+        }
+        if let supervisor {
+            // Entrypoint mode: signals go to the child; the group ends when the child does.
+            services.append(.init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup))
+            return ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [], logger: logger))
+        }
         if let reload {
             let daemon = self
             services.append(.init(service: ReloadService(logger: logger) {

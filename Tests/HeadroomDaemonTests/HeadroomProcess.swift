@@ -25,12 +25,19 @@ final class HeadroomProcess: @unchecked Sendable {
         return directory.appendingPathComponent("headroom")
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = false) throws {
-        process.executableURL = Self.executable
+    /// Runs `executable arguments` (a wrapper such as unshare around the binary) the same way.
+    static func wrapped(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> HeadroomProcess {
+        try HeadroomProcess(arguments, environment: environment, executable: URL(fileURLWithPath: executable))
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = false, executable: URL? = nil) throws {
+        process.executableURL = executable ?? Self.executable
         process.arguments = arguments
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HEADROOM_") } : [:]
         env["PATH"] = "/usr/bin:/bin"
         env["HEADROOM_CONFIG"] = nil
+        // Each daemon serves on a free port of its own (the log says which), never on the default.
+        env["HEADROOM_SERVER_LISTEN"] = "127.0.0.1:0"
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardOutput = stdoutPipe

@@ -6,7 +6,7 @@ enum RuleDecoder {
     static let conditionKeys = thresholdKeys + ["increases", "trend"]
     static let holdKeys = ["for", "samples", "within"]
     static let keys = ["name", "metric", "labels"] + conditionKeys + holdKeys
-        + ["clear", "keep_firing_for", "severity", "family", "summary", "enabled"]
+        + ["clear", "keep_firing_for", "severity", "family", "summary", "gate", "enabled"]
     static let trendKeys = ["capacity", "capacity_metric", "window", "exhaustion_within", "min_r2", "min_samples"]
     static let withinKeys = ["samples", "of"]
 
@@ -48,9 +48,11 @@ enum RuleDecoder {
             }
         }
 
+        let gate = reader.bool(fields, "gate") ?? false
+
         guard reader.issues.count == issuesBefore, let name, let selector, let condition else { return .invalid }
         return .rule(AlertRule(name: name, selector: selector, condition: condition, hold: hold, clear: clear,
-                               keepFiringFor: keepFiringFor, severity: severity, family: family, summary: summary))
+                               keepFiringFor: keepFiringFor, severity: severity, family: family, summary: summary, gate: gate))
     }
 
     /// Whether an entry says `enabled: false` (read leniently, before validation).

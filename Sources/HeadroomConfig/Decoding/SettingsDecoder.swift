@@ -4,12 +4,14 @@ import HeadroomCore
 /// Decodes the top-level settings: `interval`, `hostname`, `collectors`, `alerting`, `log`
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).
 enum SettingsDecoder {
-    static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log"]
+    static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log", "server", "push"]
         + DeliveryDecoder.rootKeys
     static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path", "nvml_library"]
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
     static let flappingKeys = ["window", "max_changes"]
     static let logKeys = ["level", "format"]
+    static let serverKeys = ["enabled", "listen", "token", "insecure"]
+    static let pushKeys = ["enabled", "url", "protocol", "database", "org", "bucket", "token", "interval", "batch_size", "buffer_size", "gzip", "timeout"]
 
     /// Every scalar (or comma-list) key path outside the `rules` and `channels` lists: what
     /// `HEADROOM_<PATH>` variables can set.
@@ -19,6 +21,8 @@ enum SettingsDecoder {
         + flappingKeys.map { ["alerting", "flapping", $0] }
         + logKeys.map { ["log", $0] }
         + DeliveryDecoder.scalarPaths
+        + serverKeys.map { ["server", $0] }
+        + pushKeys.map { ["push", $0] }
 
     /// `default_rules`, default true.
     static func useDefaultRules(_ root: Fields, reader: inout NodeReader) -> Bool {
@@ -48,6 +52,12 @@ enum SettingsDecoder {
             if let format = reader.choice(log, "format", LogSettings.Format.self) { configuration.log.format = format }
         }
         DeliveryDecoder.decode(root, into: &configuration.delivery, reader: &reader)
+        if let server = reader.fields(root, "server", allowed: serverKeys, expected: "a mapping such as {listen: 127.0.0.1:19400}") {
+            configuration.server = decodeServer(server, reader: &reader)
+        }
+        if let push = reader.fields(root, "push", allowed: pushKeys, expected: "a mapping such as {url: http://127.0.0.1:8428, protocol: victoriametrics}") {
+            configuration.push = decodePush(push, reader: &reader)
+        }
     }
 
     private static func decodeCollectors(_ fields: Fields, reader: inout NodeReader) -> CollectorSettings {
@@ -83,6 +93,59 @@ enum SettingsDecoder {
             } else {
                 report(fields, "nvml_library", "expected an absolute path such as /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1, got \"\(path)\"", &reader)
             }
+        }
+        return settings
+    }
+
+    private static func decodeServer(_ fields: Fields, reader: inout NodeReader) -> ServerSettings {
+        var settings = ServerSettings()
+        if let enabled = reader.bool(fields, "enabled") { settings.enabled = enabled }
+        if let text = reader.string(fields, "listen", expected: "an address such as 127.0.0.1:19400") {
+            if let address = ListenAddress.parse(text) {
+                settings.listen = address
+            } else {
+                report(fields, "listen", "expected host:port such as 127.0.0.1:19400, [::1]:19400 or :19400 (all interfaces), got \"\(text)\"", &reader)
+            }
+        }
+        if let token = reader.string(fields, "token", expected: "a bearer token") {
+            if token.count < 16 {
+                report(fields, "token", "a token of at least 16 characters is needed (for example the output of `openssl rand -hex 24`)", &reader)
+            } else {
+                settings.token = token
+            }
+        }
+        if let insecure = reader.bool(fields, "insecure") { settings.insecure = insecure }
+        if let problem = settings.exposureProblem {
+            report(fields, fields["listen"] == nil ? "insecure" : "listen", problem, &reader)
+        }
+        return settings
+    }
+
+    private static func decodePush(_ fields: Fields, reader: inout NodeReader) -> PushSettings {
+        var settings = PushSettings()
+        if let url = reader.string(fields, "url", expected: "an http:// URL") {
+            if url.hasPrefix("http://") && url.count > "http://".count {
+                settings.url = url
+            } else {
+                report(fields, "url", "expected an http:// URL such as http://127.0.0.1:8428 (https: push through a local agent or a TLS-terminating proxy), got \"\(url)\"", &reader)
+            }
+        }
+        settings.enabled = reader.bool(fields, "enabled") ?? !settings.url.isEmpty
+        if let value = reader.choice(fields, "protocol", PushSettings.WriteProtocol.self) { settings.protocol = value }
+        if let value = reader.string(fields, "database", expected: "a database name") { settings.database = value }
+        if let value = reader.string(fields, "org", expected: "an organisation") { settings.org = value }
+        if let value = reader.string(fields, "bucket", expected: "a bucket") { settings.bucket = value }
+        if let value = reader.string(fields, "token", expected: "an API token") { settings.token = value }
+        if let value = reader.duration(fields, "interval", minimum: .milliseconds(100)) { settings.interval = value }
+        if let value = reader.integer(fields, "batch_size", range: 1...1_000_000) { settings.batchSize = value }
+        if let value = reader.integer(fields, "buffer_size", range: 1...100_000_000) { settings.bufferSize = value }
+        if let value = reader.bool(fields, "gzip") { settings.gzip = value }
+        if let value = reader.duration(fields, "timeout", minimum: .milliseconds(100)) { settings.timeout = value }
+        if settings.enabled && settings.url.isEmpty {
+            report(fields, "enabled", "push needs a url, such as url: http://127.0.0.1:8428", &reader)
+        }
+        if settings.enabled && settings.protocol == .influxV2 && (settings.org ?? "").isEmpty {
+            report(fields, "protocol", "influx_v2 needs org (and bucket, default headroom)", &reader)
         }
         return settings
     }

@@ -20,6 +20,11 @@ import HeadroomCore
 /// | `HEADROOM_ALERTING_FLAPPING_MAX_CHANGES` | `alerting.flapping.max_changes` | `4` |
 /// | `HEADROOM_LOG_LEVEL` | `log.level` | `debug` |
 /// | `HEADROOM_LOG_FORMAT` | `log.format` | `json` |
+/// | `HEADROOM_SERVER_ENABLED` | `server.enabled` | `false` |
+/// | `HEADROOM_SERVER_LISTEN` | `server.listen` | `0.0.0.0:19400` |
+/// | `HEADROOM_SERVER_TOKEN` | `server.token` | `3f9c…` (at least 16 characters) |
+/// | `HEADROOM_SERVER_INSECURE` | `server.insecure` | `true` |
+/// | `HEADROOM_PUSH_URL`, `HEADROOM_PUSH_PROTOCOL`, `HEADROOM_PUSH_TOKEN`, … | the `push` keys | `http://127.0.0.1:8428` |
 /// | `HEADROOM_RULES_<N>_<KEY>` | a key of entry N (from 0) of the file's `rules:` list | `HEADROOM_RULES_0_FOR=30s` |
 /// | `HEADROOM_RULES_<NAME>_<KEY>` | a key of the effective rule of that name, built-ins included; the longest matching name wins | `HEADROOM_RULES_CPU_OVERLOAD_ABOVE=85` |
 /// | `HEADROOM_RULES_<…>_WITHIN_SAMPLES`, `…_WITHIN_OF` | `within.samples`, `within.of` | `HEADROOM_RULES_CPU_OVERLOAD_WITHIN_OF=5` |

@@ -16,12 +16,12 @@ enum BuiltinRules {
     /// core's wording, which already names the series, value, threshold and duration.
     static let defaultsYAML = """
         - {name: gpu_memory_high, metric: gpu_memory_used_percent, at_least: 80, for: 10s, clear: 75, severity: warning, family: gpu_memory}
-        - {name: gpu_memory_critical, metric: gpu_memory_used_percent, at_least: 95, severity: critical, family: gpu_memory}
+        - {name: gpu_memory_critical, metric: gpu_memory_used_percent, at_least: 95, severity: critical, family: gpu_memory, gate: true}
         - {name: cpu_overload, metric: cpu_used_percent, above: 90, samples: 3, clear: 80, severity: warning}
         - {name: memory_high, metric: memory_used_percent, at_least: 90, for: 1m, clear: 85, severity: warning, family: memory}
         - {name: memory_critical, metric: memory_used_percent, at_least: 97, samples: 2, clear: 93, severity: critical, family: memory}
         - {name: container_memory_high, metric: container_memory_used_percent, at_least: 90, for: 30s, clear: 85, severity: warning, family: container_memory}
-        - {name: container_memory_critical, metric: container_memory_used_percent, at_least: 97, severity: critical, family: container_memory}
+        - {name: container_memory_critical, metric: container_memory_used_percent, at_least: 97, severity: critical, family: container_memory, gate: true}
         - {name: container_oom_kill, metric: container_oom_kills_total, increases: true, keep_firing_for: 5m, severity: critical}
         - {name: container_cpu_throttled, metric: container_cpu_throttled_percent, above: 25, for: 1m, clear: 10, severity: warning}
         - {name: memory_pressure, metric: 'pressure_avg10_percent{resource="memory",kind="some"}', above: 20, for: 30s, clear: 10, severity: warning}
@@ -40,6 +40,7 @@ enum BuiltinRules {
         - {name: gpu_process_memory_leak, metric: gpu_process_memory_used_bytes, trend: {capacity_metric: gpu_memory_total_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         - {name: memory_leak, metric: memory_used_bytes, trend: {capacity_metric: memory_total_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         - {name: container_memory_leak, metric: container_memory_working_set_bytes, trend: {capacity_metric: container_memory_limit_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
+        - {name: child_crashed, metric: child_crashes_total, increases: true, keep_firing_for: 5m, severity: critical, summary: "{label:command} {detail}"}
         """
 
     static let alwaysOn = entries(alwaysOnYAML)

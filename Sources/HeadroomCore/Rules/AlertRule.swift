@@ -110,6 +110,9 @@ public struct AlertRule: Sendable, Hashable {
     /// Placeholders: `{value}`, `{threshold}`, `{metric}`, `{rule}`, `{severity}`, `{for}`,
     /// `{peak}`, `{labels}`, `{label:NAME}`, `{detail}`, `{slope}`, `{eta}`.
     public var summary: String?
+    /// While an alert of this rule fires, the readiness endpoint (`/readyz`) answers 503 so a
+    /// load balancer or Kubernetes sheds new work (YAML `gate:`, default false).
+    public var gate: Bool
 
     public init(
         name: String,
@@ -120,7 +123,8 @@ public struct AlertRule: Sendable, Hashable {
         keepFiringFor: Duration = .zero,
         severity: Severity = .warning,
         family: String? = nil,
-        summary: String? = nil
+        summary: String? = nil,
+        gate: Bool = false
     ) {
         self.name = name
         self.selector = selector
@@ -131,5 +135,6 @@ public struct AlertRule: Sendable, Hashable {
         self.severity = severity
         self.family = family ?? selector.metric
         self.summary = summary
+        self.gate = gate
     }
 }

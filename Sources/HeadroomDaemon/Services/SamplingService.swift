@@ -12,6 +12,10 @@ public import ServiceLifecycle
 /// clock, aligned to a fixed grid (no drift; a round that overruns skips to the next slot).
 public actor SamplingService: Service {
     private var runners: [CollectorRunner]
+    /// Collectors outside the catalog (the supervised child), kept across reloads.
+    private var attached: [CollectorRunner] = []
+    /// Called after each round with the samples the rules saw (push).
+    private var observers: [@Sendable ([Sample], Date) async -> Void] = []
     private var collectorSettings: CollectorSettings
     private var interval: Duration
     private let alerts: AlertCenter
@@ -37,8 +41,10 @@ public actor SamplingService: Service {
         logger: Logger,
         now: @escaping @Sendable () -> Date,
         makeFiles: @escaping @Sendable (String) -> any SystemFiles,
-        collectors: [any Collector]? = nil
+        collectors: [any Collector]? = nil,
+        observers: [@Sendable ([Sample], Date) async -> Void] = []
     ) {
+        self.observers = observers
         self.collectorSettings = collectorSettings
         self.interval = interval
         self.alerts = alerts
@@ -62,6 +68,16 @@ public actor SamplingService: Service {
 
     public var currentInterval: Duration { interval }
 
+    /// Calls `observer` after every round with that round's samples and time.
+    public func observeRounds(_ observer: @escaping @Sendable ([Sample], Date) async -> Void) {
+        observers.append(observer)
+    }
+
+    /// Adds a collector that is not in the catalog (entrypoint mode's child).
+    public func attach(_ collector: any Collector) {
+        attached.append(CollectorRunner(collector: collector))
+    }
+
     // MARK: - One round
 
     /// Reads every collector (concurrently, each within its budget), evaluates, delivers.
@@ -71,13 +87,17 @@ public actor SamplingService: Service {
         let budget = collectorSettings.timeout
         var reports: [CollectorReport] = []
         var samples: [Sample] = []
-        for (report, collected) in await CollectorRound.run(runners, budget: budget) {
+        for (report, collected) in await CollectorRound.run(runners + attached, budget: budget) {
             reports.append(report)
             samples += collected
         }
         announce(reports, samples: samples)
         let snapshot = HostSnapshot(time: stamp, samples: samples, collectors: reports)
         let notifications = await alerts.process(snapshot)
+        if !observers.isEmpty {
+            let evaluated = await alerts.latestSamples
+            for observer in observers { await observer(evaluated, stamp) }
+        }
         await pipeline.submit(notifications, at: stamp)
         rounds += 1
         logger.debug("round complete", metadata: [

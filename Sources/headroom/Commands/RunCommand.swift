@@ -23,8 +23,27 @@ struct RunCommand: AsyncParsableCommand {
               headroom run
               headroom run --config ./headroom.yaml
               HEADROOM_INTERVAL=1s HEADROOM_CHANNELS=console,jsonlog headroom run
+
+            ENTRYPOINT MODE
+              headroom run [--restart on-failure] -- COMMAND ARGS…
+            starts COMMAND as a child and supervises it: SIGTERM, SIGINT, SIGQUIT, SIGHUP, \
+            SIGUSR1, SIGUSR2 and SIGWINCH are forwarded to it; zombies are reaped when Headroom \
+            is PID 1; a crash raises the built-in child_crashed alert (exit code or signal, last \
+            stderr lines); Headroom exits with the child's status (128 + N after signal N).
             """
     )
+
+    @Option(help: "Entrypoint mode: restart the child after it exits: never, on-failure or always (backoff 1s doubling to 30s).")
+    var restart: String = "never"
+
+    @Option(name: .customLong("restart-max"), help: "Entrypoint mode: give up after this many consecutive restarts.")
+    var restartMax: Int?
+
+    @Option(name: .customLong("restart-delay"), help: "Entrypoint mode: seconds before the first restart; doubles per restart, at most 30.")
+    var restartDelay: Double = 1
+
+    @Argument(parsing: .postTerminator, help: "Entrypoint mode: the command to start and supervise, after --.")
+    var command: [String] = []
 
     @Option(name: .shortAndLong, help: "Configuration file (default: $HEADROOM_CONFIG, then /etc/headroom/headroom.yaml, then the embedded default).")
     var config: String?
@@ -59,6 +78,17 @@ struct RunCommand: AsyncParsableCommand {
             "channels": "\(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ","))",
             "root": "\(configuration.collectors.root)",
         ])
+        if !command.isEmpty {
+            guard let mode = RestartPolicy.Mode(rawValue: restart) else {
+                printError("headroom: --restart must be never, on-failure or always, got \"\(restart)\"")
+                throw ExitCode(2)
+            }
+            let supervisor = await daemon.supervisor(for: command, restart: RestartPolicy(
+                mode: mode, initialDelay: .milliseconds(Int64(max(0, restartDelay) * 1000)), maximumRestarts: restartMax))
+            try await daemon.serviceGroup(supervising: supervisor).run()
+            logger.info("headroom stopped", metadata: ["status": "\(supervisor.exitStatus)"])
+            throw ExitCode(supervisor.exitStatus)
+        }
         let group = daemon.serviceGroup(reload: {
             source.load().map(\.configuration)
         })

@@ -24,7 +24,7 @@ struct BuiltinRulesTests {
         AlertRule(name: "gpu_memory_high", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(80),
                   hold: .duration(.seconds(10)), clear: 75, severity: .warning, family: "gpu_memory"),
         AlertRule(name: "gpu_memory_critical", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(95),
-                  severity: .critical, family: "gpu_memory"),
+                  severity: .critical, family: "gpu_memory", gate: true),
         AlertRule(name: "cpu_overload", selector: MetricSelector("cpu_used_percent"), condition: .above(90),
                   hold: .consecutiveSamples(3), clear: 80, severity: .warning),
         AlertRule(name: "memory_high", selector: MetricSelector("memory_used_percent"), condition: .atLeast(90),
@@ -34,7 +34,7 @@ struct BuiltinRulesTests {
         AlertRule(name: "container_memory_high", selector: MetricSelector("container_memory_used_percent"), condition: .atLeast(90),
                   hold: .duration(.seconds(30)), clear: 85, severity: .warning, family: "container_memory"),
         AlertRule(name: "container_memory_critical", selector: MetricSelector("container_memory_used_percent"), condition: .atLeast(97),
-                  severity: .critical, family: "container_memory"),
+                  severity: .critical, family: "container_memory", gate: true),
         // Held for 5 minutes after the kill, so the page is not resolved one sample later.
         AlertRule(name: "container_oom_kill", selector: MetricSelector("container_oom_kills_total"), condition: .increases,
                   keepFiringFor: .seconds(300), severity: .critical),
@@ -78,6 +78,9 @@ struct BuiltinRulesTests {
         AlertRule(name: "container_memory_leak", selector: MetricSelector("container_memory_working_set_bytes"),
                   condition: .trend(TrendCondition(capacity: .metric("container_memory_limit_bytes"), window: .seconds(600), exhaustionWithin: .seconds(1800), minimumR2: 0.8)),
                   severity: .warning),
+        // Entrypoint mode: the supervised child crashed (exit code or signal, last stderr lines).
+        AlertRule(name: "child_crashed", selector: MetricSelector("child_crashes_total"), condition: .increases,
+                  keepFiringFor: .seconds(300), severity: .critical, summary: "{label:command} {detail}"),
     ]
 
     @Test("the effective rules of the default configuration are exactly the built-ins, in order")

@@ -1,0 +1,114 @@
+import Foundation
+import HeadroomCore
+import Logging
+public import ServiceLifecycle
+
+/// Pushes every round's samples as InfluxDB line protocol to InfluxDB v1, v2 or
+/// VictoriaMetrics: batched, gzip-compressed, retried with backoff while the server is
+/// unreachable, buffered up to `buffer_size` lines (the oldest are dropped and counted
+/// beyond that).
+public actor PushService: Service {
+    let settings: PushSettings
+    private let transport: any PushTransport
+    private let logger: Logger
+    private let host: String
+    private var buffer: PushBuffer
+    private var sentTotal = 0
+    private var rejectedTotal = 0
+    private var failedRequestsTotal = 0
+    private var consecutiveFailures = 0
+    private var retryAt: ContinuousClock.Instant?
+    private var reportedOutage = false
+
+    init(settings: PushSettings, host: String, transport: any PushTransport, logger: Logger) {
+        self.settings = settings
+        self.host = host
+        self.transport = transport
+        self.logger = logger
+        buffer = PushBuffer(capacity: settings.bufferSize)
+    }
+
+    /// Adds one round's samples.
+    func enqueue(_ samples: [Sample], at time: Date) {
+        let dropped = buffer.append(InfluxLineProtocol.lines(samples, time: time, host: host))
+        if dropped > 0 && buffer.droppedTotal == dropped {
+            logger.warning("push buffer full (\(settings.bufferSize) lines): dropping the oldest lines; see headroom_push_lines_dropped_total")
+        }
+    }
+
+    /// Sends what is buffered, batch by batch, until empty or a send fails.
+    func flush(force: Bool = false) async {
+        let clock = ContinuousClock()
+        if !force, let retryAt, clock.now < retryAt { return }
+        while buffer.count > 0 {
+            let batch = buffer.batch(maximum: settings.batchSize)
+            var body = Array((batch.joined(separator: "\n") + "\n").utf8)
+            var headers = [("Content-Type", "text/plain; charset=utf-8")]
+            if settings.gzip, let compressed = Gzip.compress(body) {
+                body = compressed
+                headers.append(("Content-Encoding", "gzip"))
+            }
+            if let authorization = settings.authorizationHeader { headers.append(("Authorization", authorization)) }
+            var status: Int?
+            var failure = ""
+            do {
+                status = try await transport.post(url: settings.writeURL, headers: headers, body: body, timeout: settings.timeout)
+            } catch {
+                failure = "\(error)"
+            }
+            switch PushOutcome.classify(status: status) {
+            case .delivered:
+                buffer.acknowledge(batch.count)
+                sentTotal += batch.count
+                consecutiveFailures = 0
+                retryAt = nil
+                if reportedOutage {
+                    logger.info("push target reachable again", metadata: ["buffered": "\(buffer.count)"])
+                    reportedOutage = false
+                }
+            case .rejected:
+                buffer.acknowledge(batch.count)
+                rejectedTotal += batch.count
+                logger.error("push target rejected a batch of \(batch.count) lines (HTTP \(status ?? 0)); dropped")
+            case .retry:
+                failedRequestsTotal += 1
+                consecutiveFailures += 1
+                let backoff = min(settings.interval * (1 << min(consecutiveFailures, 6)), .seconds(30))
+                retryAt = clock.now.advanced(by: backoff)
+                if !reportedOutage {
+                    logger.warning("push failed (\(status.map { "HTTP \($0)" } ?? failure)); keeping \(buffer.count) lines and retrying with backoff")
+                    reportedOutage = true
+                }
+                return
+            }
+        }
+    }
+
+    /// The push counters, printed on `/metrics` with the `headroom_` prefix.
+    func samples() -> [Sample] {
+        [
+            Sample("push_lines_sent_total", .none, Double(sentTotal), kind: .counter),
+            Sample("push_lines_dropped_total", ["reason": "buffer_full"], Double(buffer.droppedTotal), kind: .counter),
+            Sample("push_lines_dropped_total", ["reason": "rejected"], Double(rejectedTotal), kind: .counter),
+            Sample("push_requests_failed_total", .none, Double(failedRequestsTotal), kind: .counter),
+            Sample("push_buffer_lines", .none, Double(buffer.count)),
+        ]
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: self.settings.interval)
+                    await self.flush()
+                }
+            }
+        } catch is CancellationError {}
+        // Shutting down: one last attempt, whatever the backoff says.
+        await flush(force: true)
+        if buffer.count > 0 { logger.warning("push: \(buffer.count) lines not delivered at shutdown") }
+        logger.info("push stopped", metadata: [
+            "sent": "\(sentTotal)", "dropped": "\(buffer.droppedTotal)", "rejected": "\(rejectedTotal)", "buffered": "\(buffer.count)",
+        ])
+    }
+}

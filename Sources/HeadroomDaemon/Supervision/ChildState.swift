@@ -1,0 +1,33 @@
+import Foundation
+import HeadroomCore
+import Synchronization
+
+/// What the supervisor knows about its child, shared with the collector that turns it into
+/// samples (collectors are synchronous, hence a lock rather than an actor).
+final class ChildState: Sendable {
+    struct Values {
+        var running = false
+        var starts = 0
+        var crashes = 0
+        var lastTermination: ChildTermination?
+        var tail = LineTail(capacity: 10)
+    }
+
+    let command: String
+    private let values = Mutex(Values())
+
+    init(command: String) {
+        self.command = command
+    }
+
+    func update(_ body: (inout Values) -> Void) {
+        values.withLock { body(&$0) }
+    }
+
+    var snapshot: Values { values.withLock { $0 } }
+
+    /// Appends stderr bytes to the kept tail.
+    func appendStderr(_ bytes: [UInt8]) {
+        values.withLock { $0.tail.append(bytes) }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HeadroomCore
+import Logging
+public import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// Entrypoint mode (`headroom run -- COMMAND ARGS…`): starts the command as a child, forwards
+/// signals to it, reaps zombies when Headroom is PID 1, raises `child_crashed` (exit code or
+/// signal, last stderr lines) through the normal rules and delivery, optionally restarts it
+/// with backoff, and finally lets the daemon exit with the child's status.
+public final class SupervisorService: Service, Sendable {
+    /// Signals passed on to the child. SIGTERM, SIGINT and SIGQUIT also mean "stop": the
+    /// child is not restarted and its exit is not a crash.
+    static let forwarded: [UnixSignal] = [.sigterm, .sigint, .sigquit, .sighup, .sigusr1, .sigusr2, .sigwinch]
+    static let stopping: Set<Int32> = [SIGTERM, SIGINT, SIGQUIT]
+
+    let command: [String]
+    let policy: RestartPolicy
+    let state: ChildState
+    private let sampling: SamplingService
+    private let logger: Logger
+    private let current = Mutex<pid_t>(0)
+    private let stopRequested = Mutex(false)
+    private let status = Mutex<Int32?>(nil)
+
+    init(command: [String], policy: RestartPolicy, sampling: SamplingService, logger: Logger) {
+        self.command = command
+        self.policy = policy
+        self.sampling = sampling
+        self.logger = logger
+        state = ChildState(command: command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))
+    }
+
+    /// The status to exit with once `run()` returned: the child's (code, or 128 + signal).
+    public var exitStatus: Int32 { status.withLock { $0 } ?? 1 }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: Self.forwarded)
+        let forwarding = Task { [self] in
+            for await signal in signals {
+                if Self.stopping.contains(signal.rawValue) { self.stopRequested.withLock { $0 = true } }
+                let pid = self.current.withLock { $0 }
+                guard pid > 0 else { continue }
+                self.logger.info("forwarding \(signal) to the child", metadata: ["pid": "\(pid)"])
+                kill(pid, signal.rawValue)
+            }
+        }
+        defer { forwarding.cancel() }
+        let reapAll = getpid() == 1
+        // A round before the first start, so a crash at once still is an increase.
+        await sampling.tick()
+        var restarts = 0
+        while true {
+            let spawned: ChildProcess.Spawned
+            do {
+                spawned = try ChildProcess.spawn(command)
+            } catch {
+                logger.critical("\(error)")
+                status.withLock { $0 = 127 }
+                return
+            }
+            current.withLock { $0 = spawned.pid }
+            state.update { $0.running = true; $0.starts += 1; $0.tail = LineTail(capacity: 10) }
+            let forwarder = StderrForwarder(fd: spawned.stderr, state: state)
+            logger.info("started child", metadata: ["pid": "\(spawned.pid)", "command": "\(state.command)", "pid1": "\(reapAll)"])
+
+            var ended: ChildTermination?
+            while ended == nil {
+                ended = ChildProcess.reap(spawned.pid, reapAll: reapAll)
+                if ended == nil { try? await Task.sleep(for: .milliseconds(20)) }
+            }
+            let termination = ended!
+            current.withLock { $0 = 0 }
+            await forwarder.drain()
+            let stopping = stopRequested.withLock { $0 }
+            state.update {
+                $0.running = false
+                $0.lastTermination = termination
+                if termination.isFailure && !stopping { $0.crashes += 1 }
+            }
+            logger.log(level: termination.isFailure && !stopping ? .error : .info, "child \(termination)",
+                       metadata: ["pid": "\(spawned.pid)", "status": "\(termination.exitStatus)"])
+            await sampling.tick()
+            if !stopping, let delay = policy.delay(after: termination, restarts: restarts) {
+                logger.info("restarting the child in \(delay.headroomDescription)", metadata: ["restart": "\(restarts + 1)"])
+                try? await Task.sleep(for: delay)
+                if !stopRequested.withLock({ $0 }) {
+                    restarts += 1
+                    continue
+                }
+            }
+            status.withLock { $0 = termination.exitStatus }
+            if reapAll { _ = ChildProcess.reap(0, reapAll: true) }
+            return
+        }
+    }
+}

@@ -1,0 +1,57 @@
+public import HeadroomCore
+import Hummingbird
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+
+/// Builds the Hummingbird application serving Headroom's endpoints from a `StateReader`.
+public struct HTTPServer: Sendable {
+    public let settings: ServerSettings
+    public let state: any StateReader
+    public let silences: any SilenceStore
+    public let delivery: any DeliveryMetricsSource
+
+    public init(settings: ServerSettings, state: any StateReader,
+                silences: any SilenceStore = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics()) {
+        self.settings = settings
+        self.state = state
+        self.silences = silences
+        self.delivery = delivery
+    }
+
+    /// The router with every route.
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        MetricsRoutes.add(to: router, state: state, delivery: delivery)
+        HealthRoutes.add(to: router, state: state)
+        APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(expected: settings.token))
+        router.get("/") { _, _ -> Response in
+            Responses.text(.ok, """
+                Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/openapi.json
+
+                """, contentType: "text/plain; charset=utf-8")
+        }
+        return router
+    }
+
+    /// The server as a service of the daemon's group. `onListening` receives the bound port
+    /// (useful with port 0). Refuses settings that would expose the host without a token.
+    public func service(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> any Service {
+        if let problem = settings.exposureProblem { throw ServerSettingsError(message: problem) }
+        let listen = settings.listen
+        return Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "headroom"),
+            onServerRunning: { channel in
+                await onListening(channel.localAddress?.port ?? listen.port)
+            },
+            logger: logger
+        )
+    }
+}
+
+/// Settings the server refuses to run with.
+public struct ServerSettingsError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

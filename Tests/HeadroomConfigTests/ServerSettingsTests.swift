@@ -1,0 +1,90 @@
+import HeadroomConfig
+import HeadroomCore
+import Testing
+
+@Suite("Server settings and the readiness gate key")
+struct ServerSettingsTests {
+    @Test("defaults: enabled, loopback on 19400, no token, not insecure")
+    func defaults() throws {
+        let server = try configuration(nil).server
+        #expect(server == ServerSettings(enabled: true, listen: ListenAddress(host: "127.0.0.1", port: 19400), token: nil, insecure: false))
+    }
+
+    @Test("server keys from the file and from HEADROOM_SERVER_* variables")
+    func keys() throws {
+        let file = try configuration("server: {listen: '[::1]:9999', token: 0123456789abcdef0123}\n")
+        #expect(file.server.listen == ListenAddress(host: "::1", port: 9999))
+        #expect(file.server.token == "0123456789abcdef0123")
+        let env = try configuration(nil, environment: [
+            "HEADROOM_SERVER_LISTEN": "0.0.0.0:19500", "HEADROOM_SERVER_INSECURE": "true", "HEADROOM_SERVER_ENABLED": "false",
+        ])
+        #expect(env.server == ServerSettings(enabled: false, listen: ListenAddress(host: "0.0.0.0", port: 19500), insecure: true))
+    }
+
+    @Test("a non-loopback listen without a token or insecure: true is refused, naming both remedies")
+    func exposed() {
+        let found = issues("server: {listen: ':19400'}\n")
+        let problem = issue(at: "server.listen", in: found)
+        #expect(problem?.message.contains("server.token") == true)
+        #expect(problem?.message.contains("insecure: true") == true)
+        let fromEnv = issues(nil, environment: ["HEADROOM_SERVER_LISTEN": "10.1.2.3:19400"])
+        #expect(!fromEnv.isEmpty)
+    }
+
+    @Test("bad listen addresses, short tokens and unknown keys are problems")
+    func invalid() {
+        #expect(issue(at: "server.listen", in: issues("server: {listen: 19400}\n"))?.message.contains("host:port") == true)
+        #expect(issue(at: "server.token", in: issues("server: {token: short}\n"))?.message.contains("16 characters") == true)
+        #expect(!issues("server: {port: 1}\n").isEmpty)
+    }
+
+    @Test("gate: built-in critical GPU and container memory gate; any rule can, from the file or HEADROOM_RULES_<NAME>_GATE")
+    func gate() throws {
+        let defaults = try configuration(nil).rules
+        #expect(Set(defaults.filter(\.gate).map(\.name)) == ["gpu_memory_critical", "container_memory_critical"])
+        let file = try configuration("rules:\n  - {name: gpu_memory_high, metric: gpu_memory_used_percent, at_least: 80, gate: true}\n")
+        #expect(file.rules.first { $0.name == "gpu_memory_high" }?.gate == true)
+        let env = try configuration(nil, environment: ["HEADROOM_RULES_GPU_MEMORY_CRITICAL_GATE": "false", "HEADROOM_RULES_MEMORY_CRITICAL_GATE": "true"])
+        #expect(env.rules.first { $0.name == "gpu_memory_critical" }?.gate == false)
+        #expect(env.rules.first { $0.name == "memory_critical" }?.gate == true)
+    }
+
+    @Test("config show renders the server section (token as <secret>) and gate: true, and loads back")
+    func rendering() throws {
+        let original = try configuration("server: {listen: '127.0.0.1:19401', token: 0123456789abcdef0123}\n")
+        let text = ConfigurationRenderer.yaml(original)
+        #expect(text.contains("server:\n  enabled: true\n  listen: \"127.0.0.1:19401\"\n  token: \"<secret>\"\n  insecure: false\n")
+                || text.contains("server:\n  enabled: true\n  listen: 127.0.0.1:19401\n  token: \"<secret>\"\n  insecure: false\n"))
+        #expect(!text.contains("0123456789abcdef0123"))
+        #expect(text.contains("  - name: gpu_memory_critical") && text.contains("    gate: true"))
+        // The secret itself comes back from the environment, as it would in production.
+        #expect(try configuration(text, environment: ["HEADROOM_SERVER_TOKEN": "0123456789abcdef0123"]) == original)
+    }
+}
+
+@Suite("Push settings")
+struct PushSettingsTests {
+    @Test("off by default; a url switches it on; every key from the file and HEADROOM_PUSH_*; config show renders it, token redacted")
+    func keys() throws {
+        #expect(try configuration(nil).push.enabled == false)
+        let file = try configuration("""
+            push: {url: 'http://127.0.0.1:8428', protocol: influx_v2, org: acme, bucket: gpus, token: secret-token, interval: 5s,
+                   batch_size: 100, buffer_size: 1000, gzip: false, timeout: 2s}
+            """)
+        #expect(file.push == PushSettings(enabled: true, url: "http://127.0.0.1:8428", protocol: .influxV2, org: "acme", bucket: "gpus",
+                                          token: "secret-token", interval: .seconds(5), batchSize: 100, bufferSize: 1000, gzip: false,
+                                          timeout: .seconds(2)))
+        let env = try configuration(nil, environment: ["HEADROOM_PUSH_URL": "http://vm:8428", "HEADROOM_PUSH_BUFFER_SIZE": "50"])
+        #expect(env.push.enabled && env.push.url == "http://vm:8428" && env.push.bufferSize == 50)
+        let text = ConfigurationRenderer.yaml(file)
+        #expect(text.contains("push:\n  enabled: true\n") && text.contains("  token: \"<secret>\"") && !text.contains("secret-token"))
+        #expect(try configuration(text, environment: ["HEADROOM_PUSH_TOKEN": "secret-token"]) == file)
+    }
+
+    @Test("https, a missing url and influx_v2 without org are problems")
+    func invalid() {
+        #expect(issue(at: "push.url", in: issues("push: {url: 'https://vm:8428'}\n"))?.message.contains("http://") == true)
+        #expect(!issues("push: {enabled: true}\n").isEmpty)
+        #expect(!issues("push: {url: 'http://x:1', protocol: influx_v2}\n").isEmpty)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+extension ProcessTests {
+    /// `headroom run -- COMMAND ARGS…` with the real binary and real children.
+    @Suite("Entrypoint mode")
+    struct EntrypointTests {
+        static let quiet = ["HEADROOM_COLLECTORS_DISABLED": "cpu,memory,load,pressure,nvidia,amdgpu"]
+
+        @Test("a crashing child: headroom exits with its code and child_crashed carries the code and the last stderr lines")
+        func crash() async throws {
+            let (status, stdout, stderr) = try await HeadroomProcess.run(
+                ["run", "--", "sh", "-c", "echo loading model >&2; echo CUDA error: out of memory >&2; exit 3"], environment: Self.quiet)
+            #expect(status == 3, "\(stderr)")
+            #expect(stdout.contains("[CRIT] child_crashed: sh -c"), "\(stdout)")
+            #expect(stdout.contains("exited with code 3; last stderr: loading model | CUDA error: out of memory"), "\(stdout)")
+            #expect(stderr.contains("CUDA error: out of memory"), "the child's stderr still reaches ours")
+        }
+
+        @Test("exit statuses propagate: 0 stays quiet, a signal death is 128 + N and says which signal")
+        func statuses() async throws {
+            let clean = try await HeadroomProcess.run(["run", "--", "true"], environment: Self.quiet)
+            #expect(clean.0 == 0)
+            #expect(!clean.1.contains("child_crashed"))
+            let killed = try await HeadroomProcess.run(["run", "--", "sh", "-c", "kill -KILL $$"], environment: Self.quiet)
+            #expect(killed.0 == 137)
+            #expect(killed.1.contains("was killed by signal 9 (SIGKILL: the kernel's OOM killer, or kill -9)"), "\(killed.1)")
+            let missing = try await HeadroomProcess.run(["run", "--", "/nonexistent/inference-server"], environment: Self.quiet)
+            #expect(missing.0 == 127)
+        }
+
+        @Test("signals are forwarded: USR1 reaches the child, TERM stops it without a crash alert and its code is ours")
+        func forwarding() async throws {
+            let script = #"trap 'echo got USR1' USR1; trap 'echo got TERM; exit 7' TERM; echo ready; while :; do sleep 0.05; done"#
+            let child = try HeadroomProcess(["run", "--", "sh", "-c", script], environment: Self.quiet)
+            try await child.waitFor("the child's trap") { out, _ in out.contains("ready") }
+            child.signal(SIGUSR1)
+            try await child.waitFor("USR1 in the child") { out, _ in out.contains("got USR1") }
+            child.signal(SIGTERM)
+            let status = try await child.wait()
+            #expect(status == 7)
+            #expect(child.stdout.contains("got TERM"))
+            #expect(!child.stdout.contains("child_crashed"), "a requested stop is not a crash")
+        }
+
+        @Test("restart on failure with backoff, then give up after --restart-max and exit with the last status")
+        func restart() async throws {
+            let (status, stdout, stderr) = try await HeadroomProcess.run(
+                ["run", "--restart", "on-failure", "--restart-max", "2", "--restart-delay", "0.1", "--", "sh", "-c", "echo run; exit 4"], environment: Self.quiet)
+            #expect(status == 4)
+            #expect(stdout.components(separatedBy: "run\n").count - 1 == 3, "started three times:\n\(stdout)")
+            #expect(stderr.contains("restarting the child in 100ms") && stderr.contains("restarting the child in 200ms"), "\(stderr)")
+        }
+
+        @Test("as PID 1 of a PID namespace (unshare) it reaps orphaned zombies; a PID 1 that does not leaves them")
+        func reapsZombies() async throws {
+            let unshare = "/usr/bin/unshare"
+            guard FileManager.default.isExecutableFile(atPath: unshare) else {
+                Issue.record("unshare (util-linux) is missing")
+                return
+            }
+            let directory = try TemporaryDirectory()
+            // Two orphans that exit while the script still runs, then a count of zombies.
+            let script = try directory.write("zombies.sh", """
+                (sleep 0.2 &); (sleep 0.2 &); sleep 1
+                z=0; for s in /proc/[0-9]*/stat; do case "$(cut -d' ' -f3 "$s" 2>/dev/null)" in Z) z=$((z+1));; esac; done
+                echo "zombies=$z"
+
+                """)
+            // Control: python's subprocess.run waits for its own child only.
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/python3") {
+                let control = try ExternalProcess(unshare, ["--pid", "--fork", "--mount-proc", "/usr/bin/env", "python3", "-c",
+                                                            "import subprocess; subprocess.run(['sh', '\(script)'])"], directory: directory.url)
+                _ = try await control.wait()
+                if control.log.contains("Operation not permitted") {
+                    Issue.record("unshare needs CAP_SYS_ADMIN here: \(control.log)")
+                    return
+                }
+                #expect(control.log.contains("zombies=2"), "the scenario makes zombies under a PID 1 that does not reap: \(control.log)")
+            }
+            let headroom = HeadroomProcess.executable.path
+            let (status, stdout, stderr) = try await Self.runUnshared(unshare, headroom, script)
+            #expect(status == 0, "\(stderr)")
+            #expect(stderr.contains("pid1=true"), "headroom is PID 1 in the namespace")
+            #expect(stdout.contains("zombies=0"), "\(stdout)")
+        }
+
+        static func runUnshared(_ unshare: String, _ headroom: String, _ script: String) async throws -> (Int32, String, String) {
+            let child = try HeadroomProcess.wrapped(unshare, ["--pid", "--fork", "--mount-proc", headroom, "run", "--", "sh", script], environment: quiet)
+            let status = try await child.wait()
+            return (status, child.stdout, child.stderr)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import HeadroomTesting
+import Testing
+
+extension ProcessTests {
+    /// A real Prometheus (Debian's `prometheus`, installed by .ci/run) scrapes the real
+    /// `headroom` binary, which reads the fake NVML GPU through the dynamic loader.
+    @Suite("Prometheus scrapes Headroom")
+    struct PrometheusScrapeTests {
+        static let scenario = """
+            gpus 1
+            gpu 0 name NVIDIA L4
+            gpu 0 uuid GPU-5eed
+            gpu 0 bus 00000000:01:00.0
+            gpu 0 total 25769803776
+            gpu 0 used 12884901888
+            """
+        static let yaml = """
+            interval: 1s
+            hostname: gpu-node-7
+            collectors:
+              disabled: [cpu, load, pressure, amdgpu]
+            channels: []
+            """
+
+        /// Starts headroom with the fake GPU; returns it and its port.
+        static func startHeadroom(_ directory: borrowing TemporaryDirectory, _ fake: FakeNVML) async throws -> (HeadroomProcess, Int) {
+            let config = try directory.write("headroom.yaml", yaml)
+            let daemon = try HeadroomProcess(["run", "--config", config], environment: ["LD_LIBRARY_PATH": fake.directory])
+            try await daemon.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
+            let line = daemon.stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") } ?? ""
+            guard let port = line.split(separator: "127.0.0.1:").last?.split(separator: "/").first.flatMap({ Int($0) }) else {
+                throw SetupError(message: "no port in the serving line:\n\(daemon.stderr)")
+            }
+            return (daemon, port)
+        }
+
+        struct SetupError: Error { var message: String }
+
+        @Test("a PromQL query through Prometheus' API returns the GPU memory, under headroom_ and dcgm-exporter names")
+        func scrape() async throws {
+            guard let prometheus = ExternalProcess.which("prometheus") else {
+                Issue.record("prometheus is not installed (apt-get install prometheus; .ci/run does)")
+                return
+            }
+            let directory = try TemporaryDirectory()
+            let fake = try FakeNVML(scenario: Self.scenario)
+            let (daemon, port) = try await Self.startHeadroom(directory, fake)
+            let webPort = try freeLoopbackPort()
+            let config = try directory.write("prometheus.yml", """
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                scrape_configs:
+                  - job_name: headroom
+                    static_configs: [{targets: ["127.0.0.1:\(port)"]}]
+                """)
+            let server = try ExternalProcess(prometheus, [
+                "--config.file=\(config)", "--storage.tsdb.path=\(directory.path("tsdb"))",
+                "--web.listen-address=127.0.0.1:\(webPort)",
+            ], directory: directory.url)
+
+            func query(_ promql: String) async -> [[String: Any]]? {
+                let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
+                guard let (status, body) = await httpGet("http://127.0.0.1:\(webPort)/api/v1/query?query=\(encoded)"), status == 200,
+                      let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                      let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]], !result.isEmpty
+                else { return nil }
+                return result
+            }
+            func value(_ series: [String: Any]) -> Double? {
+                ((series["value"] as? [Any])?.last as? String).flatMap(Double.init)
+            }
+
+            let used = try await poll("headroom_gpu_memory_used_bytes in Prometheus") { await query("headroom_gpu_memory_used_bytes") }
+            let dcgm = try await poll("DCGM_FI_DEV_FB_USED in Prometheus") { await query(#"DCGM_FI_DEV_FB_USED{gpu="0"}"#) }
+            let up = try await poll("up") { await query(#"up{job="headroom"}"#) }
+            try await server.stop()
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+
+            #expect(used.flatMap { $0.first }.flatMap(value) == 12_884_901_888)
+            let series = try #require(dcgm?.first)
+            #expect(value(series) == 12_288, "MiB")
+            let labels = try #require(series["metric"] as? [String: String])
+            #expect(labels["UUID"] == "GPU-5eed" && labels["device"] == "nvidia0" && labels["modelName"] == "NVIDIA L4")
+            #expect(labels["pci_bus_id"] == "00000000:01:00.0" && labels["Hostname"] == "gpu-node-7")
+            #expect(labels["instance"] == "127.0.0.1:\(port)" && labels["job"] == "headroom")
+            #expect(up.flatMap { $0.first }.flatMap(value) == 1, "\(server.log.suffix(2000))")
+        }
+
+        @Test("promtool check metrics finds nothing but the names kept for compatibility")
+        func promtoolLint() async throws {
+            guard let promtool = ExternalProcess.which("promtool") else {
+                Issue.record("promtool is not installed (apt-get install prometheus; .ci/run does)")
+                return
+            }
+            let directory = try TemporaryDirectory()
+            let fake = try FakeNVML(scenario: Self.scenario)
+            let (daemon, port) = try await Self.startHeadroom(directory, fake)
+            let fetched: String? = try await poll("a page with GPU series") { () async -> String? in
+                guard let (status, body) = await httpGet("http://127.0.0.1:\(port)/metrics"), status == 200, body.contains("DCGM_FI_DEV_FB_USED")
+                else { return nil }
+                return body
+            }
+            daemon.signal(SIGTERM)
+            _ = try await daemon.wait()
+            guard let page = fetched else { return }
+            let check = try ExternalProcess(promtool, ["check", "metrics"], directory: directory.url, stdin: page)
+            let status = try await check.wait()
+            // dcgm-exporter's names are upper case with camelCase labels and counters without
+            // _total, on purpose; gpu_count, cpu_count and processes_total are existing gauges.
+            let intended = ["DCGM_FI_", "headroom_cpu_count ", "headroom_gpu_count ", "headroom_processes_total "]
+            let complaints = check.log.split(separator: "\n").filter { line in !intended.contains { line.hasPrefix($0) } }
+            #expect(complaints.isEmpty, "promtool (status \(status)):\n\(check.log)")
+            #expect(!check.log.contains("error while linting"))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import HeadroomCore
+import HeadroomDaemon
+import HeadroomServer
+import HeadroomTesting
+import Testing
+
+/// The HTTP endpoints in-process: a daemon built from configuration (fake NVML GPU behind
+/// it), its server on a free loopback port, real HTTP requests.
+@Suite("Serving")
+struct ServingTests {
+    static let gib = 1024.0 * 1024 * 1024
+
+    static func yaml(_ fake: FakeNVML, extra: String = "") -> String {
+        """
+        interval: 2s
+        hostname: gpu-node-7
+        collectors:
+          disabled: [cpu, memory, load, cgroup, pressure, amdgpu]
+          nvml_library: \(fake.libraryPath)
+        server:
+          listen: 127.0.0.1:0
+        \(extra)
+        channels: []
+        """
+    }
+
+    /// GPU 0 of 24 GiB at 50 % (step 0), 96 % (step 1), 50 % again (step 2).
+    static let scenario = """
+        gpus 1
+        gpu 0 name NVIDIA L4
+        gpu 0 uuid GPU-5eed
+        gpu 0 bus 00000000:01:00.0
+        gpu 0 total 25769803776
+        gpu 0 used 12884901888
+        gpu 0 power 30250
+        gpu 0 smclock 1980
+        at 1 gpu 0 used 24739011379
+        at 2 gpu 0 used 12884901888
+        """
+
+    @Test("/readyz flips to 503 with the reason while gpu_memory_critical fires, and back to 200 when it resolves")
+    func readinessGate() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil)
+        let server = try await ServedServer(try #require(harness.daemon.server))
+        defer { Task { try? await server.stop() } }
+
+        await harness.tick(0)
+        var ready = try await server.request("/readyz")
+        #expect(ready.status == 200 && ready.body.contains(#""status":"ready""#))
+
+        fake.setStep(1)
+        await harness.tick(2)
+        ready = try await server.request("/readyz")
+        #expect(ready.status == 503)
+        #expect(ready.body.contains(#""status":"not_ready""#))
+        #expect(ready.body.contains("gating alert firing: gpu_memory_critical"))
+        let alerts = try await server.request("/api/v1/alerts")
+        #expect(alerts.body.contains(#""rule":"gpu_memory_critical""#) && alerts.body.contains(#""gate":true"#))
+
+        fake.setStep(2)
+        await harness.tick(4)
+        ready = try await server.request("/readyz")
+        #expect(ready.status == 200)
+        try await server.stop()
+    }
+
+    @Test("/metrics renders the latest round (no collection per scrape), Prometheus text or OpenMetrics by Accept")
+    func metrics() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil)
+        let server = try await ServedServer(try #require(harness.daemon.server))
+        await harness.tick(0)
+        let callsAfterRound = fake.stat("device_calls")
+        let page = try await server.request("/metrics")
+        #expect(page.status == 200)
+        #expect(page.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(page.body.contains("# TYPE headroom_gpu_memory_used_bytes gauge"))
+        #expect(page.body.contains(#"headroom_gpu_memory_used_percent{"#))
+        #expect(page.body.contains(#"DCGM_FI_DEV_FB_USED{Hostname="gpu-node-7",UUID="GPU-5eed",device="nvidia0",gpu="0",modelName="NVIDIA L4",pci_bus_id="00000000:01:00.0"} 12288"#), "12 GiB in MiB")
+        #expect(page.body.contains("process_resident_memory_bytes "))
+        for _ in 0..<5 { _ = try await server.request("/metrics") }
+        #expect(fake.stat("device_calls") == callsAfterRound, "a scrape must not call the driver")
+
+        let openMetrics = try await server.request("/metrics", headers: ["Accept": "application/openmetrics-text; version=1.0.0"])
+        #expect(openMetrics.headers["content-type"]?.hasPrefix("application/openmetrics-text") == true)
+        #expect(openMetrics.body.hasSuffix("# EOF\n"))
+        try await server.stop()
+    }
+
+    @Test("/healthz reports the age of the latest round; status, alerts and the OpenAPI document are JSON")
+    func healthAndAPI() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil)
+        let server = try await ServedServer(try #require(harness.daemon.server))
+        await harness.tick(0)
+        let health = try await server.request("/healthz")
+        // The harness clock stands at the start; the round is stamped 0 s after it.
+        #expect(health.status == 200 && health.body.contains(#""last_sample_age_seconds":0"#))
+        let status = try await server.request("/api/v1/status")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any])
+        #expect(document["hostname"] as? String == "gpu-node-7")
+        #expect((document["samples"] as? [[String: Any]])?.contains { $0["name"] as? String == "gpu_memory_used_bytes" } == true)
+        let openAPI = try await server.request("/api/v1/openapi.json")
+        let spec = try #require(try JSONSerialization.jsonObject(with: Data(openAPI.body.utf8)) as? [String: Any])
+        #expect(spec["openapi"] as? String == "3.1.0")
+        #expect((spec["paths"] as? [String: Any])?.keys.contains("/readyz") == true)
+        try await server.stop()
+    }
+
+    @Test("mutating endpoints: refused without a configured token, 401 with a wrong one, through to the seam with the right one")
+    func bearerToken() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let open = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil)
+        let openServer = try await ServedServer(try #require(open.daemon.server))
+        #expect(try await openServer.request("/api/v1/silences", method: "POST", body: "{}").status == 403)
+        #expect(try await openServer.request("/api/v1/silences").status == 200)
+        try await openServer.stop()
+
+        let token = "0123456789abcdef0123"
+        let guarded = try DaemonHarness(yaml: Self.yaml(fake, extra: "  token: \(token)"), collectors: nil)
+        let server = try await ServedServer(try #require(guarded.daemon.server))
+        #expect(try await server.request("/api/v1/silences", method: "POST", body: "{}").status == 401)
+        let wrong = try await server.request("/api/v1/silences", method: "POST", headers: ["Authorization": "Bearer 0123456789abcdef0124"], body: "{}")
+        #expect(wrong.status == 401 && wrong.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
+        let right = try await server.request("/api/v1/silences", method: "POST", headers: ["Authorization": "Bearer \(token)"], body: "{}")
+        #expect(right.status == 501, "reaches the (empty) silences seam")
+        #expect(try await server.request("/api/v1/silences/abc", method: "DELETE", headers: ["Authorization": "Bearer \(token)"]).status == 404)
+        try await server.stop()
+    }
+}
