@@ -58,8 +58,13 @@ public final class NVMLCollector: Collector, Sendable {
 
     deinit {
         state.withLock { state in
-            state.session?.watcher?.stop()
-            if state.session != nil { _ = state.library?.shutdown() }
+            guard state.session != nil, let library = state.library else { return }
+            if let watcher = state.session?.watcher {
+                // The watcher thread shuts NVML down once it has left its wait.
+                watcher.stop { _ = library.shutdown() }
+            } else {
+                _ = library.shutdown()
+            }
         }
     }
 

@@ -21,7 +21,8 @@ final class XidWatcher: @unchecked Sendable {
     private let devices: [(handle: nvmlDevice_t, index: Int)]
     private let tallies: Mutex<[Int: Tally]>
     private let stopped = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    /// Run by the watcher thread after it freed the event set (the collector's NVML shutdown).
+    private let afterStop = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// Registers every device that supports Xid events; nil when none does (or the driver
     /// has no event API).
@@ -58,10 +59,12 @@ final class XidWatcher: @unchecked Sendable {
     /// The counts of GPU `index`, nil when it is not watched.
     func tally(_ index: Int) -> Tally? { tallies.withLock { $0[index] } }
 
-    /// Stops the thread (within one wait timeout) and frees the event set.
-    func stop() {
-        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        finished.wait()
+    /// Asks the thread to stop (within one wait timeout) and returns at once; the thread
+    /// frees the event set and then runs `then` (NVML must not be shut down under a wait).
+    /// Never blocks: it runs in deinit, possibly on a Swift concurrency thread.
+    func stop(then: @escaping @Sendable () -> Void) {
+        afterStop.withLock { $0 = then }
+        stopped.store(true, ordering: .releasing)
     }
 
     private func loop() {
@@ -84,6 +87,6 @@ final class XidWatcher: @unchecked Sendable {
             }
         }
         _ = library.eventSetFree?(set)
-        finished.signal()
+        afterStop.withLock { $0.take() }?()
     }
 }
