@@ -57,12 +57,15 @@ extension ProcessTests {
             #expect(try await daemon.wait() == 0)
         }
 
-        @Test("an idle run emits nothing")
+        @Test("a quiet run on a real host raises no false alarm from the default rules")
         func idle() async throws {
             let directory = try TemporaryDirectory()
             let path = try directory.write("headroom.yaml", Self.config)
-            try await waitForQuietCPU()
-            let daemon = try HeadroomProcess(["run", "--config", path])
+            // CPU is the one resource other test suites running in parallel really do pin
+            // (servers starting, builds): `cpu_overload` firing then is right, not a false
+            // alarm, and the overload test above covers it. Every other default rule (memory,
+            // cgroup, PSI, leaks, collectors, GPUs) must stay silent on this real host.
+            let daemon = try HeadroomProcess(["run", "--config", path], environment: ["HEADROOM_RULES_CPU_OVERLOAD_ENABLED": "false"])
             try await daemon.waitFor("the daemon to start") { _, err in err.contains("started") }
             // Twelve rounds: every 3-sample rule has had its chance several times over.
             try await daemon.waitFor("12 rounds") { _, err in Self.rounds(err) >= 12 }
