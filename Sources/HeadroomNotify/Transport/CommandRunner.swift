@@ -28,6 +28,16 @@ public protocol CommandRunner: Sendable {
 public struct LiveCommandRunner: CommandRunner {
     public init() {}
 
+    /// True once `process` has exited (and been reaped), false after `limit`.
+    private static func waitForExit(_ process: Process, within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            if ContinuousClock.now >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
     private static let ignoreBrokenPipe: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     public func run(_ arguments: [String], environment: [String: String], input: [UInt8], timeout: Duration) async throws(DeliveryError) -> CommandResult {
@@ -54,7 +64,7 @@ public struct LiveCommandRunner: CommandRunner {
         try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
         try? stdin.fileHandleForWriting.close()
         let finished: Bool = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { for await _ in exited.stream {}; return true }
+            group.addTask { for await _ in exited.stream {}; return !Task.isCancelled }
             group.addTask { try? await Task.sleep(for: timeout); return false }
             let first = await group.next() ?? false
             group.cancelAll()
@@ -62,10 +72,12 @@ public struct LiveCommandRunner: CommandRunner {
         }
         if !finished {
             process.terminate()
-            let pid = process.processIdentifier
-            try? await Task.sleep(for: .seconds(1))
-            if process.isRunning { kill(pid, SIGKILL) }
-            process.waitUntilExit()
+            // SIGTERM may be ignored (inherited as ignored, or trapped): SIGKILL after a second.
+            // Waits without blocking a Swift concurrency thread (a blocked one starves the pool).
+            if await !Self.waitForExit(process, within: .seconds(1)) {
+                kill(process.processIdentifier, SIGKILL)
+                _ = await Self.waitForExit(process, within: .seconds(30))
+            }
         }
         let errorText = String(decoding: stderr.fileHandleForReading.availableData.prefix(4096), as: UTF8.self)
         let status: Int32? = process.terminationReason == .exit ? process.terminationStatus : nil

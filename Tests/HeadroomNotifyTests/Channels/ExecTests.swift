@@ -44,10 +44,15 @@ struct ExecTests {
 
     @Test("a command that outlives its timeout is stopped and retried later")
     func timeout() async throws {
-        let started = ContinuousClock.now
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("exec-\(UUID().uuidString).pid").path
+        // The shell writes its PID, then becomes `sleep 30` (exec keeps the PID).
+        let command = ["/bin/sh", "-c", "echo $$ > '\(pidFile)'; exec /bin/sleep 30"]
         await #expect(throws: DeliveryError.retryable("exec: the command timed out and was stopped")) {
-            try await notifier(["/bin/sleep", "30"], timeout: .milliseconds(200)).deliver(sampleNotification())
+            try await notifier(command, timeout: .milliseconds(200)).deliver(sampleNotification())
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Stopped and reaped by the time delivery returns: the PID no longer exists.
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = try #require(pid_t(text))
+        #expect(kill(pid, 0) == -1 && errno == ESRCH)
     }
 }
