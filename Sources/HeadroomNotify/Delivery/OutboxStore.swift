@@ -41,6 +41,24 @@ public struct OutboxStore: Sendable {
         do { try DurableFile.write(data, to: path(entry.id)) } catch { throw OutboxError(error.description) }
     }
 
+    /// Writes several entries durably with one flush.
+    public func write(_ entries: [OutboxEntry]) throws(OutboxError) {
+        var items: [(data: Data, path: String)] = []
+        for entry in entries {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .millisecondsSince1970
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+            do { items.append((try encoder.encode(entry), path(entry.id))) } catch { throw OutboxError("cannot encode outbox entry \(entry.id): \(error)") }
+        }
+        do { try DurableFile.writeBatch(items) } catch { throw OutboxError(error.description) }
+    }
+
+    /// Removes several entries with one directory flush.
+    public func remove(_ ids: [String]) throws(OutboxError) {
+        do { try DurableFile.removeBatch(ids.map(path)) } catch { throw OutboxError(error.description) }
+    }
+
     /// Removes the entry `id` (confirmed delivered, given up, or dropped).
     public func remove(_ id: String) throws(OutboxError) {
         do { try DurableFile.remove(path(id)) } catch { throw OutboxError(error.description) }

@@ -86,6 +86,36 @@ struct OutboxTests {
         #expect(await delivery.statistics["hook"]?.successes == 1)
     }
 
+    @Test("a storm is written durably as one batch before the first attempt: every file exists when its delivery starts")
+    func batch() async throws {
+        let store = OutboxStore(stateDirectory: temporaryStateDirectory())
+        try store.prepare()
+        final class CheckingNotifier: Notifier, @unchecked Sendable {
+            let channel = "hook"
+            let store: OutboxStore
+            var missing = 0
+            var seen = 0
+            init(store: OutboxStore) { self.store = store }
+            func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
+                seen += 1
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: store.directory)) ?? []
+                if names.count < 100 - seen + 1 { missing += 1 }
+            }
+        }
+        let notifier = CheckingNotifier(store: store)
+        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+                                        store: store, jitter: { 1 }, logger: Self.logger)
+        let storm = (0..<100).map { index -> AlertNotification in
+            var notification = sampleNotification()
+            notification.alert.labels = ["pod": String(index)]
+            return notification
+        }
+        await delivery.submit(storm, at: start)
+        #expect(notifier.seen == 100)
+        #expect(notifier.missing == 0)
+        #expect(files(store).isEmpty)
+    }
+
     @Test("a restart recovers pending notifications and delivers them in order with the same idempotency key and attempt count")
     func restart() async throws {
         let directory = temporaryStateDirectory()
