@@ -53,6 +53,7 @@ public actor DeliveryPipeline {
     private var silencesModified: Date?
     /// Channel + alert fingerprint of every firing delivered and not yet resolved.
     private var deliveredFirings: Set<String> = []
+    private var deliveredFiringsChanged = false
     /// Per-channel delivery counters.
     public private(set) var statistics: [String: ChannelStatistics] = [:]
 
@@ -106,6 +107,7 @@ public actor DeliveryPipeline {
     @discardableResult
     public func recover(at now: Date) -> Int {
         guard let store else { return 0 }
+        deliveredFirings.formUnion(store.loadDeliveredFirings())
         let (entries, unreadable) = store.load()
         for name in unreadable {
             logger.error("outbox entry cannot be read; left in place for inspection", metadata: ["file": "\(store.directory)/\(name)"])
@@ -283,9 +285,9 @@ public actor DeliveryPipeline {
     private func noteDelivered(_ notification: AlertNotification, channel: String) {
         let key = channel + "\n" + notification.alert.fingerprint
         if notification.kind == .resolved {
-            deliveredFirings.remove(key)
+            deliveredFiringsChanged = deliveredFirings.remove(key) != nil || deliveredFiringsChanged
         } else {
-            deliveredFirings.insert(key)
+            deliveredFiringsChanged = deliveredFirings.insert(key).inserted || deliveredFiringsChanged
         }
     }
 
@@ -381,6 +383,12 @@ public actor DeliveryPipeline {
     /// Writes and removes what this pass changed, with one flush each (a storm costs one
     /// fsync, not one per notification). New entries are flushed before their first attempt.
     private func flushDisk() {
+        if let store, deliveredFiringsChanged {
+            deliveredFiringsChanged = false
+            do { try store.saveDeliveredFirings(deliveredFirings) } catch {
+                logger.error("cannot save which firings were delivered", metadata: ["error": "\(error)"])
+            }
+        }
         guard let store, !unsaved.isEmpty else { return }
         let changes = unsaved.values.sorted { $0.id < $1.id }
         unsaved = [:]

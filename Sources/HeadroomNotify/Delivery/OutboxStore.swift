@@ -64,6 +64,27 @@ public struct OutboxStore: Sendable {
         do { try DurableFile.remove(path(id)) } catch { throw OutboxError(error.description) }
     }
 
+    /// Where the channels and alerts whose firing was delivered (and not yet resolved) are
+    /// kept, so "a delivered firing is always followed by a resolved" survives a restart.
+    var deliveredFiringsPath: String { (directory as NSString).deletingLastPathComponent + "/delivered-firings.json" }
+
+    public func saveDeliveredFirings(_ keys: Set<String>) throws(OutboxError) {
+        do {
+            let data = try JSONSerialization.data(withJSONObject: keys.sorted())
+            try DurableFile.write(data, to: deliveredFiringsPath)
+        } catch let error as DurableFile.Failure {
+            throw OutboxError(error.description)
+        } catch {
+            throw OutboxError("cannot encode the delivered firings: \(error)")
+        }
+    }
+
+    public func loadDeliveredFirings() -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: deliveredFiringsPath),
+              let keys = (try? JSONSerialization.jsonObject(with: data)) as? [String] else { return [] }
+        return Set(keys)
+    }
+
     /// Every entry on disk in creation order, and the names of files that could not be read
     /// (kept for an operator to inspect). Leftover temporary files are deleted.
     public func load() -> (entries: [OutboxEntry], unreadable: [String]) {
