@@ -54,6 +54,7 @@ public actor DeliveryPipeline {
     /// Channel + alert fingerprint of every firing delivered and not yet resolved.
     private var deliveredFirings: Set<String> = []
     private var deliveredFiringsChanged = false
+    private var budgetsChanged = false
     /// Per-channel delivery counters.
     public private(set) var statistics: [String: ChannelStatistics] = [:]
 
@@ -108,6 +109,10 @@ public actor DeliveryPipeline {
     public func recover(at now: Date) -> Int {
         guard let store else { return 0 }
         deliveredFirings.formUnion(store.loadDeliveredFirings())
+        for (channel, sent) in store.loadSendTimes() {
+            guard let route = routes.first(where: { $0.configuration.name == channel }) else { continue }
+            budgets[channel] = RateBudget(limits: route.configuration.settings.rateLimits, sent: sent)
+        }
         let (entries, unreadable) = store.load()
         for name in unreadable {
             logger.error("outbox entry cannot be read; left in place for inspection", metadata: ["file": "\(store.directory)/\(name)"])
@@ -194,6 +199,7 @@ public actor DeliveryPipeline {
             let available = budget.available(at: now)
             if available == 0 { continue }
             let grouped = settings.groupWindow > .zero && entries.count > 1 && entries.allSatisfy { $0.attempts == 0 }
+            if !budget.limits.isEmpty { budgetsChanged = true }
             if entries.count > available || grouped {
                 budget.record(at: now)
                 budgets[channel] = budget
@@ -383,6 +389,12 @@ public actor DeliveryPipeline {
     /// Writes and removes what this pass changed, with one flush each (a storm costs one
     /// fsync, not one per notification). New entries are flushed before their first attempt.
     private func flushDisk() {
+        if let store, budgetsChanged {
+            budgetsChanged = false
+            do { try store.saveSendTimes(budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent)) } catch {
+                logger.error("cannot save the rate budgets", metadata: ["error": "\(error)"])
+            }
+        }
         if let store, deliveredFiringsChanged {
             deliveredFiringsChanged = false
             do { try store.saveDeliveredFirings(deliveredFirings) } catch {

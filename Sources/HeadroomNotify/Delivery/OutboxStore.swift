@@ -85,6 +85,27 @@ public struct OutboxStore: Sendable {
         return Set(keys)
     }
 
+    var rateBudgetsPath: String { (directory as NSString).deletingLastPathComponent + "/rate-budgets.json" }
+
+    /// The recent send times per channel, so a restart does not reset a platform's rate
+    /// budget (DingTalk bans a robot for 10 minutes after its 20th message in a minute).
+    func saveSendTimes(_ times: [String: [Date]]) throws(OutboxError) {
+        let object = times.mapValues { $0.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } }
+        do {
+            try DurableFile.write(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), to: rateBudgetsPath)
+        } catch let error as DurableFile.Failure {
+            throw OutboxError(error.description)
+        } catch {
+            throw OutboxError("cannot encode the rate budgets: \(error)")
+        }
+    }
+
+    func loadSendTimes() -> [String: [Date]] {
+        guard let data = FileManager.default.contents(atPath: rateBudgetsPath),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: [Int64]] else { return [:] }
+        return object.mapValues { $0.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+    }
+
     /// Every entry on disk in creation order, and the names of files that could not be read
     /// (kept for an operator to inspect). Leftover temporary files are deleted.
     public func load() -> (entries: [OutboxEntry], unreadable: [String]) {
