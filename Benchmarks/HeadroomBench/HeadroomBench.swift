@@ -7,7 +7,7 @@ import HeadroomCore
 /// the same run (absolute numbers drift between machines; ratios travel).
 ///
 ///   scripts/bench.sh                     # builds release with the static stdlib and runs everything
-///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle]
+///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|delivery]
 @main
 struct HeadroomBench {
     static func main() async throws {
@@ -18,6 +18,7 @@ struct HeadroomBench {
         if options.only == nil || options.only == "round" { await RoundBenchmark.run() }
         if options.only == nil || options.only == "gpu" { try GPUBenchmark.run() }
         if options.only == nil || options.only == "idle" { try await IdleBenchmark.run(options: options) }
+        if options.only == nil || options.only == "delivery" { await DeliveryBenchmark.run() }
     }
 }
 
@@ -35,7 +36,7 @@ struct Options {
             case "--headroom": headroom = iterator.next()
             case "--only": only = iterator.next()
             default:
-                print("unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle]")
+                print("unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|delivery]")
                 exit(2)
             }
         }

@@ -47,11 +47,14 @@ public actor DeliveryPipeline {
     private let logger: Logger
     private var sequence = 0
     private var budgets: [String: RateBudget] = [:]
+    private var unsaved: [String: DiskChange] = [:]
     private let silenceStore: SilenceStore?
     private var silences: [Silence] = []
     private var silencesModified: Date?
     /// Channel + alert fingerprint of every firing delivered and not yet resolved.
     private var deliveredFirings: Set<String> = []
+    private var deliveredFiringsChanged = false
+    private var budgetsChanged = false
     /// Per-channel delivery counters.
     public private(set) var statistics: [String: ChannelStatistics] = [:]
 
@@ -81,6 +84,7 @@ public actor DeliveryPipeline {
         let names = Set(newRoutes.map(\.configuration.name))
         for entry in pending where !names.contains(entry.channel) { removeFromDisk(entry) }
         pending.removeAll { !names.contains($0.channel) }
+        flushDisk()
     }
 
     /// Number of notifications waiting for a retry (the outbox depth).
@@ -104,6 +108,11 @@ public actor DeliveryPipeline {
     @discardableResult
     public func recover(at now: Date) -> Int {
         guard let store else { return 0 }
+        deliveredFirings.formUnion(store.loadDeliveredFirings())
+        for (channel, sent) in store.loadSendTimes() {
+            guard let route = routes.first(where: { $0.configuration.name == channel }) else { continue }
+            budgets[channel] = RateBudget(limits: route.configuration.settings.rateLimits, sent: sent)
+        }
         let (entries, unreadable) = store.load()
         for name in unreadable {
             logger.error("outbox entry cannot be read; left in place for inspection", metadata: ["file": "\(store.directory)/\(name)"])
@@ -119,6 +128,7 @@ public actor DeliveryPipeline {
             }
         }
         pending.sort(by: OutboxEntry.ordered)
+        flushDisk()
         if !pending.isEmpty {
             logger.info("outbox recovered", metadata: ["pending": "\(pending.count)", "directory": "\(store.directory)"])
         }
@@ -149,6 +159,7 @@ public actor DeliveryPipeline {
                 enqueue(entry)
             }
         }
+        flushDisk()
         await retryDue(at: now)
     }
 
@@ -161,18 +172,19 @@ public actor DeliveryPipeline {
     /// retryable failure a channel is left alone for the rest of the pass, so a receiver
     /// that is down costs one timeout per pass, not one per notification.
     public func retryDue(at now: Date, force: Bool = false) async {
+        defer { flushDisk() }
         guard !pending.isEmpty else { return }
-        var blocked: [OutboxEntry] = []
+        var blocked: Set<String> = []
         var due: [(channel: String, entries: [OutboxEntry])] = []
         for entry in pending {
-            if blocked.contains(where: { $0.sameStream(as: entry) }) { continue }
+            if blocked.contains(entry.streamKey) { continue }
             if now >= entry.deadline {
                 pending.removeAll { $0.id == entry.id }
                 expire(entry)
                 continue
             }
             guard force || entry.notBefore <= now else {
-                blocked.append(entry)
+                blocked.insert(entry.streamKey)
                 continue
             }
             if let index = due.firstIndex(where: { $0.channel == entry.channel }) {
@@ -187,6 +199,7 @@ public actor DeliveryPipeline {
             let available = budget.available(at: now)
             if available == 0 { continue }
             let grouped = settings.groupWindow > .zero && entries.count > 1 && entries.allSatisfy { $0.attempts == 0 }
+            if !budget.limits.isEmpty { budgetsChanged = true }
             if entries.count > available || grouped {
                 budget.record(at: now)
                 budgets[channel] = budget
@@ -278,9 +291,9 @@ public actor DeliveryPipeline {
     private func noteDelivered(_ notification: AlertNotification, channel: String) {
         let key = channel + "\n" + notification.alert.fingerprint
         if notification.kind == .resolved {
-            deliveredFirings.remove(key)
+            deliveredFiringsChanged = deliveredFirings.remove(key) != nil || deliveredFiringsChanged
         } else {
-            deliveredFirings.insert(key)
+            deliveredFiringsChanged = deliveredFirings.insert(key).inserted || deliveredFiringsChanged
         }
     }
 
@@ -340,8 +353,12 @@ public actor DeliveryPipeline {
             count(oldest.channel, "dropped")
             logger.error("retry queue full; dropped the oldest pending notification", metadata: ["channel": "\(oldest.channel)"])
         }
-        pending.append(entry)
-        pending.sort(by: OutboxEntry.ordered)
+        if let last = pending.last, OutboxEntry.ordered(entry, last) {
+            let index = pending.firstIndex { OutboxEntry.ordered(entry, $0) } ?? pending.endIndex
+            pending.insert(entry, at: index)
+        } else {
+            pending.append(entry)
+        }
     }
 
     private func expire(_ entry: OutboxEntry) {
@@ -357,24 +374,63 @@ public actor DeliveryPipeline {
         statistics[channel, default: ChannelStatistics()].failuresByReason[reason, default: 0] += 1
     }
 
+    /// Queues a write of `entry`; `flushDisk()` makes the queued changes durable together.
     private func persist(_ entry: OutboxEntry) {
-        guard let store else { return }
+        guard store != nil else { return }
+        unsaved[entry.id] = .write(entry)
+    }
+
+    /// Queues the removal of `entry`'s file.
+    private func removeFromDisk(_ entry: OutboxEntry) {
+        guard store != nil else { return }
+        unsaved[entry.id] = .remove(entry.id)
+    }
+
+    /// Writes and removes what this pass changed, with one flush each (a storm costs one
+    /// fsync, not one per notification). New entries are flushed before their first attempt.
+    private func flushDisk() {
+        if let store, budgetsChanged {
+            budgetsChanged = false
+            do { try store.saveSendTimes(budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent)) } catch {
+                logger.error("cannot save the rate budgets", metadata: ["error": "\(error)"])
+            }
+        }
+        if let store, deliveredFiringsChanged {
+            deliveredFiringsChanged = false
+            do { try store.saveDeliveredFirings(deliveredFirings) } catch {
+                logger.error("cannot save which firings were delivered", metadata: ["error": "\(error)"])
+            }
+        }
+        guard let store, !unsaved.isEmpty else { return }
+        let changes = unsaved.values.sorted { $0.id < $1.id }
+        unsaved = [:]
+        let writes = changes.compactMap { if case .write(let entry) = $0 { entry } else { nil } }
+        let removals = changes.compactMap { if case .remove(let id) = $0 { id } else { nil } }
         do {
-            try store.write(entry)
+            try store.write(writes)
         } catch {
-            logger.error("cannot write the outbox; this notification is kept in memory only", metadata: [
-                "channel": "\(entry.channel)", "error": "\(error)",
+            logger.error("cannot write the outbox; these notifications are kept in memory only", metadata: [
+                "notifications": "\(writes.count)", "error": "\(error)",
             ])
+        }
+        do {
+            try store.remove(removals)
+        } catch {
+            logger.error("cannot remove delivered notifications from the outbox; they may be sent again after a restart",
+                         metadata: ["notifications": "\(removals.count)", "error": "\(error)"])
         }
     }
 
-    private func removeFromDisk(_ entry: OutboxEntry) {
-        guard let store else { return }
-        do {
-            try store.remove(entry.id)
-        } catch {
-            logger.error("cannot remove a delivered notification from the outbox; it may be sent again after a restart",
-                         metadata: ["channel": "\(entry.channel)", "error": "\(error)"])
+    private enum DiskChange {
+        case write(OutboxEntry)
+        case remove(String)
+
+        var id: String {
+            // (the file name: creation-ordered)
+            switch self {
+            case .write(let entry): entry.id
+            case .remove(let id): id
+            }
         }
     }
 }

@@ -45,6 +45,11 @@ public struct OutboxEntry: Sendable, Hashable, Codable {
         channel == other.channel && stored.rule == other.stored.rule && stored.labels == other.stored.labels
     }
 
+    /// Channel, rule and labels in one string: equal for entries of the same stream.
+    var streamKey: String {
+        channel + "\u{1}" + stored.rule + "\u{1}" + stored.labels.sorted { $0.key < $1.key }.map { $0.key + "=" + $0.value }.joined(separator: "\u{1}")
+    }
+
     /// Creation order.
     static func ordered(_ lhs: OutboxEntry, _ rhs: OutboxEntry) -> Bool {
         (lhs.createdAt, lhs.sequence, lhs.id) < (rhs.createdAt, rhs.sequence, rhs.id)

@@ -41,9 +41,69 @@ public struct OutboxStore: Sendable {
         do { try DurableFile.write(data, to: path(entry.id)) } catch { throw OutboxError(error.description) }
     }
 
+    /// Writes several entries durably with one flush.
+    public func write(_ entries: [OutboxEntry]) throws(OutboxError) {
+        var items: [(data: Data, path: String)] = []
+        for entry in entries {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            encoder.dateEncodingStrategy = .millisecondsSince1970
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+            do { items.append((try encoder.encode(entry), path(entry.id))) } catch { throw OutboxError("cannot encode outbox entry \(entry.id): \(error)") }
+        }
+        do { try DurableFile.writeBatch(items) } catch { throw OutboxError(error.description) }
+    }
+
+    /// Removes several entries with one directory flush.
+    public func remove(_ ids: [String]) throws(OutboxError) {
+        do { try DurableFile.removeBatch(ids.map(path)) } catch { throw OutboxError(error.description) }
+    }
+
     /// Removes the entry `id` (confirmed delivered, given up, or dropped).
     public func remove(_ id: String) throws(OutboxError) {
         do { try DurableFile.remove(path(id)) } catch { throw OutboxError(error.description) }
+    }
+
+    /// Where the channels and alerts whose firing was delivered (and not yet resolved) are
+    /// kept, so "a delivered firing is always followed by a resolved" survives a restart.
+    var deliveredFiringsPath: String { (directory as NSString).deletingLastPathComponent + "/delivered-firings.json" }
+
+    public func saveDeliveredFirings(_ keys: Set<String>) throws(OutboxError) {
+        do {
+            let data = try JSONSerialization.data(withJSONObject: keys.sorted())
+            try DurableFile.write(data, to: deliveredFiringsPath)
+        } catch let error as DurableFile.Failure {
+            throw OutboxError(error.description)
+        } catch {
+            throw OutboxError("cannot encode the delivered firings: \(error)")
+        }
+    }
+
+    public func loadDeliveredFirings() -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: deliveredFiringsPath),
+              let keys = (try? JSONSerialization.jsonObject(with: data)) as? [String] else { return [] }
+        return Set(keys)
+    }
+
+    var rateBudgetsPath: String { (directory as NSString).deletingLastPathComponent + "/rate-budgets.json" }
+
+    /// The recent send times per channel, so a restart does not reset a platform's rate
+    /// budget (DingTalk bans a robot for 10 minutes after its 20th message in a minute).
+    func saveSendTimes(_ times: [String: [Date]]) throws(OutboxError) {
+        let object = times.mapValues { $0.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } }
+        do {
+            try DurableFile.write(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), to: rateBudgetsPath)
+        } catch let error as DurableFile.Failure {
+            throw OutboxError(error.description)
+        } catch {
+            throw OutboxError("cannot encode the rate budgets: \(error)")
+        }
+    }
+
+    func loadSendTimes() -> [String: [Date]] {
+        guard let data = FileManager.default.contents(atPath: rateBudgetsPath),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: [Int64]] else { return [:] }
+        return object.mapValues { $0.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
     }
 
     /// Every entry on disk in creation order, and the names of files that could not be read

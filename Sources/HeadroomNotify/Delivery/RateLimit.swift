@@ -18,8 +18,9 @@ public struct RateBudget: Sendable, Hashable {
     /// Send times, oldest first, kept only as long as the longest window.
     public private(set) var sent: [Date] = []
 
-    public init(limits: [RateLimit]) {
+    public init(limits: [RateLimit], sent: [Date] = []) {
         self.limits = limits
+        self.sent = sent.sorted()
     }
 
     /// How many messages may go now (`Int.max` without limits).

@@ -43,6 +43,69 @@ enum DurableFile {
         try syncDirectory(directory)
     }
 
+    /// Writes several files of one directory with one flush for all: each goes to a
+    /// temporary file renamed over its target, then `syncfs` makes the data and the renames
+    /// durable together (a storm of notifications costs one flush, not one per file).
+    static func writeBatch(_ items: [(data: Data, path: String)]) throws(Failure) {
+        guard let first = items.first else { return }
+        if items.count == 1 { return try write(first.data, to: first.path) }
+        let directory = (first.path as NSString).deletingLastPathComponent
+        for item in items {
+            let temporary = directory + "/." + (item.path as NSString).lastPathComponent + ".tmp"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw Failure(description: errnoText("create", temporary)) }
+            let ok = item.data.withUnsafeBytes { buffer -> Bool in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 { if errno == EINTR { continue }; return false }
+                    offset += written
+                }
+                return true
+            }
+            let failure = ok ? nil : errnoText("write", temporary)
+            close(descriptor)
+            if let failure {
+                unlink(temporary)
+                throw Failure(description: failure)
+            }
+            guard rename(temporary, item.path) == 0 else {
+                let failure = errnoText("rename", temporary)
+                unlink(temporary)
+                throw Failure(description: failure)
+            }
+        }
+        try syncFileSystem(directory)
+    }
+
+    /// Removes several files of one directory (absent is fine) with one directory fsync.
+    static func removeBatch(_ paths: [String]) throws(Failure) {
+        guard let first = paths.first else { return }
+        for path in paths {
+            guard unlink(path) == 0 || errno == ENOENT else { throw Failure(description: errnoText("remove", path)) }
+        }
+        try syncDirectory((first as NSString).deletingLastPathComponent)
+    }
+
+    /// Flushes the file system holding `directory` (data and metadata).
+    static func syncFileSystem(_ directory: String) throws(Failure) {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(description: errnoText("open", directory)) }
+        defer { close(descriptor) }
+        guard let syncfs = Self.syncfs else {
+            // No syncfs: flush everything (slower, same guarantee).
+            sync()
+            return
+        }
+        guard syncfs(descriptor) == 0 else { throw Failure(description: errnoText("syncfs", directory)) }
+    }
+
+    /// glibc's `syncfs`, which the Glibc module does not export (it needs _GNU_SOURCE).
+    private static let syncfs: (@convention(c) (Int32) -> Int32)? = {
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "syncfs") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
     /// Removes `path` (absent is fine) and fsyncs its directory.
     static func remove(_ path: String) throws(Failure) {
         guard unlink(path) == 0 || errno == ENOENT else { throw Failure(description: errnoText("remove", path)) }

@@ -86,6 +86,74 @@ struct OutboxTests {
         #expect(await delivery.statistics["hook"]?.successes == 1)
     }
 
+    @Test("a storm is written durably as one batch before the first attempt: every file exists when its delivery starts")
+    func batch() async throws {
+        let store = OutboxStore(stateDirectory: temporaryStateDirectory())
+        try store.prepare()
+        final class CheckingNotifier: Notifier, @unchecked Sendable {
+            let channel = "hook"
+            let store: OutboxStore
+            var missing = 0
+            var seen = 0
+            init(store: OutboxStore) { self.store = store }
+            func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
+                seen += 1
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: store.directory)) ?? []
+                if names.count < 100 - seen + 1 { missing += 1 }
+            }
+        }
+        let notifier = CheckingNotifier(store: store)
+        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+                                        store: store, jitter: { 1 }, logger: Self.logger)
+        let storm = (0..<100).map { index -> AlertNotification in
+            var notification = sampleNotification()
+            notification.alert.labels = ["pod": String(index)]
+            return notification
+        }
+        await delivery.submit(storm, at: start)
+        #expect(notifier.seen == 100)
+        #expect(notifier.missing == 0)
+        #expect(files(store).isEmpty)
+    }
+
+    @Test("receiver down for 60 s, then back: every notification delivered once, in order per alert")
+    func outage() async throws {
+        final class DownFor: Notifier, @unchecked Sendable {
+            let channel = "hook"
+            var upAt: Date
+            var now: Date
+            var delivered: [(String, AlertNotification.Kind)] = []
+            init(upAt: Date) { self.upAt = upAt; now = upAt }
+            func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
+                guard now >= upAt else { throw .retryable("connection refused") }
+                delivered.append((notification.alert.labels["pod"] ?? "", notification.kind))
+            }
+        }
+        let receiver = DownFor(upAt: start.addingTimeInterval(60))
+        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: receiver)],
+                                        settings: DeliverySettings(retry: RetryPolicy(initial: .seconds(1), maximum: .seconds(8))),
+                                        store: nil, jitter: { 0.5 }, logger: Self.logger)
+        func notification(_ pod: Int, _ kind: AlertNotification.Kind) -> AlertNotification {
+            var notification = sampleNotification(kind)
+            notification.alert.labels = ["pod": String(pod)]
+            return notification
+        }
+        // During the outage: five alerts fire, then resolve; a round every 5 s.
+        for second in stride(from: 0.0, through: 115, by: 5) {
+            let now = start.addingTimeInterval(second)
+            receiver.now = now
+            var batch: [AlertNotification] = []
+            if second == 0 { batch = (0..<5).map { notification($0, .firing) } }
+            if second == 30 { batch = (0..<5).map { notification($0, .resolved) } }
+            await delivery.submit(batch, at: now)
+        }
+        #expect(receiver.delivered.count == 10)
+        for pod in 0..<5 {
+            #expect(receiver.delivered.filter { $0.0 == String(pod) }.map(\.1) == [.firing, .resolved])
+        }
+        #expect(await delivery.pendingCount == 0)
+    }
+
     @Test("a restart recovers pending notifications and delivers them in order with the same idempotency key and attempt count")
     func restart() async throws {
         let directory = temporaryStateDirectory()

@@ -64,6 +64,27 @@ struct RateLimitTests {
         #expect(await delivery.statistics["ding"]?.digests == 1)
     }
 
+    @Test("a restart keeps the budget: the robot is not flooded again right after")
+    func restart() async throws {
+        let directory = temporaryStateDirectory()
+        let store = OutboxStore(stateDirectory: directory)
+        try store.prepare()
+        let settings = ChannelSettings.dingtalk(DingTalkConfiguration(endpoint: HTTPEndpoint(url: Secret("https://x.example/"))))
+        let first = ScriptedNotifier(channel: "ding")
+        let before = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "ding", settings: settings), notifier: first)],
+                                      store: store, jitter: { 1 }, logger: Self.logger)
+        await before.submit(storm(19, kind: .resolved), at: start)
+        #expect(first.attempts.count == 19)
+        let second = ScriptedNotifier(channel: "ding")
+        let after = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "ding", settings: settings), notifier: second)],
+                                     store: OutboxStore(stateDirectory: directory), jitter: { 1 }, logger: Self.logger)
+        await after.recover(at: start.addingTimeInterval(5))
+        await after.submit(storm(1), at: start.addingTimeInterval(5))
+        #expect(second.attempts.isEmpty)
+        await after.retryDue(at: start.addingTimeInterval(61))
+        #expect(second.attempts.count == 1)
+    }
+
     @Test("a grouping window holds the first notification and sends everything that arrived in it as one message")
     func groupWindow() async throws {
         let notifier = ScriptedNotifier(channel: "hook")

@@ -63,6 +63,24 @@ struct SilenceTests {
         #expect(notifier.attempts.map(\.kind) == [.firing, .resolved])
     }
 
+    @Test("the contract survives a restart: the delivered firings are kept in the state directory")
+    func restart() async throws {
+        let directory = temporaryStateDirectory()
+        let store = OutboxStore(stateDirectory: directory)
+        try store.prepare()
+        let first = ScriptedNotifier()
+        let before = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: first)],
+                                      store: store, jitter: { 1 }, logger: Self.logger)
+        await before.submit([sampleNotification()], at: start)
+        let second = ScriptedNotifier()
+        let after = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: second)],
+                                     store: OutboxStore(stateDirectory: directory), jitter: { 1 }, logger: Self.logger)
+        await after.recover(at: start.addingTimeInterval(5))
+        await after.setSilences([try silence(["alertname=cpu_overload"])])
+        await after.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(10))
+        #expect(second.attempts.map(\.kind) == [.resolved])
+    }
+
     @Test("a firing still pending in the outbox also earns its resolved; the contract can be switched off")
     func pendingFiring() async throws {
         let notifier = ScriptedNotifier()

@@ -11,7 +11,10 @@ public enum WebhookPayload {
         }
         switch format {
         case .json:
-            return Array(AlertJSON.encode(notification, timeZone: timeZone).utf8)
+            // The JSON log schema plus the idempotency key as its last field.
+            var json = AlertJSON.encode(notification, timeZone: timeZone)
+            json.removeLast()
+            return Array((json + ",\"idempotency_key\":" + JSONText.quote(idempotencyKey) + "}").utf8)
         case .alertmanager:
             return Array(alertmanager(notification, idempotencyKey: idempotencyKey, receiver: receiver).utf8)
         }
