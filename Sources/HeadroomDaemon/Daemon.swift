@@ -13,6 +13,8 @@ public struct Daemon: Sendable {
     public let sampling: SamplingService
     public let alerts: AlertCenter
     public let pipeline: DeliveryPipeline
+    /// Attempts deliveries off the sampling loop once the service group runs.
+    public let delivery: DeliveryService
     /// The HTTP endpoints (nil when `server.enabled` is false).
     public let server: HTTPServer?
     /// Pushes every round to InfluxDB / VictoriaMetrics (nil when `push.enabled` is false).
@@ -30,6 +32,7 @@ public struct Daemon: Sendable {
         pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
                                     store: Daemon.outbox(configuration, dependencies, logger),
                                     silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)
+        delivery = DeliveryService(pipeline: pipeline, now: dependencies.now, logger: logger)
         let push = configuration.push.enabled
             ? PushService(settings: configuration.push, host: configuration.hostname ?? dependencies.hostname,
                           transport: PlainHTTPTransport(), logger: logger)
@@ -53,7 +56,10 @@ public struct Daemon: Sendable {
     /// SIGTERM and SIGINT shut down gracefully (pending notifications are flushed).
     public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil,
                              supervising supervisor: SupervisorService? = nil) -> ServiceGroup {
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sampling)]
+        // Delivery first: services stop in reverse order, so it flushes after sampling stopped.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: delivery), .init(service: SamplingWithDelivery(sampling: sampling, delivery: delivery)),
+        ]
         if let push { services.append(.init(service: push)) }
         if let server {
             do {
@@ -124,5 +130,16 @@ public struct Daemon: Sendable {
         configuration.channels.filter(\.enabled).map {
             DeliveryPipeline.Route(configuration: $0, notifier: dependencies.makeNotifier($0))
         }
+    }
+}
+
+/// Runs the sampling service with delivery handed over to the delivery service.
+private struct SamplingWithDelivery: Service {
+    let sampling: SamplingService
+    let delivery: DeliveryService
+
+    func run() async throws {
+        await sampling.deliver(through: delivery)
+        try await sampling.run()
     }
 }

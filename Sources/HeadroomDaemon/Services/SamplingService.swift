@@ -25,6 +25,8 @@ public actor SamplingService: Service {
     private let makeFiles: @Sendable (String) -> any SystemFiles
     private var announced: [String: CollectorOutcome] = [:]
     private var announcedGPUs: [String: String] = [:]
+    /// The service that delivers, once the daemon runs as a service group.
+    private var delivery: DeliveryService?
     private var rounds = 0
 
     /// What one round did.
@@ -74,6 +76,11 @@ public actor SamplingService: Service {
     }
 
     /// Adds a collector that is not in the catalog (entrypoint mode's child).
+    /// Hands delivery over to `service`: rounds only write notifications to the outbox.
+    public func deliver(through service: DeliveryService) {
+        delivery = service
+    }
+
     public func attach(_ collector: any Collector) {
         attached.append(CollectorRunner(collector: collector))
     }
@@ -98,7 +105,14 @@ public actor SamplingService: Service {
             let evaluated = await alerts.latestSamples
             for observer in observers { await observer(evaluated, stamp) }
         }
-        await pipeline.submit(notifications, at: stamp)
+        if let delivery {
+            // The live daemon: to the outbox, and the delivery service takes it from there.
+            await pipeline.enqueue(notifications, at: stamp)
+            if !notifications.isEmpty { delivery.wake() }
+        } else {
+            // Driven by tests through `tick(at:)`: deliver in the round, deterministically.
+            await pipeline.submit(notifications, at: stamp)
+        }
         rounds += 1
         logger.debug("round complete", metadata: [
             "samples": "\(samples.count)", "notifications": "\(notifications.count)",
@@ -194,7 +208,7 @@ public actor SamplingService: Service {
     }
 
     public func run() async throws {
-        await pipeline.recover(at: now())
+        if delivery == nil { await pipeline.recover(at: now()) }
         do {
             try await cancelWhenGracefulShutdown {
                 try await self.loop()
@@ -202,7 +216,11 @@ public actor SamplingService: Service {
         } catch is CancellationError {
             // Graceful shutdown: fall through to the final flush.
         }
-        await pipeline.retryDue(at: now(), force: true)
-        logger.info("sampling stopped; pending notifications flushed")
+        if delivery == nil {
+            await pipeline.retryDue(at: now(), force: true)
+            logger.info("sampling stopped; pending notifications flushed")
+        } else {
+            logger.info("sampling stopped")
+        }
     }
 }

@@ -138,6 +138,20 @@ public actor DeliveryPipeline {
     /// Writes each notification for every channel that accepts it to the outbox, then
     /// attempts what is due, oldest first.
     public func submit(_ notifications: [AlertNotification], at now: Date) async {
+        enqueue(notifications, at: now)
+        await retryDue(at: now)
+    }
+
+    /// When the next pending notification may be attempted (nil when none is pending): the
+    /// delivery service sleeps until then unless new notifications arrive.
+    public func nextAttemptDate() -> Date? {
+        pending.lazy.map { min($0.notBefore, $0.deadline) }.min()
+    }
+
+    /// Writes each notification for every channel that accepts it to the outbox (fsync'd)
+    /// without attempting anything: the daemon's sampling loop hands notifications over this
+    /// way, so a receiver that hangs never delays a sampling round.
+    public func enqueue(_ notifications: [AlertNotification], at now: Date) {
         reloadSilences()
         for notification in notifications {
             for route in routes where Self.accepts(route.configuration, notification) {
@@ -160,7 +174,6 @@ public actor DeliveryPipeline {
             }
         }
         flushDisk()
-        await retryDue(at: now)
     }
 
     /// Attempts the pending notifications whose backoff has elapsed (or all, with `force`),

@@ -1,0 +1,43 @@
+public import Foundation
+public import HeadroomNotify
+public import Logging
+public import ServiceLifecycle
+
+/// Delivers notifications off the sampling loop: the sampling service writes them to the
+/// outbox and rings; this service attempts what is due, then sleeps until the next retry is
+/// due or new notifications arrive. A receiver that hangs for its whole timeout delays only
+/// this service, never a sampling round. Idle (nothing pending), it does not wake at all.
+public actor DeliveryService: Service {
+    private let pipeline: DeliveryPipeline
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let bell = Doorbell()
+
+    public init(pipeline: DeliveryPipeline, now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.pipeline = pipeline
+        self.now = now
+        self.logger = logger
+    }
+
+    /// New notifications are in the outbox: attempt them now.
+    public nonisolated func wake() { bell.ring() }
+
+    public func run() async throws {
+        await pipeline.recover(at: now())
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.pipeline.retryDue(at: self.now())
+                var deadline: ContinuousClock.Instant?
+                if let next = await self.pipeline.nextAttemptDate() {
+                    let seconds = min(3600, max(0.05, next.timeIntervalSince(self.now())))
+                    deadline = .now + .milliseconds(Int(seconds * 1000))
+                }
+                await self.bell.wait(until: deadline)
+            }
+        }
+        // Graceful shutdown (after sampling stopped): one last attempt at everything pending.
+        await pipeline.retryDue(at: now(), force: true)
+        let left = await pipeline.pendingCount
+        logger.info("delivery stopped; pending notifications flushed", metadata: ["still_pending": "\(left)"])
+    }
+}
