@@ -24,7 +24,7 @@ extension ProcessTests {
             """
 
         /// Starts headroom with the fake GPU; returns it and its port.
-        static func startHeadroom(_ directory: borrowing TemporaryDirectory, _ fake: FakeNVML) async throws -> (HeadroomProcess, Int) {
+        static func startHeadroom(_ directory: borrowing TemporaryDirectory, _ fake: FakeNVML, yaml: String = yaml) async throws -> (HeadroomProcess, Int) {
             let config = try directory.write("headroom.yaml", yaml)
             let daemon = try HeadroomProcess(["run", "--config", config], environment: ["LD_LIBRARY_PATH": fake.directory])
             try await daemon.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
