@@ -49,7 +49,7 @@ public struct Daemon: Sendable {
             collectors: dependencies.collectors?(configuration.collectors),
             observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )
-        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, push: push)
+        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push)
     }
 
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.

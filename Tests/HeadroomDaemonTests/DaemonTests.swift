@@ -16,8 +16,9 @@ struct DaemonHarness {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// `collectors` nil builds the configured catalog (as `main` does) reading `files`.
+    /// `stateDirectory` nil keeps the outbox and silences in memory only.
     init(yaml: String, collectors: [any Collector]?, files: InMemorySystemFiles = InMemorySystemFiles([:]),
-         environment: [String: String] = [:]) throws {
+         environment: [String: String] = [:], stateDirectory: String? = nil) throws {
         let configuration = try ConfigurationLoader.load(yaml: yaml, source: "test.yaml", environment: environment).get().configuration
         let notifier = RecordingNotifier()
         self.notifier = notifier
@@ -29,7 +30,8 @@ struct DaemonHarness {
             environment: [:],
             hostname: "test-host",
             makeNotifier: { _ in notifier },
-            collectors: collectors.map { list -> @Sendable (CollectorSettings) -> [any Collector] in { _ in list } }
+            collectors: collectors.map { list -> @Sendable (CollectorSettings) -> [any Collector] in { _ in list } },
+            stateDirectory: stateDirectory.map { directory -> @Sendable (DeliverySettings) -> String in { _ in directory } }
         )
         daemon = Daemon(configuration: configuration, dependencies: dependencies, logger: logger)
     }

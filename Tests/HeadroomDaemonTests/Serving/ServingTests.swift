@@ -129,4 +129,32 @@ struct ServingTests {
         #expect(try await server.request("/api/v1/silences/abc", method: "DELETE", headers: ["Authorization": "Bearer \(token)"]).status == 404)
         try await server.stop()
     }
+
+    @Test("silences API: create (token), list, expire; the file is the one `headroom silence` uses, and the pipeline honours it")
+    func silences() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let directory = try TemporaryDirectory()
+        let token = "0123456789abcdef0123"
+        let harness = try DaemonHarness(yaml: Self.yaml(fake, extra: "  token: \(token)").replacingOccurrences(of: "channels: []", with: "channels:\n  - type: console"),
+                                        collectors: nil, stateDirectory: directory.url.path)
+        let server = try await ServedServer(try #require(harness.daemon.server))
+        let auth = ["Authorization": "Bearer \(token)"]
+        let bad = try await server.request("/api/v1/silences", method: "POST", headers: auth, body: #"{"matchers": ["gpu~0"]}"#)
+        #expect(bad.status == 400 && bad.body.contains("expected NAME=VALUE"))
+        let created = try await server.request("/api/v1/silences", method: "POST", headers: auth,
+                                               body: #"{"matchers": ["alertname=gpu_memory_critical"], "duration": "2h", "comment": "model swap"}"#)
+        #expect(created.status == 201)
+        let id = try #require(created.body.split(separator: "\"").dropFirst(3).first.map(String.init))
+        let listed = try await server.request("/api/v1/silences")
+        #expect(listed.status == 200 && listed.body.contains(#""comment":"model swap""#) && listed.body.contains(id))
+        // The pipeline reads the same file: the critical alert is silenced, not delivered.
+        fake.setStep(1)
+        await harness.tick(2)
+        #expect(!harness.notifier.received.contains { $0.alert.rule == "gpu_memory_critical" })
+        #expect(try await server.request("/metrics").body.contains(#"headroom_delivery_silenced_total{channel="console"} 1"#))
+        let expired = try await server.request("/api/v1/silences/\(id)", method: "DELETE", headers: auth)
+        #expect(expired.status == 200)
+        #expect(try await server.request("/api/v1/silences").body == "[]")
+        try await server.stop()
+    }
 }
