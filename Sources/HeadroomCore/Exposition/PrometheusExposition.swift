@@ -57,7 +57,7 @@ public enum PrometheusExposition {
     }
 
     /// One family per sample name, series sorted by labels; a repeated series keeps its first value.
-    static func sampleFamilies(_ samples: [Sample]) -> [MetricFamily] {
+    public static func sampleFamilies(_ samples: [Sample]) -> [MetricFamily] {
         var byName: [String: (kind: SampleKind, series: [Labels: Double])] = [:]
         for sample in samples where sample.value.isFinite || sample.value.isNaN {
             var entry = byName[sample.name] ?? (sample.kind, [:])
@@ -92,7 +92,8 @@ public enum PrometheusExposition {
     // MARK: - Text
 
     /// Prints families in `format`; OpenMetrics pages end with `# EOF`.
-    public static func render(_ families: [MetricFamily], format: ExpositionFormat) -> String {
+    /// `terminate: false` leaves out OpenMetrics' `# EOF`, for a page assembled from parts.
+    public static func render(_ families: [MetricFamily], format: ExpositionFormat, terminate: Bool = true) -> String {
         var out = ""
         out.reserveCapacity(families.reduce(0) { $0 + 96 + $1.series.count * 96 })
         for family in families {
@@ -136,7 +137,7 @@ public enum PrometheusExposition {
                 out += "\n"
             }
         }
-        if format == .openMetrics { out += "# EOF\n" }
+        if format == .openMetrics && terminate { out += "# EOF\n" }
         return out
     }
 

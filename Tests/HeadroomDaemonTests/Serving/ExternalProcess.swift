@@ -41,7 +41,13 @@ final class ExternalProcess: @unchecked Sendable {
     func wait(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            // Does not stop on SIGTERM: kill it rather than block the test forever.
+            process.terminate()
+            try await Task.sleep(for: .milliseconds(500))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            Issue.record("\((process.executableURL?.lastPathComponent) ?? "process") did not exit in time")
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }

@@ -83,6 +83,13 @@ struct ServingTests {
         for _ in 0..<5 { _ = try await server.request("/metrics") }
         #expect(fake.stat("device_calls") == callsAfterRound, "a scrape must not call the driver")
 
+        // The next round replaces the cached page: new values, the new alert.
+        fake.setStep(1)
+        await harness.tick(2)
+        let next = try await server.request("/metrics")
+        #expect(!next.body.contains("pci_bus_id=\"00000000:01:00.0\"} 12288\n"))
+        #expect(next.body.contains(#"headroom_alerts{alertname="gpu_memory_critical",alertstate="firing""#))
+
         let openMetrics = try await server.request("/metrics", headers: ["Accept": "application/openmetrics-text; version=1.0.0"])
         #expect(openMetrics.headers["content-type"]?.hasPrefix("application/openmetrics-text") == true)
         #expect(openMetrics.body.hasSuffix("# EOF\n"))

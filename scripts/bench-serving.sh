@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# /metrics throughput and latency of Headroom against prometheus-node-exporter (Debian) in
+# the same run, with wrk (Debian), plus idle RSS/PSS/CPU of both at the same scrape rate.
+# Usage: scripts/bench-serving.sh [HEADROOM_BINARY]   (default: the static release build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-.build-static/release/headroom}
+work=$(mktemp -d)
+trap 'kill $hpid $npid 2>/dev/null || true; rm -rf "$work"' EXIT
+printf 'interval: 5s\nserver: {listen: "127.0.0.1:19471"}\nchannels: []\n' > "$work/h.yaml"
+"$bin" run --config "$work/h.yaml" 2>"$work/h.log" & hpid=$!
+prometheus-node-exporter --web.listen-address=127.0.0.1:19472 2>"$work/n.log" & npid=$!
+for url in http://127.0.0.1:19471/metrics http://127.0.0.1:19472/metrics; do
+    for _ in $(seq 100); do curl -fs -o /dev/null "$url" && break; sleep 0.1; done
+done
+mem() { awk '/^VmRSS/{r=$2} END{printf "RSS %.1f MiB", r/1024}' /proc/$1/status; awk '/^Pss:/{printf ", PSS %.1f MiB", $2/1024}' /proc/$1/smaps_rollup; }
+cpu() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
+echo "== idle, scraped every 1 s for 30 s"
+h0=$(cpu $hpid); n0=$(cpu $npid)
+for _ in $(seq 30); do curl -fs -o /dev/null http://127.0.0.1:19471/metrics; curl -fs -o /dev/null http://127.0.0.1:19472/metrics; sleep 1; done
+echo "headroom:      $(mem $hpid), CPU $(echo "$(cpu $hpid) - $h0" | bc) s in 30 s, page $(curl -fs http://127.0.0.1:19471/metrics | wc -c) B"
+echo "node_exporter: $(mem $npid), CPU $(echo "$(cpu $npid) - $n0" | bc) s in 30 s, page $(curl -fs http://127.0.0.1:19472/metrics | wc -c) B"
+for target in headroom:19471 node_exporter:19472; do
+    echo "== wrk ${target%%:*} (1 thread, 4 connections, 10 s)"
+    wrk -t1 -c4 -d10s --latency "http://127.0.0.1:${target##*:}/metrics" | grep -E "Requests/sec|50%|99%|Latency"
+done
+echo "headroom after load: $(mem $hpid)"
