@@ -54,6 +54,12 @@ public enum ConfigurationRenderer {
         out.append("  listen: \(YAMLText.string(server.listen.description))")
         if let token = server.token { out.append("  token: \(secret(token))") }
         out.append("  insecure: \(server.insecure)")
+        if let tls = server.tls {
+            out.append("  tls:")
+            out.append("    cert_file: \(YAMLText.string(tls.certificateFile))")
+            out.append("    key_file: \(YAMLText.string(tls.keyFile))")
+            if let file = tls.clientCAFile { out.append("    client_ca_file: \(YAMLText.string(file))") }
+        }
         out.blank()
 
         let push = configuration.push

@@ -53,24 +53,22 @@ public struct Daemon: Sendable {
     }
 
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.
-    /// SIGTERM and SIGINT shut down gracefully (pending notifications are flushed).
+    /// SIGTERM and SIGINT shut down gracefully (pending notifications are flushed). Throws
+    /// when the HTTP server cannot be set up (unusable TLS files), rather than run without it.
     public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil,
-                             supervising supervisor: SupervisorService? = nil) -> ServiceGroup {
+                             supervising supervisor: SupervisorService? = nil) throws -> ServiceGroup {
         // Delivery first: services stop in reverse order, so it flushes after sampling stopped.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: delivery), .init(service: SamplingWithDelivery(sampling: sampling, delivery: delivery)),
         ]
         if let push { services.append(.init(service: push)) }
         if let server {
-            do {
-                let logger = self.logger
-                let listen = server.settings.listen
-                services.append(.init(service: try server.service(logger: logger) { port in
-                    logger.info("serving http://\(ListenAddress(host: listen.host, port: port))/metrics")
-                }))
-            } catch {
-                logger.critical("HTTP server not started: \(error)")
-            }
+            let logger = self.logger
+            let listen = server.settings.listen
+            let scheme = server.settings.tls == nil ? "http" : "https"
+            services.append(.init(service: try server.service(logger: logger) { port in
+                logger.info("serving \(scheme)://\(ListenAddress(host: listen.host, port: port))/metrics")
+            }))
         }
         if let supervisor {
             // Entrypoint mode: signals go to the child; the group ends when the child does.

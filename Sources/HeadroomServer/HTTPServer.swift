@@ -1,5 +1,6 @@
 public import HeadroomCore
 import Hummingbird
+import HummingbirdCore
 public import Logging
 import NIOCore
 public import ServiceLifecycle
@@ -35,12 +36,21 @@ public struct HTTPServer: Sendable {
     }
 
     /// The server as a service of the daemon's group. `onListening` receives the bound port
-    /// (useful with port 0). Refuses settings that would expose the host without a token.
+    /// (useful with port 0). Refuses settings that would expose the host without a token, and
+    /// TLS files that cannot be used (the error names the key, the file and the problem).
     public func service(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> any Service {
         if let problem = settings.exposureProblem { throw ServerSettingsError(message: problem) }
         let listen = settings.listen
+        var server = HTTPServerBuilder.http1()
+        if let tls = settings.tls {
+            let context = try ServerTLSContext(settings: tls, logger: logger)
+            server = HTTPServerBuilder { responder in
+                TLSHTTPChannel(base: HTTP1Channel(responder: responder), tls: context)
+            }
+        }
         return Application(
             router: router(),
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "headroom"),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? listen.port)

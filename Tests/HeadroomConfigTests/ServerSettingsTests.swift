@@ -38,6 +38,33 @@ struct ServerSettingsTests {
         #expect(!issues("server: {port: 1}\n").isEmpty)
     }
 
+    @Test("tls: both files from the file or HEADROOM_SERVER_TLS_*; a client CA makes a non-loopback listen acceptable without a token")
+    func tls() throws {
+        let file = try configuration("server: {tls: {cert_file: /etc/headroom/tls.crt, key_file: /etc/headroom/tls.key}}\n")
+        #expect(file.server.tls == ServerTLSSettings(certificateFile: "/etc/headroom/tls.crt", keyFile: "/etc/headroom/tls.key"))
+        let env = try configuration(nil, environment: [
+            "HEADROOM_SERVER_LISTEN": ":19400",
+            "HEADROOM_SERVER_TLS_CERT_FILE": "/run/tls/tls.crt", "HEADROOM_SERVER_TLS_KEY_FILE": "/run/tls/tls.key",
+            "HEADROOM_SERVER_TLS_CLIENT_CA_FILE": "/run/tls/ca.crt",
+        ])
+        #expect(env.server.tls == ServerTLSSettings(certificateFile: "/run/tls/tls.crt", keyFile: "/run/tls/tls.key", clientCAFile: "/run/tls/ca.crt"))
+        #expect(env.server.exposureProblem == nil)
+        // TLS alone encrypts but does not say who may read: still a token or client certificates.
+        #expect(issue(at: "server.listen", in: issues("server: {listen: ':19400', tls: {cert_file: /a.crt, key_file: /a.key}}\n")) != nil)
+        #expect(try configuration("server: {tls: {}}\n").server.tls == nil)
+    }
+
+    @Test("tls problems: a missing half, relative paths, unknown keys")
+    func tlsProblems() {
+        let half = issues("server:\n  tls:\n    cert_file: /etc/headroom/tls.crt\n")
+        #expect(issue(at: "server.tls.key_file", in: half)?.message.contains("both tls.cert_file") == true)
+        #expect(issue(at: "server.tls.key_file", in: half)?.line == 3)
+        let relative = issues("server: {tls: {cert_file: tls.crt, key_file: /k}}\n")
+        #expect(issue(at: "server.tls.cert_file", in: relative)?.message.contains("absolute path") == true)
+        let unknown = issues("server: {tls: {cert: /c, key_file: /k}}\n")
+        #expect(issue(at: "server.tls.cert", in: unknown)?.suggestion?.contains("cert_file") == true)
+    }
+
     @Test("gate: built-in critical GPU and container memory gate; any rule can, from the file or HEADROOM_RULES_<NAME>_GATE")
     func gate() throws {
         let defaults = try configuration(nil).rules
@@ -51,10 +78,13 @@ struct ServerSettingsTests {
 
     @Test("config show renders the server section (token as <secret>) and gate: true, and loads back")
     func rendering() throws {
-        let original = try configuration("server: {listen: '127.0.0.1:19401', token: 0123456789abcdef0123}\n")
+        let original = try configuration(
+            "server: {listen: '127.0.0.1:19401', token: 0123456789abcdef0123, tls: {cert_file: /t/c.pem, key_file: /t/k.pem, client_ca_file: /t/ca.pem}}\n")
         let text = ConfigurationRenderer.yaml(original)
         #expect(text.contains("server:\n  enabled: true\n  listen: \"127.0.0.1:19401\"\n  token: \"<secret>\"\n  insecure: false\n")
                 || text.contains("server:\n  enabled: true\n  listen: 127.0.0.1:19401\n  token: \"<secret>\"\n  insecure: false\n"))
+        #expect(text.contains("  tls:\n    cert_file: /t/c.pem\n    key_file: /t/k.pem\n    client_ca_file: /t/ca.pem\n")
+                || text.contains("  tls:\n    cert_file: \"/t/c.pem\"\n    key_file: \"/t/k.pem\"\n    client_ca_file: \"/t/ca.pem\"\n"))
         #expect(!text.contains("0123456789abcdef0123"))
         #expect(text.contains("  - name: gpu_memory_critical") && text.contains("    gate: true"))
         // The secret itself comes back from the environment, as it would in production.

@@ -10,7 +10,8 @@ enum SettingsDecoder {
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
     static let flappingKeys = ["window", "max_changes"]
     static let logKeys = ["level", "format"]
-    static let serverKeys = ["enabled", "listen", "token", "insecure"]
+    static let serverKeys = ["enabled", "listen", "token", "insecure", "tls"]
+    static let serverTLSKeys = ["cert_file", "key_file", "client_ca_file"]
     static let pushKeys = ["enabled", "url", "protocol", "database", "org", "bucket", "token", "interval", "batch_size", "buffer_size", "gzip", "timeout"]
 
     /// Every scalar (or comma-list) key path outside the `rules` and `channels` lists: what
@@ -21,7 +22,8 @@ enum SettingsDecoder {
         + flappingKeys.map { ["alerting", "flapping", $0] }
         + logKeys.map { ["log", $0] }
         + DeliveryDecoder.scalarPaths
-        + serverKeys.map { ["server", $0] }
+        + serverKeys.filter { $0 != "tls" }.map { ["server", $0] }
+        + serverTLSKeys.map { ["server", "tls", $0] }
         + pushKeys.map { ["push", $0] }
 
     /// `default_rules`, default true.
@@ -115,10 +117,34 @@ enum SettingsDecoder {
             }
         }
         if let insecure = reader.bool(fields, "insecure") { settings.insecure = insecure }
+        if let tls = reader.fields(fields, "tls", allowed: serverTLSKeys, expected: "a mapping such as {cert_file: /etc/headroom/tls.crt, key_file: /etc/headroom/tls.key}") {
+            settings.tls = decodeServerTLS(tls, reader: &reader)
+        }
         if let problem = settings.exposureProblem {
             report(fields, fields["listen"] == nil ? "insecure" : "listen", problem, &reader)
         }
         return settings
+    }
+
+    /// `server.tls`: both files, absolute; an empty mapping means no TLS.
+    private static func decodeServerTLS(_ fields: Fields, reader: inout NodeReader) -> ServerTLSSettings? {
+        var paths: [String: String] = [:]
+        for key in serverTLSKeys {
+            guard let path = reader.string(fields, key, expected: "a file path") else { continue }
+            if path.hasPrefix("/") {
+                paths[key] = path
+            } else {
+                report(fields, key, "expected an absolute path to a PEM file, got \"\(path)\"", &reader)
+            }
+        }
+        guard !fields.values.isEmpty else { return nil }
+        guard let certificate = paths["cert_file"], let key = paths["key_file"] else {
+            for key in ["cert_file", "key_file"] where fields[key] == nil {
+                reader.report(fields.node, fields.path(key), "missing: HTTPS needs both tls.cert_file (PEM chain, leaf first) and tls.key_file (its PEM private key)")
+            }
+            return nil
+        }
+        return ServerTLSSettings(certificateFile: certificate, keyFile: key, clientCAFile: paths["client_ca_file"])
     }
 
     private static func decodePush(_ fields: Fields, reader: inout NodeReader) -> PushSettings {

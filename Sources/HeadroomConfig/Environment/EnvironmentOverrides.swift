@@ -24,6 +24,7 @@ import HeadroomCore
 /// | `HEADROOM_SERVER_LISTEN` | `server.listen` | `0.0.0.0:19400` |
 /// | `HEADROOM_SERVER_TOKEN` | `server.token` | `3f9c…` (at least 16 characters) |
 /// | `HEADROOM_SERVER_INSECURE` | `server.insecure` | `true` |
+/// | `HEADROOM_SERVER_TLS_CERT_FILE`, `…_KEY_FILE`, `…_CLIENT_CA_FILE` | `server.tls.*` | `/etc/headroom/tls/tls.crt` |
 /// | `HEADROOM_PUSH_URL`, `HEADROOM_PUSH_PROTOCOL`, `HEADROOM_PUSH_TOKEN`, … | the `push` keys | `http://127.0.0.1:8428` |
 /// | `HEADROOM_RULES_<N>_<KEY>` | a key of entry N (from 0) of the file's `rules:` list | `HEADROOM_RULES_0_FOR=30s` |
 /// | `HEADROOM_RULES_<NAME>_<KEY>` | a key of the effective rule of that name, built-ins included; the longest matching name wins | `HEADROOM_RULES_CPU_OVERLOAD_ABOVE=85` |

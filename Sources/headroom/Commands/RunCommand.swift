@@ -48,6 +48,16 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Configuration file (default: $HEADROOM_CONFIG, then /etc/headroom/headroom.yaml, then the embedded default).")
     var config: String?
 
+    /// The daemon's services, or exit 2 with the reason (an unusable TLS certificate, say).
+    private func serviceGroup(_ make: () throws -> ServiceGroup) throws -> ServiceGroup {
+        do {
+            return try make()
+        } catch {
+            printError("headroom: cannot serve: \(error)")
+            throw ExitCode(2)
+        }
+    }
+
     func run() async throws {
         // Until the reload service traps SIGHUP, ignore it rather than die of its default action.
         signal(SIGHUP, SIG_IGN)
@@ -85,13 +95,13 @@ struct RunCommand: AsyncParsableCommand {
             }
             let supervisor = await daemon.supervisor(for: command, restart: RestartPolicy(
                 mode: mode, initialDelay: .milliseconds(Int64(max(0, restartDelay) * 1000)), maximumRestarts: restartMax))
-            try await daemon.serviceGroup(supervising: supervisor).run()
+            try await serviceGroup { try daemon.serviceGroup(supervising: supervisor) }.run()
             logger.info("headroom stopped", metadata: ["status": "\(supervisor.exitStatus)"])
             throw ExitCode(supervisor.exitStatus)
         }
-        let group = daemon.serviceGroup(reload: {
-            source.load().map(\.configuration)
-        })
+        let group = try serviceGroup {
+            try daemon.serviceGroup(reload: { source.load().map(\.configuration) })
+        }
         try await group.run()
         logger.info("headroom stopped")
     }

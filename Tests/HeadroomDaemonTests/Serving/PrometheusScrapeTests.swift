@@ -87,6 +87,75 @@ extension ProcessTests {
             #expect(up.flatMap { $0.first }.flatMap(value) == 1, "\(server.log.suffix(2000))")
         }
 
+        @Test("over mutual TLS: Prometheus scrapes with its CA file and client certificate, and reads the GPU memory")
+        func scrapeOverTLS() async throws {
+            guard let prometheus = ExternalProcess.which("prometheus") else {
+                Issue.record("prometheus is not installed (apt-get install prometheus; .ci/run does)")
+                return
+            }
+            let tls = try TLSFixture.shared.get()
+            let directory = try TemporaryDirectory()
+            let fake = try FakeNVML(scenario: Self.scenario)
+            let config = try directory.write("headroom.yaml", Self.yaml + """
+
+                server:
+                  listen: 127.0.0.1:0
+                  tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey), client_ca_file: \(tls.caCertificate)}
+                """)
+            let daemon = try HeadroomProcess(["run", "--config", config], environment: ["LD_LIBRARY_PATH": fake.directory])
+            try await daemon.waitFor("the serving line") { _, err in err.contains("serving https://127.0.0.1:") }
+            let line = daemon.stderr.split(separator: "\n").first { $0.contains("serving https://127.0.0.1:") } ?? ""
+            let port = try #require(line.split(separator: "127.0.0.1:").last?.split(separator: "/").first.flatMap { Int($0) })
+
+            let webPort = try freeLoopbackPort()
+            let prometheusConfig = try directory.write("prometheus.yml", """
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                scrape_configs:
+                  - job_name: headroom
+                    scheme: https
+                    tls_config: {ca_file: \(tls.caCertificate), cert_file: \(tls.clientCertificate), key_file: \(tls.clientKey)}
+                    static_configs: [{targets: ["127.0.0.1:\(port)"]}]
+                  - job_name: no-client-certificate
+                    scheme: https
+                    tls_config: {ca_file: \(tls.caCertificate)}
+                    static_configs: [{targets: ["127.0.0.1:\(port)"]}]
+                """)
+            let server = try ExternalProcess(prometheus, [
+                "--config.file=\(prometheusConfig)", "--storage.tsdb.path=\(directory.path("tsdb"))",
+                "--web.listen-address=127.0.0.1:\(webPort)",
+            ], directory: directory.url)
+            func query(_ promql: String) async -> Double? {
+                let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
+                guard let (status, body) = await httpGet("http://127.0.0.1:\(webPort)/api/v1/query?query=\(encoded)"), status == 200,
+                      let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                      let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]],
+                      let value = (result.first?["value"] as? [Any])?.last as? String
+                else { return nil }
+                return Double(value)
+            }
+            let used = try await poll("headroom_gpu_memory_used_bytes over TLS") { await query("headroom_gpu_memory_used_bytes") }
+            let refused = try await poll("the scrape without a client certificate") { await query(#"up{job="no-client-certificate"}"#) }
+            try await server.stop()
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            #expect(used == 12_884_901_888, "\(server.log.suffix(2000))")
+            #expect(refused == 0, "a scrape without a client certificate must fail")
+        }
+
+        @Test("the binary refuses to start with a TLS key that is not the certificate's, naming both files; exit 2")
+        func unusableTLS() async throws {
+            let tls = try TLSFixture.shared.get()
+            let directory = try TemporaryDirectory()
+            let config = try directory.write("headroom.yaml", Self.yaml + """
+
+                server: {listen: 127.0.0.1:0, tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.clientKey)}}
+                """)
+            let daemon = try HeadroomProcess(["run", "--config", config])
+            #expect(try await daemon.wait() == 2)
+            #expect(daemon.stderr.contains("cannot serve: server.tls: \(tls.serverCertificate) and \(tls.clientKey) cannot be used together"),
+                    "\(daemon.stderr)")
+        }
+
         @Test("promtool check metrics finds nothing but the names kept for compatibility")
         func promtoolLint() async throws {
             guard let promtool = ExternalProcess.which("promtool") else {

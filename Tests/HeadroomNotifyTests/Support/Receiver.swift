@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 /// The platform stand-ins of `receiver.py`, running as a real HTTP or HTTPS server on
@@ -101,48 +102,4 @@ final class Receiver: @unchecked Sendable {
     deinit {
         try? input.fileHandleForWriting.close()
     }
-}
-
-/// A certificate authority, a server certificate for 127.0.0.1 and a client certificate,
-/// made with `openssl` at test time, plus a second CA that signed nothing we serve.
-struct TLSFixture: Sendable {
-    let directory: String
-    var caCertificate: String { directory + "/ca.pem" }
-    var otherCACertificate: String { directory + "/other-ca.pem" }
-    var serverCertificate: String { directory + "/server.pem" }
-    var serverKey: String { directory + "/server.key" }
-    var clientCertificate: String { directory + "/client.pem" }
-    var clientKey: String { directory + "/client.key" }
-
-    static let shared = Result { try TLSFixture.make() }
-
-    static func make() throws -> TLSFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-tls-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        func run(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["openssl"] + arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw FixtureError.openssl(arguments.joined(separator: " ")) }
-        }
-        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: directory + "/server.ext", atomically: true, encoding: .utf8)
-        try "extendedKeyUsage=clientAuth\n".write(toFile: directory + "/client.ext", atomically: true, encoding: .utf8)
-        try run(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Headroom Test CA"])
-        try run(["req", "-x509"] + ec + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=Someone Else CA"])
-        try run(["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
-        try run(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                 "-out", "server.pem", "-days", "2", "-extfile", "server.ext"])
-        try run(["req"] + ec + ["-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=headroom-client"])
-        try run(["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                 "-out", "client.pem", "-days", "2", "-extfile", "client.ext"])
-        return TLSFixture(directory: directory)
-    }
-
-    enum FixtureError: Error { case openssl(String) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomTesting
 
 /// aiosmtpd started by the test (see smtp_receiver.py): STARTTLS or implicit TLS, AUTH required.
 final class SMTPServer: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomTesting
 import HeadroomCore
 import HeadroomNotify
 import Testing
