@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Makes deploy/headroom.order, the symbol ordering scripts/build-release.sh links with: the
+# functions the idle daemon runs (sampling rounds, scrapes of /metrics, the delivery
+# service waiting) first, then those only its start runs. Measured with valgrind's callgrind
+# on a release binary linked without an ordering, running the full daemon (server, push and
+# every channel) for two phases: start-up, then 60 s of 1 s rounds scraped every 2 s.
+#
+# Rerun after a toolchain upgrade or a large change; a stale file costs memory, not
+# correctness (lld places what it finds and ignores the rest).
+# Needs valgrind and curl. Usage: scripts/order-symbols.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+bin=$(scripts/build-release.sh --no-order --keep-symbols | tail -1)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# callgrind cannot read the DWARF 5 of Swift objects; the symbol table is all it needs.
+strip --strip-debug -o "$work/headroom" "$bin"
+port=19481
+cat > "$work/full.yaml" <<EOF
+interval: 1s
+state_dir: $work/state
+server: {listen: "127.0.0.1:$port"}
+push: {url: "http://127.0.0.1:19489", protocol: victoriametrics}
+channels:
+  - {type: console}
+  - {type: jsonlog, path: $work/alerts.jsonl}
+  - {type: webhook, url: "http://127.0.0.1:19483/hook", hmac_secret: "0123456789abcdef"}
+  - {type: slack, url: "http://127.0.0.1:19483/slack"}
+  - {type: wecom, url: "http://127.0.0.1:19483/cgi-bin/webhook/send?key=k"}
+  - {type: dingtalk, url: "http://127.0.0.1:19483/robot/send?access_token=t", secret: SECs}
+  - {type: feishu, url: "http://127.0.0.1:19483/open-apis/bot/v2/hook/h", secret: s}
+  - {type: alertmanager, url: "http://127.0.0.1:19484"}
+  - {type: email, host: 127.0.0.1, port: 19485, security: none, from: "headroom@example.com", to: ["ops@example.com"]}
+  - {type: sound}
+  - {type: exec, command: [/bin/true]}
+EOF
+valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/cg.out" \
+    "$work/headroom" run --config "$work/full.yaml" >/dev/null 2>"$work/run.log" &
+vg=$!
+for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
+callgrind_control -d "$vg" >/dev/null          # cg.out.1: start-up
+for _ in $(seq 30); do curl -fs -o /dev/null "http://127.0.0.1:$port/metrics" || true; sleep 2; done
+kill -INT "$vg"; wait "$vg" || true            # cg.out: the idle phase
+python3 - "$work/cg.out.1" "$work/cg.out" > deploy/headroom.order <<'EOF'
+import re, sys
+def functions(path):
+    names, seen, order = {}, set(), []
+    for line in open(path, errors="replace"):
+        m = re.match(r"^c?fn=\((\d+)\)(?: (.*))?$", line)
+        if not m:
+            continue
+        if m.group(2):
+            names[m.group(1)] = re.sub(r"'\d+$", "", m.group(2).strip())
+        name = names.get(m.group(1))
+        if name and not name.startswith("0x") and name not in seen:
+            seen.add(name); order.append(name)
+    return order
+startup, idle = functions(sys.argv[1]), functions(sys.argv[2])
+idle_set = set(idle)
+print("\n".join(idle + [name for name in startup if name not in idle_set]))
+EOF
+echo "deploy/headroom.order: $(wc -l < deploy/headroom.order) symbols ($(grep -c . "$work/run.log") log lines)" >&2
