@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # /metrics throughput and latency of Headroom against prometheus-node-exporter (Debian) in
-# the same run, with wrk (Debian), plus idle RSS/PSS/CPU of both at the same scrape rate.
-# Usage: scripts/bench-serving.sh [HEADROOM_BINARY]   (default: the static release build)
+# the same run, with wrk (Debian), plus idle RSS/PSS/CPU of both at the same scrape rate
+# (Headroom with its server and every channel enabled).
+# Usage: scripts/bench-serving.sh [HEADROOM_BINARY]   (default: scripts/build-release.sh's build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-.build-static/release/headroom}
+bin=${1:-$(scripts/build-release.sh | tail -1)}
 work=$(mktemp -d)
 trap 'kill $hpid $npid 2>/dev/null || true; rm -rf "$work"' EXIT
-printf 'interval: 5s\nserver: {listen: "127.0.0.1:19471"}\nchannels: []\n' > "$work/h.yaml"
-"$bin" run --config "$work/h.yaml" 2>"$work/h.log" & hpid=$!
+# The full daemon: server and every channel (Benchmarks/full-daemon.yaml), 5 s rounds.
+HEADROOM_SERVER_LISTEN=127.0.0.1:19471 HEADROOM_STATE_DIR="$work/state" HEADROOM_CHANNELS_JSONLOG_PATH="$work/alerts.jsonl" \
+    "$bin" run --config Benchmarks/full-daemon.yaml >/dev/null 2>"$work/h.log" & hpid=$!
 prometheus-node-exporter --web.listen-address=127.0.0.1:19472 2>"$work/n.log" & npid=$!
 for url in http://127.0.0.1:19471/metrics http://127.0.0.1:19472/metrics; do
     for _ in $(seq 100); do curl -fs -o /dev/null "$url" && break; sleep 0.1; done

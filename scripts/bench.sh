@@ -3,8 +3,9 @@
 # runs every benchmark. Usage: scripts/bench.sh [--idle-seconds N] [--only sample|evaluate|round|gpu|idle]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --static-swift-stdlib --scratch-path .build-release --product headroom
+# The daemon as it ships (its own scratch path and flags), the harness in another.
+headroom=$(scripts/build-release.sh | tail -1)
 swift build -c release --static-swift-stdlib --scratch-path .build-release --product headroom-bench
 swift build -c release --static-swift-stdlib --scratch-path .build-release --product FakeNVML
 bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)"
-"$bin/headroom-bench" --headroom "$bin/headroom" "$@"
+"$bin/headroom-bench" --headroom "$headroom" "$@"

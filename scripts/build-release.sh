@@ -8,29 +8,35 @@
 #     .rela.dyn is not read at every start;
 #   - the executable exports no symbols (--no-export-dynamic): nothing dlopen'ed needs them,
 #     and the dynamic loader no longer walks a 42,000-entry symbol table.
-# It stays a position-independent executable (ASLR).
+# Functions get sections of their own (-function-sections) so that the ordering can move
+# each one; the linker's --gc-sections then also drops more unused code. It stays a
+# position-independent executable (ASLR).
 #
-# Usage: scripts/build-release.sh [--scratch-path DIR] [--no-order] [--keep-symbols]
-# Prints the path of the built binary on its last line.
+# Usage: scripts/build-release.sh [--scratch-path DIR] [--no-order] [--keep-symbols] [--product P]
+# Prints the path of the built binary on its last line (of its folder, for a --product other
+# than headroom).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scratch=.build-release
+scratch=.build-ship
 order=yes
 strip=(-Xlinker -s)
+product=headroom
 while [ $# -gt 0 ]; do
     case "$1" in
         --scratch-path) scratch=$2; shift 2 ;;
         --no-order) order=no; shift ;;
         --keep-symbols) strip=(); shift ;;
-        *) echo "usage: $0 [--scratch-path DIR] [--no-order] [--keep-symbols]" >&2; exit 2 ;;
+        --product) product=$2; shift 2 ;;
+        *) echo "usage: $0 [--scratch-path DIR] [--no-order] [--keep-symbols] [--product P]" >&2; exit 2 ;;
     esac
 done
 flags=(-c release --static-swift-stdlib --scratch-path "$scratch"
-       -Xswiftc -use-ld=lld
+       -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xswiftc -use-ld=lld
        -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs)
 if [ "$order" = yes ]; then
     flags+=(-Xlinker "--symbol-ordering-file=$PWD/deploy/headroom.order" -Xlinker --no-warn-symbol-ordering)
 fi
 flags+=("${strip[@]}")
-swift build "${flags[@]}" --product headroom >&2
-echo "$(swift build "${flags[@]}" --show-bin-path)/headroom"
+swift build "${flags[@]}" --product "$product" >&2
+dir=$(swift build "${flags[@]}" --show-bin-path)
+if [ "$product" = headroom ]; then echo "$dir/headroom"; else echo "$dir"; fi

@@ -2,8 +2,10 @@
 # Makes deploy/headroom.order, the symbol ordering scripts/build-release.sh links with: the
 # functions the idle daemon runs (sampling rounds, scrapes of /metrics, the delivery
 # service waiting) first, then those only its start runs. Measured with valgrind's callgrind
-# on a release binary linked without an ordering, running the full daemon (server, push and
-# every channel) for two phases: start-up, then 60 s of 1 s rounds scraped every 2 s.
+# on a release binary linked without an ordering, running the full daemon (server and
+# every channel: Benchmarks/full-daemon.yaml) with two GPUs of the fake libnvidia-ml.so.1
+# (the same ABI as the driver, so the NVML collector's code is measured too), for two
+# phases: start-up, then 60 s of 1 s rounds scraped every 2 s.
 #
 # Rerun after a toolchain upgrade or a large change; a stale file costs memory, not
 # correctness (lld places what it finds and ignores the rest).
@@ -14,29 +16,18 @@ command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install va
 bin=$(scripts/build-release.sh --no-order --keep-symbols | tail -1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# callgrind cannot read the DWARF 5 of Swift objects; the symbol table is all it needs.
+# Two GPUs with a process each, from the package's fake driver (built with the same flags).
+fake_dir=$(scripts/build-release.sh --no-order --keep-symbols --product FakeNVML | tail -1)
+mkdir -p "$work/nvml"
+strip --strip-debug -o "$work/nvml/libnvidia-ml.so.1" "$fake_dir/libFakeNVML.so"
+printf 'gpus 2\ngpu 0 procs %s:8589934592\ngpu 1 procs 1:1073741824\n' "$$" > "$work/nvml/fake-nvml.scenario"
+# callgrind cannot read the DWARF 5 these are built with; the symbol tables are all it needs.
 strip --strip-debug -o "$work/headroom" "$bin"
 port=19481
-cat > "$work/full.yaml" <<EOF
-interval: 1s
-state_dir: $work/state
-server: {listen: "127.0.0.1:$port"}
-push: {url: "http://127.0.0.1:19489", protocol: victoriametrics}
-channels:
-  - {type: console}
-  - {type: jsonlog, path: $work/alerts.jsonl}
-  - {type: webhook, url: "http://127.0.0.1:19483/hook", hmac_secret: "0123456789abcdef"}
-  - {type: slack, url: "http://127.0.0.1:19483/slack"}
-  - {type: wecom, url: "http://127.0.0.1:19483/cgi-bin/webhook/send?key=k"}
-  - {type: dingtalk, url: "http://127.0.0.1:19483/robot/send?access_token=t", secret: SECs}
-  - {type: feishu, url: "http://127.0.0.1:19483/open-apis/bot/v2/hook/h", secret: s}
-  - {type: alertmanager, url: "http://127.0.0.1:19484"}
-  - {type: email, host: 127.0.0.1, port: 19485, security: none, from: "headroom@example.com", to: ["ops@example.com"]}
-  - {type: sound}
-  - {type: exec, command: [/bin/true]}
-EOF
-valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/cg.out" \
-    "$work/headroom" run --config "$work/full.yaml" >/dev/null 2>"$work/run.log" &
+LD_LIBRARY_PATH=$work/nvml HEADROOM_SERVER_LISTEN=127.0.0.1:$port HEADROOM_STATE_DIR=$work/state HEADROOM_INTERVAL=1s \
+HEADROOM_CHANNELS_JSONLOG_PATH=$work/alerts.jsonl \
+    valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/cg.out" \
+    "$work/headroom" run --config Benchmarks/full-daemon.yaml >/dev/null 2>"$work/run.log" &
 vg=$!
 for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/metrics" && break; sleep 0.1; done
 callgrind_control -d "$vg" >/dev/null          # cg.out.1: start-up
