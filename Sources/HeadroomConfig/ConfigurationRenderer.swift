@@ -53,6 +53,7 @@ public enum ConfigurationRenderer {
         out.append("  enabled: \(server.enabled)")
         out.append("  listen: \(YAMLText.string(server.listen.description))")
         if let token = server.token { out.append("  token: \(secret(token))") }
+        if let file = server.tokenFile { out.append("  token_file: \(YAMLText.string(file))") }
         out.append("  insecure: \(server.insecure)")
         if let tls = server.tls {
             out.append("  tls:")

@@ -25,7 +25,7 @@ public struct HTTPServer: Sendable {
         let router = Router()
         MetricsRoutes.add(to: router, state: state, delivery: delivery)
         HealthRoutes.add(to: router, state: state)
-        APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(expected: settings.token))
+        APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(expected: settings.token, file: settings.tokenFile))
         router.get("/") { _, _ -> Response in
             Responses.text(.ok, """
                 Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/openapi.json
@@ -36,10 +36,12 @@ public struct HTTPServer: Sendable {
     }
 
     /// The server as a service of the daemon's group. `onListening` receives the bound port
-    /// (useful with port 0). Refuses settings that would expose the host without a token, and
-    /// TLS files that cannot be used (the error names the key, the file and the problem).
+    /// (useful with port 0). Refuses settings that would expose the host without a token, a
+    /// token file that cannot be read, and TLS files that cannot be used (the error names the
+    /// key, the file and the problem).
     public func service(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> any Service {
         if let problem = settings.exposureProblem { throw ServerSettingsError(message: problem) }
+        if let file = settings.tokenFile { _ = try BearerToken.read(file: file).get() }
         let listen = settings.listen
         var server = HTTPServerBuilder.http1()
         if let tls = settings.tls {

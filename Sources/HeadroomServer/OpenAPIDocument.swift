@@ -39,10 +39,11 @@ enum OpenAPIDocument {
                              "duration": {"type": "string", "example": "2h"}, "comment": {"type": "string"}, "created_by": {"type": "string"}}}}}},
             "responses": {"201": {"description": "Created; the body holds the new silence id"}, "400": {"description": "Invalid matcher or duration", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "401": {"description": "Missing or wrong token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                           "403": {"description": "No token configured: mutations disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                          "503": {"description": "server.token_file cannot be read: nothing is allowed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
                           "501": {"description": "No state directory: silences unavailable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
         "/api/v1/silences/{id}": {"delete": {"summary": "Expire a silence", "security": [{"bearer": []}],
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "Expired"}, "401": {"description": "Missing or wrong token"}, "403": {"description": "Mutations disabled"}, "404": {"description": "No such silence"}}}},
+          "responses": {"200": {"description": "Expired"}, "401": {"description": "Missing or wrong token"}, "403": {"description": "Mutations disabled"}, "404": {"description": "No such silence"}, "503": {"description": "server.token_file cannot be read"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
       }
     }

@@ -54,6 +54,19 @@ struct ServerSettingsTests {
         #expect(try configuration("server: {tls: {}}\n").server.tls == nil)
     }
 
+    @Test("token_file: an absolute path from the file or HEADROOM_SERVER_TOKEN_FILE, instead of token; it satisfies a non-loopback listen")
+    func tokenFile() throws {
+        let file = try configuration("server: {listen: ':19400', token_file: /run/secrets/headroom-token}\n")
+        #expect(file.server.tokenFile == "/run/secrets/headroom-token" && file.server.token == nil)
+        let env = try configuration(nil, environment: ["HEADROOM_SERVER_TOKEN_FILE": "/run/secrets/t"])
+        #expect(env.server.tokenFile == "/run/secrets/t")
+        #expect(ConfigurationRenderer.yaml(file).contains("  token_file: "))
+        #expect(try configuration(ConfigurationRenderer.yaml(file)) == file)
+        let both = issues("server: {token: 0123456789abcdef0123, token_file: /t}\n")
+        #expect(issue(at: "server.token_file", in: both)?.message.contains("not both") == true)
+        #expect(issue(at: "server.token_file", in: issues("server: {token_file: token.txt}\n"))?.message.contains("absolute path") == true)
+    }
+
     @Test("tls problems: a missing half, relative paths, unknown keys")
     func tlsProblems() {
         let half = issues("server:\n  tls:\n    cert_file: /etc/headroom/tls.crt\n")

@@ -10,7 +10,7 @@ enum SettingsDecoder {
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
     static let flappingKeys = ["window", "max_changes"]
     static let logKeys = ["level", "format"]
-    static let serverKeys = ["enabled", "listen", "token", "insecure", "tls"]
+    static let serverKeys = ["enabled", "listen", "token", "token_file", "insecure", "tls"]
     static let serverTLSKeys = ["cert_file", "key_file", "client_ca_file"]
     static let pushKeys = ["enabled", "url", "protocol", "database", "org", "bucket", "token", "interval", "batch_size", "buffer_size", "gzip", "timeout"]
 
@@ -114,6 +114,15 @@ enum SettingsDecoder {
                 report(fields, "token", "a token of at least 16 characters is needed (for example the output of `openssl rand -hex 24`)", &reader)
             } else {
                 settings.token = token
+            }
+        }
+        if let path = reader.string(fields, "token_file", expected: "a file path") {
+            if !path.hasPrefix("/") {
+                report(fields, "token_file", "expected an absolute path to a file holding the token, got \"\(path)\"", &reader)
+            } else if settings.token != nil {
+                report(fields, "token_file", "set either server.token or server.token_file, not both", &reader)
+            } else {
+                settings.tokenFile = path
             }
         }
         if let insecure = reader.bool(fields, "insecure") { settings.insecure = insecure }

@@ -23,6 +23,7 @@ import HeadroomCore
 /// | `HEADROOM_SERVER_ENABLED` | `server.enabled` | `false` |
 /// | `HEADROOM_SERVER_LISTEN` | `server.listen` | `0.0.0.0:19400` |
 /// | `HEADROOM_SERVER_TOKEN` | `server.token` | `3f9c…` (at least 16 characters) |
+/// | `HEADROOM_SERVER_TOKEN_FILE` | `server.token_file` | `/run/secrets/headroom-token` |
 /// | `HEADROOM_SERVER_INSECURE` | `server.insecure` | `true` |
 /// | `HEADROOM_SERVER_TLS_CERT_FILE`, `…_KEY_FILE`, `…_CLIENT_CA_FILE` | `server.tls.*` | `/etc/headroom/tls/tls.crt` |
 /// | `HEADROOM_PUSH_URL`, `HEADROOM_PUSH_PROTOCOL`, `HEADROOM_PUSH_TOKEN`, … | the `push` keys | `http://127.0.0.1:8428` |

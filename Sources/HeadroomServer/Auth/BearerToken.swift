@@ -1,6 +1,21 @@
+import Foundation
+
 /// Checks `Authorization: Bearer <token>` against the configured token in constant time.
 struct BearerToken: Sendable {
-    let expected: String?
+    /// Where the expected token comes from.
+    enum Source: Sendable {
+        /// No token is configured: mutations are switched off.
+        case none
+        case value(String)
+        /// Read at every check (mutating requests only), so a rotated Secret applies at once.
+        case file(String)
+    }
+
+    let source: Source
+
+    init(expected: String?, file: String? = nil) {
+        source = expected.map(Source.value) ?? file.map(Source.file) ?? .none
+    }
 
     enum Verdict: Equatable {
         case allowed
@@ -8,10 +23,33 @@ struct BearerToken: Sendable {
         case disabled
         /// Missing or wrong token.
         case denied
+        /// The token file cannot be read (or holds too short a token): nothing is allowed.
+        case unavailable
+    }
+
+    /// The token file's content without its trailing newline, or a message naming the file
+    /// (never its content).
+    static func read(file path: String) -> Result<String, ServerSettingsError> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(ServerSettingsError(message: "server.token_file \(path): cannot be read"))
+        }
+        var text = Substring(String(decoding: data, as: UTF8.self))
+        while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
+        guard text.count >= 16 else {
+            return .failure(ServerSettingsError(message: "server.token_file \(path): a token of at least 16 characters is needed"))
+        }
+        return .success(String(text))
     }
 
     func check(authorization: String?) -> Verdict {
-        guard let expected else { return .disabled }
+        let expected: String
+        switch source {
+        case .none: return .disabled
+        case .value(let value): expected = value
+        case .file(let path):
+            guard case .success(let value) = Self.read(file: path) else { return .unavailable }
+            expected = value
+        }
         guard let authorization, authorization.hasPrefix("Bearer ") else { return .denied }
         let given = Array(authorization.dropFirst("Bearer ".count).utf8)
         let wanted = Array(expected.utf8)

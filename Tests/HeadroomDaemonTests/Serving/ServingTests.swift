@@ -137,6 +137,35 @@ struct ServingTests {
         try await server.stop()
     }
 
+    @Test("token_file: the token is read from the file at every mutation, so a rotated Secret applies at once; an unreadable file allows nothing")
+    func tokenFile() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-token-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("token").path
+        try "first-token-0123456789\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let harness = try DaemonHarness(yaml: Self.yaml(fake, extra: "  token_file: \(file)"), collectors: nil)
+        let server = try await ServedServer(try #require(harness.daemon.server))
+        func post(_ token: String) async throws -> Int {
+            try await server.request("/api/v1/silences", method: "POST", headers: ["Authorization": "Bearer \(token)"], body: "{}").status
+        }
+        #expect(try await post("first-token-0123456789") == 501, "the trailing newline is not part of the token")
+        try "second-token-0123456789\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try await post("first-token-0123456789") == 401)
+        #expect(try await post("second-token-0123456789") == 501)
+        try FileManager.default.removeItem(atPath: file)
+        let gone = try await server.request("/api/v1/silences", method: "POST", headers: ["Authorization": "Bearer second-token-0123456789"], body: "{}")
+        #expect(gone.status == 503 && gone.body.contains("token_file") && !gone.body.contains("second-token"))
+        try await server.stop()
+
+        // At start, a missing or too short token file stops the daemon with the file named.
+        try "short\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let short = try DaemonHarness(yaml: Self.yaml(fake, extra: "  token_file: \(file)"), collectors: nil)
+        #expect { _ = try short.daemon.serviceGroup() } throws: { error in
+            String(describing: error) == "server.token_file \(file): a token of at least 16 characters is needed"
+        }
+    }
+
     @Test("silences API: create (token), list, expire; the file is the one `headroom silence` uses, and the pipeline honours it")
     func silences() async throws {
         let fake = try FakeNVML(scenario: Self.scenario)
