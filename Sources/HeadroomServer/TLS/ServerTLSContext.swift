@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Foundation
 import HeadroomCore
 import Logging
 import NIOSSL
@@ -10,9 +11,9 @@ import Synchronization
 
 /// The server's TLS context, re-read when a certificate file changes on disk.
 ///
-/// Every new connection asks for `current()`, which compares the files' identity (device,
-/// inode, size, modification time; through symlinks, so a Kubernetes Secret volume's atomic
-/// `..data` swap counts) with what was loaded. On a change the files are loaded again; if
+/// Every new connection asks for `current()`, which compares the files' content (read
+/// through symlinks, so a Kubernetes Secret volume's atomic `..data` swap counts) with what
+/// was loaded. On a change the files are loaded again; if
 /// they cannot be used (a key written before its certificate, say) the previous context
 /// keeps serving and the problem is logged once per change. This is what lets cert-manager
 /// or a renewal job rotate a certificate without restarting Headroom.
@@ -101,21 +102,14 @@ final class ServerTLSContext: Sendable {
     }
 }
 
-/// What identifies one version of a file without reading it.
+/// One version of a file: its bytes (certificates and keys are a few kilobytes). Compared by
+/// content rather than by `stat`, so a rewrite within the same second, or a Secret volume's
+/// swap behind an unchanged symlink, is seen all the same.
 struct FileStamp: Equatable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var modifiedSeconds: Int
-    var modifiedNanoseconds: Int
+    var content: Data
 
     init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-        size = Int64(info.st_size)
-        modifiedSeconds = Int(info.st_mtim.tv_sec)
-        modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        content = data
     }
 }
