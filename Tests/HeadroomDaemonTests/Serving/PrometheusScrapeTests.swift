@@ -24,11 +24,13 @@ extension ProcessTests {
             """
 
         /// Starts headroom with the fake GPU; returns it and its port.
-        static func startHeadroom(_ directory: borrowing TemporaryDirectory, _ fake: FakeNVML, yaml: String = yaml) async throws -> (HeadroomProcess, Int) {
+        static func startHeadroom(_ directory: borrowing TemporaryDirectory, _ fake: FakeNVML, yaml: String = yaml,
+                                  scheme: String = "http") async throws -> (HeadroomProcess, Int) {
             let config = try directory.write("headroom.yaml", yaml)
             let daemon = try HeadroomProcess(["run", "--config", config], environment: ["LD_LIBRARY_PATH": fake.directory])
-            try await daemon.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
-            let line = daemon.stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") } ?? ""
+            let serving = "serving \(scheme)://127.0.0.1:"
+            try await daemon.waitFor("the serving line") { _, err in err.contains(serving) }
+            let line = daemon.stderr.split(separator: "\n").first { $0.contains(serving) } ?? ""
             guard let port = line.split(separator: "127.0.0.1:").last?.split(separator: "/").first.flatMap({ Int($0) }) else {
                 throw SetupError(message: "no port in the serving line:\n\(daemon.stderr)")
             }
@@ -36,6 +38,21 @@ extension ProcessTests {
         }
 
         struct SetupError: Error { var message: String }
+
+        /// The series of an instant query through Prometheus' HTTP API, or nil while it has none.
+        static func query(_ promql: String, port: Int) async -> [[String: Any]]? {
+            let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
+            guard let (status, body) = await httpGet("http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)"), status == 200,
+                  let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                  let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]], !result.isEmpty
+            else { return nil }
+            return result
+        }
+
+        /// A series' sample value.
+        static func value(_ series: [String: Any]) -> Double? {
+            ((series["value"] as? [Any])?.last as? String).flatMap(Double.init)
+        }
 
         @Test("a PromQL query through Prometheus' API returns the GPU memory, under headroom_ and dcgm-exporter names")
         func scrape() async throws {
@@ -58,17 +75,8 @@ extension ProcessTests {
                 "--web.listen-address=127.0.0.1:\(webPort)",
             ], directory: directory.url)
 
-            func query(_ promql: String) async -> [[String: Any]]? {
-                let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
-                guard let (status, body) = await httpGet("http://127.0.0.1:\(webPort)/api/v1/query?query=\(encoded)"), status == 200,
-                      let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                      let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]], !result.isEmpty
-                else { return nil }
-                return result
-            }
-            func value(_ series: [String: Any]) -> Double? {
-                ((series["value"] as? [Any])?.last as? String).flatMap(Double.init)
-            }
+            func query(_ promql: String) async -> [[String: Any]]? { await Self.query(promql, port: webPort) }
+            func value(_ series: [String: Any]) -> Double? { Self.value(series) }
 
             let used = try await poll("headroom_gpu_memory_used_bytes in Prometheus") { await query("headroom_gpu_memory_used_bytes") }
             let dcgm = try await poll("DCGM_FI_DEV_FB_USED in Prometheus") { await query(#"DCGM_FI_DEV_FB_USED{gpu="0"}"#) }
@@ -96,17 +104,12 @@ extension ProcessTests {
             let tls = try TLSFixture.shared.get()
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario)
-            let config = try directory.write("headroom.yaml", Self.yaml + """
+            let (daemon, port) = try await Self.startHeadroom(directory, fake, yaml: Self.yaml + """
 
                 server:
                   listen: 127.0.0.1:0
                   tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey), client_ca_file: \(tls.caCertificate)}
-                """)
-            let daemon = try HeadroomProcess(["run", "--config", config], environment: ["LD_LIBRARY_PATH": fake.directory])
-            try await daemon.waitFor("the serving line") { _, err in err.contains("serving https://127.0.0.1:") }
-            let line = daemon.stderr.split(separator: "\n").first { $0.contains("serving https://127.0.0.1:") } ?? ""
-            let port = try #require(line.split(separator: "127.0.0.1:").last?.split(separator: "/").first.flatMap { Int($0) })
-
+                """, scheme: "https")
             let webPort = try freeLoopbackPort()
             let prometheusConfig = try directory.write("prometheus.yml", """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -125,13 +128,7 @@ extension ProcessTests {
                 "--web.listen-address=127.0.0.1:\(webPort)",
             ], directory: directory.url)
             func query(_ promql: String) async -> Double? {
-                let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
-                guard let (status, body) = await httpGet("http://127.0.0.1:\(webPort)/api/v1/query?query=\(encoded)"), status == 200,
-                      let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                      let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]],
-                      let value = (result.first?["value"] as? [Any])?.last as? String
-                else { return nil }
-                return Double(value)
+                await Self.query(promql, port: webPort).flatMap { $0.first }.flatMap(Self.value)
             }
             let used = try await poll("headroom_gpu_memory_used_bytes over TLS") { await query("headroom_gpu_memory_used_bytes") }
             let refused = try await poll("the scrape without a client certificate") { await query(#"up{job="no-client-certificate"}"#) }
