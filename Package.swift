@@ -124,6 +124,7 @@ let package = Package(
                 "HeadroomCore",
                 "HeadroomCollectors",
                 "HeadroomNotify",
+                "HeadroomServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,41 +1,129 @@
 public import Foundation
 public import HeadroomCore
+public import Logging
 
 /// Holds the alert engine and the latest readings: snapshot in, notifications out.
 /// The daemon's single source of truth for exporters and `headroom check`.
+///
+/// With a state file, the engine's state outlives the process: the first round takes up
+/// what the previous process saved (a restart continues incidents instead of starting new
+/// ones), a round in which an alert changed state saves at once, a round in which alerts
+/// are merely active saves at most every `saveInterval`, and `saveState(at:)` saves on
+/// shutdown. While nothing is active and nothing changed, nothing is written.
 public actor AlertCenter {
     private var engine: AlertEngine
     private var previous: HostSnapshot?
     private var processGrowth = GPUProcessGrowth()
     private let hostname: String
+    private let stateFile: AlertStateFile?
+    private let logger: Logger
+    private var restorePending: Bool
+    private var lastSavedAt: Date?
+    /// The latest save held active alerts (so a quiet engine still writes once to clear them).
+    private var savedActive = false
+    private var saveFailing = false
+    /// How often a round with active but unchanged alerts is saved.
+    public static let saveInterval: TimeInterval = 30
     /// The samples rules saw in the latest round (raw + derived + collector health).
     public private(set) var latestSamples: [Sample] = []
     /// The latest raw snapshot.
     public private(set) var latestSnapshot: HostSnapshot?
 
-    public init(rules: [AlertRule], policy: AlertPolicy, hostname: String) {
+    public init(rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile? = nil,
+                logger: Logger = Logger(label: "headroom")) {
         engine = AlertEngine(rules: rules, policy: policy)
         self.hostname = hostname
+        self.stateFile = stateFile
+        self.logger = logger
+        restorePending = stateFile != nil
     }
 
     /// Derives rates against the previous round, evaluates every rule, and returns the
     /// notifications to deliver, stamped with the host name.
     public func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
+        let restored = restorePending ? restoreSaved(at: snapshot.time) : []
         let derived = SampleDerivation.evaluationSamples(previous: previous, current: snapshot)
         let samples = processGrowth.annotate(derived, at: snapshot.time)
         previous = snapshot
         latestSnapshot = snapshot
         latestSamples = samples
-        return stamp(engine.evaluate(samples, at: snapshot.time))
+        let notifications = restored + engine.evaluate(samples, at: snapshot.time)
+        saveIfDue(at: snapshot.time, changed: engine.lastRoundTransitioned || !restored.isEmpty)
+        return stamp(notifications)
     }
 
     /// Swaps rules and policy, keeping the state of unchanged rules.
     public func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> [AlertNotification] {
-        stamp(engine.replaceRules(rules, policy: policy, at: now))
+        let closing = engine.replaceRules(rules, policy: policy, at: now)
+        if !closing.isEmpty { save(at: now) }
+        return stamp(closing)
+    }
+
+    /// Saves the engine's state now (graceful shutdown).
+    public func saveState(at now: Date) {
+        guard stateFile != nil, !restorePending else { return }
+        save(at: now)
     }
 
     public var firingAlerts: [Alert] { engine.firingAlerts }
     public var rules: [AlertRule] { engine.rules }
+
+    // MARK: - Saved state
+
+    private func restoreSaved(at now: Date) -> [AlertNotification] {
+        restorePending = false
+        guard let stateFile else { return [] }
+        switch stateFile.load() {
+        case .success(nil):
+            return []
+        case .failure(let error):
+            logger.warning("alert state not restored; starting afresh: \(error.description)")
+            return []
+        case .success(let saved?):
+            savedActive = saved.hasActiveAlerts
+            let resolved = engine.restore(saved, at: now)
+            let age = HumanDuration.format(seconds: max(0, now.timeIntervalSince(saved.savedAt)))
+            if saved.version != AlertEngineState.currentVersion {
+                logger.warning("alert state in \(stateFile.path) has format \(saved.version), this build reads \(AlertEngineState.currentVersion); starting afresh")
+            } else if now.timeIntervalSince(saved.savedAt) > engine.policy.staleAfter.headroomSeconds {
+                logger.info("alert state saved \(age) ago is older than alerting.stale_after (\(engine.policy.staleAfter.headroomDescription)); not restored, \(resolved.count) delivered firing(s) resolved")
+            } else if saved.hasActiveAlerts {
+                let restored = engine.savedState(at: now).entries
+                let firing = restored.filter { $0.machine.state == "firing" }.count
+                let pending = restored.filter { $0.machine.state == "pending" }.count
+                logger.info("alert state restored (saved \(age) ago): \(firing) firing, \(pending) pending", metadata: [
+                    "resolved": "\(resolved.count)",
+                ])
+            }
+            return resolved
+        }
+    }
+
+    private func saveIfDue(at now: Date, changed: Bool) {
+        guard stateFile != nil else { return }
+        if changed {
+            save(at: now)
+        } else if lastSavedAt.map({ now.timeIntervalSince($0) >= Self.saveInterval }) ?? true,
+                  savedActive || engine.hasActiveAlerts {
+            save(at: now)
+        }
+    }
+
+    private func save(at now: Date) {
+        guard let stateFile else { return }
+        let state = engine.savedState(at: now)
+        do {
+            try stateFile.save(state)
+            if saveFailing { logger.info("alert state saved again to \(stateFile.path)") }
+            saveFailing = false
+        } catch {
+            // Said once until it recovers: the daemon keeps running on the state in memory.
+            if !saveFailing { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
+            saveFailing = true
+        }
+        lastSavedAt = now
+        savedActive = state.hasActiveAlerts
+    }
 
     private func stamp(_ notifications: [AlertNotification]) -> [AlertNotification] {
         notifications.map { notification in

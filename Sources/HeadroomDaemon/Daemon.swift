@@ -28,7 +28,9 @@ public struct Daemon: Sendable {
         self.logger = logger
         alerts = AlertCenter(
             rules: configuration.rules, policy: configuration.policy,
-            hostname: configuration.hostname ?? dependencies.hostname)
+            hostname: configuration.hostname ?? dependencies.hostname,
+            stateFile: dependencies.stateDirectory.map { AlertStateFile(stateDirectory: $0(configuration.delivery)) },
+            logger: logger)
         pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
                                     store: Daemon.outbox(configuration, dependencies, logger),
                                     silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)

@@ -3,6 +3,11 @@ import Hummingbird
 import HummingbirdCore
 public import Logging
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 public import ServiceLifecycle
 
 /// Builds the Hummingbird application serving Headroom's endpoints from a `StateReader`.
@@ -35,6 +40,19 @@ public struct HTTPServer: Sendable {
         return router
     }
 
+    /// What keeps a server with `settings` from starting, checked before anything starts:
+    /// exposure without a token, an unreadable token file, unusable TLS files, an address
+    /// that cannot be bound. Nil when it can start.
+    public static func startupProblem(_ settings: ServerSettings, logger: Logger) -> String? {
+        guard settings.enabled else { return nil }
+        if let problem = settings.exposureProblem { return problem }
+        if let file = settings.tokenFile, case .failure(let error) = BearerToken.read(file: file) { return error.message }
+        if let tls = settings.tls {
+            do { _ = try ServerTLSContext(settings: tls, logger: logger) } catch { return "\(error)" }
+        }
+        return settings.listen.port == 0 ? nil : ListenProbe.problem(binding: settings.listen)
+    }
+
     /// The server as a service of the daemon's group. `onListening` receives the bound port
     /// (useful with port 0). Refuses settings that would expose the host without a token, a
     /// token file that cannot be read, and TLS files that cannot be used (the error names the
@@ -50,7 +68,7 @@ public struct HTTPServer: Sendable {
                 TLSHTTPChannel(base: HTTP1Channel(responder: responder), tls: context)
             }
         }
-        return Application(
+        let application = Application(
             router: router(),
             server: server,
             configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "headroom"),
@@ -59,6 +77,22 @@ public struct HTTPServer: Sendable {
             },
             logger: logger
         )
+        return ListeningService(application: application, listen: listen)
+    }
+}
+
+/// The application as a service whose bind failure reads like the check at start
+/// (`ListenProbe`): a port taken between the check and the bind is still one clear line.
+private struct ListeningService: Service {
+    let application: any Service
+    let listen: ListenAddress
+
+    func run() async throws {
+        do {
+            try await application.run()
+        } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+            throw ServerSettingsError(message: ListenProbe.message(listen, errno: error.errnoCode))
+        }
     }
 }
 

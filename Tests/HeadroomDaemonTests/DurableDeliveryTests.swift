@@ -69,7 +69,6 @@ extension ProcessTests {
             func configuration(threshold: Int) -> String {
                 """
                 interval: 200ms
-                state_dir: \(state)
                 delivery: {retry: {initial: 100ms, maximum: 300ms}}
                 default_rules: false
                 rules:
@@ -80,7 +79,8 @@ extension ProcessTests {
             }
             // 1. The rule fires at once; nothing listens on the port: the notification waits on disk.
             let firing = try directory.write("firing.yaml", configuration(threshold: 0))
-            let first = try HeadroomProcess(["run", "--config", firing])
+            let environment = ["HEADROOM_STATE_DIR": state]
+            let first = try HeadroomProcess(["run", "--config", firing], environment: environment)
             let deadline = ContinuousClock.now + .seconds(20)
             while Self.outboxFiles(state).isEmpty || !first.stderr.contains("will retry"), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
@@ -92,25 +92,28 @@ extension ProcessTests {
             first.signal(SIGKILL)
             #expect(try await first.wait() == SIGKILL)
 
-            // 2. The receiver comes up; the daemon restarts with a rule that cannot fire, so
-            //    anything delivered comes from the outbox.
+            // 2. The receiver comes up; the daemon restarts with a rule that cannot fire: the
+            //    firing comes from the outbox, and the restored alert, no longer breached,
+            //    resolves (a delivered firing is always followed by a resolved).
             let receiver = try Receiver(port: port)
             let quiet = try directory.write("quiet.yaml", configuration(threshold: 1000))
-            let second = try HeadroomProcess(["run", "--config", quiet])
+            let second = try HeadroomProcess(["run", "--config", quiet], environment: environment)
             let delivered = ContinuousClock.now + .seconds(20)
-            while try await receiver.requests().isEmpty || !Self.outboxFiles(state).isEmpty, ContinuousClock.now < delivered {
+            while try await receiver.requests().count < 2 || !Self.outboxFiles(state).isEmpty, ContinuousClock.now < delivered {
                 try await Task.sleep(for: .milliseconds(20))
             }
             second.signal(SIGTERM)
             #expect(try await second.wait() == 0)
 
             let requests = try await receiver.requests()
-            #expect(requests.map(\.key) == [key], "stderr:\n\(second.stderr)")
-            #expect(requests.first?.path == "/hook/kill9")
-            #expect(requests.first?.body["rule"] as? String == "memory_any")
-            #expect(requests.first?.body["status"] as? String == "firing")
+            #expect(requests.count == 2, "stderr:\n\(second.stderr)")
+            #expect(requests.first?.key == key)
+            #expect(requests.map(\.path) == ["/hook/kill9", "/hook/kill9"])
+            #expect(requests.map { $0.body["rule"] as? String } == ["memory_any", "memory_any"])
+            #expect(requests.map { $0.body["status"] as? String } == ["firing", "resolved"])
             #expect(Self.outboxFiles(state).isEmpty)
             #expect(second.stderr.contains("outbox recovered"))
+            #expect(second.stderr.contains("alert state restored"))
         }
     }
 }

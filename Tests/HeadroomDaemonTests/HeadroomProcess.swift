@@ -10,6 +10,8 @@ final class HeadroomProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
+    /// The state directory made for this process (removed with it).
+    private var ownedStateDirectory: String?
 
     /// The `headroom` executable in the build products directory.
     static var executable: URL {
@@ -36,8 +38,14 @@ final class HeadroomProcess: @unchecked Sendable {
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HEADROOM_") } : [:]
         env["PATH"] = "/usr/bin:/bin"
         env["HEADROOM_CONFIG"] = nil
-        // Each daemon serves on a free port of its own (the log says which), never on the default.
+        // Each daemon serves on a free port of its own (the log says which), never on the default,
+        // and keeps its state in a directory of its own unless the test shares one on purpose.
         env["HEADROOM_SERVER_LISTEN"] = "127.0.0.1:0"
+        if environment["HEADROOM_STATE_DIR"] == nil {
+            let directory = NSTemporaryDirectory() + "headroom-state-" + UUID().uuidString
+            env["HEADROOM_STATE_DIR"] = directory
+            ownedStateDirectory = directory
+        }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardOutput = stdoutPipe
@@ -56,6 +64,10 @@ final class HeadroomProcess: @unchecked Sendable {
             self.lock.lock(); self.err.append(data); self.lock.unlock()
         }
         try process.run()
+    }
+
+    deinit {
+        if let ownedStateDirectory { try? FileManager.default.removeItem(atPath: ownedStateDirectory) }
     }
 
     var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }

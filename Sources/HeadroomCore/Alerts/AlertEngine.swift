@@ -18,8 +18,8 @@ public struct AlertEngine: Sendable {
 
     // MARK: Series table
 
-    private var seriesIndex: [SeriesKey: Int] = [:]
-    private var seriesKeys: [SeriesKey] = []
+    var seriesIndex: [SeriesKey: Int] = [:]
+    var seriesKeys: [SeriesKey] = []
     /// Per series: an id of its label set, so inhibition compares integers, not labels.
     private var labelIDs: [Int] = []
     private var labelIndex: [Labels: Int] = [:]
@@ -47,7 +47,10 @@ public struct AlertEngine: Sendable {
     private var familyShared: [Bool] = []
     private var matched: [[Int]] = []
     /// Per rule, indexed by series id: nil where the rule holds no state for the series.
-    private var slots: [[AlertSlot?]] = []
+    var slots: [[AlertSlot?]] = []
+    /// True when the latest round changed some alert's state (a transition or a
+    /// notification): what a saver writes at once rather than on its next period.
+    public private(set) var lastRoundTransitioned = false
 
     public init(rules: [AlertRule], policy: AlertPolicy = AlertPolicy()) {
         self.rules = rules
@@ -118,6 +121,7 @@ public struct AlertEngine: Sendable {
             }
         }
         for index in dirty { inhibition[index] = 0 }
+        lastRoundTransitioned = !out.isEmpty || touched.contains { $0.transition != .none }
         // Resolutions first: "critical resolved, warning firing" reads in the order it happened.
         return out.filter { $0.kind == .resolved } + out.filter { $0.kind != .resolved }
     }
@@ -167,7 +171,7 @@ public struct AlertEngine: Sendable {
 
     // MARK: - Internals
 
-    private func sameKind(_ left: Condition, _ right: Condition) -> Bool {
+    func sameKind(_ left: Condition, _ right: Condition) -> Bool {
         switch (left, right) {
         case (.increases, .increases), (.trend, .trend): true
         case (.increases, _), (_, .increases), (.trend, _), (_, .trend): false
@@ -175,7 +179,7 @@ public struct AlertEngine: Sendable {
         }
     }
 
-    private func timing(for rule: AlertRule, policy: AlertPolicy) -> AlertStateMachine.Timing {
+    func timing(for rule: AlertRule, policy: AlertPolicy) -> AlertStateMachine.Timing {
         AlertStateMachine.Timing(hold: rule.hold, keepFiringFor: rule.keepFiringFor, staleAfter: policy.staleAfter)
     }
 
@@ -195,7 +199,7 @@ public struct AlertEngine: Sendable {
         slots = rules.map { keeping[$0.name] ?? Array(repeating: nil, count: seriesKeys.count) }
     }
 
-    private mutating func intern(_ key: SeriesKey) -> Int {
+    mutating func intern(_ key: SeriesKey) -> Int {
         if let id = seriesIndex[key] { return id }
         let labelID: Int
         if let existing = labelIndex[key.labels] {

@@ -148,6 +148,48 @@ public struct AlertStateMachine: Sendable, Equatable {
         count >= 64 ? .max : (UInt64(1) << UInt64(count)) - 1
     }
 
+    // MARK: - Saved state
+
+    /// Everything the machine remembers, as plain values: what a restart saves and restores
+    /// so a hold or a firing alert continues instead of starting over.
+    public struct Memento: Sendable, Equatable, Codable {
+        /// `inactive`, `pending` or `firing`.
+        public var state: String
+        public var since: Date?
+        public var firedAt: Date?
+        public var consecutive: Int
+        public var history: UInt64
+        public var lastBreachAt: Date?
+        public var lastSeenAt: Date?
+    }
+
+    public var memento: Memento {
+        var memento = Memento(state: "inactive", consecutive: consecutive, history: history,
+                              lastBreachAt: lastBreachAt, lastSeenAt: lastSeenAt)
+        switch state {
+        case .inactive: break
+        case .pending(let since): memento.state = "pending"; memento.since = since
+        case .firing(let since, let firedAt): memento.state = "firing"; memento.since = since; memento.firedAt = firedAt
+        }
+        return memento
+    }
+
+    /// A machine in the saved state, with the rule's current timing; nil for a state it
+    /// does not know.
+    public init?(timing: Timing, memento: Memento) {
+        self.timing = timing
+        switch (memento.state, memento.since, memento.firedAt) {
+        case ("inactive", _, _): state = .inactive
+        case ("pending", let since?, _): state = .pending(since: since)
+        case ("firing", let since?, let firedAt?): state = .firing(since: since, firedAt: firedAt)
+        default: return nil
+        }
+        consecutive = memento.consecutive
+        history = memento.history
+        lastBreachAt = memento.lastBreachAt
+        lastSeenAt = memento.lastSeenAt
+    }
+
     private mutating func reset() {
         state = .inactive
         consecutive = 0

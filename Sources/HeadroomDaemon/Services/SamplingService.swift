@@ -216,6 +216,8 @@ public actor SamplingService: Service {
         } catch is CancellationError {
             // Graceful shutdown: fall through to the final flush.
         }
+        // The next process takes up the incidents where this one leaves them.
+        await alerts.saveState(at: now())
         if delivery == nil {
             await pipeline.retryDue(at: now(), force: true)
             logger.info("sampling stopped; pending notifications flushed")

@@ -32,10 +32,7 @@ public struct OutboxStore: Sendable {
 
     /// Writes `entry` durably.
     public func write(_ entry: OutboxEntry) throws(OutboxError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        let encoder = StateJSON.encoder()
         let data: Data
         do { data = try encoder.encode(entry) } catch { throw OutboxError("cannot encode outbox entry \(entry.id): \(error)") }
         do { try DurableFile.write(data, to: path(entry.id)) } catch { throw OutboxError(error.description) }
@@ -44,11 +41,8 @@ public struct OutboxStore: Sendable {
     /// Writes several entries durably with one flush.
     public func write(_ entries: [OutboxEntry]) throws(OutboxError) {
         var items: [(data: Data, path: String)] = []
+        let encoder = StateJSON.encoder()
         for entry in entries {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.dateEncodingStrategy = .millisecondsSince1970
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
             do { items.append((try encoder.encode(entry), path(entry.id))) } catch { throw OutboxError("cannot encode outbox entry \(entry.id): \(error)") }
         }
         do { try DurableFile.writeBatch(items) } catch { throw OutboxError(error.description) }
@@ -110,9 +104,7 @@ public struct OutboxStore: Sendable {
     /// (kept for an operator to inspect). Leftover temporary files are deleted.
     public func load() -> (entries: [OutboxEntry], unreadable: [String]) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return ([], []) }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "+Inf", negativeInfinity: "-Inf", nan: "NaN")
+        let decoder = StateJSON.decoder()
         var entries: [OutboxEntry] = []
         var unreadable: [String] = []
         for name in names.sorted() {

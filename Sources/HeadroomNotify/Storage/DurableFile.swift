@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,12 +8,12 @@ import Musl
 /// Crash-safe file replacement: write a temporary file beside the target, fsync it,
 /// rename it over the target, fsync the directory. After a crash the target holds either
 /// the old or the new content, never a mix.
-enum DurableFile {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+package enum DurableFile {
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    static func write(_ data: Data, to path: String) throws(Failure) {
+    package static func write(_ data: Data, to path: String) throws(Failure) {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = directory + "/." + name + ".tmp"

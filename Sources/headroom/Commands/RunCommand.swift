@@ -6,6 +6,7 @@ import Foundation
 import HeadroomConfig
 import HeadroomCore
 import HeadroomDaemon
+import HeadroomServer
 import Logging
 
 /// `headroom run`: the daemon.
@@ -53,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             return try make()
         } catch {
-            printError("headroom: cannot serve: \(error)")
+            printError("headroom: \(error)")
             throw ExitCode(2)
         }
     }
@@ -80,6 +81,16 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let dependencies = Dependencies.live(environment: source.environment)
+        // Every resource the daemon needs, before anything starts: one line and exit 2.
+        let resources: StartupCheck.Resources
+        switch StartupCheck.run(configuration, dependencies, logger: logger) {
+        case .failure(let failure):
+            printError("headroom: \(failure)")
+            throw ExitCode(2)
+        case .success(let held):
+            resources = held
+        }
+        defer { withExtendedLifetime(resources) {} }
         let daemon = Daemon(configuration: configuration, dependencies: dependencies, logger: logger)
         logger.info("headroom \(Headroom.version) started", metadata: [
             "config": "\(source.describe)",
@@ -95,14 +106,25 @@ struct RunCommand: AsyncParsableCommand {
             }
             let supervisor = await daemon.supervisor(for: command, restart: RestartPolicy(
                 mode: mode, initialDelay: .milliseconds(Int64(max(0, restartDelay) * 1000)), maximumRestarts: restartMax))
-            try await serviceGroup { try daemon.serviceGroup(supervising: supervisor) }.run()
+            try await Self.running(serviceGroup { try daemon.serviceGroup(supervising: supervisor) })
             logger.info("headroom stopped", metadata: ["status": "\(supervisor.exitStatus)"])
             throw ExitCode(supervisor.exitStatus)
         }
         let group = try serviceGroup {
             try daemon.serviceGroup(reload: { source.load().map(\.configuration) })
         }
-        try await group.run()
+        try await Self.running(group)
         logger.info("headroom stopped")
+    }
+
+    /// Runs the group; a server that cannot bind (the port taken after the check at start)
+    /// ends the run the same way as the check: one line, exit 2.
+    private static func running(_ group: ServiceGroup) async throws {
+        do {
+            try await group.run()
+        } catch let error as ServerSettingsError {
+            printError("headroom: \(error.message)")
+            throw ExitCode(2)
+        }
     }
 }

@@ -149,7 +149,7 @@ extension ProcessTests {
                 """)
             let daemon = try HeadroomProcess(["run", "--config", config])
             #expect(try await daemon.wait() == 2)
-            #expect(daemon.stderr.contains("cannot serve: server.tls: \(tls.serverCertificate) and \(tls.clientKey) cannot be used together"),
+            #expect(daemon.stderr.contains("headroom: server.tls: \(tls.serverCertificate) and \(tls.clientKey) cannot be used together"),
                     "\(daemon.stderr)")
         }
 

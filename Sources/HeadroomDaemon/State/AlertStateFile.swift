@@ -1,0 +1,41 @@
+import Foundation
+public import HeadroomCore
+import HeadroomNotify
+
+/// `<state_dir>/alert-state.json`: the alert engine's saved state (`AlertEngineState`),
+/// replaced atomically (temporary file, fsync, rename), so a crash leaves the previous
+/// save or the new one, never a mix.
+public struct AlertStateFile: Sendable {
+    public let path: String
+
+    public init(stateDirectory: String) {
+        path = (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + "alert-state.json"
+    }
+
+    /// The saved state; nil when there is none. A file that cannot be read or parsed is an
+    /// error naming the path (the daemon then starts afresh and says so).
+    public func load() -> Result<AlertEngineState?, AlertStateFileError> {
+        guard FileManager.default.fileExists(atPath: path) else { return .success(nil) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(AlertStateFileError(description: "cannot read \(path): permission denied"))
+        }
+        do {
+            return .success(try StateJSON.decoder().decode(AlertEngineState.self, from: data))
+        } catch {
+            return .failure(AlertStateFileError(description: "cannot parse \(path): \(error)"))
+        }
+    }
+
+    public func save(_ state: AlertEngineState) throws(AlertStateFileError) {
+        let data: Data
+        do { data = try StateJSON.encoder().encode(state) } catch {
+            throw AlertStateFileError(description: "cannot encode the alert state: \(error)")
+        }
+        do { try DurableFile.write(data, to: path) } catch { throw AlertStateFileError(description: error.description) }
+    }
+}
+
+/// Why the alert state could not be read or written; names the file.
+public struct AlertStateFileError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
