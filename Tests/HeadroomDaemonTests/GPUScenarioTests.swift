@@ -100,6 +100,38 @@ struct GPUScenarioTests {
         #expect(out.first?.summary.hasPrefix("GPU 0 NVIDIA L4 (00000000:01:00.0) stopped answering: NVML_ERROR_GPU_IS_LOST") == true)
     }
 
+    @Test("a GPU the driver counts but will not hand out at start: lost and unknown raise gpu_lost within one interval, no-permission is only listed; the other GPU keeps reporting; a GPU that answers again resolves",
+          arguments: [(15, "NVML_ERROR_GPU_IS_LOST"), (999, "NVML_ERROR_UNKNOWN"), (4, nil)] as [(Int, String?)])
+    func unopenableAtStart(code: Int, named: String?) async throws {
+        var lines = Self.scenario([(0, 50)]).split(separator: "\n").map(String.init)
+        lines[0] = "gpus 2"
+        lines += ["gpu 1 name NVIDIA L4", "gpu 1 uuid GPU-10st", "gpu 1 total \(Int(Self.total))", "gpu 1 used \(Int(Self.total / 2))",
+                  "gpu 1 handle_error \(code)", "at 1 gpu 1 handle_error 0"]
+        let fake = try FakeNVML(scenario: lines.joined(separator: "\n") + "\n")
+        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil, files: Self.proc)
+        let first = await harness.tick(0)
+        let up = await harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_up" }.map { "\($0.labels["gpu"] ?? "?")=\(Int($0.value))" }
+        let memory = await harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_memory_used_percent" }.map { $0.labels["gpu"] ?? "?" }
+        #expect(memory == ["0"])
+        if let named {
+            #expect(first.map(\.alert.rule) == ["gpu_lost"])
+            let lost = try #require(first.first)
+            #expect(lost.alert.severity == .critical)
+            #expect(lost.alert.labels["gpu"] == "1")
+            #expect(lost.summary.contains("GPU 1 NVIDIA GPU () stopped answering: \(named)"), "\(lost.summary)")
+            #expect(up == ["0=1", "1=0"])
+        } else {
+            #expect(first.isEmpty)
+            #expect(up == ["0=1"])
+        }
+        // The GPU answers again (reset): it is read from then on, and the alert resolves.
+        fake.setStep(1)
+        let second = await harness.tick(2)
+        #expect(second.map { "\($0.kind.rawValue):\($0.alert.rule)" } == (named == nil ? [] : ["resolved:gpu_lost"]))
+        let after = await harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_memory_used_percent" }.map { $0.labels["gpu"] ?? "?" }
+        #expect(after == ["0", "1"])
+    }
+
     @Test("a driver that fails init raises gpu_driver_failed with the remedy, and it resolves when init succeeds")
     func driverFailure() async throws {
         let fake = try FakeNVML(scenario: Self.scenario([(0, 50)]) + "init 18 1\n")

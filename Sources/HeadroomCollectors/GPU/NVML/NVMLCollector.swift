@@ -40,7 +40,8 @@ public final class NVMLCollector: Collector, Sendable {
         var devices: [NVMLDevice]
         var reader: NVMLReader
         var driver: String
-        var skipped: [String]
+        /// GPUs the driver counts but would not hand out, with its answer; asked again each round.
+        var unopened: [(index: UInt32, code: nvmlReturn_t)]
         var watcher: XidWatcher?
         var processNames: [Int: String] = [:]
         var processes: [Int: ProcessAttribution.Cached] = [:]
@@ -114,26 +115,66 @@ public final class NVMLCollector: Collector, Sendable {
         var count: UInt32 = 0
         _ = library.deviceCount(&count)
         var devices: [NVMLDevice] = []
-        var skipped: [String] = []
+        var unopened: [(index: UInt32, code: nvmlReturn_t)] = []
         for index in 0..<count {
             var handle: nvmlDevice_t?
             let code = library.handleByIndex(index, &handle)
             guard code == Int32(HR_NVML_SUCCESS), let handle else {
-                // Counted but not openable (NO_PERMISSION: a GPU not given to this container).
-                skipped.append("GPU \(index): \(library.describe(code))")
+                unopened.append((index, code))
                 continue
             }
             devices.append(NVMLDevice(handle: handle, identity: library.identity(of: handle, index: Int(index))))
         }
         let driver = library.driverVersion.map { fn in library.string { fn($0, $1) }.1 } ?? ""
-        return Session(devices: devices, reader: NVMLReader(library: library), driver: driver, skipped: skipped,
+        return Session(devices: devices, reader: NVMLReader(library: library), driver: driver, unopened: unopened,
                        watcher: XidWatcher(library: library, devices: devices))
+    }
+
+    /// Asks again for the GPUs the driver would not hand out (one cheap call each): one
+    /// that answers now (after a reset) is read from this round on, without Xid events
+    /// until the next start. The rest are reported: a lost GPU, or any other refusal, as
+    /// `gpu_up 0` with the reason (the critical `gpu_lost`); NO_PERMISSION, a GPU that
+    /// was not given to this container, is not Headroom's to watch and is only listed
+    /// (`headroom gpus`). Returns the stand-in readings of those GPUs, and the skipped ones.
+    private static func reopen(_ session: inout Session, library: NVMLLibrary) -> (down: [GPUReading], skipped: [String]) {
+        var down: [GPUReading] = []
+        var skipped: [String] = []
+        var still: [(index: UInt32, code: nvmlReturn_t)] = []
+        for (index, previous) in session.unopened {
+            var handle: nvmlDevice_t?
+            let code = library.handleByIndex(index, &handle)
+            // Without a handle the GPU's name and UUID are unknown: its series carries these.
+            var reading = GPUReading(identity: GPUReading.Identity(
+                index: Int(index), uuid: "GPU-unknown-\(index)", name: "NVIDIA GPU", pciBusID: "", vendor: "nvidia"))
+            if code == Int32(HR_NVML_SUCCESS), let handle {
+                session.devices.append(NVMLDevice(handle: handle, identity: library.identity(of: handle, index: Int(index))))
+                // Once more under the stand-in identity, up: its gpu_lost resolves now, not after stale_after.
+                if previous != Int32(HR_NVML_ERROR_NO_PERMISSION) { down.append(reading) }
+                continue
+            }
+            let answer = code == Int32(HR_NVML_SUCCESS) ? previous : code
+            still.append((index, answer))
+            if answer == Int32(HR_NVML_ERROR_NO_PERMISSION) {
+                skipped.append("GPU \(index): \(library.describe(answer))")
+                continue
+            }
+            reading.up = false
+            reading.problem = answer == Int32(HR_NVML_ERROR_GPU_IS_LOST)
+                ? NVMLReader.lostProblem(library.describe(answer))
+                : "\(library.describe(answer)): the driver counts this GPU but cannot open it; check dmesg for Xid errors, "
+                    + "then reset the GPU (nvidia-smi -r) or reboot"
+            down.append(reading)
+        }
+        session.unopened = still
+        if session.devices.count > 1 { session.devices.sort { $0.identity.index < $1.identity.index } }
+        return (down, skipped)
     }
 
     private func read(_ session: inout Session, library: NVMLLibrary) -> GPUSnapshot {
         var snapshot = GPUSnapshot(vendor: "nvidia", driverProblem: nil, library: library.path)
         snapshot.driverVersion = session.driver
-        snapshot.skipped = session.skipped
+        var down: [GPUReading] = []
+        if !session.unopened.isEmpty { (down, snapshot.skipped) = Self.reopen(&session, library: library) }
         snapshot.missingSymbols = library.missing
         let attribution = ProcessAttribution(files: files)
         var livePIDs: Set<Int> = []
@@ -167,6 +208,10 @@ public final class NVMLCollector: Collector, Sendable {
             }
             snapshot.gpus.append(reading)
             snapshot.gpus += migs
+        }
+        if !down.isEmpty {
+            snapshot.gpus += down
+            snapshot.gpus.sort { ($0.identity.index, $0.identity.gpuInstance ?? -1) < ($1.identity.index, $1.identity.gpuInstance ?? -1) }
         }
         if session.processNames.count > livePIDs.count { session.processNames = session.processNames.filter { livePIDs.contains($0.key) } }
         if session.processes.count > livePIDs.count { session.processes = session.processes.filter { livePIDs.contains($0.key) } }

@@ -111,13 +111,17 @@ struct NVMLReader {
         if let lost {
             var down = GPUReading(identity: device.identity)
             down.up = false
-            down.problem = "\(lib.describe(lost)): the GPU stopped answering the driver "
-                + "(fell off the bus, Xid 79, or needs a reset); its work has failed. Drain the node, then reset the GPU "
-                + "(nvidia-smi -r) or reboot"
+            down.problem = Self.lostProblem(lib.describe(lost))
             return (down, [])
         }
         if !errors.isEmpty { reading.problem = errors.joined(separator: "; ") }
         return (reading, migs)
+    }
+
+    /// What a lost GPU means and what to do, after NVML's `code` as text.
+    static func lostProblem(_ code: String) -> String {
+        "\(code): the GPU stopped answering the driver (fell off the bus, Xid 79, or needs a reset); its work has failed. "
+            + "Drain the node, then reset the GPU (nvidia-smi -r) or reboot"
     }
 
     private mutating func readMemory(_ handle: nvmlDevice_t, into reading: inout GPUReading,
