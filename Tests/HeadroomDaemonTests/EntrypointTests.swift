@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomTesting
 import Testing
 
 extension ProcessTests {
@@ -54,11 +55,8 @@ extension ProcessTests {
 
         @Test("as PID 1 of a PID namespace (unshare) it reaps orphaned zombies; a PID 1 that does not leaves them")
         func reapsZombies() async throws {
-            let unshare = "/usr/bin/unshare"
-            guard FileManager.default.isExecutableFile(atPath: unshare) else {
-                Issue.record("unshare (util-linux) is missing")
-                return
-            }
+            let unshare = try TestPeer.path("unshare", package: "util-linux")
+            let python = try TestPeer.python()
             let directory = try TemporaryDirectory()
             // Two orphans that exit while the script still runs, then a count of zombies.
             let script = try directory.write("zombies.sh", """
@@ -68,16 +66,14 @@ extension ProcessTests {
 
                 """)
             // Control: python's subprocess.run waits for its own child only.
-            if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/python3") {
-                let control = try ExternalProcess(unshare, ["--pid", "--fork", "--mount-proc", "/usr/bin/env", "python3", "-c",
-                                                            "import subprocess; subprocess.run(['sh', '\(script)'])"], directory: directory.url)
-                _ = try await control.wait()
-                if control.log.contains("Operation not permitted") {
-                    Issue.record("unshare needs CAP_SYS_ADMIN here: \(control.log)")
-                    return
-                }
-                #expect(control.log.contains("zombies=2"), "the scenario makes zombies under a PID 1 that does not reap: \(control.log)")
+            let control = try ExternalProcess(unshare, ["--pid", "--fork", "--mount-proc", python, "-c",
+                                                        "import subprocess; subprocess.run(['sh', '\(script)'])"], directory: directory.url)
+            _ = try await control.wait()
+            if control.log.contains("Operation not permitted") {
+                Issue.record("unshare needs CAP_SYS_ADMIN here: \(control.log)")
+                return
             }
+            #expect(control.log.contains("zombies=2"), "the scenario makes zombies under a PID 1 that does not reap: \(control.log)")
             let headroom = HeadroomProcess.executable.path
             let (status, stdout, stderr) = try await Self.runUnshared(unshare, headroom, script)
             #expect(status == 0, "\(stderr)")

@@ -16,14 +16,10 @@ extension ProcessTests {
 
         @Test("Kubernetes manifests validate strictly against the bundled Kubernetes schemas; the ServiceMonitor matches the Service")
         func kubernetes() async throws {
-            guard let validator = ["/usr/local/bin", "/usr/bin", "/root/.pyenv/shims", NSHomeDirectory() + "/.local/bin"]
-                .map({ "\($0)/kubernetes-validate" }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
-                Issue.record("kubernetes-validate is not installed (pip install kubernetes-validate; .ci/run does)")
-                return
-            }
+            let python = try TestPeer.python(importing: "kubernetes_validate", package: "kubernetes-validate==1.37.0")
             let directory = try TemporaryDirectory()
             let files = ["daemonset.yaml", "sidecar.yaml", "service.yaml", "hpa.yaml", "prometheus-adapter-rules.yaml"]
-            let run = try ExternalProcess(validator, ["--strict"] + files.map { Self.root.appendingPathComponent("kubernetes/\($0)").path },
+            let run = try ExternalProcess(python, ["-m", "kubernetes_validate", "--strict"] + files.map { Self.root.appendingPathComponent("kubernetes/\($0)").path },
                                           directory: directory.url)
             #expect(try await run.wait() == 0, "\(run.log)")
             for kind in ["daemonset/headroom", "deployment/facefusion", "secret/headroom", "service/facefusion-headroom",
@@ -48,10 +44,7 @@ extension ProcessTests {
 
         @Test("promtool: the scrape config and the rules check, and the rules fire as the built-ins do (promtool test rules)")
         func prometheus() async throws {
-            guard let promtool = ExternalProcess.which("promtool") else {
-                Issue.record("promtool is not installed (apt-get install prometheus; .ci/run does)")
-                return
-            }
+            let promtool = try TestPeer.path("promtool", package: "prometheus")
             let directory = try TemporaryDirectory()
             let folder = Self.root.appendingPathComponent("prometheus")
             for arguments in [["check", "config", folder.appendingPathComponent("prometheus.yml").path],

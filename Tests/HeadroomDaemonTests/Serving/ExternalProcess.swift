@@ -9,12 +9,6 @@ final class ExternalProcess: @unchecked Sendable {
     let process = Process()
     private let output: URL
 
-    /// The absolute path of `name` on the usual system paths, or nil when it is not installed.
-    static func which(_ name: String) -> String? {
-        ["/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin", "/sbin"].map { "\($0)/\(name)" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
     init(_ executable: String, _ arguments: [String], directory: URL, stdin: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -56,10 +56,7 @@ extension ProcessTests {
 
         @Test("a PromQL query through Prometheus' API returns the GPU memory, under headroom_ and dcgm-exporter names")
         func scrape() async throws {
-            guard let prometheus = ExternalProcess.which("prometheus") else {
-                Issue.record("prometheus is not installed (apt-get install prometheus; .ci/run does)")
-                return
-            }
+            let prometheus = try TestPeer.path("prometheus", package: "prometheus")
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario)
             let (daemon, port) = try await Self.startHeadroom(directory, fake)
@@ -97,10 +94,7 @@ extension ProcessTests {
 
         @Test("over mutual TLS: Prometheus scrapes with its CA file and client certificate, and reads the GPU memory")
         func scrapeOverTLS() async throws {
-            guard let prometheus = ExternalProcess.which("prometheus") else {
-                Issue.record("prometheus is not installed (apt-get install prometheus; .ci/run does)")
-                return
-            }
+            let prometheus = try TestPeer.path("prometheus", package: "prometheus")
             let tls = try TLSFixture.shared.get()
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario)
@@ -155,10 +149,7 @@ extension ProcessTests {
 
         @Test("promtool check metrics finds nothing but the names kept for compatibility")
         func promtoolLint() async throws {
-            guard let promtool = ExternalProcess.which("promtool") else {
-                Issue.record("promtool is not installed (apt-get install prometheus; .ci/run does)")
-                return
-            }
+            let promtool = try TestPeer.path("promtool", package: "prometheus")
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario)
             let (daemon, port) = try await Self.startHeadroom(directory, fake)

@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomTesting
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -40,10 +41,7 @@ extension ProcessTests {
 
         @Test("batched gzip pushes survive an outage within the buffer bound: nothing sent is lost, nothing dropped")
         func outageLosesNothing() async throws {
-            guard let binary = ExternalProcess.which("victoria-metrics") else {
-                Issue.record("victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run does)")
-                return
-            }
+            let binary = try TestPeer.path("victoria-metrics", package: "victoria-metrics")
             let directory = try TemporaryDirectory()
             let port = try freeLoopbackPort()
             let storage = directory.path("vmdata")

@@ -52,7 +52,7 @@ struct ServingTLSTests {
 
     static func get(_ port: Int, _ path: String = "/healthz", ca: String, certificate: String = "", key: String = "") async throws -> Answer {
         let directory = FileManager.default.temporaryDirectory
-        let python = try #require(ExternalProcess.which("python3"))
+        let python = try TestPeer.python()
         let process = try ExternalProcess(python, ["-c", client, "\(port)", path, ca, certificate, key], directory: directory)
         #expect(try await process.wait() == 0)
         let line = try #require(process.log.split(separator: "\n").last, "no answer from the client: \(process.log)")

@@ -1,13 +1,13 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 /// The alertmanager channel against a real Alertmanager (Debian's prometheus-alertmanager,
 /// installed by .ci/run), verified through its own API.
 @Suite("Real Alertmanager")
 struct RealAlertmanagerTests {
-    static let binary = "/usr/bin/prometheus-alertmanager"
 
     final class Server {
         let process = Process()
@@ -19,14 +19,14 @@ struct RealAlertmanagerTests {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try "route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n".write(toFile: directory + "/am.yml", atomically: true, encoding: .utf8)
             let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            probe.arguments = ["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+            probe.executableURL = URL(fileURLWithPath: try TestPeer.python())
+            probe.arguments = ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
             let output = Pipe()
             probe.standardOutput = output
             try probe.run()
             probe.waitUntilExit()
             port = Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            process.executableURL = URL(fileURLWithPath: RealAlertmanagerTests.binary)
+            process.executableURL = URL(fileURLWithPath: try TestPeer.path("prometheus-alertmanager", package: "prometheus-alertmanager"))
             process.arguments = ["--config.file=\(directory)/am.yml", "--storage.path=\(directory)/data",
                                  "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address="]
             process.standardOutput = FileHandle.nullDevice
@@ -59,8 +59,7 @@ struct RealAlertmanagerTests {
         }
     }
 
-    @Test("a pushed firing alert is active in Alertmanager with our labels; the resolved one ends it",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: binary) || ProcessInfo.processInfo.environment["CI"] != nil))
+    @Test("a pushed firing alert is active in Alertmanager with our labels; the resolved one ends it")
     func pushed() async throws {
         let server = try Server()
         try #require(try await server.ready(), "Alertmanager did not become ready")

@@ -14,8 +14,8 @@ final class SMTPServer: @unchecked Sendable {
     init(mode: String, tls: TLSFixture, loginOnly: Bool = false) throws {
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-smtp-\(UUID().uuidString)").path
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_receiver.py").path
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--mode", mode, "--cert", tls.serverCertificate, "--key", tls.serverKey,
+        process.executableURL = URL(fileURLWithPath: try TestPeer.python(importing: "aiosmtpd", package: "aiosmtpd"))
+        process.arguments = [script, "--mode", mode, "--cert", tls.serverCertificate, "--key", tls.serverKey,
                              "--user", Self.user, "--password", Self.password, "--spool", spool] + (loginOnly ? ["--login-only"] : [])
         let output = Pipe()
         process.standardInput = input
