@@ -119,17 +119,18 @@ struct DaemonTests {
     func hungCollector() async throws {
         let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
         let hung = HangingCollector(name: "nvml")
-        let yaml = Self.gpuYAML + "\ncollectors:\n  timeout: 200ms\n"
+        // A budget a healthy in-memory collector meets even on a loaded machine.
+        let yaml = Self.gpuYAML + "\ncollectors:\n  timeout: 1s\n"
         let harness = try DaemonHarness(yaml: yaml, collectors: [gpu, hung])
         let first = await harness.daemon.sampling.tick(at: harness.start)
         let reports = Dictionary(uniqueKeysWithValues: first.snapshot.collectors.map { ($0.collector, $0.outcome) })
         #expect(reports["gpu"] == .ok)
-        #expect(reports["nvml"] == .timedOut(budget: .milliseconds(200)))
+        #expect(reports["nvml"] == .timedOut(budget: .seconds(1)))
         #expect(first.snapshot.samples.contains { $0.name == "gpu_memory_used_percent" })
         // Stalled (critical) inhibits the plain collector_failed warning of the same collector.
         #expect(Set(first.notifications.map(\.alert.rule)) == ["gpu_memory_critical", "collector_stalled"])
         let stalled = try #require(first.notifications.first { $0.alert.rule == "collector_stalled" })
-        #expect(stalled.summary == "collector nvml is stalled: did not answer within its 200ms budget; its metrics are absent until it returns")
+        #expect(stalled.summary == "collector nvml is stalled: did not answer within its 1s budget; its metrics are absent until it returns")
         // Still stuck: reported busy, not called a second time.
         let second = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(5))
         #expect(second.snapshot.collectors.first { $0.collector == "nvml" }?.outcome == .stillBusy)
@@ -150,7 +151,7 @@ struct DaemonTests {
     func slowStart() async throws {
         let slow = HangingCollector(name: "nvidia", startupGraceRounds: 2)
         let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(50))
-        let harness = try DaemonHarness(yaml: Self.gpuYAML + "\ncollectors:\n  timeout: 100ms\n", collectors: [gpu, slow])
+        let harness = try DaemonHarness(yaml: Self.gpuYAML + "\ncollectors:\n  timeout: 1s\n", collectors: [gpu, slow])
         defer { slow.release() }
         var outcomes: [CollectorOutcome?] = []
         var notified: [String] = []
@@ -171,12 +172,12 @@ struct DaemonTests {
     func hungFirst() async throws {
         let hung = HangingCollector(name: "nvml")
         let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
-        let harness = try DaemonHarness(yaml: Self.gpuYAML + "\ncollectors:\n  timeout: 400ms\n", collectors: [hung, gpu])
+        let harness = try DaemonHarness(yaml: Self.gpuYAML + "\ncollectors:\n  timeout: 1s\n", collectors: [hung, gpu])
         defer { hung.release() }
         let first = await harness.daemon.sampling.tick(at: harness.start)
         let outcomes = Dictionary(uniqueKeysWithValues: first.snapshot.collectors.map { ($0.collector, $0.outcome) })
         #expect(outcomes["gpu"] == .ok)
-        #expect(outcomes["nvml"] == .timedOut(budget: .milliseconds(400)))
+        #expect(outcomes["nvml"] == .timedOut(budget: .seconds(1)))
         #expect(first.notifications.contains { $0.alert.rule == "gpu_memory_critical" })
         // From now on the hung collector sits on its own queue.
         let second = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(5))

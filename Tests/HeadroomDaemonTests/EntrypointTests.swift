@@ -58,9 +58,17 @@ extension ProcessTests {
             let unshare = try TestPeer.path("unshare", package: "util-linux")
             let python = try TestPeer.python()
             let directory = try TemporaryDirectory()
-            // Two orphans that exit while the script still runs, then a count of zombies.
+            // Two orphans that exit while the script still runs (it waits, bounded, until no
+            // live `sleep` is left rather than guessing how long a loaded machine takes), a
+            // moment for a reaping PID 1 to act, then a count of zombies.
             let script = try directory.write("zombies.sh", """
-                (sleep 0.2 &); (sleep 0.2 &); sleep 1
+                (sleep 0.2 &); (sleep 0.2 &)
+                i=0; while [ $i -lt 200 ]; do
+                  live=0; for s in /proc/[0-9]*/stat; do read -r _ comm state _ < "$s" 2>/dev/null || continue
+                    if [ "$comm" = "(sleep)" ] && [ "$state" != Z ]; then live=$((live+1)); fi; done
+                  [ $live -eq 0 ] && break; sleep 0.1; i=$((i+1))
+                done
+                sleep 0.5
                 z=0; for s in /proc/[0-9]*/stat; do case "$(cut -d' ' -f3 "$s" 2>/dev/null)" in Z) z=$((z+1));; esac; done
                 echo "zombies=$z"
 

@@ -152,7 +152,7 @@ struct GPUScenarioTests {
         let yaml = """
             interval: 2s
             collectors:
-              timeout: 200ms
+              timeout: 1s
             channels:
               - type: console
             """
@@ -161,7 +161,7 @@ struct GPUScenarioTests {
         #expect(first.snapshot.samples.contains { $0.name == "gpu_memory_used_percent" })
         fake.setStep(1)
         let second = await stalled.daemon.sampling.tick(at: stalled.start.addingTimeInterval(2))
-        #expect(second.snapshot.collectors.first { $0.collector == "nvidia" }?.outcome == .timedOut(budget: .milliseconds(200)))
+        #expect(second.snapshot.collectors.first { $0.collector == "nvidia" }?.outcome == .timedOut(budget: .seconds(1)))
         #expect(second.snapshot.collectors.first { $0.collector == "cpu" }?.outcome == .ok)
         #expect(!second.snapshot.samples.contains { $0.name.hasPrefix("gpu_") })
         #expect(second.snapshot.samples.contains { $0.name == "cpu_used_percent" })

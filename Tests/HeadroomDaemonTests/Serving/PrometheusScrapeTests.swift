@@ -160,7 +160,7 @@ extension ProcessTests {
             }
             daemon.signal(SIGTERM)
             _ = try await daemon.wait()
-            guard let page = fetched else { return }
+            let page = try #require(fetched)
             let check = try ExternalProcess(promtool, ["check", "metrics"], directory: directory.url, stdin: page)
             let status = try await check.wait()
             // dcgm-exporter's names are upper case with camelCase labels and counters without

@@ -48,7 +48,8 @@ struct ExecTests {
         // The shell writes its PID, then becomes `sleep 30` (exec keeps the PID).
         let command = ["/bin/sh", "-c", "echo $$ > '\(pidFile)'; exec /bin/sleep 30"]
         await #expect(throws: DeliveryError.retryable("exec: the command timed out and was stopped")) {
-            try await notifier(command, timeout: .milliseconds(200)).deliver(sampleNotification())
+            // Long enough for the shell to start and write its PID on a loaded machine.
+            try await notifier(command, timeout: .seconds(2)).deliver(sampleNotification())
         }
         // Stopped and reaped by the time delivery returns: the PID no longer exists.
         let text = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
