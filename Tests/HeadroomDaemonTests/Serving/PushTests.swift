@@ -92,5 +92,106 @@ extension ProcessTests {
             let outageMilliseconds = Int(down.timeIntervalSince1970 * 1000)...Int(up.timeIntervalSince1970 * 1000)
             #expect(result.timestamps.filter { outageMilliseconds.contains($0) }.count >= 3, "points from the outage window")
         }
+
+        /// The headroom_memory_total_bytes series VictoriaMetrics holds, as `label=value` lists.
+        static func memorySeries(port: Int) async -> [[String: String]] {
+            _ = await httpGet("http://127.0.0.1:\(port)/internal/force_flush")
+            let match = #"{__name__=~"headroom_memory_total_bytes"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            guard let (_, body) = await httpGet("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=\(match)"),
+                  let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else { return [] }
+            return json["data"] as? [[String: String]] ?? []
+        }
+
+        @Test("InfluxDB v1 (/write?db=) and v2 (/api/v2/write?org=&bucket=, Token auth) bodies are accepted by a real server",
+              arguments: [("influx_v1", "database: metrics"), ("influx_v2", "org: ops\n  bucket: gpu\n  token: s3cret-token-0123456789")])
+        func influxProtocols(protocolName: String, extra: String) async throws {
+            let binary = try TestPeer.path("victoria-metrics", package: "victoria-metrics")
+            let directory = try TemporaryDirectory()
+            let port = try freeLoopbackPort()
+            let server = try await Self.startVictoriaMetrics(binary, port: port, storage: directory.path("vmdata"), directory: directory.url)
+            let config = try directory.write("headroom.yaml", """
+                interval: 200ms
+                collectors:
+                  disabled: [cpu, load, pressure, cgroup, nvidia, amdgpu]
+                push:
+                  url: http://127.0.0.1:\(port)
+                  protocol: \(protocolName)
+                  \(extra)
+                  interval: 100ms
+                channels: []
+                """)
+            let daemon = try HeadroomProcess(["run", "--config", config])
+            let series = try await poll("the memory series in VictoriaMetrics") { () async -> [[String: String]]? in
+                let found = await Self.memorySeries(port: port)
+                return found.isEmpty ? nil : found
+            }
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            try await server.stop()
+            let labels = try #require(series?.first, "stderr:\n\(daemon.stderr)")
+            #expect(labels["__name__"] == "headroom_memory_total_bytes")
+            #expect(labels["host"] != nil, "\(labels)")
+            if protocolName == "influx_v1" {
+                // VictoriaMetrics keeps InfluxDB 1.x's database as the `db` label.
+                #expect(labels["db"] == "metrics", "\(labels)")
+            }
+            #expect(!daemon.stderr.contains("push failed"), "\(daemon.stderr)")
+        }
+
+        @Test("a buffer too small for an outage drops the oldest lines, counts them on /metrics, and sends the rest after")
+        func overflowIsCounted() async throws {
+            let binary = try TestPeer.path("victoria-metrics", package: "victoria-metrics")
+            let directory = try TemporaryDirectory()
+            let port = try freeLoopbackPort()
+            let config = try directory.write("headroom.yaml", """
+                interval: 100ms
+                collectors:
+                  disabled: [cpu, load, pressure, cgroup, nvidia, amdgpu]
+                push:
+                  url: http://127.0.0.1:\(port)
+                  protocol: victoriametrics
+                  interval: 100ms
+                  buffer_size: 20
+                  timeout: 500ms
+                channels: []
+                """)
+            // Nothing listens yet: every push fails and the 20-line buffer overflows.
+            let daemon = try HeadroomProcess(["run", "--config", config])
+            try await daemon.waitFor("the buffer to overflow") { _, err in err.contains("push buffer full (20 lines)") }
+            let metricsPort = try await Self.metricsPort(daemon)
+            let page = try #require(try await poll("dropped lines on /metrics") { () async -> String? in
+                guard let (_, body) = await httpGet("http://127.0.0.1:\(metricsPort)/metrics") else { return nil }
+                let dropped = Self.value(body, #"headroom_push_lines_dropped_total{reason="buffer_full"}"#) ?? 0
+                return dropped > 0 ? body : nil
+            })
+            #expect((Self.value(page, "headroom_push_buffer_lines") ?? 99) <= 20)
+            #expect((Self.value(page, "headroom_push_requests_failed_total") ?? 0) > 0)
+            // The server comes up: what the buffer still holds goes out.
+            let server = try await Self.startVictoriaMetrics(binary, port: port, storage: directory.path("vmdata"), directory: directory.url)
+            try await daemon.waitFor("the push to recover", timeout: .seconds(40)) { _, err in err.contains("push target reachable again") }
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            let stored = try await poll("points in VictoriaMetrics") { () async -> Int? in
+                let points = await Self.stored(port: port).points
+                return points > 0 ? points : nil
+            }
+            try await server.stop()
+            #expect((stored ?? 0) > 0)
+            let summary = daemon.stderr.split(separator: "\n").first { $0.contains("push stopped") }.map(String.init) ?? ""
+            let dropped = summary.split(separator: " ").first { $0.hasPrefix("dropped=") }.flatMap { Int($0.dropFirst(8)) }
+            #expect((dropped ?? 0) > 0, "\(summary)")
+        }
+
+        /// The daemon's own serving port, from its log.
+        static func metricsPort(_ daemon: HeadroomProcess) async throws -> Int {
+            try await daemon.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
+            let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") })
+            return try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
+        }
+
+        /// The value of the sample line starting with `series ` on a /metrics page.
+        static func value(_ page: String, _ series: String) -> Double? {
+            page.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
     }
 }
