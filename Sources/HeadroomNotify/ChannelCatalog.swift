@@ -10,7 +10,8 @@ public enum ChannelCatalog {
         let language = configuration.language
         return switch configuration.settings {
         case .console(let settings):
-            ConsoleNotifier(channel: configuration.name, configuration: settings, environment: environment, timeZone: timeZone)
+            ConsoleNotifier(channel: configuration.name, configuration: settings, environment: environment, timeZone: timeZone,
+                            language: language)
         case .jsonlog(let settings):
             JSONLogNotifier(channel: configuration.name, configuration: settings, timeZone: timeZone)
         case .webhook(let settings):
