@@ -44,6 +44,51 @@ extension ProcessTests {
             #expect(!child.stdout.contains("child_crashed"), "a requested stop is not a crash")
         }
 
+        @Test("every forwarded signal reaches the child: INT, QUIT, HUP, USR1, USR2, WINCH; then TERM stops it",
+              arguments: [[SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH]])
+        func everySignal(signals: [Int32]) async throws {
+            let names = ["INT", "QUIT", "HUP", "USR1", "USR2", "WINCH"]
+            // The child traps each and says so; TERM ends it with 0.
+            let traps = names.map { "trap 'echo got \($0)' \($0)" }.joined(separator: "; ")
+            let script = traps + #"; trap 'echo got TERM; exit 0' TERM; echo ready; while :; do sleep 0.05; done"#
+            let child = try HeadroomProcess(["run", "--", "sh", "-c", script], environment: Self.quiet)
+            try await child.waitFor("the child's traps") { out, _ in out.contains("ready") }
+            for (number, name) in zip(signals, names) {
+                child.signal(number)
+                try await child.waitFor("\(name) in the child") { out, _ in out.contains("got \(name)") }
+            }
+            child.signal(SIGTERM)
+            #expect(try await child.wait() == 0)
+            // Headroom itself neither reloaded on HUP nor stopped on INT: the child got them.
+            #expect(!child.stderr.contains("configuration reloaded"), "\(child.stderr)")
+            #expect(!child.stdout.contains("child_crashed"))
+        }
+
+        @Test("--restart always restarts a child that exits 0 too; child_up and child_restarts_total say so on /metrics")
+        func restartAlways() async throws {
+            let directory = try TemporaryDirectory()
+            let counter = directory.path("runs")
+            // Each run appends a line, then exits 0 (a worker that finishes its queue).
+            let child = try HeadroomProcess(["run", "--restart", "always", "--restart-delay", "0.1", "--",
+                                             "sh", "-c", "echo run >> '\(counter)'; sleep 0.3; exit 0"], environment: Self.quiet)
+            try await child.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
+            let line = try #require(child.stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") })
+            let port = try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
+            func runs() -> Int { ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count }
+            let page = try await poll("two restarts on /metrics") { () async -> String? in
+                guard runs() >= 3, let (_, body) = await httpGet("http://127.0.0.1:\(port)/metrics"),
+                      let restarts = body.split(separator: "\n").first(where: { $0.hasPrefix("headroom_child_restarts_total") }),
+                      let value = Double(restarts.split(separator: " ").last ?? ""), value >= 2 else { return nil }
+                return body
+            }
+            child.signal(SIGTERM)
+            let status = try await child.wait()
+            #expect(status == 0 || status == 143, "\(child.stderr)")
+            let text = try #require(page)
+            #expect(text.split(separator: "\n").contains { $0.hasPrefix("headroom_child_up") }, "\(text)")
+            #expect(!child.stdout.contains("child_crashed"), "exit 0 is not a crash, even restarted")
+        }
+
         @Test("restart on failure with backoff, then give up after --restart-max and exit with the last status")
         func restart() async throws {
             let (status, stdout, stderr) = try await HeadroomProcess.run(
