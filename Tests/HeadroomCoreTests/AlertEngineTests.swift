@@ -250,16 +250,39 @@ struct AlertEngineSeriesTableTests {
         #expect(again.map(\.kind) == [.firing])
     }
 
-    @Test("a series that still holds alert state is never pruned")
+    @Test("a series that still holds alert state is not pruned while it may come back (stale_after)")
     func keepsState() {
         let rule = AlertRule(name: "oom", selector: MetricSelector("container_oom_kills_total"), condition: .increases, severity: .critical)
         var engine = AlertEngine(rules: [rule])
         _ = engine.evaluate([Sample("container_oom_kills_total", ["cgroup": "/a"], 1, kind: .counter)], at: Self.t0)
+        // 512 rounds, 0.5 s apart: 256 s without the series, inside the 300 s stale_after.
         for round in 1...Int(AlertEngine.pruneAfterRounds) * 2 {
-            _ = engine.evaluate([Sample("cpu_used_percent", .none, 1)], at: Self.t0.addingTimeInterval(Double(round)))
+            _ = engine.evaluate([Sample("cpu_used_percent", .none, 1)], at: Self.t0.addingTimeInterval(Double(round) / 2))
         }
         // The counter's previous value is state an `increases` rule needs: kept.
-        let out = engine.evaluate([Sample("container_oom_kills_total", ["cgroup": "/a"], 2, kind: .counter)], at: Self.t0.addingTimeInterval(1000))
+        let out = engine.evaluate([Sample("container_oom_kills_total", ["cgroup": "/a"], 2, kind: .counter)], at: Self.t0.addingTimeInterval(290))
         #expect(out.map(\.kind) == [.firing])
+    }
+
+    @Test("counter baselines and trend windows of series gone past their bound are released: churning PIDs do not grow the engine")
+    func releasesVanishedState() {
+        let leak = AlertRule(name: "process_leak", selector: MetricSelector("gpu_process_memory_used_bytes"),
+                             condition: .trend(TrendCondition(capacity: .fixed(1e12), window: .seconds(60))))
+        let oom = AlertRule(name: "oom", selector: MetricSelector("container_oom_kills_total"), condition: .increases, severity: .critical)
+        var engine = AlertEngine(rules: [leak, oom], policy: AlertPolicy(staleAfter: .seconds(30)))
+        // A new process and a new container every round, 1 s apart, for 2,000 rounds.
+        for round in 0..<2000 {
+            let samples = [
+                Sample("gpu_process_memory_used_bytes", ["pid": String(round)], 1000),
+                Sample("container_oom_kills_total", ["cgroup": "/c\(round)"], 0, kind: .counter),
+            ]
+            _ = engine.evaluate(samples, at: Self.t0.addingTimeInterval(Double(round)))
+        }
+        // Two churning names, each holding at most what two prune horizons (256 rounds each)
+        // leave between passes: about 1,000, not the 4,000 a table that never lets go holds.
+        #expect(engine.trackedSeries <= 2 * 2 * Int(AlertEngine.pruneAfterRounds))
+        let state = engine.savedState(at: Self.t0.addingTimeInterval(2000))
+        #expect(state.entries.filter { $0.rule == "process_leak" }.count <= 62)
+        #expect(state.entries.filter { $0.rule == "oom" }.count <= 32)
     }
 }

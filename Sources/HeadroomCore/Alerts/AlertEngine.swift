@@ -116,7 +116,7 @@ public struct AlertEngine: Sendable {
                 inhibited = top > rules[entry.rule].severity.inhibitionRank
             }
             slots[entry.rule][entry.series]!.decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
-            if slots[entry.rule][entry.series]!.isDisposable(condition: rules[entry.rule].condition) {
+            if slots[entry.rule][entry.series]!.isDisposable(condition: rules[entry.rule].condition, staleAfter: policy.staleAfter, at: now) {
                 slots[entry.rule][entry.series] = nil
             }
         }
@@ -506,11 +506,16 @@ struct AlertSlot: Sendable {
         }
     }
 
-    /// True when the slot holds nothing worth keeping for this rule.
-    func isDisposable(condition: Condition) -> Bool {
+    /// True when the slot holds nothing worth keeping for this rule. A counter's baseline
+    /// is kept while its series may come back (`stale_after`), a trend's window while it
+    /// still holds points (`window`): a series gone longer (a process that exited, a
+    /// container that is gone) is released, so churning label sets do not grow the engine.
+    func isDisposable(condition: Condition, staleAfter: Duration, at now: Date) -> Bool {
         guard !machine.isActive, !deliveredFiring, !flapping, flapTimes.isEmpty else { return false }
+        let absent = machine.lastSeenAt.map { now.timeIntervalSince($0) } ?? .infinity
         switch condition {
-        case .increases, .trend: return false
+        case .increases: return absent > staleAfter.headroomSeconds
+        case .trend(let trend): return absent > trend.window.headroomSeconds
         default: return true
         }
     }
