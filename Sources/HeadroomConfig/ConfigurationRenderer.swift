@@ -41,6 +41,9 @@ public enum ConfigurationRenderer {
         out.append("    window: \(YAMLText.duration(policy.flapWindow))")
         out.append("    max_changes: \(policy.flapMaxChanges)")
         out.blank()
+        out.append("limits:")
+        out.append("  max_series: \(policy.maxSeries)")
+        out.blank()
 
         out.append("log:")
         out.append("  level: \(configuration.log.level.rawValue)")

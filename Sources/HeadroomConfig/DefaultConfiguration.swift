@@ -52,6 +52,11 @@ public enum DefaultConfiguration {
             window: 10m
             max_changes: 6
 
+        limits:
+          # The most series tracked at once; samples of new series beyond it are refused,
+          # counted (headroom_series_dropped_total) and raise series_limit_reached.
+          max_series: 50000
+
         log:
           level: info      # trace, debug, info, notice, warning, error, critical
           format: text     # text or json; the daemon's own log goes to standard error

@@ -43,7 +43,11 @@ public actor AlertCenter {
     public func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
         let restored = restorePending ? restoreSaved(at: snapshot.time) : []
         let derived = SampleDerivation.evaluationSamples(previous: previous, current: snapshot)
-        let samples = processGrowth.annotate(derived, at: snapshot.time)
+        // Headroom's own health first (its size, each collector's state), so at the cap
+        // those are never the series refused: the alert that says so must get through.
+        let annotated = processGrowth.annotate(derived, at: snapshot.time)
+        let samples = limitSamples + annotated.filter { $0.name.hasPrefix("collector_") }
+            + annotated.filter { !$0.name.hasPrefix("collector_") }
         previous = snapshot
         latestSnapshot = snapshot
         latestSamples = samples
@@ -97,6 +101,17 @@ public actor AlertCenter {
             }
             return resolved
         }
+    }
+
+    /// `series_tracked`, `series_dropped_total` and `series_limit_reached` (as of the
+    /// previous round): what the always-on `series_limit_reached` rule watches.
+    private var limitSamples: [Sample] {
+        [
+            Sample("series_tracked", .none, Double(engine.trackedSeries)),
+            Sample("series_dropped_total", .none, Double(engine.refusedSamplesTotal), kind: .counter),
+            Sample("series_limit_reached", .none, engine.lastRoundRefusedSamples > 0 ? 1 : 0,
+                   detail: engine.lastRoundRefusedSamples > 0 ? "\(engine.lastRoundRefusedSamples) samples of new series refused in the latest round" : nil),
+        ]
     }
 
     private func saveIfDue(at now: Date, changed: Bool) {

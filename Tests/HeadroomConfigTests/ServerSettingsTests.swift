@@ -131,3 +131,19 @@ struct PushSettingsTests {
         #expect(!issues("push: {url: 'http://x:1', protocol: influx_v2}\n").isEmpty)
     }
 }
+
+@Suite("Limits")
+struct LimitsSettingsTests {
+    @Test("limits.max_series: default 50,000, from the file or HEADROOM_LIMITS_MAX_SERIES, bounded")
+    func maxSeries() throws {
+        #expect(try ConfigurationLoader.load(yaml: nil, source: "default", environment: [:]).get().configuration.policy.maxSeries == 50_000)
+        #expect(try ConfigurationLoader.load(yaml: "limits: {max_series: 2000}", source: "t", environment: [:]).get().configuration.policy.maxSeries == 2000)
+        #expect(try ConfigurationLoader.load(yaml: nil, source: "t", environment: ["HEADROOM_LIMITS_MAX_SERIES": "300"]).get()
+            .configuration.policy.maxSeries == 300)
+        guard case .failure(let errors) = ConfigurationLoader.load(yaml: "limits: {max_series: 5}", source: "t", environment: [:]) else {
+            Issue.record("max_series: 5 was accepted")
+            return
+        }
+        #expect(errors.description.contains("limits.max_series"), "\(errors.description)")
+    }
+}

@@ -207,7 +207,7 @@ struct DaemonTests {
 
         let invalid = ConfigurationLoader.load(yaml: "interval: fast\n", source: "new.yaml", environment: [:]).map(\.configuration)
         #expect(await harness.daemon.reload(invalid) == false)
-        #expect(await harness.daemon.alerts.rules.count == 4)   // two rules + collector_failed + collector_stalled
+        #expect(await harness.daemon.alerts.rules.count == 5)   // two rules + collector_failed, collector_stalled, series_limit_reached
 
         let tighter = Self.gpuYAML.replacingOccurrences(of: "at_least: 80", with: "at_least: 70")
         let valid = ConfigurationLoader.load(yaml: tighter, source: "new.yaml", environment: [:]).map(\.configuration)
@@ -217,5 +217,43 @@ struct DaemonTests {
         #expect(harness.received == ["firing:gpu_memory_critical"])
         let warn = await harness.daemon.alerts.rules.first { $0.name == "gpu_memory_high" }
         #expect(warn?.condition == .atLeast(70))
+    }
+}
+
+@Suite("Series limit")
+struct SeriesLimitTests {
+    @Test("past limits.max_series new series are refused and counted, series_limit_reached fires once, known series go on")
+    func cap() async throws {
+        let many = (0..<400).map { Sample("gpu_process_memory_used_bytes", ["pid": String($0)], 1) }
+        let gpu = Sample("gpu_memory_used_percent", ["gpu": "0"], 96)
+        let collector = ScriptedCollector(name: "gpu", samples: [gpu] + many)
+        let harness = try DaemonHarness(yaml: """
+            limits: {max_series: 100}
+            default_rules: false
+            rules:
+              - {name: gpu_full, metric: gpu_memory_used_percent, at_least: 95, severity: critical}
+            channels: [{type: console}]
+            """, collectors: [collector])
+        let first = await harness.tick(0)
+        // The known series alerts as usual; the refused ones are counted.
+        #expect(first.map(\.alert.rule) == ["gpu_full"])
+        let second = await harness.tick(5)
+        #expect(second.map { "\($0.kind.rawValue):\($0.alert.rule)" } == ["firing:series_limit_reached"])
+        let summary = try #require(second.first?.summary)
+        #expect(summary.contains("samples of new series refused in the latest round"), "\(summary)")
+        let samples = await harness.daemon.alerts.latestSamples
+        #expect(samples.first { $0.name == "series_tracked" }?.value == 100)
+        #expect((samples.first { $0.name == "series_dropped_total" }?.value ?? 0) > 300)
+        // Nothing more is sent while it holds.
+        #expect(await harness.tick(10).isEmpty)
+        // The churn stops: nothing is refused any more (Headroom's own health series were
+        // never among the refused, or they would be refused every round), and after
+        // keep_firing_for 5m the alert resolves.
+        collector.set([gpu])
+        var resolved = false
+        for round in 3..<100 where !resolved {
+            resolved = await harness.tick(Double(round) * 5).contains { $0.kind == .resolved && $0.alert.rule == "series_limit_reached" }
+        }
+        #expect(resolved, "\(harness.received)")
     }
 }

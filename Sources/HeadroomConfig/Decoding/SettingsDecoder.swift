@@ -4,11 +4,12 @@ import HeadroomCore
 /// Decodes the top-level settings: `interval`, `hostname`, `collectors`, `alerting`, `log`
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).
 enum SettingsDecoder {
-    static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log", "server", "push"]
+    static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log", "server", "push", "limits"]
         + DeliveryDecoder.rootKeys
     static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path", "nvml_library"]
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
     static let flappingKeys = ["window", "max_changes"]
+    static let limitsKeys = ["max_series"]
     static let logKeys = ["level", "format"]
     static let serverKeys = ["enabled", "listen", "token", "token_file", "insecure", "tls"]
     static let serverTLSKeys = ["cert_file", "key_file", "client_ca_file"]
@@ -25,6 +26,7 @@ enum SettingsDecoder {
         + serverKeys.filter { $0 != "tls" }.map { ["server", $0] }
         + serverTLSKeys.map { ["server", "tls", $0] }
         + pushKeys.map { ["push", $0] }
+        + limitsKeys.map { ["limits", $0] }
 
     /// `default_rules`, default true.
     static func useDefaultRules(_ root: Fields, reader: inout NodeReader) -> Bool {
@@ -48,6 +50,9 @@ enum SettingsDecoder {
         }
         if let alerting = reader.fields(root, "alerting", allowed: alertingKeys, expected: "a mapping such as {repeat_interval: 30m}") {
             configuration.policy = decodeAlerting(alerting, reader: &reader)
+        }
+        if let limits = reader.fields(root, "limits", allowed: limitsKeys, expected: "a mapping such as {max_series: 50000}") {
+            if let value = reader.integer(limits, "max_series", range: 100...10_000_000) { configuration.policy.maxSeries = value }
         }
         if let log = reader.fields(root, "log", allowed: logKeys, expected: "a mapping such as {level: info, format: text}") {
             if let level = reader.choice(log, "level", LogSettings.Level.self) { configuration.log.level = level }

@@ -10,6 +10,7 @@ enum BuiltinRules {
     static let alwaysOnYAML = """
         - {name: collector_failed, metric: collector_up, below: 1, severity: warning, family: collector, summary: "collector {label:collector} failed: {detail}"}
         - {name: collector_stalled, metric: collector_stalled, at_least: 1, severity: critical, family: collector, summary: "collector {label:collector} is stalled: {detail}; its metrics are absent until it returns"}
+        - {name: series_limit_reached, metric: series_limit_reached, at_least: 1, keep_firing_for: 5m, severity: warning, summary: "headroom tracks limits.max_series series and refuses new ones ({detail}; counted in headroom_series_dropped_total): raise limits.max_series, or find the label that churns"}
         """
 
     /// The default set, dropped by `default_rules: false`. Summaries are left to the

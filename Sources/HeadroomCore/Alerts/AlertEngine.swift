@@ -48,6 +48,10 @@ public struct AlertEngine: Sendable {
     private var matched: [[Int]] = []
     /// Per rule, indexed by series id: nil where the rule holds no state for the series.
     var slots: [[AlertSlot?]] = []
+    /// Samples of new series refused because `policy.maxSeries` series are tracked: in the
+    /// latest round, and since the engine started.
+    public private(set) var lastRoundRefusedSamples = 0
+    public private(set) var refusedSamplesTotal: UInt64 = 0
     /// True when the latest round changed some alert's state (a transition or a
     /// notification): what a saver writes at once rather than on its next period.
     public private(set) var lastRoundTransitioned = false
@@ -65,8 +69,14 @@ public struct AlertEngine: Sendable {
     public mutating func evaluate(_ samples: [Sample], at now: Date) -> [AlertNotification] {
         round &+= 1
         if round % Self.pruneAfterRounds == 0 { pruneSeries() }
+        lastRoundRefusedSamples = 0
         for sample in samples {
-            let id = intern(sample.key)
+            // At the cap, a new series is refused (and counted); known ones go on.
+            guard let id = seriesIndex[sample.key] ?? (seriesIndex.count < policy.maxSeries ? intern(sample.key) : nil) else {
+                lastRoundRefusedSamples += 1
+                refusedSamplesTotal &+= 1
+                continue
+            }
             values[id] = sample.value
             details[id] = sample.detail
             seenRound[id] = round

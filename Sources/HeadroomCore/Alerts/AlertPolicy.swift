@@ -13,18 +13,24 @@ public struct AlertPolicy: Sendable, Hashable {
     /// A firing alert whose series has vanished resolves after this long without data
     /// (YAML `stale_after:`, default 5m).
     public var staleAfter: Duration
+    /// The most series the engine tracks at once; samples of new series beyond it are refused
+    /// and counted (YAML `limits.max_series`, default 50,000: eight GPUs with hundreds of
+    /// processes and a few hundred cores use a few thousand).
+    public var maxSeries: Int
 
     public init(
         repeatInterval: Duration = .seconds(1800),
         flapWindow: Duration = .seconds(600),
         flapMaxChanges: Int = 6,
         inhibit: Bool = true,
-        staleAfter: Duration = .seconds(300)
+        staleAfter: Duration = .seconds(300),
+        maxSeries: Int = 50_000
     ) {
         self.repeatInterval = repeatInterval
         self.flapWindow = flapWindow
         self.flapMaxChanges = flapMaxChanges
         self.inhibit = inhibit
         self.staleAfter = staleAfter
+        self.maxSeries = maxSeries
     }
 }

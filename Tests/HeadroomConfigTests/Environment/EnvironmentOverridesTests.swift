@@ -44,7 +44,7 @@ struct EnvironmentOverridesTests {
 
     @Test("HEADROOM_DEFAULT_RULES=false drops the default set")
     func defaultRulesVariable() throws {
-        #expect(try configuration(nil, environment: ["HEADROOM_DEFAULT_RULES": "false"]).rules.map(\.name) == ["collector_failed", "collector_stalled"])
+        #expect(try configuration(nil, environment: ["HEADROOM_DEFAULT_RULES": "false"]).rules.map(\.name) == ["collector_failed", "collector_stalled", "series_limit_reached"])
     }
 
     @Test("values are YAML scalars: null unsets, quotes keep a string, empty counts as unset")

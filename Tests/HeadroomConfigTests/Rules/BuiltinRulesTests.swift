@@ -21,6 +21,9 @@ struct BuiltinRulesTests {
                   family: "collector", summary: "collector {label:collector} failed: {detail}"),
         AlertRule(name: "collector_stalled", selector: MetricSelector("collector_stalled"), condition: .atLeast(1), severity: .critical,
                   family: "collector", summary: "collector {label:collector} is stalled: {detail}; its metrics are absent until it returns"),
+        AlertRule(name: "series_limit_reached", selector: MetricSelector("series_limit_reached"), condition: .atLeast(1),
+                  keepFiringFor: .seconds(300), severity: .warning,
+                  summary: "headroom tracks limits.max_series series and refuses new ones ({detail}; counted in headroom_series_dropped_total): raise limits.max_series, or find the label that churns"),
         AlertRule(name: "gpu_memory_high", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(80),
                   hold: .duration(.seconds(10)), clear: 75, severity: .warning, family: "gpu_memory"),
         AlertRule(name: "gpu_memory_critical", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(95),
@@ -92,7 +95,7 @@ struct BuiltinRulesTests {
         }
     }
 
-    @Test("every default rule can be switched off by name", arguments: expected.dropFirst(2).map(\.name))
+    @Test("every default rule can be switched off by name", arguments: expected.dropFirst(3).map(\.name))
     func switchOff(name: String) throws {
         let loaded = try load("rules:\n  - {name: \(name), enabled: false}\n")
         #expect(loaded.warnings.isEmpty)
