@@ -54,8 +54,8 @@ extension AlertEngine {
     public func savedState(at now: Date) -> AlertEngineState {
         var entries: [AlertEngineState.Entry] = []
         for (ruleIndex, rule) in rules.enumerated() {
-            for (id, slot) in slots[ruleIndex].enumerated() {
-                guard let slot, seriesIndex[seriesKeys[id]] == id else { continue }
+            for (id, slot) in slots[ruleIndex].sorted(by: { $0.key < $1.key }) {
+                guard seriesIndex[seriesKeys[id]] == id else { continue }
                 let key = seriesKeys[id]
                 let (times, values) = Self.thinned(slot.trendTimes, slot.trendValues, to: AlertEngineState.maximumTrendPoints)
                 entries.append(AlertEngineState.Entry(
@@ -71,7 +71,7 @@ extension AlertEngine {
 
     /// True when some alert is pending, firing, delivered or flapping: state a restart must not lose.
     public var hasActiveAlerts: Bool {
-        slots.contains { $0.contains { slot in slot.map { $0.machine.isActive || !$0.isQuiet } ?? false } }
+        slots.contains { $0.values.contains { $0.machine.isActive || !$0.isQuiet } }
     }
 
     /// Takes up a saved state at start, before the first round, and returns what must be

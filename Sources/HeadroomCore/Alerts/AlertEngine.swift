@@ -46,8 +46,10 @@ public struct AlertEngine: Sendable {
     private var familyOf: [Int] = []
     private var familyShared: [Bool] = []
     private var matched: [[Int]] = []
-    /// Per rule, indexed by series id: nil where the rule holds no state for the series.
-    var slots: [[AlertSlot?]] = []
+    /// Per rule, by series id: only the series the rule holds state for. Sparse on purpose:
+    /// a slot is a few hundred bytes, and most series never breach most rules, so a dense
+    /// table (rules × every series id ever handed out) cost ~12 KB per series.
+    var slots: [[Int: AlertSlot]] = []
     /// Samples of new series refused because `policy.maxSeries` series are tracked: in the
     /// latest round, and since the engine started.
     public private(set) var lastRoundRefusedSamples = 0
@@ -140,7 +142,7 @@ public struct AlertEngine: Sendable {
     public var firingAlerts: [Alert] {
         var out: [Alert] = []
         for ruleIndex in rules.indices {
-            for case let slot? in slots[ruleIndex] where slot.machine.isFiring {
+            for slot in slots[ruleIndex].values where slot.machine.isFiring {
                 if let alert = slot.alert { out.append(alert) }
             }
         }
@@ -153,20 +155,20 @@ public struct AlertEngine: Sendable {
     /// unchanged. Delivered alerts of removed or re-targeted rules resolve, so every
     /// delivered firing is followed by a resolved.
     public mutating func replaceRules(_ newRules: [AlertRule], policy newPolicy: AlertPolicy, at now: Date) -> [AlertNotification] {
-        var keep: [String: [AlertSlot?]] = [:]
+        var keep: [String: [Int: AlertSlot]] = [:]
         var out: [AlertNotification] = []
         let incoming = Dictionary(newRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (ruleIndex, rule) in rules.enumerated() {
             if let replacement = incoming[rule.name], replacement.selector == rule.selector,
                sameKind(replacement.condition, rule.condition) {
                 var carried = slots[ruleIndex]
-                for id in carried.indices where carried[id] != nil {
+                for id in carried.keys {
                     carried[id]!.machine.timing = timing(for: replacement, policy: newPolicy)
                 }
                 keep[rule.name] = carried
                 continue
             }
-            for case let slot? in slots[ruleIndex] where slot.deliveredFiring {
+            for slot in slots[ruleIndex].values.sorted(by: { $0.alert?.labels ?? .none < $1.alert?.labels ?? .none }) where slot.deliveredFiring {
                 guard var alert = slot.alert else { continue }
                 alert.resolvedAt = now
                 alert.resolveReason = "rule \(incoming[rule.name] == nil ? "removed" : "changed") by configuration reload"
@@ -193,7 +195,7 @@ public struct AlertEngine: Sendable {
         AlertStateMachine.Timing(hold: rule.hold, keepFiringFor: rule.keepFiringFor, staleAfter: policy.staleAfter)
     }
 
-    private mutating func rebuildRuleIndex(keeping: [String: [AlertSlot?]]) {
+    private mutating func rebuildRuleIndex(keeping: [String: [Int: AlertSlot]]) {
         rulesByMetric = [:]
         var families: [String: Int] = [:]
         familyOf = []
@@ -206,7 +208,7 @@ public struct AlertEngine: Sendable {
         matched = rules.map { rule in
             seriesKeys.indices.filter { seriesIndex[seriesKeys[$0]] == $0 && rule.selector.matches(seriesKeys[$0]) }
         }
-        slots = rules.map { keeping[$0.name] ?? Array(repeating: nil, count: seriesKeys.count) }
+        slots = rules.map { keeping[$0.name] ?? [:] }
     }
 
     mutating func intern(_ key: SeriesKey) -> Int {
@@ -238,7 +240,6 @@ public struct AlertEngine: Sendable {
             values.append(.nan)
             details.append(nil)
             seenRound.append(0)
-            for ruleIndex in slots.indices { slots[ruleIndex].append(nil) }
         }
         seriesIndex[key] = id
         seriesByName[key.name, default: []].append(id)
