@@ -175,6 +175,17 @@ struct BuiltinRulesTests {
             return out
         }
 
+        /// Grows a share by 0.4 % a round through `set` until `rule` fires; the seconds it took.
+        func leak(_ rule: String, from start: Double, _ set: (Double) -> Void) async -> Double? {
+            var used = start
+            for round in 0..<150 {
+                used += 0.4
+                set(used)
+                if await tick().contains("firing:\(rule)") { return Double(round + 1) * 5 }
+            }
+            return nil
+        }
+
         /// Rounds until `event` (`firing:rule`) is seen; the seconds it took, or nil after `limit` rounds.
         func seconds(until event: String, limit: Int = 300) async -> Double? {
             let start = time
@@ -214,13 +225,7 @@ struct BuiltinRulesTests {
         #expect(run.log.contains("resolved:memory_pressure"))
 
         // A leak: +0.4 % of memory per round (4.8 %/min), full in well under 30 minutes.
-        var used = 10.0
-        var leakAt: Double?
-        for round in 0..<150 where leakAt == nil {
-            used += 0.4
-            run.host.setMemory(usedPercent: used)
-            if await run.tick().contains("firing:memory_leak") { leakAt = Double(round + 1) * 5 }
-        }
+        let leakAt = await run.leak("memory_leak", from: 10) { run.host.setMemory(usedPercent: $0) }
         // The fit needs half its 10-minute window before it predicts.
         #expect(leakAt.map { $0 >= 300 } == true, "memory_leak fired after \(String(describing: leakAt)) s")
         #expect((await run.seconds(until: "resolved:memory_leak", limit: 200)) != nil)   // flat again
@@ -248,13 +253,7 @@ struct BuiltinRulesTests {
         run.throttledShare = 0
         #expect(await run.seconds(until: "resolved:container_cpu_throttled") == 5)
 
-        var used = 25.0
-        var leakAt: Double?
-        for round in 0..<150 where leakAt == nil {
-            used += 0.4
-            run.host.setContainer(usedPercent: used)
-            if await run.tick().contains("firing:container_memory_leak") { leakAt = Double(round + 1) * 5 }
-        }
+        let leakAt = await run.leak("container_memory_leak", from: 25) { run.host.setContainer(usedPercent: $0) }
         #expect(leakAt.map { $0 >= 300 } == true, "container_memory_leak fired after \(String(describing: leakAt)) s")
         #expect((await run.seconds(until: "resolved:container_memory_leak", limit: 200)) != nil)
 

@@ -71,9 +71,7 @@ extension ProcessTests {
             // Each run appends a line, then exits 0 (a worker that finishes its queue).
             let child = try HeadroomProcess(["run", "--restart", "always", "--restart-delay", "0.1", "--",
                                              "sh", "-c", "echo run >> '\(counter)'; sleep 0.3; exit 0"], environment: Self.quiet)
-            try await child.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
-            let line = try #require(child.stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") })
-            let port = try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
+            let port = try await child.servingPort()
             func runs() -> Int { ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count }
             let page = try await poll("two restarts on /metrics") { () async -> String? in
                 guard runs() >= 3, let (_, body) = await httpGet("http://127.0.0.1:\(port)/metrics"),

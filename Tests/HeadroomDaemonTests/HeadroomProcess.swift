@@ -88,6 +88,13 @@ final class HeadroomProcess: @unchecked Sendable {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    /// The port the daemon serves on (it listens on 127.0.0.1:0), from its log line.
+    func servingPort() async throws -> Int {
+        try await waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
+        let line = try #require(stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") })
+        return try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
+    }
+
     /// Waits for the process to exit and returns its status (kills it after the timeout).
     func wait(timeout: Duration = .seconds(20)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout

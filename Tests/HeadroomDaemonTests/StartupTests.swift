@@ -7,14 +7,6 @@ extension ProcessTests {
     /// it needs at start is unusable, and what a restart in the middle of an incident sends.
     @Suite("Startup and restart")
     struct StartupTests {
-        /// The port a running daemon serves on, from its log line.
-        static func servingPort(_ daemon: HeadroomProcess) async throws -> Int {
-            try await daemon.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
-            let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") })
-            let tail = try #require(line.split(separator: "127.0.0.1:").last)
-            return try #require(Int(tail.prefix { $0.isNumber }))
-        }
-
         /// Runs `headroom run` to its exit and returns (status, stderr, seconds taken).
         static func failedStart(_ environment: [String: String]) async throws -> (Int32, String, Double) {
             let started = ContinuousClock.now
@@ -27,7 +19,7 @@ extension ProcessTests {
         @Test("a taken port: exit 2 within 5 s, one line naming the address, the key and the ways out")
         func portTaken() async throws {
             let first = try HeadroomProcess(["run"])
-            let port = try await Self.servingPort(first)
+            let port = try await first.servingPort()
             let (status, stderr, seconds) = try await Self.failedStart(["HEADROOM_SERVER_LISTEN": "127.0.0.1:\(port)"])
             first.signal(SIGTERM)
             #expect(try await first.wait() == 0)
@@ -46,7 +38,7 @@ extension ProcessTests {
             let directory = try TemporaryDirectory()
             let state = directory.path("state")
             let first = try HeadroomProcess(["run"], environment: ["HEADROOM_STATE_DIR": state])
-            _ = try await Self.servingPort(first)
+            _ = try await first.servingPort()
             let (status, stderr, _) = try await Self.failedStart(["HEADROOM_STATE_DIR": state])
             #expect(status == 2)
             #expect(stderr == "headroom: another headroom (PID \(first.process.processIdentifier)) is already using the state directory "
@@ -55,7 +47,7 @@ extension ProcessTests {
             #expect(try await first.wait() == 0)
             // Once the first is gone, the directory is free again.
             let third = try HeadroomProcess(["run"], environment: ["HEADROOM_STATE_DIR": state])
-            _ = try await Self.servingPort(third)
+            _ = try await third.servingPort()
             third.signal(SIGTERM)
             #expect(try await third.wait() == 0)
         }

@@ -158,7 +158,7 @@ extension ProcessTests {
             // Nothing listens yet: every push fails and the 20-line buffer overflows.
             let daemon = try HeadroomProcess(["run", "--config", config])
             try await daemon.waitFor("the buffer to overflow") { _, err in err.contains("push buffer full (20 lines)") }
-            let metricsPort = try await Self.metricsPort(daemon)
+            let metricsPort = try await daemon.servingPort()
             let page = try #require(try await poll("dropped lines on /metrics") { () async -> String? in
                 guard let (_, body) = await httpGet("http://127.0.0.1:\(metricsPort)/metrics") else { return nil }
                 let dropped = Self.value(body, #"headroom_push_lines_dropped_total{reason="buffer_full"}"#) ?? 0
@@ -180,13 +180,6 @@ extension ProcessTests {
             let summary = daemon.stderr.split(separator: "\n").first { $0.contains("push stopped") }.map(String.init) ?? ""
             let dropped = summary.split(separator: " ").first { $0.hasPrefix("dropped=") }.flatMap { Int($0.dropFirst(8)) }
             #expect((dropped ?? 0) > 0, "\(summary)")
-        }
-
-        /// The daemon's own serving port, from its log.
-        static func metricsPort(_ daemon: HeadroomProcess) async throws -> Int {
-            try await daemon.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
-            let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") })
-            return try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
         }
 
         /// The value of the sample line starting with `series ` on a /metrics page.
