@@ -8,26 +8,16 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "CNVML.h"
-
-#define NVML_SUCCESS HR_NVML_SUCCESS
-#define NVML_ERROR_UNINITIALIZED HR_NVML_ERROR_UNINITIALIZED
-#define NVML_ERROR_INVALID_ARGUMENT HR_NVML_ERROR_INVALID_ARGUMENT
-#define NVML_ERROR_NOT_SUPPORTED HR_NVML_ERROR_NOT_SUPPORTED
-#define NVML_ERROR_NO_PERMISSION HR_NVML_ERROR_NO_PERMISSION
-#define NVML_ERROR_NOT_FOUND HR_NVML_ERROR_NOT_FOUND
-#define NVML_ERROR_INSUFFICIENT_SIZE HR_NVML_ERROR_INSUFFICIENT_SIZE
-#define NVML_ERROR_DRIVER_NOT_LOADED HR_NVML_ERROR_DRIVER_NOT_LOADED
-#define NVML_ERROR_TIMEOUT HR_NVML_ERROR_TIMEOUT
-#define NVML_ERROR_GPU_IS_LOST HR_NVML_ERROR_GPU_IS_LOST
-#define NVML_ERROR_LIB_RM_VERSION_MISMATCH HR_NVML_ERROR_LIB_RM_VERSION_MISMATCH
-#define NVML_ERROR_ARGUMENT_VERSION_MISMATCH HR_NVML_ERROR_ARGUMENT_VERSION_MISMATCH
-#define NVML_ERROR_UNKNOWN HR_NVML_ERROR_UNKNOWN
+// The fake's own declarations of NVML's ABI (never Headroom's CNVML: see fake_nvml_abi.h),
+// and its control surface, so the definitions below are checked against their prototypes.
+#include "fake_nvml_abi.h"
+#include "include/FakeNVML.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define MAX_GPUS 16
@@ -52,11 +42,11 @@ struct mig {
     int present;
     unsigned int gi, ci;
     unsigned long long total, used;
-    char uuid[96];
+    char uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE];
 };
 
 struct gpu {
-    char name[96], uuid[96], bus[32];
+    char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE], uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE], bus[NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE];
     unsigned long long total, used, reserved;
     unsigned int util, memutil, enc, dec;
     int temp;
@@ -100,8 +90,8 @@ static int step_applied;
 static long auto_step_ms;
 static struct timespec init_time;
 
-static char driver_version[80] = "550.54.15";
-static char nvml_version[80] = "12.550.54.15";
+static char driver_version[NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE] = "550.54.15";
+static char nvml_version[NVML_SYSTEM_NVML_VERSION_BUFFER_SIZE] = "12.550.54.15";
 static int cuda_version = 12040;
 static int init_code;
 static int init_failures_left = -1;   // -1: fail forever when init_code != 0
@@ -163,7 +153,7 @@ static void default_gpu(int i) {
     g->smclock = 1500;
     g->memclock = 6251;
     g->pstate = 0;
-    g->reasons = 0x1;
+    g->reasons = nvmlClocksEventReasonGpuIdle;
 }
 
 #define SET_ULL(field) else if (strcmp(key, #field) == 0) g->field = strtoull(value, NULL, 0)
@@ -513,7 +503,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice
 EXPORT nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
     DEVICE_CALL(G_NAME)
     if (h->mig >= 0) {
-        char mig_name[96];
+        char mig_name[NVML_DEVICE_NAME_V2_BUFFER_SIZE];
         snprintf(mig_name, sizeof mig_name, "%s MIG %ug.%lluGB", g->name, h->mig + 1u, g->migs[h->mig].total >> 30);
         return leave(copy_string(name, length, mig_name));
     }
@@ -570,7 +560,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *m
 EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
     DEVICE_CALL(G_MEMORY)
     if (!memory) return leave(NVML_ERROR_INVALID_ARGUMENT);
-    if (memory->version != HR_NVML_MEMORY_V2_VERSION) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+    if (memory->version != nvmlMemory_v2) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
     unsigned long long total, used, reserved;
     memory_of(g, h, &total, &used, &reserved);
     memory->total = total;
@@ -605,7 +595,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetDecoderUtilization(nvmlDevice_t device, unsigne
 
 EXPORT nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensor, unsigned int *temp) {
     DEVICE_CALL(G_TEMPERATURE)
-    if (sensor != 0) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (sensor != NVML_TEMPERATURE_GPU) return leave(NVML_ERROR_INVALID_ARGUMENT);
     *temp = (unsigned int)g->temp;
     return leave(NVML_SUCCESS);
 }
@@ -613,8 +603,8 @@ EXPORT nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensor, un
 #ifndef FAKE_NVML_LEGACY
 EXPORT nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t device, nvmlTemperature_t *temperature) {
     DEVICE_CALL(G_TEMPERATURE)
-    if (temperature->version != HR_NVML_TEMPERATURE_V1_VERSION) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-    if (temperature->sensorType != 0) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (temperature->version != nvmlTemperature_v1) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+    if (temperature->sensorType != NVML_TEMPERATURE_GPU) return leave(NVML_ERROR_INVALID_ARGUMENT);
     temperature->temperature = g->temp;
     return leave(NVML_SUCCESS);
 }
@@ -622,8 +612,8 @@ EXPORT nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t device, nvmlTemperatu
 
 EXPORT nvmlReturn_t nvmlDeviceGetTemperatureThreshold(nvmlDevice_t device, int threshold, unsigned int *temp) {
     DEVICE_CALL(G_THRESHOLDS)
-    if (threshold == 0) *temp = g->shutdown;
-    else if (threshold == 1) *temp = g->slowdown;
+    if (threshold == NVML_TEMPERATURE_THRESHOLD_SHUTDOWN) *temp = g->shutdown;
+    else if (threshold == NVML_TEMPERATURE_THRESHOLD_SLOWDOWN) *temp = g->slowdown;
     else return leave(NVML_ERROR_NOT_SUPPORTED);
     return leave(NVML_SUCCESS);
 }
@@ -654,8 +644,8 @@ EXPORT nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, uns
 
 EXPORT nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t device, int type, unsigned int *clock) {
     DEVICE_CALL(G_CLOCKS)
-    if (type == 1 || type == 0) *clock = g->smclock;
-    else if (type == 2) *clock = g->memclock;
+    if (type == NVML_CLOCK_SM || type == NVML_CLOCK_GRAPHICS) *clock = g->smclock;
+    else if (type == NVML_CLOCK_MEM) *clock = g->memclock;
     else return leave(NVML_ERROR_NOT_SUPPORTED);
     return leave(NVML_SUCCESS);
 }
@@ -689,9 +679,11 @@ EXPORT nvmlReturn_t nvmlDeviceGetEccMode(nvmlDevice_t device, unsigned int *curr
 
 EXPORT nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, int type, int counter, unsigned long long *count) {
     DEVICE_CALL(G_ECC)
-    (void)counter;
-    if (!g->ecc_mode) return leave(NVML_ERROR_NOT_SUPPORTED);
-    *count = type == 0 ? g->ecc_corrected : g->ecc_uncorrected;
+    if (g->ecc_mode != NVML_FEATURE_ENABLED) return leave(NVML_ERROR_NOT_SUPPORTED);
+    if (counter != NVML_VOLATILE_ECC && counter != NVML_AGGREGATE_ECC) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (type == NVML_MEMORY_ERROR_TYPE_CORRECTED) *count = g->ecc_corrected;
+    else if (type == NVML_MEMORY_ERROR_TYPE_UNCORRECTED) *count = g->ecc_uncorrected;
+    else return leave(NVML_ERROR_INVALID_ARGUMENT);
     return leave(NVML_SUCCESS);
 }
 
@@ -726,7 +718,7 @@ static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *in
         } else {
             nvmlProcessInfo_t *out = (nvmlProcessInfo_t *)infos + i;
             out->pid = pid; out->usedGpuMemory = bytes;
-            out->gpuInstanceId = 0xFFFFFFFFu; out->computeInstanceId = 0xFFFFFFFFu;
+            out->gpuInstanceId = (unsigned int)NVML_VALUE_NOT_AVAILABLE; out->computeInstanceId = (unsigned int)NVML_VALUE_NOT_AVAILABLE;
         }
     }
     *count = (unsigned int)grown;
@@ -776,7 +768,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *curr
 
 EXPORT nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count) {
     DEVICE_CALL(G_MIG)
-    *count = g->mig_mode ? MAX_MIG : 0;
+    *count = g->mig_mode == NVML_DEVICE_MIG_ENABLE ? MAX_MIG : 0;
     return leave(NVML_SUCCESS);
 }
 
@@ -822,14 +814,14 @@ EXPORT nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
 
 EXPORT nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device, unsigned long long *types) {
     DEVICE_CALL(G_NAME)
-    *types = 0x1 | 0x2 | 0x4 | HR_NVML_EVENT_TYPE_XID_CRITICAL;
+    *types = nvmlEventTypeSingleBitEccError | nvmlEventTypeDoubleBitEccError | nvmlEventTypePState | nvmlEventTypeXidCriticalError;
     return leave(NVML_SUCCESS);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long types, nvmlEventSet_t set) {
     DEVICE_CALL(G_NAME)
     if (set != (nvmlEventSet_t)&event_set_token) return leave(NVML_ERROR_INVALID_ARGUMENT);
-    if (types & HR_NVML_EVENT_TYPE_XID_CRITICAL) g->registered = 1;
+    if (types & nvmlEventTypeXidCriticalError) g->registered = 1;
     return leave(NVML_SUCCESS);
 }
 
@@ -853,10 +845,10 @@ EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *dat
     nevents--;
     memset(data, 0, sizeof *data);
     data->device = (nvmlDevice_t)&gpu_handles[e.gpu];
-    data->eventType = HR_NVML_EVENT_TYPE_XID_CRITICAL;
+    data->eventType = nvmlEventTypeXidCriticalError;
     data->eventData = e.xid;
-    data->gpuInstanceId = 0xFFFFFFFFu;
-    data->computeInstanceId = 0xFFFFFFFFu;
+    data->gpuInstanceId = (unsigned int)NVML_VALUE_NOT_AVAILABLE;
+    data->computeInstanceId = (unsigned int)NVML_VALUE_NOT_AVAILABLE;
     return leave(NVML_SUCCESS);
 }
 
