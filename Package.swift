@@ -160,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadroomCollectorsTests",
-            dependencies: ["HeadroomCollectors", "HeadroomCore", "HeadroomTesting"],
+            dependencies: ["HeadroomCollectors", "HeadroomCore", "HeadroomTesting", "CNVML"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -862,3 +862,121 @@ EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
     pthread_mutex_unlock(&lock);
     return NVML_SUCCESS;
 }
+
+// MARK: - ABI self-description (NVMLABITests compares it with Headroom's CNVML)
+
+struct abi_type { const char *name; long size, alignment; };
+struct abi_field { const char *type, *field; long offset, size; };
+struct abi_constant { const char *name; unsigned long long value; };
+
+#define ABI_TYPE(T) { #T, (long)sizeof(T), (long)_Alignof(T) }
+#define ABI_FIELD(T, F) { #T, #F, (long)offsetof(T, F), (long)sizeof(((T *)0)->F) }
+#define ABI_CONSTANT(C) { #C, (unsigned long long)(C) }
+
+// Every type whose layout crosses the ABI in a call Headroom makes.
+static const struct abi_type abi_types[] = {
+    ABI_TYPE(nvmlReturn_t), ABI_TYPE(nvmlDevice_t), ABI_TYPE(nvmlEventSet_t),
+    ABI_TYPE(nvmlPciInfo_t), ABI_TYPE(nvmlUtilization_t), ABI_TYPE(nvmlMemory_t), ABI_TYPE(nvmlMemory_v2_t),
+    ABI_TYPE(nvmlProcessInfo_v1_t), ABI_TYPE(nvmlProcessInfo_t), ABI_TYPE(nvmlTemperature_t), ABI_TYPE(nvmlEventData_t),
+};
+
+static const struct abi_field abi_fields[] = {
+    ABI_FIELD(nvmlPciInfo_t, busIdLegacy), ABI_FIELD(nvmlPciInfo_t, domain), ABI_FIELD(nvmlPciInfo_t, bus),
+    ABI_FIELD(nvmlPciInfo_t, device), ABI_FIELD(nvmlPciInfo_t, pciDeviceId), ABI_FIELD(nvmlPciInfo_t, pciSubSystemId),
+    ABI_FIELD(nvmlPciInfo_t, busId),
+    ABI_FIELD(nvmlUtilization_t, gpu), ABI_FIELD(nvmlUtilization_t, memory),
+    ABI_FIELD(nvmlMemory_t, total), ABI_FIELD(nvmlMemory_t, free), ABI_FIELD(nvmlMemory_t, used),
+    ABI_FIELD(nvmlMemory_v2_t, version), ABI_FIELD(nvmlMemory_v2_t, total), ABI_FIELD(nvmlMemory_v2_t, reserved),
+    ABI_FIELD(nvmlMemory_v2_t, free), ABI_FIELD(nvmlMemory_v2_t, used),
+    ABI_FIELD(nvmlProcessInfo_v1_t, pid), ABI_FIELD(nvmlProcessInfo_v1_t, usedGpuMemory),
+    ABI_FIELD(nvmlProcessInfo_t, pid), ABI_FIELD(nvmlProcessInfo_t, usedGpuMemory),
+    ABI_FIELD(nvmlProcessInfo_t, gpuInstanceId), ABI_FIELD(nvmlProcessInfo_t, computeInstanceId),
+    ABI_FIELD(nvmlTemperature_t, version), ABI_FIELD(nvmlTemperature_t, sensorType), ABI_FIELD(nvmlTemperature_t, temperature),
+    ABI_FIELD(nvmlEventData_t, device), ABI_FIELD(nvmlEventData_t, eventType), ABI_FIELD(nvmlEventData_t, eventData),
+    ABI_FIELD(nvmlEventData_t, gpuInstanceId), ABI_FIELD(nvmlEventData_t, computeInstanceId),
+};
+
+// Every constant the fake uses that Headroom also names (in CNVML, ClockEventReason, or as
+// the size of the buffer it hands string calls).
+static const struct abi_constant abi_constants[] = {
+    ABI_CONSTANT(NVML_SUCCESS), ABI_CONSTANT(NVML_ERROR_UNINITIALIZED), ABI_CONSTANT(NVML_ERROR_INVALID_ARGUMENT),
+    ABI_CONSTANT(NVML_ERROR_NOT_SUPPORTED), ABI_CONSTANT(NVML_ERROR_NO_PERMISSION), ABI_CONSTANT(NVML_ERROR_ALREADY_INITIALIZED),
+    ABI_CONSTANT(NVML_ERROR_NOT_FOUND), ABI_CONSTANT(NVML_ERROR_INSUFFICIENT_SIZE), ABI_CONSTANT(NVML_ERROR_INSUFFICIENT_POWER),
+    ABI_CONSTANT(NVML_ERROR_DRIVER_NOT_LOADED), ABI_CONSTANT(NVML_ERROR_TIMEOUT), ABI_CONSTANT(NVML_ERROR_IRQ_ISSUE),
+    ABI_CONSTANT(NVML_ERROR_LIBRARY_NOT_FOUND), ABI_CONSTANT(NVML_ERROR_FUNCTION_NOT_FOUND),
+    ABI_CONSTANT(NVML_ERROR_CORRUPTED_INFOROM), ABI_CONSTANT(NVML_ERROR_GPU_IS_LOST), ABI_CONSTANT(NVML_ERROR_RESET_REQUIRED),
+    ABI_CONSTANT(NVML_ERROR_OPERATING_SYSTEM), ABI_CONSTANT(NVML_ERROR_LIB_RM_VERSION_MISMATCH), ABI_CONSTANT(NVML_ERROR_IN_USE),
+    ABI_CONSTANT(NVML_ERROR_MEMORY), ABI_CONSTANT(NVML_ERROR_NO_DATA), ABI_CONSTANT(NVML_ERROR_VGPU_ECC_NOT_SUPPORTED),
+    ABI_CONSTANT(NVML_ERROR_INSUFFICIENT_RESOURCES), ABI_CONSTANT(NVML_ERROR_FREQ_NOT_SUPPORTED),
+    ABI_CONSTANT(NVML_ERROR_ARGUMENT_VERSION_MISMATCH), ABI_CONSTANT(NVML_ERROR_DEPRECATED), ABI_CONSTANT(NVML_ERROR_NOT_READY),
+    ABI_CONSTANT(NVML_ERROR_GPU_NOT_FOUND), ABI_CONSTANT(NVML_ERROR_INVALID_STATE),
+    ABI_CONSTANT(NVML_ERROR_RESET_TYPE_NOT_SUPPORTED), ABI_CONSTANT(NVML_ERROR_UNKNOWN),
+    ABI_CONSTANT(nvmlMemory_v2), ABI_CONSTANT(nvmlTemperature_v1),
+    ABI_CONSTANT(NVML_VALUE_NOT_AVAILABLE), ABI_CONSTANT(nvmlEventTypeXidCriticalError),
+    ABI_CONSTANT(NVML_DEVICE_NAME_V2_BUFFER_SIZE), ABI_CONSTANT(NVML_DEVICE_UUID_V2_BUFFER_SIZE),
+    ABI_CONSTANT(NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE),
+    ABI_CONSTANT(nvmlClocksEventReasonGpuIdle), ABI_CONSTANT(nvmlClocksEventReasonApplicationsClocksSetting),
+    ABI_CONSTANT(nvmlClocksEventReasonSwPowerCap), ABI_CONSTANT(nvmlClocksThrottleReasonHwSlowdown),
+    ABI_CONSTANT(nvmlClocksEventReasonSyncBoost), ABI_CONSTANT(nvmlClocksEventReasonSwThermalSlowdown),
+    ABI_CONSTANT(nvmlClocksThrottleReasonHwThermalSlowdown), ABI_CONSTANT(nvmlClocksThrottleReasonHwPowerBrakeSlowdown),
+    ABI_CONSTANT(nvmlClocksEventReasonDisplayClockSetting),
+};
+
+#define COUNT(array) (sizeof array / sizeof array[0])
+
+static const struct abi_type *abi_type_named(const char *type) {
+    for (size_t i = 0; type && i < COUNT(abi_types); i++) if (strcmp(abi_types[i].name, type) == 0) return &abi_types[i];
+    return NULL;
+}
+
+static const struct abi_field *abi_field_named(const char *type, const char *field) {
+    for (size_t i = 0; type && field && i < COUNT(abi_fields); i++) {
+        if (strcmp(abi_fields[i].type, type) == 0 && strcmp(abi_fields[i].field, field) == 0) return &abi_fields[i];
+    }
+    return NULL;
+}
+
+EXPORT const char *fake_nvml_abi_type(unsigned int index) {
+    return index < COUNT(abi_types) ? abi_types[index].name : NULL;
+}
+
+EXPORT long fake_nvml_abi_size(const char *type) {
+    const struct abi_type *t = abi_type_named(type);
+    return t ? t->size : -1;
+}
+
+EXPORT long fake_nvml_abi_alignment(const char *type) {
+    const struct abi_type *t = abi_type_named(type);
+    return t ? t->alignment : -1;
+}
+
+EXPORT const char *fake_nvml_abi_field(const char *type, unsigned int index) {
+    for (size_t i = 0; type && i < COUNT(abi_fields); i++) {
+        if (strcmp(abi_fields[i].type, type) == 0 && index-- == 0) return abi_fields[i].field;
+    }
+    return NULL;
+}
+
+EXPORT long fake_nvml_abi_offset(const char *type, const char *field) {
+    const struct abi_field *f = abi_field_named(type, field);
+    return f ? f->offset : -1;
+}
+
+EXPORT long fake_nvml_abi_field_size(const char *type, const char *field) {
+    const struct abi_field *f = abi_field_named(type, field);
+    return f ? f->size : -1;
+}
+
+EXPORT const char *fake_nvml_abi_constant_name(unsigned int index) {
+    return index < COUNT(abi_constants) ? abi_constants[index].name : NULL;
+}
+
+EXPORT int fake_nvml_abi_constant(const char *name, unsigned long long *value) {
+    for (size_t i = 0; name && i < COUNT(abi_constants); i++) {
+        if (strcmp(abi_constants[i].name, name) == 0) {
+            if (value) *value = abi_constants[i].value;
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -79,6 +79,14 @@ public final class FakeNVML: @unchecked Sendable {
     /// A counter of the fake: `init`, `shutdown`, `inflight`, `max_inflight`, `hung`,
     /// `process_calls`, `event_waits`, `device_calls`.
     public func stat(_ name: String) -> Int { name.withCString { statFunction($0) } }
+
+    /// A function this instance exports, as `type` (a `@convention(c)` function type): an
+    /// NVML call to make directly, or one of the `fake_nvml_abi_*` descriptions. Throws when
+    /// the library has no such symbol (the legacy variant lacks some NVML calls).
+    public func function<T>(_ name: String, as type: T.Type) throws -> T {
+        guard let pointer = dlsym(handle, name) else { throw FakeNVMLError("\(libraryPath) has no \(name)") }
+        return unsafeBitCast(pointer, to: type)
+    }
 }
 
 public struct FakeNVMLError: Error, CustomStringConvertible {

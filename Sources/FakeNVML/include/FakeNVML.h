@@ -18,4 +18,21 @@ void fake_nvml_release(void);
 // "event_waits", "device_calls"; -1 for an unknown name.
 long fake_nvml_stat(const char *name);
 
+// The fake's own view of NVML's ABI (fake_nvml_abi.h), for comparison with Headroom's.
+// The index-th type described, NULL past the last: "nvmlMemory_v2_t", "nvmlDevice_t", ...
+const char *fake_nvml_abi_type(unsigned int index);
+// sizeof and _Alignof of a described type; -1 for another name.
+long fake_nvml_abi_size(const char *type);
+long fake_nvml_abi_alignment(const char *type);
+// The index-th field of a described struct, in declaration order; NULL past the last.
+const char *fake_nvml_abi_field(const char *type, unsigned int index);
+// offsetof and sizeof of a field; -1 for another name.
+long fake_nvml_abi_offset(const char *type, const char *field);
+long fake_nvml_abi_field_size(const char *type, const char *field);
+// The index-th constant described, NULL past the last: "NVML_ERROR_GPU_IS_LOST", ...
+const char *fake_nvml_abi_constant_name(unsigned int index);
+// Writes a described constant's value (as unsigned long long: -1 is all ones) and returns
+// 1; returns 0 for another name.
+int fake_nvml_abi_constant(const char *name, unsigned long long *value);
+
 #endif
