@@ -8,6 +8,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,9 +78,15 @@ struct handle { int gpu; int mig; };   // mig = -1 for the whole GPU
 static struct handle gpu_handles[MAX_GPUS];
 static struct handle mig_handles[MAX_GPUS][MAX_MIG];
 
+// The driver's one lock: every NVML call holds it while it runs, and a hung call keeps it,
+// so a hang blocks every other call as a stuck real driver does.
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t hang_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t event_cond = PTHREAD_COND_INITIALIZER;
+// What a hung call waits on, apart from `lock` so that fake_nvml_release can wake it
+// while it holds `lock`. `released` is guarded by hang_lock.
+static pthread_mutex_t hang_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hang_cond = PTHREAD_COND_INITIALIZER;
+static int released;
 
 static int loaded;
 static char *lines[MAX_LINES];
@@ -101,10 +108,10 @@ static struct gpu gpus[MAX_GPUS];
 static struct name_entry names[MAX_NAMES];
 static int nnames;
 static int hang_seconds = 30;
-static int released;
 
 static int initialized;
-static long stat_init, stat_shutdown, stat_inflight, stat_max_inflight, stat_hung, stat_process_calls,
+// Counters are atomics, read without `lock`: fake_nvml_stat answers while a hang holds it.
+static atomic_long stat_init, stat_shutdown, stat_inflight, stat_max_inflight, stat_hung, stat_process_calls,
     stat_event_waits, stat_device_calls;
 
 struct event { int gpu; unsigned long long xid; };
@@ -326,8 +333,52 @@ static void refresh_auto_step(void) {
 
 // MARK: - Call plumbing
 
-// Resolves a handle and checks the usual failure modes; returns the GPU with the lock held
-// (or NULL with *code set and the lock released). Blocks first if the group hangs.
+// Counts the calls inside the library, those waiting for `lock` included (`inflight`, and the
+// most at once in `max_inflight`). Every exported NVML function takes it except
+// nvmlEventSetWait_v2, which waits by design on its caller's event thread, nvmlErrorString,
+// which takes no lock, and nvmlInitWithFlags, which is nvmlInit_v2.
+static long call_enter(void) {
+    long now = ++stat_inflight;
+    long most = atomic_load(&stat_max_inflight);
+    while (now > most && !atomic_compare_exchange_weak(&stat_max_inflight, &most, now)) {}
+    return now;
+}
+
+static void call_exit(long *entered) {
+    (void)entered;
+    stat_inflight--;
+}
+
+#define CALL_GUARD long inflight_guard __attribute__((cleanup(call_exit), unused)) = call_enter()
+
+// Blocks the calling NVML call until fake_nvml_release (or hang_seconds) WITHOUT giving up
+// `lock`: every other call waits behind it, as behind a stuck real driver. The caller holds
+// `lock`; the wait is on hang_lock/hang_cond, which release takes alone.
+static void hang_holding_lock(void) {
+    pthread_mutex_lock(&hang_lock);
+    if (!released) {
+        stat_hung++;
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += hang_seconds;
+        while (!released) {
+            if (pthread_cond_timedwait(&hang_cond, &hang_lock, &deadline) == ETIMEDOUT) break;
+        }
+    }
+    pthread_mutex_unlock(&hang_lock);
+}
+
+// Takes `lock` for a call that has no device and loads the scenario (the caller then
+// returns through leave()).
+static void enter_system(void) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    refresh_auto_step();
+}
+
+// Resolves a handle and checks the failure modes, in this order: not initialised, not a
+// handle, `hang` (blocks, then goes on), `lost`, `unsupported`. Returns the GPU with the
+// lock held, or NULL with *code set and the lock released.
 static struct gpu *enter(nvmlDevice_t device, int group, nvmlReturn_t *code, struct handle **out_handle) {
     pthread_mutex_lock(&lock);
     load_scenario();
@@ -337,18 +388,7 @@ static struct gpu *enter(nvmlDevice_t device, int group, nvmlReturn_t *code, str
     struct handle *h = (struct handle *)device;
     if (!h || h->gpu < 0 || h->gpu >= ngpus) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_INVALID_ARGUMENT; return NULL; }
     struct gpu *g = &gpus[h->gpu];
-    if (g->hang[group] && !released) {
-        stat_inflight++;
-        stat_hung++;
-        if (stat_inflight > stat_max_inflight) stat_max_inflight = stat_inflight;
-        struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_sec += hang_seconds;
-        while (!released) {
-            if (pthread_cond_timedwait(&hang_cond, &lock, &deadline) == ETIMEDOUT) break;
-        }
-        stat_inflight--;
-    }
+    if (g->hang[group]) hang_holding_lock();
     if (g->lost) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_GPU_IS_LOST; return NULL; }
     if (g->unsupported[group]) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_NOT_SUPPORTED; return NULL; }
     if (out_handle) *out_handle = h;
@@ -369,10 +409,14 @@ static nvmlReturn_t copy_string(char *out, unsigned int length, const char *valu
 }
 
 #define DEVICE_CALL(group) \
+    CALL_GUARD; \
     nvmlReturn_t code; struct handle *h = NULL; \
     struct gpu *g = enter(device, group, &code, &h); \
     if (!g) return code; \
     (void)h;
+
+// Opens a call without a device, with the lock held.
+#define SYSTEM_CALL() CALL_GUARD; enter_system();
 
 // MARK: - Control surface
 
@@ -384,54 +428,50 @@ EXPORT void fake_nvml_set_step(unsigned int step) {
 }
 
 EXPORT void fake_nvml_release(void) {
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&hang_lock);
     released = 1;
     pthread_cond_broadcast(&hang_cond);
-    pthread_cond_broadcast(&event_cond);
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&hang_lock);
 }
 
 EXPORT long fake_nvml_stat(const char *name) {
-    pthread_mutex_lock(&lock);
-    long value = -1;
-    if (strcmp(name, "init") == 0) value = stat_init;
-    else if (strcmp(name, "shutdown") == 0) value = stat_shutdown;
-    else if (strcmp(name, "inflight") == 0) value = stat_inflight;
-    else if (strcmp(name, "max_inflight") == 0) value = stat_max_inflight;
-    else if (strcmp(name, "hung") == 0) value = stat_hung;
-    else if (strcmp(name, "process_calls") == 0) value = stat_process_calls;
-    else if (strcmp(name, "event_waits") == 0) value = stat_event_waits;
-    else if (strcmp(name, "device_calls") == 0) value = stat_device_calls;
-    pthread_mutex_unlock(&lock);
-    return value;
+    if (strcmp(name, "init") == 0) return stat_init;
+    if (strcmp(name, "shutdown") == 0) return stat_shutdown;
+    if (strcmp(name, "inflight") == 0) return stat_inflight;
+    if (strcmp(name, "max_inflight") == 0) return stat_max_inflight;
+    if (strcmp(name, "hung") == 0) return stat_hung;
+    if (strcmp(name, "process_calls") == 0) return stat_process_calls;
+    if (strcmp(name, "event_waits") == 0) return stat_event_waits;
+    if (strcmp(name, "device_calls") == 0) return stat_device_calls;
+    return -1;
 }
 
 // MARK: - Library
 
 EXPORT nvmlReturn_t nvmlInit_v2(void) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
+    SYSTEM_CALL()
     stat_init++;
     nvmlReturn_t code = NVML_SUCCESS;
     if (init_code != 0 && init_failures_left != 0) {
         if (init_failures_left > 0) init_failures_left--;
-        code = init_code;
-    } else {
+        code = (nvmlReturn_t)init_code;
+    }
+    if (code == NVML_SUCCESS) {
         if (!initialized) clock_gettime(CLOCK_MONOTONIC, &init_time);
         initialized++;
     }
-    pthread_mutex_unlock(&lock);
-    return code;
+    return leave(code);
 }
 
+// The same as nvmlInit_v2.
 EXPORT nvmlReturn_t nvmlInitWithFlags(unsigned int flags) { (void)flags; return nvmlInit_v2(); }
 
 EXPORT nvmlReturn_t nvmlShutdown(void) {
-    pthread_mutex_lock(&lock);
+    SYSTEM_CALL()
     stat_shutdown++;
-    if (initialized > 0) initialized--;
-    pthread_mutex_unlock(&lock);
-    return NVML_SUCCESS;
+    if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
+    initialized--;
+    return leave(NVML_SUCCESS);
 }
 
 EXPORT const char *nvmlErrorString(nvmlReturn_t result) {
@@ -453,51 +493,38 @@ EXPORT const char *nvmlErrorString(nvmlReturn_t result) {
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = initialized ? copy_string(version, length, driver_version) : NVML_ERROR_UNINITIALIZED;
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    return leave(initialized ? copy_string(version, length, driver_version) : NVML_ERROR_UNINITIALIZED);
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetNVMLVersion(char *version, unsigned int length) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = copy_string(version, length, nvml_version);
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    return leave(copy_string(version, length, nvml_version));
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *version) {
-    if (!version) return NVML_ERROR_INVALID_ARGUMENT;
-    pthread_mutex_lock(&lock);
-    load_scenario();
+    SYSTEM_CALL()
+    if (!version) return leave(NVML_ERROR_INVALID_ARGUMENT);
     *version = cuda_version;
-    pthread_mutex_unlock(&lock);
-    return NVML_SUCCESS;
+    return leave(NVML_SUCCESS);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
-    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = NVML_ERROR_UNINITIALIZED;
-    if (initialized) { *count = (unsigned int)(count_override >= 0 ? count_override : ngpus); code = NVML_SUCCESS; }
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
+    if (!count) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    *count = (unsigned int)(count_override >= 0 ? count_override : ngpus);
+    return leave(NVML_SUCCESS);
 }
 
+// Scripted per GPU: `gpu I handle_error CODE`.
 EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
-    if (!device) return NVML_ERROR_INVALID_ARGUMENT;
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = NVML_SUCCESS;
-    if (!initialized) code = NVML_ERROR_UNINITIALIZED;
-    else if ((int)index >= ngpus) code = NVML_ERROR_INVALID_ARGUMENT;
-    else if (gpus[index].handle_error) code = gpus[index].handle_error;
-    else *device = (nvmlDevice_t)&gpu_handles[index];
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
+    if (!device || (int)index >= ngpus) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (gpus[index].handle_error) return leave((nvmlReturn_t)gpus[index].handle_error);
+    *device = (nvmlDevice_t)&gpu_handles[index];
+    return leave(NVML_SUCCESS);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
@@ -747,14 +774,11 @@ EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, un
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetProcessName(unsigned int pid, char *name, unsigned int length) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = NVML_ERROR_NOT_FOUND;
+    SYSTEM_CALL()
     for (int i = 0; i < nnames; i++) {
-        if (names[i].pid == pid) { code = copy_string(name, length, names[i].name); break; }
+        if (names[i].pid == pid) return leave(copy_string(name, length, names[i].name));
     }
-    pthread_mutex_unlock(&lock);
-    return code;
+    return leave(NVML_ERROR_NOT_FOUND);
 }
 
 // MARK: - MIG
@@ -804,12 +828,12 @@ EXPORT nvmlReturn_t nvmlDeviceGetComputeInstanceId(nvmlDevice_t device, unsigned
 static int event_set_token;
 
 EXPORT nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = initialized ? NVML_SUCCESS : NVML_ERROR_UNINITIALIZED;
-    if (initialized) { event_set_exists = 1; *set = (nvmlEventSet_t)&event_set_token; }
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
+    if (!set) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    event_set_exists = 1;
+    *set = (nvmlEventSet_t)&event_set_token;
+    return leave(NVML_SUCCESS);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device, unsigned long long *types) {
@@ -825,10 +849,12 @@ EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long 
     return leave(NVML_SUCCESS);
 }
 
+// Not counted in `inflight`: it waits by design, on its caller's event thread. The wait
+// itself gives `lock` up (a hung call still delays it).
 EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeout_ms) {
-    pthread_mutex_lock(&lock);
+    enter_system();
     stat_event_waits++;
-    if (!event_set_exists || set != (nvmlEventSet_t)&event_set_token) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (!event_set_exists || set != (nvmlEventSet_t)&event_set_token || !data) return leave(NVML_ERROR_INVALID_ARGUMENT);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += timeout_ms / 1000;
@@ -853,14 +879,12 @@ EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *dat
 }
 
 EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
-    pthread_mutex_lock(&lock);
-    if (set == (nvmlEventSet_t)&event_set_token) {
-        event_set_exists = 0;
-        for (int i = 0; i < MAX_GPUS; i++) gpus[i].registered = 0;
-        pthread_cond_broadcast(&event_cond);
-    }
-    pthread_mutex_unlock(&lock);
-    return NVML_SUCCESS;
+    SYSTEM_CALL()
+    if (set != (nvmlEventSet_t)&event_set_token || !event_set_exists) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    event_set_exists = 0;
+    for (int i = 0; i < MAX_GPUS; i++) gpus[i].registered = 0;
+    pthread_cond_broadcast(&event_cond);
+    return leave(NVML_SUCCESS);
 }
 
 // MARK: - ABI self-description (NVMLABITests compares it with Headroom's CNVML)

@@ -10,12 +10,13 @@
 #define HEADROOM_FAKE_NVML_H
 
 // Moves the scenario to `step` (lines `at N ...` with N <= step apply) and queues the
-// Xid events of the steps passed.
+// Xid events of the steps passed. Takes the driver's lock: it waits for a hung call.
 void fake_nvml_set_step(unsigned int step);
-// Wakes every call blocked by a `hang` directive and disables further hangs.
+// Wakes every call blocked by a `hang` directive and disables further hangs. Never waits
+// for the driver's lock, so it can free a hung call.
 void fake_nvml_release(void);
 // Counters: "init", "shutdown", "inflight", "max_inflight", "hung", "process_calls",
-// "event_waits", "device_calls"; -1 for an unknown name.
+// "event_waits", "device_calls"; -1 for an unknown name. Never waits for the driver's lock.
 long fake_nvml_stat(const char *name);
 
 // The fake's own view of NVML's ABI (fake_nvml_abi.h), for comparison with Headroom's.
