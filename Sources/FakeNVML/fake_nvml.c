@@ -27,6 +27,7 @@
 #define MAX_LINES 2048
 #define MAX_NAMES 64
 #define MAX_EVENTS 256
+#define MAX_ERRORS 64
 
 enum group {
     G_MEMORY, G_UTILIZATION, G_ENCODER, G_DECODER, G_TEMPERATURE, G_THRESHOLDS, G_FAN, G_POWER, G_POWER_LIMIT,
@@ -38,6 +39,9 @@ static const char *group_names[G_COUNT] = {
 };
 
 struct proc { unsigned int pid; unsigned long long bytes; };
+
+// A scripted answer: the exported function named `call` returns `code` (`error` lines).
+struct scripted { char call[64]; int code; };
 
 struct mig {
     int present;
@@ -68,6 +72,8 @@ struct gpu {
     int handle_error;
     int unsupported[G_COUNT];
     int hang[G_COUNT];
+    struct scripted errors[MAX_ERRORS];   // `gpu I error CALL CODE`
+    int nerrors;
     int registered;
 };
 
@@ -108,6 +114,8 @@ static struct gpu gpus[MAX_GPUS];
 static struct name_entry names[MAX_NAMES];
 static int nnames;
 static int hang_seconds = 30;
+static struct scripted errors[MAX_ERRORS];   // `error CALL CODE`, every GPU
+static int nerrors;
 
 static int initialized;
 // Counters are atomics, read without `lock`: fake_nvml_stat answers while a hang holds it.
@@ -163,6 +171,46 @@ static void default_gpu(int i) {
     g->reasons = nvmlClocksEventReasonGpuIdle;
 }
 
+// Whether this library exports `call` (the legacy variant lacks some), to catch typos.
+static int exports(const char *call) {
+    Dl_info info;
+    if (!dladdr((void *)&exports, &info) || !info.dli_fname) return 1;
+    void *self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+    if (!self) return 1;
+    int found = dlsym(self, call) != NULL;
+    dlclose(self);
+    return found;
+}
+
+// Adds "CALL CODE" to a table of scripted answers; a later line for the same call replaces it.
+static void script_error(struct scripted *table, int *count, char *text) {
+    char call[64];
+    int code;
+    if (sscanf(text, "%63s %d", call, &code) != 2) return;
+    if (!exports(call)) {
+        fprintf(stderr, "fake-nvml: `error %s`: this library has no such function\n", call);
+        return;
+    }
+    int i = 0;
+    while (i < *count && strcmp(table[i].call, call) != 0) i++;
+    if (i == *count) {
+        if (*count == MAX_ERRORS) return;
+        (*count)++;
+    }
+    snprintf(table[i].call, sizeof table[i].call, "%s", call);
+    table[i].code = code;
+}
+
+// What `call` is scripted to answer on GPU `g` (NULL for calls without a device): the GPU's
+// own line first, then an every-GPU line; NVML_SUCCESS when there is none.
+static nvmlReturn_t scripted_error(const char *call, const struct gpu *g) {
+    if (g) {
+        for (int i = 0; i < g->nerrors; i++) if (strcmp(g->errors[i].call, call) == 0) return (nvmlReturn_t)g->errors[i].code;
+    }
+    for (int i = 0; i < nerrors; i++) if (strcmp(errors[i].call, call) == 0) return (nvmlReturn_t)errors[i].code;
+    return NVML_SUCCESS;
+}
+
 #define SET_ULL(field) else if (strcmp(key, #field) == 0) g->field = strtoull(value, NULL, 0)
 #define SET_UINT(field) else if (strcmp(key, #field) == 0) g->field = (unsigned int)strtoul(value, NULL, 0)
 
@@ -190,6 +238,7 @@ static void apply_gpu(char *rest, int deliver) {
     else if (strcmp(key, "grow") == 0) g->grow = atoi(value);
     else if (strcmp(key, "lost") == 0) g->lost = value[0] ? atoi(value) : 1;
     else if (strcmp(key, "handle_error") == 0) g->handle_error = atoi(value);
+    else if (strcmp(key, "error") == 0) script_error(g->errors, &g->nerrors, value);
     else if (strcmp(key, "unsupported") == 0 || strcmp(key, "supported") == 0 || strcmp(key, "hang") == 0) {
         int on = strcmp(key, "supported") != 0;
         int *table = strcmp(key, "hang") == 0 ? g->hang : g->unsupported;
@@ -243,6 +292,7 @@ static void apply_line(char *text, int deliver) {
     else if (strcmp(word, "nvml") == 0) snprintf(nvml_version, sizeof nvml_version, "%s", rest);
     else if (strcmp(word, "cuda") == 0) cuda_version = atoi(rest);
     else if (strcmp(word, "count") == 0) count_override = atoi(rest);
+    else if (strcmp(word, "error") == 0) script_error(errors, &nerrors, rest);
     else if (strcmp(word, "hang_seconds") == 0) hang_seconds = atoi(rest);
     else if (strcmp(word, "auto_step_ms") == 0) auto_step_ms = atol(rest);
     else if (strcmp(word, "gpus") == 0) {
@@ -275,6 +325,7 @@ static void apply_step(unsigned int step) {
     for (int i = 0; i < MAX_GPUS; i++) registered[i] = gpus[i].registered;
     ngpus = 0;
     nnames = 0;
+    nerrors = 0;
     for (int i = 0; i < MAX_GPUS; i++) { default_gpu(i); gpus[i].registered = registered[i]; }
     for (int i = 0; i < nlines; i++) {
         if (line_steps[i] > step) continue;
@@ -368,18 +419,19 @@ static void hang_holding_lock(void) {
     pthread_mutex_unlock(&hang_lock);
 }
 
-// Takes `lock` for a call that has no device and loads the scenario (the caller then
-// returns through leave()).
-static void enter_system(void) {
+// Takes `lock` for a call that has no device: loads the scenario and answers `call`'s
+// scripted error, if any (the caller then returns it through leave()).
+static nvmlReturn_t enter_system(const char *call) {
     pthread_mutex_lock(&lock);
     load_scenario();
     refresh_auto_step();
+    return scripted_error(call, NULL);
 }
 
 // Resolves a handle and checks the failure modes, in this order: not initialised, not a
-// handle, `hang` (blocks, then goes on), `lost`, `unsupported`. Returns the GPU with the
-// lock held, or NULL with *code set and the lock released.
-static struct gpu *enter(nvmlDevice_t device, int group, nvmlReturn_t *code, struct handle **out_handle) {
+// handle, `hang` (blocks, then goes on), `lost`, a scripted `error` of `call`, `unsupported`.
+// Returns the GPU with the lock held, or NULL with *code set and the lock released.
+static struct gpu *enter(nvmlDevice_t device, int group, const char *call, nvmlReturn_t *code, struct handle **out_handle) {
     pthread_mutex_lock(&lock);
     load_scenario();
     refresh_auto_step();
@@ -389,7 +441,9 @@ static struct gpu *enter(nvmlDevice_t device, int group, nvmlReturn_t *code, str
     if (!h || h->gpu < 0 || h->gpu >= ngpus) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_INVALID_ARGUMENT; return NULL; }
     struct gpu *g = &gpus[h->gpu];
     if (g->hang[group]) hang_holding_lock();
+    nvmlReturn_t scripted = scripted_error(call, g);
     if (g->lost) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_GPU_IS_LOST; return NULL; }
+    if (scripted != NVML_SUCCESS) { pthread_mutex_unlock(&lock); *code = scripted; return NULL; }
     if (g->unsupported[group]) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_NOT_SUPPORTED; return NULL; }
     if (out_handle) *out_handle = h;
     *code = NVML_SUCCESS;
@@ -408,15 +462,19 @@ static nvmlReturn_t copy_string(char *out, unsigned int length, const char *valu
     return NVML_SUCCESS;
 }
 
-#define DEVICE_CALL(group) \
-    CALL_GUARD; \
+// Opens a device call named `call` (an exported function's name, for scripted errors).
+#define DEVICE_CALL_NAMED(group, call) \
     nvmlReturn_t code; struct handle *h = NULL; \
-    struct gpu *g = enter(device, group, &code, &h); \
+    struct gpu *g = enter(device, group, call, &code, &h); \
     if (!g) return code; \
     (void)h;
 
-// Opens a call without a device, with the lock held.
-#define SYSTEM_CALL() CALL_GUARD; enter_system();
+#define DEVICE_CALL(group) CALL_GUARD; DEVICE_CALL_NAMED(group, __func__)
+
+// Opens a call without a device: returns its scripted error, if any, with the lock released.
+#define SYSTEM_CALL() \
+    CALL_GUARD; \
+    { nvmlReturn_t scripted = enter_system(__func__); if (scripted != NVML_SUCCESS) return leave(scripted); }
 
 // MARK: - Control surface
 
@@ -449,10 +507,10 @@ EXPORT long fake_nvml_stat(const char *name) {
 // MARK: - Library
 
 EXPORT nvmlReturn_t nvmlInit_v2(void) {
-    SYSTEM_CALL()
+    CALL_GUARD;
+    nvmlReturn_t code = enter_system(__func__);
     stat_init++;
-    nvmlReturn_t code = NVML_SUCCESS;
-    if (init_code != 0 && init_failures_left != 0) {
+    if (code == NVML_SUCCESS && init_code != 0 && init_failures_left != 0) {
         if (init_failures_left > 0) init_failures_left--;
         code = (nvmlReturn_t)init_code;
     }
@@ -463,15 +521,19 @@ EXPORT nvmlReturn_t nvmlInit_v2(void) {
     return leave(code);
 }
 
-// The same as nvmlInit_v2.
+// The same as nvmlInit_v2 (and scripted under that name).
 EXPORT nvmlReturn_t nvmlInitWithFlags(unsigned int flags) { (void)flags; return nvmlInit_v2(); }
 
+// A scripted failure leaves the library initialised, as a shutdown that did not happen.
 EXPORT nvmlReturn_t nvmlShutdown(void) {
-    SYSTEM_CALL()
+    CALL_GUARD;
+    nvmlReturn_t code = enter_system(__func__);
     stat_shutdown++;
-    if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
-    initialized--;
-    return leave(NVML_SUCCESS);
+    if (code == NVML_SUCCESS) {
+        if (!initialized) code = NVML_ERROR_UNINITIALIZED;
+        else initialized--;
+    }
+    return leave(code);
 }
 
 EXPORT const char *nvmlErrorString(nvmlReturn_t result) {
@@ -517,9 +579,14 @@ EXPORT nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
     return leave(NVML_SUCCESS);
 }
 
-// Scripted per GPU: `gpu I handle_error CODE`.
+// Scripted per GPU: `gpu I handle_error CODE`, or `gpu I error nvmlDeviceGetHandleByIndex_v2 CODE`.
 EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
-    SYSTEM_CALL()
+    CALL_GUARD;
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    refresh_auto_step();
+    nvmlReturn_t scripted = scripted_error(__func__, (int)index < ngpus ? &gpus[index] : NULL);
+    if (scripted != NVML_SUCCESS) return leave(scripted);
     if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
     if (!device || (int)index >= ngpus) return leave(NVML_ERROR_INVALID_ARGUMENT);
     if (gpus[index].handle_error) return leave((nvmlReturn_t)gpus[index].handle_error);
@@ -721,8 +788,9 @@ EXPORT nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned int 
 }
 
 // The size protocol: count query with infos == NULL, then a fill that may find more.
-static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *infos, int v1) {
-    DEVICE_CALL(G_PROCESSES)
+static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *infos, int v1, const char *call) {
+    CALL_GUARD;
+    DEVICE_CALL_NAMED(G_PROCESSES, call)
     stat_process_calls++;
     if (!count) return leave(NVML_ERROR_INVALID_ARGUMENT);
     int n = g->nprocs;
@@ -754,7 +822,7 @@ static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *in
 
 #ifndef FAKE_NVML_LEGACY
 EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
-    return processes(device, count, infos, 0);
+    return processes(device, count, infos, 0, __func__);
 }
 // Inference services hold compute contexts only: the graphics list is empty.
 EXPORT nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
@@ -766,11 +834,11 @@ EXPORT nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device
 #endif
 
 EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
-    return processes(device, count, infos, 0);
+    return processes(device, count, infos, 0, __func__);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v1_t *infos) {
-    return processes(device, count, infos, 1);
+    return processes(device, count, infos, 1, __func__);
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetProcessName(unsigned int pid, char *name, unsigned int length) {
@@ -849,11 +917,12 @@ EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long 
     return leave(NVML_SUCCESS);
 }
 
-// Not counted in `inflight`: it waits by design, on its caller's event thread. The wait
-// itself gives `lock` up (a hung call still delays it).
+// Not counted in `inflight`: it waits by design, on its caller's event thread. A scripted
+// error is answered at once; the wait itself gives `lock` up (a hung call still delays it).
 EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeout_ms) {
-    enter_system();
+    nvmlReturn_t scripted = enter_system(__func__);
     stat_event_waits++;
+    if (scripted != NVML_SUCCESS) return leave(scripted);
     if (!event_set_exists || set != (nvmlEventSet_t)&event_set_token || !data) return leave(NVML_ERROR_INVALID_ARGUMENT);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
@@ -878,6 +947,7 @@ EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *dat
     return leave(NVML_SUCCESS);
 }
 
+// A scripted failure leaves the set allocated and its devices registered.
 EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
     SYSTEM_CALL()
     if (set != (nvmlEventSet_t)&event_set_token || !event_set_exists) return leave(NVML_ERROR_INVALID_ARGUMENT);
