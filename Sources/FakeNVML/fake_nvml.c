@@ -8,26 +8,17 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "CNVML.h"
-
-#define NVML_SUCCESS HR_NVML_SUCCESS
-#define NVML_ERROR_UNINITIALIZED HR_NVML_ERROR_UNINITIALIZED
-#define NVML_ERROR_INVALID_ARGUMENT HR_NVML_ERROR_INVALID_ARGUMENT
-#define NVML_ERROR_NOT_SUPPORTED HR_NVML_ERROR_NOT_SUPPORTED
-#define NVML_ERROR_NO_PERMISSION HR_NVML_ERROR_NO_PERMISSION
-#define NVML_ERROR_NOT_FOUND HR_NVML_ERROR_NOT_FOUND
-#define NVML_ERROR_INSUFFICIENT_SIZE HR_NVML_ERROR_INSUFFICIENT_SIZE
-#define NVML_ERROR_DRIVER_NOT_LOADED HR_NVML_ERROR_DRIVER_NOT_LOADED
-#define NVML_ERROR_TIMEOUT HR_NVML_ERROR_TIMEOUT
-#define NVML_ERROR_GPU_IS_LOST HR_NVML_ERROR_GPU_IS_LOST
-#define NVML_ERROR_LIB_RM_VERSION_MISMATCH HR_NVML_ERROR_LIB_RM_VERSION_MISMATCH
-#define NVML_ERROR_ARGUMENT_VERSION_MISMATCH HR_NVML_ERROR_ARGUMENT_VERSION_MISMATCH
-#define NVML_ERROR_UNKNOWN HR_NVML_ERROR_UNKNOWN
+// The fake's own declarations of NVML's ABI (never Headroom's CNVML: see fake_nvml_abi.h),
+// and its control surface, so the definitions below are checked against their prototypes.
+#include "fake_nvml_abi.h"
+#include "include/FakeNVML.h"
 
 #define EXPORT __attribute__((visibility("default")))
 #define MAX_GPUS 16
@@ -36,6 +27,7 @@
 #define MAX_LINES 2048
 #define MAX_NAMES 64
 #define MAX_EVENTS 256
+#define MAX_ERRORS 64
 
 enum group {
     G_MEMORY, G_UTILIZATION, G_ENCODER, G_DECODER, G_TEMPERATURE, G_THRESHOLDS, G_FAN, G_POWER, G_POWER_LIMIT,
@@ -48,15 +40,18 @@ static const char *group_names[G_COUNT] = {
 
 struct proc { unsigned int pid; unsigned long long bytes; };
 
+// A scripted answer: the exported function named `call` returns `code` (`error` lines).
+struct scripted { char call[64]; int code; };
+
 struct mig {
     int present;
     unsigned int gi, ci;
     unsigned long long total, used;
-    char uuid[96];
+    char uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE];
 };
 
 struct gpu {
-    char name[96], uuid[96], bus[32];
+    char name[NVML_DEVICE_NAME_V2_BUFFER_SIZE], uuid[NVML_DEVICE_UUID_V2_BUFFER_SIZE], bus[NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE];
     unsigned long long total, used, reserved;
     unsigned int util, memutil, enc, dec;
     int temp;
@@ -77,6 +72,8 @@ struct gpu {
     int handle_error;
     int unsupported[G_COUNT];
     int hang[G_COUNT];
+    struct scripted errors[MAX_ERRORS];   // `gpu I error CALL CODE`
+    int nerrors;
     int registered;
 };
 
@@ -87,9 +84,15 @@ struct handle { int gpu; int mig; };   // mig = -1 for the whole GPU
 static struct handle gpu_handles[MAX_GPUS];
 static struct handle mig_handles[MAX_GPUS][MAX_MIG];
 
+// The driver's one lock: every NVML call holds it while it runs, and a hung call keeps it,
+// so a hang blocks every other call as a stuck real driver does.
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t hang_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t event_cond = PTHREAD_COND_INITIALIZER;
+// What a hung call waits on, apart from `lock` so that fake_nvml_release can wake it
+// while it holds `lock`. `released` is guarded by hang_lock.
+static pthread_mutex_t hang_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hang_cond = PTHREAD_COND_INITIALIZER;
+static int released;
 
 static int loaded;
 static char *lines[MAX_LINES];
@@ -100,8 +103,8 @@ static int step_applied;
 static long auto_step_ms;
 static struct timespec init_time;
 
-static char driver_version[80] = "550.54.15";
-static char nvml_version[80] = "12.550.54.15";
+static char driver_version[NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE] = "550.54.15";
+static char nvml_version[NVML_SYSTEM_NVML_VERSION_BUFFER_SIZE] = "12.550.54.15";
 static int cuda_version = 12040;
 static int init_code;
 static int init_failures_left = -1;   // -1: fail forever when init_code != 0
@@ -111,10 +114,12 @@ static struct gpu gpus[MAX_GPUS];
 static struct name_entry names[MAX_NAMES];
 static int nnames;
 static int hang_seconds = 30;
-static int released;
+static struct scripted errors[MAX_ERRORS];   // `error CALL CODE`, every GPU
+static int nerrors;
 
 static int initialized;
-static long stat_init, stat_shutdown, stat_inflight, stat_max_inflight, stat_hung, stat_process_calls,
+// Counters are atomics, read without `lock`: fake_nvml_stat answers while a hang holds it.
+static atomic_long stat_init, stat_shutdown, stat_inflight, stat_max_inflight, stat_hung, stat_process_calls,
     stat_event_waits, stat_device_calls;
 
 struct event { int gpu; unsigned long long xid; };
@@ -163,7 +168,47 @@ static void default_gpu(int i) {
     g->smclock = 1500;
     g->memclock = 6251;
     g->pstate = 0;
-    g->reasons = 0x1;
+    g->reasons = nvmlClocksEventReasonGpuIdle;
+}
+
+// Whether this library exports `call` (the legacy variant lacks some), to catch typos.
+static int exports(const char *call) {
+    Dl_info info;
+    if (!dladdr((void *)&exports, &info) || !info.dli_fname) return 1;
+    void *self = dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+    if (!self) return 1;
+    int found = dlsym(self, call) != NULL;
+    dlclose(self);
+    return found;
+}
+
+// Adds "CALL CODE" to a table of scripted answers; a later line for the same call replaces it.
+static void script_error(struct scripted *table, int *count, char *text) {
+    char call[64];
+    int code;
+    if (sscanf(text, "%63s %d", call, &code) != 2) return;
+    if (!exports(call)) {
+        fprintf(stderr, "fake-nvml: `error %s`: this library has no such function\n", call);
+        return;
+    }
+    int i = 0;
+    while (i < *count && strcmp(table[i].call, call) != 0) i++;
+    if (i == *count) {
+        if (*count == MAX_ERRORS) return;
+        (*count)++;
+    }
+    snprintf(table[i].call, sizeof table[i].call, "%s", call);
+    table[i].code = code;
+}
+
+// What `call` is scripted to answer on GPU `g` (NULL for calls without a device): the GPU's
+// own line first, then an every-GPU line; NVML_SUCCESS when there is none.
+static nvmlReturn_t scripted_error(const char *call, const struct gpu *g) {
+    if (g) {
+        for (int i = 0; i < g->nerrors; i++) if (strcmp(g->errors[i].call, call) == 0) return (nvmlReturn_t)g->errors[i].code;
+    }
+    for (int i = 0; i < nerrors; i++) if (strcmp(errors[i].call, call) == 0) return (nvmlReturn_t)errors[i].code;
+    return NVML_SUCCESS;
 }
 
 #define SET_ULL(field) else if (strcmp(key, #field) == 0) g->field = strtoull(value, NULL, 0)
@@ -193,6 +238,7 @@ static void apply_gpu(char *rest, int deliver) {
     else if (strcmp(key, "grow") == 0) g->grow = atoi(value);
     else if (strcmp(key, "lost") == 0) g->lost = value[0] ? atoi(value) : 1;
     else if (strcmp(key, "handle_error") == 0) g->handle_error = atoi(value);
+    else if (strcmp(key, "error") == 0) script_error(g->errors, &g->nerrors, value);
     else if (strcmp(key, "unsupported") == 0 || strcmp(key, "supported") == 0 || strcmp(key, "hang") == 0) {
         int on = strcmp(key, "supported") != 0;
         int *table = strcmp(key, "hang") == 0 ? g->hang : g->unsupported;
@@ -246,6 +292,7 @@ static void apply_line(char *text, int deliver) {
     else if (strcmp(word, "nvml") == 0) snprintf(nvml_version, sizeof nvml_version, "%s", rest);
     else if (strcmp(word, "cuda") == 0) cuda_version = atoi(rest);
     else if (strcmp(word, "count") == 0) count_override = atoi(rest);
+    else if (strcmp(word, "error") == 0) script_error(errors, &nerrors, rest);
     else if (strcmp(word, "hang_seconds") == 0) hang_seconds = atoi(rest);
     else if (strcmp(word, "auto_step_ms") == 0) auto_step_ms = atol(rest);
     else if (strcmp(word, "gpus") == 0) {
@@ -278,6 +325,7 @@ static void apply_step(unsigned int step) {
     for (int i = 0; i < MAX_GPUS; i++) registered[i] = gpus[i].registered;
     ngpus = 0;
     nnames = 0;
+    nerrors = 0;
     for (int i = 0; i < MAX_GPUS; i++) { default_gpu(i); gpus[i].registered = registered[i]; }
     for (int i = 0; i < nlines; i++) {
         if (line_steps[i] > step) continue;
@@ -336,9 +384,54 @@ static void refresh_auto_step(void) {
 
 // MARK: - Call plumbing
 
-// Resolves a handle and checks the usual failure modes; returns the GPU with the lock held
-// (or NULL with *code set and the lock released). Blocks first if the group hangs.
-static struct gpu *enter(nvmlDevice_t device, int group, nvmlReturn_t *code, struct handle **out_handle) {
+// Counts the calls inside the library, those waiting for `lock` included (`inflight`, and the
+// most at once in `max_inflight`). Every exported NVML function takes it except
+// nvmlEventSetWait_v2, which waits by design on its caller's event thread, nvmlErrorString,
+// which takes no lock, and nvmlInitWithFlags, which is nvmlInit_v2.
+static long call_enter(void) {
+    long now = ++stat_inflight;
+    long most = atomic_load(&stat_max_inflight);
+    while (now > most && !atomic_compare_exchange_weak(&stat_max_inflight, &most, now)) {}
+    return now;
+}
+
+static void call_exit(long *entered) {
+    (void)entered;
+    stat_inflight--;
+}
+
+#define CALL_GUARD long inflight_guard __attribute__((cleanup(call_exit), unused)) = call_enter()
+
+// Blocks the calling NVML call until fake_nvml_release (or hang_seconds) WITHOUT giving up
+// `lock`: every other call waits behind it, as behind a stuck real driver. The caller holds
+// `lock`; the wait is on hang_lock/hang_cond, which release takes alone.
+static void hang_holding_lock(void) {
+    pthread_mutex_lock(&hang_lock);
+    if (!released) {
+        stat_hung++;
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_sec += hang_seconds;
+        while (!released) {
+            if (pthread_cond_timedwait(&hang_cond, &hang_lock, &deadline) == ETIMEDOUT) break;
+        }
+    }
+    pthread_mutex_unlock(&hang_lock);
+}
+
+// Takes `lock` for a call that has no device: loads the scenario and answers `call`'s
+// scripted error, if any (the caller then returns it through leave()).
+static nvmlReturn_t enter_system(const char *call) {
+    pthread_mutex_lock(&lock);
+    load_scenario();
+    refresh_auto_step();
+    return scripted_error(call, NULL);
+}
+
+// Resolves a handle and checks the failure modes, in this order: not initialised, not a
+// handle, `hang` (blocks, then goes on), `lost`, a scripted `error` of `call`, `unsupported`.
+// Returns the GPU with the lock held, or NULL with *code set and the lock released.
+static struct gpu *enter(nvmlDevice_t device, int group, const char *call, nvmlReturn_t *code, struct handle **out_handle) {
     pthread_mutex_lock(&lock);
     load_scenario();
     refresh_auto_step();
@@ -347,19 +440,10 @@ static struct gpu *enter(nvmlDevice_t device, int group, nvmlReturn_t *code, str
     struct handle *h = (struct handle *)device;
     if (!h || h->gpu < 0 || h->gpu >= ngpus) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_INVALID_ARGUMENT; return NULL; }
     struct gpu *g = &gpus[h->gpu];
-    if (g->hang[group] && !released) {
-        stat_inflight++;
-        stat_hung++;
-        if (stat_inflight > stat_max_inflight) stat_max_inflight = stat_inflight;
-        struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_sec += hang_seconds;
-        while (!released) {
-            if (pthread_cond_timedwait(&hang_cond, &lock, &deadline) == ETIMEDOUT) break;
-        }
-        stat_inflight--;
-    }
+    if (g->hang[group]) hang_holding_lock();
+    nvmlReturn_t scripted = scripted_error(call, g);
     if (g->lost) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_GPU_IS_LOST; return NULL; }
+    if (scripted != NVML_SUCCESS) { pthread_mutex_unlock(&lock); *code = scripted; return NULL; }
     if (g->unsupported[group]) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_NOT_SUPPORTED; return NULL; }
     if (out_handle) *out_handle = h;
     *code = NVML_SUCCESS;
@@ -378,11 +462,19 @@ static nvmlReturn_t copy_string(char *out, unsigned int length, const char *valu
     return NVML_SUCCESS;
 }
 
-#define DEVICE_CALL(group) \
+// Opens a device call named `call` (an exported function's name, for scripted errors).
+#define DEVICE_CALL_NAMED(group, call) \
     nvmlReturn_t code; struct handle *h = NULL; \
-    struct gpu *g = enter(device, group, &code, &h); \
+    struct gpu *g = enter(device, group, call, &code, &h); \
     if (!g) return code; \
     (void)h;
+
+#define DEVICE_CALL(group) CALL_GUARD; DEVICE_CALL_NAMED(group, __func__)
+
+// Opens a call without a device: returns its scripted error, if any, with the lock released.
+#define SYSTEM_CALL() \
+    CALL_GUARD; \
+    { nvmlReturn_t scripted = enter_system(__func__); if (scripted != NVML_SUCCESS) return leave(scripted); }
 
 // MARK: - Control surface
 
@@ -394,54 +486,54 @@ EXPORT void fake_nvml_set_step(unsigned int step) {
 }
 
 EXPORT void fake_nvml_release(void) {
-    pthread_mutex_lock(&lock);
+    pthread_mutex_lock(&hang_lock);
     released = 1;
     pthread_cond_broadcast(&hang_cond);
-    pthread_cond_broadcast(&event_cond);
-    pthread_mutex_unlock(&lock);
+    pthread_mutex_unlock(&hang_lock);
 }
 
 EXPORT long fake_nvml_stat(const char *name) {
-    pthread_mutex_lock(&lock);
-    long value = -1;
-    if (strcmp(name, "init") == 0) value = stat_init;
-    else if (strcmp(name, "shutdown") == 0) value = stat_shutdown;
-    else if (strcmp(name, "inflight") == 0) value = stat_inflight;
-    else if (strcmp(name, "max_inflight") == 0) value = stat_max_inflight;
-    else if (strcmp(name, "hung") == 0) value = stat_hung;
-    else if (strcmp(name, "process_calls") == 0) value = stat_process_calls;
-    else if (strcmp(name, "event_waits") == 0) value = stat_event_waits;
-    else if (strcmp(name, "device_calls") == 0) value = stat_device_calls;
-    pthread_mutex_unlock(&lock);
-    return value;
+    if (strcmp(name, "init") == 0) return stat_init;
+    if (strcmp(name, "shutdown") == 0) return stat_shutdown;
+    if (strcmp(name, "inflight") == 0) return stat_inflight;
+    if (strcmp(name, "max_inflight") == 0) return stat_max_inflight;
+    if (strcmp(name, "hung") == 0) return stat_hung;
+    if (strcmp(name, "process_calls") == 0) return stat_process_calls;
+    if (strcmp(name, "event_waits") == 0) return stat_event_waits;
+    if (strcmp(name, "device_calls") == 0) return stat_device_calls;
+    return -1;
 }
 
 // MARK: - Library
 
 EXPORT nvmlReturn_t nvmlInit_v2(void) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
+    CALL_GUARD;
+    nvmlReturn_t code = enter_system(__func__);
     stat_init++;
-    nvmlReturn_t code = NVML_SUCCESS;
-    if (init_code != 0 && init_failures_left != 0) {
+    if (code == NVML_SUCCESS && init_code != 0 && init_failures_left != 0) {
         if (init_failures_left > 0) init_failures_left--;
-        code = init_code;
-    } else {
+        code = (nvmlReturn_t)init_code;
+    }
+    if (code == NVML_SUCCESS) {
         if (!initialized) clock_gettime(CLOCK_MONOTONIC, &init_time);
         initialized++;
     }
-    pthread_mutex_unlock(&lock);
-    return code;
+    return leave(code);
 }
 
+// The same as nvmlInit_v2 (and scripted under that name).
 EXPORT nvmlReturn_t nvmlInitWithFlags(unsigned int flags) { (void)flags; return nvmlInit_v2(); }
 
+// A scripted failure leaves the library initialised, as a shutdown that did not happen.
 EXPORT nvmlReturn_t nvmlShutdown(void) {
-    pthread_mutex_lock(&lock);
+    CALL_GUARD;
+    nvmlReturn_t code = enter_system(__func__);
     stat_shutdown++;
-    if (initialized > 0) initialized--;
-    pthread_mutex_unlock(&lock);
-    return NVML_SUCCESS;
+    if (code == NVML_SUCCESS) {
+        if (!initialized) code = NVML_ERROR_UNINITIALIZED;
+        else initialized--;
+    }
+    return leave(code);
 }
 
 EXPORT const char *nvmlErrorString(nvmlReturn_t result) {
@@ -463,57 +555,49 @@ EXPORT const char *nvmlErrorString(nvmlReturn_t result) {
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = initialized ? copy_string(version, length, driver_version) : NVML_ERROR_UNINITIALIZED;
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    return leave(initialized ? copy_string(version, length, driver_version) : NVML_ERROR_UNINITIALIZED);
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetNVMLVersion(char *version, unsigned int length) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = copy_string(version, length, nvml_version);
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    return leave(copy_string(version, length, nvml_version));
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *version) {
-    if (!version) return NVML_ERROR_INVALID_ARGUMENT;
-    pthread_mutex_lock(&lock);
-    load_scenario();
+    SYSTEM_CALL()
+    if (!version) return leave(NVML_ERROR_INVALID_ARGUMENT);
     *version = cuda_version;
-    pthread_mutex_unlock(&lock);
-    return NVML_SUCCESS;
+    return leave(NVML_SUCCESS);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
-    if (!count) return NVML_ERROR_INVALID_ARGUMENT;
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = NVML_ERROR_UNINITIALIZED;
-    if (initialized) { *count = (unsigned int)(count_override >= 0 ? count_override : ngpus); code = NVML_SUCCESS; }
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
+    if (!count) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    *count = (unsigned int)(count_override >= 0 ? count_override : ngpus);
+    return leave(NVML_SUCCESS);
 }
 
+// Scripted per GPU: `gpu I handle_error CODE`, or `gpu I error nvmlDeviceGetHandleByIndex_v2 CODE`.
 EXPORT nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
-    if (!device) return NVML_ERROR_INVALID_ARGUMENT;
+    CALL_GUARD;
     pthread_mutex_lock(&lock);
     load_scenario();
-    nvmlReturn_t code = NVML_SUCCESS;
-    if (!initialized) code = NVML_ERROR_UNINITIALIZED;
-    else if ((int)index >= ngpus) code = NVML_ERROR_INVALID_ARGUMENT;
-    else if (gpus[index].handle_error) code = gpus[index].handle_error;
-    else *device = (nvmlDevice_t)&gpu_handles[index];
-    pthread_mutex_unlock(&lock);
-    return code;
+    refresh_auto_step();
+    nvmlReturn_t scripted = scripted_error(__func__, (int)index < ngpus ? &gpus[index] : NULL);
+    if (scripted != NVML_SUCCESS) return leave(scripted);
+    if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
+    if (!device || (int)index >= ngpus) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (gpus[index].handle_error) return leave((nvmlReturn_t)gpus[index].handle_error);
+    *device = (nvmlDevice_t)&gpu_handles[index];
+    return leave(NVML_SUCCESS);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
     DEVICE_CALL(G_NAME)
     if (h->mig >= 0) {
-        char mig_name[96];
+        char mig_name[NVML_DEVICE_NAME_V2_BUFFER_SIZE];
         snprintf(mig_name, sizeof mig_name, "%s MIG %ug.%lluGB", g->name, h->mig + 1u, g->migs[h->mig].total >> 30);
         return leave(copy_string(name, length, mig_name));
     }
@@ -570,7 +654,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *m
 EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
     DEVICE_CALL(G_MEMORY)
     if (!memory) return leave(NVML_ERROR_INVALID_ARGUMENT);
-    if (memory->version != HR_NVML_MEMORY_V2_VERSION) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+    if (memory->version != nvmlMemory_v2) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
     unsigned long long total, used, reserved;
     memory_of(g, h, &total, &used, &reserved);
     memory->total = total;
@@ -605,7 +689,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetDecoderUtilization(nvmlDevice_t device, unsigne
 
 EXPORT nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensor, unsigned int *temp) {
     DEVICE_CALL(G_TEMPERATURE)
-    if (sensor != 0) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (sensor != NVML_TEMPERATURE_GPU) return leave(NVML_ERROR_INVALID_ARGUMENT);
     *temp = (unsigned int)g->temp;
     return leave(NVML_SUCCESS);
 }
@@ -613,8 +697,8 @@ EXPORT nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensor, un
 #ifndef FAKE_NVML_LEGACY
 EXPORT nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t device, nvmlTemperature_t *temperature) {
     DEVICE_CALL(G_TEMPERATURE)
-    if (temperature->version != HR_NVML_TEMPERATURE_V1_VERSION) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-    if (temperature->sensorType != 0) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (temperature->version != nvmlTemperature_v1) return leave(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+    if (temperature->sensorType != NVML_TEMPERATURE_GPU) return leave(NVML_ERROR_INVALID_ARGUMENT);
     temperature->temperature = g->temp;
     return leave(NVML_SUCCESS);
 }
@@ -622,8 +706,8 @@ EXPORT nvmlReturn_t nvmlDeviceGetTemperatureV(nvmlDevice_t device, nvmlTemperatu
 
 EXPORT nvmlReturn_t nvmlDeviceGetTemperatureThreshold(nvmlDevice_t device, int threshold, unsigned int *temp) {
     DEVICE_CALL(G_THRESHOLDS)
-    if (threshold == 0) *temp = g->shutdown;
-    else if (threshold == 1) *temp = g->slowdown;
+    if (threshold == NVML_TEMPERATURE_THRESHOLD_SHUTDOWN) *temp = g->shutdown;
+    else if (threshold == NVML_TEMPERATURE_THRESHOLD_SLOWDOWN) *temp = g->slowdown;
     else return leave(NVML_ERROR_NOT_SUPPORTED);
     return leave(NVML_SUCCESS);
 }
@@ -654,8 +738,8 @@ EXPORT nvmlReturn_t nvmlDeviceGetTotalEnergyConsumption(nvmlDevice_t device, uns
 
 EXPORT nvmlReturn_t nvmlDeviceGetClockInfo(nvmlDevice_t device, int type, unsigned int *clock) {
     DEVICE_CALL(G_CLOCKS)
-    if (type == 1 || type == 0) *clock = g->smclock;
-    else if (type == 2) *clock = g->memclock;
+    if (type == NVML_CLOCK_SM || type == NVML_CLOCK_GRAPHICS) *clock = g->smclock;
+    else if (type == NVML_CLOCK_MEM) *clock = g->memclock;
     else return leave(NVML_ERROR_NOT_SUPPORTED);
     return leave(NVML_SUCCESS);
 }
@@ -689,9 +773,11 @@ EXPORT nvmlReturn_t nvmlDeviceGetEccMode(nvmlDevice_t device, unsigned int *curr
 
 EXPORT nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t device, int type, int counter, unsigned long long *count) {
     DEVICE_CALL(G_ECC)
-    (void)counter;
-    if (!g->ecc_mode) return leave(NVML_ERROR_NOT_SUPPORTED);
-    *count = type == 0 ? g->ecc_corrected : g->ecc_uncorrected;
+    if (g->ecc_mode != NVML_FEATURE_ENABLED) return leave(NVML_ERROR_NOT_SUPPORTED);
+    if (counter != NVML_VOLATILE_ECC && counter != NVML_AGGREGATE_ECC) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (type == NVML_MEMORY_ERROR_TYPE_CORRECTED) *count = g->ecc_corrected;
+    else if (type == NVML_MEMORY_ERROR_TYPE_UNCORRECTED) *count = g->ecc_uncorrected;
+    else return leave(NVML_ERROR_INVALID_ARGUMENT);
     return leave(NVML_SUCCESS);
 }
 
@@ -702,8 +788,9 @@ EXPORT nvmlReturn_t nvmlDeviceGetRemappedRows(nvmlDevice_t device, unsigned int 
 }
 
 // The size protocol: count query with infos == NULL, then a fill that may find more.
-static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *infos, int v1) {
-    DEVICE_CALL(G_PROCESSES)
+static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *infos, int v1, const char *call) {
+    CALL_GUARD;
+    DEVICE_CALL_NAMED(G_PROCESSES, call)
     stat_process_calls++;
     if (!count) return leave(NVML_ERROR_INVALID_ARGUMENT);
     int n = g->nprocs;
@@ -726,7 +813,7 @@ static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *in
         } else {
             nvmlProcessInfo_t *out = (nvmlProcessInfo_t *)infos + i;
             out->pid = pid; out->usedGpuMemory = bytes;
-            out->gpuInstanceId = 0xFFFFFFFFu; out->computeInstanceId = 0xFFFFFFFFu;
+            out->gpuInstanceId = (unsigned int)NVML_VALUE_NOT_AVAILABLE; out->computeInstanceId = (unsigned int)NVML_VALUE_NOT_AVAILABLE;
         }
     }
     *count = (unsigned int)grown;
@@ -735,7 +822,7 @@ static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *in
 
 #ifndef FAKE_NVML_LEGACY
 EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
-    return processes(device, count, infos, 0);
+    return processes(device, count, infos, 0, __func__);
 }
 // Inference services hold compute contexts only: the graphics list is empty.
 EXPORT nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
@@ -747,22 +834,19 @@ EXPORT nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t device
 #endif
 
 EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_t *infos) {
-    return processes(device, count, infos, 0);
+    return processes(device, count, infos, 0, __func__);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t device, unsigned int *count, nvmlProcessInfo_v1_t *infos) {
-    return processes(device, count, infos, 1);
+    return processes(device, count, infos, 1, __func__);
 }
 
 EXPORT nvmlReturn_t nvmlSystemGetProcessName(unsigned int pid, char *name, unsigned int length) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = NVML_ERROR_NOT_FOUND;
+    SYSTEM_CALL()
     for (int i = 0; i < nnames; i++) {
-        if (names[i].pid == pid) { code = copy_string(name, length, names[i].name); break; }
+        if (names[i].pid == pid) return leave(copy_string(name, length, names[i].name));
     }
-    pthread_mutex_unlock(&lock);
-    return code;
+    return leave(NVML_ERROR_NOT_FOUND);
 }
 
 // MARK: - MIG
@@ -776,7 +860,7 @@ EXPORT nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *curr
 
 EXPORT nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count) {
     DEVICE_CALL(G_MIG)
-    *count = g->mig_mode ? MAX_MIG : 0;
+    *count = g->mig_mode == NVML_DEVICE_MIG_ENABLE ? MAX_MIG : 0;
     return leave(NVML_SUCCESS);
 }
 
@@ -812,31 +896,34 @@ EXPORT nvmlReturn_t nvmlDeviceGetComputeInstanceId(nvmlDevice_t device, unsigned
 static int event_set_token;
 
 EXPORT nvmlReturn_t nvmlEventSetCreate(nvmlEventSet_t *set) {
-    pthread_mutex_lock(&lock);
-    load_scenario();
-    nvmlReturn_t code = initialized ? NVML_SUCCESS : NVML_ERROR_UNINITIALIZED;
-    if (initialized) { event_set_exists = 1; *set = (nvmlEventSet_t)&event_set_token; }
-    pthread_mutex_unlock(&lock);
-    return code;
+    SYSTEM_CALL()
+    if (!initialized) return leave(NVML_ERROR_UNINITIALIZED);
+    if (!set) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    event_set_exists = 1;
+    *set = (nvmlEventSet_t)&event_set_token;
+    return leave(NVML_SUCCESS);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceGetSupportedEventTypes(nvmlDevice_t device, unsigned long long *types) {
     DEVICE_CALL(G_NAME)
-    *types = 0x1 | 0x2 | 0x4 | HR_NVML_EVENT_TYPE_XID_CRITICAL;
+    *types = nvmlEventTypeSingleBitEccError | nvmlEventTypeDoubleBitEccError | nvmlEventTypePState | nvmlEventTypeXidCriticalError;
     return leave(NVML_SUCCESS);
 }
 
 EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long long types, nvmlEventSet_t set) {
     DEVICE_CALL(G_NAME)
     if (set != (nvmlEventSet_t)&event_set_token) return leave(NVML_ERROR_INVALID_ARGUMENT);
-    if (types & HR_NVML_EVENT_TYPE_XID_CRITICAL) g->registered = 1;
+    if (types & nvmlEventTypeXidCriticalError) g->registered = 1;
     return leave(NVML_SUCCESS);
 }
 
+// Not counted in `inflight`: it waits by design, on its caller's event thread. A scripted
+// error is answered at once; the wait itself gives `lock` up (a hung call still delays it).
 EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeout_ms) {
-    pthread_mutex_lock(&lock);
+    nvmlReturn_t scripted = enter_system(__func__);
     stat_event_waits++;
-    if (!event_set_exists || set != (nvmlEventSet_t)&event_set_token) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    if (scripted != NVML_SUCCESS) return leave(scripted);
+    if (!event_set_exists || set != (nvmlEventSet_t)&event_set_token || !data) return leave(NVML_ERROR_INVALID_ARGUMENT);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += timeout_ms / 1000;
@@ -853,20 +940,137 @@ EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *dat
     nevents--;
     memset(data, 0, sizeof *data);
     data->device = (nvmlDevice_t)&gpu_handles[e.gpu];
-    data->eventType = HR_NVML_EVENT_TYPE_XID_CRITICAL;
+    data->eventType = nvmlEventTypeXidCriticalError;
     data->eventData = e.xid;
-    data->gpuInstanceId = 0xFFFFFFFFu;
-    data->computeInstanceId = 0xFFFFFFFFu;
+    data->gpuInstanceId = (unsigned int)NVML_VALUE_NOT_AVAILABLE;
+    data->computeInstanceId = (unsigned int)NVML_VALUE_NOT_AVAILABLE;
     return leave(NVML_SUCCESS);
 }
 
+// A scripted failure leaves the set allocated and its devices registered.
 EXPORT nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {
-    pthread_mutex_lock(&lock);
-    if (set == (nvmlEventSet_t)&event_set_token) {
-        event_set_exists = 0;
-        for (int i = 0; i < MAX_GPUS; i++) gpus[i].registered = 0;
-        pthread_cond_broadcast(&event_cond);
+    SYSTEM_CALL()
+    if (set != (nvmlEventSet_t)&event_set_token || !event_set_exists) return leave(NVML_ERROR_INVALID_ARGUMENT);
+    event_set_exists = 0;
+    for (int i = 0; i < MAX_GPUS; i++) gpus[i].registered = 0;
+    pthread_cond_broadcast(&event_cond);
+    return leave(NVML_SUCCESS);
+}
+
+// MARK: - ABI self-description (NVMLABITests compares it with Headroom's CNVML)
+
+struct abi_type { const char *name; long size, alignment; };
+struct abi_field { const char *type, *field; long offset, size; };
+struct abi_constant { const char *name; unsigned long long value; };
+
+#define ABI_TYPE(T) { #T, (long)sizeof(T), (long)_Alignof(T) }
+#define ABI_FIELD(T, F) { #T, #F, (long)offsetof(T, F), (long)sizeof(((T *)0)->F) }
+#define ABI_CONSTANT(C) { #C, (unsigned long long)(C) }
+
+// Every type whose layout crosses the ABI in a call Headroom makes.
+static const struct abi_type abi_types[] = {
+    ABI_TYPE(nvmlReturn_t), ABI_TYPE(nvmlDevice_t), ABI_TYPE(nvmlEventSet_t),
+    ABI_TYPE(nvmlPciInfo_t), ABI_TYPE(nvmlUtilization_t), ABI_TYPE(nvmlMemory_t), ABI_TYPE(nvmlMemory_v2_t),
+    ABI_TYPE(nvmlProcessInfo_v1_t), ABI_TYPE(nvmlProcessInfo_t), ABI_TYPE(nvmlTemperature_t), ABI_TYPE(nvmlEventData_t),
+};
+
+static const struct abi_field abi_fields[] = {
+    ABI_FIELD(nvmlPciInfo_t, busIdLegacy), ABI_FIELD(nvmlPciInfo_t, domain), ABI_FIELD(nvmlPciInfo_t, bus),
+    ABI_FIELD(nvmlPciInfo_t, device), ABI_FIELD(nvmlPciInfo_t, pciDeviceId), ABI_FIELD(nvmlPciInfo_t, pciSubSystemId),
+    ABI_FIELD(nvmlPciInfo_t, busId),
+    ABI_FIELD(nvmlUtilization_t, gpu), ABI_FIELD(nvmlUtilization_t, memory),
+    ABI_FIELD(nvmlMemory_t, total), ABI_FIELD(nvmlMemory_t, free), ABI_FIELD(nvmlMemory_t, used),
+    ABI_FIELD(nvmlMemory_v2_t, version), ABI_FIELD(nvmlMemory_v2_t, total), ABI_FIELD(nvmlMemory_v2_t, reserved),
+    ABI_FIELD(nvmlMemory_v2_t, free), ABI_FIELD(nvmlMemory_v2_t, used),
+    ABI_FIELD(nvmlProcessInfo_v1_t, pid), ABI_FIELD(nvmlProcessInfo_v1_t, usedGpuMemory),
+    ABI_FIELD(nvmlProcessInfo_t, pid), ABI_FIELD(nvmlProcessInfo_t, usedGpuMemory),
+    ABI_FIELD(nvmlProcessInfo_t, gpuInstanceId), ABI_FIELD(nvmlProcessInfo_t, computeInstanceId),
+    ABI_FIELD(nvmlTemperature_t, version), ABI_FIELD(nvmlTemperature_t, sensorType), ABI_FIELD(nvmlTemperature_t, temperature),
+    ABI_FIELD(nvmlEventData_t, device), ABI_FIELD(nvmlEventData_t, eventType), ABI_FIELD(nvmlEventData_t, eventData),
+    ABI_FIELD(nvmlEventData_t, gpuInstanceId), ABI_FIELD(nvmlEventData_t, computeInstanceId),
+};
+
+// Every constant the fake uses that Headroom also names (in CNVML, ClockEventReason, or as
+// the size of the buffer it hands string calls).
+static const struct abi_constant abi_constants[] = {
+    ABI_CONSTANT(NVML_SUCCESS), ABI_CONSTANT(NVML_ERROR_UNINITIALIZED), ABI_CONSTANT(NVML_ERROR_INVALID_ARGUMENT),
+    ABI_CONSTANT(NVML_ERROR_NOT_SUPPORTED), ABI_CONSTANT(NVML_ERROR_NO_PERMISSION), ABI_CONSTANT(NVML_ERROR_ALREADY_INITIALIZED),
+    ABI_CONSTANT(NVML_ERROR_NOT_FOUND), ABI_CONSTANT(NVML_ERROR_INSUFFICIENT_SIZE), ABI_CONSTANT(NVML_ERROR_INSUFFICIENT_POWER),
+    ABI_CONSTANT(NVML_ERROR_DRIVER_NOT_LOADED), ABI_CONSTANT(NVML_ERROR_TIMEOUT), ABI_CONSTANT(NVML_ERROR_IRQ_ISSUE),
+    ABI_CONSTANT(NVML_ERROR_LIBRARY_NOT_FOUND), ABI_CONSTANT(NVML_ERROR_FUNCTION_NOT_FOUND),
+    ABI_CONSTANT(NVML_ERROR_CORRUPTED_INFOROM), ABI_CONSTANT(NVML_ERROR_GPU_IS_LOST), ABI_CONSTANT(NVML_ERROR_RESET_REQUIRED),
+    ABI_CONSTANT(NVML_ERROR_OPERATING_SYSTEM), ABI_CONSTANT(NVML_ERROR_LIB_RM_VERSION_MISMATCH), ABI_CONSTANT(NVML_ERROR_IN_USE),
+    ABI_CONSTANT(NVML_ERROR_MEMORY), ABI_CONSTANT(NVML_ERROR_NO_DATA), ABI_CONSTANT(NVML_ERROR_VGPU_ECC_NOT_SUPPORTED),
+    ABI_CONSTANT(NVML_ERROR_INSUFFICIENT_RESOURCES), ABI_CONSTANT(NVML_ERROR_FREQ_NOT_SUPPORTED),
+    ABI_CONSTANT(NVML_ERROR_ARGUMENT_VERSION_MISMATCH), ABI_CONSTANT(NVML_ERROR_DEPRECATED), ABI_CONSTANT(NVML_ERROR_NOT_READY),
+    ABI_CONSTANT(NVML_ERROR_GPU_NOT_FOUND), ABI_CONSTANT(NVML_ERROR_INVALID_STATE),
+    ABI_CONSTANT(NVML_ERROR_RESET_TYPE_NOT_SUPPORTED), ABI_CONSTANT(NVML_ERROR_UNKNOWN),
+    ABI_CONSTANT(nvmlMemory_v2), ABI_CONSTANT(nvmlTemperature_v1),
+    ABI_CONSTANT(NVML_VALUE_NOT_AVAILABLE), ABI_CONSTANT(nvmlEventTypeXidCriticalError),
+    ABI_CONSTANT(NVML_DEVICE_NAME_V2_BUFFER_SIZE), ABI_CONSTANT(NVML_DEVICE_UUID_V2_BUFFER_SIZE),
+    ABI_CONSTANT(NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE),
+    ABI_CONSTANT(nvmlClocksEventReasonGpuIdle), ABI_CONSTANT(nvmlClocksEventReasonApplicationsClocksSetting),
+    ABI_CONSTANT(nvmlClocksEventReasonSwPowerCap), ABI_CONSTANT(nvmlClocksThrottleReasonHwSlowdown),
+    ABI_CONSTANT(nvmlClocksEventReasonSyncBoost), ABI_CONSTANT(nvmlClocksEventReasonSwThermalSlowdown),
+    ABI_CONSTANT(nvmlClocksThrottleReasonHwThermalSlowdown), ABI_CONSTANT(nvmlClocksThrottleReasonHwPowerBrakeSlowdown),
+    ABI_CONSTANT(nvmlClocksEventReasonDisplayClockSetting),
+};
+
+#define COUNT(array) (sizeof array / sizeof array[0])
+
+static const struct abi_type *abi_type_named(const char *type) {
+    for (size_t i = 0; type && i < COUNT(abi_types); i++) if (strcmp(abi_types[i].name, type) == 0) return &abi_types[i];
+    return NULL;
+}
+
+static const struct abi_field *abi_field_named(const char *type, const char *field) {
+    for (size_t i = 0; type && field && i < COUNT(abi_fields); i++) {
+        if (strcmp(abi_fields[i].type, type) == 0 && strcmp(abi_fields[i].field, field) == 0) return &abi_fields[i];
     }
-    pthread_mutex_unlock(&lock);
-    return NVML_SUCCESS;
+    return NULL;
+}
+
+EXPORT const char *fake_nvml_abi_type(unsigned int index) {
+    return index < COUNT(abi_types) ? abi_types[index].name : NULL;
+}
+
+EXPORT long fake_nvml_abi_size(const char *type) {
+    const struct abi_type *t = abi_type_named(type);
+    return t ? t->size : -1;
+}
+
+EXPORT long fake_nvml_abi_alignment(const char *type) {
+    const struct abi_type *t = abi_type_named(type);
+    return t ? t->alignment : -1;
+}
+
+EXPORT const char *fake_nvml_abi_field(const char *type, unsigned int index) {
+    for (size_t i = 0; type && i < COUNT(abi_fields); i++) {
+        if (strcmp(abi_fields[i].type, type) == 0 && index-- == 0) return abi_fields[i].field;
+    }
+    return NULL;
+}
+
+EXPORT long fake_nvml_abi_offset(const char *type, const char *field) {
+    const struct abi_field *f = abi_field_named(type, field);
+    return f ? f->offset : -1;
+}
+
+EXPORT long fake_nvml_abi_field_size(const char *type, const char *field) {
+    const struct abi_field *f = abi_field_named(type, field);
+    return f ? f->size : -1;
+}
+
+EXPORT const char *fake_nvml_abi_constant_name(unsigned int index) {
+    return index < COUNT(abi_constants) ? abi_constants[index].name : NULL;
+}
+
+EXPORT int fake_nvml_abi_constant(const char *name, unsigned long long *value) {
+    for (size_t i = 0; name && i < COUNT(abi_constants); i++) {
+        if (strcmp(abi_constants[i].name, name) == 0) {
+            if (value) *value = abi_constants[i].value;
+            return 1;
+        }
+    }
+    return 0;
 }

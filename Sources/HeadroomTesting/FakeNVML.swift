@@ -73,12 +73,23 @@ public final class FakeNVML: @unchecked Sendable {
     /// steps passed are queued for registered devices.
     public func setStep(_ step: Int) { setStepFunction(UInt32(step)) }
 
-    /// Wakes every call blocked by a `hang` line and disables further hangs.
+    /// Wakes every call blocked by a `hang` line and disables further hangs. Safe while a
+    /// call hangs (it does not need the driver's lock, which the hung call keeps).
     public func release() { releaseFunction() }
 
-    /// A counter of the fake: `init`, `shutdown`, `inflight`, `max_inflight`, `hung`,
+    /// A counter of the fake, readable while a call hangs: `init`, `shutdown`, `hung` (calls
+    /// that blocked on a `hang`), `inflight` and `max_inflight` (NVML calls inside the library
+    /// at once, those waiting behind a hung one included, the Xid event wait excepted),
     /// `process_calls`, `event_waits`, `device_calls`.
     public func stat(_ name: String) -> Int { name.withCString { statFunction($0) } }
+
+    /// A function this instance exports, as `type` (a `@convention(c)` function type): an
+    /// NVML call to make directly, or one of the `fake_nvml_abi_*` descriptions. Throws when
+    /// the library has no such symbol (the legacy variant lacks some NVML calls).
+    public func function<T>(_ name: String, as type: T.Type) throws -> T {
+        guard let pointer = dlsym(handle, name) else { throw FakeNVMLError("\(libraryPath) has no \(name)") }
+        return unsafeBitCast(pointer, to: type)
+    }
 }
 
 public struct FakeNVMLError: Error, CustomStringConvertible {
