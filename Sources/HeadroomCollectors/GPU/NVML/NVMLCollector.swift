@@ -100,9 +100,17 @@ public final class NVMLCollector: Collector, Sendable {
                     state.lastInitError = "nvmlInit_v2 failed: \(library.describe(code)). " + Self.remedy(code)
                     return .success(GPUSnapshot(vendor: "nvidia", driverProblem: state.lastInitError, library: library.path))
                 }
+                guard let session = Self.open(library, failure: &state.lastInitError) else {
+                    // Initialised but unable to enumerate: let go of this init and try again
+                    // later, like a failed init (a session with no GPUs would never ask again).
+                    _ = library.shutdown()
+                    state.initFailures += 1
+                    state.nextInitRound = state.round + min(64, 1 << min(6, state.initFailures - 1))
+                    return .success(GPUSnapshot(vendor: "nvidia", driverProblem: state.lastInitError, library: library.path))
+                }
                 state.initFailures = 0
                 state.lastInitError = nil
-                state.session = Self.open(library)
+                state.session = session
             }
             return .success(read(&state.session!, library: library))
         }
@@ -111,9 +119,14 @@ public final class NVMLCollector: Collector, Sendable {
 
     // MARK: - Internals
 
-    private static func open(_ library: NVMLLibrary) -> Session {
+    /// The devices and their reader; nil, with `failure` set, when the driver will not count them.
+    private static func open(_ library: NVMLLibrary, failure: inout String?) -> Session? {
         var count: UInt32 = 0
-        _ = library.deviceCount(&count)
+        let counted = library.deviceCount(&count)
+        guard counted == Int32(HR_NVML_SUCCESS) else {
+            failure = "nvmlDeviceGetCount_v2 failed: \(library.describe(counted)). " + remedy(counted)
+            return nil
+        }
         var devices: [NVMLDevice] = []
         var unopened: [(index: UInt32, code: nvmlReturn_t)] = []
         for index in 0..<count {
