@@ -86,6 +86,9 @@ let package = Package(
         // zlib, for gzip-compressed push bodies (zlib1g-dev at build time, zlib1g at run time).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // Linux calls Glibc does not export: timerfd(2) for the collector watchdog, thread names.
+        .systemLibrary(name: "CLinuxShims"),
+
         // HTTP endpoints (/metrics, /healthz, /readyz, JSON API). Reads state through `StateReader`.
         .target(
             name: "HeadroomServer",
@@ -110,6 +113,7 @@ let package = Package(
                 "HeadroomConfig",
                 "HeadroomServer",
                 "CZlib",
+                "CLinuxShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

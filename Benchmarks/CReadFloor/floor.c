@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 struct hr_floor {
@@ -49,4 +50,15 @@ void hr_floor_close(hr_floor *floor) {
     if (!floor) return;
     for (int i = 0; i < floor->count; i++) close(floor->fds[i]);
     free(floor);
+}
+
+void hr_floor_loop(hr_floor *floor, long interval_ns) {
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    for (;;) {
+        hr_floor_sample_pread(floor);
+        next.tv_nsec += interval_ns;
+        while (next.tv_nsec >= 1000000000L) { next.tv_nsec -= 1000000000L; next.tv_sec += 1; }
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) != 0) {}
+    }
 }

@@ -7,10 +7,13 @@ import HeadroomCore
 /// the same run (absolute numbers drift between machines; ratios travel).
 ///
 ///   scripts/bench.sh                     # builds release with the static stdlib and runs everything
-///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|delivery]
+///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery] [--interval-ms 100]
 @main
 struct HeadroomBench {
     static func main() async throws {
+        if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--floor-loop" {
+            WakeupBenchmark.floorLoop(intervalMilliseconds: Int(CommandLine.arguments[2]) ?? 100)
+        }
         let options = Options(CommandLine.arguments.dropFirst())
         print("headroom-bench on \(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(RFC3339Now.string())")
         if options.only == nil || options.only == "sample" { SampleBenchmark.run() }
@@ -18,6 +21,7 @@ struct HeadroomBench {
         if options.only == nil || options.only == "round" { await RoundBenchmark.run() }
         if options.only == nil || options.only == "gpu" { try GPUBenchmark.run() }
         if options.only == nil || options.only == "idle" { try await IdleBenchmark.run(options: options) }
+        if options.only == nil || options.only == "wakeups" { try await WakeupBenchmark.run(options: options) }
         if options.only == nil || options.only == "delivery" { await DeliveryBenchmark.run() }
     }
 }
@@ -27,6 +31,8 @@ struct Options {
     var idleSeconds = 60
     var headroom: String?
     var only: String?
+    /// The wake-up benchmark's interval.
+    var intervalMilliseconds = 100
 
     init<S: Sequence>(_ arguments: S) where S.Element == String {
         var iterator = arguments.makeIterator()
@@ -35,8 +41,9 @@ struct Options {
             case "--idle-seconds": idleSeconds = Int(iterator.next() ?? "") ?? idleSeconds
             case "--headroom": headroom = iterator.next()
             case "--only": only = iterator.next()
+            case "--interval-ms": intervalMilliseconds = max(1, Int(iterator.next() ?? "") ?? intervalMilliseconds)
             default:
-                print("unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|delivery]")
+                print("unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery] [--interval-ms 100]")
                 exit(2)
             }
         }

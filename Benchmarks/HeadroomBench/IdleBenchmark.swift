@@ -62,14 +62,21 @@ enum IdleBenchmark {
     }
 
     /// `VmRSS`, `RssAnon`, `VmHWM` from /proc/PID/status, in bytes.
-    static func statusFields(_ pid: Int32) -> [String: Int] {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return [:] }
+    static func statusFields(_ pid: Int32) -> [String: Int] { statusFields(atPath: "/proc/\(pid)/status") }
+
+    /// The numeric fields of a `status` file: sizes (`kB`) in bytes, counts as they are.
+    static func statusFields(atPath path: String) -> [String: Int] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
         var out: [String: Int] = [:]
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
             let value = parts[1].split(whereSeparator: { $0 == " " || $0 == "\t" })
-            if value.count == 2, value[1] == "kB", let kilobytes = Int(value[0]) { out[String(parts[0])] = kilobytes * 1024 }
+            if value.count == 2, value[1] == "kB", let kilobytes = Int(value[0]) {
+                out[String(parts[0])] = kilobytes * 1024
+            } else if value.count == 1, let count = Int(value[0]) {
+                out[String(parts[0])] = count
+            }
         }
         return out
     }

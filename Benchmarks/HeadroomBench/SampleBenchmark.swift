@@ -7,15 +7,7 @@ import HeadroomCore
 /// reader of exactly the same files (kept open, `pread` at offset 0, no parsing).
 enum SampleBenchmark {
     static func run() {
-        let recorder = RecordingSystemFiles(RootedSystemFiles(root: "/"))
-        let collectors = CollectorCatalog.make(settings: CollectorSettings(), files: recorder)
-        // Warm up (cgroup discovery reads /proc/self/cgroup and mountinfo once), then learn
-        // which files a steady-state sample reads: those are the floor's files.
-        for collector in collectors { _ = try? collector.collect() }
-        recorder.reset()
-        var sampleCount = 0
-        for collector in collectors { sampleCount += (try? collector.collect())?.count ?? 0 }
-        let paths = recorder.paths
+        let (paths, collectorCount, sampleCount) = steadyStateFiles()
         let cPaths = paths.map { strdup($0) }
         defer { cPaths.forEach { free($0) } }
         let pointers: [UnsafePointer<CChar>?] = cPaths.map { UnsafePointer($0) }
@@ -44,7 +36,7 @@ enum SampleBenchmark {
             } / Double(batch))
         }
         print("")
-        print("## One full sample (\(collectors.count) collectors, \(paths.count) files, \(sampleCount) samples)")
+        print("## One full sample (\(collectorCount) collectors, \(paths.count) files, \(sampleCount) samples)")
         print("files: \(paths.joined(separator: " "))")
         print("| what | median | p10 | p90 | ratio to C pread floor |")
         print("|---|---|---|---|---|")
@@ -53,6 +45,18 @@ enum SampleBenchmark {
         }
         print("target: Headroom ≤ 1.5× the C pread floor → \(swift.median / cPread.median <= 1.5 ? "met" : "NOT met") (sink \(sink % 10))")
     }
+}
+
+/// The files a steady-state sample of the default collectors reads (after a warm-up: cgroup
+/// discovery reads /proc/self/cgroup and mountinfo once): the C floor's files.
+func steadyStateFiles() -> (paths: [String], collectors: Int, samples: Int) {
+    let recorder = RecordingSystemFiles(RootedSystemFiles(root: "/"))
+    let collectors = CollectorCatalog.make(settings: CollectorSettings(), files: recorder)
+    for collector in collectors { _ = try? collector.collect() }
+    recorder.reset()
+    var sampleCount = 0
+    for collector in collectors { sampleCount += (try? collector.collect())?.count ?? 0 }
+    return (recorder.paths, collectors.count, sampleCount)
 }
 
 /// Wraps a SystemFiles and remembers which paths were read.

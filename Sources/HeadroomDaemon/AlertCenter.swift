@@ -1,6 +1,7 @@
 public import Foundation
 public import HeadroomCore
 public import Logging
+import Synchronization
 
 /// Holds the alert engine and the latest readings: snapshot in, notifications out.
 /// The daemon's single source of truth for exporters and `headroom check`.
@@ -10,8 +11,42 @@ public import Logging
 /// ones), a round in which an alert changed state saves at once, a round in which alerts
 /// are merely active saves at most every `saveInterval`, and `saveState(at:)` saves on
 /// shutdown. While nothing is active and nothing changed, nothing is written.
-public actor AlertCenter {
-    private var engine: AlertEngine
+///
+/// Not an actor: the round thread calls it synchronously (no hop, no wake-up of another
+/// thread); the server's readers take the same lock for a moment.
+public final class AlertCenter: Sendable {
+    private let center: Mutex<Center>
+
+    public init(rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile? = nil,
+                logger: Logger = Logger(label: "headroom")) {
+        center = Mutex(Center(rules: rules, policy: policy, hostname: hostname, stateFile: stateFile, logger: logger))
+    }
+
+    /// Derives rates against the previous round, evaluates every rule, and returns the
+    /// notifications to deliver, stamped with the host name.
+    public func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
+        center.withLock { $0.process(snapshot) }
+    }
+
+    public func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> [AlertNotification] {
+        center.withLock { $0.reload(rules: rules, policy: policy, at: now) }
+    }
+
+    public func saveState(at now: Date) {
+        center.withLock { $0.saveState(at: now) }
+    }
+
+    public var firingAlerts: [Alert] { center.withLock { $0.engine.firingAlerts } }
+    public var rules: [AlertRule] { center.withLock { $0.engine.rules } }
+    /// The samples rules saw in the latest round (raw + derived + collector health).
+    public var latestSamples: [Sample] { center.withLock { $0.latestSamples } }
+    /// The latest raw snapshot.
+    public var latestSnapshot: HostSnapshot? { center.withLock { $0.latestSnapshot } }
+}
+
+/// The alert center's state, behind its lock.
+private struct Center {
+    var engine: AlertEngine
     private var previous: HostSnapshot?
     private var processGrowth = GPUProcessGrowth()
     private let hostname: String
@@ -23,14 +58,11 @@ public actor AlertCenter {
     private var savedActive = false
     private var saveFailing = false
     /// How often a round with active but unchanged alerts is saved.
-    public static let saveInterval: TimeInterval = 30
-    /// The samples rules saw in the latest round (raw + derived + collector health).
-    public private(set) var latestSamples: [Sample] = []
-    /// The latest raw snapshot.
-    public private(set) var latestSnapshot: HostSnapshot?
+    static let saveInterval: TimeInterval = 30
+    var latestSamples: [Sample] = []
+    var latestSnapshot: HostSnapshot?
 
-    public init(rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile? = nil,
-                logger: Logger = Logger(label: "headroom")) {
+    init(rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile?, logger: Logger) {
         engine = AlertEngine(rules: rules, policy: policy)
         self.hostname = hostname
         self.stateFile = stateFile
@@ -38,9 +70,7 @@ public actor AlertCenter {
         restorePending = stateFile != nil
     }
 
-    /// Derives rates against the previous round, evaluates every rule, and returns the
-    /// notifications to deliver, stamped with the host name.
-    public func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
+    mutating func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
         let restored = restorePending ? restoreSaved(at: snapshot.time) : []
         let derived = SampleDerivation.evaluationSamples(previous: previous, current: snapshot)
         // Headroom's own health first (its size, each collector's state), so at the cap
@@ -56,25 +86,20 @@ public actor AlertCenter {
         return stamp(notifications)
     }
 
-    /// Swaps rules and policy, keeping the state of unchanged rules.
-    public func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> [AlertNotification] {
+    mutating func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> [AlertNotification] {
         let closing = engine.replaceRules(rules, policy: policy, at: now)
         if !closing.isEmpty { save(at: now) }
         return stamp(closing)
     }
 
-    /// Saves the engine's state now (graceful shutdown).
-    public func saveState(at now: Date) {
+    mutating func saveState(at now: Date) {
         guard stateFile != nil, !restorePending else { return }
         save(at: now)
     }
 
-    public var firingAlerts: [Alert] { engine.firingAlerts }
-    public var rules: [AlertRule] { engine.rules }
-
     // MARK: - Saved state
 
-    private func restoreSaved(at now: Date) -> [AlertNotification] {
+    private mutating func restoreSaved(at now: Date) -> [AlertNotification] {
         restorePending = false
         guard let stateFile else { return [] }
         switch stateFile.load() {
@@ -114,7 +139,7 @@ public actor AlertCenter {
         ]
     }
 
-    private func saveIfDue(at now: Date, changed: Bool) {
+    private mutating func saveIfDue(at now: Date, changed: Bool) {
         guard stateFile != nil else { return }
         if changed {
             save(at: now)
@@ -124,7 +149,7 @@ public actor AlertCenter {
         }
     }
 
-    private func save(at now: Date) {
+    private mutating func save(at now: Date) {
         guard let stateFile else { return }
         let state = engine.savedState(at: now)
         do {

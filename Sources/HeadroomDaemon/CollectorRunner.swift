@@ -92,55 +92,66 @@ public final class CollectorRunner: Sendable {
 
 /// One sampling round over several runners.
 ///
-/// Healthy collectors run one after another on a single pooled thread (one wake-up per
-/// round instead of one per collector; half the CPU of a round). A watchdog at a quarter of
-/// the budget checks on them: if that thread is still inside one collector, the collector
-/// is quarantined onto its own queue for good and the ones after it are started on another
-/// thread at once, so they still answer within the budget. At the full budget, whoever has
-/// not answered is reported timed out.
+/// Healthy collectors run one after another on the round's own thread: no other thread
+/// wakes. A deadline at a quarter of the budget (`RoundWatchdog`: free to arm and cancel)
+/// checks on them: if that thread is still inside one collector, the collector is
+/// quarantined onto its own queue for good, the ones after it are started on another thread
+/// at once, so they still answer within the budget, and the round is finished elsewhere. At
+/// the full budget, whoever has not answered is reported timed out.
 public enum CollectorRound {
-    public static func run(_ runners: [CollectorRunner], budget: Duration) async -> [(report: CollectorReport, samples: [Sample])] {
+    public typealias Result = (report: CollectorReport, samples: [Sample])
+
+    /// One round, off the caller's thread (`headroom check`, tests): a hung collector never
+    /// holds one of the concurrency pool's few threads.
+    public static func run(_ runners: [CollectorRunner], budget: Duration) async -> [Result] {
         guard !runners.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
-            let gate = RoundGate(names: runners.map(\.name), budget: budget, continuation: continuation)
-            var shared: [Int] = []
-            for (index, runner) in runners.enumerated() {
-                if runner.isQuarantined {
-                    runner.start { report, samples in gate.deliver(index, report, samples) }
-                } else {
-                    shared.append(index)
+            DispatchQueue.global().async {
+                if let results = collect(runners, budget: budget, takeOver: { continuation.resume(returning: $0) }) {
+                    continuation.resume(returning: results)
                 }
             }
-            let block = SharedBlock(shared)
-            if !shared.isEmpty {
-                DispatchQueue.global().async { block.run(runners, gate) }
-            }
-            let total = min(budget.headroomSeconds, 3600)
-            // A cancellable timer: when every collector answers in time (the usual case) the
-            // gate cancels it, and the process is not woken for nothing half a second later.
-            let watchdog = DispatchSource.makeTimerSource(queue: .global())
-            watchdog.schedule(deadline: .now() + .nanoseconds(Int(total / 4 * 1e9)))
-            watchdog.setEventHandler {
-                guard !gate.isComplete else { return }
-                if let (stuck, rest) = block.abandon() {
-                    if let stuck { runners[stuck].quarantine() }
-                    if !rest.isEmpty {
-                        DispatchQueue.global().async { SharedBlock(rest).run(runners, gate) }
-                    }
-                }
-                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(total * 3 / 4 * 1e9))) { gate.expire() }
-            }
-            gate.onComplete(TimerHandle(watchdog))
-            watchdog.resume()
-        }.enumerated().map { index, result in (runners[index].settle(result.report), result.samples) }
+        }
     }
-}
 
-/// A dispatch timer passed between threads; `cancel()` is thread-safe.
-final class TimerHandle: @unchecked Sendable {
-    private let timer: any DispatchSourceTimer
-    init(_ timer: any DispatchSourceTimer) { self.timer = timer }
-    func cancel() { timer.cancel() }
+    /// Runs one round's collectors on the calling thread and returns what each answered within
+    /// `budget`. When the watchdog finds this thread stuck inside a collector, it hands the round
+    /// to `takeOver`, called on a fresh thread with the results by the full budget, and `collect`
+    /// returns nil once the stuck call returns: this thread is then done with the round.
+    public static func collect(_ runners: [CollectorRunner], budget: Duration,
+                               takeOver: @escaping @Sendable ([Result]) -> Void) -> [Result]? {
+        guard !runners.isEmpty else { return [] }
+        let total = min(budget, .seconds(3600))
+        let deadline = ContinuousClock.now + total
+        let gate = RoundGate(names: runners.map(\.name), budget: budget)
+        var shared: [Int] = []
+        for (index, runner) in runners.enumerated() {
+            if runner.isQuarantined {
+                runner.start { report, samples in gate.deliver(index, report, samples) }
+            } else {
+                shared.append(index)
+            }
+        }
+        let block = SharedBlock(shared)
+        let watch = RoundWatchdog.shared.schedule(at: deadline - total * 3 / 4) {
+            guard let (stuck, rest) = block.abandon() else { return }
+            if let stuck { runners[stuck].quarantine() }
+            if !rest.isEmpty {
+                DispatchQueue.global().async { _ = SharedBlock(rest).run(runners, gate) }
+            }
+            DetachedThread.start(name: "headroom-round") {
+                takeOver(settle(gate.wait(until: deadline), runners))
+            }
+        }
+        let finished = block.run(runners, gate)
+        RoundWatchdog.shared.cancel(watch)
+        guard finished else { return nil }
+        return settle(gate.wait(until: deadline), runners)
+    }
+
+    private static func settle(_ results: [Result], _ runners: [CollectorRunner]) -> [Result] {
+        results.enumerated().map { index, result in (runners[index].settle(result.report), result.samples) }
+    }
 }
 
 /// The collectors one round runs on one thread, in order; the watchdog can take the rest away.
@@ -149,31 +160,37 @@ private final class SharedBlock: Sendable {
         var pending: [Int]
         var current: Int?
         var abandoned = false
+        var done = false
     }
     private let state: Mutex<State>
 
     init(_ indices: [Int]) { state = Mutex(State(pending: indices)) }
 
-    func run(_ runners: [CollectorRunner], _ gate: RoundGate) {
-        while let index = next() {
-            let (report, samples) = runners[index].runInline()
-            gate.deliver(index, report, samples)
+    /// Runs the collectors in order; false when the watchdog abandoned the block meanwhile.
+    func run(_ runners: [CollectorRunner], _ gate: RoundGate) -> Bool {
+        while true {
+            let step = state.withLock { state -> Int?? in
+                state.current = nil
+                if state.abandoned { return .some(nil) }
+                guard !state.pending.isEmpty else { state.done = true; return nil }
+                state.current = state.pending.removeFirst()
+                return state.current
+            }
+            switch step {
+            case .none: return true
+            case .some(.none): return false
+            case .some(.some(let index)):
+                let (report, samples) = runners[index].runInline()
+                gate.deliver(index, report, samples)
+            }
         }
-        state.withLock { $0.current = nil }
     }
 
-    private func next() -> Int? {
-        state.withLock { state in
-            guard !state.abandoned, !state.pending.isEmpty else { state.current = nil; return nil }
-            state.current = state.pending.removeFirst()
-            return state.current
-        }
-    }
-
-    /// Stops the block: the collector it is inside (if any) and the ones it has not started.
+    /// Stops the block: the collector it is inside (if any) and the ones it has not started;
+    /// nil when it already ran to its end.
     func abandon() -> (stuck: Int?, rest: [Int])? {
         state.withLock { state in
-            guard !state.abandoned else { return nil }
+            guard !state.abandoned, !state.done else { return nil }
             state.abandoned = true
             let rest = state.pending
             state.pending = []
@@ -182,61 +199,51 @@ private final class SharedBlock: Sendable {
     }
 }
 
-/// Collects one round's results and resumes the waiting round exactly once: when the
-/// last collector answers, or at the deadline with the missing ones marked timed out.
+/// Collects one round's results: complete when the last collector answers, or at the
+/// deadline with the missing ones marked timed out; whatever answers after that is dropped.
 final class RoundGate: Sendable {
-    typealias Result = (report: CollectorReport, samples: [Sample])
+    typealias Result = CollectorRound.Result
     private struct State {
         var results: [Result?]
         var remaining: Int
-        var continuation: CheckedContinuation<[Result], Never>?
-        var timer: TimerHandle?
+        var complete: [Result]?
     }
     private let state: Mutex<State>
     private let names: [String]
     private let budget: Duration
+    private let answered = DispatchSemaphore(value: 0)
 
-    init(names: [String], budget: Duration, continuation: CheckedContinuation<[Result], Never>) {
+    init(names: [String], budget: Duration) {
         self.names = names
         self.budget = budget
-        state = Mutex(State(results: Array(repeating: nil, count: names.count), remaining: names.count, continuation: continuation))
+        state = Mutex(State(results: Array(repeating: nil, count: names.count), remaining: names.count))
     }
-
-    /// Registers the watchdog to cancel once the round completes (at once if it already has).
-    func onComplete(_ timer: TimerHandle) {
-        let cancelNow = state.withLock { state -> Bool in
-            if state.continuation == nil { return true }
-            state.timer = timer
-            return false
-        }
-        if cancelNow { timer.cancel() }
-    }
-
-    /// True once the round has been handed its results.
-    var isComplete: Bool { state.withLock { $0.continuation == nil } }
 
     func deliver(_ index: Int, _ report: CollectorReport, _ samples: [Sample]) {
-        let finished: (CheckedContinuation<[Result], Never>, [Result])? = state.withLock { state in
-            guard state.continuation != nil, state.results[index] == nil else { return nil }
+        let completed = state.withLock { state -> Bool in
+            guard state.complete == nil, state.results[index] == nil else { return false }
             state.results[index] = (report, samples)
             state.remaining -= 1
-            guard state.remaining == 0, let continuation = state.continuation.take() else { return nil }
-            return (continuation, state.results.map { $0! })
+            guard state.remaining == 0 else { return false }
+            state.complete = state.results.map { $0! }
+            return true
         }
-        if let (continuation, results) = finished {
-            state.withLock { $0.timer.take() }?.cancel()
-            continuation.resume(returning: results)
-        }
+        if completed { answered.signal() }
     }
 
-    func expire() {
-        let finished: (CheckedContinuation<[Result], Never>, [Result])? = state.withLock { state in
-            guard let continuation = state.continuation.take() else { return nil }
+    /// The results once every collector answered, or at `deadline` with the missing ones
+    /// timed out.
+    func wait(until deadline: ContinuousClock.Instant) -> [Result] {
+        if let complete = state.withLock({ $0.complete }) { return complete }
+        let left = ContinuousClock.now.duration(to: deadline)
+        if left > .zero { _ = answered.wait(timeout: .now() + .nanoseconds(Int(left.wholeNanoseconds))) }
+        return state.withLock { state in
+            if let complete = state.complete { return complete }
             let results = state.results.enumerated().map { index, result in
                 result ?? (CollectorReport(collector: names[index], outcome: .timedOut(budget: budget), duration: budget), [])
             }
-            return (continuation, results)
+            state.complete = results
+            return results
         }
-        if let (continuation, results) = finished { continuation.resume(returning: results) }
     }
 }

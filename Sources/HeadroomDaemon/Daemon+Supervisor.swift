@@ -5,7 +5,7 @@ extension Daemon {
     /// Pass it to `serviceGroup(supervising:)`.
     public func supervisor(for command: [String], restart: RestartPolicy) async -> SupervisorService {
         let supervisor = SupervisorService(command: command, policy: restart, sampling: sampling, logger: logger)
-        await sampling.attach(ChildCollector(state: supervisor.state))
+        sampling.attach(ChildCollector(state: supervisor.state))
         return supervisor
     }
 }

@@ -100,10 +100,10 @@ public struct Daemon: Sendable {
             return false
         case .success(let configuration):
             let now = dependencies.now()
-            let closing = await alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
+            let closing = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
             await pipeline.submit(closing, at: now)
-            await sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
+            sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
             logger.info("configuration reloaded", metadata: [
                 "rules": "\(configuration.rules.count)",
                 "channels": "\(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ","))",
@@ -139,7 +139,7 @@ private struct SamplingWithDelivery: Service {
     let delivery: DeliveryService
 
     func run() async throws {
-        await sampling.deliver(through: delivery)
+        sampling.deliver(through: delivery)
         try await sampling.run()
     }
 }

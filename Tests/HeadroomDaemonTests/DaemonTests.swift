@@ -207,7 +207,7 @@ struct DaemonTests {
 
         let invalid = ConfigurationLoader.load(yaml: "interval: fast\n", source: "new.yaml", environment: [:]).map(\.configuration)
         #expect(await harness.daemon.reload(invalid) == false)
-        #expect(await harness.daemon.alerts.rules.count == 5)   // two rules + collector_failed, collector_stalled, series_limit_reached
+        #expect(harness.daemon.alerts.rules.count == 5)   // two rules + collector_failed, collector_stalled, series_limit_reached
 
         let tighter = Self.gpuYAML.replacingOccurrences(of: "at_least: 80", with: "at_least: 70")
         let valid = ConfigurationLoader.load(yaml: tighter, source: "new.yaml", environment: [:]).map(\.configuration)
@@ -215,7 +215,7 @@ struct DaemonTests {
         await harness.tick(5)
         // The critical kept firing across the reload: no second "firing".
         #expect(harness.received == ["firing:gpu_memory_critical"])
-        let warn = await harness.daemon.alerts.rules.first { $0.name == "gpu_memory_high" }
+        let warn = harness.daemon.alerts.rules.first { $0.name == "gpu_memory_high" }
         #expect(warn?.condition == .atLeast(70))
     }
 }
@@ -241,7 +241,7 @@ struct SeriesLimitTests {
         #expect(second.map { "\($0.kind.rawValue):\($0.alert.rule)" } == ["firing:series_limit_reached"])
         let summary = try #require(second.first?.summary)
         #expect(summary.contains("samples of new series refused in the latest round"), "\(summary)")
-        let samples = await harness.daemon.alerts.latestSamples
+        let samples = harness.daemon.alerts.latestSamples
         #expect(samples.first { $0.name == "series_tracked" }?.value == 100)
         #expect((samples.first { $0.name == "series_dropped_total" }?.value ?? 0) > 300)
         // Nothing more is sent while it holds.

@@ -61,7 +61,7 @@ struct DeliveryServiceTests {
             now: { Date() }, makeFiles: { _ in InMemorySystemFiles([:]) }, environment: [:], hostname: "test",
             makeNotifier: { _ in notifier }, collectors: { _ in [gpu] }), logger: logger)
         let rounds = Atomic<Int>(0)
-        await daemon.sampling.observeRounds { _, _ in rounds.add(1, ordering: .relaxed) }
+        daemon.sampling.observeRounds { _, _ in rounds.add(1, ordering: .relaxed) }
         let group = try daemon.serviceGroup()
         let running = Task { try await group.run() }
         // Wait (bounded) for the firing notification to reach the hanging receiver.

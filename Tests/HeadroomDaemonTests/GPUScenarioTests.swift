@@ -110,8 +110,8 @@ struct GPUScenarioTests {
         let fake = try FakeNVML(scenario: lines.joined(separator: "\n") + "\n")
         let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil, files: Self.proc)
         let first = await harness.tick(0)
-        let up = await harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_up" }.map { "\($0.labels["gpu"] ?? "?")=\(Int($0.value))" }
-        let memory = await harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_memory_used_percent" }.map { $0.labels["gpu"] ?? "?" }
+        let up = harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_up" }.map { "\($0.labels["gpu"] ?? "?")=\(Int($0.value))" }
+        let memory = harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_memory_used_percent" }.map { $0.labels["gpu"] ?? "?" }
         #expect(memory == ["0"])
         if let named {
             #expect(first.map(\.alert.rule) == ["gpu_lost"])
@@ -128,7 +128,7 @@ struct GPUScenarioTests {
         fake.setStep(1)
         let second = await harness.tick(2)
         #expect(second.map { "\($0.kind.rawValue):\($0.alert.rule)" } == (named == nil ? [] : ["resolved:gpu_lost"]))
-        let after = await harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_memory_used_percent" }.map { $0.labels["gpu"] ?? "?" }
+        let after = harness.daemon.alerts.latestSamples.filter { $0.name == "gpu_memory_used_percent" }.map { $0.labels["gpu"] ?? "?" }
         #expect(after == ["0", "1"])
     }
 

@@ -20,4 +20,9 @@ int hr_floor_file_count(const hr_floor *floor);
 
 void hr_floor_close(hr_floor *floor);
 
+/// The floor of a sampling daemon: forever, on a fixed grid of `interval_ns` (CLOCK_MONOTONIC,
+/// absolute sleeps, no drift), one `hr_floor_sample_pread`. Never returns; run it in a process
+/// of its own and measure that process from outside.
+void hr_floor_loop(hr_floor *floor, long interval_ns);
+
 #endif

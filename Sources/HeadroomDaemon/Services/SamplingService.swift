@@ -1,39 +1,57 @@
+import Dispatch
 public import Foundation
 public import HeadroomCollectors
 public import HeadroomCore
 public import HeadroomNotify
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 
-/// The daemon's heartbeat: every interval, read all collectors concurrently, evaluate the
-/// rules, hand the notifications to the delivery pipeline.
+/// The daemon's heartbeat: every interval, read all collectors, evaluate the rules, hand the
+/// notifications to delivery.
 ///
-/// `tick(at:)` is one round and is what tests drive; `run()` only schedules ticks on a
-/// clock, aligned to a fixed grid (no drift; a round that overruns skips to the next slot).
-public actor SamplingService: Service {
-    private var runners: [CollectorRunner]
-    /// Collectors outside the catalog (the supervised child), kept across reloads.
-    private var attached: [CollectorRunner] = []
-    /// Called after each round with the samples the rules saw (push).
-    private var observers: [@Sendable ([Sample], Date) async -> Void] = []
-    private var collectorSettings: CollectorSettings
-    private var interval: Duration
+/// `tick(at:)` is one round and is what tests drive. `run()` runs rounds on a `RoundLoop`: a
+/// thread of its own on a fixed grid, where collectors, rules and the alert center are all
+/// called synchronously, so a quiet round is one thread waking once. Only a round with
+/// something to hand over (notifications; samples for push) wakes the task that passes it on.
+public final class SamplingService: Service, Sendable {
+    private struct State {
+        var runners: [CollectorRunner]
+        /// Collectors outside the catalog (the supervised child), kept across reloads.
+        var attached: [CollectorRunner] = []
+        /// Called after each round with the samples the rules saw (push).
+        var observers: [@Sendable ([Sample], Date) async -> Void]
+        var collectorSettings: CollectorSettings
+        var interval: Duration
+        var announced: [String: CollectorOutcome] = [:]
+        var announcedGPUs: [String: String] = [:]
+        /// The service that delivers, once the daemon runs as a service group.
+        var delivery: DeliveryService?
+        var rounds = 0
+    }
+
+    private let state: Mutex<State>
     private let alerts: AlertCenter
     private let pipeline: DeliveryPipeline
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let makeFiles: @Sendable (String) -> any SystemFiles
-    private var announced: [String: CollectorOutcome] = [:]
-    private var announcedGPUs: [String: String] = [:]
-    /// The service that delivers, once the daemon runs as a service group.
-    private var delivery: DeliveryService?
-    private var rounds = 0
 
     /// What one round did.
     public struct RoundSummary: Sendable {
         public var snapshot: HostSnapshot
         public var notifications: [AlertNotification]
     }
+
+    /// What a live round hands to the task that talks to delivery and push.
+    private struct Handover: Sendable {
+        var samples: [Sample]
+        var notifications: [AlertNotification]
+        var time: Date
+    }
+
+    /// How many rounds' handovers may wait for that task before rounds wait for it instead.
+    static let handoverBacklog = 64
 
     public init(
         collectorSettings: CollectorSettings,
@@ -46,90 +64,103 @@ public actor SamplingService: Service {
         collectors: [any Collector]? = nil,
         observers: [@Sendable ([Sample], Date) async -> Void] = []
     ) {
-        self.observers = observers
-        self.collectorSettings = collectorSettings
-        self.interval = interval
         self.alerts = alerts
         self.pipeline = pipeline
         self.logger = logger
         self.now = now
         self.makeFiles = makeFiles
         let built = collectors ?? CollectorCatalog.make(settings: collectorSettings, files: makeFiles(collectorSettings.root))
-        runners = built.map(CollectorRunner.init)
+        state = Mutex(State(runners: built.map(CollectorRunner.init), observers: observers,
+                            collectorSettings: collectorSettings, interval: interval))
     }
 
     /// Applies a reloaded configuration's sampling settings.
     public func apply(interval newInterval: Duration, collectors newSettings: CollectorSettings) {
-        interval = newInterval
-        if newSettings != collectorSettings {
-            collectorSettings = newSettings
-            runners = CollectorCatalog.make(settings: newSettings, files: makeFiles(newSettings.root)).map(CollectorRunner.init)
-            announced = [:]
+        let rebuild = state.withLock { state -> Bool in
+            state.interval = newInterval
+            return newSettings != state.collectorSettings
+        }
+        guard rebuild else { return }
+        let runners = CollectorCatalog.make(settings: newSettings, files: makeFiles(newSettings.root)).map(CollectorRunner.init)
+        state.withLock { state in
+            state.collectorSettings = newSettings
+            state.runners = runners
+            state.announced = [:]
         }
     }
 
-    public var currentInterval: Duration { interval }
+    public var currentInterval: Duration { state.withLock { $0.interval } }
 
     /// Calls `observer` after every round with that round's samples and time.
     public func observeRounds(_ observer: @escaping @Sendable ([Sample], Date) async -> Void) {
-        observers.append(observer)
+        state.withLock { $0.observers.append(observer) }
+    }
+
+    /// Hands delivery over to `service`: rounds only write notifications to the outbox.
+    public func deliver(through service: DeliveryService) {
+        state.withLock { $0.delivery = service }
     }
 
     /// Adds a collector that is not in the catalog (entrypoint mode's child).
-    /// Hands delivery over to `service`: rounds only write notifications to the outbox.
-    public func deliver(through service: DeliveryService) {
-        delivery = service
-    }
-
     public func attach(_ collector: any Collector) {
-        attached.append(CollectorRunner(collector: collector))
+        state.withLock { $0.attached.append(CollectorRunner(collector: collector)) }
     }
 
     // MARK: - One round
 
-    /// Reads every collector (concurrently, each within its budget), evaluates, delivers.
+    /// Reads every collector (each within its budget), evaluates, delivers.
     @discardableResult
     public func tick(at time: Date? = nil) async -> RoundSummary {
         let stamp = time ?? now()
-        let budget = collectorSettings.timeout
-        var reports: [CollectorReport] = []
-        var samples: [Sample] = []
-        for (report, collected) in await CollectorRound.run(runners + attached, budget: budget) {
-            reports.append(report)
-            samples += collected
-        }
-        announce(reports, samples: samples)
-        let snapshot = HostSnapshot(time: stamp, samples: samples, collectors: reports)
-        let notifications = await alerts.process(snapshot)
+        let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
+        let summary = evaluate(await CollectorRound.run(runners, budget: budget), at: stamp)
+        let (observers, delivery) = state.withLock { ($0.observers, $0.delivery) }
         if !observers.isEmpty {
-            let evaluated = await alerts.latestSamples
+            let evaluated = alerts.latestSamples
             for observer in observers { await observer(evaluated, stamp) }
         }
         if let delivery {
-            // The live daemon: to the outbox, and the delivery service takes it from there.
-            await pipeline.enqueue(notifications, at: stamp)
-            if !notifications.isEmpty { delivery.wake() }
+            await pipeline.enqueue(summary.notifications, at: stamp)
+            if !summary.notifications.isEmpty { delivery.wake() }
         } else {
-            // Driven by tests through `tick(at:)`: deliver in the round, deterministically.
-            await pipeline.submit(notifications, at: stamp)
+            // Driven by tests: deliver in the round, deterministically.
+            await pipeline.submit(summary.notifications, at: stamp)
         }
-        rounds += 1
+        return summary
+    }
+
+    /// The part of a round after the collectors answered: logs what changed, evaluates.
+    private func evaluate(_ collected: [CollectorRound.Result], at stamp: Date) -> RoundSummary {
+        var reports: [CollectorReport] = []
+        var samples: [Sample] = []
+        for (report, readings) in collected {
+            reports.append(report)
+            samples += readings
+        }
+        announce(reports, samples: samples)
+        let snapshot = HostSnapshot(time: stamp, samples: samples, collectors: reports)
+        let notifications = alerts.process(snapshot)
+        state.withLock { $0.rounds += 1 }
         logger.debug("round complete", metadata: [
             "samples": "\(samples.count)", "notifications": "\(notifications.count)",
             "failed_collectors": "\(reports.filter(\.isFailure).map(\.collector).joined(separator: ","))",
         ])
-        let summary = RoundSummary(snapshot: snapshot, notifications: notifications)
-        return summary
+        return RoundSummary(snapshot: snapshot, notifications: notifications)
     }
 
     /// Logs each collector's situation once, and again only when it changes: a kernel
     /// without PSI is one informative line with the remedy, not an error per sample.
     private func announce(_ reports: [CollectorReport], samples: [Sample]) {
-        for report in reports {
-            // Compared as values: nothing is built per round while nothing changes.
-            guard announced[report.collector] != report.outcome else { continue }
-            let previous = announced[report.collector]
-            announced[report.collector] = report.outcome
+        // Compared as values: nothing is built per round while nothing changes.
+        let (changed, firstRound) = state.withLock { state -> ([(CollectorReport, CollectorOutcome?)], Bool) in
+            var changed: [(CollectorReport, CollectorOutcome?)] = []
+            for report in reports where state.announced[report.collector] != report.outcome {
+                changed.append((report, state.announced[report.collector]))
+                state.announced[report.collector] = report.outcome
+            }
+            return (changed, state.rounds == 0)
+        }
+        for (report, previous) in changed {
             let metadata: Logger.Metadata = ["collector": "\(report.collector)"]
             switch report.outcome {
             case .ok:
@@ -140,7 +171,7 @@ public actor SamplingService: Service {
                 logger.warning("collector failed: \(report.reason ?? "unknown")", metadata: metadata)
             }
         }
-        if rounds == 0 { describeContainer(samples) }
+        if firstRound { describeContainer(samples) }
         describeGPUs(samples)
     }
 
@@ -159,8 +190,11 @@ public actor SamplingService: Service {
                 text = "\(name) \(driver.detail ?? "driver"): \(list.count) GPU\(list.count == 1 ? "" : "s")"
                     + (list.isEmpty ? "" : " (\(list.joined(separator: ", ")))")
             }
-            guard announcedGPUs[vendor] != text else { continue }
-            announcedGPUs[vendor] = text
+            let isNew = state.withLock { state in
+                defer { state.announcedGPUs[vendor] = text }
+                return state.announcedGPUs[vendor] != text
+            }
+            guard isNew else { continue }
             if driver.value == 0 { logger.warning("\(text)") } else { logger.info("\(text)") }
         }
     }
@@ -189,40 +223,72 @@ public actor SamplingService: Service {
 
     // MARK: - Service
 
-    /// Ticks on a fixed grid of the continuous clock until cancelled.
-    private func loop() async throws {
-        let clock = ContinuousClock()
-        var next = clock.now
-        while !Task.isCancelled {
-            await tick()
-            let step = interval
-            next = next.advanced(by: step)
-            let current = clock.now
-            if next < current {
-                // Overran: skip the missed slots rather than bursting to catch up.
-                let behind = (current - next) / step
-                next = next.advanced(by: step * (Int(behind) + 1))
-            }
-            try await Task.sleep(until: next, clock: clock)
-        }
-    }
-
+    /// Runs rounds on their own thread until graceful shutdown, then saves the alert state
+    /// and (without a delivery service) flushes what is pending.
     public func run() async throws {
+        let delivery = state.withLock { $0.delivery }
         if delivery == nil { await pipeline.recover(at: now()) }
-        do {
-            try await cancelWhenGracefulShutdown {
-                try await self.loop()
+        let (handovers, sender) = AsyncStream<Handover>.makeStream()
+        // Rounds wait for this task only when it is `handoverBacklog` rounds behind (a
+        // hung disk under the outbox): bounded, and nothing is dropped.
+        let room = DispatchSemaphore(value: Self.handoverBacklog)
+        let passer = Task {
+            for await handover in handovers {
+                await self.pass(handover, to: delivery)
+                room.signal()
             }
-        } catch is CancellationError {
-            // Graceful shutdown: fall through to the final flush.
         }
+        let loop = RoundLoop { self.currentInterval }
+        await cancelWhenGracefulShutdown {
+            await loop.run(name: "headroom-round") {
+                self.liveRound(loop: loop) { handover in
+                    room.wait()
+                    sender.yield(handover)
+                }
+            }
+        }
+        sender.finish()
+        await passer.value
         // The next process takes up the incidents where this one leaves them.
-        await alerts.saveState(at: now())
+        alerts.saveState(at: now())
         if delivery == nil {
             await pipeline.retryDue(at: now(), force: true)
             logger.info("sampling stopped; pending notifications flushed")
         } else {
             logger.info("sampling stopped")
+        }
+    }
+
+    /// One round on the loop's thread; false when a collector got this thread stuck and the
+    /// round was finished on another, which carries the loop on.
+    private func liveRound(loop: RoundLoop, handOver: @escaping @Sendable (Handover) -> Void) -> Bool {
+        let stamp = now()
+        let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
+        guard let collected = CollectorRound.collect(runners, budget: budget, takeOver: { collected in
+            self.finishLiveRound(collected, at: stamp, handOver: handOver)
+            loop.continueHere()
+        }) else { return false }
+        finishLiveRound(collected, at: stamp, handOver: handOver)
+        return true
+    }
+
+    private func finishLiveRound(_ collected: [CollectorRound.Result], at stamp: Date,
+                                 handOver: @Sendable (Handover) -> Void) {
+        let summary = evaluate(collected, at: stamp)
+        let observed = state.withLock { !$0.observers.isEmpty }
+        guard observed || !summary.notifications.isEmpty else { return }
+        handOver(Handover(samples: observed ? alerts.latestSamples : [], notifications: summary.notifications, time: stamp))
+    }
+
+    /// Off the round thread: samples to the observers, notifications to the outbox.
+    private func pass(_ handover: Handover, to delivery: DeliveryService?) async {
+        for observer in state.withLock({ $0.observers }) { await observer(handover.samples, handover.time) }
+        guard !handover.notifications.isEmpty else { return }
+        if let delivery {
+            await pipeline.enqueue(handover.notifications, at: handover.time)
+            delivery.wake()
+        } else {
+            await pipeline.submit(handover.notifications, at: handover.time)
         }
     }
 }

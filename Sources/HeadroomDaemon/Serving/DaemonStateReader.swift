@@ -13,15 +13,15 @@ struct DaemonStateReader: StateReader {
     let includeProcess: Bool
 
     func read() async -> ServerState {
-        let snapshot = await alerts.latestSnapshot
+        let snapshot = alerts.latestSnapshot
         return ServerState(
-            samples: await alerts.latestSamples,
+            samples: alerts.latestSamples,
             collectors: snapshot?.collectors ?? [],
             sampleTime: snapshot?.time,
-            firingAlerts: await alerts.firingAlerts,
-            rules: await alerts.rules,
+            firingAlerts: alerts.firingAlerts,
+            rules: alerts.rules,
             hostname: hostname,
-            interval: await sampling.currentInterval,
+            interval: sampling.currentInterval,
             startedAt: startedAt,
             now: now(),
             selfFamilies: includeProcess ? ProcessSelfMetrics.families(startedAt: startedAt) : []

@@ -1,0 +1,102 @@
+import CReadFloor
+import Foundation
+
+/// What one round costs the whole process, measured from outside: `headroom run` on the
+/// embedded default at `interval: 100ms`, against the C floor (a process that reads the same
+/// files on the same grid and does nothing else) started in the same run. CPU comes from
+/// `/proc/PID/stat` (every thread, dead ones included); context switches are summed over
+/// `/proc/PID/task/*/status`, per thread, so the table shows which threads wake.
+enum WakeupBenchmark {
+    static func run(options: Options) async throws {
+        let headroom = options.headroom ?? IdleBenchmark.siblingExecutable("headroom")
+        guard FileManager.default.isExecutableFile(atPath: headroom) else {
+            print("\n## Wake-ups per round: skipped, no headroom binary at \(headroom) (pass --headroom PATH)")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-bench-wake-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seconds = max(options.idleSeconds, 10)
+        let intervalMilliseconds = options.intervalMilliseconds
+        let rounds = Double(seconds * 1000 / intervalMilliseconds)
+        print("")
+        print("## Wake-ups per round: embedded default at interval \(intervalMilliseconds)ms, \(seconds) s measured after a 5 s warm-up (\(headroom))")
+
+        let environment = [
+            "HEADROOM_INTERVAL": "\(intervalMilliseconds)ms",
+            "HEADROOM_SERVER_LISTEN": "127.0.0.1:0",
+            "HEADROOM_STATE_DIR": directory.path,
+            "HEADROOM_LOG_LEVEL": "warning",
+        ]
+        async let daemon = measure(headroom, ["run"], environment: environment, seconds: seconds)
+        async let floor = measure(CommandLine.arguments[0], ["--floor-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds)
+        let (d, f) = try await (daemon, floor)
+
+        print("| process | CPU per round | ratio to C floor | context switches per round | threads |")
+        print("|---|---|---|---|---|")
+        for (name, m) in [("headroom run", d), ("C floor (same files, same grid)", f)] {
+            let switches = m.switches.values.reduce(0, +)
+            print("| \(name) | \(micro(m.cpu / rounds)) | \(String(format: "%.2f×", m.cpu / max(f.cpu, 1e-9))) | \(String(format: "%.2f", Double(switches) / rounds)) | \(m.switches.count) |")
+        }
+        print("")
+        print("headroom's threads, context switches per round (voluntary + involuntary):")
+        for (thread, count) in d.switches.sorted(by: { $0.value > $1.value }) where count > 0 {
+            print("- \(thread): \(String(format: "%.2f", Double(count) / rounds))")
+        }
+        let ratio = d.cpu / max(f.cpu, 1e-9)
+        let switchesPerRound = Double(d.switches.values.reduce(0, +)) / rounds
+        print("targets: CPU per round ≤ 3× the C floor → \(ratio <= 3 ? "met" : "NOT met") (aim 1.5×); "
+              + "≤ 2 context switches per round → \(switchesPerRound <= 2 ? "met" : "NOT met")")
+        print("(CPU-time resolution is one clock tick, 10 ms: \(Int((d.cpu * 100).rounded())) ticks for headroom, \(Int((f.cpu * 100).rounded())) for the floor)")
+    }
+
+    struct Measurement {
+        var cpu: Double
+        /// Context switches in the window, by thread ("name/tid").
+        var switches: [String: Int]
+    }
+
+    static func measure(_ path: String, _ arguments: [String], environment: [String: String], seconds: Int) async throws -> Measurement {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        let pid = process.processIdentifier
+        try await Task.sleep(for: .seconds(5))
+        let cpuBefore = IdleBenchmark.cpuSeconds(pid)
+        let switchesBefore = threadSwitches(pid)
+        try await Task.sleep(for: .seconds(seconds))
+        let cpuAfter = IdleBenchmark.cpuSeconds(pid)
+        let switchesAfter = threadSwitches(pid)
+        var switches: [String: Int] = [:]
+        for (thread, count) in switchesAfter { switches[thread] = count - (switchesBefore[thread] ?? 0) }
+        return Measurement(cpu: cpuAfter - cpuBefore, switches: switches)
+    }
+
+    /// voluntary + involuntary context switches of every live thread, keyed "name/tid".
+    static func threadSwitches(_ pid: Int32) -> [String: Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        var out: [String: Int] = [:]
+        for tid in tasks {
+            let fields = IdleBenchmark.statusFields(atPath: "/proc/\(pid)/task/\(tid)/status")
+            let name = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            out["\(name)/\(tid)"] = (fields["voluntary_ctxt_switches"] ?? 0) + (fields["nonvoluntary_ctxt_switches"] ?? 0)
+        }
+        return out
+    }
+
+    /// `headroom-bench --floor-loop MS`: the floor process. Never returns.
+    static func floorLoop(intervalMilliseconds: Int) -> Never {
+        let paths = steadyStateFiles().paths
+        let cPaths = paths.map { strdup($0) }
+        let pointers: [UnsafePointer<CChar>?] = cPaths.map { UnsafePointer($0) }
+        let floor = pointers.withUnsafeBufferPointer { hr_floor_open($0.baseAddress, Int32($0.count)) }
+        hr_floor_loop(floor, intervalMilliseconds * 1_000_000)
+        fatalError("hr_floor_loop returned")
+    }
+}

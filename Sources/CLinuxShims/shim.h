@@ -1,0 +1,30 @@
+// Linux calls Swift's Glibc module does not export, and small helpers over struct timespec.
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/timerfd.h>
+#include <time.h>
+
+// pthread_setname_np(3) needs _GNU_SOURCE, which Glibc's module map does not define: declared
+// here so Headroom's own threads carry names in /proc/PID/task/*/comm.
+int pthread_setname_np(pthread_t thread, const char *name);
+
+/// CLOCK_MONOTONIC now, in nanoseconds.
+static inline int64_t hr_monotonic_ns(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/// pthread_cond_timedwait until CLOCK_MONOTONIC reads `deadline_ns` (the condition variable
+/// must have been initialised with that clock).
+static inline int hr_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mutex, int64_t deadline_ns) {
+    struct timespec deadline = { .tv_sec = deadline_ns / 1000000000, .tv_nsec = deadline_ns % 1000000000 };
+    return pthread_cond_timedwait(cond, mutex, &deadline);
+}
+
+/// timerfd(2): a timer whose deadline can be moved or cancelled without waking the thread that
+/// waits on it (RoundWatchdog). Arms `fd` to expire once, `after_ns` from now; 0 disarms it.
+static inline int hr_timerfd_arm(int fd, int64_t after_ns) {
+    struct itimerspec spec = { .it_value = { .tv_sec = after_ns / 1000000000, .tv_nsec = after_ns % 1000000000 } };
+    return timerfd_settime(fd, 0, &spec, 0);
+}
