@@ -3,6 +3,13 @@ import Hummingbird
 import HummingbirdCore
 public import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -68,28 +75,51 @@ public struct HTTPServer: Sendable {
                 TLSHTTPChannel(base: HTTP1Channel(responder: responder), tls: context)
             }
         }
-        let application = Application(
-            router: router(),
-            server: server,
-            configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "headroom"),
-            onServerRunning: { channel in
-                await onListening(channel.localAddress?.port ?? listen.port)
-            },
-            logger: logger
-        )
-        return ListeningService(application: application, listen: listen)
+        return ListeningService(responder: router().buildResponder(), server: server, listen: listen, logger: logger, onListening: onListening)
     }
 }
 
-/// The application as a service whose bind failure reads like the check at start
-/// (`ListenProbe`): a port taken between the check and the bind is still one clear line.
+/// Serves the router the way Hummingbird's `Application` does, minus its date-cache task,
+/// which wakes the whole process every second whether anyone scrapes or not: the `Date`
+/// header is formatted when a response needs it (`HTTPDate`). A bind failure reads like
+/// the check at start (`ListenProbe`): a port taken between the check and the bind is still
+/// one clear line.
 private struct ListeningService: Service {
-    let application: any Service
+    let responder: RouterResponder<BasicRequestContext>
+    let server: HTTPServerBuilder
     let listen: ListenAddress
+    let logger: Logger
+    let onListening: @Sendable (Int) async -> Void
 
     func run() async throws {
+        let responder = self.responder
+        let date = HTTPDate()
+        let logger = self.logger
+        let listen = self.listen
+        let onListening = self.onListening
+        let service = try server.buildServer(
+            configuration: ServerConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "headroom"),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger
+        ) { request, writer, channel in
+            let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
+            var response: Response
+            do {
+                response = try await responder.respond(to: request, context: context)
+            } catch let error as HTTPParserError {
+                throw error   // the channel answers a malformed request itself
+            } catch {
+                logger.debug("unhandled error in a route", metadata: ["error": "\(error)"])
+                response = Response(status: .internalServerError)
+            }
+            response.headers[.date] = date.header(secondsSince1970: Int(Date.now.timeIntervalSince1970))
+            response.headers[.server] = "headroom"
+            try await writer.write(response: response.head, body: response.body)
+        } onServerRunning: { channel in
+            await onListening(channel.localAddress?.port ?? listen.port)
+        }
         do {
-            try await application.run()
+            try await service.run()
         } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
             throw ServerSettingsError(message: ListenProbe.message(listen, errno: error.errnoCode))
         }

@@ -1,7 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomDaemon
-import HeadroomServer
+@testable import HeadroomServer
 import HeadroomTesting
 import Testing
 
@@ -76,6 +76,11 @@ struct ServingTests {
         let page = try await server.request("/metrics")
         #expect(page.status == 200)
         #expect(page.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
+        // Date and Server, as Hummingbird's Application sets them (HTTPDate, no per-second task).
+        #expect(page.headers["server"] == "headroom")
+        let date = try #require(page.headers["date"])
+        let sent = Int(Date().timeIntervalSince1970)
+        #expect((sent - 5...sent).map(HTTPDate.format).contains(date), "\(date)")
         #expect(page.body.contains("# TYPE headroom_gpu_memory_used_bytes gauge"))
         #expect(page.body.contains(#"headroom_gpu_memory_used_percent{"#))
         #expect(page.body.contains(#"DCGM_FI_DEV_FB_USED{Hostname="gpu-node-7",UUID="GPU-5eed",device="nvidia0",gpu="0",modelName="NVIDIA L4",pci_bus_id="00000000:01:00.0"} 12288"#), "12 GiB in MiB")
@@ -192,5 +197,17 @@ struct ServingTests {
         #expect(expired.status == 200)
         #expect(try await server.request("/api/v1/silences").body == "[]")
         try await server.stop()
+    }
+}
+
+@Suite("HTTP Date header")
+struct HTTPDateTests {
+    @Test("IMF-fixdate (RFC 9110) across epochs, leap days and the day before 1970",
+          arguments: [(0, "Thu, 01 Jan 1970 00:00:00 GMT"), (1_796_303_707, "Thu, 03 Dec 2026 13:15:07 GMT"),
+                      (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"), (4_102_444_799, "Thu, 31 Dec 2099 23:59:59 GMT"),
+                      (-1, "Wed, 31 Dec 1969 23:59:59 GMT")])
+    func format(seconds: Int, expected: String) {
+        #expect(HTTPDate.format(seconds) == expected)
+        #expect(HTTPDate().header(secondsSince1970: seconds) == expected)
     }
 }
