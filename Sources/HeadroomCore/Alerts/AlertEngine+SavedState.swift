@@ -54,7 +54,7 @@ extension AlertEngine {
     public func savedState(at now: Date) -> AlertEngineState {
         var entries: [AlertEngineState.Entry] = []
         for (ruleIndex, rule) in rules.enumerated() {
-            for (id, slot) in slots[ruleIndex].sorted(by: { $0.key < $1.key }) {
+            for (id, slot) in slots.entries(rule: ruleIndex) {
                 guard seriesIndex[seriesKeys[id]] == id else { continue }
                 let key = seriesKeys[id]
                 let (times, values) = Self.thinned(slot.trendTimes, slot.trendValues, to: AlertEngineState.maximumTrendPoints)
@@ -71,7 +71,7 @@ extension AlertEngine {
 
     /// True when some alert is pending, firing, delivered or flapping: state a restart must not lose.
     public var hasActiveAlerts: Bool {
-        slots.contains { $0.values.contains { $0.machine.isActive || !$0.isQuiet } }
+        slots.all.contains { $0.machine.isActive || !$0.isQuiet }
     }
 
     /// Takes up a saved state at start, before the first round, and returns what must be
@@ -118,7 +118,8 @@ extension AlertEngine {
                 slot.trendTimes = entry.trendTimes
                 slot.trendValues = entry.trendValues
             }
-            slots[ruleIndex][id] = slot
+            slots.remove(rule: ruleIndex, series: id)
+            slots.insert(slot, rule: ruleIndex, series: id)
         }
         return out
     }

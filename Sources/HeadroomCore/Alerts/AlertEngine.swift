@@ -46,10 +46,8 @@ public struct AlertEngine: Sendable {
     private var familyOf: [Int] = []
     private var familyShared: [Bool] = []
     private var matched: [[Int]] = []
-    /// Per rule, by series id: only the series the rule holds state for. Sparse on purpose:
-    /// a slot is a few hundred bytes, and most series never breach most rules, so a dense
-    /// table (rules × every series id ever handed out) cost ~12 KB per series.
-    var slots: [[Int: AlertSlot]] = []
+    /// Per rule, by series id: the state the rule holds for the series (only where it holds any).
+    var slots = SlotTable(rules: 0, series: 0)
     /// Samples of new series refused because `policy.maxSeries` series are tracked: in the
     /// latest round, and since the engine started.
     public private(set) var lastRoundRefusedSamples = 0
@@ -93,7 +91,7 @@ public struct AlertEngine: Sendable {
                     if let transition = observe(ruleIndex: ruleIndex, rule: rule, series: id, at: now) {
                         touched.append((ruleIndex, id, transition))
                     }
-                } else if slots[ruleIndex][id] != nil {
+                } else if slots.position(ruleIndex, id) != nil {
                     let transition = observeAbsent(ruleIndex: ruleIndex, series: id, at: now)
                     touched.append((ruleIndex, id, transition))
                 }
@@ -108,7 +106,7 @@ public struct AlertEngine: Sendable {
             let needed = nextLabelID * familyCount
             if inhibition.count < needed { inhibition += Array(repeating: 0, count: needed - inhibition.count) }
             for entry in touched where familyShared[entry.rule] {
-                guard slots[entry.rule][entry.series]?.machine.isFiring == true else { continue }
+                guard let position = slots.position(entry.rule, entry.series), slots[at: position].machine.isFiring else { continue }
                 let index = labelIDs[entry.series] * familyCount + familyOf[entry.rule]
                 let rank = rules[entry.rule].severity.inhibitionRank
                 if inhibition[index] == 0 { dirty.append(index) }
@@ -121,15 +119,15 @@ public struct AlertEngine: Sendable {
         var out: [AlertNotification] = []
         let policy = self.policy
         for entry in touched {
-            guard slots[entry.rule][entry.series] != nil else { continue }
+            guard let position = slots.position(entry.rule, entry.series) else { continue }
             var inhibited = false
             if policy.inhibit, familyShared[entry.rule] {
                 let top = inhibition[labelIDs[entry.series] * familyCount + familyOf[entry.rule]]
                 inhibited = top > rules[entry.rule].severity.inhibitionRank
             }
-            slots[entry.rule][entry.series]!.decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
-            if slots[entry.rule][entry.series]!.isDisposable(condition: rules[entry.rule].condition, staleAfter: policy.staleAfter, at: now) {
-                slots[entry.rule][entry.series] = nil
+            slots[at: position].decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
+            if slots[at: position].isDisposable(condition: rules[entry.rule].condition, staleAfter: policy.staleAfter, at: now) {
+                slots.remove(rule: entry.rule, series: entry.series)
             }
         }
         for index in dirty { inhibition[index] = 0 }
@@ -142,7 +140,7 @@ public struct AlertEngine: Sendable {
     public var firingAlerts: [Alert] {
         var out: [Alert] = []
         for ruleIndex in rules.indices {
-            for slot in slots[ruleIndex].values where slot.machine.isFiring {
+            for (_, slot) in slots.entries(rule: ruleIndex) where slot.machine.isFiring {
                 if let alert = slot.alert { out.append(alert) }
             }
         }
@@ -155,20 +153,20 @@ public struct AlertEngine: Sendable {
     /// unchanged. Delivered alerts of removed or re-targeted rules resolve, so every
     /// delivered firing is followed by a resolved.
     public mutating func replaceRules(_ newRules: [AlertRule], policy newPolicy: AlertPolicy, at now: Date) -> [AlertNotification] {
-        var keep: [String: [Int: AlertSlot]] = [:]
+        var keep: [String: [(series: Int, slot: AlertSlot)]] = [:]
         var out: [AlertNotification] = []
         let incoming = Dictionary(newRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (ruleIndex, rule) in rules.enumerated() {
             if let replacement = incoming[rule.name], replacement.selector == rule.selector,
                sameKind(replacement.condition, rule.condition) {
-                var carried = slots[ruleIndex]
-                for id in carried.keys {
-                    carried[id]!.machine.timing = timing(for: replacement, policy: newPolicy)
+                keep[rule.name] = slots.entries(rule: ruleIndex).map { entry in
+                    var slot = entry.slot
+                    slot.machine.timing = timing(for: replacement, policy: newPolicy)
+                    return (entry.series, slot)
                 }
-                keep[rule.name] = carried
                 continue
             }
-            for slot in slots[ruleIndex].values.sorted(by: { $0.alert?.labels ?? .none < $1.alert?.labels ?? .none }) where slot.deliveredFiring {
+            for slot in slots.entries(rule: ruleIndex).map(\.slot).sorted(by: { $0.alert?.labels ?? .none < $1.alert?.labels ?? .none }) where slot.deliveredFiring {
                 guard var alert = slot.alert else { continue }
                 alert.resolvedAt = now
                 alert.resolveReason = "rule \(incoming[rule.name] == nil ? "removed" : "changed") by configuration reload"
@@ -195,7 +193,7 @@ public struct AlertEngine: Sendable {
         AlertStateMachine.Timing(hold: rule.hold, keepFiringFor: rule.keepFiringFor, staleAfter: policy.staleAfter)
     }
 
-    private mutating func rebuildRuleIndex(keeping: [String: [Int: AlertSlot]]) {
+    private mutating func rebuildRuleIndex(keeping: [String: [(series: Int, slot: AlertSlot)]]) {
         rulesByMetric = [:]
         var families: [String: Int] = [:]
         familyOf = []
@@ -208,7 +206,10 @@ public struct AlertEngine: Sendable {
         matched = rules.map { rule in
             seriesKeys.indices.filter { seriesIndex[seriesKeys[$0]] == $0 && rule.selector.matches(seriesKeys[$0]) }
         }
-        slots = rules.map { keeping[$0.name] ?? [:] }
+        slots = SlotTable(rules: rules.count, series: seriesKeys.count)
+        for (ruleIndex, rule) in rules.enumerated() {
+            for (series, slot) in keeping[rule.name] ?? [] { slots.insert(slot, rule: ruleIndex, series: series) }
+        }
     }
 
     mutating func intern(_ key: SeriesKey) -> Int {
@@ -240,6 +241,7 @@ public struct AlertEngine: Sendable {
             values.append(.nan)
             details.append(nil)
             seenRound.append(0)
+            slots.reserve(series: seriesKeys.count)
         }
         seriesIndex[key] = id
         seriesByName[key.name, default: []].append(id)
@@ -257,7 +259,7 @@ public struct AlertEngine: Sendable {
         let horizon = round - Self.pruneAfterRounds
         var pruned: Set<Int> = []
         for id in seriesKeys.indices where seenRound[id] < horizon && seriesIndex[seriesKeys[id]] == id {
-            guard slots.allSatisfy({ $0[id] == nil }) else { continue }
+            guard !slots.holdsAny(series: id) else { continue }
             pruned.insert(id)
         }
         guard !pruned.isEmpty else { return }
@@ -296,6 +298,7 @@ public struct AlertEngine: Sendable {
     /// Feeds the series' value to its machine; nil when nothing changed and no state exists.
     private mutating func observe(ruleIndex: Int, rule: AlertRule, series id: Int, at now: Date) -> AlertStateMachine.Transition? {
         let value = values[id]
+        var position = slots.position(ruleIndex, id)
         var breached = false
         var cleared = true
         var trend: TrendEstimate?
@@ -315,18 +318,20 @@ public struct AlertEngine: Sendable {
             breached = value <= threshold
             cleared = rule.clear.map { value > $0 } ?? !breached
         case .increases:
-            if slots[ruleIndex][id] == nil { slots[ruleIndex][id] = AlertSlot(timing: timing(for: rule, policy: policy)) }
-            if let previous = slots[ruleIndex][id]!.previousValue, value > previous {
+            let at = position ?? slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
+            position = at
+            if let previous = slots[at: at].previousValue, value > previous {
                 breached = true
                 increase = value - previous
             }
-            slots[ruleIndex][id]!.previousValue = value
+            slots[at: at].previousValue = value
             cleared = !breached
         case .trend(let condition):
-            if slots[ruleIndex][id] == nil { slots[ruleIndex][id] = AlertSlot(timing: timing(for: rule, policy: policy)) }
+            let at = position ?? slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
+            position = at
             let time = now.timeIntervalSinceReferenceDate
-            slots[ruleIndex][id]!.appendTrend(time: time, value: value, horizon: time - condition.window.headroomSeconds)
-            let slot = slots[ruleIndex][id]!
+            slots[at: at].appendTrend(time: time, value: value, horizon: time - condition.window.headroomSeconds)
+            let slot = slots[at: at]
             let capacity: Double?
             switch condition.capacity {
             case .fixed(let fixed): capacity = fixed
@@ -342,17 +347,20 @@ public struct AlertEngine: Sendable {
             cleared = !breached
         }
 
-        if slots[ruleIndex][id] == nil {
+        let at: Int
+        if let position {
+            at = position
+        } else {
             if !breached { return nil }
-            slots[ruleIndex][id] = AlertSlot(timing: timing(for: rule, policy: policy))
+            at = slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
         }
         let key = seriesKeys[id]
         let detail = details[id]
         // In place: see pass 2.
-        let transition = slots[ruleIndex][id]!.advance(
+        let transition = slots[at: at].advance(
             breached: breached, cleared: cleared, rule: rule, key: key, value: value, detail: detail,
             trend: trend, increase: increase, at: now)
-        if transition == .none, slots[ruleIndex][id]!.isQuiet {
+        if transition == .none, slots[at: at].isQuiet {
             // Pending, or inactive with history only (counters, trends): nothing to decide this round.
             return nil
         }
@@ -360,11 +368,11 @@ public struct AlertEngine: Sendable {
     }
 
     private mutating func observeAbsent(ruleIndex: Int, series id: Int, at now: Date) -> AlertStateMachine.Transition {
-        guard slots[ruleIndex][id] != nil else { return .none }
-        let transition = slots[ruleIndex][id]!.machine.observeAbsent(at: now)
+        guard let at = slots.position(ruleIndex, id) else { return .none }
+        let transition = slots[at: at].machine.observeAbsent(at: now)
         if case .resolved(let reason) = transition {
-            slots[ruleIndex][id]!.alert?.resolveReason = reason
-            slots[ruleIndex][id]!.alert?.resolvedAt = now
+            slots[at: at].alert?.resolveReason = reason
+            slots[at: at].alert?.resolvedAt = now
         }
         return transition
     }
