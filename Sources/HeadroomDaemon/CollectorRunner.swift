@@ -102,11 +102,12 @@ public enum CollectorRound {
     public typealias Result = (report: CollectorReport, samples: [Sample])
 
     /// One round, off the caller's thread (`headroom check`, tests): a hung collector never
-    /// holds one of the concurrency pool's few threads.
+    /// holds one of the concurrency pool's few threads. Not on Dispatch's global queue either:
+    /// it has as many threads as cores, and a round blocks its thread for up to the budget.
     public static func run(_ runners: [CollectorRunner], budget: Duration) async -> [Result] {
         guard !runners.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            DetachedThread.start(name: "headroom-round") {
                 if let results = collect(runners, budget: budget, takeOver: { continuation.resume(returning: $0) }) {
                     continuation.resume(returning: results)
                 }
@@ -137,7 +138,9 @@ public enum CollectorRound {
             guard let (stuck, rest) = block.abandon() else { return }
             if let stuck { runners[stuck].quarantine() }
             if !rest.isEmpty {
-                DispatchQueue.global().async { _ = SharedBlock(rest).run(runners, gate) }
+                // A thread of their own: a busy global queue (as many threads as cores)
+                // could hold them past the budget.
+                DetachedThread.start(name: "headroom-collect") { _ = SharedBlock(rest).run(runners, gate) }
             }
             DetachedThread.start(name: "headroom-round") {
                 takeOver(settle(gate.wait(until: deadline), runners))
