@@ -51,6 +51,20 @@ enum ChildProcess {
         return Spawned(pid: pid, stderr: fds[0])
     }
 
+    /// Blocks the calling thread until `pid` ends and returns how. When Headroom is PID 1 it
+    /// reaps every child that ends meanwhile (orphans it inherited), as `tini` does: a thread
+    /// asleep in `waitpid` costs nothing, where polling woke the process 50 times a second.
+    static func waitForExit(_ pid: pid_t, reapAll: Bool) -> ChildTermination {
+        while true {
+            var status: Int32 = 0
+            let reaped = waitpid(reapAll ? -1 : pid, &status, 0)
+            if reaped == pid, let termination = ChildTermination.decode(waitStatus: status) { return termination }
+            // EINTR, an orphan reaped, or a status that is not an ending: wait again. ECHILD:
+            // someone else collected it and its status is lost; 255 is the usual "unknown".
+            if reaped < 0, errno == ECHILD { return .exited(code: 255) }
+        }
+    }
+
     /// Collects ended children without blocking: every child when Headroom is PID 1 (it
     /// inherits orphans and must reap them), else only `pid`. Returns `pid`'s termination
     /// if it ended.

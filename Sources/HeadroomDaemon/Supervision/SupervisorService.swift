@@ -65,12 +65,11 @@ public final class SupervisorService: Service, Sendable {
             let forwarder = StderrForwarder(fd: spawned.stderr, state: state)
             logger.info("started child", metadata: ["pid": "\(spawned.pid)", "command": "\(state.command)", "pid1": "\(reapAll)"])
 
-            var ended: ChildTermination?
-            while ended == nil {
-                ended = ChildProcess.reap(spawned.pid, reapAll: reapAll)
-                if ended == nil { try? await Task.sleep(for: .milliseconds(20)) }
+            let termination = await withCheckedContinuation { continuation in
+                DetachedThread.start(name: "headroom-child") {
+                    continuation.resume(returning: ChildProcess.waitForExit(spawned.pid, reapAll: reapAll))
+                }
             }
-            let termination = ended!
             current.withLock { $0 = 0 }
             await forwarder.drain()
             let stopping = stopRequested.withLock { $0 }
