@@ -78,6 +78,10 @@ public struct Alert: Sendable, Hashable {
     }
 
     /// The threshold of a threshold rule.
+    /// An empty alert, for storage that holds none yet.
+    static let placeholder = Alert(rule: "", severity: .warning, family: "", metric: "", labels: Labels(),
+                                   condition: .above(0), value: 0, peak: 0, since: Date(timeIntervalSinceReferenceDate: 0))
+
     public var threshold: Double? { condition.threshold }
 
     /// Stable 16-hex-digit identity of rule + labels (FNV-1a 64), the dedup key

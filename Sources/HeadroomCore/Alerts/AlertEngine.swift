@@ -10,7 +10,7 @@ public import Foundation
 ///
 /// Pure: it takes samples and `now`, returns notifications, and keeps its state in
 /// value types. Series are interned to integer ids once per round so that the per-rule
-/// work is array and integer-dictionary access (1,000 series × 20 rules in well under
+/// work is array access on state mutated in place (1,000 series × 20 rules in well under
 /// the 2 ms budget; see BENCHMARKS.md).
 public struct AlertEngine: Sendable {
     public private(set) var rules: [AlertRule]
@@ -42,6 +42,7 @@ public struct AlertEngine: Sendable {
     // MARK: Per-rule state
 
     private var rulesByMetric: [String: [Int]] = [:]
+    private var shapes: [RuleShape] = []
     /// Per rule: its family's index, and whether other rules share the family.
     private var familyOf: [Int] = []
     private var familyShared: [Bool] = []
@@ -55,6 +56,67 @@ public struct AlertEngine: Sendable {
     /// True when the latest round changed some alert's state (a transition or a
     /// notification): what a saver writes at once rather than on its next period.
     public private(set) var lastRoundTransitioned = false
+    /// The (rule, series) pairs a round must look at again after pass 1; kept between rounds
+    /// for its capacity (thousands of entries in a storm).
+    private var touchedScratch: [Touch] = []
+
+    /// What every observation of one round shares.
+    private struct Round {
+        var keys: [SeriesKey]
+        var details: [String?]
+        var policy: AlertPolicy
+        var limits: AlertPolicy.Limits
+        var now: Date
+    }
+
+    /// What the round's inner loop needs of a rule, as plain values: a `Condition` may hold
+    /// strings (a trend's capacity metric), so each copy of it was a retain and a release.
+    private struct RuleShape {
+        enum Test { case above, atLeast, below, atMost, increases, trend }
+        var test: Test
+        var threshold: Double
+        var clear: Double?
+        var upward: Bool
+        /// Trend rules: the fit window in seconds, which is how long a vanished series' points are kept.
+        var window: Double
+
+        init(_ rule: AlertRule) {
+            clear = rule.clear
+            upward = rule.condition.isUpward
+            threshold = rule.condition.threshold ?? 0
+            window = 0
+            switch rule.condition {
+            case .above: test = .above
+            case .atLeast: test = .atLeast
+            case .below: test = .below
+            case .atMost: test = .atMost
+            case .increases: test = .increases
+            case .trend(let trend): test = .trend; window = trend.window.headroomSeconds
+            }
+        }
+
+        /// How long a slot without alert state is kept after its series was last seen: a
+        /// counter's baseline while the series may come back, a trend's points while they
+        /// are in its window; nil: released at once.
+        func keepAbsentFor(_ limits: AlertPolicy.Limits) -> Double? {
+            switch test {
+            case .increases: limits.staleAfterSeconds
+            case .trend: window
+            case .above, .atLeast, .below, .atMost: nil
+            }
+        }
+    }
+
+    /// A pair pass 1 left something to decide for (or, `steady`, only a firing alert the
+    /// inhibition pass must see): what pass 2 needs without touching the slot again.
+    private struct Touch {
+        var rule: Int
+        var series: Int
+        var transition: AlertStateMachine.Transition
+        var firing: Bool
+        /// A delivered firing alert, unchanged, with no repeat due: nothing to decide.
+        var steady: Bool
+    }
 
     public init(rules: [AlertRule], policy: AlertPolicy = AlertPolicy()) {
         self.rules = rules
@@ -83,17 +145,24 @@ public struct AlertEngine: Sendable {
         }
 
         // Pass 1: advance every state machine.
-        var touched: [(rule: Int, series: Int, transition: AlertStateMachine.Transition)] = []
+        var touched = touchedScratch
+        touchedScratch = []
+        touched.removeAll(keepingCapacity: true)
+        let policy = self.policy
+        // Read through local copies (one retain each per round) so the slots can be
+        // mutated in place while a fresh alert reads its series' key.
+        let limits = AlertPolicy.Limits(policy)
+        let round = Round(keys: seriesKeys, details: details, policy: policy, limits: limits, now: now)
         for ruleIndex in rules.indices {
             let rule = rules[ruleIndex]
             for id in matched[ruleIndex] {
-                if seenRound[id] == round {
-                    if let transition = observe(ruleIndex: ruleIndex, rule: rule, series: id, at: now) {
-                        touched.append((ruleIndex, id, transition))
+                if seenRound[id] == self.round {
+                    if let touch = observe(ruleIndex: ruleIndex, rule: rule, series: id, round) {
+                        touched.append(touch)
                     }
-                } else if slots.position(ruleIndex, id) != nil {
-                    let transition = observeAbsent(ruleIndex: ruleIndex, series: id, at: now)
-                    touched.append((ruleIndex, id, transition))
+                } else if let position = slots.position(ruleIndex, id) {
+                    let (transition, firing) = slots.update(at: position) { $0.observeAbsent(at: now) }
+                    touched.append(Touch(rule: ruleIndex, series: id, transition: transition, firing: firing, steady: false))
                 }
             }
         }
@@ -105,8 +174,7 @@ public struct AlertEngine: Sendable {
         if policy.inhibit {
             let needed = nextLabelID * familyCount
             if inhibition.count < needed { inhibition += Array(repeating: 0, count: needed - inhibition.count) }
-            for entry in touched where familyShared[entry.rule] {
-                guard let position = slots.position(entry.rule, entry.series), slots[at: position].machine.isFiring else { continue }
+            for entry in touched where entry.firing && familyShared[entry.rule] {
                 let index = labelIDs[entry.series] * familyCount + familyOf[entry.rule]
                 let rank = rules[entry.rule].severity.inhibitionRank
                 if inhibition[index] == 0 { dirty.append(index) }
@@ -117,21 +185,24 @@ public struct AlertEngine: Sendable {
         // Pass 2: decide what to tell people. Slots are mutated in place (a slot is a few
         // hundred bytes: moving it out and back cost more than the decision itself).
         var out: [AlertNotification] = []
-        let policy = self.policy
-        for entry in touched {
+        for entry in touched where !entry.steady {
             guard let position = slots.position(entry.rule, entry.series) else { continue }
             var inhibited = false
             if policy.inhibit, familyShared[entry.rule] {
                 let top = inhibition[labelIDs[entry.series] * familyCount + familyOf[entry.rule]]
                 inhibited = top > rules[entry.rule].severity.inhibitionRank
             }
-            slots[at: position].decide(entry.transition, inhibited: inhibited, policy: policy, at: now, into: &out)
-            if slots[at: position].isDisposable(condition: rules[entry.rule].condition, staleAfter: policy.staleAfter, at: now) {
-                slots.remove(rule: entry.rule, series: entry.series)
+            let keepAbsentFor = shapes[entry.rule].keepAbsentFor(limits)
+            let disposable = slots.update(at: position) { slot in
+                slot.decide(entry.transition, inhibited: inhibited, limits: limits, at: now, into: &out)
+                return slot.isDisposable(keepAbsentFor: keepAbsentFor, at: now)
             }
+            if disposable { slots.remove(rule: entry.rule, series: entry.series) }
         }
         for index in dirty { inhibition[index] = 0 }
         lastRoundTransitioned = !out.isEmpty || touched.contains { $0.transition != .none }
+        touched.removeAll(keepingCapacity: true)
+        touchedScratch = touched
         // Resolutions first: "critical resolved, warning firing" reads in the order it happened.
         return out.filter { $0.kind == .resolved } + out.filter { $0.kind != .resolved }
     }
@@ -195,6 +266,7 @@ public struct AlertEngine: Sendable {
 
     private mutating func rebuildRuleIndex(keeping: [String: [(series: Int, slot: AlertSlot)]]) {
         rulesByMetric = [:]
+        shapes = rules.map(RuleShape.init)
         var families: [String: Int] = [:]
         familyOf = []
         for (index, rule) in rules.enumerated() {
@@ -295,8 +367,12 @@ public struct AlertEngine: Sendable {
         return nil
     }
 
-    /// Feeds the series' value to its machine; nil when nothing changed and no state exists.
-    private mutating func observe(ruleIndex: Int, rule: AlertRule, series id: Int, at now: Date) -> AlertStateMachine.Transition? {
+    /// Feeds the series' value to its machine; nil when there is nothing to decide and no
+    /// firing alert the inhibition pass must see.
+    private mutating func observe(ruleIndex: Int, rule: AlertRule, series id: Int, _ round: Round) -> Touch? {
+        let now = round.now
+        let policy = round.policy
+        let shape = shapes[ruleIndex]
         let value = values[id]
         var position = slots.position(ruleIndex, id)
         var breached = false
@@ -304,41 +380,45 @@ public struct AlertEngine: Sendable {
         var trend: TrendEstimate?
         var increase: Double?
 
-        switch rule.condition {
-        case .above(let threshold):
-            breached = value > threshold
-            cleared = rule.clear.map { value < $0 } ?? !breached
-        case .atLeast(let threshold):
-            breached = value >= threshold
-            cleared = rule.clear.map { value < $0 } ?? !breached
-        case .below(let threshold):
-            breached = value < threshold
-            cleared = rule.clear.map { value > $0 } ?? !breached
-        case .atMost(let threshold):
-            breached = value <= threshold
-            cleared = rule.clear.map { value > $0 } ?? !breached
+        switch shape.test {
+        case .above:
+            breached = value > shape.threshold
+            cleared = shape.clear.map { value < $0 } ?? !breached
+        case .atLeast:
+            breached = value >= shape.threshold
+            cleared = shape.clear.map { value < $0 } ?? !breached
+        case .below:
+            breached = value < shape.threshold
+            cleared = shape.clear.map { value > $0 } ?? !breached
+        case .atMost:
+            breached = value <= shape.threshold
+            cleared = shape.clear.map { value > $0 } ?? !breached
         case .increases:
             let at = position ?? slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
             position = at
-            if let previous = slots[at: at].previousValue, value > previous {
-                breached = true
-                increase = value - previous
+            increase = slots.update(at: at) { slot in
+                defer { slot.previousValue = value }
+                guard let previous = slot.previousValue, value > previous else { return nil }
+                return value - previous
             }
-            slots[at: at].previousValue = value
+            breached = increase != nil
             cleared = !breached
-        case .trend(let condition):
+        case .trend:
+            guard case .trend(let condition) = rule.condition else { preconditionFailure("shape of another rule") }
             let at = position ?? slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
             position = at
             let time = now.timeIntervalSinceReferenceDate
-            slots[at: at].appendTrend(time: time, value: value, horizon: time - condition.window.headroomSeconds)
-            let slot = slots[at: at]
             let capacity: Double?
             switch condition.capacity {
             case .fixed(let fixed): capacity = fixed
             case .metric(let name): capacity = capacityValue(name, for: seriesKeys[id].labels)
             }
-            if let capacity, capacity > 0, slot.trendTimes.count >= condition.minimumSamples,
-               let fit = TrendFit.fit(times: slot.trendTimes, values: slot.trendValues),
+            let fit = slots.update(at: at) { slot -> TrendFit? in
+                slot.appendTrend(time: time, value: value, horizon: time - condition.window.headroomSeconds)
+                guard let capacity, capacity > 0, slot.trendTimes.count >= condition.minimumSamples else { return nil }
+                return TrendFit.fit(times: slot.trendTimes, values: slot.trendValues)
+            }
+            if let capacity, let fit,
                fit.span >= condition.window.headroomSeconds / 2, fit.r2 >= condition.minimumR2,
                let eta = fit.secondsUntil(capacity), eta < condition.exhaustionWithin.headroomSeconds {
                 breached = true
@@ -354,40 +434,53 @@ public struct AlertEngine: Sendable {
             if !breached { return nil }
             at = slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
         }
-        let key = seriesKeys[id]
-        let detail = details[id]
         // In place: see pass 2.
-        let transition = slots[at: at].advance(
-            breached: breached, cleared: cleared, rule: rule, key: key, value: value, detail: detail,
-            trend: trend, increase: increase, at: now)
-        if transition == .none, slots[at: at].isQuiet {
-            // Pending, or inactive with history only (counters, trends): nothing to decide this round.
-            return nil
+        return slots.update(at: at) { slot -> Touch? in
+            let transition = slot.advance(
+                breached: breached, cleared: cleared, rule: rule, upward: shape.upward, keys: round.keys, series: id,
+                value: value, detail: round.details[id], trend: trend, increase: increase, at: now)
+            var steady = false
+            if transition == .none {
+                // Pending, or inactive with history only (counters, trends): nothing to decide this round.
+                if slot.isQuiet { return nil }
+                steady = slot.isSteady(limits: round.limits, at: now)
+            }
+            return Touch(rule: ruleIndex, series: id, transition: transition, firing: slot.machine.isFiring, steady: steady)
         }
-        return transition
-    }
-
-    private mutating func observeAbsent(ruleIndex: Int, series id: Int, at now: Date) -> AlertStateMachine.Transition {
-        guard let at = slots.position(ruleIndex, id) else { return .none }
-        let transition = slots[at: at].machine.observeAbsent(at: now)
-        if case .resolved(let reason) = transition {
-            slots[at: at].alert?.resolveReason = reason
-            slots[at: at].alert?.resolvedAt = now
-        }
-        return transition
     }
 }
 
 /// Everything the engine remembers about one rule on one series.
 struct AlertSlot: Sendable {
     var machine: AlertStateMachine
-    /// The alert as last described (kept after resolution until notified).
-    var alert: Alert?
+    /// The alert as last described (kept after resolution until notified), if any.
+    var alert: Alert? {
+        get { hasAlert ? described : nil }
+        set {
+            hasAlert = newValue != nil
+            described = newValue ?? .placeholder
+        }
+    }
+    /// `alert`'s storage, valid while `hasAlert`: the round's stores go straight into its
+    /// fields (each store through `alert!` moved the whole alert out and back, two copies of
+    /// about 300 bytes, several times per pair and round).
+    private var described = Alert.placeholder
+    private(set) var hasAlert = false
     /// A firing (or flapping) notification went out and no resolved has closed it yet.
     var deliveredFiring = false
     var lastNotifiedAt: Date?
     /// Times of fire/resolve transitions inside the flap window.
-    var flapTimes: [Date] = []
+    var flapTimes: [Date] = [] {
+        didSet {
+            flapCount = flapTimes.count
+            flapOldest = flapTimes.first ?? .distantFuture
+        }
+    }
+    /// `flapTimes`' count and first element, kept in the slot itself: the round checks them
+    /// for every pair it decides on, and reading them from the array's own buffer (a heap
+    /// block per slot) was a cache miss each time.
+    private(set) var flapCount = 0
+    private var flapOldest = Date.distantFuture
     var flapping = false
     /// `increases` rules: the previous counter value.
     var previousValue: Double?
@@ -399,18 +492,45 @@ struct AlertSlot: Sendable {
         machine = AlertStateMachine(timing: timing)
     }
 
-    /// Feeds one observation to the machine and refreshes the alert's description.
+    /// Feeds one observation to the machine and refreshes the alert's description. The
+    /// series' key is read from `keys` only when a new alert is described (not copied,
+    /// retained and released for each of the thousands of unchanged pairs of a round).
     mutating func advance(
-        breached: Bool, cleared: Bool, rule: AlertRule, key: SeriesKey, value: Double, detail: String?,
-        trend: TrendEstimate?, increase: Double?, at now: Date
+        breached: Bool, cleared: Bool, rule: AlertRule, upward: Bool, keys: [SeriesKey], series: Int, value: Double,
+        detail: String?, trend: TrendEstimate?, increase: Double?, at now: Date
     ) -> AlertStateMachine.Transition {
         let transition = machine.observe(breached: breached, cleared: cleared, at: now)
-        update(rule: rule, key: key, value: value, detail: detail, trend: trend, increase: increase, transition: transition, at: now)
+        update(rule: rule, upward: upward, keys: keys, series: series, value: value, detail: detail, trend: trend,
+               increase: increase, transition: transition, at: now)
         return transition
     }
 
+    /// A round without a sample of the series; returns the transition and whether it still fires.
+    mutating func observeAbsent(at now: Date) -> (AlertStateMachine.Transition, firing: Bool) {
+        let transition = machine.observeAbsent(at: now)
+        if case .resolved(let reason) = transition {
+            if hasAlert {
+                described.resolveReason = reason
+                described.resolvedAt = now
+            }
+        }
+        return (transition, machine.isFiring)
+    }
+
     /// Nothing to tell anyone about: not firing, nothing delivered, not flapping.
-    var isQuiet: Bool { !machine.isFiring && !deliveredFiring && !flapping && flapTimes.isEmpty }
+    var isQuiet: Bool { !machine.isFiring && !deliveredFiring && !flapping && flapCount == 0 }
+
+    /// The steady state of a delivered firing alert after a round that changed nothing:
+    /// `decide` has nothing to do unless a repeat is due. (Its flap times are pruned when it
+    /// next fires or resolves, the only moments they are read.)
+    func isSteady(limits: AlertPolicy.Limits, at now: Date) -> Bool {
+        deliveredFiring && !flapping && machine.isFiring && !repeatDue(limits: limits, at: now)
+    }
+
+    private func repeatDue(limits: AlertPolicy.Limits, at now: Date) -> Bool {
+        guard limits.repeatSeconds > 0, let last = lastNotifiedAt else { return false }
+        return now.timeIntervalSince(last) + 0.001 >= limits.repeatSeconds
+    }
 
     /// Adds a point to the trend window and drops the points older than `horizon`.
     mutating func appendTrend(time: Double, value: Double, horizon: Double) {
@@ -423,59 +543,67 @@ struct AlertSlot: Sendable {
     }
 
     mutating func update(
-        rule: AlertRule, key: SeriesKey, value: Double, detail: String?, trend: TrendEstimate?, increase: Double?,
-        transition: AlertStateMachine.Transition, at now: Date
+        rule: AlertRule, upward: Bool, keys: [SeriesKey], series: Int, value: Double, detail: String?,
+        trend: TrendEstimate?, increase: Double?, transition: AlertStateMachine.Transition, at now: Date
     ) {
         switch machine.state {
         case .inactive:
-            if case .resolved = transition, var alert {
-                alert.value = value
-                alert.resolvedAt = now
-                alert.resolveReason = nil
-                self.alert = alert
+            if case .resolved = transition, hasAlert {
+                described.value = value
+                described.resolvedAt = now
+                described.resolveReason = nil
             }
         case .pending(let since), .firing(let since, _):
-            let startsFresh = transition == .pending || (transition == .fired && alert?.since != since)
-                || alert == nil || alert?.resolvedAt != nil
+            // Field by field: comparing through `alert?` copied the whole alert (a dozen
+            // references retained and released per firing pair and round).
+            let startsFresh = if transition == .pending || !hasAlert {
+                true
+            } else {
+                described.resolvedAt != nil || (transition == .fired && described.since != since)
+            }
             if startsFresh {
+                let key = keys[series]
                 alert = Alert(rule: rule.name, severity: rule.severity, family: rule.family, metric: key.name, labels: key.labels,
                               condition: rule.condition, value: value, peak: value, since: since, summaryTemplate: rule.summary)
             } else if transition != .none {
                 // A reload may have changed how the rule reads; refresh on transitions only.
-                alert!.severity = rule.severity
-                alert!.condition = rule.condition
-                alert!.summaryTemplate = rule.summary
+                described.severity = rule.severity
+                described.condition = rule.condition
+                described.summaryTemplate = rule.summary
             }
             // In place: the steady state of a firing alert costs a few stores, no copies.
-            alert!.value = value
-            if alert!.detail != detail { alert!.detail = detail }
-            if rule.condition.isUpward { if value > alert!.peak { alert!.peak = value } } else if value < alert!.peak { alert!.peak = value }
-            if let trend { alert!.trend = trend }
-            if let increase { alert!.increase = increase }
-            if case .firing(_, let firedAt) = machine.state, alert!.firedAt == nil { alert!.firedAt = firedAt }
+            described.value = value
+            if described.detail != detail { described.detail = detail }
+            if upward {
+                if value > described.peak { described.peak = value }
+            } else if value < described.peak {
+                described.peak = value
+            }
+            if let trend { described.trend = trend }
+            if let increase { described.increase = increase }
+            if case .firing(_, let firedAt) = machine.state, described.firedAt == nil { described.firedAt = firedAt }
         }
     }
 
     /// Turns a transition into notifications, applying flap detection, inhibition and repeats.
     mutating func decide(
-        _ transition: AlertStateMachine.Transition, inhibited: Bool, policy: AlertPolicy, at now: Date,
+        _ transition: AlertStateMachine.Transition, inhibited: Bool, limits: AlertPolicy.Limits, at now: Date,
         into out: inout [AlertNotification]
     ) {
         // The steady state of a delivered, firing alert: nothing to do unless a repeat is due.
-        if transition == .none, deliveredFiring, !flapping, flapTimes.isEmpty, machine.isFiring {
-            guard policy.repeatInterval > .zero, let last = lastNotifiedAt,
-                  now.timeIntervalSince(last) + 0.001 >= policy.repeatInterval.headroomSeconds, !inhibited, let alert else { return }
-            out.append(AlertNotification(kind: .repeat, alert: alert, time: now))
+        if transition == .none, deliveredFiring, !flapping, machine.isFiring {
+            guard repeatDue(limits: limits, at: now), !inhibited, hasAlert else { return }
+            out.append(AlertNotification(kind: .repeat, alert: described, time: now))
             lastNotifiedAt = now
             return
         }
-        let windowStart = now.addingTimeInterval(-policy.flapWindow.headroomSeconds)
-        flapTimes.removeAll { $0 < windowStart }
+        let windowStart = now.addingTimeInterval(-limits.flapWindowSeconds)
+        if flapOldest < windowStart { flapTimes.removeAll { $0 < windowStart } }
 
         switch transition {
         case .fired, .resolved:
             flapTimes.append(now)
-            if policy.flapMaxChanges > 0, !flapping, flapTimes.count > policy.flapMaxChanges {
+            if limits.flapMaxChanges > 0, !flapping, flapCount > limits.flapMaxChanges {
                 flapping = true
                 if let alert {
                     out.append(AlertNotification(kind: .flapping, alert: alert, time: now))
@@ -490,7 +618,7 @@ struct AlertSlot: Sendable {
 
         if flapping {
             // Settled: no fire/resolve for a whole window.
-            guard flapTimes.isEmpty else { return }
+            guard flapCount == 0 else { return }
             flapping = false
             if machine.isFiring, let alert {
                 out.append(AlertNotification(kind: .firing, alert: alert, time: now))
@@ -512,30 +640,28 @@ struct AlertSlot: Sendable {
             deliveredFiring = false
             lastNotifiedAt = nil
         case .fired, .none, .pending, .cancelled:
-            guard machine.isFiring, let alert, !inhibited else { return }
+            // Copied only when told: binding it with `let` copied it for every pair.
+            guard machine.isFiring, hasAlert, !inhibited else { return }
             if !deliveredFiring {
-                out.append(AlertNotification(kind: .firing, alert: alert, time: now))
+                out.append(AlertNotification(kind: .firing, alert: described, time: now))
                 deliveredFiring = true
                 lastNotifiedAt = now
-            } else if policy.repeatInterval > .zero, let last = lastNotifiedAt,
-                      now.timeIntervalSince(last) + 0.001 >= policy.repeatInterval.headroomSeconds {
-                out.append(AlertNotification(kind: .repeat, alert: alert, time: now))
+            } else if repeatDue(limits: limits, at: now) {
+                out.append(AlertNotification(kind: .repeat, alert: described, time: now))
                 lastNotifiedAt = now
             }
         }
     }
 
-    /// True when the slot holds nothing worth keeping for this rule. A counter's baseline
-    /// is kept while its series may come back (`stale_after`), a trend's window while it
-    /// still holds points (`window`): a series gone longer (a process that exited, a
-    /// container that is gone) is released, so churning label sets do not grow the engine.
-    func isDisposable(condition: Condition, staleAfter: Duration, at now: Date) -> Bool {
-        guard !machine.isActive, !deliveredFiring, !flapping, flapTimes.isEmpty else { return false }
+    /// True when the slot holds nothing worth keeping for its rule. `keepAbsentFor`: how long
+    /// after its series was last seen the rule still needs the slot (a counter's baseline
+    /// while the series may come back, `stale_after`; a trend's points, its `window`), or nil
+    /// when it never does. A series gone longer (a process that exited, a container that is
+    /// gone) is released, so churning label sets do not grow the engine.
+    func isDisposable(keepAbsentFor: Double?, at now: Date) -> Bool {
+        guard !machine.isActive, !deliveredFiring, !flapping, flapCount == 0 else { return false }
+        guard let keepAbsentFor else { return true }
         let absent = machine.lastSeenAt.map { now.timeIntervalSince($0) } ?? .infinity
-        switch condition {
-        case .increases: return absent > staleAfter.headroomSeconds
-        case .trend(let trend): return absent > trend.window.headroomSeconds
-        default: return true
-        }
+        return absent > keepAbsentFor
     }
 }

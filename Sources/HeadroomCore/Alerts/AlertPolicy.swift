@@ -34,3 +34,21 @@ public struct AlertPolicy: Sendable, Hashable {
         self.maxSeries = maxSeries
     }
 }
+
+extension AlertPolicy {
+    /// The policy's durations in seconds, converted once per round: `Duration`'s 128-bit
+    /// arithmetic cost more than the decisions themselves on thousands of pairs.
+    struct Limits {
+        var repeatSeconds: Double
+        var flapWindowSeconds: Double
+        var flapMaxChanges: Int
+        var staleAfterSeconds: Double
+
+        init(_ policy: AlertPolicy) {
+            repeatSeconds = policy.repeatInterval > .zero ? policy.repeatInterval.headroomSeconds : 0
+            flapWindowSeconds = policy.flapWindow.headroomSeconds
+            flapMaxChanges = policy.flapMaxChanges
+            staleAfterSeconds = policy.staleAfter.headroomSeconds
+        }
+    }
+}

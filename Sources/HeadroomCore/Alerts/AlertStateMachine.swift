@@ -32,13 +32,27 @@ public struct AlertStateMachine: Sendable, Equatable {
 
     /// The hold and release parameters, copied from the rule.
     public struct Timing: Sendable, Equatable {
-        public var hold: HoldPolicy
-        public var keepFiringFor: Duration
-        public var staleAfter: Duration
+        public var hold: HoldPolicy { didSet { holdSeconds = Self.seconds(of: hold) } }
+        public var keepFiringFor: Duration { didSet { keepFiringSeconds = keepFiringFor.headroomSeconds } }
+        public var staleAfter: Duration { didSet { staleAfterSeconds = staleAfter.headroomSeconds } }
+        /// The durations in seconds, kept beside them: each observation compares with them,
+        /// and converting a `Duration` is 128-bit arithmetic.
+        private(set) var holdSeconds: Double
+        private(set) var keepFiringSeconds: Double
+        private(set) var staleAfterSeconds: Double
+
         public init(hold: HoldPolicy, keepFiringFor: Duration = .zero, staleAfter: Duration = .seconds(300)) {
             self.hold = hold
             self.keepFiringFor = keepFiringFor
             self.staleAfter = staleAfter
+            holdSeconds = Self.seconds(of: hold)
+            keepFiringSeconds = keepFiringFor.headroomSeconds
+            staleAfterSeconds = staleAfter.headroomSeconds
+        }
+
+        private static func seconds(of hold: HoldPolicy) -> Double {
+            if case .duration(let duration) = hold { return duration.headroomSeconds }
+            return 0
         }
     }
 
@@ -91,8 +105,8 @@ public struct AlertStateMachine: Sendable, Equatable {
 
         case .firing:
             guard cleared, !breached else { return .none }
-            if timing.keepFiringFor > .zero, let lastBreachAt,
-               now.timeIntervalSince(lastBreachAt) < timing.keepFiringFor.headroomSeconds {
+            if timing.keepFiringSeconds > 0, let lastBreachAt,
+               now.timeIntervalSince(lastBreachAt) < timing.keepFiringSeconds {
                 return .none
             }
             reset()
@@ -112,7 +126,7 @@ public struct AlertStateMachine: Sendable, Equatable {
         case .firing:
             let last = lastSeenAt ?? now
             let silence = now.timeIntervalSince(last)
-            guard silence >= timing.staleAfter.headroomSeconds else { return .none }
+            guard silence >= timing.staleAfterSeconds else { return .none }
             reset()
             return .resolved(reason: "no data for \(HumanDuration.format(seconds: silence))")
         }
@@ -133,10 +147,10 @@ public struct AlertStateMachine: Sendable, Equatable {
         switch timing.hold {
         case .immediately:
             return true
-        case .duration(let duration):
+        case .duration:
             // A tiny tolerance absorbs scheduling jitter: a 10 s hold sampled every 5 s
             // fires on the third sample even when it lands at 9.999 s.
-            return now.timeIntervalSince(since) + 0.001 >= duration.headroomSeconds
+            return now.timeIntervalSince(since) + 0.001 >= timing.holdSeconds
         case .consecutiveSamples(let count):
             return consecutive >= count
         case .within(let count, let of):
