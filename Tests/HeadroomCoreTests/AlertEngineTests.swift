@@ -87,6 +87,20 @@ struct AlertEngineTests {
         #expect(settled >= 295 + 600)
     }
 
+    @Test("a fire/resolve older than the flap window does not count, however long the alert fired in between")
+    func flapWindowAfterLongFiring() {
+        // The steady rounds of a firing alert skip its flap bookkeeping; the fire at t=0 must
+        // still have left the window by the time the alert resolves at t=200.
+        let rule = AlertRule(name: "hot", selector: MetricSelector("x_percent"), condition: .above(50))
+        var scenario = Scenario([rule], policy: AlertPolicy(repeatInterval: .seconds(60), flapWindow: .seconds(60), flapMaxChanges: 2))
+        var values = Array(repeating: 60.0, count: 40)    // t = 0...195: fires at 0, repeats at 60, 120, 180
+        values += [40, 60, 40, 40]                          // t = 200 resolved, 205 fired, 210 resolved
+        scenario.feed("x_percent", values, every: 5)
+        #expect(scenario.log.map(\.kind) == [.firing, .repeat, .repeat, .repeat, .resolved, .firing, .flapping])
+        // Counted from 200 (resolved), 205 (fired), 210 (resolved): the third change in 60 s.
+        #expect(scenario.log.map(\.time) == [0, 60, 120, 180, 200, 205, 210])
+    }
+
     @Test("a flapping series that settles while firing reports firing")
     func flappingSettlesFiring() {
         let rule = AlertRule(name: "hot", selector: MetricSelector("x_percent"), condition: .above(50))

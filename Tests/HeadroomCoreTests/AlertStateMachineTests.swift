@@ -30,6 +30,20 @@ struct AlertStateMachineTests {
         }
     }
 
+    @Test("a timing changed in place takes effect at the next observation (a reload)")
+    func timingChangedInPlace() {
+        var machine = AlertStateMachine(timing: .init(hold: .duration(.seconds(10))))
+        let origin = Date(timeIntervalSince1970: 1_000)
+        #expect(machine.observe(breached: true, cleared: false, at: origin) == .pending)
+        machine.timing.hold = .duration(.seconds(20))
+        #expect(machine.observe(breached: true, cleared: false, at: origin.addingTimeInterval(10)) == .none)
+        #expect(machine.observe(breached: true, cleared: false, at: origin.addingTimeInterval(20)) == .fired)
+        machine.timing.keepFiringFor = .seconds(30)
+        #expect(machine.observe(breached: false, cleared: true, at: origin.addingTimeInterval(25)) == .none)
+        machine.timing.staleAfter = .seconds(5)
+        #expect(machine.observeAbsent(at: origin.addingTimeInterval(31)) == .resolved(reason: "no data for 6s"))
+    }
+
     static let cases: [(String, AlertStateMachine.Timing, [Step])] = [
         ("immediately fires and resolves", .init(hold: .immediately), [
             Step(at: 0, breached: false, expect: .none),
