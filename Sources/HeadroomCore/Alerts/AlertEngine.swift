@@ -66,7 +66,7 @@ public struct AlertEngine: Sendable {
         var details: [String?]
         var policy: AlertPolicy
         var limits: AlertPolicy.Limits
-        var now: Date
+        var time: Date
     }
 
     /// What the round's inner loop needs of a rule, as plain values: a `Condition` may hold
@@ -152,7 +152,7 @@ public struct AlertEngine: Sendable {
         // Read through local copies (one retain each per round) so the slots can be
         // mutated in place while a fresh alert reads its series' key.
         let limits = AlertPolicy.Limits(policy)
-        let round = Round(keys: seriesKeys, details: details, policy: policy, limits: limits, now: now)
+        let round = Round(keys: seriesKeys, details: details, policy: policy, limits: limits, time: now)
         for ruleIndex in rules.indices {
             let rule = rules[ruleIndex]
             for id in matched[ruleIndex] {
@@ -370,7 +370,7 @@ public struct AlertEngine: Sendable {
     /// Feeds the series' value to its machine; nil when there is nothing to decide and no
     /// firing alert the inhibition pass must see.
     private mutating func observe(ruleIndex: Int, rule: AlertRule, series id: Int, _ round: Round) -> Touch? {
-        let now = round.now
+        let now = round.time
         let policy = round.policy
         let shape = shapes[ruleIndex]
         let value = values[id]
