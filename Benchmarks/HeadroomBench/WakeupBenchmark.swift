@@ -9,13 +9,7 @@ import Foundation
 /// `/proc/PID/task/*/status`, per thread, so the table shows which threads wake.
 enum WakeupBenchmark {
     static func run(options: Options) async throws {
-        let headroom = options.headroom ?? IdleBenchmark.siblingExecutable("headroom")
-        guard FileManager.default.isExecutableFile(atPath: headroom) else {
-            print("\n## Wake-ups per round: skipped, no headroom binary at \(headroom) (pass --headroom PATH)")
-            return
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-bench-wake-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        guard let (headroom, directory) = try IdleBenchmark.workspace("Wake-ups per round", options: options) else { return }
         defer { try? FileManager.default.removeItem(at: directory) }
         let seconds = max(options.idleSeconds, 10)
         let intervalMilliseconds = options.intervalMilliseconds
