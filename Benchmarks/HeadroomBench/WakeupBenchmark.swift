@@ -63,9 +63,13 @@ enum WakeupBenchmark {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let pid = process.processIdentifier
+        // Reaped here rather than waited for through Foundation, which blocked a pool thread.
+        defer { kill(pid, SIGKILL); var status: Int32 = 0; _ = waitpid(pid, &status, 0) }
         try await Task.sleep(for: .seconds(5))
+        guard IdleBenchmark.alive(pid) else {
+            throw IdleBenchmark.ExitedEarly(description: "\(path) ended during its warm-up (run it by hand to see why)")
+        }
         let cpuBefore = IdleBenchmark.cpuSeconds(pid)
         let onCPUBefore = onCPUSeconds(pid)
         let switchesBefore = threadSwitches(pid)
@@ -73,6 +77,7 @@ enum WakeupBenchmark {
         let cpuAfter = IdleBenchmark.cpuSeconds(pid)
         let onCPUAfter = onCPUSeconds(pid)
         let switchesAfter = threadSwitches(pid)
+        guard IdleBenchmark.alive(pid) else { throw IdleBenchmark.ExitedEarly(description: "\(path) ended during its measurement") }
         var switches: [String: Int] = [:]
         for (thread, count) in switchesAfter { switches[thread] = count - (switchesBefore[thread] ?? 0) }
         return Measurement(cpu: cpuAfter - cpuBefore, onCPU: onCPUAfter - onCPUBefore, switches: switches)

@@ -77,11 +77,11 @@ public struct Alert: Sendable, Hashable {
         self.resolveReason = resolveReason
     }
 
-    /// The threshold of a threshold rule.
     /// An empty alert, for storage that holds none yet.
     static let placeholder = Alert(rule: "", severity: .warning, family: "", metric: "", labels: Labels(),
                                    condition: .above(0), value: 0, peak: 0, since: Date(timeIntervalSinceReferenceDate: 0))
 
+    /// The threshold of a threshold rule.
     public var threshold: Double? { condition.threshold }
 
     /// Stable 16-hex-digit identity of rule + labels (FNV-1a 64), the dedup key
