@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import Synchronization
 import Testing
 
 @Suite("Alertmanager channel")
@@ -38,6 +39,23 @@ struct AlertmanagerTests {
         #expect(alert["endsAt"] as? String == "2027-01-15T08:06:33.000Z")
     }
 
+    @Test("a re-send under way when the alert resolves lands before the resolved post: no firing ever lands after it")
+    func resendBeforeResolved() async throws {
+        let transport = HeldSecondPost()
+        let endpoint = HTTPEndpoint(url: Secret("http://127.0.0.1:9/"), timeout: .seconds(5))
+        let notifier = AlertmanagerNotifier(channel: "am", configuration: AlertmanagerConfiguration(endpoints: [endpoint], resendInterval: .milliseconds(50)),
+                                            transport: transport)
+        try await notifier.deliver(sampleNotification())
+        await transport.secondStarted()   // the first re-send (still firing) is on its way, held
+        try await notifier.deliver(sampleNotification(.resolved))
+        let landed = transport.landed
+        // The resolved post carries endsAt = its resolve time; a firing one, four intervals ahead of now.
+        let resolvedAt = "2027-01-15T08:06:33.000Z"
+        let first = try #require(landed.firstIndex { $0.contains(resolvedAt) }, "\(landed)")
+        #expect(first >= 2, "the held re-send went out first")
+        #expect(landed[first...].allSatisfy { $0.contains(resolvedAt) }, "\(landed)")
+    }
+
     @Test("a 400 from Alertmanager is permanent, a 5xx retryable")
     func statuses() {
         #expect(ResponseClassifier.status(HTTPResponse(status: 400), channel: "am") == .permanent("am: HTTP 400"))
@@ -50,5 +68,92 @@ extension ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter
+    }
+}
+
+/// Answers 200 to every post and records each as it lands; holds the second post (the first
+/// re-send) until a third one starts or 300 ms pass. A third post that starts while the
+/// second is held is the race ordering must prevent: it lands first, then the held one, and
+/// it returns only after the held one landed, so the caller sees the whole race.
+final class HeldSecondPost: HTTPTransport {
+    private struct State {
+        var started = 0
+        var landed: [String] = []
+        var released = false
+        var holder: CheckedContinuation<Void, Never>?
+        var secondStarted = false
+        var watcher: CheckedContinuation<Void, Never>?
+        var secondLanded = false
+        var landingWaiter: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
+
+    var landed: [String] { state.withLock { $0.landed } }
+
+    /// Returns once the second post has started.
+    func secondStarted() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.secondStarted { return true }
+                state.watcher = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func send(_ request: HTTPRequest, tls _: TLSSettings, timeout _: Duration) async throws(DeliveryError) -> HTTPResponse {
+        let number = state.withLock { state -> Int in
+            state.started += 1
+            return state.started
+        }
+        if number == 2 {
+            state.withLock { state in
+                state.secondStarted = true
+                return state.watcher.take()
+            }?.resume()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        let released = self.state.withLock { state -> Bool in
+                            if state.released { return true }
+                            state.holder = continuation
+                            return false
+                        }
+                        if released { continuation.resume() }
+                    }
+                }
+                group.addTask { try? await Task.sleep(for: .milliseconds(300)) }
+                await group.next()
+                self.release()
+                group.cancelAll()
+            }
+        }
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.landed.append(String(decoding: request.body, as: UTF8.self))
+            guard number == 2 else { return nil }
+            state.secondLanded = true
+            return state.landingWaiter.take()
+        }
+        waiter?.resume()
+        if number == 3 {
+            release()
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let landed = state.withLock { state -> Bool in
+                    if state.secondLanded { return true }
+                    state.landingWaiter = continuation
+                    return false
+                }
+                if landed { continuation.resume() }
+            }
+        }
+        return HTTPResponse(status: 200)
+    }
+
+    private func release() {
+        state.withLock { state in
+            state.released = true
+            return state.holder.take()
+        }?.resume()
     }
 }

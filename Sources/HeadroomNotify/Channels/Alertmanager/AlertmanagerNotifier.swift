@@ -5,12 +5,15 @@ public import HeadroomCore
 /// posted at once and then every `resend_interval` with `endsAt` four intervals ahead (so
 /// Alertmanager resolves it by itself if headroom disappears); a resolved alert is posted
 /// with its resolve time and re-sent for 15 minutes. Success needs every Alertmanager.
+/// Posts go out one at a time, in order: a re-send taken before an alert resolved must not
+/// land after the resolved post (Alertmanager would show it firing again until `endsAt`).
 public final class AlertmanagerNotifier: Notifier {
     public let channel: String
     private let configuration: AlertmanagerConfiguration
     private let transport: any HTTPTransport
     private let now: @Sendable () -> Date
     private let state: AlertmanagerResendState
+    private let order: AlertmanagerPostOrder
     private let resender: Task<Void, Never>
 
     public init(channel: String, configuration: AlertmanagerConfiguration, transport: any HTTPTransport,
@@ -21,15 +24,20 @@ public final class AlertmanagerNotifier: Notifier {
         self.now = now
         let state = AlertmanagerResendState()
         self.state = state
+        let order = AlertmanagerPostOrder()
+        self.order = order
         let interval = configuration.resendInterval
         resender = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if Task.isCancelled { return }
-                let current = now()
-                let alerts = await state.due(at: current, resendInterval: interval)
-                guard !alerts.isEmpty else { continue }
-                _ = try? await AlertmanagerNotifier.post(alerts, configuration: configuration, transport: transport, channel: channel)
+                // The alerts are read in turn, after every post asked for before: never older
+                // than what the last post said.
+                _ = await order.run {
+                    let alerts = await state.due(at: now(), resendInterval: interval)
+                    guard !alerts.isEmpty else { return .success(()) }
+                    return await AlertmanagerNotifier.attempt(alerts, configuration: configuration, transport: transport, channel: channel)
+                }
             }
         }
     }
@@ -43,7 +51,19 @@ public final class AlertmanagerNotifier: Notifier {
         let alerts = notifications.map {
             AlertmanagerPayload.alert($0, endsAt: AlertmanagerPayload.endsAt($0, now: current, resendInterval: configuration.resendInterval))
         }
-        try await Self.post(alerts, configuration: configuration, transport: transport, channel: channel)
+        try await order.run { [configuration, transport, channel] in
+            await Self.attempt(alerts, configuration: configuration, transport: transport, channel: channel)
+        }.get()
+    }
+
+    static func attempt(_ alerts: [String], configuration: AlertmanagerConfiguration, transport: any HTTPTransport,
+                        channel: String) async -> Result<Void, DeliveryError> {
+        do throws(DeliveryError) {
+            try await post(alerts, configuration: configuration, transport: transport, channel: channel)
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
     }
 
     static func post(_ alerts: [String], configuration: AlertmanagerConfiguration, transport: any HTTPTransport, channel: String) async throws(DeliveryError) {
@@ -55,6 +75,21 @@ public final class AlertmanagerNotifier: Notifier {
             let response = try await transport.send(request, tls: endpoint.tls, timeout: endpoint.timeout)
             if let error = ResponseClassifier.status(response, channel: channel) { throw error }
         }
+    }
+}
+
+/// Runs posts one at a time in the order they were asked for: each waits for the one before.
+actor AlertmanagerPostOrder {
+    private var last: Task<Result<Void, DeliveryError>, Never>?
+
+    func run(_ post: @escaping @Sendable () async -> Result<Void, DeliveryError>) async -> Result<Void, DeliveryError> {
+        let previous = last
+        let task = Task {
+            _ = await previous?.value
+            return await post()
+        }
+        last = task
+        return await task.value
     }
 }
 
