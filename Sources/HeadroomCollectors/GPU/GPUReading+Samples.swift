@@ -26,7 +26,8 @@ extension GPUReading {
             guard let value else { return }
             out.append(Sample(name, extra ?? labels, value, kind: .counter, detail: detail))
         }
-        gauge("gpu_up", up ? 1 : 0, detail: problem)
+        // Up with a refused process list: the refusal is the detail (status API, `gpu_up` alerts).
+        gauge("gpu_up", up ? 1 : 0, detail: problem ?? processesProblem)
         guard up else { return out }
 
         gauge("gpu_memory_total_bytes", memoryTotal)

@@ -112,6 +112,9 @@ public struct GPUReading: Sendable, Hashable, Codable {
     public var processes: [Process]?
     /// Why processes have no container attribution (nil when they have, or there are none).
     public var attributionProblem: String?
+    /// Why `processes` is nil on a device that is up: the driver refused the list (nil when
+    /// it listed them, or has no list to give, as NOT_SUPPORTED says).
+    public var processesProblem: String?
 
     /// Xid errors counted since Headroom started, by class; nil where the driver has no events.
     public var xidCounts: [String: Double]?
@@ -140,7 +143,7 @@ public struct GPUReading: Sendable, Hashable, Codable {
         case eccEnabled = "ecc_enabled", eccCorrected = "ecc_corrected_total", eccUncorrected = "ecc_uncorrected_total"
         case remappedRowsCorrectable = "remapped_rows_correctable", remappedRowsUncorrectable = "remapped_rows_uncorrectable"
         case rowRemapPending = "row_remap_pending", rowRemapFailed = "row_remap_failed", migEnabled = "mig_enabled"
-        case processes, attributionProblem = "attribution_problem"
+        case processes, attributionProblem = "attribution_problem", processesProblem = "processes_problem"
         case xidCounts = "xid_counts", lastXid = "last_xid", lastXidDescription = "last_xid_description"
         case lastXidByClass = "last_xid_by_class"
     }

@@ -74,6 +74,8 @@ public enum GPUTable {
             }
             if processes.isEmpty { lines.append("    no processes") }
             if let problem = gpu.attributionProblem { lines.append("    containers unavailable: \(problem)") }
+        } else if let problem = gpu.processesProblem {
+            lines.append("    processes unavailable: \(problem)")
         }
         if let last = gpu.lastXidDescription { lines.append(paint("    last \(last)", .red, color)) }
         return lines

@@ -193,25 +193,35 @@ public final class NVMLCollector: Collector, Sendable {
         var livePIDs: Set<Int> = []
         for device in session.devices {
             var (reading, migs) = session.reader.read(device)
-            if reading.up, let listed = session.reader.processes(device) {
-                var processes: [GPUReading.Process] = []
-                var hidden = false
-                for (pid, bytes) in listed {
-                    livePIDs.insert(pid)
-                    let driverName = session.processNames[pid] ?? library.processName.flatMap { fn in
-                        let (code, text) = library.string { fn(UInt32(pid), $0, $1) }
-                        return code == Int32(HR_NVML_SUCCESS) && !text.isEmpty ? text : nil
+            if reading.up, let answer = session.reader.processes(device) {
+                switch answer {
+                case .refused(let code):
+                    // NOT_SUPPORTED reads like a driver without a list; anything else is a
+                    // refusal the user should see, or per-process memory vanishes unexplained.
+                    if code != Int32(HR_NVML_ERROR_NOT_SUPPORTED) {
+                        reading.processesProblem = "the driver refused the process list: \(library.describe(code)); "
+                            + "per-process memory and its attribution are unavailable on this GPU"
                     }
-                    if let driverName { session.processNames[pid] = driverName }
-                    let described = attribution.describe(pid: pid, driverName: driverName, cached: session.processes[pid])
-                    session.processes[pid] = described
-                    let found = described.result
-                    hidden = hidden || !found.visible
-                    processes.append(GPUReading.Process(pid: pid, command: found.command, usedBytes: bytes,
-                                                        cgroup: found.cgroup, container: found.container, podUID: found.podUID))
+                case .listed(let listed):
+                    var processes: [GPUReading.Process] = []
+                    var hidden = false
+                    for (pid, bytes) in listed {
+                        livePIDs.insert(pid)
+                        let driverName = session.processNames[pid] ?? library.processName.flatMap { fn in
+                            let (code, text) = library.string { fn(UInt32(pid), $0, $1) }
+                            return code == Int32(HR_NVML_SUCCESS) && !text.isEmpty ? text : nil
+                        }
+                        if let driverName { session.processNames[pid] = driverName }
+                        let described = attribution.describe(pid: pid, driverName: driverName, cached: session.processes[pid])
+                        session.processes[pid] = described
+                        let found = described.result
+                        hidden = hidden || !found.visible
+                        processes.append(GPUReading.Process(pid: pid, command: found.command, usedBytes: bytes,
+                                                            cgroup: found.cgroup, container: found.container, podUID: found.podUID))
+                    }
+                    reading.processes = processes.sorted { ($0.usedBytes ?? 0, $1.pid) > ($1.usedBytes ?? 0, $0.pid) }
+                    if hidden { reading.attributionProblem = ProcessAttribution.hiddenReason }
                 }
-                reading.processes = processes.sorted { ($0.usedBytes ?? 0, $1.pid) > ($1.usedBytes ?? 0, $0.pid) }
-                if hidden { reading.attributionProblem = ProcessAttribution.hiddenReason }
             }
             if let tally = session.watcher?.tally(device.identity.index) {
                 reading.xidCounts = tally.counts

@@ -175,9 +175,17 @@ struct NVMLReader {
         return out
     }
 
+    /// A device's compute processes as the driver answered: the list, or the code it refused
+    /// the list with.
+    enum ProcessList {
+        case listed([(pid: Int, bytes: Double?)])
+        case refused(nvmlReturn_t)
+    }
+
     /// The compute processes on a device: NVML's size protocol (ask for the count, allocate
-    /// 2n + 5, fill; again if more appeared in between, at most three times).
-    func processes(_ device: NVMLDevice) -> [(pid: Int, bytes: Double?)]? {
+    /// 2n + 5, fill; again if more appeared in between, at most three times). Nil when the
+    /// library has no process-list call at all.
+    func processes(_ device: NVMLDevice) -> ProcessList? {
         let handle = device.handle
         if let fn = library.computeProcesses {
             return sizedList(count: { fn(handle, &$0, nil) }, fill: { count in
@@ -199,22 +207,22 @@ struct NVMLReader {
     }
 
     private func sizedList(count: (inout UInt32) -> nvmlReturn_t,
-                           fill: (UInt32) -> (nvmlReturn_t, UInt32, [(UInt32, UInt64)])) -> [(pid: Int, bytes: Double?)]? {
+                           fill: (UInt32) -> (nvmlReturn_t, UInt32, [(UInt32, UInt64)])) -> ProcessList {
         var needed: UInt32 = 0
         let first = count(&needed)
-        if first == Int32(HR_NVML_SUCCESS) { return [] }
-        guard first == Int32(HR_NVML_ERROR_INSUFFICIENT_SIZE) else { return nil }
+        if first == Int32(HR_NVML_SUCCESS) { return .listed([]) }
+        guard first == Int32(HR_NVML_ERROR_INSUFFICIENT_SIZE) else { return .refused(first) }
         for _ in 0..<3 {
             let capacity = needed * 2 + 5
             let (code, filled, entries) = fill(capacity)
             if code == Int32(HR_NVML_SUCCESS) {
-                return entries.map { pid, bytes in
+                return .listed(entries.map { pid, bytes in
                     (Int(pid), bytes == HR_NVML_VALUE_NOT_AVAILABLE ? nil : Double(bytes))
-                }
+                })
             }
-            guard code == Int32(HR_NVML_ERROR_INSUFFICIENT_SIZE) else { return nil }
+            guard code == Int32(HR_NVML_ERROR_INSUFFICIENT_SIZE) else { return .refused(code) }
             needed = max(filled, capacity)
         }
-        return nil
+        return .refused(nvmlReturn_t(HR_NVML_ERROR_INSUFFICIENT_SIZE))
     }
 }
