@@ -17,15 +17,18 @@ struct DaemonHarness {
 
     /// `collectors` nil builds the configured catalog (as `main` does) reading `files`.
     /// `stateDirectory` nil keeps the outbox and silences in memory only.
+    /// `now` is the daemon's clock (what `/healthz` ages the latest round against); it stands
+    /// at the start unless a test moves it.
     init(yaml: String, collectors: [any Collector]?, files: InMemorySystemFiles = InMemorySystemFiles([:]),
-         environment: [String: String] = [:], stateDirectory: String? = nil) throws {
+         environment: [String: String] = [:], stateDirectory: String? = nil,
+         now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }) throws {
         let configuration = try ConfigurationLoader.load(yaml: yaml, source: "test.yaml", environment: environment).get().configuration
         let notifier = RecordingNotifier()
         self.notifier = notifier
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let dependencies = Dependencies(
-            now: { Date(timeIntervalSince1970: 1_800_000_000) },
+            now: now,
             makeFiles: { _ in files },
             environment: [:],
             hostname: "test-host",

@@ -1,8 +1,10 @@
 import Foundation
 import HeadroomCore
 import HeadroomDaemon
+import HeadroomNotify
 @testable import HeadroomServer
 import HeadroomTesting
+import Synchronization
 import Testing
 
 /// The HTTP endpoints in-process: a daemon built from configuration (fake NVML GPU behind
@@ -118,6 +120,73 @@ struct ServingTests {
         let spec = try #require(try JSONSerialization.jsonObject(with: Data(openAPI.body.utf8)) as? [String: Any])
         #expect(spec["openapi"] as? String == "3.1.0")
         #expect((spec["paths"] as? [String: Any])?.keys.contains("/readyz") == true)
+        try await server.stop()
+    }
+
+    @Test("/healthz over a socket: 503 'stalled' once the latest round is older than three intervals, 200 again after the next round")
+    func healthStalled() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil, now: { clock.withLock { $0 } })
+        let server = try await ServedServer(try #require(harness.daemon.server))
+        await harness.tick(0)
+        #expect(try await server.request("/healthz").status == 200)
+
+        // interval 2s: the limit is max(3 × 2 s, 10 s) = 10 s. At 10 s the loop still counts as alive.
+        clock.withLock { $0 = harness.start.addingTimeInterval(10) }
+        let edge = try await server.request("/healthz")
+        #expect(edge.status == 200 && edge.body.contains(#""last_sample_age_seconds":10"#), "\(edge.body)")
+
+        clock.withLock { $0 = harness.start.addingTimeInterval(11) }
+        let stalled = try await server.request("/healthz")
+        #expect(stalled.status == 503)
+        #expect(stalled.headers["content-type"]?.hasPrefix("application/json") == true)
+        #expect(stalled.body.contains(#""status":"stalled""#) && stalled.body.contains(#""limit_seconds":10"#), "\(stalled.body)")
+
+        await harness.tick(11)
+        let again = try await server.request("/healthz")
+        #expect(again.status == 200 && again.body.contains(#""status":"ok""#), "\(again.body)")
+        try await server.stop()
+    }
+
+    @Test("delivery self-metrics over a socket: attempts, successes, failures by reason, outbox depth and age while a failed delivery waits, then its retry")
+    func deliveryMetrics() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        let yaml = Self.yaml(fake).replacingOccurrences(of: "channels: []", with: "channels:\n  - type: console")
+        let harness = try DaemonHarness(yaml: yaml, collectors: nil, now: { clock.withLock { $0 } })
+        let server = try await ServedServer(try #require(harness.daemon.server))
+        func at(_ seconds: Double) { clock.withLock { $0 = harness.start.addingTimeInterval(seconds) } }
+
+        await harness.tick(0)
+        var page = try await server.request("/metrics").body
+        #expect(page.contains("headroom_delivery_outbox_pending 0\n"), "nothing fires at 50 %")
+
+        harness.notifier.failNext([.retryable("connection refused")])
+        fake.setStep(1)
+        at(2)
+        await harness.tick(2)   // 96 %: gpu_memory_critical fires; its delivery fails
+        at(3)
+        page = try await server.request("/metrics").body
+        for line in [#"headroom_delivery_attempts_total{channel="console"} 1"#,
+                     #"headroom_delivery_successes_total{channel="console"} 0"#,
+                     #"headroom_delivery_failures_total{channel="console",reason="retryable"} 1"#,
+                     #"headroom_delivery_failures_total{channel="console",reason="permanent"} 0"#,
+                     "headroom_delivery_outbox_pending 1", "headroom_delivery_outbox_oldest_age_seconds 1"] {
+            #expect(page.contains(line + "\n"), "\(line)")
+        }
+        #expect(page.contains("# TYPE headroom_delivery_failures_total counter"))
+
+        at(4)
+        await harness.tick(4)   // past the 1 s backoff: delivered
+        page = try await server.request("/metrics").body
+        for line in [#"headroom_delivery_attempts_total{channel="console"} 2"#,
+                     #"headroom_delivery_successes_total{channel="console"} 1"#,
+                     #"headroom_delivery_failures_total{channel="console",reason="retryable"} 1"#,
+                     "headroom_delivery_outbox_pending 0", "headroom_delivery_outbox_oldest_age_seconds 0"] {
+            #expect(page.contains(line + "\n"), "\(line)")
+        }
+        #expect(harness.received == ["firing:gpu_memory_critical"])
         try await server.stop()
     }
 
