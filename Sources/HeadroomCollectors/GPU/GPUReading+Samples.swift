@@ -26,7 +26,7 @@ extension GPUReading {
             guard let value else { return }
             out.append(Sample(name, extra ?? labels, value, kind: .counter, detail: detail))
         }
-        // Up with a refused process list: the refusal is the detail (status API, `gpu_up` alerts).
+        // A GPU that is up but refused its process list says why here (the status API shows it).
         gauge("gpu_up", up ? 1 : 0, detail: problem ?? processesProblem)
         guard up else { return out }
 

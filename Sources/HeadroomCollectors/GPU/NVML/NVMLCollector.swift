@@ -195,6 +195,8 @@ public final class NVMLCollector: Collector, Sendable {
             var (reading, migs) = session.reader.read(device)
             if reading.up, let answer = session.reader.processes(device) {
                 switch answer {
+                case .unsettled:
+                    break   // a list that grew under three reads in a row: the next round reads it
                 case .refused(let code):
                     // NOT_SUPPORTED reads like a driver without a list; anything else is a
                     // refusal the user should see, or per-process memory vanishes unexplained.

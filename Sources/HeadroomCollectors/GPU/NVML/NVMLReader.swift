@@ -175,11 +175,12 @@ struct NVMLReader {
         return out
     }
 
-    /// A device's compute processes as the driver answered: the list, or the code it refused
-    /// the list with.
+    /// A device's compute processes as the driver answered: the list, the code it refused the
+    /// list with, or nothing this round because processes kept appearing while it was read.
     enum ProcessList {
         case listed([(pid: Int, bytes: Double?)])
         case refused(nvmlReturn_t)
+        case unsettled
     }
 
     /// The compute processes on a device: NVML's size protocol (ask for the count, allocate
@@ -223,6 +224,6 @@ struct NVMLReader {
             guard code == Int32(HR_NVML_ERROR_INSUFFICIENT_SIZE) else { return .refused(code) }
             needed = max(filled, capacity)
         }
-        return .refused(nvmlReturn_t(HR_NVML_ERROR_INSUFFICIENT_SIZE))
+        return .unsettled
     }
 }
