@@ -13,29 +13,16 @@ import Testing
 /// A receiver that accepts the connection and never answers (until released).
 final class HangingNotifier: Notifier, Sendable {
     let channel = "hanging"
-    private let gate = Mutex<(released: Bool, waiters: [CheckedContinuation<Void, Never>], calls: Int)>((false, [], 0))
+    private let released = Latch()
+    private let calledCount = Mutex(0)
 
-    var calls: Int { gate.withLock { $0.calls } }
+    var calls: Int { calledCount.withLock { $0 } }
 
-    func release() {
-        let waiters = gate.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.released = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
+    func release() { released.open() }
 
     func deliver(_ notification: AlertNotification, context _: DeliveryContext) async throws(DeliveryError) {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = gate.withLock { state -> Bool in
-                state.calls += 1
-                if state.released { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if now { continuation.resume() }
-        }
+        calledCount.withLock { $0 += 1 }
+        await released.wait()
     }
 }
 

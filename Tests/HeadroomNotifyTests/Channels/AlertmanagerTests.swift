@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Synchronization
 import Testing
 
@@ -46,7 +47,7 @@ struct AlertmanagerTests {
         let notifier = AlertmanagerNotifier(channel: "am", configuration: AlertmanagerConfiguration(endpoints: [endpoint], resendInterval: .milliseconds(50)),
                                             transport: transport)
         try await notifier.deliver(sampleNotification())
-        await transport.secondStarted()   // the first re-send (still firing) is on its way, held
+        await transport.secondStarted.wait()   // the first re-send (still firing) is on its way, held
         try await notifier.deliver(sampleNotification(.resolved))
         let landed = transport.landed
         // The resolved post carries endsAt = its resolve time; a firing one, four intervals ahead of now.
@@ -72,35 +73,18 @@ extension ISO8601DateFormatter {
 }
 
 /// Answers 200 to every post and records each as it lands; holds the second post (the first
-/// re-send) until a third one starts or 300 ms pass. A third post that starts while the
-/// second is held is the race ordering must prevent: it lands first, then the held one, and
-/// it returns only after the held one landed, so the caller sees the whole race.
+/// re-send) until a third one starts, which is the race ordering must prevent: the third
+/// lands first, then the held one, and the third returns only after the held one landed, so
+/// the caller sees the whole race. With posts in order no third post can start while the
+/// second is held, and nothing happens that could be waited for: only a time limit (300 ms)
+/// lets it go. The limit decides when, never whether, the test passes.
 final class HeldSecondPost: HTTPTransport {
-    private struct State {
-        var started = 0
-        var landed: [String] = []
-        var released = false
-        var holder: CheckedContinuation<Void, Never>?
-        var secondStarted = false
-        var watcher: CheckedContinuation<Void, Never>?
-        var secondLanded = false
-        var landingWaiter: CheckedContinuation<Void, Never>?
-    }
-    private let state = Mutex(State())
+    let secondStarted = Latch()
+    private let released = Latch()
+    private let secondLanded = Latch()
+    private let state = Mutex<(started: Int, landed: [String])>((0, []))
 
     var landed: [String] { state.withLock { $0.landed } }
-
-    /// Returns once the second post has started.
-    func secondStarted() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state -> Bool in
-                if state.secondStarted { return true }
-                state.watcher = continuation
-                return false
-            }
-            if now { continuation.resume() }
-        }
-    }
 
     func send(_ request: HTTPRequest, tls _: TLSSettings, timeout _: Duration) async throws(DeliveryError) -> HTTPResponse {
         let number = state.withLock { state -> Int in
@@ -108,52 +92,21 @@ final class HeldSecondPost: HTTPTransport {
             return state.started
         }
         if number == 2 {
-            state.withLock { state in
-                state.secondStarted = true
-                return state.watcher.take()
-            }?.resume()
+            secondStarted.open()
             await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                        let released = self.state.withLock { state -> Bool in
-                            if state.released { return true }
-                            state.holder = continuation
-                            return false
-                        }
-                        if released { continuation.resume() }
-                    }
-                }
+                group.addTask { await self.released.wait() }
                 group.addTask { try? await Task.sleep(for: .milliseconds(300)) }
                 await group.next()
-                self.release()
+                released.open()
                 group.cancelAll()
             }
         }
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.landed.append(String(decoding: request.body, as: UTF8.self))
-            guard number == 2 else { return nil }
-            state.secondLanded = true
-            return state.landingWaiter.take()
-        }
-        waiter?.resume()
+        state.withLock { $0.landed.append(String(decoding: request.body, as: UTF8.self)) }
+        if number == 2 { secondLanded.open() }
         if number == 3 {
-            release()
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let landed = state.withLock { state -> Bool in
-                    if state.secondLanded { return true }
-                    state.landingWaiter = continuation
-                    return false
-                }
-                if landed { continuation.resume() }
-            }
+            released.open()
+            await secondLanded.wait()
         }
         return HTTPResponse(status: 200)
-    }
-
-    private func release() {
-        state.withLock { state in
-            state.released = true
-            return state.holder.take()
-        }?.resume()
     }
 }
