@@ -8,12 +8,9 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v monit >/dev/null 2>&1 || missing+=(monit)
 command -v prometheus-node-exporter >/dev/null 2>&1 || missing+=(prometheus-node-exporter)
-if [ ${#missing[@]} -gt 0 ]; then
-    sudo_cmd=""; if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
-    echo "scripts/bench.sh: installing ${missing[*]} (measured beside Headroom when idle)" >&2
-    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-        || echo "scripts/bench.sh: could not install ${missing[*]}; the idle table leaves them out" >&2
-fi
+source scripts/lib/apt.sh
+apt_install scripts/bench.sh ${missing[@]+"${missing[@]}"} \
+    || echo "scripts/bench.sh: could not install ${missing[*]}; the idle table leaves them out" >&2
 headroom=$(scripts/build-release.sh | tail -1)
 bin=$(scripts/build-release.sh --product headroom-bench | tail -1)
 scripts/build-release.sh --product FakeNVML >/dev/null

@@ -9,10 +9,11 @@
 #
 # Rerun after a toolchain upgrade or a large change; a stale file costs memory, not
 # correctness (lld places what it finds and ignores the rest).
-# Needs valgrind and curl. Usage: scripts/order-symbols.sh
+# Needs valgrind (installed when missing) and curl. Usage: scripts/order-symbols.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+source scripts/lib/apt.sh
+command -v valgrind >/dev/null || apt_install scripts/order-symbols.sh valgrind
 bin=$(scripts/build-release.sh --no-order --keep-symbols | tail -1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
