@@ -123,7 +123,7 @@ struct ServingTests {
         try await server.stop()
     }
 
-    @Test("/healthz over a socket: 503 'stalled' once the latest round is older than three intervals, 200 again after the next round")
+    @Test("/healthz over a socket: 503 'stalled' once the latest round is older than three intervals (at least 10 s), 200 again after the next round")
     func healthStalled() async throws {
         let fake = try FakeNVML(scenario: Self.scenario)
         let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
