@@ -5,6 +5,13 @@
 # Usage: scripts/bench-serving.sh [HEADROOM_BINARY]   (default: scripts/build-release.sh's build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# What it runs beside Headroom (Debian packages), installed when missing.
+missing=()
+for tool in wrk:wrk prometheus-node-exporter:prometheus-node-exporter curl:curl bc:bc; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+done
+source scripts/lib/apt.sh
+apt_install scripts/bench-serving.sh ${missing[@]+"${missing[@]}"}
 bin=${1:-$(scripts/build-release.sh | tail -1)}
 work=$(mktemp -d)
 trap 'kill $hpid $npid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -48,6 +48,7 @@ public struct Daemon: Sendable {
             logger: logger,
             now: dependencies.now,
             makeFiles: dependencies.makeFiles,
+            releasesStartupPages: dependencies.releasesStartupPages,
             collectors: dependencies.collectors?(configuration.collectors),
             observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )

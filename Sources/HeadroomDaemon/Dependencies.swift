@@ -19,6 +19,10 @@ public struct Dependencies: Sendable {
     /// The state directory (outbox, silences) for the delivery settings; nil keeps pending
     /// notifications in memory and uses no silences.
     public var stateDirectory: (@Sendable (DeliverySettings) -> String)?
+    /// Whether the daemon hands the pages it touched only while starting back to the kernel
+    /// a few rounds after start and each reload (`StartupPages`). Off by default: in a test
+    /// the process is the test runner, whose pages are not the daemon's to give back.
+    public var releasesStartupPages: Bool
 
     public init(
         now: @escaping @Sendable () -> Date,
@@ -27,9 +31,11 @@ public struct Dependencies: Sendable {
         hostname: String,
         makeNotifier: @escaping @Sendable (ChannelConfiguration) -> any Notifier,
         collectors: (@Sendable (CollectorSettings) -> [any Collector])? = nil,
-        stateDirectory: (@Sendable (DeliverySettings) -> String)? = nil
+        stateDirectory: (@Sendable (DeliverySettings) -> String)? = nil,
+        releasesStartupPages: Bool = false
     ) {
         self.stateDirectory = stateDirectory
+        self.releasesStartupPages = releasesStartupPages
         self.now = now
         self.makeFiles = makeFiles
         self.environment = environment
@@ -48,7 +54,8 @@ public struct Dependencies: Sendable {
             makeNotifier: { ChannelCatalog.make($0, environment: environment) },
             stateDirectory: { settings in
                 StateDirectory.resolve(configured: settings.stateDirectory, environment: environment, isRoot: getuid() == 0)
-            }
+            },
+            releasesStartupPages: true
         )
     }
 }

@@ -1,4 +1,4 @@
-# Sourced by scripts/test, scripts/run and scripts/bench.sh: one way to install Debian
+# Sourced by scripts/test, scripts/run, scripts/bench.sh and scripts/bench-serving.sh: one way to install Debian
 # packages that are missing.
 #   apt_install WHO PACKAGE…   updates the package lists, then installs PACKAGE… (repeats
 #                              dropped); nothing at all when no package is given.

@@ -28,7 +28,15 @@ public final class SamplingService: Service, Sendable {
         /// The service that delivers, once the daemon runs as a service group.
         var delivery: DeliveryService?
         var rounds = 0
+        /// The live round after which start-up pages are handed back (`StartupPages`):
+        /// the third after start and after each reload; nil when done or not wanted.
+        var releasePagesAfterRound: Int?
     }
+
+    /// Live rounds between a start or reload and handing its pages back: the server and
+    /// the first scrape have set up by then, and the rounds' own code is warm again soon.
+    static let roundsBeforeReleasingPages = 3
+    private let releasesStartupPages: Bool
 
     private let state: Mutex<State>
     private let alerts: AlertCenter
@@ -61,6 +69,7 @@ public final class SamplingService: Service, Sendable {
         logger: Logger,
         now: @escaping @Sendable () -> Date,
         makeFiles: @escaping @Sendable (String) -> any SystemFiles,
+        releasesStartupPages: Bool = false,
         collectors: [any Collector]? = nil,
         observers: [@Sendable ([Sample], Date) async -> Void] = []
     ) {
@@ -69,15 +78,19 @@ public final class SamplingService: Service, Sendable {
         self.logger = logger
         self.now = now
         self.makeFiles = makeFiles
+        self.releasesStartupPages = releasesStartupPages
         let built = collectors ?? CollectorCatalog.make(settings: collectorSettings, files: makeFiles(collectorSettings.root))
         state = Mutex(State(runners: built.map(CollectorRunner.init), observers: observers,
-                            collectorSettings: collectorSettings, interval: interval))
+                            collectorSettings: collectorSettings, interval: interval,
+                            releasePagesAfterRound: releasesStartupPages ? Self.roundsBeforeReleasingPages : nil))
     }
 
     /// Applies a reloaded configuration's sampling settings.
     public func apply(interval newInterval: Duration, collectors newSettings: CollectorSettings) {
+        let release = releasesStartupPages
         let rebuild = state.withLock { state -> Bool in
             state.interval = newInterval
+            if release { state.releasePagesAfterRound = state.rounds + Self.roundsBeforeReleasingPages }
             return newSettings != state.collectorSettings
         }
         guard rebuild else { return }
@@ -275,9 +288,28 @@ public final class SamplingService: Service, Sendable {
     private func finishLiveRound(_ collected: [CollectorRound.Result], at stamp: Date,
                                  handOver: @Sendable (Handover) -> Void) {
         let summary = evaluate(collected, at: stamp)
+        releasePagesIfDue()
         let observed = state.withLock { !$0.observers.isEmpty }
         guard observed || !summary.notifications.isEmpty else { return }
         handOver(Handover(samples: observed ? alerts.latestSamples : [], notifications: summary.notifications, time: stamp))
+    }
+
+    /// Hands start-up pages back once the round count reaches `releasePagesAfterRound`.
+    private func releasePagesIfDue() {
+        let due = state.withLock { state -> Bool in
+            guard let round = state.releasePagesAfterRound, state.rounds >= round else { return false }
+            state.releasePagesAfterRound = nil
+            return true
+        }
+        guard due else { return }
+        let release = StartupPages.release()
+        if let problem = release.problem {
+            logger.info("start-up pages not handed back: \(problem)")
+        }
+        logger.debug("start-up pages handed back to the kernel", metadata: [
+            "advised_bytes": "\(release.advised)",
+            "resident_bytes_before": "\(release.residentBefore)", "resident_bytes_after": "\(release.residentAfter)",
+        ])
     }
 
     /// Off the round thread: samples to the observers, notifications to the outbox.
