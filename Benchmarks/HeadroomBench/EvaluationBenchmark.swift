@@ -68,6 +68,8 @@ enum EvaluationBenchmark {
         print("|---|---|---|---|---|")
         print("| AlertEngine.evaluate | \(milli(engineTimings.median)) | \(milli(engineTimings.percentile(0.1))) | \(milli(engineTimings.percentile(0.9))) | \(String(format: "%.1f×", engineTimings.median / floorTimings.median)) |")
         print("| floor: 20,000 bare comparisons | \(milli(floorTimings.median)) | \(milli(floorTimings.percentile(0.1))) | \(milli(floorTimings.percentile(0.9))) | 1.0× |")
-        print("target: ≤ 2 ms per round → \(engineTimings.median <= 0.002 ? "met" : "NOT met") (sink \(Int(sink) % 10))")
+        // Issue 11: ≤ 2 ms while thousands of pairs pend or fire, ≤ 4 ms when every value churns.
+        let target = churn ? 0.004 : 0.002
+        print("target: ≤ \(Int(target * 1000)) ms per round → \(engineTimings.median <= target ? "met" : "NOT met") (sink \(Int(sink) % 10))")
     }
 }
