@@ -13,8 +13,8 @@ extension Daemon {
             alerts: alerts, sampling: sampling,
             hostname: configuration.hostname ?? dependencies.hostname,
             startedAt: dependencies.now(), now: dependencies.now, includeProcess: true)
-        let silences: any HeadroomServer.SilenceStore = dependencies.stateDirectory.map { directory in
-            SilenceAPI(store: HeadroomNotify.SilenceStore(stateDirectory: directory(configuration.delivery)), now: dependencies.now)
+        let silences: any SilenceEndpoint = dependencies.stateDirectory.map { directory in
+            SilenceAPI(store: SilenceStore(stateDirectory: directory(configuration.delivery)), now: dependencies.now)
         } ?? NoSilences()
         return HTTPServer(settings: configuration.server, state: reader, silences: silences,
                           delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: dependencies.now))

@@ -21,11 +21,11 @@ public import ServiceLifecycle
 public struct HTTPServer: Sendable {
     public let settings: ServerSettings
     public let state: any StateReader
-    public let silences: any SilenceStore
+    public let silences: any SilenceEndpoint
     public let delivery: any DeliveryMetricsSource
 
     public init(settings: ServerSettings, state: any StateReader,
-                silences: any SilenceStore = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics()) {
+                silences: any SilenceEndpoint = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics()) {
         self.settings = settings
         self.state = state
         self.silences = silences

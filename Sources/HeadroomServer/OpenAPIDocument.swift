@@ -43,7 +43,7 @@ enum OpenAPIDocument {
                           "501": {"description": "No state directory: silences unavailable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
         "/api/v1/silences/{id}": {"delete": {"summary": "Expire a silence", "security": [{"bearer": []}],
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "Expired"}, "401": {"description": "Missing or wrong token"}, "403": {"description": "Mutations disabled"}, "404": {"description": "No such silence"}, "503": {"description": "server.token_file cannot be read"}}}},
+          "responses": {"200": {"description": "Expired"}, "401": {"description": "Missing or wrong token"}, "403": {"description": "Mutations disabled"}, "404": {"description": "No active silence with that id"}, "503": {"description": "server.token_file cannot be read"}}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
       }
     }

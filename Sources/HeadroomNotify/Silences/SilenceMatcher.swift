@@ -52,6 +52,20 @@ public struct SilenceMatcher: Sendable, Hashable, Codable, CustomStringConvertib
 
 /// A silence that cannot be parsed, stored or found.
 public struct SilenceError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, for the exit code or HTTP status that reports it.
+    public enum Kind: Sendable {
+        /// A matcher, duration or request that does not parse (exit 2, HTTP 400).
+        case invalid
+        /// No running silence has that id (exit 1, HTTP 404).
+        case notFound
+        /// The silences file cannot be read or written (exit 1, HTTP 500).
+        case storage
+    }
+
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public var kind: Kind
+    public init(_ description: String, kind: Kind = .invalid) {
+        self.description = description
+        self.kind = kind
+    }
 }

@@ -15,7 +15,7 @@ public struct SilenceStore: Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do { return try decoder.decode([Silence].self, from: data) } catch {
-            throw SilenceError("cannot read \(path): \(error)")
+            throw SilenceError("cannot read \(path): \(error)", kind: .storage)
         }
     }
 
@@ -31,8 +31,25 @@ public struct SilenceStore: Sendable {
         } catch let error as SilenceError {
             throw error
         } catch {
-            throw SilenceError("cannot write \(path): \(error)")
+            throw SilenceError("cannot write \(path): \(error)", kind: .storage)
         }
+    }
+
+    /// The silences that have not ended (`SilenceChange.running`).
+    public func running(at now: Date) throws(SilenceError) -> [Silence] {
+        SilenceChange.running(try load(), at: now)
+    }
+
+    /// Stores `silence` beside the others (`SilenceChange.adding`).
+    public func add(_ silence: Silence, at now: Date) throws(SilenceError) {
+        try save(SilenceChange.adding(silence, to: try load(), at: now))
+    }
+
+    /// Ends the running silence `id` now and returns it (`SilenceChange.expiring`).
+    public func expire(_ id: String, at now: Date) throws(SilenceError) -> Silence {
+        let (silences, expired) = try SilenceChange.expiring(id, in: try load(), at: now).get()
+        try save(silences)
+        return expired
     }
 
     /// The file's modification time, to reload only when it changed.

@@ -4,7 +4,7 @@ import NIOCore
 
 /// The JSON API: `/api/v1/status`, `/api/v1/alerts`, the silences seam and the OpenAPI document.
 enum APIRoutes {
-    static func add(to router: Router<BasicRequestContext>, state: any StateReader, silences: any SilenceStore, token: BearerToken) {
+    static func add(to router: Router<BasicRequestContext>, state: any StateReader, silences: any SilenceEndpoint, token: BearerToken) {
         router.get("/api/v1/status") { _, _ -> Response in
             Responses.json(.ok, JSONBody.encode(StatusJSON(await state.read())))
         }

@@ -1,6 +1,6 @@
-/// The default `SilenceStore`: no silences exist, and creating one answers 501 until the
+/// The default `SilenceEndpoint`: no silences exist, and creating one answers 501 until the
 /// silence engine is wired in.
-public struct NoSilences: SilenceStore {
+public struct NoSilences: SilenceEndpoint {
     public init() {}
     public func list() async -> SilenceResult { SilenceResult(status: 200, json: "[]") }
     public func create(_ body: [UInt8]) async -> SilenceResult {

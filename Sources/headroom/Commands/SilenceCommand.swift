@@ -41,17 +41,12 @@ struct SilenceCommand: ParsableCommand {
         }
     }
 
-    static func load(_ store: SilenceStore) throws -> [Silence] {
-        do { return try store.load() } catch {
+    /// Runs `body`, turning a silence error into its message and exit code: 2 for what was
+    /// typed, 1 for a missing silence or an unusable file.
+    static func reporting<T>(_ body: () throws(SilenceError) -> T) throws -> T {
+        do { return try body() } catch {
             printError(error.description)
-            throw ExitCode(1)
-        }
-    }
-
-    static func save(_ silences: [Silence], _ store: SilenceStore) throws {
-        do { try store.save(silences) } catch {
-            printError(error.description)
-            throw ExitCode(1)
+            throw ExitCode(error.kind == .invalid ? 2 : 1)
         }
     }
 
@@ -70,32 +65,15 @@ struct SilenceCommand: ParsableCommand {
         @OptionGroup var location: Location
 
         func run() throws {
-            var parsed: [SilenceMatcher] = []
-            for text in matchers {
-                switch SilenceMatcher.parse(text) {
-                case .success(let matcher): parsed.append(matcher)
-                case .failure(let error):
-                    printError(error.description)
-                    throw ExitCode(2)
-                }
-            }
-            guard !parsed.isEmpty else {
-                printError("give at least one matcher, e.g. alertname=cpu_overload")
-                throw ExitCode(2)
-            }
-            guard let length = HumanDuration.parse(duration), length > .zero else {
-                printError("--duration \(duration): expected a duration such as 30m, 2h or 1d")
-                throw ExitCode(2)
+            let now = Date()
+            let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            let silence = try SilenceCommand.reporting { () throws(SilenceError) in
+                try SilenceChange.silence(matchers: matchers, duration: duration, comment: comment, createdBy: user,
+                                          id: SilenceChange.newID(), at: now).get()
             }
             let store = try location.store()
-            let now = Date()
-            var silences = try SilenceCommand.load(store).filter { $0.endsAt > now }
-            let id = String(UUID().uuidString.lowercased().prefix(8))
-            let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            silences.append(Silence(id: id, matchers: parsed, startsAt: now, endsAt: now.addingTimeInterval(length.headroomSeconds),
-                                    comment: comment, createdBy: user))
-            try SilenceCommand.save(silences, store)
-            print(id)
+            try SilenceCommand.reporting { () throws(SilenceError) in try store.add(silence, at: now) }
+            print(silence.id)
         }
     }
 
@@ -106,7 +84,8 @@ struct SilenceCommand: ParsableCommand {
 
         func run() throws {
             let now = Date()
-            let active = try SilenceCommand.load(try location.store()).filter { $0.isActive(at: now) }
+            let store = try location.store()
+            let active = try SilenceCommand.reporting { () throws(SilenceError) in try store.running(at: now) }
             if active.isEmpty {
                 print("no active silences")
                 return
@@ -128,14 +107,7 @@ struct SilenceCommand: ParsableCommand {
 
         func run() throws {
             let store = try location.store()
-            let now = Date()
-            var silences = try SilenceCommand.load(store)
-            guard let index = silences.firstIndex(where: { $0.id == id && $0.endsAt > now }) else {
-                printError("no active silence \(id); see headroom silence list")
-                throw ExitCode(1)
-            }
-            silences[index].endsAt = now
-            try SilenceCommand.save(silences.filter { $0.endsAt > now.addingTimeInterval(-86_400) }, store)
+            _ = try SilenceCommand.reporting { () throws(SilenceError) in try store.expire(id, at: Date()) }
             print("expired \(id)")
         }
     }

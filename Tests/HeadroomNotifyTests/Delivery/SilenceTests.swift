@@ -113,4 +113,44 @@ struct SilenceTests {
         await delivery.submit([sampleNotification()], at: start.addingTimeInterval(5))
         #expect(notifier.attempts.isEmpty)
     }
+
+    @Test("one set of rules for the command and the API: a new silence needs a matcher and a positive duration")
+    func newSilence() throws {
+        let made = try SilenceChange.silence(matchers: ["alertname=cpu_overload", "gpu=~0|1"], duration: "2h", comment: "swap",
+                                             createdBy: "ops", id: "ab12cd34", at: start).get()
+        #expect(made.matchers.map(\.description) == ["alertname=cpu_overload", "gpu=~0|1"])
+        #expect(made.endsAt == start.addingTimeInterval(7200) && made.startsAt == start && made.createdBy == "ops")
+        for (matchers, duration, message) in [([String](), "1h", "at least one matcher"), (["gpu~0"], "1h", "expected NAME=VALUE"),
+                                              (["gpu=0"], "0s", "duration 0s"), (["gpu=0"], "soon", "duration soon")] {
+            guard case .failure(let error) = SilenceChange.silence(matchers: matchers, duration: duration, comment: "", createdBy: "",
+                                                                    id: "x", at: start) else {
+                Issue.record("\(matchers) \(duration) was accepted"); continue
+            }
+            #expect(error.kind == .invalid && error.description.contains(message))
+        }
+        #expect(SilenceChange.newID().count == 8)
+    }
+
+    @Test("expiring ends a running silence now; an ended or unknown id is not found; ended silences stay a day")
+    func expiring() throws {
+        let running = try silence(["alertname=cpu_overload"])
+        var ended = try silence(["gpu=1"], until: 60)
+        ended.id = "s2"
+        var old = try silence(["gpu=2"], until: 60)
+        old.id = "s3"
+        old.endsAt = start.addingTimeInterval(-2 * 86_400)
+        let at = start.addingTimeInterval(120)
+        let (left, expired) = try SilenceChange.expiring("s1", in: [running, ended, old], at: at).get()
+        #expect(expired.endsAt == at && expired.id == "s1")
+        #expect(left.map(\.id) == ["s1", "s2"])
+        #expect(SilenceChange.running(left, at: at).isEmpty)
+        for id in ["s2", "s3", "nope"] {
+            guard case .failure(let error) = SilenceChange.expiring(id, in: [running, ended, old], at: at) else {
+                Issue.record("\(id) expired"); continue
+            }
+            #expect(error.kind == .notFound && error.description.contains("no active silence \(id)"))
+        }
+        let added = SilenceChange.adding(try silence(["gpu=3"]), to: [running, ended, old], at: at)
+        #expect(added.map(\.id) == ["s1", "s2", "s1"])
+    }
 }

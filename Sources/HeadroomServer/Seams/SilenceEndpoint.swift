@@ -1,7 +1,7 @@
 /// Seam for the silences API (`GET/POST /api/v1/silences`, `DELETE /api/v1/silences/{id}`).
 /// Bodies are JSON bytes in and out, so the server needs no silence model of its own; the
 /// silence engine plugs in here. Mutations reach it only with a valid bearer token.
-public protocol SilenceStore: Sendable {
+public protocol SilenceEndpoint: Sendable {
     /// The silences as a JSON array.
     func list() async -> SilenceResult
     /// Creates a silence from a JSON body.
