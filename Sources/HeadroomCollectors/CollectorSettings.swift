@@ -5,8 +5,8 @@ public struct CollectorSettings: Sendable, Hashable {
     public var root: String
     /// Per-collector time budget per round (YAML `collectors.timeout`, default 2s).
     public var timeout: Duration
-    /// Collector names not to run (YAML `collectors.disabled`, default none).
-    public var disabled: Set<String>
+    /// Collectors not to run (YAML `collectors.disabled`, default none).
+    public var disabled: Set<CollectorName>
     /// Explicit cgroup directory relative to the cgroup mount, instead of discovering
     /// this process's own from `/proc/self/cgroup` (YAML `collectors.cgroup_path`).
     public var cgroupPath: String?
@@ -14,10 +14,7 @@ public struct CollectorSettings: Sendable, Hashable {
     /// (YAML `collectors.nvml_library`).
     public var nvmlLibrary: String?
 
-    /// The built-in collector names, in the order they are run and reported.
-    public static let names = ["cpu", "memory", "load", "cgroup", "pressure", "nvidia", "amdgpu"]
-
-    public init(root: String = "/", timeout: Duration = .seconds(2), disabled: Set<String> = [], cgroupPath: String? = nil,
+    public init(root: String = "/", timeout: Duration = .seconds(2), disabled: Set<CollectorName> = [], cgroupPath: String? = nil,
                 nvmlLibrary: String? = nil) {
         self.root = root
         self.timeout = timeout
@@ -25,4 +22,9 @@ public struct CollectorSettings: Sendable, Hashable {
         self.cgroupPath = cgroupPath
         self.nvmlLibrary = nvmlLibrary
     }
+}
+
+/// The built-in collectors, in the order they run and are reported (`CollectorCatalog`).
+public enum CollectorName: String, Sendable, Hashable, CaseIterable {
+    case cpu, memory, load, cgroup, pressure, nvidia, amdgpu
 }

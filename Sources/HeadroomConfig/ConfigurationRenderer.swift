@@ -24,10 +24,9 @@ public enum ConfigurationRenderer {
         out.append("collectors:")
         out.append("  root: \(YAMLText.string(collectors.root))")
         out.append("  timeout: \(YAMLText.duration(collectors.timeout))")
-        // In the order the collectors run; names the daemon does not know (never loaded) last.
-        let disabled = CollectorSettings.names.filter(collectors.disabled.contains)
-            + collectors.disabled.subtracting(CollectorSettings.names).sorted()
-        out.append("  disabled: [\(disabled.map(YAMLText.string).joined(separator: ", "))]")
+        // In the order the collectors run.
+        let disabled = CollectorName.allCases.filter(collectors.disabled.contains)
+        out.append("  disabled: [\(disabled.map { YAMLText.string($0.rawValue) }.joined(separator: ", "))]")
         if let path = collectors.cgroupPath { out.append("  cgroup_path: \(YAMLText.string(path))") }
         if let path = collectors.nvmlLibrary { out.append("  nvml_library: \(YAMLText.string(path))") }
         out.blank()
@@ -55,8 +54,11 @@ public enum ConfigurationRenderer {
         out.append("server:")
         out.append("  enabled: \(server.enabled)")
         out.append("  listen: \(YAMLText.string(server.listen.description))")
-        if let token = server.token { out.append("  token: \(secret(token))") }
-        if let file = server.tokenFile { out.append("  token_file: \(YAMLText.string(file))") }
+        switch server.token?.source {
+        case .value?: out.append("  token: \(secret(server.token))")
+        case .file(let path)?: out.append("  token_file: \(YAMLText.string(path))")
+        case nil: break
+        }
         out.append("  insecure: \(server.insecure)")
         if let tls = server.tls {
             out.append("  tls:")

@@ -37,7 +37,7 @@ public struct HTTPServer: Sendable {
         let router = Router()
         MetricsRoutes.add(to: router, state: state, delivery: delivery)
         HealthRoutes.add(to: router, state: state)
-        APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(expected: settings.token, file: settings.tokenFile))
+        APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(settings.token))
         router.get("/") { _, _ -> Response in
             Responses.text(.ok, """
                 Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/openapi.json
@@ -53,7 +53,7 @@ public struct HTTPServer: Sendable {
     public static func startupProblem(_ settings: ServerSettings, logger: Logger) -> String? {
         guard settings.enabled else { return nil }
         if let problem = settings.exposureProblem { return problem }
-        if let file = settings.tokenFile, case .failure(let error) = BearerToken.read(file: file) { return error.message }
+        if case .file(let file)? = settings.token?.source, case .failure(let error) = BearerToken.read(file: file) { return error.message }
         if let tls = settings.tls {
             do { _ = try ServerTLSContext(settings: tls, logger: logger) } catch { return "\(error)" }
         }
@@ -66,7 +66,7 @@ public struct HTTPServer: Sendable {
     /// key, the file and the problem).
     public func service(logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> any Service {
         if let problem = settings.exposureProblem { throw ServerSettingsError(message: problem) }
-        if let file = settings.tokenFile { _ = try BearerToken.read(file: file).get() }
+        if case .file(let file)? = settings.token?.source { _ = try BearerToken.read(file: file).get() }
         let listen = settings.listen
         var server = HTTPServerBuilder.http1()
         if let tls = settings.tls {

@@ -7,14 +7,14 @@ struct CollectorCatalogTests {
     @Test("one collector per name, in the documented order")
     func all() {
         let names = CollectorCatalog.make(settings: CollectorSettings(), files: InMemorySystemFiles([:])).map(\.name)
-        #expect(names == CollectorSettings.names)
         #expect(names == ["cpu", "memory", "load", "cgroup", "pressure", "nvidia", "amdgpu"])
+        #expect(names == CollectorName.allCases.map(\.rawValue))
     }
 
-    @Test("disabled collectors are left out", arguments: [Set<String>(), ["load"], ["cgroup", "pressure"], Set(CollectorSettings.names), ["unknown"]])
-    func disabled(disabled: Set<String>) {
+    @Test("disabled collectors are left out", arguments: [Set<CollectorName>(), [.load], [.cgroup, .pressure], Set(CollectorName.allCases)])
+    func disabled(disabled: Set<CollectorName>) {
         let names = CollectorCatalog.make(settings: CollectorSettings(disabled: disabled), files: InMemorySystemFiles([:])).map(\.name)
-        #expect(names == CollectorSettings.names.filter { !disabled.contains($0) })
+        #expect(names == CollectorName.allCases.filter { !disabled.contains($0) }.map(\.rawValue))
     }
 
     @Test("the cgroup and pressure collectors share one locator, and with it the override")

@@ -14,7 +14,7 @@ struct ServerSettingsTests {
     func keys() throws {
         let file = try configuration("server: {listen: '[::1]:9999', token: 0123456789abcdef0123}\n")
         #expect(file.server.listen == ListenAddress(host: "::1", port: 9999))
-        #expect(file.server.token == "0123456789abcdef0123")
+        #expect(file.server.token == Secret("0123456789abcdef0123"))
         let env = try configuration(nil, environment: [
             "HEADROOM_SERVER_LISTEN": "0.0.0.0:19500", "HEADROOM_SERVER_INSECURE": "true", "HEADROOM_SERVER_ENABLED": "false",
         ])
@@ -57,9 +57,9 @@ struct ServerSettingsTests {
     @Test("token_file: an absolute path from the file or HEADROOM_SERVER_TOKEN_FILE, instead of token; it satisfies a non-loopback listen")
     func tokenFile() throws {
         let file = try configuration("server: {listen: ':19400', token_file: /run/secrets/headroom-token}\n")
-        #expect(file.server.tokenFile == "/run/secrets/headroom-token" && file.server.token == nil)
+        #expect(file.server.token == .file("/run/secrets/headroom-token"))
         let env = try configuration(nil, environment: ["HEADROOM_SERVER_TOKEN_FILE": "/run/secrets/t"])
-        #expect(env.server.tokenFile == "/run/secrets/t")
+        #expect(env.server.token == .file("/run/secrets/t"))
         #expect(ConfigurationRenderer.yaml(file).contains("  token_file: "))
         #expect(try configuration(ConfigurationRenderer.yaml(file)) == file)
         let both = issues("server: {token: 0123456789abcdef0123, token_file: /t}\n")
@@ -115,7 +115,7 @@ struct PushSettingsTests {
                    batch_size: 100, buffer_size: 1000, gzip: false, timeout: 2s}
             """)
         #expect(file.push == PushSettings(enabled: true, url: "http://127.0.0.1:8428", protocol: .influxV2, org: "acme", bucket: "gpus",
-                                          token: "secret-token", interval: .seconds(5), batchSize: 100, bufferSize: 1000, gzip: false,
+                                          token: Secret("secret-token"), interval: .seconds(5), batchSize: 100, bufferSize: 1000, gzip: false,
                                           timeout: .seconds(2)))
         let env = try configuration(nil, environment: ["HEADROOM_PUSH_URL": "http://vm:8428", "HEADROOM_PUSH_BUFFER_SIZE": "50"])
         #expect(env.push.enabled && env.push.url == "http://vm:8428" && env.push.bufferSize == 50)

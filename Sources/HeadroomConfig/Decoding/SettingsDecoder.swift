@@ -80,12 +80,12 @@ enum SettingsDecoder {
             settings.timeout = timeout
         }
         if let node = fields["disabled"], let names = reader.names(node, fields.path("disabled")) {
-            let known = CollectorSettings.names
-            for (name, nameNode) in names where !known.contains(name) {
+            let known = CollectorName.allCases.map(\.rawValue)
+            for (name, nameNode) in names where CollectorName(rawValue: name) == nil {
                 reader.report(nameNode, fields.path("disabled"), "\"\(name)\" is not a collector; the collectors are \(known.joined(separator: ", "))",
                               suggestion: Suggestions.didYouMean(name, known))
             }
-            settings.disabled = Set(names.map(\.name).filter(known.contains))
+            settings.disabled = Set(names.compactMap { CollectorName(rawValue: $0.name) })
         }
         if let path = reader.string(fields, "cgroup_path", expected: "a cgroup path") {
             if path.hasPrefix("/") {
@@ -118,7 +118,7 @@ enum SettingsDecoder {
             if token.count < 16 {
                 report(fields, "token", "a token of at least 16 characters is needed (for example the output of `openssl rand -hex 24`)", &reader)
             } else {
-                settings.token = token
+                settings.token = Secret(token)
             }
         }
         if let path = reader.string(fields, "token_file", expected: "a file path") {
@@ -127,7 +127,7 @@ enum SettingsDecoder {
             } else if settings.token != nil {
                 report(fields, "token_file", "set either server.token or server.token_file, not both", &reader)
             } else {
-                settings.tokenFile = path
+                settings.token = .file(path)
             }
         }
         if let insecure = reader.bool(fields, "insecure") { settings.insecure = insecure }
@@ -175,7 +175,7 @@ enum SettingsDecoder {
         if let value = reader.string(fields, "database", expected: "a database name") { settings.database = value }
         if let value = reader.string(fields, "org", expected: "an organisation") { settings.org = value }
         if let value = reader.string(fields, "bucket", expected: "a bucket") { settings.bucket = value }
-        if let value = reader.string(fields, "token", expected: "an API token") { settings.token = value }
+        if let value = reader.string(fields, "token", expected: "an API token") { settings.token = Secret(value) }
         if let value = reader.duration(fields, "interval", minimum: .milliseconds(100)) { settings.interval = value }
         if let value = reader.integer(fields, "batch_size", range: 1...1_000_000) { settings.batchSize = value }
         if let value = reader.integer(fields, "buffer_size", range: 1...100_000_000) { settings.bufferSize = value }

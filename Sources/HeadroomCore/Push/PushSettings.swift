@@ -17,7 +17,7 @@ public struct PushSettings: Sendable, Hashable {
     public var database: String?
     public var org: String?
     public var bucket: String?
-    public var token: String?
+    public var token: Secret?
     /// How often the buffer is flushed (YAML `push.interval`, default 10s).
     public var interval: Duration
     /// Lines per request (YAML `push.batch_size`, default 5000).
@@ -30,7 +30,7 @@ public struct PushSettings: Sendable, Hashable {
     public var timeout: Duration
 
     public init(enabled: Bool = false, url: String = "", protocol: WriteProtocol = .victoriaMetrics, database: String? = nil,
-                org: String? = nil, bucket: String? = nil, token: String? = nil, interval: Duration = .seconds(10),
+                org: String? = nil, bucket: String? = nil, token: Secret? = nil, interval: Duration = .seconds(10),
                 batchSize: Int = 5000, bufferSize: Int = 100_000, gzip: Bool = true, timeout: Duration = .seconds(10)) {
         self.enabled = enabled
         self.url = url
@@ -72,7 +72,7 @@ public struct PushSettings: Sendable, Hashable {
 
     /// Request headers besides content type and encoding.
     public var authorizationHeader: String? {
-        guard let token else { return nil }
+        guard let token = token?.inlineValue else { return nil }
         switch self.protocol {
         case .influxV2, .influxV1: return "Token " + token
         case .victoriaMetrics: return "Bearer " + token

@@ -4,22 +4,20 @@ public struct ServerSettings: Sendable, Hashable {
     public var enabled: Bool
     /// Where to listen (YAML `server.listen`, default `127.0.0.1:19400`).
     public var listen: ListenAddress
-    /// Bearer token mutating endpoints require (YAML `server.token`, default none: they are refused).
-    public var token: String?
-    /// A file holding that token, read when a mutating request is checked, so a rotated
-    /// Secret applies without a restart (YAML `server.token_file`; excludes `token`).
-    public var tokenFile: String?
+    /// Bearer token mutating endpoints require (YAML `server.token`, default none: they are
+    /// refused), or the file holding it (`server.token_file`), read when a mutating request
+    /// is checked so a rotated token applies without a restart.
+    public var token: Secret?
     /// Allow a non-loopback `listen` without a token (YAML `server.insecure`, default false).
     public var insecure: Bool
     /// Serve HTTPS instead of HTTP (YAML `server.tls`, default none).
     public var tls: ServerTLSSettings?
 
-    public init(enabled: Bool = true, listen: ListenAddress = .default, token: String? = nil, tokenFile: String? = nil,
+    public init(enabled: Bool = true, listen: ListenAddress = .default, token: Secret? = nil,
                 insecure: Bool = false, tls: ServerTLSSettings? = nil) {
         self.enabled = enabled
         self.listen = listen
         self.token = token
-        self.tokenFile = tokenFile
         self.insecure = insecure
         self.tls = tls
     }
@@ -27,7 +25,7 @@ public struct ServerSettings: Sendable, Hashable {
     /// Why these settings must not be used, or nil: a non-loopback address needs a token,
     /// client certificates (`tls.client_ca_file`) or an explicit `insecure: true`.
     public var exposureProblem: String? {
-        guard enabled, !listen.isLoopback, token == nil, tokenFile == nil, tls?.clientCAFile == nil, !insecure else { return nil }
+        guard enabled, !listen.isLoopback, token == nil, tls?.clientCAFile == nil, !insecure else { return nil }
         return "listening on \(listen) (reachable from other machines) needs server.token (HEADROOM_SERVER_TOKEN) or server.token_file "
             + "or client certificates (server.tls.client_ca_file), "
             + "or server.insecure: true to accept that anyone who can reach it reads the host's metrics"

@@ -37,7 +37,7 @@ public enum StartupCheck {
             return "collectors.root (HEADROOM_COLLECTORS_ROOT) is \(settings.root), which is not a directory; "
                 + "mount the host's /proc and /sys there, or set collectors.root: /"
         }
-        if let library = settings.nvmlLibrary, !settings.disabled.contains("nvidia") {
+        if let library = settings.nvmlLibrary, !settings.disabled.contains(.nvidia) {
             if !FileManager.default.fileExists(atPath: library, isDirectory: &isDirectory) || isDirectory.boolValue {
                 return "collectors.nvml_library (HEADROOM_COLLECTORS_NVML_LIBRARY) is \(library), which does not exist; "
                     + "point it at the driver's libnvidia-ml.so.1, or remove the key to search the usual driver directories"

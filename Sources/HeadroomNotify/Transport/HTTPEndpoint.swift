@@ -1,3 +1,4 @@
+public import HeadroomCore
 import Foundation
 
 /// Where an HTTP channel posts to, and how securely: shared by every webhook channel.

@@ -1,20 +1,14 @@
 import Foundation
+import HeadroomCore
 
 /// Checks `Authorization: Bearer <token>` against the configured token in constant time.
 struct BearerToken: Sendable {
-    /// Where the expected token comes from.
-    enum Source: Sendable {
-        /// No token is configured: mutations are switched off.
-        case none
-        case value(String)
-        /// Read at every check (mutating requests only), so a rotated Secret applies at once.
-        case file(String)
-    }
+    /// The expected token; nil: none is configured and mutations are switched off. A file
+    /// is read at every check (mutating requests only), so a rotated token applies at once.
+    let expected: Secret?
 
-    let source: Source
-
-    init(expected: String?, file: String? = nil) {
-        source = expected.map(Source.value) ?? file.map(Source.file) ?? .none
+    init(_ expected: Secret?) {
+        self.expected = expected
     }
 
     enum Verdict: Equatable {
@@ -43,10 +37,10 @@ struct BearerToken: Sendable {
 
     func check(authorization: String?) -> Verdict {
         let expected: String
-        switch source {
-        case .none: return .disabled
-        case .value(let value): expected = value
-        case .file(let path):
+        switch self.expected?.source {
+        case nil: return .disabled
+        case .value(let value)?: expected = value
+        case .file(let path)?:
             guard case .success(let value) = Self.read(file: path) else { return .unavailable }
             expected = value
         }

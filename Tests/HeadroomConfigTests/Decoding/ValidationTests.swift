@@ -337,7 +337,7 @@ struct ValidationTests {
             log: {level: debug, format: json}
             """)
         #expect(configuration.hostname == "gpu-01")
-        #expect(configuration.collectors == .init(root: "/host", timeout: .milliseconds(500), disabled: ["load", "pressure"], cgroupPath: "/docker/abc",
+        #expect(configuration.collectors == .init(root: "/host", timeout: .milliseconds(500), disabled: [.load, .pressure], cgroupPath: "/docker/abc",
                                                        nvmlLibrary: "/opt/nvidia/libnvidia-ml.so.1"))
         #expect(configuration.policy == .init(repeatInterval: .zero, flapWindow: .seconds(300), flapMaxChanges: 0, inhibit: false, staleAfter: .seconds(120)))
         #expect(configuration.log == .init(level: .debug, format: .json))

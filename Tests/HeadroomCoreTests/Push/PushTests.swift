@@ -45,7 +45,7 @@ struct PushCoreTests {
         #expect(PushSettings(url: "http://vm:8428/", protocol: .victoriaMetrics).writeURL == "http://vm:8428/write")
         #expect(PushSettings(url: "http://influx:8086", protocol: .influxV1, database: "gpu farm").writeURL
                 == "http://influx:8086/write?db=gpu%20farm&precision=ns")
-        let v2 = PushSettings(url: "http://influx:8086", protocol: .influxV2, org: "acme", bucket: "nodes", token: "t0k")
+        let v2 = PushSettings(url: "http://influx:8086", protocol: .influxV2, org: "acme", bucket: "nodes", token: Secret("t0k"))
         #expect(v2.writeURL == "http://influx:8086/api/v2/write?org=acme&bucket=nodes&precision=ns")
         #expect(v2.authorizationHeader == "Token t0k")
     }

@@ -53,7 +53,8 @@ struct ServingDecisionTests {
     func exposure() {
         let open = ListenAddress(host: "0.0.0.0", port: 19400)
         #expect(ServerSettings(listen: open).exposureProblem?.contains("server.token") == true)
-        #expect(ServerSettings(listen: open, token: String(repeating: "x", count: 16)).exposureProblem == nil)
+        #expect(ServerSettings(listen: open, token: Secret(String(repeating: "x", count: 16))).exposureProblem == nil)
+        #expect(ServerSettings(listen: open, token: .file("/run/secrets/t")).exposureProblem == nil)
         #expect(ServerSettings(listen: open, insecure: true).exposureProblem == nil)
         #expect(ServerSettings().exposureProblem == nil)
         #expect(ServerSettings(enabled: false, listen: open).exposureProblem == nil)

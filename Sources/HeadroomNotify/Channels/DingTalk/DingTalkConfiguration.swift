@@ -1,3 +1,5 @@
+public import HeadroomCore
+
 /// Settings of a `type: dingtalk` channel (a DingTalk custom robot).
 public struct DingTalkConfiguration: Sendable, Hashable {
     /// The robot URL with its `access_token` (secret).

@@ -1,3 +1,5 @@
+public import HeadroomCore
+
 /// Settings of a `type: email` channel (SMTP submission).
 public struct EmailConfiguration: Sendable, Hashable {
     /// How the connection is protected.

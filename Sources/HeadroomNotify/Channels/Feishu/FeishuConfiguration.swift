@@ -1,3 +1,5 @@
+public import HeadroomCore
+
 /// Settings of a `type: feishu` channel (a Feishu or Lark custom bot).
 public struct FeishuConfiguration: Sendable, Hashable {
     /// The bot's hook URL (secret).

@@ -1,3 +1,5 @@
+public import HeadroomCore
+
 /// Settings of a `type: webhook` channel: a generic JSON POST.
 public struct WebhookConfiguration: Sendable, Hashable {
     /// The body's shape.

@@ -1,12 +1,11 @@
-import Foundation
-
 /// A value that must never be printed: a URL with a key in it, a token, a signing secret,
 /// a password. It renders as `<secret>` in `description`, `debugDescription`, `dump`,
-/// string interpolation, logs, errors and `config show`; only `reveal()` gives the value.
+/// string interpolation, logs, errors and `config show`; only `inlineValue` and
+/// HeadroomNotify's `reveal()` (which reads the file) give the value.
 ///
 /// The value comes from the configuration (YAML or environment) or from a file (the
 /// `*_file` keys), which is read when the value is needed, so a rotated secret is picked
-/// up without a restart and the configuration layer does no I/O.
+/// up without a restart and neither the configuration layer nor the core does I/O.
 public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// Where the value comes from.
     public enum Source: Sendable, Hashable {
@@ -26,22 +25,6 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 
     /// A secret read from `path` when needed.
     public static func file(_ path: String) -> Secret { Secret(source: .file(path)) }
-
-    /// The value. A file that cannot be read is a permanent delivery error that names the
-    /// file (its path is not secret) and never its content.
-    public func reveal() throws(DeliveryError) -> String {
-        switch source {
-        case .value(let value):
-            return value
-        case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-                throw .permanent("cannot read the secret file \(path): check that it exists and that headroom may read it")
-            }
-            var value = Substring(text)
-            while let last = value.last, last == "\n" || last == "\r" { value.removeLast() }
-            return String(value)
-        }
-    }
 
     /// The inline value, or nil when the value lives in a file (for checks that can only be
     /// made on an inline value at load time).
