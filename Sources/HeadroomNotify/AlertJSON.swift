@@ -95,25 +95,5 @@ struct JSONObjectWriter {
 /// accepts the same escapes).
 public enum JSONText {
     /// A JSON string literal, escaping quotes, backslashes and control characters.
-    public static func quote(_ value: String) -> String {
-        var out = "\""
-        out.unicodeScalars.reserveCapacity(value.unicodeScalars.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    public static func quote(_ value: String) -> String { TextEscaping.quoted(value, .json) }
 }

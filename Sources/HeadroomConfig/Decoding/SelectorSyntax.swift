@@ -49,17 +49,7 @@ enum SelectorSyntax {
     static func format(_ selector: MetricSelector) -> String {
         guard !selector.matchers.isEmpty else { return selector.metric }
         let matchers = selector.matchers.map { matcher in
-            var value = ""
-            for character in matcher.value {
-                switch character {
-                case "\\": value += "\\\\"
-                case "\"": value += "\\\""
-                case "\n": value += "\\n"
-                case "\t": value += "\\t"
-                default: value.append(character)
-                }
-            }
-            return "\(matcher.label)\(matcher.operation.rawValue)\"\(value)\""
+            matcher.label + matcher.operation.rawValue + TextEscaping.quoted(matcher.value, .selector)
         }
         return selector.metric + "{" + matchers.joined(separator: ",") + "}"
     }

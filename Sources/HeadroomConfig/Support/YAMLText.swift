@@ -1,3 +1,5 @@
+import HeadroomCore
+
 /// Writes values as YAML text that the loader reads back exactly.
 enum YAMLText {
     /// Words a plain scalar cannot be without changing meaning for a reader (null, booleans).
@@ -19,28 +21,7 @@ enum YAMLText {
 
     /// A double-quoted scalar. Escapes everything YAML does not accept raw: control
     /// characters, DEL and C1 controls, line and paragraph separators, BOM and non-characters.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                let value = scalar.value
-                if value < 0x20 || (0x7F...0x9F).contains(value) {
-                    out += "\\x" + hex(value, digits: 2)
-                } else if value == 0x2028 || value == 0x2029 || value == 0xFEFF || value == 0xFFFE || value == 0xFFFF {
-                    out += "\\u" + hex(value, digits: 4)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ text: String) -> String { TextEscaping.quoted(text, .yaml) }
 
     /// Shortest text that parses back to the same `Double`: `90`, `0.8`, `1e-07`.
     static func number(_ value: Double) -> String {
@@ -60,10 +41,5 @@ enum YAMLText {
             milliseconds %= size
         }
         return text
-    }
-
-    private static func hex(_ value: UInt32, digits: Int) -> String {
-        let text = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 }

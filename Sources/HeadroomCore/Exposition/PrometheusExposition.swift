@@ -149,21 +149,7 @@ public enum PrometheusExposition {
         return "\(value)"
     }
 
-    static func escapeLabelValue(_ text: String) -> String {
-        guard text.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return text }
-        var out = ""
-        for character in text {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escapeLabelValue(_ text: String) -> String { TextEscaping.escaped(text, .prometheusLabel) }
 
-    static func escapeHelp(_ text: String) -> String {
-        text.replacing("\\", with: "\\\\").replacing("\n", with: "\\n")
-    }
+    static func escapeHelp(_ text: String) -> String { TextEscaping.escaped(text, .prometheusHelp) }
 }

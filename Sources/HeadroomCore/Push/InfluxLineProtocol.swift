@@ -37,16 +37,5 @@ public enum InfluxLineProtocol {
 
     /// Tag keys, tag values and field keys escape commas, equals signs and spaces; newlines
     /// cannot be escaped and become spaces.
-    static func escapeKey(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "=" || $0 == " " || $0 == "\\" || $0 == "\n" }) else { return text }
-        var out = ""
-        for character in text {
-            switch character {
-            case ",", "=", " ", "\\": out.append("\\"); out.append(character)
-            case "\n": out += "\\ "
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escapeKey(_ text: String) -> String { TextEscaping.escaped(text, .influxKey) }
 }

@@ -109,7 +109,6 @@ public struct EmailMessage: Sendable, Hashable {
     }
 
     static func escapeHTML(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        TextEscaping.markup(text, quotes: true)
     }
 }

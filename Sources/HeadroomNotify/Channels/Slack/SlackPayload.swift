@@ -26,7 +26,7 @@ public enum SlackPayload {
 
     /// Slack's mrkdwn escapes: `&`, `<`, `>`.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        TextEscaping.markup(text, quotes: false)
     }
 
     /// Success is HTTP 200 with the body `ok`; 429 and 5xx are retried; anything else
