@@ -157,7 +157,7 @@ struct DeliveryPipelineTests {
         let notifier = RecordingNotifier(channel: "flaky")
         notifier.failNext([.retryable("connection refused"), .retryable("connection refused"), .permanent("bad token")])
         let route = DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "flaky", settings: .console(.init())), notifier: notifier)
-        let pipeline = DeliveryPipeline(routes: [route], retryPolicy: RetryPolicy(initial: .seconds(1), maximum: .seconds(60)), jitter: { 1 }, logger: Self.logger)
+        let pipeline = DeliveryPipeline(routes: [route], retryPolicy: Backoff(initial: .seconds(1), maximum: .seconds(60)), jitter: { 1 }, logger: Self.logger)
         let start = Date(timeIntervalSince1970: 1_000)
         await pipeline.submit([sampleNotification()], at: start)              // fails, retry at +1 s
         await pipeline.retryDue(at: start.addingTimeInterval(0.5))             // not yet due
@@ -175,7 +175,7 @@ struct DeliveryPipelineTests {
 
     @Test("capped exponential backoff", arguments: [(1, 1.0), (2, 2.0), (3, 4.0), (7, 60.0), (40, 60.0)])
     func backoff(attempt: Int, seconds: Double) {
-        let policy = RetryPolicy(initial: .seconds(1), maximum: .seconds(60))
-        #expect(policy.delay(afterAttempt: attempt) == .milliseconds(Int64(seconds * 1000)))
+        let policy = Backoff(initial: .seconds(1), maximum: .seconds(60))
+        #expect(policy.delay(afterFailures: attempt) == .milliseconds(Int64(seconds * 1000)))
     }
 }

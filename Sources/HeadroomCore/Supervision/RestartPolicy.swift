@@ -31,11 +31,6 @@ public struct RestartPolicy: Sendable, Hashable {
         case .always: break
         }
         if let maximumRestarts, restarts >= maximumRestarts { return nil }
-        var delay = initialDelay
-        for _ in 0..<min(restarts, 30) {
-            delay = delay * 2
-            if delay >= maximumDelay { return maximumDelay }
-        }
-        return min(delay, maximumDelay)
+        return Backoff(initial: initialDelay, maximum: maximumDelay).delay(afterFailures: restarts + 1)
     }
 }

@@ -28,6 +28,11 @@ public actor PushService: Service {
         buffer = PushBuffer(capacity: settings.bufferSize)
     }
 
+    /// While the target is unreachable: twice the push interval, doubling, at most 30 s.
+    static func backoff(_ settings: PushSettings) -> Backoff {
+        Backoff(initial: settings.interval * 2, maximum: .seconds(30))
+    }
+
     /// Adds one round's samples.
     func enqueue(_ samples: [Sample], at time: Date) {
         let dropped = buffer.append(InfluxLineProtocol.lines(samples, time: time, host: host))
@@ -73,8 +78,7 @@ public actor PushService: Service {
             case .retry:
                 failedRequestsTotal += 1
                 consecutiveFailures += 1
-                let backoff = min(settings.interval * (1 << min(consecutiveFailures, 6)), .seconds(30))
-                retryAt = clock.now.advanced(by: backoff)
+                retryAt = clock.now.advanced(by: Self.backoff(settings).delay(afterFailures: consecutiveFailures))
                 if !reportedOutage {
                     logger.warning("push failed (\(status.map { "HTTP \($0)" } ?? failure)); keeping \(buffer.count) lines and retrying with backoff")
                     reportedOutage = true

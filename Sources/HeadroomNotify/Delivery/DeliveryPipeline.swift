@@ -72,7 +72,7 @@ public actor DeliveryPipeline {
         self.logger = logger
     }
 
-    public init(routes: [Route], retryPolicy: RetryPolicy, maximumPending: Int = 10_000,
+    public init(routes: [Route], retryPolicy: Backoff, maximumPending: Int = 10_000,
                 jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) {
         self.init(routes: routes, settings: DeliverySettings(retry: retryPolicy), maximumPending: maximumPending, jitter: jitter, logger: logger)
     }
@@ -252,7 +252,7 @@ public actor DeliveryPipeline {
             switch error {
             case .retryable(let reason):
                 count(channel, "retryable")
-                let delay = settings.retry.delay(afterAttempt: attempt, jitter: jitter())
+                let delay = settings.retry.delay(afterFailures: attempt, jitter: jitter())
                 logger.warning("digest delivery failed; will retry", metadata: [
                     "channel": "\(channel)", "notifications": "\(entries.count)", "reason": "\(reason)", "retry_in": "\(delay.headroomDescription)",
                 ])
@@ -336,7 +336,7 @@ public actor DeliveryPipeline {
             switch error {
             case .retryable(let reason):
                 count(channel, "retryable")
-                let delay = settings.retry.delay(afterAttempt: entry.attempts, jitter: jitter())
+                let delay = settings.retry.delay(afterFailures: entry.attempts, jitter: jitter())
                 entry.notBefore = now.addingTimeInterval(delay.headroomSeconds)
                 entry.lastError = reason
                 if entry.notBefore >= entry.deadline {

@@ -10,7 +10,7 @@ public struct DeliverySettings: Sendable, Hashable {
     public var warningDeadline: Duration
     public var infoDeadline: Duration
     /// YAML `delivery.retry: {initial: 1s, maximum: 5m}`.
-    public var retry: RetryPolicy
+    public var retry: Backoff
     /// YAML `delivery.resolved_after_silence`, default true: a resolved notification is
     /// sent even while a silence matches it when its firing was delivered (or is pending),
     /// so a delivered firing is always followed by a resolved.
@@ -20,7 +20,7 @@ public struct DeliverySettings: Sendable, Hashable {
     public var groupWindow: Duration = .zero
 
     public init(stateDirectory: String? = nil, criticalDeadline: Duration = .seconds(24 * 3600), warningDeadline: Duration = .seconds(6 * 3600),
-                infoDeadline: Duration = .seconds(3600), retry: RetryPolicy = RetryPolicy()) {
+                infoDeadline: Duration = .seconds(3600), retry: Backoff = Backoff()) {
         self.stateDirectory = stateDirectory
         self.criticalDeadline = criticalDeadline
         self.warningDeadline = warningDeadline

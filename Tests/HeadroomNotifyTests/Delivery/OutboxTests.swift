@@ -131,7 +131,7 @@ struct OutboxTests {
         }
         let receiver = DownFor(upAt: start.addingTimeInterval(60))
         let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: receiver)],
-                                        settings: DeliverySettings(retry: RetryPolicy(initial: .seconds(1), maximum: .seconds(8))),
+                                        settings: DeliverySettings(retry: Backoff(initial: .seconds(1), maximum: .seconds(8))),
                                         store: nil, jitter: { 0.5 }, logger: Self.logger)
         func notification(_ pod: Int, _ kind: AlertNotification.Kind) -> AlertNotification {
             var notification = sampleNotification(kind)
@@ -186,7 +186,7 @@ struct OutboxTests {
         let notifier = ScriptedNotifier()
         notifier.answer([.permanent("bad key")])
         var settings = DeliverySettings(criticalDeadline: .seconds(3600), warningDeadline: .seconds(10))
-        settings.retry = RetryPolicy(initial: .seconds(4), maximum: .seconds(4))
+        settings.retry = Backoff(initial: .seconds(4), maximum: .seconds(4))
         let delivery = pipeline(notifier, store: store, settings: settings)
         await delivery.submit([sampleNotification()], at: start)
         #expect(files(store).isEmpty)
@@ -234,8 +234,8 @@ struct OutboxTests {
         (1, 0.0, 500), (1, 1.0, 1000), (2, 0.5, 1500), (3, 1.0, 4000), (10, 1.0, 60000), (10, 0.0, 30000),
     ])
     func backoff(attempt: Int, jitter: Double, milliseconds: Int64) {
-        let policy = RetryPolicy(initial: .seconds(1), maximum: .seconds(60))
-        #expect(policy.delay(afterAttempt: attempt, jitter: jitter) == .milliseconds(milliseconds))
+        let policy = Backoff(initial: .seconds(1), maximum: .seconds(60))
+        #expect(policy.delay(afterFailures: attempt, jitter: jitter) == .milliseconds(milliseconds))
     }
 
     @Test("leftover temporary files are cleaned; unreadable entries are reported and left alone")

@@ -96,7 +96,7 @@ public final class NVMLCollector: Collector, Sendable {
                 let code = library.initialize()
                 guard code == Int32(HR_NVML_SUCCESS) else {
                     state.initFailures += 1
-                    state.nextInitRound = state.round + min(64, 1 << min(6, state.initFailures - 1))
+                    state.nextInitRound = state.round + Backoff.steps(afterFailures: state.initFailures, maximum: 64)
                     state.lastInitError = "nvmlInit_v2 failed: \(library.describe(code)). " + Self.remedy(code)
                     return .success(GPUSnapshot(vendor: "nvidia", driverProblem: state.lastInitError, library: library.path))
                 }
@@ -105,7 +105,7 @@ public final class NVMLCollector: Collector, Sendable {
                     // later, like a failed init (a session with no GPUs would never ask again).
                     _ = library.shutdown()
                     state.initFailures += 1
-                    state.nextInitRound = state.round + min(64, 1 << min(6, state.initFailures - 1))
+                    state.nextInitRound = state.round + Backoff.steps(afterFailures: state.initFailures, maximum: 64)
                     return .success(GPUSnapshot(vendor: "nvidia", driverProblem: state.lastInitError, library: library.path))
                 }
                 state.initFailures = 0
