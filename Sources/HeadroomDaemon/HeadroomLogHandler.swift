@@ -1,6 +1,7 @@
 public import Foundation
-public import Logging
+import HeadroomCore
 public import HeadroomNotify
+public import Logging
 
 /// Writes the daemon's own log lines to standard error, as text or JSON lines.
 public struct HeadroomLogHandler: LogHandler {

@@ -12,9 +12,10 @@ enum OpenAPIDocument {
               "rule": {"type": "string"}, "severity": {"type": "string", "enum": ["info", "warning", "critical"]},
               "state": {"type": "string", "enum": ["firing"]}, "metric": {"type": "string"},
               "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-              "value": {"type": "number"}, "peak": {"type": "number"}, "threshold": {"type": "number"},
-              "since": {"type": "string", "format": "date-time"}, "fired_at": {"type": "string", "format": "date-time"},
-              "fingerprint": {"type": "string"}, "gate": {"type": "boolean"}, "detail": {"type": "string"}}},
+              "value": {"type": ["number", "null"]}, "peak": {"type": ["number", "null"]}, "threshold": {"type": ["number", "null"]},
+              "since": {"type": "string", "format": "date-time"}, "fired_at": {"type": ["string", "null"], "format": "date-time"},
+              "fingerprint": {"type": "string"}, "gate": {"type": "boolean"}, "detail": {"type": ["string", "null"]},
+              "trend": {"type": "object", "properties": {"slope_per_second": {"type": "number"}, "seconds_to_exhaustion": {"type": "number"}, "capacity": {"type": "number"}, "r2": {"type": "number"}}}}},
           "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
         }
       },

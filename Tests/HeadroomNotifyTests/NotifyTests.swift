@@ -53,6 +53,24 @@ struct AlertJSONTests {
         #expect(object["value"] is NSNull)
         #expect(!line.contains("\n"))
     }
+
+    @Test("the API's firing alert is the same schema: shared keys in the same order and types, NaN as null, gate and detail")
+    func firingAlertForTheAPI() throws {
+        var notification = sampleNotification()
+        notification.alert.value = .nan
+        notification.alert.detail = "pid 4242 python3"
+        let api = AlertJSON.encode(firing: notification.alert, gate: true)
+        let log = AlertJSON.encode(notification, timeZone: utc)
+        #expect(api == #"{"state":"firing","severity":"warning","rule":"cpu_overload","metric":"cpu_used_percent","labels":{},"value":null,"threshold":90,"since":"2027-01-15T08:00:00.000Z","peak":99,"fingerprint":"\#(Alert.fingerprint(rule: "cpu_overload", labels: .none))","fired_at":"2027-01-15T08:00:10.000Z","gate":true,"detail":"pid 4242 python3"}"#)
+        // Every key the two share, in the same order, with the same value.
+        func keys(_ json: String) -> [String] { json.matches(of: /"(\w+)":/).map { String($0.1) } }
+        let shared = keys(api).filter(Set(keys(log)).contains)
+        #expect(shared == keys(log).filter(Set(keys(api)).contains))
+        #expect(shared == ["severity", "rule", "metric", "labels", "value", "threshold", "since", "peak", "fingerprint", "fired_at"])
+        let apiObject = try #require(try JSONSerialization.jsonObject(with: Data(api.utf8)) as? [String: Any])
+        let logObject = try #require(try JSONSerialization.jsonObject(with: Data(log.utf8)) as? [String: Any])
+        for key in shared { #expect("\(apiObject[key] ?? "absent")" == "\(logObject[key] ?? "absent")", "\(key)") }
+    }
 }
 
 @Suite("Console channel")

@@ -13,8 +13,8 @@ enum APIRoutes {
             let gating = Set(current.rules.filter(\.gate).map(\.name))
             let alerts = current.firingAlerts
                 .sorted { $0.rule != $1.rule ? $0.rule < $1.rule : $0.labels < $1.labels }
-                .map { AlertJSON($0, gate: gating.contains($0.rule)) }
-            return Responses.json(.ok, JSONBody.encode(alerts))
+                .map { AlertJSON.encode(firing: $0, gate: gating.contains($0.rule)) }
+            return Responses.json(.ok, "[" + alerts.joined(separator: ",") + "]")
         }
         router.get("/api/v1/openapi.json") { _, _ -> Response in
             Responses.json(.ok, OpenAPIDocument.json)

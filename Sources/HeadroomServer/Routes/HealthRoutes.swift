@@ -15,10 +15,13 @@ enum HealthRoutes {
         }
     }
 
-    struct ReadyJSON: Encodable {
-        var status: String
-        var reason: String?
-        var alerts: [AlertJSON]
+    /// `{"status": …, "reason": …, "alerts": [the gating alerts, as /api/v1/alerts shows them]}`.
+    static func readyJSON(status: String, reason: String?, alerts: [Alert]) -> String {
+        var writer = JSONObjectWriter()
+        writer.string("status", status)
+        writer.string("reason", reason)
+        writer.raw("alerts", "[" + alerts.map { AlertJSON.encode(firing: $0, gate: true) }.joined(separator: ",") + "]")
+        return writer.finish()
     }
 
     static func add(to router: Router<BasicRequestContext>, state: any StateReader) {
@@ -34,14 +37,13 @@ enum HealthRoutes {
             let current = await state.read()
             let readiness = Readiness.evaluate(firing: current.firingAlerts, rules: current.rules)
             guard !readiness.isReady else {
-                return Responses.json(.ok, JSONBody.encode(ReadyJSON(status: "ready", reason: nil, alerts: [])))
+                return Responses.json(.ok, readyJSON(status: "ready", reason: nil, alerts: []))
             }
             let names = readiness.blocking.map { alert in
                 alert.labels.isEmpty ? alert.rule : "\(alert.rule)\(alert.labels)"
             }
             let reason = "gating alert firing: " + names.joined(separator: ", ")
-            let body = ReadyJSON(status: "not_ready", reason: reason, alerts: readiness.blocking.map { AlertJSON($0, gate: true) })
-            return Responses.json(.serviceUnavailable, JSONBody.encode(body))
+            return Responses.json(.serviceUnavailable, readyJSON(status: "not_ready", reason: reason, alerts: readiness.blocking))
         }
     }
 }

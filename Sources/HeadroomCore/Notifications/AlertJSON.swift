@@ -1,7 +1,11 @@
 public import Foundation
-public import HeadroomCore
 
-/// The JSON log schema (version 1): one object per notification, keys in a fixed order.
+/// The one JSON schema of an alert, written by hand with keys in a fixed order (pure). A
+/// notification (JSON log, webhook `json` format, exec's standard input; version 1) and a
+/// firing alert in `/api/v1/alerts` and `/readyz` share every key they have in common,
+/// in the same order and with the same types: a value that is not finite is `null`.
+///
+/// A notification:
 ///
 /// | key | type | meaning |
 /// |---|---|---|
@@ -22,27 +26,53 @@ public import HeadroomCore
 /// | `fired_at`, `resolved_at` | RFC 3339 string \| null | |
 /// | `trend` | object \| absent | `slope_per_second`, `seconds_to_exhaustion`, `capacity`, `r2` |
 /// | `schema` | `1` | bumped on incompatible change |
+///
+/// A firing alert (the API): `state` (`firing`) first instead of `time` and `status`, then
+/// the same keys without `duration`, `summary`, `host` and `resolved_at`, and `gate`
+/// (boolean: the rule gates readiness) and `detail` (string | null) instead of `schema`.
 public enum AlertJSON {
     /// One line of JSON (no trailing newline).
     public static func encode(_ notification: AlertNotification, timeZone: TimeZone = .current) -> String {
-        let alert = notification.alert
+        write(notification.alert, .notification(notification), timeZone: timeZone)
+    }
+
+    /// A firing alert as the API shows it, times in UTC.
+    public static func encode(firing alert: Alert, gate: Bool) -> String {
+        write(alert, .firing(gate: gate), timeZone: TimeZone(identifier: "UTC") ?? .current)
+    }
+
+    private enum Document {
+        case notification(AlertNotification)
+        case firing(gate: Bool)
+    }
+
+    private static func write(_ alert: Alert, _ document: Document, timeZone: TimeZone) -> String {
+        func time(_ date: Date?) -> String? { date.map { RFC3339.format($0, timeZone: timeZone) } }
+        var notification: AlertNotification?
+        if case .notification(let sent) = document { notification = sent }
         var writer = JSONObjectWriter()
-        writer.string("time", RFC3339.format(notification.time, timeZone: timeZone))
-        writer.string("status", notification.kind.rawValue)
+        if let notification {
+            writer.string("time", time(notification.time))
+            writer.string("status", notification.kind.rawValue)
+        } else {
+            writer.string("state", "firing")
+        }
         writer.string("severity", alert.severity.rawValue)
         writer.string("rule", alert.rule)
         writer.string("metric", alert.metric)
         writer.raw("labels", object(alert.labels))
         writer.number("value", alert.value)
         writer.number("threshold", alert.threshold)
-        writer.string("since", RFC3339.format(alert.since, timeZone: timeZone))
-        writer.number("duration", (notification.duration * 1000).rounded() / 1000)
+        writer.string("since", time(alert.since))
+        if let notification { writer.number("duration", (notification.duration * 1000).rounded() / 1000) }
         writer.number("peak", alert.peak)
-        writer.string("summary", notification.summary)
-        writer.string("host", notification.host)
+        if let notification {
+            writer.string("summary", notification.summary)
+            writer.string("host", notification.host)
+        }
         writer.string("fingerprint", alert.fingerprint)
-        writer.string("fired_at", alert.firedAt.map { RFC3339.format($0, timeZone: timeZone) })
-        writer.string("resolved_at", notification.kind == .resolved ? alert.resolvedAt.map { RFC3339.format($0, timeZone: timeZone) } : nil)
+        writer.string("fired_at", time(alert.firedAt))
+        if let notification { writer.string("resolved_at", notification.kind == .resolved ? time(alert.resolvedAt) : nil) }
         if let trend = alert.trend {
             var inner = JSONObjectWriter()
             inner.number("slope_per_second", trend.slopePerSecond)
@@ -51,7 +81,12 @@ public enum AlertJSON {
             inner.number("r2", (trend.r2 * 1000).rounded() / 1000)
             writer.raw("trend", inner.finish())
         }
-        writer.raw("schema", "1")
+        switch document {
+        case .notification: writer.raw("schema", "1")
+        case .firing(let gate):
+            writer.raw("gate", gate ? "true" : "false")
+            writer.string("detail", alert.detail)
+        }
         return writer.finish()
     }
 
@@ -60,40 +95,4 @@ public enum AlertJSON {
         for pair in labels.pairs { writer.string(pair.name, pair.value) }
         return writer.finish()
     }
-}
-
-/// Writes one JSON object with keys in insertion order.
-struct JSONObjectWriter {
-    private var text = "{"
-    private var first = true
-
-    mutating func raw(_ key: String, _ json: String) {
-        if !first { text += "," }
-        first = false
-        text += JSONObjectWriter.quote(key) + ":" + json
-    }
-
-    mutating func string(_ key: String, _ value: String?) {
-        raw(key, value.map(JSONObjectWriter.quote) ?? "null")
-    }
-
-    mutating func number(_ key: String, _ value: Double?) {
-        guard let value, value.isFinite else { return raw(key, "null") }
-        if value == value.rounded(), abs(value) < 9.0e15 {
-            raw(key, String(Int64(value)))
-        } else {
-            raw(key, "\(value)")
-        }
-    }
-
-    func finish() -> String { text + "}" }
-
-    static func quote(_ value: String) -> String { JSONText.quote(value) }
-}
-
-/// JSON text helpers shared by every writer of JSON (and of double-quoted YAML, which
-/// accepts the same escapes).
-public enum JSONText {
-    /// A JSON string literal, escaping quotes, backslashes and control characters.
-    public static func quote(_ value: String) -> String { TextEscaping.quoted(value, .json) }
 }
