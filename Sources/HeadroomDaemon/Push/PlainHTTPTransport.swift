@@ -2,8 +2,14 @@ import Foundation
 
 /// A minimal HTTP/1.1 client for `http://` push targets: one request per connection, on a
 /// thread of its own (a slow server never blocks the async pool), bounded by the timeout.
-/// Kept this small on purpose: a full HTTP client stack would cost more memory than the
-/// whole daemon. For https, push through a local agent or TLS-terminating proxy.
+/// For https, push through a local agent or TLS-terminating proxy.
+///
+/// Why not the channels' `LiveHTTPTransport` (AsyncHTTPClient): its connection pool backs
+/// off new connections to a host that refused one (100 ms × 1.25ⁿ, up to 60 s) while
+/// requests wait, so a refused connect surfaces only as the push timeout, and after an
+/// outage pushes resume up to a minute after the server is back. Pushes every interval
+/// need the refusal at once and the first request after recovery to connect (tried on
+/// 2026-12-04: `Push to VictoriaMetrics` then failed to recover within 40 s).
 struct PlainHTTPTransport: PushTransport {
     struct TransportError: Error, CustomStringConvertible {
         var description: String
