@@ -21,6 +21,19 @@ public enum Condition: Sendable, Hashable {
         }
     }
 
+    /// What a condition compares: a threshold, a counter's increase, or a fitted trend.
+    public enum Kind: Sendable, Hashable {
+        case threshold, increases, trend
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .above, .atLeast, .below, .atMost: .threshold
+        case .increases: .increases
+        case .trend: .trend
+        }
+    }
+
     /// True for conditions that breach on high values.
     public var isUpward: Bool {
         switch self {

@@ -1,0 +1,72 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+extension AlertEngine {
+    // MARK: - Reload
+
+    /// Swaps in a new rule set, keeping the state of rules whose name and selector are
+    /// unchanged. Delivered alerts of removed or re-targeted rules resolve, so every
+    /// delivered firing is followed by a resolved.
+    public mutating func replaceRules(_ newRules: [AlertRule], policy newPolicy: AlertPolicy, at now: Date) -> [AlertNotification] {
+        var keep: [String: [(series: Int, slot: AlertSlot)]] = [:]
+        var out: [AlertNotification] = []
+        let incoming = Dictionary(newRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (ruleIndex, rule) in rules.enumerated() {
+            if let replacement = incoming[rule.name], replacement.selector == rule.selector,
+               sameKind(replacement.condition, rule.condition) {
+                keep[rule.name] = slots.entries(rule: ruleIndex).map { entry in
+                    var slot = entry.slot
+                    slot.machine.timing = timing(for: replacement, policy: newPolicy)
+                    return (entry.series, slot)
+                }
+                continue
+            }
+            for slot in slots.entries(rule: ruleIndex).map(\.slot).sorted(by: { $0.alert?.labels ?? .none < $1.alert?.labels ?? .none }) where slot.deliveredFiring {
+                guard var alert = slot.alert else { continue }
+                alert.resolvedAt = now
+                alert.resolveReason = "rule \(incoming[rule.name] == nil ? "removed" : "changed") by configuration reload"
+                out.append(AlertNotification(kind: .resolved, alert: alert, time: now))
+            }
+        }
+        rules = newRules
+        policy = newPolicy
+        rebuildRuleIndex(keeping: keep)
+        return out
+    }
+
+    // MARK: - Internals
+
+    /// Whether a reloaded rule's condition can take over the old one's state: thresholds
+    /// with thresholds, `increases` with `increases`, trends with trends.
+    func sameKind(_ left: Condition, _ right: Condition) -> Bool {
+        left.kind == right.kind
+    }
+
+    func timing(for rule: AlertRule, policy: AlertPolicy) -> AlertStateMachine.Timing {
+        AlertStateMachine.Timing(hold: rule.hold, keepFiringFor: rule.keepFiringFor, staleAfter: policy.staleAfter)
+    }
+
+    mutating func rebuildRuleIndex(keeping: [String: [(series: Int, slot: AlertSlot)]]) {
+        rulesByMetric = [:]
+        shapes = rules.map(RuleShape.init)
+        var families: [String: Int] = [:]
+        familyOf = []
+        for (index, rule) in rules.enumerated() {
+            rulesByMetric[rule.selector.metric, default: []].append(index)
+            let family = families[rule.family] ?? families.count
+            families[rule.family] = family
+            familyOf.append(family)
+        }
+        familyShared = familyOf.map { family in familyOf.filter { $0 == family }.count > 1 }
+        matched = rules.map { rule in
+            seriesKeys.indices.filter { seriesIndex[seriesKeys[$0]] == $0 && rule.selector.matches(seriesKeys[$0]) }
+        }
+        slots = SlotTable(rules: rules.count, series: seriesKeys.count)
+        for (ruleIndex, rule) in rules.enumerated() {
+            for (series, slot) in keeping[rule.name] ?? [] { slots.insert(slot, rule: ruleIndex, series: series) }
+        }
+    }
+}
