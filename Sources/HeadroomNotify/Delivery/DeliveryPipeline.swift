@@ -38,25 +38,25 @@ public actor DeliveryPipeline {
         public var silenced = 0
     }
 
-    private var routes: [Route]
-    private var pending: [OutboxEntry] = []
-    private let settings: DeliverySettings
-    private let maximumPending: Int
-    private let store: OutboxStore?
-    private let jitter: @Sendable () -> Double
-    private let logger: Logger
-    private var sequence = 0
-    private var budgets: [String: RateBudget] = [:]
-    private var unsaved: [String: DiskChange] = [:]
-    private let silenceStore: SilenceStore?
-    private var silences: [Silence] = []
-    private var silencesModified: Date?
+    var routes: [Route]
+    var pending: [OutboxEntry] = []
+    let settings: DeliverySettings
+    let maximumPending: Int
+    let store: OutboxStore?
+    let jitter: @Sendable () -> Double
+    let logger: Logger
+    var sequence = 0
+    var budgets: [String: RateBudget] = [:]
+    var unsaved: [String: DiskChange] = [:]
+    let silenceStore: SilenceStore?
+    var silences: [Silence] = []
+    var silencesModified: Date?
     /// Channel + alert fingerprint of every firing delivered and not yet resolved.
-    private var deliveredFirings: Set<String> = []
-    private var deliveredFiringsChanged = false
-    private var budgetsChanged = false
+    var deliveredFirings: Set<String> = []
+    var deliveredFiringsChanged = false
+    var budgetsChanged = false
     /// Per-channel delivery counters.
-    public private(set) var statistics: [String: ChannelStatistics] = [:]
+    public internal(set) var statistics: [String: ChannelStatistics] = [:]
 
     /// - Parameters:
     ///   - store: the durable outbox; nil keeps pending notifications in memory only.
@@ -101,38 +101,6 @@ public actor DeliveryPipeline {
     /// Counters, outbox depth and oldest pending age, read together.
     public func metrics(at now: Date) -> DeliveryMetrics {
         DeliveryMetrics(channels: statistics, outboxDepth: pending.count, oldestPendingAge: oldestPendingAge(at: now))
-    }
-
-    /// Loads the outbox a previous run left (entries for channels no longer configured are
-    /// dropped with a warning) and returns how many entries are pending.
-    @discardableResult
-    public func recover(at now: Date) -> Int {
-        guard let store else { return 0 }
-        deliveredFirings.formUnion(store.loadDeliveredFirings())
-        for (channel, sent) in store.loadSendTimes() {
-            guard let route = routes.first(where: { $0.configuration.name == channel }) else { continue }
-            budgets[channel] = RateBudget(limits: route.configuration.settings.rateLimits, sent: sent)
-        }
-        let (entries, unreadable) = store.load()
-        for name in unreadable {
-            logger.error("outbox entry cannot be read; left in place for inspection", metadata: ["file": "\(store.directory)/\(name)"])
-        }
-        let names = Set(routes.map(\.configuration.name))
-        for entry in entries {
-            if names.contains(entry.channel) {
-                if !pending.contains(where: { $0.id == entry.id }) { pending.append(entry) }
-            } else {
-                logger.warning("dropping a pending notification for a channel that is no longer configured",
-                               metadata: ["channel": "\(entry.channel)", "key": "\(entry.idempotencyKey)"])
-                removeFromDisk(entry)
-            }
-        }
-        pending.sort(by: OutboxEntry.ordered)
-        flushDisk()
-        if !pending.isEmpty {
-            logger.info("outbox recovered", metadata: ["pending": "\(pending.count)", "directory": "\(store.directory)"])
-        }
-        return pending.count
     }
 
     /// Writes each notification for every channel that accepts it to the outbox, then
@@ -230,86 +198,6 @@ public actor DeliveryPipeline {
         }
     }
 
-    /// One message for `entries` of one channel; each entry is settled by its outcome.
-    private func attemptDigest(_ route: Route, _ entries: [OutboxEntry], at now: Date) async {
-        let channel = route.configuration.name
-        let notifications = entries.compactMap(\.notification)
-        guard let first = notifications.first else { return }
-        let key = "digest-" + HMACSHA256.hex(Array(HMACSHA256.mac(key: "digest", message: entries.map(\.idempotencyKey).joined(separator: "\n")).prefix(8)))
-        let attempt = (entries.map(\.attempts).max() ?? 0) + 1
-        statistics[channel, default: ChannelStatistics()].attempts += 1
-        statistics[channel, default: ChannelStatistics()].digests += 1
-        let ids = Set(entries.map(\.id))
-        pending.removeAll { ids.contains($0.id) }
-        do {
-            try await route.notifier.deliver(first, context: DeliveryContext(idempotencyKey: key, attempt: attempt, digest: notifications))
-            statistics[channel, default: ChannelStatistics()].successes += 1
-            for notification in notifications { noteDelivered(notification, channel: channel) }
-            for entry in entries { removeFromDisk(entry) }
-            logger.info("over the channel's rate limit: sent one digest", metadata: ["channel": "\(channel)", "notifications": "\(entries.count)"])
-        } catch {
-            statistics[channel, default: ChannelStatistics()].failures += 1
-            switch error {
-            case .retryable(let reason):
-                count(channel, "retryable")
-                let delay = settings.retry.delay(afterFailures: attempt, jitter: jitter())
-                logger.warning("digest delivery failed; will retry", metadata: [
-                    "channel": "\(channel)", "notifications": "\(entries.count)", "reason": "\(reason)", "retry_in": "\(delay.headroomDescription)",
-                ])
-                for var entry in entries {
-                    entry.attempts += 1
-                    entry.lastError = reason
-                    entry.notBefore = min(now.addingTimeInterval(delay.headroomSeconds), entry.deadline)
-                    persist(entry)
-                    enqueue(entry)
-                }
-            case .permanent(let reason):
-                count(channel, "permanent")
-                for entry in entries { removeFromDisk(entry) }
-                logger.error("digest delivery failed permanently; fix the channel configuration", metadata: [
-                    "channel": "\(channel)", "notifications": "\(entries.count)", "reason": "\(reason)",
-                ])
-            }
-        }
-    }
-
-    /// Replaces the silences (tests; the daemon reads them from the silence store).
-    public func setSilences(_ newSilences: [Silence]) {
-        silences = newSilences
-    }
-
-    /// Whether a silence holds `notification` back from `channel`. A resolved one is let
-    /// through when its firing was delivered or is still pending (unless configured off).
-    func isSilenced(_ notification: AlertNotification, channel: String, at now: Date) -> Bool {
-        guard silences.contains(where: { $0.silences(notification, at: now) }) else { return false }
-        guard notification.kind == .resolved, settings.resolvedAfterSilence else { return true }
-        let key = channel + "\n" + notification.alert.fingerprint
-        let firingPending = pending.contains { $0.channel == channel && $0.stored.rule == notification.alert.rule
-            && $0.notification?.alert.fingerprint == notification.alert.fingerprint }
-        return !(deliveredFirings.contains(key) || firingPending)
-    }
-
-    private func reloadSilences() {
-        guard let silenceStore else { return }
-        let modified = silenceStore.modificationDate()
-        guard modified != silencesModified else { return }
-        silencesModified = modified
-        do {
-            silences = try silenceStore.load()
-        } catch {
-            logger.error("cannot read the silences; keeping the previous ones", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private func noteDelivered(_ notification: AlertNotification, channel: String) {
-        let key = channel + "\n" + notification.alert.fingerprint
-        if notification.kind == .resolved {
-            deliveredFiringsChanged = deliveredFirings.remove(key) != nil || deliveredFiringsChanged
-        } else {
-            deliveredFiringsChanged = deliveredFirings.insert(key).inserted || deliveredFiringsChanged
-        }
-    }
-
     /// Whether a channel wants a notification.
     public static func accepts(_ configuration: ChannelConfiguration, _ notification: AlertNotification) -> Bool {
         guard configuration.enabled else { return false }
@@ -318,47 +206,9 @@ public actor DeliveryPipeline {
         return true
     }
 
-    private func attempt(_ route: Route, _ entry: OutboxEntry, _ notification: AlertNotification, at now: Date) async {
-        var entry = entry
-        let channel = entry.channel
-        entry.attempts += 1
-        statistics[channel, default: ChannelStatistics()].attempts += 1
-        do {
-            try await route.notifier.deliver(notification, context: DeliveryContext(idempotencyKey: entry.idempotencyKey, attempt: entry.attempts))
-            statistics[channel, default: ChannelStatistics()].successes += 1
-            noteDelivered(notification, channel: channel)
-            removeFromDisk(entry)
-            if entry.attempts > 1 {
-                logger.info("delivered after retrying", metadata: ["channel": "\(channel)", "rule": "\(notification.alert.rule)", "attempts": "\(entry.attempts)"])
-            }
-        } catch {
-            statistics[channel, default: ChannelStatistics()].failures += 1
-            switch error {
-            case .retryable(let reason):
-                count(channel, "retryable")
-                let delay = settings.retry.delay(afterFailures: entry.attempts, jitter: jitter())
-                entry.notBefore = now.addingTimeInterval(delay.headroomSeconds)
-                entry.lastError = reason
-                if entry.notBefore >= entry.deadline {
-                    entry.notBefore = entry.deadline
-                }
-                logger.warning("delivery failed; will retry", metadata: [
-                    "channel": "\(channel)", "rule": "\(notification.alert.rule)", "reason": "\(reason)",
-                    "retry_in": "\(delay.headroomDescription)", "attempts": "\(entry.attempts)",
-                ])
-                persist(entry)
-                enqueue(entry)
-            case .permanent(let reason):
-                count(channel, "permanent")
-                removeFromDisk(entry)
-                logger.error("delivery failed permanently; fix the channel configuration", metadata: [
-                    "channel": "\(channel)", "rule": "\(notification.alert.rule)", "reason": "\(reason)",
-                ])
-            }
-        }
-    }
-
-    private func enqueue(_ entry: OutboxEntry) {
+    /// Adds `entry` to the retry queue in stream order; a full queue drops its oldest entry
+    /// (counted and logged).
+    func enqueue(_ entry: OutboxEntry) {
         if pending.count >= maximumPending, let oldest = pending.first {
             pending.removeFirst()
             removeFromDisk(oldest)
@@ -371,79 +221,6 @@ public actor DeliveryPipeline {
             pending.insert(entry, at: index)
         } else {
             pending.append(entry)
-        }
-    }
-
-    private func expire(_ entry: OutboxEntry) {
-        count(entry.channel, "expired")
-        removeFromDisk(entry)
-        logger.error("gave up delivering a notification: its deadline passed", metadata: [
-            "channel": "\(entry.channel)", "rule": "\(entry.stored.rule)", "attempts": "\(entry.attempts)",
-            "last_error": "\(entry.lastError ?? "none")",
-        ])
-    }
-
-    private func count(_ channel: String, _ reason: String) {
-        statistics[channel, default: ChannelStatistics()].failuresByReason[reason, default: 0] += 1
-    }
-
-    /// Queues a write of `entry`; `flushDisk()` makes the queued changes durable together.
-    private func persist(_ entry: OutboxEntry) {
-        guard store != nil else { return }
-        unsaved[entry.id] = .write(entry)
-    }
-
-    /// Queues the removal of `entry`'s file.
-    private func removeFromDisk(_ entry: OutboxEntry) {
-        guard store != nil else { return }
-        unsaved[entry.id] = .remove(entry.id)
-    }
-
-    /// Writes and removes what this pass changed, with one flush each (a storm costs one
-    /// fsync, not one per notification). New entries are flushed before their first attempt.
-    private func flushDisk() {
-        if let store, budgetsChanged {
-            budgetsChanged = false
-            do { try store.saveSendTimes(budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent)) } catch {
-                logger.error("cannot save the rate budgets", metadata: ["error": "\(error)"])
-            }
-        }
-        if let store, deliveredFiringsChanged {
-            deliveredFiringsChanged = false
-            do { try store.saveDeliveredFirings(deliveredFirings) } catch {
-                logger.error("cannot save which firings were delivered", metadata: ["error": "\(error)"])
-            }
-        }
-        guard let store, !unsaved.isEmpty else { return }
-        let changes = unsaved.values.sorted { $0.id < $1.id }
-        unsaved = [:]
-        let writes = changes.compactMap { if case .write(let entry) = $0 { entry } else { nil } }
-        let removals = changes.compactMap { if case .remove(let id) = $0 { id } else { nil } }
-        do {
-            try store.write(writes)
-        } catch {
-            logger.error("cannot write the outbox; these notifications are kept in memory only", metadata: [
-                "notifications": "\(writes.count)", "error": "\(error)",
-            ])
-        }
-        do {
-            try store.remove(removals)
-        } catch {
-            logger.error("cannot remove delivered notifications from the outbox; they may be sent again after a restart",
-                         metadata: ["notifications": "\(removals.count)", "error": "\(error)"])
-        }
-    }
-
-    private enum DiskChange {
-        case write(OutboxEntry)
-        case remove(String)
-
-        var id: String {
-            // (the file name: creation-ordered)
-            switch self {
-            case .write(let entry): entry.id
-            case .remove(let id): id
-            }
         }
     }
 }
