@@ -82,7 +82,7 @@ struct DingTalkTests {
         let notifier = DingTalkNotifier(channel: "dingtalk", configuration: DingTalkConfiguration(
             endpoint: HTTPEndpoint(url: Secret("https://oapi.dingtalk.com/robot/send?access_token=t")), secret: Secret("SECabc"), keyword: "headroom"),
             transport: LiveHTTPTransport(), timeZone: shanghai)
-        let request = try notifier.request(AlertMessage.make(sampleNotification(), timeZone: shanghai), context: DeliveryContext(idempotencyKey: "k"),
+        let request = try notifier.request(sampleNotification(), context: DeliveryContext(idempotencyKey: "k"),
                                            at: Date(timeIntervalSince1970: 1_800_000_020.5))
         try Golden.check(request.body, "dingtalk-firing.json")
         #expect(request.url == "https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1800000020500&sign="
