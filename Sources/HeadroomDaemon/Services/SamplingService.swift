@@ -15,7 +15,7 @@ import Synchronization
 /// called synchronously, so a quiet round is one thread waking once. Only a round with
 /// something to hand over (notifications; samples for push) wakes the task that passes it on.
 public final class SamplingService: Service, Sendable {
-    private struct State {
+    struct State {
         var runners: [CollectorRunner]
         /// Collectors outside the catalog (the supervised child), kept across reloads.
         var attached: [CollectorRunner] = []
@@ -38,10 +38,10 @@ public final class SamplingService: Service, Sendable {
     static let roundsBeforeReleasingPages = 3
     private let releasesStartupPages: Bool
 
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let alerts: AlertCenter
     private let pipeline: DeliveryPipeline
-    private let logger: Logger
+    let logger: Logger
     private let now: @Sendable () -> Date
     private let makeFiles: @Sendable (String) -> any SystemFiles
 
@@ -159,79 +159,6 @@ public final class SamplingService: Service, Sendable {
             "failed_collectors": "\(reports.filter(\.isFailure).map(\.collector).joined(separator: ","))",
         ])
         return RoundSummary(snapshot: snapshot, notifications: notifications)
-    }
-
-    /// Logs each collector's situation once, and again only when it changes: a kernel
-    /// without PSI is one informative line with the remedy, not an error per sample.
-    private func announce(_ reports: [CollectorReport], samples: [Sample]) {
-        // Compared as values: nothing is built per round while nothing changes.
-        let (changed, firstRound) = state.withLock { state -> ([(CollectorReport, CollectorOutcome?)], Bool) in
-            var changed: [(CollectorReport, CollectorOutcome?)] = []
-            for report in reports where state.announced[report.collector] != report.outcome {
-                changed.append((report, state.announced[report.collector]))
-                state.announced[report.collector] = report.outcome
-            }
-            return (changed, state.rounds == 0)
-        }
-        for (report, previous) in changed {
-            let metadata: Logger.Metadata = ["collector": "\(report.collector)"]
-            switch report.outcome {
-            case .ok:
-                if previous != nil { logger.info("collector recovered", metadata: metadata) }
-            case .unavailable(let reason):
-                logger.info("collector unavailable on this host; its metrics are skipped: \(reason)", metadata: metadata)
-            case .failed, .timedOut, .stillBusy:
-                logger.warning("collector failed: \(report.reason ?? "unknown")", metadata: metadata)
-            }
-        }
-        if firstRound { describeContainer(samples) }
-        describeGPUs(samples)
-    }
-
-    /// Says once per change what each GPU driver shows: the driver version and the GPUs,
-    /// or why the driver is unusable.
-    private func describeGPUs(_ samples: [Sample]) {
-        for driver in samples where driver.name == "gpu_driver_up" {
-            let vendor = driver.labels["vendor"] ?? "?"
-            let gpus = samples.filter { $0.name == "gpu_memory_total_bytes" && $0.labels["vendor"] == vendor && $0.labels["gpu_instance"] == nil }
-            let text: String
-            if driver.value == 0 {
-                text = "\(vendor) GPU driver unusable: \(driver.detail ?? "?")"
-            } else {
-                let list = gpus.map { "GPU \($0.labels["gpu"] ?? "?") \($0.labels["name"] ?? "?") \(MessageFormat.bytes($0.value))" }
-                let name = vendor == "nvidia" ? "NVIDIA" : vendor.uppercased()
-                text = "\(name) \(driver.detail ?? "driver"): \(list.count) GPU\(list.count == 1 ? "" : "s")"
-                    + (list.isEmpty ? "" : " (\(list.joined(separator: ", ")))")
-            }
-            let isNew = state.withLock { state in
-                defer { state.announcedGPUs[vendor] = text }
-                return state.announcedGPUs[vendor] != text
-            }
-            guard isNew else { continue }
-            if driver.value == 0 { logger.warning("\(text)") } else { logger.info("\(text)") }
-        }
-    }
-
-    /// Says once what the container's limits are, or that there are none.
-    private func describeContainer(_ samples: [Sample]) {
-        func value(_ name: String) -> Sample? { samples.first { $0.name == name } }
-        guard let memoryLimited = value("container_memory_limited") else { return }
-        let cgroup = memoryLimited.labels["cgroup"] ?? "?"
-        let version = memoryLimited.labels["version"] ?? "?"
-        var parts: [String] = []
-        if memoryLimited.value == 0 {
-            parts.append("memory: no limit set (usage is reported, not a percentage of a limit)")
-        } else if let limit = value("container_memory_limit_bytes") {
-            parts.append("memory limit \(MessageFormat.bytes(limit.value))")
-        }
-        if let cpuLimited = value("container_cpu_limited") {
-            if cpuLimited.value == 0 {
-                parts.append("cpu: no quota set")
-            } else if let cores = value("container_cpu_limit_cores") {
-                parts.append("cpu quota \(MessageFormat.number(cores.value, decimals: 2)) cores")
-            }
-        }
-        logger.info("cgroup \(version) \(cgroup): \(parts.joined(separator: "; "))")
     }
 
     // MARK: - Service
