@@ -22,36 +22,49 @@ enum GPUBenchmark {
         let pid = getpid()
         var lines = ["gpus 8", "pname \(pid) \(CommandLine.arguments[0])"]
         for gpu in 0..<8 {
-            lines += ["gpu \(gpu) name NVIDIA H100 80GB HBM3", "gpu \(gpu) total 85899345920", "gpu \(gpu) used \((40 + gpu) * 1_000_000_000)",
-                      "gpu \(gpu) reserved 536870912", "gpu \(gpu) util 93", "gpu \(gpu) ecc_mode 1", "gpu \(gpu) reasons 0x1",
-                      "gpu \(gpu) procs \(pid):30000000000 \(pid):1000000000"]
+            lines += [
+                "gpu \(gpu) name NVIDIA H100 80GB HBM3", "gpu \(gpu) total 85899345920", "gpu \(gpu) used \((40 + gpu) * 1_000_000_000)",
+                "gpu \(gpu) reserved 536870912", "gpu \(gpu) util 93", "gpu \(gpu) ecc_mode 1", "gpu \(gpu) reasons 0x1",
+                "gpu \(gpu) procs \(pid):30000000000 \(pid):1000000000",
+            ]
         }
         try lines.joined(separator: "\n").write(toFile: directory + "/fake-nvml.scenario", atomically: true, encoding: .utf8)
 
         let collector = NVMLCollector(libraryPath: directory + "/libnvidia-ml.so.1", files: RootedSystemFiles(root: "/"))
-        let first = try collector.collect()   // opens, initialises, enumerates once
+        let first = try collector.collect() // opens, initialises, enumerates once
         let gpus = first.filter { $0.name == "gpu_up" }.count
 
-        var sample = Timings(), readOnly = Timings(), spawn = Timings()
+        var sample = Timings()
+        var readOnly = Timings()
+        var spawn = Timings()
         var sink = 0
         for _ in 0..<25 {
-            sample.add(measure {
-                for _ in 0..<50 { sink &+= (try? collector.collect())?.count ?? 0 }
-            } / 50)
-            readOnly.add(measure {
-                for _ in 0..<50 { sink &+= (try? collector.read())?.gpus.count ?? 0 }
-            } / 50)
-            spawn.add(measure {
-                for _ in 0..<5 { sink &+= spawnTrue() }
-            } / 5)
+            sample.add(
+                measure {
+                    for _ in 0..<50 { sink &+= (try? collector.collect())?.count ?? 0 }
+                } / 50)
+            readOnly.add(
+                measure {
+                    for _ in 0..<50 { sink &+= (try? collector.read())?.gpus.count ?? 0 }
+                } / 50)
+            spawn.add(
+                measure {
+                    for _ in 0..<5 { sink &+= spawnTrue() }
+                } / 5)
         }
         print("")
         print("## One GPU sample: \(gpus) GPUs through NVML (fake driver), \(first.count) series")
         print("| what | median | p10 | p90 | ratio to one sample |")
         print("|---|---|---|---|---|")
-        print("| Headroom: NVML collector, \(gpus) GPUs, processes attributed from /proc | \(micro(sample.median)) | \(micro(sample.percentile(0.1))) | \(micro(sample.percentile(0.9))) | 1.00× |")
-        print("| of which NVML calls + /proc attribution (no series built) | \(micro(readOnly.median)) | \(micro(readOnly.percentile(0.1))) | \(micro(readOnly.percentile(0.9))) | \(String(format: "%.2f×", readOnly.median / sample.median)) |")
-        print("| one process spawn (posix_spawn /bin/true + wait) | \(micro(spawn.median)) | \(micro(spawn.percentile(0.1))) | \(micro(spawn.percentile(0.9))) | \(String(format: "%.1f×", spawn.median / sample.median)) |")
+        print(
+            "| Headroom: NVML collector, \(gpus) GPUs, processes attributed from /proc | \(micro(sample.median)) | \(micro(sample.percentile(0.1))) | \(micro(sample.percentile(0.9))) | 1.00× |"
+        )
+        print(
+            "| of which NVML calls + /proc attribution (no series built) | \(micro(readOnly.median)) | \(micro(readOnly.percentile(0.1))) | \(micro(readOnly.percentile(0.9))) | \(String(format: "%.2f×", readOnly.median / sample.median)) |"
+        )
+        print(
+            "| one process spawn (posix_spawn /bin/true + wait) | \(micro(spawn.median)) | \(micro(spawn.percentile(0.1))) | \(micro(spawn.percentile(0.9))) | \(String(format: "%.1f×", spawn.median / sample.median)) |"
+        )
         print("a whole 8-GPU sample costs \(String(format: "%.2f", sample.median / spawn.median)) of one bare process spawn (sink \(sink % 10))")
     }
 

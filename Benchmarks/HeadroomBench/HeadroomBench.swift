@@ -43,7 +43,9 @@ struct Options {
             case "--only": only = iterator.next()
             case "--interval-ms": intervalMilliseconds = max(1, Int(iterator.next() ?? "") ?? intervalMilliseconds)
             default:
-                print("unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery] [--interval-ms 100]")
+                print(
+                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery] [--interval-ms 100]"
+                )
                 exit(2)
             }
         }

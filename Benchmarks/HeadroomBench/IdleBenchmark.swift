@@ -8,11 +8,12 @@ enum IdleBenchmark {
         guard let (headroom, directory) = try workspace("Idle daemon", options: options) else { return }
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("idle.yaml")
-        try "interval: 1s\nchannels:\n  - type: jsonlog\n    path: \(directory.path)/alerts.jsonl\nlog:\n  level: warning\n".write(to: config, atomically: true, encoding: .utf8)
+        try "interval: 1s\nchannels:\n  - type: jsonlog\n    path: \(directory.path)/alerts.jsonl\nlog:\n  level: warning\n".write(
+            to: config, atomically: true, encoding: .utf8)
         let monitrc = directory.appendingPathComponent("monitrc")
         try "set daemon 1\nset statefile \(directory.path)/monit.state\nset idfile \(directory.path)/monit.id\ncheck system localhost\n"
             .write(to: monitrc, atomically: true, encoding: .utf8)
-        chmod(monitrc.path, 0o600)   // monit refuses a control file others can read
+        chmod(monitrc.path, 0o600) // monit refuses a control file others can read
 
         let seconds = options.idleSeconds
         print("")
@@ -44,11 +45,15 @@ enum IdleBenchmark {
         print("| process | VmRSS | RssAnon | VmHWM | CPU in window | CPU % of one core | CPU s per hour |")
         print("|---|---|---|---|---|---|---|")
         for (process, m) in zip(processes, measured) {
-            print("| \(process.name) | \(mib(m.rss)) | \(mib(m.anon)) | \(mib(m.hwm)) | \(String(format: "%.2f s", m.cpu)) | \(String(format: "%.4f %%", m.cpu / Double(seconds) * 100)) | \(String(format: "%.2f s", m.cpu / Double(seconds) * 3600)) |")
+            print(
+                "| \(process.name) | \(mib(m.rss)) | \(mib(m.anon)) | \(mib(m.hwm)) | \(String(format: "%.2f s", m.cpu)) | \(String(format: "%.4f %%", m.cpu / Double(seconds) * 100)) | \(String(format: "%.2f s", m.cpu / Double(seconds) * 3600)) |"
+            )
         }
         let (d, b) = (measured[0], measured[1])
         print("ratio RSS headroom/sleep: \(String(format: "%.1f×", Double(d.rss) / Double(max(b.rss, 1))))")
-        print("targets: RSS ≤ 15 MiB → \(Double(d.rss) <= 15 * 1024 * 1024 ? "met" : "NOT met"); CPU ≤ 0.02 % → \(d.cpu / Double(seconds) * 100 <= 0.02 ? "met" : "NOT met")")
+        print(
+            "targets: RSS ≤ 15 MiB → \(Double(d.rss) <= 15 * 1024 * 1024 ? "met" : "NOT met"); CPU ≤ 0.02 % → \(d.cpu / Double(seconds) * 100 <= 0.02 ? "met" : "NOT met")"
+        )
         print("(CPU-time resolution is one clock tick, 10 ms)")
     }
 
@@ -73,7 +78,10 @@ enum IdleBenchmark {
     }
 
     struct Measurement: @unchecked Sendable {
-        var rss: Int; var anon: Int; var hwm: Int; var cpu: Double
+        var rss: Int
+        var anon: Int
+        var hwm: Int
+        var cpu: Double
         /// The measured process, still running: stopped once every process is measured, so
         /// no task blocks a cooperative thread waiting for an exit while others measure.
         var process: Process
@@ -129,14 +137,16 @@ enum IdleBenchmark {
     /// Whether a process still runs (not gone, not a zombie waiting to be reaped).
     static func alive(_ pid: Int32) -> Bool {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return false }
+            let close = text.lastIndex(of: ")")
+        else { return false }
         return !text[text.index(after: close)...].hasPrefix(" Z")
     }
 
     /// utime + stime of a process, in seconds.
     static func cpuSeconds(_ pid: Int32) -> Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return .nan }
+            let close = text.lastIndex(of: ")")
+        else { return .nan }
         let fields = text[text.index(after: close)...].split(separator: " ")
         // After the command: state is field 3; utime/stime are fields 14/15 → indices 11/12 here.
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }

@@ -35,7 +35,7 @@ enum RoundBenchmark {
     /// CPU time of every thread of the process. `clock()` rather than `clock_gettime`: the
     /// static SDK's `timespec` is not visible from here under MemberImportVisibility.
     static func processCPUSeconds() -> Double {
-        Double(clock()) / 1_000_000  // POSIX: CLOCKS_PER_SEC is one million
+        Double(clock()) / 1_000_000 // POSIX: CLOCKS_PER_SEC is one million
     }
 }
 

@@ -19,29 +19,38 @@ enum SampleBenchmark {
 
         let batch = 200
         let rounds = 25
-        var swift = Timings(), cPread = Timings(), cOpen = Timings()
+        var swift = Timings()
+        var cPread = Timings()
+        var cOpen = Timings()
         var sink = 0
         for _ in 0..<rounds {
             // Interleave the three so machine noise hits them alike.
-            swift.add(measure {
-                for _ in 0..<batch { for collector in live { sink &+= (try? collector.collect())?.count ?? 0 } }
-            } / Double(batch))
-            cPread.add(measure {
-                for _ in 0..<batch { sink &+= hr_floor_sample_pread(floor) }
-            } / Double(batch))
-            cOpen.add(measure {
-                pointers.withUnsafeBufferPointer { buffer in
-                    for _ in 0..<batch { sink &+= hr_floor_sample_open_read_close(buffer.baseAddress, Int32(buffer.count)) }
-                }
-            } / Double(batch))
+            swift.add(
+                measure {
+                    for _ in 0..<batch { for collector in live { sink &+= (try? collector.collect())?.count ?? 0 } }
+                } / Double(batch))
+            cPread.add(
+                measure {
+                    for _ in 0..<batch { sink &+= hr_floor_sample_pread(floor) }
+                } / Double(batch))
+            cOpen.add(
+                measure {
+                    pointers.withUnsafeBufferPointer { buffer in
+                        for _ in 0..<batch { sink &+= hr_floor_sample_open_read_close(buffer.baseAddress, Int32(buffer.count)) }
+                    }
+                } / Double(batch))
         }
         print("")
         print("## One full sample (\(collectorCount) collectors, \(paths.count) files, \(sampleCount) samples)")
         print("files: \(paths.joined(separator: " "))")
         print("| what | median | p10 | p90 | ratio to C pread floor |")
         print("|---|---|---|---|---|")
-        for (name, timing) in [("Headroom collectors (read + parse)", swift), ("C floor: pread on kept-open files", cPread), ("C: open/read/close each file", cOpen)] {
-            print("| \(name) | \(micro(timing.median)) | \(micro(timing.percentile(0.1))) | \(micro(timing.percentile(0.9))) | \(String(format: "%.2f×", timing.median / cPread.median)) |")
+        for (name, timing) in [
+            ("Headroom collectors (read + parse)", swift), ("C floor: pread on kept-open files", cPread), ("C: open/read/close each file", cOpen),
+        ] {
+            print(
+                "| \(name) | \(micro(timing.median)) | \(micro(timing.percentile(0.1))) | \(micro(timing.percentile(0.9))) | \(String(format: "%.2f×", timing.median / cPread.median)) |"
+            )
         }
         print("target: Headroom ≤ 1.5× the C pread floor → \(swift.median / cPread.median <= 1.5 ? "met" : "NOT met") (sink \(sink % 10))")
     }
@@ -69,17 +78,20 @@ final class RecordingSystemFiles: SystemFiles, @unchecked Sendable {
 
     /// The real paths read, in first-read order.
     var paths: [String] {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return seen
     }
 
     func reset() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         seen.removeAll()
     }
 
     private func note(_ path: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let real = base.describe(path)
         if !seen.contains(real) { seen.append(real) }
     }

@@ -31,8 +31,9 @@ enum WakeupBenchmark {
         print("|---|---|---|---|---|---|")
         for (name, m) in [("headroom run", d), ("C floor (same files, same grid)", f)] {
             let switches = m.switches.values.reduce(0, +)
-            print("| \(name) | \(micro(m.onCPU / rounds)) | \(String(format: "%.2f×", m.onCPU / max(f.onCPU, 1e-9))) | \(micro(m.cpu / rounds)) "
-                  + "| \(String(format: "%.2f", Double(switches) / rounds)) | \(m.switches.count) |")
+            print(
+                "| \(name) | \(micro(m.onCPU / rounds)) | \(String(format: "%.2f×", m.onCPU / max(f.onCPU, 1e-9))) | \(micro(m.cpu / rounds)) "
+                    + "| \(String(format: "%.2f", Double(switches) / rounds)) | \(m.switches.count) |")
         }
         print("")
         print("headroom's threads, context switches per round (voluntary + involuntary):")
@@ -41,9 +42,11 @@ enum WakeupBenchmark {
         }
         let ratio = d.onCPU / max(f.onCPU, 1e-9)
         let switchesPerRound = Double(d.switches.values.reduce(0, +)) / rounds
-        print("targets: CPU per round ≤ 3× the C floor → \(ratio <= 3 ? "met" : "NOT met") (aim 1.5×); "
-              + "≤ 2 context switches per round → \(switchesPerRound <= 2 ? "met" : "NOT met")")
-        print("(CPU-time resolution is one clock tick, 10 ms: \(Int((d.cpu * 100).rounded())) ticks for headroom, \(Int((f.cpu * 100).rounded())) for the floor)")
+        print(
+            "targets: CPU per round ≤ 3× the C floor → \(ratio <= 3 ? "met" : "NOT met") (aim 1.5×); "
+                + "≤ 2 context switches per round → \(switchesPerRound <= 2 ? "met" : "NOT met")")
+        print(
+            "(CPU-time resolution is one clock tick, 10 ms: \(Int((d.cpu * 100).rounded())) ticks for headroom, \(Int((f.cpu * 100).rounded())) for the floor)")
     }
 
     struct Measurement {
@@ -65,7 +68,11 @@ enum WakeupBenchmark {
         try process.run()
         let pid = process.processIdentifier
         // Reaped here rather than waited for through Foundation, which blocked a pool thread.
-        defer { kill(pid, SIGKILL); var status: Int32 = 0; _ = waitpid(pid, &status, 0) }
+        defer {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
         try await Task.sleep(for: .seconds(5))
         guard IdleBenchmark.alive(pid) else {
             throw IdleBenchmark.ExitedEarly(description: "\(path) ended during its warm-up (run it by hand to see why)")
@@ -100,7 +107,8 @@ enum WakeupBenchmark {
         var out: [String: Int] = [:]
         for tid in tasks {
             let fields = IdleBenchmark.statusFields(atPath: "/proc/\(pid)/task/\(tid)/status")
-            let name = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8))?
+            let name =
+                (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
             out["\(name)/\(tid)"] = (fields["voluntary_ctxt_switches"] ?? 0) + (fields["nonvoluntary_ctxt_switches"] ?? 0)
         }

@@ -14,8 +14,10 @@ public struct CollectorSettings: Sendable, Hashable {
     /// (YAML `collectors.nvml_library`).
     public var nvmlLibrary: String?
 
-    public init(root: String = "/", timeout: Duration = .seconds(2), disabled: Set<CollectorName> = [], cgroupPath: String? = nil,
-                nvmlLibrary: String? = nil) {
+    public init(
+        root: String = "/", timeout: Duration = .seconds(2), disabled: Set<CollectorName> = [], cgroupPath: String? = nil,
+        nvmlLibrary: String? = nil
+    ) {
         self.root = root
         self.timeout = timeout
         self.disabled = disabled

@@ -13,8 +13,10 @@ public struct ProcFileCollector: Collector {
 
     /// A collector named `name` that reads `path` through `files` and parses it with `parse`
     /// (given the bytes and the real path for error messages).
-    public init(name: String, path: String, files: any SystemFiles,
-                parse: @escaping @Sendable ([UInt8], String) throws(CollectorError) -> [Sample]) {
+    public init(
+        name: String, path: String, files: any SystemFiles,
+        parse: @escaping @Sendable ([UInt8], String) throws(CollectorError) -> [Sample]
+    ) {
         self.name = name
         self.path = path
         self.files = files

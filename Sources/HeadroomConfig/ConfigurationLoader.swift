@@ -73,7 +73,8 @@ public enum ConfigurationLoader {
             let (l, r) = (left.element, right.element)
             if rank(l) != rank(r) { return rank(l) < rank(r) }
             if rank(l) == 2, l.origin != r.origin { return l.origin < r.origin }
-            let lPosition = (l.line ?? .max, l.column ?? .max), rPosition = (r.line ?? .max, r.column ?? .max)
+            let lPosition = (l.line ?? .max, l.column ?? .max)
+            let rPosition = (r.line ?? .max, r.column ?? .max)
             if lPosition != rPosition { return lPosition < rPosition }
             return left.offset < right.offset
         }.map(\.element)

@@ -57,7 +57,8 @@ extension ConfigurationRenderer {
             case .none: break
             case .bearer(let token): renderSecret("bearer_token", token, into: &out)
             case .basic(let username, let password):
-                let passwordKey = if case .file(let path) = password.source { "password_file: \(YAMLText.string(path))" } else { "password: \(secret(password))" }
+                let passwordKey =
+                    if case .file(let path) = password.source { "password_file: \(YAMLText.string(path))" } else { "password: \(secret(password))" }
                 out.append("    basic_auth: {username: \(YAMLText.string(username)), \(passwordKey)}")
             }
             if let signing = webhook.signingSecret {
@@ -89,7 +90,9 @@ extension ConfigurationRenderer {
     static func renderDelivery(_ delivery: DeliverySettings, into out: inout YAMLLines) {
         if let directory = delivery.stateDirectory { out.append("state_dir: \(YAMLText.string(directory))") }
         out.append("delivery:")
-        out.append("  deadline: {critical: \(YAMLText.duration(delivery.criticalDeadline)), warning: \(YAMLText.duration(delivery.warningDeadline)), info: \(YAMLText.duration(delivery.infoDeadline))}")
+        out.append(
+            "  deadline: {critical: \(YAMLText.duration(delivery.criticalDeadline)), warning: \(YAMLText.duration(delivery.warningDeadline)), info: \(YAMLText.duration(delivery.infoDeadline))}"
+        )
         out.append("  retry: {initial: \(YAMLText.duration(delivery.retry.initial)), maximum: \(YAMLText.duration(delivery.retry.maximum))}")
         out.append("  resolved_after_silence: \(delivery.resolvedAfterSilence)")
         out.append("  group_window: \(YAMLText.duration(delivery.groupWindow))")

@@ -127,10 +127,11 @@ public enum ConfigurationRenderer {
         case .atMost(let value): out.append("    at_most: \(YAMLText.number(value))")
         case .increases: out.append("    increases: true")
         case .trend(let trend):
-            let capacity = switch trend.capacity {
-            case .fixed(let value): "capacity: \(YAMLText.number(value))"
-            case .metric(let name): "capacity_metric: \(YAMLText.string(name))"
-            }
+            let capacity =
+                switch trend.capacity {
+                case .fixed(let value): "capacity: \(YAMLText.number(value))"
+                case .metric(let name): "capacity_metric: \(YAMLText.string(name))"
+                }
             let fields = [
                 capacity,
                 "window: \(YAMLText.duration(trend.window))",

@@ -17,8 +17,10 @@ import Synchronization
 public final class AlertCenter: Sendable {
     private let center: Mutex<Center>
 
-    public init(rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile? = nil,
-                logger: Logger = Logger(label: "headroom")) {
+    public init(
+        rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile? = nil,
+        logger: Logger = Logger(label: "headroom")
+    ) {
         center = Mutex(Center(rules: rules, policy: policy, hostname: hostname, stateFile: stateFile, logger: logger))
     }
 
@@ -76,7 +78,8 @@ private struct Center {
         // Headroom's own health first (its size, each collector's state), so at the cap
         // those are never the series refused: the alert that says so must get through.
         let annotated = processGrowth.annotate(derived, at: snapshot.time)
-        let samples = limitSamples + annotated.filter { $0.name.hasPrefix("collector_") }
+        let samples =
+            limitSamples + annotated.filter { $0.name.hasPrefix("collector_") }
             + annotated.filter { !$0.name.hasPrefix("collector_") }
         previous = snapshot
         latestSnapshot = snapshot
@@ -113,16 +116,21 @@ private struct Center {
             let resolved = engine.restore(saved, at: now)
             let age = HumanDuration.format(seconds: max(0, now.timeIntervalSince(saved.savedAt)))
             if saved.version != AlertEngineState.currentVersion {
-                logger.warning("alert state in \(stateFile.path) has format \(saved.version), this build reads \(AlertEngineState.currentVersion); starting afresh")
+                logger.warning(
+                    "alert state in \(stateFile.path) has format \(saved.version), this build reads \(AlertEngineState.currentVersion); starting afresh")
             } else if now.timeIntervalSince(saved.savedAt) > engine.policy.staleAfter.headroomSeconds {
-                logger.info("alert state saved \(age) ago is older than alerting.stale_after (\(engine.policy.staleAfter.headroomDescription)); not restored, \(resolved.count) delivered firing(s) resolved")
+                logger.info(
+                    "alert state saved \(age) ago is older than alerting.stale_after (\(engine.policy.staleAfter.headroomDescription)); not restored, \(resolved.count) delivered firing(s) resolved"
+                )
             } else if saved.hasActiveAlerts {
                 let restored = engine.savedState(at: now).entries
                 let firing = restored.filter { $0.machine.state == "firing" }.count
                 let pending = restored.filter { $0.machine.state == "pending" }.count
-                logger.info("alert state restored (saved \(age) ago): \(firing) firing, \(pending) pending", metadata: [
-                    "resolved": "\(resolved.count)",
-                ])
+                logger.info(
+                    "alert state restored (saved \(age) ago): \(firing) firing, \(pending) pending",
+                    metadata: [
+                        "resolved": "\(resolved.count)"
+                    ])
             }
             return resolved
         }
@@ -134,8 +142,9 @@ private struct Center {
         [
             Sample("series_tracked", .none, Double(engine.trackedSeries)),
             Sample("series_dropped_total", .none, Double(engine.refusedSamplesTotal), kind: .counter),
-            Sample("series_limit_reached", .none, engine.lastRoundRefusedSamples > 0 ? 1 : 0,
-                   detail: engine.lastRoundRefusedSamples > 0 ? "\(engine.lastRoundRefusedSamples) samples of new series refused in the latest round" : nil),
+            Sample(
+                "series_limit_reached", .none, engine.lastRoundRefusedSamples > 0 ? 1 : 0,
+                detail: engine.lastRoundRefusedSamples > 0 ? "\(engine.lastRoundRefusedSamples) samples of new series refused in the latest round" : nil),
         ]
     }
 
@@ -144,7 +153,8 @@ private struct Center {
         if changed {
             save(at: now)
         } else if lastSavedAt.map({ now.timeIntervalSince($0) >= Self.saveInterval }) ?? true,
-                  savedActive || engine.hasActiveAlerts {
+            savedActive || engine.hasActiveAlerts
+        {
             save(at: now)
         }
     }

@@ -38,9 +38,11 @@ public final class CollectorRunner: Sendable {
         case .timedOut, .stillBusy:
             let rounds = roundsWithoutAnswer.add(1, ordering: .acquiringAndReleasing).newValue
             guard rounds <= collector.startupGraceRounds else { return report }
-            return CollectorReport(collector: report.collector, outcome: .unavailable(
-                reason: "starting: its first reading is still in progress (NVML's first init can take tens of seconds "
-                    + "without nvidia-persistenced); a stall is reported after \(collector.startupGraceRounds) rounds"),
+            return CollectorReport(
+                collector: report.collector,
+                outcome: .unavailable(
+                    reason: "starting: its first reading is still in progress (NVML's first init can take tens of seconds "
+                        + "without nvidia-persistenced); a stall is reported after \(collector.startupGraceRounds) rounds"),
                 duration: report.duration)
         default:
             return report
@@ -119,8 +121,10 @@ public enum CollectorRound {
     /// `budget`. When the watchdog finds this thread stuck inside a collector, it hands the round
     /// to `takeOver`, called on a fresh thread with the results by the full budget, and `collect`
     /// returns nil once the stuck call returns: this thread is then done with the round.
-    public static func collect(_ runners: [CollectorRunner], budget: Duration,
-                               takeOver: @escaping @Sendable ([Result]) -> Void) -> [Result]? {
+    public static func collect(
+        _ runners: [CollectorRunner], budget: Duration,
+        takeOver: @escaping @Sendable ([Result]) -> Void
+    ) -> [Result]? {
         guard !runners.isEmpty else { return [] }
         let total = min(budget, .seconds(3600))
         let deadline = ContinuousClock.now + total
@@ -175,7 +179,10 @@ private final class SharedBlock: Sendable {
             let step = state.withLock { state -> Int?? in
                 state.current = nil
                 if state.abandoned { return .some(nil) }
-                guard !state.pending.isEmpty else { state.done = true; return nil }
+                guard !state.pending.isEmpty else {
+                    state.done = true
+                    return nil
+                }
                 state.current = state.pending.removeFirst()
                 return state.current
             }

@@ -5,18 +5,22 @@ import HeadroomServer
 
 extension Daemon {
     /// The HTTP server over the daemon's state, or nil when it is switched off.
-    static func makeServer(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies,
-                           alerts: AlertCenter, sampling: SamplingService, pipeline: DeliveryPipeline,
-                           push: PushService?) -> HTTPServer? {
+    static func makeServer(
+        _ configuration: HeadroomConfiguration, _ dependencies: Dependencies,
+        alerts: AlertCenter, sampling: SamplingService, pipeline: DeliveryPipeline,
+        push: PushService?
+    ) -> HTTPServer? {
         guard configuration.server.enabled else { return nil }
         let reader = DaemonStateReader(
             alerts: alerts, sampling: sampling,
             hostname: configuration.hostname ?? dependencies.hostname,
             startedAt: dependencies.now(), now: dependencies.now, includeProcess: true)
-        let silences: any SilenceEndpoint = dependencies.stateDirectory.map { directory in
-            SilenceAPI(store: SilenceStore(stateDirectory: directory(configuration.delivery)), now: dependencies.now)
-        } ?? NoSilences()
-        return HTTPServer(settings: configuration.server, state: reader, silences: silences,
-                          delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: dependencies.now))
+        let silences: any SilenceEndpoint =
+            dependencies.stateDirectory.map { directory in
+                SilenceAPI(store: SilenceStore(stateDirectory: directory(configuration.delivery)), now: dependencies.now)
+            } ?? NoSilences()
+        return HTTPServer(
+            settings: configuration.server, state: reader, silences: silences,
+            delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: dependencies.now))
     }
 }

@@ -31,13 +31,16 @@ public struct Daemon: Sendable {
             hostname: configuration.hostname ?? dependencies.hostname,
             stateFile: dependencies.stateDirectory.map { AlertStateFile(stateDirectory: $0(configuration.delivery)) },
             logger: logger)
-        pipeline = DeliveryPipeline(routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
-                                    store: Daemon.outbox(configuration, dependencies, logger),
-                                    silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)
+        pipeline = DeliveryPipeline(
+            routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
+            store: Daemon.outbox(configuration, dependencies, logger),
+            silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)
         delivery = DeliveryService(pipeline: pipeline, now: dependencies.now, logger: logger)
-        let push = configuration.push.enabled
-            ? PushService(settings: configuration.push, host: configuration.hostname ?? dependencies.hostname,
-                          transport: PlainHTTPTransport(), logger: logger)
+        let push =
+            configuration.push.enabled
+            ? PushService(
+                settings: configuration.push, host: configuration.hostname ?? dependencies.hostname,
+                transport: PlainHTTPTransport(), logger: logger)
             : nil
         self.push = push
         sampling = SamplingService(
@@ -58,8 +61,10 @@ public struct Daemon: Sendable {
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.
     /// SIGTERM and SIGINT shut down gracefully (pending notifications are flushed). Throws
     /// when the HTTP server cannot be set up (unusable TLS files), rather than run without it.
-    public func serviceGroup(reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil,
-                             supervising supervisor: SupervisorService? = nil) throws -> ServiceGroup {
+    public func serviceGroup(
+        reload: (@Sendable () -> Result<HeadroomConfiguration, ConfigurationErrors>)? = nil,
+        supervising supervisor: SupervisorService? = nil
+    ) throws -> ServiceGroup {
         // Delivery first: services stop in reverse order, so it flushes after sampling stopped.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: delivery), .init(service: SamplingWithDelivery(sampling: sampling, delivery: delivery)),
@@ -69,9 +74,11 @@ public struct Daemon: Sendable {
             let logger = self.logger
             let listen = server.settings.listen
             let scheme = server.settings.tls == nil ? "http" : "https"
-            services.append(.init(service: try server.service(logger: logger) { port in
-                logger.info("serving \(scheme)://\(ListenAddress(host: listen.host, port: port))/metrics")
-            }))
+            services.append(
+                .init(
+                    service: try server.service(logger: logger) { port in
+                        logger.info("serving \(scheme)://\(ListenAddress(host: listen.host, port: port))/metrics")
+                    }))
         }
         if let supervisor {
             // Entrypoint mode: signals go to the child; the group ends when the child does.
@@ -80,15 +87,18 @@ public struct Daemon: Sendable {
         }
         if let reload {
             let daemon = self
-            services.append(.init(service: ReloadService(logger: logger) {
-                await daemon.reload(reload())
-            }))
+            services.append(
+                .init(
+                    service: ReloadService(logger: logger) {
+                        await daemon.reload(reload())
+                    }))
         }
-        return ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        return ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            ))
     }
 
     /// Applies a reloaded configuration if it is valid; otherwise keeps the running one and
@@ -105,11 +115,13 @@ public struct Daemon: Sendable {
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
             await pipeline.submit(closing, at: now)
             sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
-            logger.info("configuration reloaded", metadata: [
-                "rules": "\(configuration.rules.count)",
-                "channels": "\(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ","))",
-                "interval": "\(configuration.interval.headroomDescription)",
-            ])
+            logger.info(
+                "configuration reloaded",
+                metadata: [
+                    "rules": "\(configuration.rules.count)",
+                    "channels": "\(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ","))",
+                    "interval": "\(configuration.interval.headroomDescription)",
+                ])
             return true
         }
     }

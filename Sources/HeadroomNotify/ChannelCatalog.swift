@@ -4,14 +4,17 @@ import HeadroomCore
 /// The single composition point: channel configuration → notifier.
 public enum ChannelCatalog {
     /// Builds the notifier for one configured channel.
-    public static func make(_ configuration: ChannelConfiguration, environment: [String: String], timeZone: TimeZone = .current,
-                            transport: any HTTPTransport = LiveHTTPTransport()) -> any Notifier {
+    public static func make(
+        _ configuration: ChannelConfiguration, environment: [String: String], timeZone: TimeZone = .current,
+        transport: any HTTPTransport = LiveHTTPTransport()
+    ) -> any Notifier {
         let timeZone = configuration.timeZone.flatMap(TimeZone.init(identifier:)) ?? timeZone
         let language = configuration.language
         return switch configuration.settings {
         case .console(let settings):
-            ConsoleNotifier(channel: configuration.name, configuration: settings, environment: environment, timeZone: timeZone,
-                            language: language)
+            ConsoleNotifier(
+                channel: configuration.name, configuration: settings, environment: environment, timeZone: timeZone,
+                language: language)
         case .jsonlog(let settings):
             JSONLogNotifier(channel: configuration.name, configuration: settings, timeZone: timeZone)
         case .webhook(let settings):

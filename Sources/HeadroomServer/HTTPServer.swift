@@ -6,14 +6,14 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 public import ServiceLifecycle
 
@@ -24,8 +24,10 @@ public struct HTTPServer: Sendable {
     public let silences: any SilenceEndpoint
     public let delivery: any DeliveryMetricsSource
 
-    public init(settings: ServerSettings, state: any StateReader,
-                silences: any SilenceEndpoint = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics()) {
+    public init(
+        settings: ServerSettings, state: any StateReader,
+        silences: any SilenceEndpoint = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics()
+    ) {
         self.settings = settings
         self.state = state
         self.silences = silences
@@ -39,7 +41,9 @@ public struct HTTPServer: Sendable {
         HealthRoutes.add(to: router, state: state)
         APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(settings.token))
         router.get("/") { _, _ -> Response in
-            Responses.text(.ok, """
+            Responses.text(
+                .ok,
+                """
                 Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/openapi.json
 
                 """, contentType: "text/plain; charset=utf-8")
@@ -107,7 +111,7 @@ private struct ListeningService: Service {
             do {
                 response = try await responder.respond(to: request, context: context)
             } catch let error as HTTPParserError {
-                throw error   // the channel answers a malformed request itself
+                throw error // the channel answers a malformed request itself
             } catch {
                 logger.debug("unhandled error in a route", metadata: ["error": "\(error)"])
                 response = Response(status: .internalServerError)

@@ -1,8 +1,8 @@
 public import HeadroomCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Checks before anything starts that the server's address can be bound, so a taken port
@@ -25,7 +25,7 @@ public enum ListenProbe {
         }
         defer { freeaddrinfo(results) }
         let descriptor = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return nil }  // No socket at all: let the server report it.
+        guard descriptor >= 0 else { return nil } // No socket at all: let the server report it.
         defer { close(descriptor) }
         var one: Int32 = 1
         _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))

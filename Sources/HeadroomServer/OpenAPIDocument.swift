@@ -1,52 +1,52 @@
 /// The OpenAPI 3.1 description of every endpoint, served at `/api/v1/openapi.json`.
 enum OpenAPIDocument {
     static let json = """
-    {
-      "openapi": "3.1.0",
-      "info": {"title": "Headroom", "version": "1", "description": "Resource early warning for GPU inference services: metrics, health, readiness gate, alerts."},
-      "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {
-          "Alert": {"type": "object", "required": ["rule", "severity", "state", "metric", "labels", "value", "since", "fingerprint", "gate"],
-            "properties": {
-              "rule": {"type": "string"}, "severity": {"type": "string", "enum": ["info", "warning", "critical"]},
-              "state": {"type": "string", "enum": ["firing"]}, "metric": {"type": "string"},
-              "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-              "value": {"type": ["number", "null"]}, "peak": {"type": ["number", "null"]}, "threshold": {"type": ["number", "null"]},
-              "since": {"type": "string", "format": "date-time"}, "fired_at": {"type": ["string", "null"], "format": "date-time"},
-              "fingerprint": {"type": "string"}, "gate": {"type": "boolean"}, "detail": {"type": ["string", "null"]},
-              "trend": {"type": "object", "properties": {"slope_per_second": {"type": "number"}, "seconds_to_exhaustion": {"type": "number"}, "capacity": {"type": "number"}, "r2": {"type": "number"}}}}},
-          "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+        {
+          "openapi": "3.1.0",
+          "info": {"title": "Headroom", "version": "1", "description": "Resource early warning for GPU inference services: metrics, health, readiness gate, alerts."},
+          "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+              "Alert": {"type": "object", "required": ["rule", "severity", "state", "metric", "labels", "value", "since", "fingerprint", "gate"],
+                "properties": {
+                  "rule": {"type": "string"}, "severity": {"type": "string", "enum": ["info", "warning", "critical"]},
+                  "state": {"type": "string", "enum": ["firing"]}, "metric": {"type": "string"},
+                  "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "value": {"type": ["number", "null"]}, "peak": {"type": ["number", "null"]}, "threshold": {"type": ["number", "null"]},
+                  "since": {"type": "string", "format": "date-time"}, "fired_at": {"type": ["string", "null"], "format": "date-time"},
+                  "fingerprint": {"type": "string"}, "gate": {"type": "boolean"}, "detail": {"type": ["string", "null"]},
+                  "trend": {"type": "object", "properties": {"slope_per_second": {"type": "number"}, "seconds_to_exhaustion": {"type": "number"}, "capacity": {"type": "number"}, "r2": {"type": "number"}}}}},
+              "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+            }
+          },
+          "paths": {
+            "/metrics": {"get": {"summary": "Prometheus text 0.0.4, or OpenMetrics 1.0 when Accept asks for application/openmetrics-text",
+              "responses": {"200": {"description": "The latest sample", "content": {"text/plain": {"schema": {"type": "string"}}, "application/openmetrics-text": {"schema": {"type": "string"}}}}}}},
+            "/healthz": {"get": {"summary": "Liveness: the sampling loop is alive",
+              "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object"}}}},
+                            "503": {"description": "The latest sample is too old", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/readyz": {"get": {"summary": "Readiness gate: 503 while an alert of a rule with gate: true fires",
+              "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object"}}}},
+                            "503": {"description": "Not ready; reason and alerts in the body", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/api/v1/status": {"get": {"summary": "The latest sample as JSON",
+              "responses": {"200": {"description": "Status", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/api/v1/alerts": {"get": {"summary": "Alerts firing now",
+              "responses": {"200": {"description": "Alerts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}}}}}}},
+            "/api/v1/silences": {
+              "get": {"summary": "Silences", "responses": {"200": {"description": "Silences", "content": {"application/json": {"schema": {"type": "array"}}}}}},
+              "post": {"summary": "Create a silence", "security": [{"bearer": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["matchers"],
+                  "properties": {"matchers": {"type": "array", "items": {"type": "string"}, "example": ["alertname=gpu_memory_critical", "gpu=~0|1"]},
+                                 "duration": {"type": "string", "example": "2h"}, "comment": {"type": "string"}, "created_by": {"type": "string"}}}}}},
+                "responses": {"201": {"description": "Created; the body holds the new silence id"}, "400": {"description": "Invalid matcher or duration", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "401": {"description": "Missing or wrong token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                              "403": {"description": "No token configured: mutations disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                              "503": {"description": "server.token_file cannot be read: nothing is allowed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                              "501": {"description": "No state directory: silences unavailable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+            "/api/v1/silences/{id}": {"delete": {"summary": "Expire a silence", "security": [{"bearer": []}],
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "Expired"}, "401": {"description": "Missing or wrong token"}, "403": {"description": "Mutations disabled"}, "404": {"description": "No active silence with that id"}, "503": {"description": "server.token_file cannot be read"}}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
+          }
         }
-      },
-      "paths": {
-        "/metrics": {"get": {"summary": "Prometheus text 0.0.4, or OpenMetrics 1.0 when Accept asks for application/openmetrics-text",
-          "responses": {"200": {"description": "The latest sample", "content": {"text/plain": {"schema": {"type": "string"}}, "application/openmetrics-text": {"schema": {"type": "string"}}}}}}},
-        "/healthz": {"get": {"summary": "Liveness: the sampling loop is alive",
-          "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object"}}}},
-                        "503": {"description": "The latest sample is too old", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/readyz": {"get": {"summary": "Readiness gate: 503 while an alert of a rule with gate: true fires",
-          "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object"}}}},
-                        "503": {"description": "Not ready; reason and alerts in the body", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/api/v1/status": {"get": {"summary": "The latest sample as JSON",
-          "responses": {"200": {"description": "Status", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/api/v1/alerts": {"get": {"summary": "Alerts firing now",
-          "responses": {"200": {"description": "Alerts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}}}}}}},
-        "/api/v1/silences": {
-          "get": {"summary": "Silences", "responses": {"200": {"description": "Silences", "content": {"application/json": {"schema": {"type": "array"}}}}}},
-          "post": {"summary": "Create a silence", "security": [{"bearer": []}],
-            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["matchers"],
-              "properties": {"matchers": {"type": "array", "items": {"type": "string"}, "example": ["alertname=gpu_memory_critical", "gpu=~0|1"]},
-                             "duration": {"type": "string", "example": "2h"}, "comment": {"type": "string"}, "created_by": {"type": "string"}}}}}},
-            "responses": {"201": {"description": "Created; the body holds the new silence id"}, "400": {"description": "Invalid matcher or duration", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "401": {"description": "Missing or wrong token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                          "403": {"description": "No token configured: mutations disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                          "503": {"description": "server.token_file cannot be read: nothing is allowed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-                          "501": {"description": "No state directory: silences unavailable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
-        "/api/v1/silences/{id}": {"delete": {"summary": "Expire a silence", "security": [{"bearer": []}],
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "Expired"}, "401": {"description": "Missing or wrong token"}, "403": {"description": "Mutations disabled"}, "404": {"description": "No active silence with that id"}, "503": {"description": "server.token_file cannot be read"}}}},
-        "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
-      }
-    }
-    """
+        """
 }

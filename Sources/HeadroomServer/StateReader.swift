@@ -1,8 +1,8 @@
 public import HeadroomCore
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// What the server shows, read from the daemon after its latest round. The server never
@@ -29,8 +29,10 @@ public struct ServerState: Sendable {
     /// Families about the daemon process itself (RSS, CPU seconds …).
     public var selfFamilies: [MetricFamily]
 
-    public init(samples: [Sample], collectors: [CollectorReport], sampleTime: Date?, firingAlerts: [Alert], rules: [AlertRule],
-                hostname: String, interval: Duration, startedAt: Date, now: Date, selfFamilies: [MetricFamily] = []) {
+    public init(
+        samples: [Sample], collectors: [CollectorReport], sampleTime: Date?, firingAlerts: [Alert], rules: [AlertRule],
+        hostname: String, interval: Duration, startedAt: Date, now: Date, selfFamilies: [MetricFamily] = []
+    ) {
         self.samples = samples
         self.collectors = collectors
         self.sampleTime = sampleTime

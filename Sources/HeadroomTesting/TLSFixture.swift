@@ -22,8 +22,10 @@ public struct TLSFixture: Sendable {
         try run(["req", "-x509"] + Self.ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Headroom Test CA"])
         try run(["req", "-x509"] + Self.ec + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=Someone Else CA"])
         try run(["req"] + Self.ec + ["-keyout", "client.key", "-out", "client.csr", "-subj", "/CN=headroom-client"])
-        try run(["x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                 "-out", "client.pem", "-days", "2", "-extfile", "client.ext"])
+        try run([
+            "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "client.pem", "-days", "2", "-extfile", "client.ext",
+        ])
         let fixture = TLSFixture(directory: directory)
         _ = try fixture.makeServerCertificate(named: "server", commonName: "127.0.0.1")
         return fixture
@@ -32,8 +34,11 @@ public struct TLSFixture: Sendable {
     /// A server certificate for 127.0.0.1 signed by the CA (`server`, or a renewal), with `commonName`.
     public func makeServerCertificate(named name: String, commonName: String) throws -> (certificate: String, key: String) {
         try Self.openssl(["req"] + Self.ec + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(commonName)"], in: directory)
-        try Self.openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                          "-out", "\(name).pem", "-days", "2", "-extfile", "server.ext"], in: directory)
+        try Self.openssl(
+            [
+                "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "\(name).pem", "-days", "2", "-extfile", "server.ext",
+            ], in: directory)
         return (directory + "/\(name).pem", directory + "/\(name).key")
     }
 

@@ -10,21 +10,31 @@ struct GarbageInputTests {
     typealias Parse = @Sendable ([UInt8], String) throws(CollectorError) -> Void
 
     static let parsers: [(name: String, parse: Parse, valid: String)] = [
-        ("ProcStat", { (b, p) throws(CollectorError) in _ = try ProcStat.parse(b, path: p) },
-         "cpu  270988 0 49269 1522694 2423 0 168 122 0 0\ncpu0 127530 0 23950 770906 224 0 43 58 0 0\nintr 1 2 3\nctxt 3151004\nprocesses 31979\nprocs_blocked 0\n"),
-        ("MemInfo", { (b, p) throws(CollectorError) in _ = try MemInfo.parse(b, path: p) },
-         "MemTotal:       24684096 kB\nMemFree:        22684040 kB\nMemAvailable:   24181284 kB\nBuffers:           11100 kB\nCached:          1612852 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n"),
+        (
+            "ProcStat", { (b, p) throws(CollectorError) in _ = try ProcStat.parse(b, path: p) },
+            "cpu  270988 0 49269 1522694 2423 0 168 122 0 0\ncpu0 127530 0 23950 770906 224 0 43 58 0 0\nintr 1 2 3\nctxt 3151004\nprocesses 31979\nprocs_blocked 0\n"
+        ),
+        (
+            "MemInfo", { (b, p) throws(CollectorError) in _ = try MemInfo.parse(b, path: p) },
+            "MemTotal:       24684096 kB\nMemFree:        22684040 kB\nMemAvailable:   24181284 kB\nBuffers:           11100 kB\nCached:          1612852 kB\nSwapTotal:             0 kB\nSwapFree:              0 kB\n"
+        ),
         ("LoadAverage", { (b, p) throws(CollectorError) in _ = try LoadAverage.parse(b, path: p) }, "0.52 0.58 12.59 3/467 12345\n"),
-        ("PressureStall", { (b, p) throws(CollectorError) in _ = try PressureStall.parse(b, path: p) },
-         "some avg10=12.50 avg60=8.00 avg300=3.10 total=98765432\nfull avg10=4.20 avg60=2.00 avg300=0.50 total=12345678\n"),
+        (
+            "PressureStall", { (b, p) throws(CollectorError) in _ = try PressureStall.parse(b, path: p) },
+            "some avg10=12.50 avg60=8.00 avg300=3.10 total=98765432\nfull avg10=4.20 avg60=2.00 avg300=0.50 total=12345678\n"
+        ),
         ("CgroupFiles.count", { (b, p) throws(CollectorError) in _ = try CgroupFiles.count(b, path: p) }, "3221225472\n"),
         ("CgroupFiles.limit", { (b, p) throws(CollectorError) in _ = try CgroupFiles.limit(b, path: p) }, "4294967296\n"),
         ("CgroupFiles.quota", { (b, p) throws(CollectorError) in _ = try CgroupFiles.quota(b, path: p) }, "150000\n"),
         ("CgroupFiles.cpuMax", { (b, p) throws(CollectorError) in _ = try CgroupFiles.cpuMax(b, path: p) }, "200000 100000\n"),
-        ("CgroupFiles.values", { (b, p) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["oom_kill"], path: p) },
-         "low 0\nhigh 0\nmax 12\noom 4\noom_kill 3\n"),
-        ("CgroupDiscovery.memberships", { (b, p) throws(CollectorError) in _ = try CgroupDiscovery.memberships(b, path: p) },
-         "8:pids:/\n4:memory:/process_api/235b\n0::/\n"),
+        (
+            "CgroupFiles.values", { (b, p) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["oom_kill"], path: p) },
+            "low 0\nhigh 0\nmax 12\noom 4\noom_kill 3\n"
+        ),
+        (
+            "CgroupDiscovery.memberships", { (b, p) throws(CollectorError) in _ = try CgroupDiscovery.memberships(b, path: p) },
+            "8:pids:/\n4:memory:/process_api/235b\n0::/\n"
+        ),
     ]
 
     static let garbage: [(name: String, bytes: [UInt8])] = [
@@ -54,8 +64,9 @@ struct GarbageInputTests {
             let prefix = Array(bytes[..<length])
             let error = caught { () throws(CollectorError) in try parse(prefix, "/p") }
             if prefix.last != 0x0A {
-                #expect(error.map { if case .failed(let message) = $0 { message.hasPrefix("/p") } else { false } } == true,
-                        "\(name) accepted a file cut at byte \(length)")
+                #expect(
+                    error.map { if case .failed(let message) = $0 { message.hasPrefix("/p") } else { false } } == true,
+                    "\(name) accepted a file cut at byte \(length)")
             }
         }
     }

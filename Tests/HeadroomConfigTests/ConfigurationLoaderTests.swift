@@ -6,14 +6,16 @@ import Testing
 
 @Suite("Configuration file lookup")
 struct ConfigurationLoaderTests {
-    @Test("lookup order: --config, $HEADROOM_CONFIG, /etc/headroom/headroom.yaml, embedded default", arguments: [
-        ("/a.yaml", ["HEADROOM_CONFIG": "/b.yaml"], true, "/a.yaml"),
-        (nil, ["HEADROOM_CONFIG": "/b.yaml"], true, "/b.yaml"),
-        ("", ["HEADROOM_CONFIG": "/b.yaml"], true, "/b.yaml"),
-        (nil, ["HEADROOM_CONFIG": ""], true, "/etc/headroom/headroom.yaml"),
-        (nil, [:], true, "/etc/headroom/headroom.yaml"),
-        (nil, [:], false, nil),
-    ] as [(String?, [String: String], Bool, String?)])
+    @Test(
+        "lookup order: --config, $HEADROOM_CONFIG, /etc/headroom/headroom.yaml, embedded default",
+        arguments: [
+            ("/a.yaml", ["HEADROOM_CONFIG": "/b.yaml"], true, "/a.yaml"),
+            (nil, ["HEADROOM_CONFIG": "/b.yaml"], true, "/b.yaml"),
+            ("", ["HEADROOM_CONFIG": "/b.yaml"], true, "/b.yaml"),
+            (nil, ["HEADROOM_CONFIG": ""], true, "/etc/headroom/headroom.yaml"),
+            (nil, [:], true, "/etc/headroom/headroom.yaml"),
+            (nil, [:], false, nil),
+        ] as [(String?, [String: String], Bool, String?)])
     func locate(explicitPath: String?, environment: [String: String], systemFileExists: Bool, expected: String?) {
         let found = ConfigurationLoader.locate(explicitPath: explicitPath, environment: environment) {
             $0 == ConfigurationLoader.systemPath && systemFileExists
@@ -23,7 +25,8 @@ struct ConfigurationLoaderTests {
 
     @Test("the example from the issue loads; its rules replace the built-ins of the same names")
     func issueExample() throws {
-        let loaded = try load("""
+        let loaded = try load(
+            """
             interval: 5s
             rules:
               - name: gpu_memory_high
@@ -44,7 +47,7 @@ struct ConfigurationLoaderTests {
         #expect(loaded.warnings.isEmpty)
         let configuration = loaded.configuration
         #expect(configuration.rules.count == BuiltinRulesTests.expected.count)
-        #expect(configuration.rule("gpu_memory_high")?.clear == nil)      // replaced entirely, not merged
+        #expect(configuration.rule("gpu_memory_high")?.clear == nil) // replaced entirely, not merged
         #expect(configuration.rule("gpu_memory_high")?.family == "gpu_memory_used_percent")
         #expect(configuration.channels.map(\.name) == ["console", "jsonlog"])
     }

@@ -26,16 +26,26 @@ struct ConfigurationRendererTests {
           - type: jsonlog
         """#
 
-    @Test("renders YAML that loads back to an equal configuration", arguments: [
-        (nil, [:]),
-        ("default_rules: false", [:]),
-        ("channels: []\nrules:\n  - {name: collector_failed, enabled: false}", [:]),
-        ("default_rules: false\nrules:\n  - {name: collector_failed, metric: collector_up, below: 1, severity: critical}\n  - {name: x, metric: m, above: 1}", [:]),
-        ("rules:\n  - {name: Disk-Full, metric: disk_used_percent, above: 90}", [:]),
-        (rich, [:]),
-        (nil, ["HEADROOM_CPU_WARN_PERCENT": "75", "HEADROOM_CHANNELS": "console,jsonlog", "HEADROOM_HOSTNAME": "null",
-               "HEADROOM_RULES_COLLECTOR_FAILED_ENABLED": "false", "HEADROOM_RULES_MEMORY_LEAK_TREND_CAPACITY_METRIC": "x_bytes"]),
-    ] as [(String?, [String: String])])
+    @Test(
+        "renders YAML that loads back to an equal configuration",
+        arguments: [
+            (nil, [:]),
+            ("default_rules: false", [:]),
+            ("channels: []\nrules:\n  - {name: collector_failed, enabled: false}", [:]),
+            (
+                "default_rules: false\nrules:\n  - {name: collector_failed, metric: collector_up, below: 1, severity: critical}\n  - {name: x, metric: m, above: 1}",
+                [:]
+            ),
+            ("rules:\n  - {name: Disk-Full, metric: disk_used_percent, above: 90}", [:]),
+            (rich, [:]),
+            (
+                nil,
+                [
+                    "HEADROOM_CPU_WARN_PERCENT": "75", "HEADROOM_CHANNELS": "console,jsonlog", "HEADROOM_HOSTNAME": "null",
+                    "HEADROOM_RULES_COLLECTOR_FAILED_ENABLED": "false", "HEADROOM_RULES_MEMORY_LEAK_TREND_CAPACITY_METRIC": "x_bytes",
+                ]
+            ),
+        ] as [(String?, [String: String])])
     func roundTrip(yaml: String?, environment: [String: String]) throws {
         let original = try configuration(yaml, environment: environment)
         let rendered = ConfigurationRenderer.yaml(original)
@@ -53,28 +63,32 @@ struct ConfigurationRendererTests {
         #expect(lines.contains("default_rules: false"))
         #expect(!rendered.contains("hostname:"))
         #expect(lines.filter { $0.hasPrefix("  - name: ") }.count == BuiltinRulesTests.expected.count)
-        #expect(rendered.contains("""
-              - name: cpu_overload
-                metric: cpu_used_percent
-                above: 90
-                samples: 3
-                clear: 80
-                severity: warning
-                family: cpu_used_percent
-            """))
+        #expect(
+            rendered.contains(
+                """
+                  - name: cpu_overload
+                    metric: cpu_used_percent
+                    above: 90
+                    samples: 3
+                    clear: 80
+                    severity: warning
+                    family: cpu_used_percent
+                """))
         #expect(rendered.contains("    metric: \"pressure_avg10_percent{resource=\\\"memory\\\",kind=\\\"some\\\"}\""))
-        #expect(rendered.hasSuffix("""
-            channels:
-              - type: console
-                name: console
-                enabled: true
-                min_severity: info
-                send_resolved: true
-                language: en
-                stream: stdout
-                color: auto
+        #expect(
+            rendered.hasSuffix(
+                """
+                channels:
+                  - type: console
+                    name: console
+                    enabled: true
+                    min_severity: info
+                    send_resolved: true
+                    language: en
+                    stream: stdout
+                    color: auto
 
-            """))
+                """))
         #expect(!rendered.contains(ConfigurationRenderer.redacted))
     }
 

@@ -35,10 +35,12 @@ struct DefaultConfigurationTests {
         #expect(configuration.channels == [ChannelConfiguration(name: "console", settings: .console(ConsoleConfiguration()))])
     }
 
-    @Test("a key left empty takes its default", arguments: [
-        "interval:", "hostname: ~", "collectors:", "collectors: {timeout: null}", "alerting:", "log: {level: }",
-        "rules:", "default_rules:", "channels:",
-    ])
+    @Test(
+        "a key left empty takes its default",
+        arguments: [
+            "interval:", "hostname: ~", "collectors:", "collectors: {timeout: null}", "alerting:", "log: {level: }",
+            "rules:", "default_rules:", "channels:",
+        ])
     func emptyKey(yaml: String) throws {
         #expect(try configuration(yaml) == (try configuration(nil)))
     }

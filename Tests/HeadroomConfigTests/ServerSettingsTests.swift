@@ -15,9 +15,11 @@ struct ServerSettingsTests {
         let file = try configuration("server: {listen: '[::1]:9999', token: 0123456789abcdef0123}\n")
         #expect(file.server.listen == ListenAddress(host: "::1", port: 9999))
         #expect(file.server.token == Secret("0123456789abcdef0123"))
-        let env = try configuration(nil, environment: [
-            "HEADROOM_SERVER_LISTEN": "0.0.0.0:19500", "HEADROOM_SERVER_INSECURE": "true", "HEADROOM_SERVER_ENABLED": "false",
-        ])
+        let env = try configuration(
+            nil,
+            environment: [
+                "HEADROOM_SERVER_LISTEN": "0.0.0.0:19500", "HEADROOM_SERVER_INSECURE": "true", "HEADROOM_SERVER_ENABLED": "false",
+            ])
         #expect(env.server == ServerSettings(enabled: false, listen: ListenAddress(host: "0.0.0.0", port: 19500), insecure: true))
     }
 
@@ -42,11 +44,13 @@ struct ServerSettingsTests {
     func tls() throws {
         let file = try configuration("server: {tls: {cert_file: /etc/headroom/tls.crt, key_file: /etc/headroom/tls.key}}\n")
         #expect(file.server.tls == ServerTLSSettings(certificateFile: "/etc/headroom/tls.crt", keyFile: "/etc/headroom/tls.key"))
-        let env = try configuration(nil, environment: [
-            "HEADROOM_SERVER_LISTEN": ":19400",
-            "HEADROOM_SERVER_TLS_CERT_FILE": "/run/tls/tls.crt", "HEADROOM_SERVER_TLS_KEY_FILE": "/run/tls/tls.key",
-            "HEADROOM_SERVER_TLS_CLIENT_CA_FILE": "/run/tls/ca.crt",
-        ])
+        let env = try configuration(
+            nil,
+            environment: [
+                "HEADROOM_SERVER_LISTEN": ":19400",
+                "HEADROOM_SERVER_TLS_CERT_FILE": "/run/tls/tls.crt", "HEADROOM_SERVER_TLS_KEY_FILE": "/run/tls/tls.key",
+                "HEADROOM_SERVER_TLS_CLIENT_CA_FILE": "/run/tls/ca.crt",
+            ])
         #expect(env.server.tls == ServerTLSSettings(certificateFile: "/run/tls/tls.crt", keyFile: "/run/tls/tls.key", clientCAFile: "/run/tls/ca.crt"))
         #expect(env.server.exposureProblem == nil)
         // TLS alone encrypts but does not say who may read: still a token or client certificates.
@@ -94,9 +98,11 @@ struct ServerSettingsTests {
         let original = try configuration(
             "server: {listen: '127.0.0.1:19401', token: 0123456789abcdef0123, tls: {cert_file: /t/c.pem, key_file: /t/k.pem, client_ca_file: /t/ca.pem}}\n")
         let text = ConfigurationRenderer.yaml(original)
-        #expect(text.contains("server:\n  enabled: true\n  listen: \"127.0.0.1:19401\"\n  token: \"<secret>\"\n  insecure: false\n")
+        #expect(
+            text.contains("server:\n  enabled: true\n  listen: \"127.0.0.1:19401\"\n  token: \"<secret>\"\n  insecure: false\n")
                 || text.contains("server:\n  enabled: true\n  listen: 127.0.0.1:19401\n  token: \"<secret>\"\n  insecure: false\n"))
-        #expect(text.contains("  tls:\n    cert_file: /t/c.pem\n    key_file: /t/k.pem\n    client_ca_file: /t/ca.pem\n")
+        #expect(
+            text.contains("  tls:\n    cert_file: /t/c.pem\n    key_file: /t/k.pem\n    client_ca_file: /t/ca.pem\n")
                 || text.contains("  tls:\n    cert_file: \"/t/c.pem\"\n    key_file: \"/t/k.pem\"\n    client_ca_file: \"/t/ca.pem\"\n"))
         #expect(!text.contains("0123456789abcdef0123"))
         #expect(text.contains("  - name: gpu_memory_critical") && text.contains("    gate: true"))
@@ -110,13 +116,17 @@ struct PushSettingsTests {
     @Test("off by default; a url switches it on; every key from the file and HEADROOM_PUSH_*; config show renders it, token redacted")
     func keys() throws {
         #expect(try configuration(nil).push.enabled == false)
-        let file = try configuration("""
+        let file = try configuration(
+            """
             push: {url: 'http://127.0.0.1:8428', protocol: influx_v2, org: acme, bucket: gpus, token: secret-token, interval: 5s,
                    batch_size: 100, buffer_size: 1000, gzip: false, timeout: 2s}
             """)
-        #expect(file.push == PushSettings(enabled: true, url: "http://127.0.0.1:8428", protocol: .influxV2, org: "acme", bucket: "gpus",
-                                          token: Secret("secret-token"), interval: .seconds(5), batchSize: 100, bufferSize: 1000, gzip: false,
-                                          timeout: .seconds(2)))
+        #expect(
+            file.push
+                == PushSettings(
+                    enabled: true, url: "http://127.0.0.1:8428", protocol: .influxV2, org: "acme", bucket: "gpus",
+                    token: Secret("secret-token"), interval: .seconds(5), batchSize: 100, bufferSize: 1000, gzip: false,
+                    timeout: .seconds(2)))
         let env = try configuration(nil, environment: ["HEADROOM_PUSH_URL": "http://vm:8428", "HEADROOM_PUSH_BUFFER_SIZE": "50"])
         #expect(env.push.enabled && env.push.url == "http://vm:8428" && env.push.bufferSize == 50)
         let text = ConfigurationRenderer.yaml(file)
@@ -138,8 +148,9 @@ struct LimitsSettingsTests {
     func maxSeries() throws {
         #expect(try ConfigurationLoader.load(yaml: nil, source: "default", environment: [:]).get().configuration.policy.maxSeries == 50_000)
         #expect(try ConfigurationLoader.load(yaml: "limits: {max_series: 2000}", source: "t", environment: [:]).get().configuration.policy.maxSeries == 2000)
-        #expect(try ConfigurationLoader.load(yaml: nil, source: "t", environment: ["HEADROOM_LIMITS_MAX_SERIES": "300"]).get()
-            .configuration.policy.maxSeries == 300)
+        #expect(
+            try ConfigurationLoader.load(yaml: nil, source: "t", environment: ["HEADROOM_LIMITS_MAX_SERIES": "300"]).get()
+                .configuration.policy.maxSeries == 300)
         guard case .failure(let errors) = ConfigurationLoader.load(yaml: "limits: {max_series: 5}", source: "t", environment: [:]) else {
             Issue.record("max_series: 5 was accepted")
             return

@@ -14,8 +14,10 @@ struct AlertEngineSavedStateTests {
     }
 
     /// A second scenario (a restarted daemon) that took up `first`'s state at `time`.
-    static func restarted(_ first: Scenario, savedAt: Double, restoredAt: Double, rules: [AlertRule]? = nil,
-                          policy: AlertPolicy = AlertPolicy()) throws -> (Scenario, [AlertNotification]) {
+    static func restarted(
+        _ first: Scenario, savedAt: Double, restoredAt: Double, rules: [AlertRule]? = nil,
+        policy: AlertPolicy = AlertPolicy()
+    ) throws -> (Scenario, [AlertNotification]) {
         let saved = try roundTrip(first.engine.savedState(at: first.start.addingTimeInterval(savedAt)))
         var second = Scenario(rules ?? first.engine.rules, policy: policy)
         let told = second.engine.restore(saved, at: second.start.addingTimeInterval(restoredAt))
@@ -122,8 +124,9 @@ struct AlertEngineSavedStateTests {
 
     @Test("the saved state survives JSON unchanged, trend windows thinned under the cap with the newest point kept")
     func codable() throws {
-        let leak = AlertRule(name: "leak", selector: MetricSelector("memory_used_bytes"),
-                             condition: .trend(TrendCondition(capacity: .fixed(1e12), window: .seconds(100_000))))
+        let leak = AlertRule(
+            name: "leak", selector: MetricSelector("memory_used_bytes"),
+            condition: .trend(TrendCondition(capacity: .fixed(1e12), window: .seconds(100_000))))
         var first = Scenario([gpuCrit, leak])
         for t in 0..<1000 {
             first.step(at: Double(t), [Sample("memory_used_bytes", .none, Double(t) * 1000), Sample("gpu_memory_used_percent", Self.gpu, 96)])

@@ -117,9 +117,12 @@ struct SeedScenarioTests {
     /// 81 / 79 alternating: an immediate hold fires on the first 81, and `within 2 of 3` on
     /// the second; neither resolves until 50 (79 is above `clear: 75`). A 10 s hold and two
     /// consecutive samples are broken by every 79 and never fire.
-    @Test("±1% oscillation for 10 minutes with a clear threshold: one firing and one resolved, or nothing",
-          arguments: [(HoldPolicy.immediately, [0.0, 600]), (.duration(.seconds(10)), []), (.consecutiveSamples(2), []),
-                      (.within(samples: 2, of: 3), [10, 600])])
+    @Test(
+        "±1% oscillation for 10 minutes with a clear threshold: one firing and one resolved, or nothing",
+        arguments: [
+            (HoldPolicy.immediately, [0.0, 600]), (.duration(.seconds(10)), []), (.consecutiveSamples(2), []),
+            (.within(samples: 2, of: 3), [10, 600]),
+        ])
     func oscillationWithClear(hold: HoldPolicy, times: [Double]) {
         let rule = AlertRule(
             name: "gpu_memory_high", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(80),

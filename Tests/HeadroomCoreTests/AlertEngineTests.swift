@@ -43,11 +43,12 @@ struct AlertEngineTests {
         // 96 % at once (critical), then 85 % (critical resolves, warning still firing → now notified), then 50 %.
         scenario.feed("gpu_memory_used_percent", [70, 96, 96, 96, 96, 85, 85, 50], every: 5)
         let events = scenario.log.map { "\($0.kind.rawValue):\($0.rule)@\(Int($0.time))" }
-        #expect(events == [
-            "firing:gpu_memory_critical@5",
-            "resolved:gpu_memory_critical@25", "firing:gpu_memory_high@25",
-            "resolved:gpu_memory_high@35",
-        ])
+        #expect(
+            events == [
+                "firing:gpu_memory_critical@5",
+                "resolved:gpu_memory_critical@25", "firing:gpu_memory_high@25",
+                "resolved:gpu_memory_high@35",
+            ])
     }
 
     @Test("a warning already delivered still gets its resolved while the critical fires")
@@ -55,11 +56,12 @@ struct AlertEngineTests {
         var scenario = Scenario([gpuWarn, gpuCrit])
         scenario.feed("gpu_memory_used_percent", [85, 85, 85, 96, 96, 40], every: 5)
         let events = scenario.log.map { "\($0.kind.rawValue):\($0.rule)@\(Int($0.time))" }
-        #expect(events == [
-            "firing:gpu_memory_high@10",
-            "firing:gpu_memory_critical@15",
-            "resolved:gpu_memory_high@25", "resolved:gpu_memory_critical@25",
-        ])
+        #expect(
+            events == [
+                "firing:gpu_memory_high@10",
+                "firing:gpu_memory_critical@15",
+                "resolved:gpu_memory_high@25", "resolved:gpu_memory_critical@25",
+            ])
     }
 
     @Test("inhibition can be switched off")
@@ -93,8 +95,8 @@ struct AlertEngineTests {
         // still have left the window by the time the alert resolves at t=200.
         let rule = AlertRule(name: "hot", selector: MetricSelector("x_percent"), condition: .above(50))
         var scenario = Scenario([rule], policy: AlertPolicy(repeatInterval: .seconds(60), flapWindow: .seconds(60), flapMaxChanges: 2))
-        var values = Array(repeating: 60.0, count: 40)    // t = 0...195: fires at 0, repeats at 60, 120, 180
-        values += [40, 60, 40, 40]                          // t = 200 resolved, 205 fired, 210 resolved
+        var values = Array(repeating: 60.0, count: 40) // t = 0...195: fires at 0, repeats at 60, 120, 180
+        values += [40, 60, 40, 40] // t = 200 resolved, 205 fired, 210 resolved
         scenario.feed("x_percent", values, every: 5)
         #expect(scenario.log.map(\.kind) == [.firing, .repeat, .repeat, .repeat, .resolved, .firing, .flapping])
         // Counted from 200 (resolved), 205 (fired), 210 (resolved): the third change in 60 s.
@@ -174,8 +176,10 @@ struct AlertEngineTests {
 struct TrendRuleTests {
     static let leak = AlertRule(
         name: "gpu_memory_leak", selector: MetricSelector("gpu_memory_used_bytes"),
-        condition: .trend(TrendCondition(capacity: .metric("gpu_memory_total_bytes"), window: .seconds(600),
-                                         exhaustionWithin: .seconds(1800), minimumR2: 0.8)))
+        condition: .trend(
+            TrendCondition(
+                capacity: .metric("gpu_memory_total_bytes"), window: .seconds(600),
+                exhaustionWithin: .seconds(1800), minimumR2: 0.8)))
 
     static let mib = 1024.0 * 1024
 
@@ -219,7 +223,7 @@ struct TrendRuleTests {
         var scenario = Scenario([Self.leak])
         let total = 24 * 1024 * Self.mib
         for step in 0..<240 {
-            let used = 2 * 1024 * Self.mib + Double(step) * 5 * 1 * Self.mib / 60   // +1 MiB/min
+            let used = 2 * 1024 * Self.mib + Double(step) * 5 * 1 * Self.mib / 60 // +1 MiB/min
             scenario.step(at: Double(step) * 5, [Sample("gpu_memory_used_bytes", ["gpu": "0"], used), Sample("gpu_memory_total_bytes", ["gpu": "0"], total)])
         }
         #expect(scenario.notifications.isEmpty)
@@ -280,8 +284,9 @@ struct AlertEngineSeriesTableTests {
 
     @Test("counter baselines and trend windows of series gone past their bound are released: churning PIDs do not grow the engine")
     func releasesVanishedState() {
-        let leak = AlertRule(name: "process_leak", selector: MetricSelector("gpu_process_memory_used_bytes"),
-                             condition: .trend(TrendCondition(capacity: .fixed(1e12), window: .seconds(60))))
+        let leak = AlertRule(
+            name: "process_leak", selector: MetricSelector("gpu_process_memory_used_bytes"),
+            condition: .trend(TrendCondition(capacity: .fixed(1e12), window: .seconds(60))))
         let oom = AlertRule(name: "oom", selector: MetricSelector("container_oom_kills_total"), condition: .increases, severity: .critical)
         var engine = AlertEngine(rules: [leak, oom], policy: AlertPolicy(staleAfter: .seconds(30)))
         // A new process and a new container every round, 1 s apart, for 2,000 rounds.

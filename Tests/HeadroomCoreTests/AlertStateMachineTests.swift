@@ -45,79 +45,115 @@ struct AlertStateMachineTests {
     }
 
     static let cases: [(String, AlertStateMachine.Timing, [Step])] = [
-        ("immediately fires and resolves", .init(hold: .immediately), [
-            Step(at: 0, breached: false, expect: .none),
-            Step(at: 5, breached: true, expect: .fired),
-            Step(at: 10, breached: true, expect: .none),
-            Step(at: 15, breached: false, expect: .resolved(reason: nil)),
-        ]),
-        ("for: 10s fires at the first sample at or after 10 s", .init(hold: .duration(.seconds(10))), [
-            Step(at: 0, breached: true, expect: .pending),
-            Step(at: 5, breached: true, expect: .none),
-            Step(at: 10, breached: true, expect: .fired),
-        ]),
-        ("for: 10s restarts after a dip", .init(hold: .duration(.seconds(10))), [
-            Step(at: 0, breached: true, expect: .pending),
-            Step(at: 5, breached: false, expect: .cancelled),
-            Step(at: 10, breached: true, expect: .pending),
-            Step(at: 15, breached: true, expect: .none),
-            Step(at: 20, breached: true, expect: .fired),
-        ]),
-        ("for: 10s restarts after a gap in the data", .init(hold: .duration(.seconds(10))), [
-            Step(at: 0, breached: true, expect: .pending),
-            Step(at: 5, breached: nil, expect: .cancelled),
-            Step(at: 10, breached: true, expect: .pending),
-        ]),
-        ("samples: 3", .init(hold: .consecutiveSamples(3)), [
-            Step(at: 0, breached: true, expect: .pending),
-            Step(at: 1, breached: true, expect: .none),
-            Step(at: 2, breached: false, expect: .cancelled),
-            Step(at: 3, breached: true, expect: .pending),
-            Step(at: 4, breached: true, expect: .none),
-            Step(at: 5, breached: true, expect: .fired),
-        ]),
-        ("within 2 of 3 tolerates one gap", .init(hold: .within(samples: 2, of: 3)), [
-            Step(at: 0, breached: true, expect: .pending),
-            Step(at: 1, breached: false, expect: .none),
-            Step(at: 2, breached: true, expect: .fired),
-        ]),
-        ("within 2 of 3 gives up once the window is clean", .init(hold: .within(samples: 2, of: 3)), [
-            Step(at: 0, breached: true, expect: .pending),
-            Step(at: 1, breached: false, expect: .none),
-            Step(at: 2, breached: false, expect: .none),
-            Step(at: 3, breached: false, expect: .cancelled),
-        ]),
-        ("hysteresis: stays firing until cleared", .init(hold: .immediately), [
-            Step(at: 0, breached: true, expect: .fired),
-            Step(at: 5, breached: false, cleared: false, expect: .none),
-            Step(at: 10, breached: false, cleared: false, expect: .none),
-            Step(at: 15, breached: false, cleared: true, expect: .resolved(reason: nil)),
-        ]),
-        ("keep_firing_for holds the alert after recovery", .init(hold: .immediately, keepFiringFor: .seconds(10)), [
-            Step(at: 0, breached: true, expect: .fired),
-            Step(at: 5, breached: false, expect: .none),
-            Step(at: 9, breached: false, expect: .none),
-            Step(at: 10, breached: false, expect: .resolved(reason: nil)),
-        ]),
-        ("keep_firing_for restarts on a new breach", .init(hold: .immediately, keepFiringFor: .seconds(10)), [
-            Step(at: 0, breached: true, expect: .fired),
-            Step(at: 5, breached: false, expect: .none),
-            Step(at: 8, breached: true, expect: .none),
-            Step(at: 15, breached: false, expect: .none),
-            Step(at: 18, breached: false, expect: .resolved(reason: nil)),
-        ]),
-        ("a firing series that vanishes resolves after stale_after", .init(hold: .immediately, staleAfter: .seconds(60)), [
-            Step(at: 0, breached: true, expect: .fired),
-            Step(at: 30, breached: nil, expect: .none),
-            Step(at: 59, breached: nil, expect: .none),
-            Step(at: 60, breached: nil, expect: .resolved(reason: "no data for 1m")),
-        ]),
-        ("a firing series that comes back keeps firing", .init(hold: .immediately, staleAfter: .seconds(60)), [
-            Step(at: 0, breached: true, expect: .fired),
-            Step(at: 30, breached: nil, expect: .none),
-            Step(at: 40, breached: true, expect: .none),
-            Step(at: 90, breached: nil, expect: .none),
-        ]),
+        (
+            "immediately fires and resolves", .init(hold: .immediately),
+            [
+                Step(at: 0, breached: false, expect: .none),
+                Step(at: 5, breached: true, expect: .fired),
+                Step(at: 10, breached: true, expect: .none),
+                Step(at: 15, breached: false, expect: .resolved(reason: nil)),
+            ]
+        ),
+        (
+            "for: 10s fires at the first sample at or after 10 s", .init(hold: .duration(.seconds(10))),
+            [
+                Step(at: 0, breached: true, expect: .pending),
+                Step(at: 5, breached: true, expect: .none),
+                Step(at: 10, breached: true, expect: .fired),
+            ]
+        ),
+        (
+            "for: 10s restarts after a dip", .init(hold: .duration(.seconds(10))),
+            [
+                Step(at: 0, breached: true, expect: .pending),
+                Step(at: 5, breached: false, expect: .cancelled),
+                Step(at: 10, breached: true, expect: .pending),
+                Step(at: 15, breached: true, expect: .none),
+                Step(at: 20, breached: true, expect: .fired),
+            ]
+        ),
+        (
+            "for: 10s restarts after a gap in the data", .init(hold: .duration(.seconds(10))),
+            [
+                Step(at: 0, breached: true, expect: .pending),
+                Step(at: 5, breached: nil, expect: .cancelled),
+                Step(at: 10, breached: true, expect: .pending),
+            ]
+        ),
+        (
+            "samples: 3", .init(hold: .consecutiveSamples(3)),
+            [
+                Step(at: 0, breached: true, expect: .pending),
+                Step(at: 1, breached: true, expect: .none),
+                Step(at: 2, breached: false, expect: .cancelled),
+                Step(at: 3, breached: true, expect: .pending),
+                Step(at: 4, breached: true, expect: .none),
+                Step(at: 5, breached: true, expect: .fired),
+            ]
+        ),
+        (
+            "within 2 of 3 tolerates one gap", .init(hold: .within(samples: 2, of: 3)),
+            [
+                Step(at: 0, breached: true, expect: .pending),
+                Step(at: 1, breached: false, expect: .none),
+                Step(at: 2, breached: true, expect: .fired),
+            ]
+        ),
+        (
+            "within 2 of 3 gives up once the window is clean", .init(hold: .within(samples: 2, of: 3)),
+            [
+                Step(at: 0, breached: true, expect: .pending),
+                Step(at: 1, breached: false, expect: .none),
+                Step(at: 2, breached: false, expect: .none),
+                Step(at: 3, breached: false, expect: .cancelled),
+            ]
+        ),
+        (
+            "hysteresis: stays firing until cleared", .init(hold: .immediately),
+            [
+                Step(at: 0, breached: true, expect: .fired),
+                Step(at: 5, breached: false, cleared: false, expect: .none),
+                Step(at: 10, breached: false, cleared: false, expect: .none),
+                Step(at: 15, breached: false, cleared: true, expect: .resolved(reason: nil)),
+            ]
+        ),
+        (
+            "keep_firing_for holds the alert after recovery", .init(hold: .immediately, keepFiringFor: .seconds(10)),
+            [
+                Step(at: 0, breached: true, expect: .fired),
+                Step(at: 5, breached: false, expect: .none),
+                Step(at: 9, breached: false, expect: .none),
+                Step(at: 10, breached: false, expect: .resolved(reason: nil)),
+            ]
+        ),
+        (
+            "keep_firing_for restarts on a new breach", .init(hold: .immediately, keepFiringFor: .seconds(10)),
+            [
+                Step(at: 0, breached: true, expect: .fired),
+                Step(at: 5, breached: false, expect: .none),
+                Step(at: 8, breached: true, expect: .none),
+                Step(at: 15, breached: false, expect: .none),
+                Step(at: 18, breached: false, expect: .resolved(reason: nil)),
+            ]
+        ),
+        (
+            "a firing series that vanishes resolves after stale_after", .init(hold: .immediately, staleAfter: .seconds(60)),
+            [
+                Step(at: 0, breached: true, expect: .fired),
+                Step(at: 30, breached: nil, expect: .none),
+                Step(at: 59, breached: nil, expect: .none),
+                Step(at: 60, breached: nil, expect: .resolved(reason: "no data for 1m")),
+            ]
+        ),
+        (
+            "a firing series that comes back keeps firing", .init(hold: .immediately, staleAfter: .seconds(60)),
+            [
+                Step(at: 0, breached: true, expect: .fired),
+                Step(at: 30, breached: nil, expect: .none),
+                Step(at: 40, breached: true, expect: .none),
+                Step(at: 90, breached: nil, expect: .none),
+            ]
+        ),
     ]
 
     @Test("transition table", arguments: cases.indices)

@@ -12,7 +12,9 @@ struct GPUProcessGrowthTests {
         [
             Sample("gpu_memory_used_percent", Labels(gpu), 80),
             Sample("gpu_memory_total_bytes", Labels(gpu), 24 * 1024 * mib),
-            Sample("gpu_process_memory_used_bytes", Labels(gpu + [("pid", "4242"), ("command", "python facefusion.py"), ("container", "0b8f1c6e2d4a")]), facefusion),
+            Sample(
+                "gpu_process_memory_used_bytes", Labels(gpu + [("pid", "4242"), ("command", "python facefusion.py"), ("container", "0b8f1c6e2d4a")]), facefusion
+            ),
             Sample("gpu_process_memory_used_bytes", Labels(gpu + [("pid", "77"), ("command", "tritonserver")]), other),
             Sample("gpu_memory_used_percent", Labels([("gpu", "1"), ("uuid", "GPU-b")]), 10),
         ]
@@ -24,7 +26,8 @@ struct GPUProcessGrowthTests {
         var out: [Sample] = []
         // 120 MiB/min = 20 MiB per 10 s, over a minute.
         for step in 0...6 {
-            out = growth.annotate(Self.round(step, facefusion: 18 * 1024 * Self.mib + Double(step) * 20 * Self.mib), at: Self.t0.addingTimeInterval(Double(step) * 10))
+            out = growth.annotate(
+                Self.round(step, facefusion: 18 * 1024 * Self.mib + Double(step) * 20 * Self.mib), at: Self.t0.addingTimeInterval(Double(step) * 10))
         }
         let detail = out.first { $0.name == "gpu_memory_used_percent" && $0.labels["uuid"] == "GPU-a" }?.detail
         #expect(detail == "pid 4242 python facefusion.py holds 18.1 GiB, +120.0 MiB/min (container 0b8f1c6e2d4a); pid 77 tritonserver holds 512.0 MiB")
@@ -50,10 +53,13 @@ struct GPUProcessGrowthTests {
 
     @Test("a trend's capacity is taken from the series whose labels are a subset of the usage series'")
     func capacityBySubset() throws {
-        let rule = AlertRule(name: "leak", selector: MetricSelector("gpu_process_memory_used_bytes"),
-                             condition: .trend(TrendCondition(capacity: .metric("gpu_memory_total_bytes"), window: .seconds(600),
-                                                              exhaustionWithin: .seconds(3600), minimumR2: 0.8)),
-                             severity: .warning)
+        let rule = AlertRule(
+            name: "leak", selector: MetricSelector("gpu_process_memory_used_bytes"),
+            condition: .trend(
+                TrendCondition(
+                    capacity: .metric("gpu_memory_total_bytes"), window: .seconds(600),
+                    exhaustionWithin: .seconds(3600), minimumR2: 0.8)),
+            severity: .warning)
         var engine = AlertEngine(rules: [rule])
         var fired: [AlertNotification] = []
         for step in 0...20 {

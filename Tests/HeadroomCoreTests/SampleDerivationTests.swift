@@ -14,10 +14,14 @@ struct SampleDerivationTests {
 
     @Test("CPU busy, iowait and steal percentages from counter deltas")
     func cpuPercent() throws {
-        let before = HostSnapshot(time: Self.t0, samples: Self.cpu("all", user: 100, system: 50, idle: 800, iowait: 10, steal: 0)
-            + Self.cpu("0", user: 50, system: 25, idle: 400, iowait: 5, steal: 0))
-        let after = HostSnapshot(time: Self.t0.addingTimeInterval(1), samples: Self.cpu("all", user: 160, system: 70, idle: 810, iowait: 15, steal: 5)
-            + Self.cpu("0", user: 100, system: 25, idle: 400, iowait: 5, steal: 0))
+        let before = HostSnapshot(
+            time: Self.t0,
+            samples: Self.cpu("all", user: 100, system: 50, idle: 800, iowait: 10, steal: 0)
+                + Self.cpu("0", user: 50, system: 25, idle: 400, iowait: 5, steal: 0))
+        let after = HostSnapshot(
+            time: Self.t0.addingTimeInterval(1),
+            samples: Self.cpu("all", user: 160, system: 70, idle: 810, iowait: 15, steal: 5)
+                + Self.cpu("0", user: 100, system: 25, idle: 400, iowait: 5, steal: 0))
         let derived = SampleDerivation.derived(previous: before, current: after)
         func value(_ name: String, _ labels: Labels = .none) -> Double? {
             derived.first { $0.name == name && $0.labels == labels }?.value
@@ -39,17 +43,21 @@ struct SampleDerivationTests {
     @Test("container CPU as a percentage of its quota, and throttling")
     func containerCPU() {
         let labels: Labels = ["cgroup": "/docker/abc", "version": "v2"]
-        let before = HostSnapshot(time: Self.t0, samples: [
-            Sample("container_cpu_usage_seconds_total", labels, 100, kind: .counter),
-            Sample("container_cpu_periods_total", labels, 1000, kind: .counter),
-            Sample("container_cpu_throttled_periods_total", labels, 10, kind: .counter),
-        ])
-        let after = HostSnapshot(time: Self.t0.addingTimeInterval(2), samples: [
-            Sample("container_cpu_usage_seconds_total", labels, 103, kind: .counter),
-            Sample("container_cpu_limit_cores", labels, 2),
-            Sample("container_cpu_periods_total", labels, 1020, kind: .counter),
-            Sample("container_cpu_throttled_periods_total", labels, 15, kind: .counter),
-        ])
+        let before = HostSnapshot(
+            time: Self.t0,
+            samples: [
+                Sample("container_cpu_usage_seconds_total", labels, 100, kind: .counter),
+                Sample("container_cpu_periods_total", labels, 1000, kind: .counter),
+                Sample("container_cpu_throttled_periods_total", labels, 10, kind: .counter),
+            ])
+        let after = HostSnapshot(
+            time: Self.t0.addingTimeInterval(2),
+            samples: [
+                Sample("container_cpu_usage_seconds_total", labels, 103, kind: .counter),
+                Sample("container_cpu_limit_cores", labels, 2),
+                Sample("container_cpu_periods_total", labels, 1020, kind: .counter),
+                Sample("container_cpu_throttled_periods_total", labels, 15, kind: .counter),
+            ])
         let derived = Dictionary(uniqueKeysWithValues: SampleDerivation.derived(previous: before, current: after).map { ($0.name, $0.value) })
         #expect(derived["container_cpu_used_cores"] == 1.5)
         #expect(derived["container_cpu_used_percent"] == 75)
@@ -60,21 +68,25 @@ struct SampleDerivationTests {
     func containerUnlimited() {
         let labels: Labels = ["cgroup": "/", "version": "v1"]
         let before = HostSnapshot(time: Self.t0, samples: [Sample("container_cpu_usage_seconds_total", labels, 10, kind: .counter)])
-        let after = HostSnapshot(time: Self.t0.addingTimeInterval(1), samples: [
-            Sample("container_cpu_usage_seconds_total", labels, 10.5, kind: .counter), Sample("container_cpu_limited", labels, 0),
-        ])
+        let after = HostSnapshot(
+            time: Self.t0.addingTimeInterval(1),
+            samples: [
+                Sample("container_cpu_usage_seconds_total", labels, 10.5, kind: .counter), Sample("container_cpu_limited", labels, 0),
+            ])
         let names = SampleDerivation.derived(previous: before, current: after).map(\.name)
         #expect(names == ["container_cpu_used_cores"])
     }
 
     @Test("collector reports become collector_up with the reason; unavailable ones are skipped")
     func collectorHealth() {
-        let snapshot = HostSnapshot(time: Self.t0, samples: [], collectors: [
-            CollectorReport(collector: "cpu", outcome: .ok, duration: .milliseconds(1)),
-            CollectorReport(collector: "cgroup", outcome: .failed(reason: "/sys/fs/cgroup/memory.max: not a number"), duration: .milliseconds(1)),
-            CollectorReport(collector: "pressure", outcome: .unavailable(reason: "no PSI"), duration: .zero),
-            CollectorReport(collector: "memory", outcome: .timedOut(budget: .seconds(2)), duration: .seconds(2)),
-        ])
+        let snapshot = HostSnapshot(
+            time: Self.t0, samples: [],
+            collectors: [
+                CollectorReport(collector: "cpu", outcome: .ok, duration: .milliseconds(1)),
+                CollectorReport(collector: "cgroup", outcome: .failed(reason: "/sys/fs/cgroup/memory.max: not a number"), duration: .milliseconds(1)),
+                CollectorReport(collector: "pressure", outcome: .unavailable(reason: "no PSI"), duration: .zero),
+                CollectorReport(collector: "memory", outcome: .timedOut(budget: .seconds(2)), duration: .seconds(2)),
+            ])
         let up = SampleDerivation.evaluationSamples(previous: nil, current: snapshot).filter { $0.name == "collector_up" }
         #expect(up.map { $0.labels["collector"]! } == ["cpu", "cgroup", "memory"])
         #expect(up.map(\.value) == [1, 0, 0])
@@ -93,9 +105,11 @@ struct SampleDerivationTests {
             name: "collector_failed", selector: MetricSelector("collector_up"), condition: .below(1), severity: .warning,
             summary: "collector {label:collector} failed: {detail}")
         var engine = AlertEngine(rules: [rule])
-        let snapshot = HostSnapshot(time: Self.t0, samples: [], collectors: [
-            CollectorReport(collector: "cgroup", outcome: .failed(reason: "/sys/fs/cgroup/memory.max: not a number"), duration: .zero),
-        ])
+        let snapshot = HostSnapshot(
+            time: Self.t0, samples: [],
+            collectors: [
+                CollectorReport(collector: "cgroup", outcome: .failed(reason: "/sys/fs/cgroup/memory.max: not a number"), duration: .zero)
+            ])
         let out = engine.evaluate(SampleDerivation.evaluationSamples(previous: nil, current: snapshot), at: Self.t0)
         let notification = try #require(out.first)
         #expect(notification.summary == "collector cgroup failed: /sys/fs/cgroup/memory.max: not a number")
@@ -104,15 +118,17 @@ struct SampleDerivationTests {
 
 @Suite("MessageFormat")
 struct MessageFormatTests {
-    @Test("values in the unit of their metric", arguments: [
-        (85.0, "gpu_memory_used_percent", "85.0%"),
-        (18.2 * 1024 * 1024 * 1024, "memory_used_bytes", "18.2 GiB"),
-        (512, "memory_used_bytes", "512 B"),
-        (125, "collector_duration_seconds", "2m5s"),
-        (3, "container_oom_kills_total", "3"),
-        (0.53, "load1", "0.53"),
-        (2, "cpu_count", "2"),
-    ])
+    @Test(
+        "values in the unit of their metric",
+        arguments: [
+            (85.0, "gpu_memory_used_percent", "85.0%"),
+            (18.2 * 1024 * 1024 * 1024, "memory_used_bytes", "18.2 GiB"),
+            (512, "memory_used_bytes", "512 B"),
+            (125, "collector_duration_seconds", "2m5s"),
+            (3, "container_oom_kills_total", "3"),
+            (0.53, "load1", "0.53"),
+            (2, "cpu_count", "2"),
+        ])
     func values(value: Double, metric: String, expected: String) {
         #expect(MessageFormat.value(value, metric: metric) == expected)
     }
@@ -134,8 +150,9 @@ struct MessageFormatTests {
 
     @Test("templates replace known placeholders and keep unknown ones")
     func template() {
-        let alert = Alert(rule: "gpu_memory_high", severity: .warning, family: "gpu_memory", metric: "gpu_memory_used_percent",
-                          labels: ["gpu": "0"], condition: .atLeast(80), value: 85, peak: 91, since: Date(timeIntervalSince1970: 0))
+        let alert = Alert(
+            rule: "gpu_memory_high", severity: .warning, family: "gpu_memory", metric: "gpu_memory_used_percent",
+            labels: ["gpu": "0"], condition: .atLeast(80), value: 85, peak: 91, since: Date(timeIntervalSince1970: 0))
         let notification = AlertNotification(kind: .firing, alert: alert, time: Date(timeIntervalSince1970: 12), host: "gpu-01")
         let text = MessageFormat.render(template: "GPU {label:gpu} at {value} (≥ {threshold}) for {for} on {host}, peak {peak} {unknown}", notification)
         #expect(text == "GPU 0 at 85.0% (≥ 80.0%) for 12s on gpu-01, peak 91.0% {unknown}")

@@ -48,7 +48,10 @@ struct BuiltinRulesTests {
 
         /// Rewrites a file in place (same inode), as the kernel's files change under a reader.
         func write(_ path: String, _ text: String) {
-            guard let handle = FileHandle(forWritingAtPath: root + path) else { Issue.record("cannot open \(path)"); return }
+            guard let handle = FileHandle(forWritingAtPath: root + path) else {
+                Issue.record("cannot open \(path)")
+                return
+            }
             handle.truncateFile(atOffset: 0)
             handle.write(Data(text.utf8))
             try? handle.close()
@@ -60,7 +63,9 @@ struct BuiltinRulesTests {
 
         func setMemory(usedPercent: Double) {
             let available = Int(BuiltinRulesTests.memTotalKB * (1 - usedPercent / 100))
-            write("/proc/meminfo", """
+            write(
+                "/proc/meminfo",
+                """
                 MemTotal:       \(Int(BuiltinRulesTests.memTotalKB)) kB
                 MemFree:        \(available) kB
                 MemAvailable:   \(available) kB
@@ -85,7 +90,9 @@ struct BuiltinRulesTests {
             write("/proc/stat", "cpu  \(busy) 0 0 \(idle) 0 0 0 0 0 0\ncpu0 \(busy) 0 0 \(idle) 0 0 0 0 0 0\nprocs_running 1\nprocs_blocked 0\n")
             periods += 100
             throttled += Int(100 * throttledShare)
-            write("/sys/fs/cgroup/cpu.stat", """
+            write(
+                "/sys/fs/cgroup/cpu.stat",
+                """
                 usage_usec 123456789
                 user_usec 100000000
                 system_usec 23456789
@@ -111,16 +118,16 @@ struct BuiltinRulesTests {
             "gpu 0 slowdown 90", "gpu 0 temp 40", "gpu 0 ecc_mode 1", "pname 4242 python3", "gpu 0 procs 4242:\(used(20))",
         ]
         let steps: [(Int, String)] = [
-            (1, "used \(used(85))"), (2, "used \(used(30))"),             // gpu_memory_high
-            (3, "used \(used(96))"), (4, "used \(used(30))"),             // gpu_memory_critical
-            (5, "temp 87"), (6, "temp 40"),                                 // near slowdown
-            (7, "reasons 0x20"), (8, "reasons 0"),                          // thermal
-            (9, "reasons 0x80"), (10, "reasons 0"),                         // power brake
-            (11, "reasons 0x8"), (12, "reasons 0"),                         // hardware slowdown
-            (13, "xid 48"), (14, "xid 13"),                                 // Xid: hardware, application
-            (15, "ecc_uncorrected 2"),                                      // ECC
-            (16, "remap_failure 1"), (17, "remap_failure 0"),               // row remap
-            (400, "lost"), (401, "lost 0"),                                 // lost and back
+            (1, "used \(used(85))"), (2, "used \(used(30))"), // gpu_memory_high
+            (3, "used \(used(96))"), (4, "used \(used(30))"), // gpu_memory_critical
+            (5, "temp 87"), (6, "temp 40"), // near slowdown
+            (7, "reasons 0x20"), (8, "reasons 0"), // thermal
+            (9, "reasons 0x80"), (10, "reasons 0"), // power brake
+            (11, "reasons 0x8"), (12, "reasons 0"), // hardware slowdown
+            (13, "xid 48"), (14, "xid 13"), // Xid: hardware, application
+            (15, "ecc_uncorrected 2"), // ECC
+            (16, "remap_failure 1"), (17, "remap_failure 0"), // row remap
+            (400, "lost"), (401, "lost 0"), // lost and back
         ]
         for (step, line) in steps { lines.append("at \(step) gpu 0 \(line)") }
         // A leak: +0.2 % of the GPU per round for the GPU and its one process, then flat.
@@ -159,10 +166,12 @@ struct BuiltinRulesTests {
             var logger = Logger(label: "test")
             logger.logLevel = .critical
             let notifier = RecordingNotifier()
-            daemon = Daemon(configuration: configuration, dependencies: Dependencies(
-                now: { Date(timeIntervalSince1970: 1_800_000_000) },
-                makeFiles: { RootedSystemFiles(root: $0) },
-                environment: [:], hostname: "gpu-01", makeNotifier: { _ in notifier }), logger: logger)
+            daemon = Daemon(
+                configuration: configuration,
+                dependencies: Dependencies(
+                    now: { Date(timeIntervalSince1970: 1_800_000_000) },
+                    makeFiles: { RootedSystemFiles(root: $0) },
+                    environment: [:], hostname: "gpu-01", makeNotifier: { _ in notifier }), logger: logger)
         }
 
         /// One round 5 s after the previous one; returns its notifications as `kind:rule`.
@@ -204,14 +213,14 @@ struct BuiltinRulesTests {
         #expect(run.log.isEmpty, "a quiet host is silent: \(run.log)")
 
         run.busyShare = 0.95
-        #expect(await run.seconds(until: "firing:cpu_overload") == 15)     // the third breaching sample
+        #expect(await run.seconds(until: "firing:cpu_overload") == 15) // the third breaching sample
         run.busyShare = 0.1
         #expect(await run.seconds(until: "resolved:cpu_overload") == 5)
 
         run.host.setMemory(usedPercent: 92)
         #expect((await run.seconds(until: "firing:memory_high")).map { $0 >= 60 } == true)
         run.host.setMemory(usedPercent: 98)
-        #expect(await run.seconds(until: "firing:memory_critical") == 10)   // two samples
+        #expect(await run.seconds(until: "firing:memory_critical") == 10) // two samples
         run.host.setMemory(usedPercent: 20)
         #expect(await run.seconds(until: "resolved:memory_critical") == 5)
         #expect(run.log.contains("resolved:memory_high"))
@@ -228,7 +237,7 @@ struct BuiltinRulesTests {
         let leakAt = await run.leak("memory_leak", from: 10) { run.host.setMemory(usedPercent: $0) }
         // The fit needs half its 10-minute window before it predicts.
         #expect(leakAt.map { $0 >= 300 } == true, "memory_leak fired after \(String(describing: leakAt)) s")
-        #expect((await run.seconds(until: "resolved:memory_leak", limit: 200)) != nil)   // flat again
+        #expect((await run.seconds(until: "resolved:memory_leak", limit: 200)) != nil) // flat again
     }
 
     @Test("container: memory high and critical, OOM kill, CPU throttling, leak fire and resolve; a broken file is collector_failed")
@@ -268,11 +277,15 @@ struct BuiltinRulesTests {
         let run = try Run()
         await run.tick()
         #expect(run.log.isEmpty, "\(run.log)")
-        func phase(_ step: Int, fires rule: String, after seconds: Double, exactly: Bool = false, undo: Int?,
-                   resolvesWithin limit: Int = 300) async {
+        func phase(
+            _ step: Int, fires rule: String, after seconds: Double, exactly: Bool = false, undo: Int?,
+            resolvesWithin limit: Int = 300
+        ) async {
             run.fake.setStep(step)
             let took = await run.seconds(until: "firing:\(rule)")
-            if exactly { #expect(took == seconds, "\(rule) after \(String(describing: took)) s") } else {
+            if exactly {
+                #expect(took == seconds, "\(rule) after \(String(describing: took)) s")
+            } else {
                 #expect(took.map { $0 >= seconds } == true, "\(rule) after \(String(describing: took)) s, hold \(seconds) s")
             }
             if let undo { run.fake.setStep(undo) }

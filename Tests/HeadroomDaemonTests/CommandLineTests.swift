@@ -8,7 +8,9 @@ extension ProcessTests {
         @Test("config validate reports every problem with its line and exits 2")
         func validateInvalid() async throws {
             let directory = try TemporaryDirectory()
-            let path = try directory.write("bad.yaml", """
+            let path = try directory.write(
+                "bad.yaml",
+                """
                 interval: soon
                 rules:
                   - name: cpu_overload
@@ -23,7 +25,7 @@ extension ProcessTests {
             #expect(stderr.contains("bad.yaml:1"))
             #expect(stderr.contains("interval"))
             #expect(stderr.contains("abve"))
-            #expect(stderr.contains("above"))          // did you mean
+            #expect(stderr.contains("above")) // did you mean
             #expect(stderr.contains("urgent"))
             #expect(stderr.contains("pager"))
         }
@@ -41,7 +43,8 @@ extension ProcessTests {
 
         @Test("config show applies environment overrides")
         func show() async throws {
-            let (status, stdout, _) = try await HeadroomProcess.run(["config", "show"], environment: ["HEADROOM_CPU_WARN_PERCENT": "77", "HEADROOM_INTERVAL": "2s"])
+            let (status, stdout, _) = try await HeadroomProcess.run(
+                ["config", "show"], environment: ["HEADROOM_CPU_WARN_PERCENT": "77", "HEADROOM_INTERVAL": "2s"])
             #expect(status == 0)
             #expect(stdout.contains("77"))
             #expect(stdout.contains("2s"))
@@ -57,7 +60,7 @@ extension ProcessTests {
         @Test("check exits 0 on this idle machine with perfdata")
         func checkOK() async throws {
             let (status, stdout, _) = try await HeadroomProcess.run(["check", "--delay", "200ms"])
-            #expect([0, 1].contains(status), "\(stdout)")   // a shared CI host may be busy; never critical or unknown
+            #expect([0, 1].contains(status), "\(stdout)") // a shared CI host may be busy; never critical or unknown
             #expect(stdout.hasPrefix("HEADROOM "))
             #expect(stdout.contains("'cpu_used_percent'="))
             #expect(stdout.contains("'memory_used_percent'="))
@@ -75,7 +78,9 @@ extension ProcessTests {
         func checkCritical() async throws {
             let directory = try TemporaryDirectory()
             // Any machine has memory in use: a rule that is always breached.
-            let path = try directory.write("critical.yaml", """
+            let path = try directory.write(
+                "critical.yaml",
+                """
                 default_rules: false
                 rules:
                   - {name: memory_any, metric: memory_used_percent, above: 0, severity: critical}

@@ -19,9 +19,11 @@ struct DaemonHarness {
     /// `stateDirectory` nil keeps the outbox and silences in memory only.
     /// `now` is the daemon's clock (what `/healthz` ages the latest round against); it stands
     /// at the start unless a test moves it.
-    init(yaml: String, collectors: [any Collector]?, files: InMemorySystemFiles = InMemorySystemFiles([:]),
-         environment: [String: String] = [:], stateDirectory: String? = nil,
-         now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }) throws {
+    init(
+        yaml: String, collectors: [any Collector]?, files: InMemorySystemFiles = InMemorySystemFiles([:]),
+        environment: [String: String] = [:], stateDirectory: String? = nil,
+        now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }
+    ) throws {
         let configuration = try ConfigurationLoader.load(yaml: yaml, source: "test.yaml", environment: environment).get().configuration
         let notifier = RecordingNotifier()
         self.notifier = notifier
@@ -78,12 +80,13 @@ struct DaemonTests {
                 timeline.append("\(Int(time)) \(notification.kind.rawValue) \(notification.alert.rule)")
             }
         }
-        #expect(timeline == [
-            "15 firing gpu_memory_high",
-            "20 firing gpu_memory_critical",
-            "30 resolved gpu_memory_high",
-            "30 resolved gpu_memory_critical",
-        ])
+        #expect(
+            timeline == [
+                "15 firing gpu_memory_high",
+                "20 firing gpu_memory_critical",
+                "30 resolved gpu_memory_high",
+                "30 resolved gpu_memory_critical",
+            ])
         let resolved = try #require(harness.notifier.received.last { $0.alert.rule == "gpu_memory_high" })
         #expect(resolved.host == "test-host")
         #expect(resolved.alert.peak == 96)
@@ -163,7 +166,10 @@ struct DaemonTests {
             outcomes.append(summary.snapshot.collectors.first { $0.collector == "nvidia" }?.outcome)
             notified += summary.notifications.map(\.alert.rule)
         }
-        guard case .unavailable(let reason) = outcomes[0] else { Issue.record("first round: \(String(describing: outcomes[0]))"); return }
+        guard case .unavailable(let reason) = outcomes[0] else {
+            Issue.record("first round: \(String(describing: outcomes[0]))")
+            return
+        }
         #expect(reason.hasPrefix("starting: its first reading is still in progress"))
         #expect(outcomes[1] == outcomes[0])
         // Past the grace: a stall like any other.
@@ -198,7 +204,7 @@ struct DaemonTests {
         await harness.tick(0)
         #expect(harness.notifier.received.isEmpty)
         #expect(await harness.daemon.pipeline.pendingCount == 1)
-        await harness.tick(5)   // backoff: 1 s after the first failure
+        await harness.tick(5) // backoff: 1 s after the first failure
         #expect(harness.received == ["firing:gpu_memory_critical"])
         #expect(await harness.daemon.pipeline.pendingCount == 0)
     }
@@ -212,7 +218,7 @@ struct DaemonTests {
 
         let invalid = ConfigurationLoader.load(yaml: "interval: fast\n", source: "new.yaml", environment: [:]).map(\.configuration)
         #expect(await harness.daemon.reload(invalid) == false)
-        #expect(harness.daemon.alerts.rules.count == 5)   // two rules + collector_failed, collector_stalled, series_limit_reached
+        #expect(harness.daemon.alerts.rules.count == 5) // two rules + collector_failed, collector_stalled, series_limit_reached
 
         let tighter = Self.gpuYAML.replacingOccurrences(of: "at_least: 80", with: "at_least: 70")
         let valid = ConfigurationLoader.load(yaml: tighter, source: "new.yaml", environment: [:]).map(\.configuration)
@@ -232,13 +238,14 @@ struct SeriesLimitTests {
         let many = (0..<400).map { Sample("gpu_process_memory_used_bytes", ["pid": String($0)], 1) }
         let gpu = Sample("gpu_memory_used_percent", ["gpu": "0"], 96)
         let collector = ScriptedCollector(name: "gpu", samples: [gpu] + many)
-        let harness = try DaemonHarness(yaml: """
-            limits: {max_series: 100}
-            default_rules: false
-            rules:
-              - {name: gpu_full, metric: gpu_memory_used_percent, at_least: 95, severity: critical}
-            channels: [{type: console}]
-            """, collectors: [collector])
+        let harness = try DaemonHarness(
+            yaml: """
+                limits: {max_series: 100}
+                default_rules: false
+                rules:
+                  - {name: gpu_full, metric: gpu_memory_used_percent, at_least: 95, severity: critical}
+                channels: [{type: console}]
+                """, collectors: [collector])
         let first = await harness.tick(0)
         // The known series alerts as usual; the refused ones are counted.
         #expect(first.map(\.alert.rule) == ["gpu_full"])

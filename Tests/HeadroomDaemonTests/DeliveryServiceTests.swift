@@ -44,9 +44,11 @@ struct DeliveryServiceTests {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let gpu = ScriptedCollector(name: "gpu", samples: [Sample("gpu_memory_used_percent", ["gpu": "0"], 97)])
-        let daemon = Daemon(configuration: configuration, dependencies: Dependencies(
-            now: { Date() }, makeFiles: { _ in InMemorySystemFiles([:]) }, environment: [:], hostname: "test",
-            makeNotifier: { _ in notifier }, collectors: { _ in [gpu] }), logger: logger)
+        let daemon = Daemon(
+            configuration: configuration,
+            dependencies: Dependencies(
+                now: { Date() }, makeFiles: { _ in InMemorySystemFiles([:]) }, environment: [:], hostname: "test",
+                makeNotifier: { _ in notifier }, collectors: { _ in [gpu] }), logger: logger)
         let rounds = Atomic<Int>(0)
         daemon.sampling.observeRounds { _, _ in rounds.add(1, ordering: .relaxed) }
         let group = try daemon.serviceGroup()
@@ -61,7 +63,7 @@ struct DeliveryServiceTests {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(rounds.load(ordering: .relaxed) >= before + 5)
-        #expect(notifier.calls == 1)   // one attempt in flight, none queued behind it
+        #expect(notifier.calls == 1) // one attempt in flight, none queued behind it
         notifier.release()
         await group.triggerGracefulShutdown()
         try await running.value

@@ -22,19 +22,22 @@ extension ProcessTests {
                 process.standardInput = input
                 process.standardOutput = output
                 try process.run()
-                _ = output.fileHandleForReading.availableData  // "PORT n": listening
+                _ = output.fileHandleForReading.availableData // "PORT n": listening
             }
 
             /// (path, Idempotency-Key, body) of every request received.
             func requests() async throws -> [(path: String, key: String?, body: [String: Any])] {
-                let response = try await LiveHTTPTransport().send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/_requests"),
-                                                                  tls: TLSSettings(), timeout: .seconds(5))
+                let response = try await LiveHTTPTransport().send(
+                    HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/_requests"),
+                    tls: TLSSettings(), timeout: .seconds(5))
                 let items = (try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]]) ?? []
                 return items.map { item in
                     let headers = (item["headers"] as? [[String]] ?? []).map { ($0[0], $0[1]) }
                     let body = Data(base64Encoded: item["body"] as? String ?? "") ?? Data()
-                    return (item["path"] as? String ?? "", headers.first { $0.0.lowercased() == "idempotency-key" }?.1,
-                            (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:])
+                    return (
+                        item["path"] as? String ?? "", headers.first { $0.0.lowercased() == "idempotency-key" }?.1,
+                        (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+                    )
                 }
             }
 
@@ -53,8 +56,10 @@ extension ProcessTests {
             probe.standardOutput = output
             try probe.run()
             probe.waitUntilExit()
-            return try #require(Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)))
+            return try #require(
+                Int(
+                    String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)))
         }
 
         static func outboxFiles(_ directory: String) -> [String] {
@@ -87,7 +92,8 @@ extension ProcessTests {
             }
             let pending = Self.outboxFiles(state)
             try #require(pending.count == 1, "stderr:\n\(first.stderr)")
-            let entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state + "/outbox/" + pending[0]))) as? [String: Any])
+            let entry = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: state + "/outbox/" + pending[0]))) as? [String: Any])
             let key = try #require(entry["idempotencyKey"] as? String)
             first.signal(SIGKILL)
             #expect(try await first.wait() == SIGKILL)

@@ -44,8 +44,9 @@ extension ProcessTests {
             #expect(!child.stdout.contains("child_crashed"), "a requested stop is not a crash")
         }
 
-        @Test("every forwarded signal reaches the child: INT, QUIT, HUP, USR1, USR2, WINCH; then TERM stops it",
-              arguments: [[SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH]])
+        @Test(
+            "every forwarded signal reaches the child: INT, QUIT, HUP, USR1, USR2, WINCH; then TERM stops it",
+            arguments: [[SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH]])
         func everySignal(signals: [Int32]) async throws {
             let names = ["INT", "QUIT", "HUP", "USR1", "USR2", "WINCH"]
             // The child traps each and says so; TERM ends it with 0.
@@ -69,14 +70,18 @@ extension ProcessTests {
             let directory = try TemporaryDirectory()
             let counter = directory.path("runs")
             // Each run appends a line, then exits 0 (a worker that finishes its queue).
-            let child = try HeadroomProcess(["run", "--restart", "always", "--restart-delay", "0.1", "--",
-                                             "sh", "-c", "echo run >> '\(counter)'; sleep 0.3; exit 0"], environment: Self.quiet)
+            let child = try HeadroomProcess(
+                [
+                    "run", "--restart", "always", "--restart-delay", "0.1", "--",
+                    "sh", "-c", "echo run >> '\(counter)'; sleep 0.3; exit 0",
+                ], environment: Self.quiet)
             let port = try await child.servingPort()
             func runs() -> Int { ((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "").split(separator: "\n").count }
             let page = try await poll("two restarts on /metrics") { () async -> String? in
                 guard runs() >= 3, let (_, body) = await httpGet("http://127.0.0.1:\(port)/metrics"),
-                      let restarts = body.split(separator: "\n").first(where: { $0.hasPrefix("headroom_child_restarts_total") }),
-                      let value = Double(restarts.split(separator: " ").last ?? ""), value >= 2 else { return nil }
+                    let restarts = body.split(separator: "\n").first(where: { $0.hasPrefix("headroom_child_restarts_total") }),
+                    let value = Double(restarts.split(separator: " ").last ?? ""), value >= 2
+                else { return nil }
                 return body
             }
             child.signal(SIGTERM)
@@ -90,7 +95,8 @@ extension ProcessTests {
         @Test("restart on failure with backoff, then give up after --restart-max and exit with the last status")
         func restart() async throws {
             let (status, stdout, stderr) = try await HeadroomProcess.run(
-                ["run", "--restart", "on-failure", "--restart-max", "2", "--restart-delay", "0.1", "--", "sh", "-c", "echo run; exit 4"], environment: Self.quiet)
+                ["run", "--restart", "on-failure", "--restart-max", "2", "--restart-delay", "0.1", "--", "sh", "-c", "echo run; exit 4"],
+                environment: Self.quiet)
             #expect(status == 4)
             #expect(stdout.components(separatedBy: "run\n").count - 1 == 3, "started three times:\n\(stdout)")
             #expect(stderr.contains("restarting the child in 100ms") && stderr.contains("restarting the child in 200ms"), "\(stderr)")
@@ -104,7 +110,9 @@ extension ProcessTests {
             // Two orphans that exit while the script still runs (it waits, bounded, until no
             // live `sleep` is left rather than guessing how long a loaded machine takes), a
             // moment for a reaping PID 1 to act, then a count of zombies.
-            let script = try directory.write("zombies.sh", """
+            let script = try directory.write(
+                "zombies.sh",
+                """
                 (sleep 0.2 &); (sleep 0.2 &)
                 i=0; while [ $i -lt 200 ]; do
                   live=0; for s in /proc/[0-9]*/stat; do read -r _ comm state _ < "$s" 2>/dev/null || continue
@@ -117,8 +125,12 @@ extension ProcessTests {
 
                 """)
             // Control: python's subprocess.run waits for its own child only.
-            let control = try ExternalProcess(unshare, ["--pid", "--fork", "--mount-proc", python, "-c",
-                                                        "import subprocess; subprocess.run(['sh', '\(script)'])"], directory: directory.url)
+            let control = try ExternalProcess(
+                unshare,
+                [
+                    "--pid", "--fork", "--mount-proc", python, "-c",
+                    "import subprocess; subprocess.run(['sh', '\(script)'])",
+                ], directory: directory.url)
             _ = try await control.wait()
             if control.log.contains("Operation not permitted") {
                 Issue.record("unshare needs CAP_SYS_ADMIN here: \(control.log)")

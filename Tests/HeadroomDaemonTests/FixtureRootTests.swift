@@ -34,7 +34,9 @@ extension ProcessTests {
         @Test("run on a v1 container fixture alerts with the container's labels and describes its limits")
         func runV1() async throws {
             let directory = try TemporaryDirectory()
-            let path = try directory.write("v1.yaml", """
+            let path = try directory.write(
+                "v1.yaml",
+                """
                 interval: 200ms
                 collectors: {root: "\(Self.fixture("cgroup-v1-container"))"}
                 default_rules: false
@@ -62,7 +64,9 @@ extension ProcessTests {
         @Test("a kernel without PSI is one informative line with the remedy, not one per round")
         func noPSI() async throws {
             let directory = try TemporaryDirectory()
-            let path = try directory.write("nopsi.yaml", """
+            let path = try directory.write(
+                "nopsi.yaml",
+                """
                 interval: 200ms
                 collectors: {root: "\(Self.fixture("no-psi-kernel"))"}
                 log: {level: debug}

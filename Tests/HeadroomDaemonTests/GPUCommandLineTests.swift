@@ -82,7 +82,9 @@ extension ProcessTests {
         func daemon() async throws {
             let fake = try FakeNVML(scenario: Self.scenario)
             let directory = try TemporaryDirectory()
-            let path = try directory.write("headroom.yaml", """
+            let path = try directory.write(
+                "headroom.yaml",
+                """
                 interval: 250ms
                 collectors:
                   disabled: [cpu, memory, load, cgroup, pressure, amdgpu]
@@ -90,9 +92,11 @@ extension ProcessTests {
                   - type: jsonlog
                     path: "-"
                 """)
-            let daemon = try HeadroomProcess(["run", "--config", path], environment: [
-                "LD_LIBRARY_PATH": fake.directory, "HEADROOM_RULES_GPU_MEMORY_HIGH_FOR": "500ms",
-            ])
+            let daemon = try HeadroomProcess(
+                ["run", "--config", path],
+                environment: [
+                    "LD_LIBRARY_PATH": fake.directory, "HEADROOM_RULES_GPU_MEMORY_HIGH_FOR": "500ms",
+                ])
             defer { daemon.signal(SIGKILL) }
             let fired = try await daemon.waitFor("gpu_memory_high") { out, _ in
                 jsonLines(out).contains { $0["rule"] as? String == "gpu_memory_high" && $0["status"] as? String == "firing" }

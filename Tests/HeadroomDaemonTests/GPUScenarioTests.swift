@@ -100,13 +100,16 @@ struct GPUScenarioTests {
         #expect(out.first?.summary.hasPrefix("GPU 0 NVIDIA L4 (00000000:01:00.0) stopped answering: NVML_ERROR_GPU_IS_LOST") == true)
     }
 
-    @Test("a GPU the driver counts but will not hand out at start: lost and unknown raise gpu_lost within one interval, no-permission is only listed; the other GPU keeps reporting; a GPU that answers again resolves",
-          arguments: [(15, "NVML_ERROR_GPU_IS_LOST"), (999, "NVML_ERROR_UNKNOWN"), (4, nil)] as [(Int, String?)])
+    @Test(
+        "a GPU the driver counts but will not hand out at start: lost and unknown raise gpu_lost within one interval, no-permission is only listed; the other GPU keeps reporting; a GPU that answers again resolves",
+        arguments: [(15, "NVML_ERROR_GPU_IS_LOST"), (999, "NVML_ERROR_UNKNOWN"), (4, nil)] as [(Int, String?)])
     func unopenableAtStart(code: Int, named: String?) async throws {
         var lines = Self.scenario([(0, 50)]).split(separator: "\n").map(String.init)
         lines[0] = "gpus 2"
-        lines += ["gpu 1 name NVIDIA L4", "gpu 1 uuid GPU-10st", "gpu 1 total \(Int(Self.total))", "gpu 1 used \(Int(Self.total / 2))",
-                  "gpu 1 handle_error \(code)", "at 1 gpu 1 handle_error 0"]
+        lines += [
+            "gpu 1 name NVIDIA L4", "gpu 1 uuid GPU-10st", "gpu 1 total \(Int(Self.total))", "gpu 1 used \(Int(Self.total / 2))",
+            "gpu 1 handle_error \(code)", "at 1 gpu 1 handle_error 0",
+        ]
         let fake = try FakeNVML(scenario: lines.joined(separator: "\n") + "\n")
         let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil, files: Self.proc)
         let first = await harness.tick(0)
@@ -209,11 +212,13 @@ struct GPULeakScenarioTests {
               - type: console
             """
         // 16 GiB left at 120 MiB/min is ~2h: widen the horizon; warn from 30 % so a GPU alert fires too.
-        let harness = try DaemonHarness(yaml: yaml, collectors: nil, files: GPUScenarioTests.proc, environment: [
-            "HEADROOM_RULES_GPU_PROCESS_MEMORY_LEAK_TREND_EXHAUSTION_WITHIN": "3h",
-            "HEADROOM_RULES_GPU_MEMORY_LEAK_TREND_EXHAUSTION_WITHIN": "3h",
-            "HEADROOM_GPU_MEMORY_WARN_PERCENT": "36",
-        ])
+        let harness = try DaemonHarness(
+            yaml: yaml, collectors: nil, files: GPUScenarioTests.proc,
+            environment: [
+                "HEADROOM_RULES_GPU_PROCESS_MEMORY_LEAK_TREND_EXHAUSTION_WITHIN": "3h",
+                "HEADROOM_RULES_GPU_MEMORY_LEAK_TREND_EXHAUSTION_WITHIN": "3h",
+                "HEADROOM_GPU_MEMORY_WARN_PERCENT": "36",
+            ])
         for step in 0...40 {
             fake.setStep(step)
             await harness.tick(Double(step) * 30)
@@ -245,7 +250,9 @@ struct GPULeakScenarioTests {
             }
             if fired.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
         }
-        #expect(fired["gpu_xid_hardware"] == "GPU 0 NVIDIA L4 (00000000:01:00.0) reported Xid 79: GPU has fallen off the bus: a board, memory, bus or firmware fault")
+        #expect(
+            fired["gpu_xid_hardware"]
+                == "GPU 0 NVIDIA L4 (00000000:01:00.0) reported Xid 79: GPU has fallen off the bus: a board, memory, bus or firmware fault")
         #expect(fired["gpu_xid_application"] == "GPU 0 NVIDIA L4 reported Xid 31: GPU memory page fault: usually the application's fault (a kernel crashed)")
         #expect(harness.notifier.received.first { $0.alert.rule == "gpu_xid_hardware" }?.alert.severity == .critical)
     }

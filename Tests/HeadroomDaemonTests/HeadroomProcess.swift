@@ -21,7 +21,8 @@ final class HeadroomProcess: @unchecked Sendable {
         var directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // The test runner may live inside a bundle directory (…/headroomPackageTests.xctest).
         while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("headroom").path),
-              directory.path != "/" {
+            directory.path != "/"
+        {
             directory.deleteLastPathComponent()
         }
         return directory.appendingPathComponent("headroom")
@@ -54,14 +55,24 @@ final class HeadroomProcess: @unchecked Sendable {
             let data = handle.availableData
             guard let self else { return }
             // At EOF the handler would fire in a tight loop: stop listening.
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            self.lock.lock(); self.out.append(data); self.lock.unlock()
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                return
+            }
+            self.lock.lock()
+            self.out.append(data)
+            self.lock.unlock()
         }
         stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             guard let self else { return }
-            if data.isEmpty { handle.readabilityHandler = nil; return }
-            self.lock.lock(); self.err.append(data); self.lock.unlock()
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                return
+            }
+            self.lock.lock()
+            self.err.append(data)
+            self.lock.unlock()
         }
         try process.run()
     }
@@ -70,8 +81,16 @@ final class HeadroomProcess: @unchecked Sendable {
         if let ownedStateDirectory { try? FileManager.default.removeItem(atPath: ownedStateDirectory) }
     }
 
-    var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
-    var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
+    var stdout: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: out, as: UTF8.self)
+    }
+    var stderr: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: err, as: UTF8.self)
+    }
 
     /// Waits until `predicate(stdout, stderr)` holds or the deadline passes.
     @discardableResult

@@ -9,7 +9,9 @@ extension ProcessTests {
             let directory = try TemporaryDirectory()
             let port = try DurableDeliveryTests.freePort()
             let receiver = try DurableDeliveryTests.Receiver(port: port)
-            let path = try directory.write("headroom.yaml", """
+            let path = try directory.write(
+                "headroom.yaml",
+                """
                 channels:
                   - {type: webhook, name: good, url: "http://127.0.0.1:\(port)/hook/notify-test"}
                   - {type: webhook, name: broken, url: "http://127.0.0.1:\(port)/hook/notify-test/status/503"}

@@ -29,7 +29,12 @@ extension ProcessTests {
             let cores = ProcessInfo.processInfo.activeProcessorCount
             var hogs: [Process] = []
             // SIGKILL: the test runner may pass SIGTERM down as ignored.
-            defer { for hog in hogs { kill(hog.processIdentifier, SIGKILL); hog.waitUntilExit() } }
+            defer {
+                for hog in hogs {
+                    kill(hog.processIdentifier, SIGKILL)
+                    hog.waitUntilExit()
+                }
+            }
             let daemon = try HeadroomProcess(["run", "--config", path])
             defer { daemon.signal(SIGKILL) }
             // Wait for the first rounds before loading the machine.

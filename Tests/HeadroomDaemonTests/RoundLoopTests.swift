@@ -16,17 +16,18 @@ struct RoundLoopTests {
         let hung = HangingCollector(name: "nvml")
         defer { hung.release() }
         let gpu = ScriptedCollector(name: "gpu", samples: DaemonTests.gpu(50))
-        let harness = try DaemonHarness(yaml: """
-            interval: 100ms
-            server: {enabled: false}
-            collectors:
-              timeout: 400ms
-            default_rules: false
-            rules:
-              - {name: gpu_memory_critical, metric: gpu_memory_used_percent, at_least: 95, severity: critical}
-            channels:
-              - type: console
-            """, collectors: [hung, gpu])
+        let harness = try DaemonHarness(
+            yaml: """
+                interval: 100ms
+                server: {enabled: false}
+                collectors:
+                  timeout: 400ms
+                default_rules: false
+                rules:
+                  - {name: gpu_memory_critical, metric: gpu_memory_used_percent, at_least: 95, severity: critical}
+                channels:
+                  - type: console
+                """, collectors: [hung, gpu])
         let rounds = Mutex<[Set<String>]>([])
         harness.daemon.sampling.observeRounds { samples, _ in
             rounds.withLock { $0.append(Set(samples.map(\.name))) }

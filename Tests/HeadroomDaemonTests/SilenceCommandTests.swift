@@ -8,8 +8,11 @@ extension ProcessTests {
         func lifecycle() async throws {
             let directory = try TemporaryDirectory()
             let environment = ["HEADROOM_STATE_DIR": directory.path("state")]
-            let (added, id, _) = try await HeadroomProcess.run(["silence", "add", "alertname=gpu_memory_high", "gpu=~0|1", "--duration", "2h",
-                                                                "--comment", "model reload"], environment: environment)
+            let (added, id, _) = try await HeadroomProcess.run(
+                [
+                    "silence", "add", "alertname=gpu_memory_high", "gpu=~0|1", "--duration", "2h",
+                    "--comment", "model reload",
+                ], environment: environment)
             #expect(added == 0)
             let silence = id.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(silence.count == 8)

@@ -12,14 +12,18 @@ extension ProcessTests {
         static let churnSteps = 600
 
         static func scenario() -> String {
-            var lines = ["gpus 1", "gpu 0 name NVIDIA L4", "gpu 0 uuid GPU-50ak", "gpu 0 total 25769803776",
-                         "gpu 0 used 12884901888", "auto_step_ms 100"]
+            var lines = [
+                "gpus 1", "gpu 0 name NVIDIA L4", "gpu 0 uuid GPU-50ak", "gpu 0 total 25769803776",
+                "gpu 0 used 12884901888", "auto_step_ms 100",
+            ]
             var pid = 10_000
             for step in 1...churnSteps {
-                lines.append("at \(step) gpu 0 procs " + (1...5).map { index in
-                    defer { pid += 1 }
-                    return "\(pid):\(index * 104_857_600)"
-                }.joined(separator: " "))
+                lines.append(
+                    "at \(step) gpu 0 procs "
+                        + (1...5).map { index in
+                            defer { pid += 1 }
+                            return "\(pid):\(index * 104_857_600)"
+                        }.joined(separator: " "))
             }
             lines.append("at \(churnSteps + 1) gpu 0 procs 1:1048576")
             return lines.joined(separator: "\n") + "\n"
@@ -28,7 +32,8 @@ extension ProcessTests {
         /// The child's anonymous resident memory, KiB.
         static func rssAnon(_ pid: Int32) -> Int? {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }) else { return nil }
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") })
+            else { return nil }
             return Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "")
         }
 
@@ -36,7 +41,9 @@ extension ProcessTests {
         func churn() async throws {
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario())
-            let config = try directory.write("soak.yaml", """
+            let config = try directory.write(
+                "soak.yaml",
+                """
                 interval: 100ms
                 collectors:
                   disabled: [cpu, memory, load, cgroup, pressure, amdgpu]
@@ -45,9 +52,11 @@ extension ProcessTests {
                 """)
             // Short bounds so the test sees release within its minute: a vanished process's
             // trend window (default 10 m) and counter baselines (stale_after, default 5 m).
-            let daemon = try HeadroomProcess(["run", "--config", config], environment: [
-                "HEADROOM_RULES_GPU_PROCESS_MEMORY_LEAK_TREND_WINDOW": "3s", "HEADROOM_ALERTING_STALE_AFTER": "3s",
-            ])
+            let daemon = try HeadroomProcess(
+                ["run", "--config", config],
+                environment: [
+                    "HEADROOM_RULES_GPU_PROCESS_MEMORY_LEAK_TREND_WINDOW": "3s", "HEADROOM_ALERTING_STALE_AFTER": "3s",
+                ])
             try await daemon.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
             let pid = daemon.process.processIdentifier
             let started = ContinuousClock.now

@@ -72,12 +72,16 @@ struct StartupPagesTests {
     @Test("only file-backed, private, read-only mappings without a copied page are released")
     func choosesMappings() {
         let chosen = StartupPages.releasable(smaps: Self.smaps)
-        #expect(chosen.map(\.path) == [
-            "/opt/headroom/bin/headroom", "/opt/headroom/bin/headroom",
-            "/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", "/opt/my tools/libx.so",
-        ])
-        #expect(chosen.first == StartupPages.Mapping(start: 0x5653_9f77_c000, end: 0x5653_9feb_d000,
-                                                     path: "/opt/headroom/bin/headroom", resident: 6120 * 1024))
+        #expect(
+            chosen.map(\.path) == [
+                "/opt/headroom/bin/headroom", "/opt/headroom/bin/headroom",
+                "/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", "/opt/my tools/libx.so",
+            ])
+        #expect(
+            chosen.first
+                == StartupPages.Mapping(
+                    start: 0x5653_9f77_c000, end: 0x5653_9feb_d000,
+                    path: "/opt/headroom/bin/headroom", resident: 6120 * 1024))
         // The relocated data (r--p holding anonymous pages), .data, heap, stack, the shared
         // mapping and the vDSO are never advised.
         let starts: Set<UInt> = Set(chosen.map(\.start))
@@ -96,9 +100,11 @@ struct StartupPagesTests {
 
     @Test("the real daemon gives back what it touched only while starting, and its idle rounds stay small")
     func realDaemon() async throws {
-        let daemon = try HeadroomProcess(["run"], environment: [
-            "HEADROOM_INTERVAL": "100ms", "HEADROOM_LOG_LEVEL": "debug", "HEADROOM_CHANNELS": "console",
-        ])
+        let daemon = try HeadroomProcess(
+            ["run"],
+            environment: [
+                "HEADROOM_INTERVAL": "100ms", "HEADROOM_LOG_LEVEL": "debug", "HEADROOM_CHANNELS": "console",
+            ])
         defer { daemon.signal(SIGKILL) }
         try await daemon.waitFor("the release log line") { _, err in err.contains("start-up pages handed back") }
         let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("start-up pages handed back") })

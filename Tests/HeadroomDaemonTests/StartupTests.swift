@@ -41,8 +41,9 @@ extension ProcessTests {
             _ = try await first.servingPort()
             let (status, stderr, _) = try await Self.failedStart(["HEADROOM_STATE_DIR": state])
             #expect(status == 2)
-            #expect(stderr == "headroom: another headroom (PID \(first.process.processIdentifier)) is already using the state directory "
-                + "\(state) (state_dir, HEADROOM_STATE_DIR); stop it, or give this daemon a state_dir of its own\n")
+            #expect(
+                stderr == "headroom: another headroom (PID \(first.process.processIdentifier)) is already using the state directory "
+                    + "\(state) (state_dir, HEADROOM_STATE_DIR); stop it, or give this daemon a state_dir of its own\n")
             first.signal(SIGTERM)
             #expect(try await first.wait() == 0)
             // Once the first is gone, the directory is free again.
@@ -52,18 +53,29 @@ extension ProcessTests {
             #expect(try await third.wait() == 0)
         }
 
-        @Test("unusable resources at start: one line naming the key, the value and the remedy, exit 2, nothing started",
-              arguments: [
-                  (["HEADROOM_STATE_DIR": "/etc/passwd/headroom"],
-                   "headroom: cannot create the state directory /etc/passwd/headroom (state_dir, HEADROOM_STATE_DIR): Not a directory; "),
-                  (["HEADROOM_COLLECTORS_NVML_LIBRARY": "/nonexistent/libnvidia-ml.so.1"],
-                   "headroom: collectors.nvml_library (HEADROOM_COLLECTORS_NVML_LIBRARY) is /nonexistent/libnvidia-ml.so.1, which does not exist; "),
-                  (["HEADROOM_COLLECTORS_ROOT": "/nonexistent-host"],
-                   "headroom: collectors.root (HEADROOM_COLLECTORS_ROOT) is /nonexistent-host, which is not a directory; "),
-                  (["HEADROOM_SERVER_LISTEN": "127.0.0.1:1", "HEADROOM_SERVER_TLS_CERT_FILE": "/nonexistent.pem",
-                    "HEADROOM_SERVER_TLS_KEY_FILE": "/nonexistent.key"],
-                   "headroom: server.tls"),
-              ])
+        @Test(
+            "unusable resources at start: one line naming the key, the value and the remedy, exit 2, nothing started",
+            arguments: [
+                (
+                    ["HEADROOM_STATE_DIR": "/etc/passwd/headroom"],
+                    "headroom: cannot create the state directory /etc/passwd/headroom (state_dir, HEADROOM_STATE_DIR): Not a directory; "
+                ),
+                (
+                    ["HEADROOM_COLLECTORS_NVML_LIBRARY": "/nonexistent/libnvidia-ml.so.1"],
+                    "headroom: collectors.nvml_library (HEADROOM_COLLECTORS_NVML_LIBRARY) is /nonexistent/libnvidia-ml.so.1, which does not exist; "
+                ),
+                (
+                    ["HEADROOM_COLLECTORS_ROOT": "/nonexistent-host"],
+                    "headroom: collectors.root (HEADROOM_COLLECTORS_ROOT) is /nonexistent-host, which is not a directory; "
+                ),
+                (
+                    [
+                        "HEADROOM_SERVER_LISTEN": "127.0.0.1:1", "HEADROOM_SERVER_TLS_CERT_FILE": "/nonexistent.pem",
+                        "HEADROOM_SERVER_TLS_KEY_FILE": "/nonexistent.key",
+                    ],
+                    "headroom: server.tls"
+                ),
+            ])
         func unusableResource(environment: [String: String], prefix: String) async throws {
             let (status, stderr, _) = try await Self.failedStart(environment)
             #expect(status == 2)
@@ -84,7 +96,9 @@ extension ProcessTests {
             let port = try DurableDeliveryTests.freePort()
             let receiver = try DurableDeliveryTests.Receiver(port: port)
             func run(_ fake: FakeNVML, name: String) throws -> HeadroomProcess {
-                let config = try directory.write("\(name).yaml", """
+                let config = try directory.write(
+                    "\(name).yaml",
+                    """
                     interval: 200ms
                     log: {level: debug}
                     collectors:
@@ -126,7 +140,8 @@ extension ProcessTests {
             #expect(try await third.wait() == 0)
 
             let requests = try await receiver.requests()
-            #expect(requests.map { "\($0.body["status"] as? String ?? "?"):\($0.body["rule"] as? String ?? "?")" }
+            #expect(
+                requests.map { "\($0.body["status"] as? String ?? "?"):\($0.body["rule"] as? String ?? "?")" }
                     == ["firing:gpu_memory_critical", "resolved:gpu_memory_critical"])
             let firing = try #require(requests.first?.body)
             let resolved = try #require(requests.last?.body)
@@ -139,8 +154,10 @@ extension ProcessTests {
         }
 
         /// Polls `condition` until it holds; records the daemon's log when it never does.
-        static func until(_ what: String, _ process: HeadroomProcess, timeout: Duration = .seconds(30),
-                          _ condition: () async throws -> Bool) async throws {
+        static func until(
+            _ what: String, _ process: HeadroomProcess, timeout: Duration = .seconds(30),
+            _ condition: () async throws -> Bool
+        ) async throws {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 if try await condition() { return }

@@ -25,7 +25,10 @@ struct AlertJSONTests {
     @Test("a firing notification, key by key, in the documented order")
     func firing() throws {
         let line = AlertJSON.encode(sampleNotification(), timeZone: utc)
-        #expect(line == #"{"time":"2027-01-15T08:00:10.250Z","status":"firing","severity":"warning","rule":"cpu_overload","metric":"cpu_used_percent","labels":{},"value":97.4,"threshold":90,"since":"2027-01-15T08:00:00.000Z","duration":10.25,"peak":99,"summary":"cpu_used_percent 97.4% > 90.0% for 10s","host":"gpu-01","fingerprint":"\#(Alert.fingerprint(rule: "cpu_overload", labels: .none))","fired_at":"2027-01-15T08:00:10.000Z","resolved_at":null,"schema":1}"#)
+        #expect(
+            line
+                == #"{"time":"2027-01-15T08:00:10.250Z","status":"firing","severity":"warning","rule":"cpu_overload","metric":"cpu_used_percent","labels":{},"value":97.4,"threshold":90,"since":"2027-01-15T08:00:00.000Z","duration":10.25,"peak":99,"summary":"cpu_used_percent 97.4% > 90.0% for 10s","host":"gpu-01","fingerprint":"\#(Alert.fingerprint(rule: "cpu_overload", labels: .none))","fired_at":"2027-01-15T08:00:10.000Z","resolved_at":null,"schema":1}"#
+        )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object.count == 17)
     }
@@ -61,7 +64,10 @@ struct AlertJSONTests {
         notification.alert.detail = "pid 4242 python3"
         let api = AlertJSON.encode(firing: notification.alert, gate: true)
         let log = AlertJSON.encode(notification, timeZone: utc)
-        #expect(api == #"{"state":"firing","severity":"warning","rule":"cpu_overload","metric":"cpu_used_percent","labels":{},"value":null,"threshold":90,"since":"2027-01-15T08:00:00.000Z","peak":99,"fingerprint":"\#(Alert.fingerprint(rule: "cpu_overload", labels: .none))","fired_at":"2027-01-15T08:00:10.000Z","gate":true,"detail":"pid 4242 python3"}"#)
+        #expect(
+            api
+                == #"{"state":"firing","severity":"warning","rule":"cpu_overload","metric":"cpu_used_percent","labels":{},"value":null,"threshold":90,"since":"2027-01-15T08:00:00.000Z","peak":99,"fingerprint":"\#(Alert.fingerprint(rule: "cpu_overload", labels: .none))","fired_at":"2027-01-15T08:00:10.000Z","gate":true,"detail":"pid 4242 python3"}"#
+        )
         // Every key the two share, in the same order, with the same value.
         func keys(_ json: String) -> [String] { json.matches(of: /"(\w+)":/).map { String($0.1) } }
         let shared = keys(api).filter(Set(keys(log)).contains)
@@ -75,14 +81,16 @@ struct AlertJSONTests {
 
 @Suite("Console channel")
 struct ConsoleTests {
-    @Test("level tags per kind and severity", arguments: [
-        (AlertNotification.Kind.firing, Severity.warning, "[WARN]"),
-        (.firing, .critical, "[CRIT]"),
-        (.firing, .info, "[INFO]"),
-        (.repeat, .critical, "[CRIT]"),
-        (.resolved, .critical, "[RESOLVED]"),
-        (.flapping, .warning, "[FLAPPING]"),
-    ])
+    @Test(
+        "level tags per kind and severity",
+        arguments: [
+            (AlertNotification.Kind.firing, Severity.warning, "[WARN]"),
+            (.firing, .critical, "[CRIT]"),
+            (.firing, .info, "[INFO]"),
+            (.repeat, .critical, "[CRIT]"),
+            (.resolved, .critical, "[RESOLVED]"),
+            (.flapping, .warning, "[FLAPPING]"),
+        ])
     func tags(kind: AlertNotification.Kind, severity: Severity, tag: String) {
         let line = ConsoleNotifier.line(sampleNotification(kind, severity: severity), color: false, timeZone: utc)
         #expect(line.contains(" \(tag) cpu_overload: "))
@@ -102,7 +110,8 @@ struct ConsoleTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-console-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("out.txt").path
-        let notifier = ConsoleNotifier(channel: "console", configuration: ConsoleConfiguration(color: .auto), environment: [:], timeZone: utc, sink: TextSink(path: path))
+        let notifier = ConsoleNotifier(
+            channel: "console", configuration: ConsoleConfiguration(color: .auto), environment: [:], timeZone: utc, sink: TextSink(path: path))
         try await notifier.deliver(sampleNotification())
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasSuffix("(host gpu-01)\n"))
@@ -135,7 +144,10 @@ struct JSONLogTests {
             try await notifier.deliver(sampleNotification())
             Issue.record("expected a failure")
         } catch {
-            guard case .retryable(let reason) = error else { Issue.record("\(error)"); return }
+            guard case .retryable(let reason) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(reason.contains("/proc/headroom-cannot-write"))
         }
     }
@@ -157,8 +169,10 @@ struct DeliveryPipelineTests {
         let disabled = RecordingNotifier(channel: "disabled")
         let routes = [
             DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "all", settings: .console(.init())), notifier: all),
-            DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "critical", minimumSeverity: .critical, settings: .console(.init())), notifier: critical),
-            DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "no-resolved", sendResolved: false, settings: .console(.init())), notifier: noResolved),
+            DeliveryPipeline.Route(
+                configuration: ChannelConfiguration(name: "critical", minimumSeverity: .critical, settings: .console(.init())), notifier: critical),
+            DeliveryPipeline.Route(
+                configuration: ChannelConfiguration(name: "no-resolved", sendResolved: false, settings: .console(.init())), notifier: noResolved),
             DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "disabled", enabled: false, settings: .console(.init())), notifier: disabled),
         ]
         let pipeline = DeliveryPipeline(routes: routes, logger: Self.logger)
@@ -177,13 +191,13 @@ struct DeliveryPipelineTests {
         let route = DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "flaky", settings: .console(.init())), notifier: notifier)
         let pipeline = DeliveryPipeline(routes: [route], retryPolicy: Backoff(initial: .seconds(1), maximum: .seconds(60)), jitter: { 1 }, logger: Self.logger)
         let start = Date(timeIntervalSince1970: 1_000)
-        await pipeline.submit([sampleNotification()], at: start)              // fails, retry at +1 s
-        await pipeline.retryDue(at: start.addingTimeInterval(0.5))             // not yet due
+        await pipeline.submit([sampleNotification()], at: start) // fails, retry at +1 s
+        await pipeline.retryDue(at: start.addingTimeInterval(0.5)) // not yet due
         #expect(await pipeline.pendingCount == 1)
-        await pipeline.retryDue(at: start.addingTimeInterval(1))               // fails again, retry at +2 s more
-        await pipeline.retryDue(at: start.addingTimeInterval(2))               // not yet
+        await pipeline.retryDue(at: start.addingTimeInterval(1)) // fails again, retry at +2 s more
+        await pipeline.retryDue(at: start.addingTimeInterval(2)) // not yet
         #expect(notifier.received.isEmpty)
-        await pipeline.retryDue(at: start.addingTimeInterval(3))               // permanent: dropped, loudly
+        await pipeline.retryDue(at: start.addingTimeInterval(3)) // permanent: dropped, loudly
         #expect(await pipeline.pendingCount == 0)
         #expect(notifier.received.isEmpty)
         #expect(await pipeline.statistics["flaky"]?.failures == 3)

@@ -53,11 +53,16 @@ public struct ProcStat: Sendable, Hashable {
         var scanner = ByteScanner(bytes)
         var all: CPUTimes?
         var cpus: [CPUTimes] = []
-        var contextSwitches: Int64?, processesForked: Int64?, processesBlocked: Int64?
+        var contextSwitches: Int64?
+        var processesForked: Int64?
+        var processesBlocked: Int64?
         var lineNumber = 0
         while !scanner.atEnd {
             lineNumber += 1
-            guard let key = scanner.word() else { scanner.skipLine(); continue }
+            guard let key = scanner.word() else {
+                scanner.skipLine()
+                continue
+            }
             if scanner.hasPrefix(key, "cpu") {
                 let cpu: String
                 if key.count == 3 {
@@ -78,7 +83,8 @@ public struct ProcStat: Sendable, Hashable {
                     if ticks.count < modes.count { ticks.append(value) }
                 }
                 guard ticks.count >= 4 else {
-                    throw .failed("\(path): line \(lineNumber): \(scanner.excerpt(key)) has \(ticks.count) columns; every kernel writes at least user nice system idle")
+                    throw .failed(
+                        "\(path): line \(lineNumber): \(scanner.excerpt(key)) has \(ticks.count) columns; every kernel writes at least user nice system idle")
                 }
                 if cpu == "all" { all = CPUTimes(cpu: cpu, ticks: ticks) } else { cpus.append(CPUTimes(cpu: cpu, ticks: ticks)) }
             } else if scanner.equals(key, "ctxt") {

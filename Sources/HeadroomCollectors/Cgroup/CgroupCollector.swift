@@ -33,7 +33,9 @@ public struct CgroupCollector: Collector {
             reading = try Self.read(location, files: locator.files)
         }
         guard !reading.isEmpty else {
-            throw .unavailable("no memory, cpu or pids files are readable for this process's cgroup \(location.cgroup) (\(location.version.rawValue)); are the controllers enabled for it?")
+            throw .unavailable(
+                "no memory, cpu or pids files are readable for this process's cgroup \(location.cgroup) (\(location.version.rawValue)); are the controllers enabled for it?"
+            )
         }
         return reading.samples(labels: location.labels)
     }
@@ -52,9 +54,10 @@ public struct CgroupCollector: Collector {
             try CgroupV1.readPids(pids, files: files, into: &reading)
         }
         if let unified = location.unified {
-            let resources = CgroupV2.Resources(memory: location.memory == nil,
-                                               cpu: location.cpu == nil && location.cpuacct == nil,
-                                               pids: location.pids == nil)
+            let resources = CgroupV2.Resources(
+                memory: location.memory == nil,
+                cpu: location.cpu == nil && location.cpuacct == nil,
+                pids: location.pids == nil)
             if resources.memory || resources.cpu || resources.pids {
                 try CgroupV2.read(unified, resources: resources, hostMemoryTotal: location.hostMemoryTotal, files: files, into: &reading)
             }

@@ -62,7 +62,8 @@ public enum CgroupDiscovery {
             guard colons.count == 2, let hierarchy = scanner.count(line.lowerBound..<colons[colons.startIndex]) else {
                 throw .failed("\(path): line \(lineNumber) is not hierarchy-id:controllers:path: \(scanner.excerpt(line))")
             }
-            let first = colons[colons.startIndex], second = colons[colons.startIndex + 1]
+            let first = colons[colons.startIndex]
+            let second = colons[colons.startIndex + 1]
             // The path is the rest of the line: it may itself contain colons.
             let cgroupPath = (second + 1)..<line.upperBound
             guard cgroupPath.first.map({ scanner.bytes[$0] == 0x2F }) == true else {
@@ -87,13 +88,16 @@ public enum CgroupDiscovery {
             while let field = scanner.word() { fields.append(field) }
             scanner.skipLine()
             guard fields.count >= 5, let separator = fields.dropFirst(5).firstIndex(where: { scanner.equals($0, "-") }),
-                  separator + 3 < fields.count else { continue }
+                separator + 3 < fields.count
+            else { continue }
             let type = fields[separator + 1]
             let isUnified = scanner.equals(type, "cgroup2")
             guard isUnified || scanner.equals(type, "cgroup") else { continue }
             let options = scanner.string(fields[separator + 3]).split(separator: ",").map(String.init)
-            out.append(Mount(root: unescape(scanner.string(fields[3])), mountPoint: unescape(scanner.string(fields[4])),
-                             isUnified: isUnified, options: options))
+            out.append(
+                Mount(
+                    root: unescape(scanner.string(fields[3])), mountPoint: unescape(scanner.string(fields[4])),
+                    isUnified: isUnified, options: options))
         }
         return out
     }
@@ -106,7 +110,8 @@ public enum CgroupDiscovery {
         var index = 0
         while index < source.count {
             if source[index] == 0x5C, index + 3 < source.count,
-               let code = UInt8(String(decoding: source[(index + 1)...(index + 3)], as: UTF8.self), radix: 8) {
+                let code = UInt8(String(decoding: source[(index + 1)...(index + 3)], as: UTF8.self), radix: 8)
+            {
                 bytes.append(code)
                 index += 4
             } else {
@@ -150,7 +155,9 @@ public enum CgroupDiscovery {
         // resolve, and the pressure collector asks again every round.
         let selfCgroup = try files.read("/proc/self/cgroup")
         if selfCgroup == nil, override == nil {
-            throw .unavailable("\(files.describe("/proc/self/cgroup")) does not exist, so this process's cgroup is unknown: the kernel has no cgroups, or /proc is not mounted under collectors.root")
+            throw .unavailable(
+                "\(files.describe("/proc/self/cgroup")) does not exist, so this process's cgroup is unknown: the kernel has no cgroups, or /proc is not mounted under collectors.root"
+            )
         }
         let mountList = ((try? files.read("/proc/self/mountinfo")) ?? nil).map(mounts)?.filter { files.exists($0.mountPoint) } ?? []
         var members: [Membership]
@@ -182,7 +189,8 @@ public enum CgroupDiscovery {
             // Only a v1 hierarchy's real root has cgroup.sane_behavior; every v2 cgroup but
             // the real root has cgroup.events (4.5+) and cgroup.type (4.14+). A container's
             // namespaced "/" is therefore not mistaken for the host.
-            let isRoot = unified
+            let isRoot =
+                unified
                 ? !files.exists(found + "/cgroup.events") && !files.exists(found + "/cgroup.type")
                 : files.exists(found + "/cgroup.sane_behavior")
             return CgroupLocation.Directory(found, isHierarchyRoot: isRoot)
@@ -208,9 +216,13 @@ public enum CgroupDiscovery {
         let labelPath = controllers.lazy.compactMap { v1[$0]?.path }.first ?? unified?.path
         guard let labelPath else {
             if let override {
-                throw .failed("collectors.cgroup_path \(override) exists under no cgroup mount (looked under \(files.describe("/sys/fs/cgroup"))); give the path relative to the cgroup mount, e.g. /docker/abc")
+                throw .failed(
+                    "collectors.cgroup_path \(override) exists under no cgroup mount (looked under \(files.describe("/sys/fs/cgroup"))); give the path relative to the cgroup mount, e.g. /docker/abc"
+                )
             }
-            throw .unavailable("no cgroup hierarchy is mounted under \(files.describe("/sys/fs/cgroup")) for this process's cgroup; mount cgroupfs there, or point collectors.root at the host's file systems")
+            throw .unavailable(
+                "no cgroup hierarchy is mounted under \(files.describe("/sys/fs/cgroup")) for this process's cgroup; mount cgroupfs there, or point collectors.root at the host's file systems"
+            )
         }
         let hostMemoryTotal = ((try? files.read("/proc/meminfo")) ?? nil).flatMap { try? MemInfo.parse($0, path: files.describe("/proc/meminfo")) }?.total
         return CgroupLocation(
@@ -233,8 +245,10 @@ public enum CgroupDiscovery {
             return out
         }
         for mount in mounts {
-            out.append(Membership(hierarchy: mount.isUnified ? 0 : 1,
-                                  controllers: mount.isUnified ? [] : mount.options.filter(controllers.contains), path: "/"))
+            out.append(
+                Membership(
+                    hierarchy: mount.isUnified ? 0 : 1,
+                    controllers: mount.isUnified ? [] : mount.options.filter(controllers.contains), path: "/"))
         }
         return out
     }

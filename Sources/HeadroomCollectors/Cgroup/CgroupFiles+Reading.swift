@@ -1,8 +1,10 @@
 extension CgroupFiles {
     /// Reads `directory/name` and parses it with one of the parsers above; nil when the
     /// file does not exist (a controller not enabled, an older kernel).
-    static func read<Value>(_ name: String, in directory: String, files: any SystemFiles,
-                            _ parse: ([UInt8], String) throws(CollectorError) -> Value) throws(CollectorError) -> Value? {
+    static func read<Value>(
+        _ name: String, in directory: String, files: any SystemFiles,
+        _ parse: ([UInt8], String) throws(CollectorError) -> Value
+    ) throws(CollectorError) -> Value? {
         let path = directory + "/" + name
         guard let bytes = try files.read(path) else { return nil }
         return try parse(bytes, files.describe(path))

@@ -39,7 +39,8 @@ public enum CgroupFiles {
         try ByteScanner.requireComplete(bytes, path: path)
         var scanner = ByteScanner(bytes)
         guard let first = scanner.word(), let second = scanner.word(), scanner.word() == nil,
-              let period = scanner.count(second), period > 0 else {
+            let period = scanner.count(second), period > 0
+        else {
             throw .failed("\(path): expected \"<quota|max> <period>\" in microseconds, got \(ByteScanner.excerpt(bytes))")
         }
         try expectEnd(&scanner, path: path)
@@ -62,9 +63,14 @@ public enum CgroupFiles {
         var sawLine = false
         while !scanner.atEnd {
             lineNumber += 1
-            guard let key = scanner.word() else { scanner.skipLine(); continue }
+            guard let key = scanner.word() else {
+                scanner.skipLine()
+                continue
+            }
             guard let field = scanner.word(), let value = scanner.count(field), scanner.atLineEnd else {
-                throw .failed("\(path): line \(lineNumber): expected \"key value\" with a non-negative integer value, got \(scanner.excerpt(key.lowerBound..<min(key.lowerBound + 60, scanner.bytes.count)))")
+                throw .failed(
+                    "\(path): line \(lineNumber): expected \"key value\" with a non-negative integer value, got \(scanner.excerpt(key.lowerBound..<min(key.lowerBound + 60, scanner.bytes.count)))"
+                )
             }
             sawLine = true
             for index in keys.indices where scanner.equals(key, keys[index]) {

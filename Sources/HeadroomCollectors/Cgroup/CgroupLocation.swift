@@ -52,8 +52,10 @@ public struct CgroupLocation: Sendable, Hashable {
     public let labels: Labels
 
     /// A location; `labels` is derived from `cgroup` and `version`.
-    public init(version: Version, cgroup: String, memory: Directory? = nil, cpu: Directory? = nil, cpuacct: Directory? = nil,
-                pids: Directory? = nil, unified: Directory? = nil, hostMemoryTotal: Int64? = nil) {
+    public init(
+        version: Version, cgroup: String, memory: Directory? = nil, cpu: Directory? = nil, cpuacct: Directory? = nil,
+        pids: Directory? = nil, unified: Directory? = nil, hostMemoryTotal: Int64? = nil
+    ) {
         self.version = version
         self.cgroup = cgroup
         self.memory = memory

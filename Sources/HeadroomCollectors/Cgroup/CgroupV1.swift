@@ -9,8 +9,10 @@ enum CgroupV1 {
     static let cpuStatKeys: [StaticString] = ["nr_periods", "nr_throttled", "throttled_time"]
 
     /// `memory.usage_in_bytes`, `memory.limit_in_bytes`, `memory.stat`, `memory.oom_control`.
-    static func readMemory(_ directory: CgroupLocation.Directory, hostMemoryTotal: Int64?, files: any SystemFiles,
-                           into reading: inout CgroupReading) throws(CollectorError) {
+    static func readMemory(
+        _ directory: CgroupLocation.Directory, hostMemoryTotal: Int64?, files: any SystemFiles,
+        into reading: inout CgroupReading
+    ) throws(CollectorError) {
         if directory.isHierarchyRoot {
             reading.memoryLimit = .unlimited
             return
@@ -34,8 +36,10 @@ enum CgroupV1 {
     }
 
     /// `cpuacct.usage` (ns) from cpuacct; quota, period and throttling from cpu.
-    static func readCPU(cpu: CgroupLocation.Directory?, cpuacct: CgroupLocation.Directory?, files: any SystemFiles,
-                        into reading: inout CgroupReading) throws(CollectorError) {
+    static func readCPU(
+        cpu: CgroupLocation.Directory?, cpuacct: CgroupLocation.Directory?, files: any SystemFiles,
+        into reading: inout CgroupReading
+    ) throws(CollectorError) {
         if let cpuacct, !cpuacct.isHierarchyRoot {
             if let usage = try CgroupFiles.read("cpuacct.usage", in: cpuacct.path, files: files, CgroupFiles.count) {
                 reading.cpuUsage = Double(usage) / 1e9

@@ -14,8 +14,10 @@ enum CgroupV2 {
         var pids: Bool
     }
 
-    static func read(_ directory: CgroupLocation.Directory, resources: Resources, hostMemoryTotal: Int64?,
-                     files: any SystemFiles, into reading: inout CgroupReading) throws(CollectorError) {
+    static func read(
+        _ directory: CgroupLocation.Directory, resources: Resources, hostMemoryTotal: Int64?,
+        files: any SystemFiles, into reading: inout CgroupReading
+    ) throws(CollectorError) {
         if directory.isHierarchyRoot {
             if resources.memory { reading.memoryLimit = .unlimited }
             if resources.cpu { reading.cpuLimit = .unlimited }
@@ -34,8 +36,10 @@ enum CgroupV2 {
     }
 
     /// `memory.current`, `memory.max`, `memory.stat`, `memory.events`.
-    private static func readMemory(_ path: String, hostMemoryTotal: Int64?, files: any SystemFiles,
-                                   into reading: inout CgroupReading) throws(CollectorError) {
+    private static func readMemory(
+        _ path: String, hostMemoryTotal: Int64?, files: any SystemFiles,
+        into reading: inout CgroupReading
+    ) throws(CollectorError) {
         // memory.current exists only where the parent enables the memory controller.
         guard let usage = try CgroupFiles.read("memory.current", in: path, files: files, CgroupFiles.count) else { return }
         reading.memoryUsage = Double(usage)

@@ -79,8 +79,9 @@ extension GPUReading {
             for kind in XidCatalog.classes {
                 var extra = labels
                 extra["class"] = kind
-                counter("gpu_xid_errors_total", xidCounts[kind] ?? 0, extra,
-                        detail: lastXidByClass?[kind].map(XidCatalog.describe))
+                counter(
+                    "gpu_xid_errors_total", xidCounts[kind] ?? 0, extra,
+                    detail: lastXidByClass?[kind].map(XidCatalog.describe))
             }
             gauge("gpu_last_xid", Double(lastXid ?? 0), detail: lastXidDescription)
         }

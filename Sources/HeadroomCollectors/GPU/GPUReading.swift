@@ -20,8 +20,10 @@ public struct GPUReading: Sendable, Hashable, Codable {
         public var gpuInstance: Int?
         public var computeInstance: Int?
 
-        public init(index: Int, uuid: String, name: String, pciBusID: String, vendor: String,
-                    gpuInstance: Int? = nil, computeInstance: Int? = nil) {
+        public init(
+            index: Int, uuid: String, name: String, pciBusID: String, vendor: String,
+            gpuInstance: Int? = nil, computeInstance: Int? = nil
+        ) {
             self.index = index
             self.uuid = uuid
             self.name = name
@@ -47,7 +49,10 @@ public struct GPUReading: Sendable, Hashable, Codable {
         public var podUID: String?
 
         enum CodingKeys: String, CodingKey {
-            case pid, command, usedBytes = "used_bytes", cgroup, container, podUID = "pod_uid"
+            case pid, command
+            case usedBytes = "used_bytes"
+            case cgroup, container
+            case podUID = "pod_uid"
         }
 
         public init(pid: Int, command: String, usedBytes: Double?, cgroup: String? = nil, container: String? = nil, podUID: String? = nil) {
@@ -131,20 +136,39 @@ public struct GPUReading: Sendable, Hashable, Codable {
     /// JSON names carry their unit, as the metric names do.
     enum CodingKeys: String, CodingKey {
         case identity, up, problem
-        case memoryTotal = "memory_total_bytes", memoryUsed = "memory_used_bytes", memoryReserved = "memory_reserved_bytes"
+        case memoryTotal = "memory_total_bytes"
+        case memoryUsed = "memory_used_bytes"
+        case memoryReserved = "memory_reserved_bytes"
         case memoryFree = "memory_free_bytes"
-        case utilization = "utilization_percent", memoryUtilization = "memory_utilization_percent"
-        case encoderUtilization = "encoder_utilization_percent", decoderUtilization = "decoder_utilization_percent"
-        case temperature = "temperature_celsius", temperatureSlowdown = "temperature_slowdown_celsius"
+        case utilization = "utilization_percent"
+        case memoryUtilization = "memory_utilization_percent"
+        case encoderUtilization = "encoder_utilization_percent"
+        case decoderUtilization = "decoder_utilization_percent"
+        case temperature = "temperature_celsius"
+        case temperatureSlowdown = "temperature_slowdown_celsius"
         case temperatureShutdown = "temperature_shutdown_celsius"
-        case power = "power_watts", powerLimit = "power_limit_watts", energy = "energy_joules", fanSpeed = "fan_speed_percent"
-        case smClock = "sm_clock_hertz", memoryClock = "memory_clock_hertz", performanceState = "performance_state"
+        case power = "power_watts"
+        case powerLimit = "power_limit_watts"
+        case energy = "energy_joules"
+        case fanSpeed = "fan_speed_percent"
+        case smClock = "sm_clock_hertz"
+        case memoryClock = "memory_clock_hertz"
+        case performanceState = "performance_state"
         case clockEventReasons = "clock_event_reasons"
-        case eccEnabled = "ecc_enabled", eccCorrected = "ecc_corrected_total", eccUncorrected = "ecc_uncorrected_total"
-        case remappedRowsCorrectable = "remapped_rows_correctable", remappedRowsUncorrectable = "remapped_rows_uncorrectable"
-        case rowRemapPending = "row_remap_pending", rowRemapFailed = "row_remap_failed", migEnabled = "mig_enabled"
-        case processes, attributionProblem = "attribution_problem", processesProblem = "processes_problem"
-        case xidCounts = "xid_counts", lastXid = "last_xid", lastXidDescription = "last_xid_description"
+        case eccEnabled = "ecc_enabled"
+        case eccCorrected = "ecc_corrected_total"
+        case eccUncorrected = "ecc_uncorrected_total"
+        case remappedRowsCorrectable = "remapped_rows_correctable"
+        case remappedRowsUncorrectable = "remapped_rows_uncorrectable"
+        case rowRemapPending = "row_remap_pending"
+        case rowRemapFailed = "row_remap_failed"
+        case migEnabled = "mig_enabled"
+        case processes
+        case attributionProblem = "attribution_problem"
+        case processesProblem = "processes_problem"
+        case xidCounts = "xid_counts"
+        case lastXid = "last_xid"
+        case lastXidDescription = "last_xid_description"
         case lastXidByClass = "last_xid_by_class"
     }
 

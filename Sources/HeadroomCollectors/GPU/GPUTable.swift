@@ -59,7 +59,8 @@ public enum GPUTable {
             let filled = min(barWidth, Int((percent / 100 * Double(barWidth)).rounded()))
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
             let shade: Shade = percent >= 95 ? .red : percent >= 80 ? .yellow : .green
-            var text = "    memory [\(paint(bar, shade, color))] \(MessageFormat.bytes(unavailable)) / \(MessageFormat.bytes(total))  "
+            var text =
+                "    memory [\(paint(bar, shade, color))] \(MessageFormat.bytes(unavailable)) / \(MessageFormat.bytes(total))  "
                 + paint(MessageFormat.number(percent, decimals: 1) + "%", shade, color)
             if let reserved = gpu.memoryReserved, reserved > 0 { text += "  (\(MessageFormat.bytes(reserved)) reserved by the driver)" }
             lines.append(text)
@@ -69,7 +70,11 @@ public enum GPUTable {
         if let processes = gpu.processes {
             for process in processes {
                 var text = "    pid \(pad(String(process.pid), 7)) \(pad(process.usedBytes.map(MessageFormat.bytes) ?? "?", 10)) \(process.command)"
-                if let container = process.container { text += "  container \(container)" } else if let cgroup = process.cgroup, cgroup != "/" { text += "  cgroup \(cgroup)" }
+                if let container = process.container {
+                    text += "  container \(container)"
+                } else if let cgroup = process.cgroup, cgroup != "/" {
+                    text += "  cgroup \(cgroup)"
+                }
                 lines.append(text)
             }
             if processes.isEmpty { lines.append("    no processes") }
@@ -82,7 +87,10 @@ public enum GPUTable {
     }
 
     enum Shade: String {
-        case none = "", red = "\u{1B}[31m", yellow = "\u{1B}[33m", green = "\u{1B}[32m"
+        case none = ""
+        case red = "\u{1B}[31m"
+        case yellow = "\u{1B}[33m"
+        case green = "\u{1B}[32m"
     }
 
     static func paint(_ text: String, _ shade: Shade, _ color: Bool) -> String {

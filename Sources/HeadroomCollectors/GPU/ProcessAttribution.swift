@@ -16,7 +16,8 @@ struct ProcessAttribution {
         var visible: Bool
     }
 
-    static let hiddenReason = "the driver reports host PIDs, which are not visible here: Headroom does not share the host PID "
+    static let hiddenReason =
+        "the driver reports host PIDs, which are not visible here: Headroom does not share the host PID "
         + "namespace (docker run --pid=host, Kubernetes hostPID: true, or mount the host's /proc and set collectors.root)"
 
     /// A process as last described, keyed by its `comm` so a reused PID is noticed.
@@ -100,7 +101,8 @@ struct ProcessAttribution {
         while let range = rest.firstRange(of: "pod") {
             let candidate = rest[range.upperBound...].prefix(36)
             if candidate.count == 36, candidate.allSatisfy({ $0.isHexDigit || $0 == "-" || $0 == "_" }),
-               candidate.filter({ $0 == "-" || $0 == "_" }).count == 4 {
+                candidate.filter({ $0 == "-" || $0 == "_" }).count == 4
+            {
                 return candidate.replacingUnderscores
             }
             rest = rest[range.upperBound...]

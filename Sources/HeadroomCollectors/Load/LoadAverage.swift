@@ -40,8 +40,9 @@ public struct LoadAverage: Sendable, Hashable {
             }
         }
         guard let field = scanner.word(), let slash = scanner.bytes[field].firstIndex(of: 0x2F),
-              let running = scanner.count(field.lowerBound..<slash),
-              let total = scanner.count((slash + 1)..<field.upperBound) else {
+            let running = scanner.count(field.lowerBound..<slash),
+            let total = scanner.count((slash + 1)..<field.upperBound)
+        else {
             throw .failed("\(path): expected runnable/total tasks such as \"3/467\" after the load averages, got \(ByteScanner.excerpt(bytes))")
         }
         if let lastPID = scanner.word(), scanner.count(lastPID) == nil {

@@ -20,8 +20,10 @@ public struct MemInfo: Sendable, Hashable {
     public var swapFree: Int64?
 
     /// A parsed reading, in bytes.
-    public init(total: Int64, free: Int64, available: Int64, availableIsEstimated: Bool = false,
-                buffers: Int64? = nil, cached: Int64? = nil, swapTotal: Int64? = nil, swapFree: Int64? = nil) {
+    public init(
+        total: Int64, free: Int64, available: Int64, availableIsEstimated: Bool = false,
+        buffers: Int64? = nil, cached: Int64? = nil, swapTotal: Int64? = nil, swapFree: Int64? = nil
+    ) {
         self.total = total
         self.free = free
         self.available = available
@@ -45,20 +47,33 @@ public struct MemInfo: Sendable, Hashable {
         var missing = values.count
         while !scanner.atEnd, missing > 0 {
             lineNumber += 1
-            guard let word = scanner.word() else { scanner.skipLine(); continue }
+            guard let word = scanner.word() else {
+                scanner.skipLine()
+                continue
+            }
             guard word.count > 1, scanner.bytes[word.upperBound - 1] == 0x3A else {
                 throw .failed("\(path): line \(lineNumber): \(scanner.excerpt(word)) is not a \"Key:\"; is this /proc/meminfo?")
             }
             let key = word.lowerBound..<(word.upperBound - 1)
             let slot: Int
-            if scanner.equals(key, "MemTotal") { slot = 0 }
-            else if scanner.equals(key, "MemFree") { slot = 1 }
-            else if scanner.equals(key, "MemAvailable") { slot = 2 }
-            else if scanner.equals(key, "Buffers") { slot = 3 }
-            else if scanner.equals(key, "Cached") { slot = 4 }
-            else if scanner.equals(key, "SwapTotal") { slot = 5 }
-            else if scanner.equals(key, "SwapFree") { slot = 6 }
-            else { scanner.skipLine(); continue }
+            if scanner.equals(key, "MemTotal") {
+                slot = 0
+            } else if scanner.equals(key, "MemFree") {
+                slot = 1
+            } else if scanner.equals(key, "MemAvailable") {
+                slot = 2
+            } else if scanner.equals(key, "Buffers") {
+                slot = 3
+            } else if scanner.equals(key, "Cached") {
+                slot = 4
+            } else if scanner.equals(key, "SwapTotal") {
+                slot = 5
+            } else if scanner.equals(key, "SwapFree") {
+                slot = 6
+            } else {
+                scanner.skipLine()
+                continue
+            }
             guard let field = scanner.word(), let kilobytes = scanner.count(field) else {
                 throw .failed("\(path): line \(lineNumber): \(scanner.string(key)) is not followed by a non-negative number of kB")
             }
@@ -74,8 +89,9 @@ public struct MemInfo: Sendable, Hashable {
         // Kernels before 3.14 lack MemAvailable; page cache and buffers are mostly reclaimable.
         let estimated = available == nil
         let availableBytes = min(total, available ?? Self.sum(free, buffers ?? 0, cached ?? 0))
-        return MemInfo(total: total, free: free, available: availableBytes, availableIsEstimated: estimated,
-                       buffers: buffers, cached: cached, swapTotal: swapTotal, swapFree: swapFree)
+        return MemInfo(
+            total: total, free: free, available: availableBytes, availableIsEstimated: estimated,
+            buffers: buffers, cached: cached, swapTotal: swapTotal, swapFree: swapFree)
     }
 
     private static func sum(_ values: Int64...) -> Int64 {
@@ -95,8 +111,10 @@ public struct MemInfo: Sendable, Hashable {
         var out: [Sample] = []
         out.reserveCapacity(11)
         out.append(Sample("memory_total_bytes", .none, Double(total)))
-        out.append(Sample("memory_available_bytes", .none, Double(available),
-                          detail: availableIsEstimated ? "estimated as MemFree + Buffers + Cached: this kernel has no MemAvailable" : nil))
+        out.append(
+            Sample(
+                "memory_available_bytes", .none, Double(available),
+                detail: availableIsEstimated ? "estimated as MemFree + Buffers + Cached: this kernel has no MemAvailable" : nil))
         out.append(Sample("memory_free_bytes", .none, Double(free)))
         out.append(Sample("memory_used_bytes", .none, Double(used)))
         out.append(Sample("memory_used_percent", .none, Double(used) / Double(total) * 100))

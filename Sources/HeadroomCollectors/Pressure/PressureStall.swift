@@ -48,12 +48,18 @@ public struct PressureStall: Sendable, Hashable {
         var lineNumber = 0
         while !scanner.atEnd {
             lineNumber += 1
-            guard let kind = scanner.word() else { scanner.skipLine(); continue }
+            guard let kind = scanner.word() else {
+                scanner.skipLine()
+                continue
+            }
             let isSome = scanner.equals(kind, "some")
             guard isSome || scanner.equals(kind, "full") else {
                 throw .failed("\(path): line \(lineNumber): expected \"some\" or \"full\", got \(scanner.excerpt(kind))")
             }
-            var avg10: Double?, avg60: Double?, avg300: Double?, total: Int64?
+            var avg10: Double?
+            var avg60: Double?
+            var avg300: Double?
+            var total: Int64?
             while let field = scanner.word() {
                 guard let equals = scanner.bytes[field].firstIndex(of: 0x3D) else {
                     throw .failed("\(path): line \(lineNumber): \(scanner.excerpt(field)) is not key=value")

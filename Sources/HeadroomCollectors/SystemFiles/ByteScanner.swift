@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Walks the ASCII text of procfs, sysfs and cgroupfs files without building strings:
@@ -47,7 +47,8 @@ struct ByteScanner {
         let start = index
         let found = bytes.withUnsafeBufferPointer { buffer -> Int? in
             guard let base = buffer.baseAddress,
-                  let hit = memchr(base + start, Int32(Self.newline), remaining) else { return nil }
+                let hit = memchr(base + start, Int32(Self.newline), remaining)
+            else { return nil }
             return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         }
         index = found.map { $0 + 1 } ?? bytes.count
@@ -150,7 +151,8 @@ struct ByteScanner {
         let fractionDigits = range.upperBound - dot - 1
         // The kernel writes "%lu.%02lu": digits on both sides of the dot.
         guard fractionDigits > 0, fractionDigits <= 18,
-              let whole = count(range.lowerBound..<dot), let fraction = count((dot + 1)..<range.upperBound) else { return nil }
+            let whole = count(range.lowerBound..<dot), let fraction = count((dot + 1)..<range.upperBound)
+        else { return nil }
         var scale: Int64 = 1
         for _ in 0..<fractionDigits { scale &*= 10 }
         let (scaled, overflowed) = whole.multipliedReportingOverflow(by: scale)

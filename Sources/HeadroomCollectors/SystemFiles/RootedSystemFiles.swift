@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 import Synchronization
 
@@ -125,7 +125,7 @@ public final class RootedSystemFiles: SystemFiles {
             guard let current = files[real], current === file else { return nil }
             return files.removeValue(forKey: real)
         }
-        _ = dropped   // released (and closed, if no reader holds it) outside the lock
+        _ = dropped // released (and closed, if no reader holds it) outside the lock
     }
 
     private struct ReadFailure: Error { var code: Int32 }
@@ -142,8 +142,14 @@ public final class RootedSystemFiles: SystemFiles {
                 guard let base = buffer.baseAddress else { return }
                 while true {
                     let count = pread(file.descriptor, base, capacity, 0)
-                    if count >= 0 { initialized = count; return }
-                    if errno != EINTR { failure = errno; return }
+                    if count >= 0 {
+                        initialized = count
+                        return
+                    }
+                    if errno != EINTR {
+                        failure = errno
+                        return
+                    }
                 }
             }
             if failure != 0 { return .failure(ReadFailure(code: failure)) }

@@ -9,8 +9,13 @@ extension ChannelDecoder {
     static let tlsKeys = ["ca_file", "cert_file", "key_file"]
 
     static let httpTypes: [(name: String, keys: [String])] = [
-        ("webhook", endpointKeys + ["format", "body_template", "headers", "bearer_token", "bearer_token_file",
-                                    "basic_auth", "hmac_secret", "hmac_secret_file", "signature_header", "timestamp_header"]),
+        (
+            "webhook",
+            endpointKeys + [
+                "format", "body_template", "headers", "bearer_token", "bearer_token_file",
+                "basic_auth", "hmac_secret", "hmac_secret_file", "signature_header", "timestamp_header",
+            ]
+        ),
         ("slack", endpointKeys),
         ("wecom", endpointKeys),
         ("dingtalk", endpointKeys + ["secret", "secret_file", "keyword"]),
@@ -42,8 +47,9 @@ extension ChannelDecoder {
                 var endpoint = HTTPEndpoint(url: Secret(url), allowInsecure: allowInsecure)
                 if let timeout = reader.duration(fields, "timeout", minimum: .milliseconds(100)) { endpoint.timeout = timeout }
                 if let tls = reader.fields(fields, "tls", allowed: tlsKeys, expected: "{ca_file, cert_file, key_file}") {
-                    endpoint.tls = TLSSettings(caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
-                                               clientKeyFile: reader.string(tls, "key_file"))
+                    endpoint.tls = TLSSettings(
+                        caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
+                        clientKeyFile: reader.string(tls, "key_file"))
                 }
                 endpoints.append(endpoint)
             }
@@ -100,11 +106,15 @@ extension ChannelDecoder {
         case "wecom":
             return .wecom(WeComConfiguration(endpoint: endpoint))
         case "dingtalk":
-            return .dingtalk(DingTalkConfiguration(endpoint: endpoint, secret: secret(fields, "secret", reader: &reader),
-                                                   keyword: reader.string(fields, "keyword")))
+            return .dingtalk(
+                DingTalkConfiguration(
+                    endpoint: endpoint, secret: secret(fields, "secret", reader: &reader),
+                    keyword: reader.string(fields, "keyword")))
         case "feishu":
-            return .feishu(FeishuConfiguration(endpoint: endpoint, secret: secret(fields, "secret", reader: &reader),
-                                               keyword: reader.string(fields, "keyword")))
+            return .feishu(
+                FeishuConfiguration(
+                    endpoint: endpoint, secret: secret(fields, "secret", reader: &reader),
+                    keyword: reader.string(fields, "keyword")))
         default:
             return nil
         }
@@ -124,8 +134,9 @@ extension ChannelDecoder {
         }
         if let timeout = reader.duration(fields, "timeout", minimum: .milliseconds(100)) { endpoint.timeout = timeout }
         if let tls = reader.fields(fields, "tls", allowed: tlsKeys, expected: "{ca_file, cert_file, key_file}") {
-            endpoint.tls = TLSSettings(caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
-                                       clientKeyFile: reader.string(tls, "key_file"))
+            endpoint.tls = TLSSettings(
+                caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
+                clientKeyFile: reader.string(tls, "key_file"))
             if (endpoint.tls.clientCertificateFile == nil) != (endpoint.tls.clientKeyFile == nil) {
                 reader.report(tls.node, tls.path, "cert_file and key_file go together: give both or neither")
             }
@@ -144,19 +155,23 @@ extension ChannelDecoder {
             return nil
         }
         let security = reader.choice(fields, "security", EmailConfiguration.Security.self) ?? .starttls
-        var email = EmailConfiguration(host: host, port: reader.integer(fields, "port", range: 1...65535), security: security,
-                                       username: reader.string(fields, "username"), password: secret(fields, "password", reader: &reader),
-                                       from: from, to: to, allowInsecure: reader.bool(fields, "allow_insecure") ?? false)
+        var email = EmailConfiguration(
+            host: host, port: reader.integer(fields, "port", range: 1...65535), security: security,
+            username: reader.string(fields, "username"), password: secret(fields, "password", reader: &reader),
+            from: from, to: to, allowInsecure: reader.bool(fields, "allow_insecure") ?? false)
         if security == .none, !email.allowInsecure, !HTTPEndpoint.isLoopback(host), let node = fields["security"] {
-            reader.report(node, fields.path("security"), "none sends mail (and any password) unencrypted to \(host), which is not a loopback address: use starttls or tls, or set allow_insecure: true")
+            reader.report(
+                node, fields.path("security"),
+                "none sends mail (and any password) unencrypted to \(host), which is not a loopback address: use starttls or tls, or set allow_insecure: true")
         }
         if email.username != nil, email.password == nil {
             reader.report(fields.node, fields.path("password"), "username is set without password or password_file")
         }
         if let timeout = reader.duration(fields, "timeout", minimum: .seconds(1)) { email.timeout = timeout }
         if let tls = reader.fields(fields, "tls", allowed: tlsKeys, expected: "{ca_file, cert_file, key_file}") {
-            email.tls = TLSSettings(caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
-                                    clientKeyFile: reader.string(tls, "key_file"))
+            email.tls = TLSSettings(
+                caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
+                clientKeyFile: reader.string(tls, "key_file"))
         }
         return .email(email)
     }

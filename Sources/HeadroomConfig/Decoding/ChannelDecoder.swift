@@ -5,10 +5,11 @@ import HeadroomNotify
 /// in `settings(type:_:reader:)`.
 enum ChannelDecoder {
     /// Each channel type with the keys it takes besides `commonKeys`.
-    static let types: [(name: String, keys: [String])] = [
-        ("console", ["stream", "color"]),
-        ("jsonlog", ["path"]),
-    ] + httpTypes
+    static let types: [(name: String, keys: [String])] =
+        [
+            ("console", ["stream", "color"]),
+            ("jsonlog", ["path"]),
+        ] + httpTypes
     static let commonKeys = ["type", "name", "enabled", "min_severity", "send_resolved", "language", "time_zone"]
 
     static var typeNames: [String] { types.map(\.name) }
@@ -85,8 +86,9 @@ enum ChannelDecoder {
         }
         guard let type = reader.string(typeNode, "\(path).type", expected: "a channel type") else { return nil }
         guard let specific = types.first(where: { $0.name == type })?.keys else {
-            reader.report(typeNode, "\(path).type", "unknown channel type \"\(type)\"; the channel types are \(typeNames.joined(separator: ", "))",
-                          suggestion: Suggestions.didYouMean(type, typeNames))
+            reader.report(
+                typeNode, "\(path).type", "unknown channel type \"\(type)\"; the channel types are \(typeNames.joined(separator: ", "))",
+                suggestion: Suggestions.didYouMean(type, typeNames))
             return nil
         }
         var elsewhere: [String: String] = [:]
@@ -98,7 +100,8 @@ enum ChannelDecoder {
         let issuesBefore = reader.issues.count
         guard let fields = reader.fields(entry.node, path, allowed: commonKeys + specific, expected: "a channel", elsewhere: elsewhere) else { return nil }
         if let node = fields["name"], let text = reader.string(node, fields.path("name"), expected: "a channel name"),
-           text.trimmingWhitespace().isEmpty {
+            text.trimmingWhitespace().isEmpty
+        {
             reader.report(node, fields.path("name"), "must not be empty; remove it to name the channel after its type")
         }
         let enabled = reader.bool(fields, "enabled") ?? true
@@ -111,8 +114,9 @@ enum ChannelDecoder {
             reader.report(node, fields.path("time_zone"), "unknown time zone \"\(timeZone)\"; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
         }
         guard reader.issues.count == issuesBefore, let name, let settings else { return nil }
-        var channel = ChannelConfiguration(name: name, enabled: enabled, minimumSeverity: minimumSeverity,
-                                           sendResolved: sendResolved, settings: settings)
+        var channel = ChannelConfiguration(
+            name: name, enabled: enabled, minimumSeverity: minimumSeverity,
+            sendResolved: sendResolved, settings: settings)
         channel.language = language
         channel.timeZone = timeZone
         return channel

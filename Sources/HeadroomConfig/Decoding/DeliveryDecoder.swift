@@ -7,7 +7,8 @@ enum DeliveryDecoder {
     static let deliveryKeys = ["deadline", "retry", "resolved_after_silence", "group_window"]
     static let deadlineKeys = ["critical", "warning", "info"]
     static let retryKeys = ["initial", "maximum"]
-    static let scalarPaths: [[String]] = [["state_dir"]]
+    static let scalarPaths: [[String]] =
+        [["state_dir"]]
         + deadlineKeys.map { ["delivery", "deadline", $0] }
         + retryKeys.map { ["delivery", "retry", $0] }
         + [["delivery", "resolved_after_silence"], ["delivery", "group_window"]]

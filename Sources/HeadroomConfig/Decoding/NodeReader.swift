@@ -11,8 +11,10 @@ struct NodeReader {
     // MARK: - Reporting
 
     mutating func report(_ mark: ConfigNode.Mark, _ path: String, _ message: String, suggestion: String? = nil) {
-        issues.append(ConfigurationIssue(path: path, line: mark.line, column: mark.column, origin: mark.origin,
-                                         message: message, suggestion: suggestion))
+        issues.append(
+            ConfigurationIssue(
+                path: path, line: mark.line, column: mark.column, origin: mark.origin,
+                message: message, suggestion: suggestion))
     }
 
     mutating func report(_ node: ConfigNode, _ path: String, _ message: String, suggestion: String? = nil) {
@@ -20,8 +22,10 @@ struct NodeReader {
     }
 
     mutating func warn(_ mark: ConfigNode.Mark, _ path: String, _ message: String, suggestion: String? = nil) {
-        warnings.append(ConfigurationIssue(path: path, line: mark.line, column: mark.column, origin: mark.origin,
-                                           message: message, suggestion: suggestion))
+        warnings.append(
+            ConfigurationIssue(
+                path: path, line: mark.line, column: mark.column, origin: mark.origin,
+                message: message, suggestion: suggestion))
     }
 
     mutating func add(_ issue: ConfigurationIssue) { issues.append(issue) }
@@ -49,8 +53,9 @@ struct NodeReader {
             } else if let explanation = elsewhere[pair.key] {
                 report(pair.keyMark, keyPath, "unknown key: \(explanation)")
             } else {
-                report(pair.keyMark, keyPath, "unknown key",
-                       suggestion: Suggestions.didYouMean(pair.key, allowed) ?? "expected one of: \(allowed.joined(separator: ", "))")
+                report(
+                    pair.keyMark, keyPath, "unknown key",
+                    suggestion: Suggestions.didYouMean(pair.key, allowed) ?? "expected one of: \(allowed.joined(separator: ", "))")
             }
         }
         return Fields(node: node, path: path, values: values)
@@ -122,8 +127,9 @@ struct NodeReader {
             return nil
         }
         if let value = T(rawValue: text) { return value }
-        report(node, path, "expected one of \(allowed.joined(separator: ", ")), got \"\(text)\"",
-               suggestion: Suggestions.didYouMean(text, allowed))
+        report(
+            node, path, "expected one of \(allowed.joined(separator: ", ")), got \"\(text)\"",
+            suggestion: Suggestions.didYouMean(text, allowed))
         return nil
     }
 

@@ -5,7 +5,8 @@ enum RuleDecoder {
     static let thresholdKeys = ["above", "at_least", "below", "at_most"]
     static let conditionKeys = thresholdKeys + ["increases", "trend"]
     static let holdKeys = ["for", "samples", "within"]
-    static let keys = ["name", "metric", "labels"] + conditionKeys + holdKeys
+    static let keys =
+        ["name", "metric", "labels"] + conditionKeys + holdKeys
         + ["clear", "keep_firing_for", "severity", "family", "summary", "gate", "enabled"]
     static let trendKeys = ["capacity", "capacity_metric", "window", "exhaustion_within", "min_r2", "min_samples"]
     static let withinKeys = ["samples", "of"]
@@ -21,8 +22,10 @@ enum RuleDecoder {
 
     static func decode(_ entry: ListEntry, reader: inout NodeReader) -> Outcome {
         let issuesBefore = reader.issues.count
-        guard let fields = reader.fields(entry.node, entry.path, allowed: keys,
-                                         expected: "a rule: a mapping with name, metric and a condition such as above: 90")
+        guard
+            let fields = reader.fields(
+                entry.node, entry.path, allowed: keys,
+                expected: "a rule: a mapping with name, metric and a condition such as above: 90")
         else { return .invalid }
         if reader.bool(fields, "enabled") == false { return .disabled }
 
@@ -43,16 +46,19 @@ enum RuleDecoder {
         let summary = reader.string(fields, "summary", expected: "a message template")
         if let summary, let node = fields["summary"] {
             for placeholder in SummaryTemplate.unknownPlaceholders(in: summary) {
-                reader.warn(node.mark, fields.path("summary"), "unknown placeholder {\(placeholder)} will be shown as written",
-                            suggestion: Suggestions.closest(to: placeholder, in: SummaryTemplate.placeholders).map { "did you mean {\($0)}?" })
+                reader.warn(
+                    node.mark, fields.path("summary"), "unknown placeholder {\(placeholder)} will be shown as written",
+                    suggestion: Suggestions.closest(to: placeholder, in: SummaryTemplate.placeholders).map { "did you mean {\($0)}?" })
             }
         }
 
         let gate = reader.bool(fields, "gate") ?? false
 
         guard reader.issues.count == issuesBefore, let name, let selector, let condition else { return .invalid }
-        return .rule(AlertRule(name: name, selector: selector, condition: condition, hold: hold, clear: clear,
-                               keepFiringFor: keepFiringFor, severity: severity, family: family, summary: summary, gate: gate))
+        return .rule(
+            AlertRule(
+                name: name, selector: selector, condition: condition, hold: hold, clear: clear,
+                keepFiringFor: keepFiringFor, severity: severity, family: family, summary: summary, gate: gate))
     }
 
     /// Whether an entry says `enabled: false` (read leniently, before validation).
@@ -75,8 +81,10 @@ enum RuleDecoder {
         let recommended = name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
         if !recommended {
             let suggested = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-            reader.warn(node.mark, fields.path("name"), "rule names are best written in lowercase letters, digits and _ (they become HEADROOM_RULES_<NAME>_<KEY> variables)",
-                        suggestion: "for example \"\(suggested)\"")
+            reader.warn(
+                node.mark, fields.path("name"),
+                "rule names are best written in lowercase letters, digits and _ (they become HEADROOM_RULES_<NAME>_<KEY> variables)",
+                suggestion: "for example \"\(suggested)\"")
         }
         return name
     }
@@ -111,8 +119,10 @@ enum RuleDecoder {
             guard var current = selector else { continue }
             if let existing = current.matchers.first(where: { $0.label == pair.key && $0.operation == .equal }) {
                 if existing.value != value {
-                    reader.report(pair.value, labelPath, "the metric selector already requires \(pair.key)=\"\(existing.value)\"; "
-                                  + "a series cannot also have \(pair.key)=\"\(value)\"")
+                    reader.report(
+                        pair.value, labelPath,
+                        "the metric selector already requires \(pair.key)=\"\(existing.value)\"; "
+                            + "a series cannot also have \(pair.key)=\"\(value)\"")
                 }
                 continue
             }
@@ -151,24 +161,33 @@ enum RuleDecoder {
     }
 
     private static func decodeTrend(_ node: ConfigNode, _ path: String, reader: inout NodeReader) -> TrendCondition? {
-        guard let fields = reader.fields(node, path, allowed: trendKeys,
-                                         expected: "a mapping such as {capacity_metric: memory_total_bytes, window: 10m, exhaustion_within: 30m}")
+        guard
+            let fields = reader.fields(
+                node, path, allowed: trendKeys,
+                expected: "a mapping such as {capacity_metric: memory_total_bytes, window: 10m, exhaustion_within: 30m}")
         else { return nil }
         var capacity: TrendCondition.Capacity?
         switch (fields["capacity"], fields["capacity_metric"]) {
         case (nil, nil):
-            reader.report(node, path, "a trend needs its capacity: capacity: <number in the metric's unit> or capacity_metric: <metric>, such as memory_total_bytes")
+            reader.report(
+                node, path, "a trend needs its capacity: capacity: <number in the metric's unit> or capacity_metric: <metric>, such as memory_total_bytes")
         case (let fixed?, nil):
             if let value = reader.number(fixed, fields.path("capacity")) {
-                if value > 0 { capacity = .fixed(value) } else { reader.report(fixed, fields.path("capacity"), "expected a capacity above 0, got \(YAMLText.number(value))") }
+                if value > 0 {
+                    capacity = .fixed(value)
+                } else {
+                    reader.report(fixed, fields.path("capacity"), "expected a capacity above 0, got \(YAMLText.number(value))")
+                }
             }
         case (nil, let metric?):
             if let name = reader.string(metric, fields.path("capacity_metric"), expected: "a metric name") {
                 if SelectorSyntax.isMetricName(name) {
                     capacity = .metric(name)
                 } else {
-                    reader.report(metric, fields.path("capacity_metric"), "\"\(name)\" is not a metric name; label matchers are not allowed here "
-                                  + "(the capacity series has the same labels as the usage series)")
+                    reader.report(
+                        metric, fields.path("capacity_metric"),
+                        "\"\(name)\" is not a metric name; label matchers are not allowed here "
+                            + "(the capacity series has the same labels as the usage series)")
                 }
             }
         case (_, let metric?):
@@ -178,7 +197,11 @@ enum RuleDecoder {
         if let value = reader.duration(fields, "window", minimum: .seconds(1)) { trend.window = value }
         if let value = reader.duration(fields, "exhaustion_within", minimum: .seconds(1)) { trend.exhaustionWithin = value }
         if let node = fields["min_r2"], let value = reader.number(node, fields.path("min_r2")) {
-            if (0...1).contains(value) { trend.minimumR2 = value } else { reader.report(node, fields.path("min_r2"), "expected an R² from 0 to 1, got \(YAMLText.number(value))") }
+            if (0...1).contains(value) {
+                trend.minimumR2 = value
+            } else {
+                reader.report(node, fields.path("min_r2"), "expected an R² from 0 to 1, got \(YAMLText.number(value))")
+            }
         }
         if let value = reader.integer(fields, "min_samples", range: 2...100_000) { trend.minimumSamples = value }
         return capacity.map { _ in trend }
@@ -199,7 +222,7 @@ enum RuleDecoder {
             return reader.integer(fields, "samples", range: 1...10_000).map(HoldPolicy.consecutiveSamples) ?? .immediately
         default:
             guard let node = fields["within"],
-                  let within = reader.fields(node, fields.path("within"), allowed: withinKeys, expected: "a mapping such as {samples: 3, of: 5}")
+                let within = reader.fields(node, fields.path("within"), allowed: withinKeys, expected: "a mapping such as {samples: 3, of: 5}")
             else { return .immediately }
             let count = reader.integer(within, "samples", range: 1...64)
             let of = reader.integer(within, "of", range: 1...64)
@@ -211,7 +234,8 @@ enum RuleDecoder {
             }
             guard let count, let of else { return .immediately }
             if count > of, let samplesNode = within["samples"] {
-                reader.report(samplesNode, within.path("samples"), "\(count) breaching samples out of the last \(of) can never happen; samples must be at most `of`")
+                reader.report(
+                    samplesNode, within.path("samples"), "\(count) breaching samples out of the last \(of) can never happen; samples must be at most `of`")
                 return .immediately
             }
             return .within(samples: count, of: of)
@@ -223,8 +247,10 @@ enum RuleDecoder {
         let key = fields.present(conditionKeys).first ?? ""
         func wrongSide(_ threshold: Double, _ side: String) {
             let limit = YAMLText.number(threshold)
-            reader.report(node, fields.path("clear"), "must be on the non-breaching side of the threshold: "
-                          + "for `\(key): \(limit)` use a value at or \(side) \(limit), got \(YAMLText.number(clear))")
+            reader.report(
+                node, fields.path("clear"),
+                "must be on the non-breaching side of the threshold: "
+                    + "for `\(key): \(limit)` use a value at or \(side) \(limit), got \(YAMLText.number(clear))")
         }
         switch condition {
         case .above(let threshold)?, .atLeast(let threshold)?:

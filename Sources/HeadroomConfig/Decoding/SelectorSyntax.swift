@@ -31,12 +31,21 @@ enum SelectorSyntax {
         var matchers: [MetricSelector.Matcher] = []
         while true {
             scanner.skipSpaces()
-            if scanner.peek == "}" { scanner.advance(); break }
+            if scanner.peek == "}" {
+                scanner.advance()
+                break
+            }
             guard !scanner.atEnd else { throw Failure(message: "the label matchers of \(name) have no closing \"}\"") }
             matchers.append(try matcher(&scanner, metric: name))
             scanner.skipSpaces()
-            if scanner.peek == "," { scanner.advance(); continue }
-            if scanner.peek == "}" { scanner.advance(); break }
+            if scanner.peek == "," {
+                scanner.advance()
+                continue
+            }
+            if scanner.peek == "}" {
+                scanner.advance()
+                break
+            }
             if scanner.atEnd { throw Failure(message: "the label matchers of \(name) have no closing \"}\"") }
             throw Failure(message: "expected \",\" or \"}\" after \(matchers.last!), got \"\(scanner.rest)\"")
         }

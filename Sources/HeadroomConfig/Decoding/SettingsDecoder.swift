@@ -4,7 +4,8 @@ import HeadroomCore
 /// Decodes the top-level settings: `interval`, `hostname`, `collectors`, `alerting`, `log`
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).
 enum SettingsDecoder {
-    static let rootKeys = ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log", "server", "push", "limits"]
+    static let rootKeys =
+        ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log", "server", "push", "limits"]
         + DeliveryDecoder.rootKeys
     static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path", "nvml_library"]
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
@@ -17,7 +18,8 @@ enum SettingsDecoder {
 
     /// Every scalar (or comma-list) key path outside the `rules` and `channels` lists: what
     /// `HEADROOM_<PATH>` variables can set.
-    static let scalarPaths: [[String]] = [["interval"], ["hostname"], ["default_rules"]]
+    static let scalarPaths: [[String]] =
+        [["interval"], ["hostname"], ["default_rules"]]
         + collectorKeys.map { ["collectors", $0] }
         + alertingKeys.filter { $0 != "flapping" }.map { ["alerting", $0] }
         + flappingKeys.map { ["alerting", "flapping", $0] }
@@ -82,8 +84,9 @@ enum SettingsDecoder {
         if let node = fields["disabled"], let names = reader.names(node, fields.path("disabled")) {
             let known = CollectorName.allCases.map(\.rawValue)
             for (name, nameNode) in names where CollectorName(rawValue: name) == nil {
-                reader.report(nameNode, fields.path("disabled"), "\"\(name)\" is not a collector; the collectors are \(known.joined(separator: ", "))",
-                              suggestion: Suggestions.didYouMean(name, known))
+                reader.report(
+                    nameNode, fields.path("disabled"), "\"\(name)\" is not a collector; the collectors are \(known.joined(separator: ", "))",
+                    suggestion: Suggestions.didYouMean(name, known))
             }
             settings.disabled = Set(names.compactMap { CollectorName(rawValue: $0.name) })
         }
@@ -131,7 +134,9 @@ enum SettingsDecoder {
             }
         }
         if let insecure = reader.bool(fields, "insecure") { settings.insecure = insecure }
-        if let tls = reader.fields(fields, "tls", allowed: serverTLSKeys, expected: "a mapping such as {cert_file: /etc/headroom/tls.crt, key_file: /etc/headroom/tls.key}") {
+        if let tls = reader.fields(
+            fields, "tls", allowed: serverTLSKeys, expected: "a mapping such as {cert_file: /etc/headroom/tls.crt, key_file: /etc/headroom/tls.key}")
+        {
             settings.tls = decodeServerTLS(tls, reader: &reader)
         }
         if let problem = settings.exposureProblem {
@@ -154,7 +159,8 @@ enum SettingsDecoder {
         guard !fields.values.isEmpty else { return nil }
         guard let certificate = paths["cert_file"], let key = paths["key_file"] else {
             for key in ["cert_file", "key_file"] where fields[key] == nil {
-                reader.report(fields.node, fields.path(key), "missing: HTTPS needs both tls.cert_file (PEM chain, leaf first) and tls.key_file (its PEM private key)")
+                reader.report(
+                    fields.node, fields.path(key), "missing: HTTPS needs both tls.cert_file (PEM chain, leaf first) and tls.key_file (its PEM private key)")
             }
             return nil
         }
@@ -167,7 +173,10 @@ enum SettingsDecoder {
             if url.hasPrefix("http://") && url.count > "http://".count {
                 settings.url = url
             } else {
-                report(fields, "url", "expected an http:// URL such as http://127.0.0.1:8428 (https: push through a local agent or a TLS-terminating proxy), got \"\(url)\"", &reader)
+                report(
+                    fields, "url",
+                    "expected an http:// URL such as http://127.0.0.1:8428 (https: push through a local agent or a TLS-terminating proxy), got \"\(url)\"",
+                    &reader)
             }
         }
         settings.enabled = reader.bool(fields, "enabled") ?? !settings.url.isEmpty

@@ -27,9 +27,10 @@ enum YAMLParser {
             if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return .null(mark) }
             return .scalar(scalar.string, quoted: scalar.style != .plain, mark)
         case .mapping(let mapping):
-            return .mapping(mapping.map { key, value in
-                ConfigNode.Pair(key: key.string ?? "\(key)", keyMark: self.mark(key.mark, origin: origin), value: convert(value, origin: origin))
-            }, mark)
+            return .mapping(
+                mapping.map { key, value in
+                    ConfigNode.Pair(key: key.string ?? "\(key)", keyMark: self.mark(key.mark, origin: origin), value: convert(value, origin: origin))
+                }, mark)
         case .sequence(let sequence):
             return .sequence(sequence.map { convert($0, origin: origin) }, mark)
         case .alias(let alias):
@@ -47,8 +48,8 @@ enum YAMLParser {
     private static func issue(_ error: YamlError, text: String, origin: String) -> ConfigurationIssue {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             var message = "not valid YAML: \(problem)"
             if let context {
                 message += " (\(context.text) that starts at line \(context.mark.line))"
@@ -60,8 +61,9 @@ enum YAMLParser {
                 suggestion: tabs ? "indent with spaces: YAML does not allow tabs in indentation" : nil)
         case .reader(let problem, let offset, _, _):
             let (line, column) = offset.map { position(ofCharacter: $0, in: text) } ?? (nil, nil)
-            return ConfigurationIssue(path: "", line: line, column: column, origin: origin,
-                                      message: "not valid YAML: \(problem)", suggestion: "remove or escape the control character")
+            return ConfigurationIssue(
+                path: "", line: line, column: column, origin: origin,
+                message: "not valid YAML: \(problem)", suggestion: "remove or escape the control character")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
             return ConfigurationIssue(
@@ -78,9 +80,15 @@ enum YAMLParser {
     }
 
     private static func position(ofCharacter offset: Int, in text: String) -> (Int?, Int?) {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for character in text.prefix(offset) {
-            if character == "\n" { line += 1; column = 1 } else { column += 1 }
+            if character == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return (line, column)
     }

@@ -22,10 +22,12 @@ extension EnvironmentOverrides {
             case .none:
                 let known = names.compactMap { $0 }
                 let variables = known.flatMap { name in ChannelDecoder.allKeys.map { Self.channelsPrefix + Self.token(name) + "_" + Self.token($0) } }
-                reader.add(Self.issue(variable, "channels",
-                                      "matches no channel: write HEADROOM_CHANNELS_<NAME>_<KEY> with one of the channel names "
-                                          + "(\(known.joined(separator: ", "))) or HEADROOM_CHANNELS_<N>_<KEY> with its position in the list",
-                                      suggestion: Suggestions.didYouMean(variable, variables)))
+                reader.add(
+                    Self.issue(
+                        variable, "channels",
+                        "matches no channel: write HEADROOM_CHANNELS_<NAME>_<KEY> with one of the channel names "
+                            + "(\(known.joined(separator: ", "))) or HEADROOM_CHANNELS_<N>_<KEY> with its position in the list",
+                        suggestion: Suggestions.didYouMean(variable, variables)))
             case .ambiguous(let positions):
                 let paths = positions.map { channels[$0].path }.joined(separator: ", ")
                 reader.add(Self.issue(variable, "channels", "matches several channels (\(paths)); address one by its position or give them distinct names"))
@@ -34,8 +36,10 @@ extension EnvironmentOverrides {
                 let path = "\(channels[position].path).\(key)"
                 guard ChannelDecoder.allKeys.contains(key) else {
                     let entryToken = String(rest.dropLast(keyText.count))
-                    reader.add(Self.issue(variable, channels[position].path, "\(keyText) is not a channel key",
-                                          suggestion: Suggestions.didYouMean(variable, ChannelDecoder.allKeys.map { Self.channelsPrefix + entryToken + Self.token($0) })))
+                    reader.add(
+                        Self.issue(
+                            variable, channels[position].path, "\(keyText) is not a channel key",
+                            suggestion: Suggestions.didYouMean(variable, ChannelDecoder.allKeys.map { Self.channelsPrefix + entryToken + Self.token($0) })))
                     continue
                 }
                 guard claim("channels:\(position):\(key)", by: variable, path: path, reader: &reader) else { continue }
@@ -66,8 +70,10 @@ extension EnvironmentOverrides {
             } else {
                 let candidates = ChannelDecoder.typeNames + names.compactMap { $0 }
                 let types = ChannelDecoder.typeNames.joined(separator: ", ")
-                reader.add(Self.issue(variable, "channels", "\"\(token)\" is neither a channel type (\(types)) nor the name of a channel",
-                                      suggestion: Suggestions.didYouMean(token, candidates)))
+                reader.add(
+                    Self.issue(
+                        variable, "channels", "\"\(token)\" is neither a channel type (\(types)) nor the name of a channel",
+                        suggestion: Suggestions.didYouMean(token, candidates)))
             }
         }
     }

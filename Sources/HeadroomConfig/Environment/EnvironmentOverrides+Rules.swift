@@ -40,7 +40,8 @@ extension EnvironmentOverrides {
             if RuleDecoder.conditionKeys.contains(head) {
                 let current = RuleDecoder.conditionKeys.filter { entry.node[$0].map { !$0.isNull } ?? false }
                 guard current.contains(head) else {
-                    let message = current.first.map { "the rule has `\($0)`, not `\(head)`; set \(stem)\(Self.token($0)) instead, or change the condition in the file" }
+                    let message =
+                        current.first.map { "the rule has `\($0)`, not `\(head)`; set \(stem)\(Self.token($0)) instead, or change the condition in the file" }
                         ?? "the rule has no condition to set"
                     reader.add(Self.issue(variable, display, message))
                     return
@@ -48,7 +49,8 @@ extension EnvironmentOverrides {
             }
             if RuleDecoder.holdKeys.contains(head) {
                 if let other = holdSetters[position], other.key != head {
-                    reader.add(Self.issue(variable, display, "\(other.variable) sets the rule's hold to `\(other.key)`; a rule has one hold, set only one of them"))
+                    reader.add(
+                        Self.issue(variable, display, "\(other.variable) sets the rule's hold to `\(other.key)`; a rule has one hold, set only one of them"))
                     return
                 }
                 holdSetters[position] = (head, variable)
@@ -87,11 +89,15 @@ extension EnvironmentOverrides {
             switch Self.match(rest, tokens: tokens) {
             case .none:
                 let names = rules.compactMap(\.name)
-                let known = names.flatMap { name in ["ABOVE", "AT_LEAST", "BELOW", "AT_MOST", "FOR", "SEVERITY", "ENABLED"].map { Self.rulesPrefix + Self.token(name) + "_" + $0 } }
-                reader.add(Self.issue(variable, "rules",
-                                      "matches no rule: write HEADROOM_RULES_<NAME>_<KEY> with one of the rule names (\(names.joined(separator: ", "))) "
-                                          + "or HEADROOM_RULES_<N>_<KEY> with the index of an entry of the file's rules: list",
-                                      suggestion: Suggestions.didYouMean(variable, known)))
+                let known = names.flatMap { name in
+                    ["ABOVE", "AT_LEAST", "BELOW", "AT_MOST", "FOR", "SEVERITY", "ENABLED"].map { Self.rulesPrefix + Self.token(name) + "_" + $0 }
+                }
+                reader.add(
+                    Self.issue(
+                        variable, "rules",
+                        "matches no rule: write HEADROOM_RULES_<NAME>_<KEY> with one of the rule names (\(names.joined(separator: ", "))) "
+                            + "or HEADROOM_RULES_<N>_<KEY> with the index of an entry of the file's rules: list",
+                        suggestion: Suggestions.didYouMean(variable, known)))
             case .ambiguous(let positions):
                 let paths = positions.map { rules[$0].path }.joined(separator: ", ")
                 reader.add(Self.issue(variable, "rules", "matches several rules (\(paths)); give them names that differ in more than punctuation or case"))
@@ -99,9 +105,11 @@ extension EnvironmentOverrides {
                 guard let path = Self.ruleKeyPath(keyText.lowercased()) else {
                     let entryToken = String(rest.dropLast(keyText.count))
                     let known = Self.ruleKeyPaths.keys.sorted().map { Self.rulesPrefix + entryToken + Self.token($0) }
-                    reader.add(Self.issue(variable, rules[position].path,
-                                          "\(keyText) is not a rule key (or is a mapping: set one of its keys, such as TREND_WINDOW or WITHIN_SAMPLES)",
-                                          suggestion: Suggestions.didYouMean(variable, known)))
+                    reader.add(
+                        Self.issue(
+                            variable, rules[position].path,
+                            "\(keyText) is not a rule key (or is a mapping: set one of its keys, such as TREND_WINDOW or WITHIN_SAMPLES)",
+                            suggestion: Suggestions.didYouMean(variable, known)))
                     continue
                 }
                 apply(variable, value, position: position, path: path, stem: String(variable.dropLast(keyText.count)), rules: &rules, reader: &reader)
@@ -119,8 +127,8 @@ extension EnvironmentOverrides {
     /// side (decoding then reports it against where it was written).
     private func keepClearOnNonBreachingSide(_ move: ThresholdMove, in entry: inout ListEntry) {
         guard let previous = move.previous.flatMap({ Double($0.trimmingWhitespace()) }),
-              let threshold = entry.node[move.key]?.scalarText.flatMap({ Double($0.trimmingWhitespace()) }),
-              let clear = entry.node["clear"]?.scalarText.flatMap({ Double($0.trimmingWhitespace()) })
+            let threshold = entry.node[move.key]?.scalarText.flatMap({ Double($0.trimmingWhitespace()) }),
+            let clear = entry.node["clear"]?.scalarText.flatMap({ Double($0.trimmingWhitespace()) })
         else { return }
         let upward = move.key == "above" || move.key == "at_least"
         let wasValid = upward ? clear <= previous : clear >= previous

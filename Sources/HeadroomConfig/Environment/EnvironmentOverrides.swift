@@ -75,12 +75,13 @@ struct EnvironmentOverrides {
 
     /// A name as it appears in a variable: upper case, anything but letters and digits as `_`.
     static func token(_ name: String) -> String {
-        String(name.uppercased().unicodeScalars.map { scalar -> Character in
-            switch scalar {
-            case "A"..."Z", "0"..."9": Character(scalar)
-            default: "_"
-            }
-        })
+        String(
+            name.uppercased().unicodeScalars.map { scalar -> Character in
+                switch scalar {
+                case "A"..."Z", "0"..."9": Character(scalar)
+                default: "_"
+                }
+            })
     }
 
     /// The `HEADROOM_*` variables with a value, sorted by name.
@@ -91,7 +92,8 @@ struct EnvironmentOverrides {
     var setters: [String: String] = [:]
 
     init(environment: [String: String]) {
-        variables = environment
+        variables =
+            environment
             .filter { $0.key.hasPrefix(Self.prefix) && !$0.value.trimmingWhitespace().isEmpty }
             .sorted { $0.key < $1.key }
             .map { (name: $0.key, value: $0.value) }
@@ -158,8 +160,10 @@ struct EnvironmentOverrides {
     /// Records that `variable` sets `target`; false (and a problem) when another already did.
     mutating func claim(_ target: String, by variable: String, path: String, reader: inout NodeReader) -> Bool {
         if let other = setters[target], other != variable {
-            reader.add(ConfigurationIssue(path: path, origin: "env \(variable)",
-                                          message: "\(other) sets the same key; set only one of them"))
+            reader.add(
+                ConfigurationIssue(
+                    path: path, origin: "env \(variable)",
+                    message: "\(other) sets the same key; set only one of them"))
             return false
         }
         setters[target] = variable
@@ -185,8 +189,9 @@ struct EnvironmentOverrides {
             known += ChannelDecoder.allKeys.map { Self.channelsPrefix + Self.token(name) + "_" + Self.token($0) }
         }
         return unknown.map { variable in
-            Self.issue(variable.name, "", "unknown variable, ignored",
-                       suggestion: Suggestions.didYouMean(variable.name, known))
+            Self.issue(
+                variable.name, "", "unknown variable, ignored",
+                suggestion: Suggestions.didYouMean(variable.name, known))
         }
     }
 }

@@ -17,7 +17,8 @@ enum RuleList {
                 let entry = ListEntry(node: item, path: "rules[\(index)]", fileIndex: index)
                 // Only a built-in is replaced by name; a second file rule of one name is a duplicate.
                 if let name = entry.name,
-                   let position = (0..<builtinCount).first(where: { entries[$0].name == name && !replaced.contains($0) }) {
+                    let position = (0..<builtinCount).first(where: { entries[$0].name == name && !replaced.contains($0) })
+                {
                     entries[position] = entry
                     replaced.insert(position)
                     continue
@@ -61,8 +62,9 @@ enum RuleList {
         if !useDefaults, BuiltinRules.names.contains(name) {
             reader.warn(mark, "\(entry.path).enabled", "switches nothing off: default_rules is false, so the built-in rule \(name) is not loaded anyway")
         } else {
-            reader.warn(mark, "\(entry.path).enabled", "switches nothing off: there is no built-in rule named \"\(name)\"",
-                        suggestion: Suggestions.didYouMean(name, BuiltinRules.names))
+            reader.warn(
+                mark, "\(entry.path).enabled", "switches nothing off: there is no built-in rule named \"\(name)\"",
+                suggestion: Suggestions.didYouMean(name, BuiltinRules.names))
         }
     }
 }

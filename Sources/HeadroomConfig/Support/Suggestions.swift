@@ -26,7 +26,8 @@ enum Suggestions {
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and
     /// transpositions of neighbours each cost 1.
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var beforePrevious = [Int](repeating: 0, count: b.count + 1)

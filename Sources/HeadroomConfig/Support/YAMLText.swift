@@ -14,7 +14,7 @@ enum YAMLText {
             }
         }
         guard safe, let first = text.unicodeScalars.first, first != "-", first != ".",
-              !reservedWords.contains(text.lowercased()), Double(text) == nil
+            !reservedWords.contains(text.lowercased()), Double(text) == nil
         else { return quoted(text) }
         return text
     }

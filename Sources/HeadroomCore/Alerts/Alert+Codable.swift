@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The one on-disk form of an alert, shared by the outbox (each pending notification) and
@@ -22,10 +22,18 @@ extension Alert: Codable {
         try container.encode(metric, forKey: .metric)
         try container.encode(Dictionary(labels.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }), forKey: .labels)
         switch condition {
-        case .above(let threshold): try container.encode("above", forKey: .condition); try container.encode(threshold, forKey: .threshold)
-        case .atLeast(let threshold): try container.encode("at_least", forKey: .condition); try container.encode(threshold, forKey: .threshold)
-        case .below(let threshold): try container.encode("below", forKey: .condition); try container.encode(threshold, forKey: .threshold)
-        case .atMost(let threshold): try container.encode("at_most", forKey: .condition); try container.encode(threshold, forKey: .threshold)
+        case .above(let threshold):
+            try container.encode("above", forKey: .condition)
+            try container.encode(threshold, forKey: .threshold)
+        case .atLeast(let threshold):
+            try container.encode("at_least", forKey: .condition)
+            try container.encode(threshold, forKey: .threshold)
+        case .below(let threshold):
+            try container.encode("below", forKey: .condition)
+            try container.encode(threshold, forKey: .threshold)
+        case .atMost(let threshold):
+            try container.encode("at_most", forKey: .condition)
+            try container.encode(threshold, forKey: .threshold)
         case .increases: try container.encode("increases", forKey: .condition)
         case .trend(let trend):
             try container.encode("trend", forKey: .condition)
@@ -66,14 +74,16 @@ extension Alert: Codable {
         case "at_most": condition = .atMost(threshold)
         case "increases": condition = .increases
         case "trend":
-            let capacity: TrendCondition.Capacity = try container.decodeIfPresent(String.self, forKey: .trendCapacityMetric).map { .metric($0) }
+            let capacity: TrendCondition.Capacity =
+                try container.decodeIfPresent(String.self, forKey: .trendCapacityMetric).map { .metric($0) }
                 ?? .fixed(try container.decodeIfPresent(Double.self, forKey: .trendCapacity) ?? 0)
             let window = try container.decodeIfPresent(Double.self, forKey: .trendWindow) ?? 600
             let within = try container.decodeIfPresent(Double.self, forKey: .trendExhaustionWithin) ?? 1800
-            condition = .trend(TrendCondition(
-                capacity: capacity, window: .milliseconds(Int64(window * 1000)), exhaustionWithin: .milliseconds(Int64(within * 1000)),
-                minimumR2: try container.decodeIfPresent(Double.self, forKey: .trendMinimumR2) ?? 0.8,
-                minimumSamples: try container.decodeIfPresent(Int.self, forKey: .trendMinimumSamples) ?? 6))
+            condition = .trend(
+                TrendCondition(
+                    capacity: capacity, window: .milliseconds(Int64(window * 1000)), exhaustionWithin: .milliseconds(Int64(within * 1000)),
+                    minimumR2: try container.decodeIfPresent(Double.self, forKey: .trendMinimumR2) ?? 0.8,
+                    minimumSamples: try container.decodeIfPresent(Int.self, forKey: .trendMinimumSamples) ?? 6))
         default:
             throw DecodingError.dataCorruptedError(forKey: .condition, in: container, debugDescription: "unknown condition \(conditionName)")
         }
@@ -87,8 +97,10 @@ extension Alert: Codable {
             firedAt: try container.decodeIfPresent(Date.self, forKey: .firedAt),
             resolvedAt: try container.decodeIfPresent(Date.self, forKey: .resolvedAt),
             detail: try container.decodeIfPresent(String.self, forKey: .detail),
-            trend: estimate.flatMap { $0.count == 4
-                ? TrendEstimate(slopePerSecond: $0[0], secondsToExhaustion: $0[1], capacity: $0[2], r2: $0[3]) : nil },
+            trend: estimate.flatMap {
+                $0.count == 4
+                    ? TrendEstimate(slopePerSecond: $0[0], secondsToExhaustion: $0[1], capacity: $0[2], r2: $0[3]) : nil
+            },
             increase: try container.decodeIfPresent(Double.self, forKey: .increase),
             summaryTemplate: try container.decodeIfPresent(String.self, forKey: .summaryTemplate),
             resolveReason: try container.decodeIfPresent(String.self, forKey: .resolveReason))

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// A leak prediction attached to a trend alert.
@@ -78,8 +78,9 @@ public struct Alert: Sendable, Hashable {
     }
 
     /// An empty alert, for storage that holds none yet.
-    static let placeholder = Alert(rule: "", severity: .warning, family: "", metric: "", labels: Labels(),
-                                   condition: .above(0), value: 0, peak: 0, since: Date(timeIntervalSinceReferenceDate: 0))
+    static let placeholder = Alert(
+        rule: "", severity: .warning, family: "", metric: "", labels: Labels(),
+        condition: .above(0), value: 0, peak: 0, since: Date(timeIntervalSinceReferenceDate: 0))
 
     /// The threshold of a threshold rule.
     public var threshold: Double? { condition.threshold }
@@ -100,7 +101,10 @@ public struct Alert: Sendable, Hashable {
             hash = hash &* 0x0000_0100_0000_01b3
         }
         mix(rule)
-        for pair in labels.pairs { mix(pair.name); mix(pair.value) }
+        for pair in labels.pairs {
+            mix(pair.name)
+            mix(pair.value)
+        }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 extension AlertEngine {
@@ -16,7 +16,8 @@ extension AlertEngine {
         let incoming = Dictionary(newRules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (ruleIndex, rule) in rules.enumerated() {
             if let replacement = incoming[rule.name], replacement.selector == rule.selector,
-               sameKind(replacement.condition, rule.condition) {
+                sameKind(replacement.condition, rule.condition)
+            {
                 keep[rule.name] = slots.entries(rule: ruleIndex).map { entry in
                     var slot = entry.slot
                     slot.machine.timing = timing(for: replacement, policy: newPolicy)
@@ -24,7 +25,8 @@ extension AlertEngine {
                 }
                 continue
             }
-            for slot in slots.entries(rule: ruleIndex).map(\.slot).sorted(by: { $0.alert?.labels ?? .none < $1.alert?.labels ?? .none }) where slot.deliveredFiring {
+            for slot in slots.entries(rule: ruleIndex).map(\.slot).sorted(by: { $0.alert?.labels ?? .none < $1.alert?.labels ?? .none })
+            where slot.deliveredFiring {
                 guard var alert = slot.alert else { continue }
                 alert.resolvedAt = now
                 alert.resolveReason = "rule \(incoming[rule.name] == nil ? "removed" : "changed") by configuration reload"

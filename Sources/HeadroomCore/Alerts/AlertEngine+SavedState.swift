@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// What the alert engine remembers, as a value a restart saves and restores: pending holds
@@ -58,12 +58,13 @@ extension AlertEngine {
                 guard seriesIndex[seriesKeys[id]] == id else { continue }
                 let key = seriesKeys[id]
                 let (times, values) = Self.thinned(slot.trendTimes, slot.trendValues, to: AlertEngineState.maximumTrendPoints)
-                entries.append(AlertEngineState.Entry(
-                    rule: rule.name, kind: Self.kindName(rule.condition), metric: key.name,
-                    labels: Dictionary(key.labels.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
-                    machine: slot.machine.memento, alert: slot.alert, deliveredFiring: slot.deliveredFiring,
-                    lastNotifiedAt: slot.lastNotifiedAt, flapTimes: slot.flapTimes, flapping: slot.flapping,
-                    previousValue: slot.previousValue, trendTimes: times, trendValues: values))
+                entries.append(
+                    AlertEngineState.Entry(
+                        rule: rule.name, kind: Self.kindName(rule.condition), metric: key.name,
+                        labels: Dictionary(key.labels.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
+                        machine: slot.machine.memento, alert: slot.alert, deliveredFiring: slot.deliveredFiring,
+                        lastNotifiedAt: slot.lastNotifiedAt, flapTimes: slot.flapTimes, flapping: slot.flapping,
+                        previousValue: slot.previousValue, trendTimes: times, trendValues: values))
             }
         }
         return AlertEngineState(savedAt: now, entries: entries)
@@ -98,10 +99,12 @@ extension AlertEngine {
                 continue
             }
             let key = SeriesKey(entry.metric, Labels(entry.labels))
-            guard let ruleIndex = rules.firstIndex(where: { rule in
-                rule.name == entry.rule && rule.selector.metric == entry.metric && rule.selector.matchesLabels(key.labels)
-                    && Self.kindName(rule.condition) == entry.kind
-            }), let machine = AlertStateMachine(timing: timing(for: rules[ruleIndex], policy: policy), memento: entry.machine) else {
+            guard
+                let ruleIndex = rules.firstIndex(where: { rule in
+                    rule.name == entry.rule && rule.selector.metric == entry.metric && rule.selector.matchesLabels(key.labels)
+                        && Self.kindName(rule.condition) == entry.kind
+                }), let machine = AlertStateMachine(timing: timing(for: rules[ruleIndex], policy: policy), memento: entry.machine)
+            else {
                 resolve(entry, reason: "rule removed or changed while headroom was not running")
                 continue
             }

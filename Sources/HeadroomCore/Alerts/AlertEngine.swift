@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// Evaluates every rule on every matching series, drives one `AlertStateMachine` per
@@ -91,7 +91,9 @@ public struct AlertEngine: Sendable {
             case .below: test = .below
             case .atMost: test = .atMost
             case .increases: test = .increases
-            case .trend(let trend): test = .trend; window = trend.window.headroomSeconds
+            case .trend(let trend):
+                test = .trend
+                window = trend.window.headroomSeconds
             }
         }
 
@@ -268,8 +270,9 @@ public struct AlertEngine: Sendable {
                 return TrendFit.fit(times: slot.trendTimes, values: slot.trendValues)
             }
             if let capacity, let fit,
-               fit.span >= condition.window.headroomSeconds / 2, fit.r2 >= condition.minimumR2,
-               let eta = fit.secondsUntil(capacity), eta < condition.exhaustionWithin.headroomSeconds {
+                fit.span >= condition.window.headroomSeconds / 2, fit.r2 >= condition.minimumR2,
+                let eta = fit.secondsUntil(capacity), eta < condition.exhaustionWithin.headroomSeconds
+            {
                 breached = true
                 trend = TrendEstimate(slopePerSecond: fit.slope, secondsToExhaustion: eta, capacity: capacity, r2: fit.r2)
             }

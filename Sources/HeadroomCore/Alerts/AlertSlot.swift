@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Everything the engine remembers about one rule on one series.
@@ -54,8 +54,9 @@ struct AlertSlot: Sendable {
         detail: String?, trend: TrendEstimate?, increase: Double?, at now: Date
     ) -> AlertStateMachine.Transition {
         let transition = machine.observe(breached: breached, cleared: cleared, at: now)
-        update(rule: rule, upward: upward, keys: keys, series: series, value: value, detail: detail, trend: trend,
-               increase: increase, transition: transition, at: now)
+        update(
+            rule: rule, upward: upward, keys: keys, series: series, value: value, detail: detail, trend: trend,
+            increase: increase, transition: transition, at: now)
         return transition
     }
 
@@ -110,15 +111,17 @@ struct AlertSlot: Sendable {
         case .pending(let since), .firing(let since, _):
             // Field by field: comparing through `alert?` copied the whole alert (a dozen
             // references retained and released per firing pair and round).
-            let startsFresh = if transition == .pending || !hasAlert {
-                true
-            } else {
-                described.resolvedAt != nil || (transition == .fired && described.since != since)
-            }
+            let startsFresh =
+                if transition == .pending || !hasAlert {
+                    true
+                } else {
+                    described.resolvedAt != nil || (transition == .fired && described.since != since)
+                }
             if startsFresh {
                 let key = keys[series]
-                alert = Alert(rule: rule.name, severity: rule.severity, family: rule.family, metric: key.name, labels: key.labels,
-                              condition: rule.condition, value: value, peak: value, since: since, summaryTemplate: rule.summary)
+                alert = Alert(
+                    rule: rule.name, severity: rule.severity, family: rule.family, metric: key.name, labels: key.labels,
+                    condition: rule.condition, value: value, peak: value, since: since, summaryTemplate: rule.summary)
             } else if transition != .none {
                 // A reload may have changed how the rule reads; refresh on transitions only.
                 described.severity = rule.severity

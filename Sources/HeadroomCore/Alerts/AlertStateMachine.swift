@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// The lifecycle of one rule on one series: inactive → pending → firing → (resolved) inactive.
@@ -106,7 +106,8 @@ public struct AlertStateMachine: Sendable, Equatable {
         case .firing:
             guard cleared, !breached else { return .none }
             if timing.keepFiringSeconds > 0, let lastBreachAt,
-               now.timeIntervalSince(lastBreachAt) < timing.keepFiringSeconds {
+                now.timeIntervalSince(lastBreachAt) < timing.keepFiringSeconds
+            {
                 return .none
             }
             reset()
@@ -178,12 +179,18 @@ public struct AlertStateMachine: Sendable, Equatable {
     }
 
     public var memento: Memento {
-        var memento = Memento(state: "inactive", consecutive: consecutive, history: history,
-                              lastBreachAt: lastBreachAt, lastSeenAt: lastSeenAt)
+        var memento = Memento(
+            state: "inactive", consecutive: consecutive, history: history,
+            lastBreachAt: lastBreachAt, lastSeenAt: lastSeenAt)
         switch state {
         case .inactive: break
-        case .pending(let since): memento.state = "pending"; memento.since = since
-        case .firing(let since, let firedAt): memento.state = "firing"; memento.since = since; memento.firedAt = firedAt
+        case .pending(let since):
+            memento.state = "pending"
+            memento.since = since
+        case .firing(let since, let firedAt):
+            memento.state = "firing"
+            memento.since = since
+            memento.firedAt = firedAt
         }
         return memento
     }

@@ -22,19 +22,24 @@ public enum DCGMMapping {
         Field(source: "gpu_memory_clock_hertz", name: "DCGM_FI_DEV_MEM_CLOCK", type: .gauge, scale: 1e-6, help: "Memory clock frequency (in MHz)."),
         Field(source: "gpu_temperature_celsius", name: "DCGM_FI_DEV_GPU_TEMP", type: .gauge, scale: 1, help: "GPU temperature (in C)."),
         Field(source: "gpu_power_watts", name: "DCGM_FI_DEV_POWER_USAGE", type: .gauge, scale: 1, help: "Power draw (in W)."),
-        Field(source: "gpu_energy_joules_total", name: "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", type: .counter, scale: 1000,
-              help: "Total energy consumption since boot (in mJ)."),
+        Field(
+            source: "gpu_energy_joules_total", name: "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", type: .counter, scale: 1000,
+            help: "Total energy consumption since boot (in mJ)."),
         Field(source: "gpu_utilization_percent", name: "DCGM_FI_DEV_GPU_UTIL", type: .gauge, scale: 1, help: "GPU utilization (in %)."),
         Field(source: "gpu_memory_utilization_percent", name: "DCGM_FI_DEV_MEM_COPY_UTIL", type: .gauge, scale: 1, help: "Memory utilization (in %)."),
         Field(source: "gpu_encoder_utilization_percent", name: "DCGM_FI_DEV_ENC_UTIL", type: .gauge, scale: 1, help: "Encoder utilization (in %)."),
         Field(source: "gpu_decoder_utilization_percent", name: "DCGM_FI_DEV_DEC_UTIL", type: .gauge, scale: 1, help: "Decoder utilization (in %)."),
         Field(source: "gpu_memory_free_bytes", name: "DCGM_FI_DEV_FB_FREE", type: .gauge, scale: 1 / mebibyte, help: "Framebuffer memory free (in MiB)."),
         Field(source: "gpu_memory_used_bytes", name: "DCGM_FI_DEV_FB_USED", type: .gauge, scale: 1 / mebibyte, help: "Framebuffer memory used (in MiB)."),
-        Field(source: "gpu_memory_reserved_bytes", name: "DCGM_FI_DEV_FB_RESERVED", type: .gauge, scale: 1 / mebibyte, help: "Framebuffer memory reserved (in MiB)."),
-        Field(source: "gpu_remapped_rows_total", filter: ("type", "uncorrectable"), name: "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", type: .counter, scale: 1,
-              help: "Number of remapped rows for uncorrectable errors."),
-        Field(source: "gpu_remapped_rows_total", filter: ("type", "correctable"), name: "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", type: .counter, scale: 1,
-              help: "Number of remapped rows for correctable errors."),
+        Field(
+            source: "gpu_memory_reserved_bytes", name: "DCGM_FI_DEV_FB_RESERVED", type: .gauge, scale: 1 / mebibyte,
+            help: "Framebuffer memory reserved (in MiB)."),
+        Field(
+            source: "gpu_remapped_rows_total", filter: ("type", "uncorrectable"), name: "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", type: .counter, scale: 1,
+            help: "Number of remapped rows for uncorrectable errors."),
+        Field(
+            source: "gpu_remapped_rows_total", filter: ("type", "correctable"), name: "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS", type: .counter, scale: 1,
+            help: "Number of remapped rows for correctable errors."),
         Field(source: "gpu_row_remap_failed", name: "DCGM_FI_DEV_ROW_REMAP_FAILURE", type: .gauge, scale: 1, help: "Whether remapping of rows has failed."),
     ]
 

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// Everything one `/metrics` page is made of, as the daemon holds it after a round.
@@ -19,8 +19,10 @@ public struct ExpositionInput: Sendable {
     /// Extra `headroom_`-prefixed samples from other parts of the daemon (delivery metrics).
     public var extraSamples: [Sample]
 
-    public init(samples: [Sample], firingAlerts: [Alert], hostname: String, sampleTime: Date?,
-                selfFamilies: [MetricFamily] = [], extraSamples: [Sample] = []) {
+    public init(
+        samples: [Sample], firingAlerts: [Alert], hostname: String, sampleTime: Date?,
+        selfFamilies: [MetricFamily] = [], extraSamples: [Sample] = []
+    ) {
         self.samples = samples
         self.firingAlerts = firingAlerts
         self.hostname = hostname
@@ -46,10 +48,11 @@ public enum PrometheusExposition {
         var families = sampleFamilies(input.samples + input.extraSamples)
         families.append(alertFamily(input.firingAlerts))
         if let time = input.sampleTime {
-            families.append(MetricFamily(
-                name: prefix + "last_sample_timestamp_seconds",
-                help: "Unix time of the latest sampling round; this page shows that round.",
-                type: .gauge, series: [.init(.none, time.timeIntervalSince1970)]))
+            families.append(
+                MetricFamily(
+                    name: prefix + "last_sample_timestamp_seconds",
+                    help: "Unix time of the latest sampling round; this page shows that round.",
+                    type: .gauge, series: [.init(.none, time.timeIntervalSince1970)]))
         }
         families += input.selfFamilies
         families += DCGMMapping.families(input.samples, hostname: input.hostname)

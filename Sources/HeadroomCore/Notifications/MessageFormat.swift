@@ -136,7 +136,8 @@ public enum MessageFormat {
                 text = "\(subject) increased by \(step) to \(current)"
             case .trend:
                 if let trend = alert.trend {
-                    text = "\(subject) \(ratePerMinute(trend.slopePerSecond, metric: alert.metric)), "
+                    text =
+                        "\(subject) \(ratePerMinute(trend.slopePerSecond, metric: alert.metric)), "
                         + "full in ~\(HumanDuration.format(seconds: trend.secondsToExhaustion)) "
                         + "(now \(current) of \(value(trend.capacity, metric: alert.metric)), R² \(number(trend.r2, decimals: 2)))"
                 } else {

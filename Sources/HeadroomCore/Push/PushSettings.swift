@@ -29,9 +29,11 @@ public struct PushSettings: Sendable, Hashable {
     /// Per-request timeout (YAML `push.timeout`, default 10s).
     public var timeout: Duration
 
-    public init(enabled: Bool = false, url: String = "", protocol: WriteProtocol = .victoriaMetrics, database: String? = nil,
-                org: String? = nil, bucket: String? = nil, token: Secret? = nil, interval: Duration = .seconds(10),
-                batchSize: Int = 5000, bufferSize: Int = 100_000, gzip: Bool = true, timeout: Duration = .seconds(10)) {
+    public init(
+        enabled: Bool = false, url: String = "", protocol: WriteProtocol = .victoriaMetrics, database: String? = nil,
+        org: String? = nil, bucket: String? = nil, token: Secret? = nil, interval: Duration = .seconds(10),
+        batchSize: Int = 5000, bufferSize: Int = 100_000, gzip: Bool = true, timeout: Duration = .seconds(10)
+    ) {
         self.enabled = enabled
         self.url = url
         self.protocol = `protocol`
@@ -54,7 +56,7 @@ public struct PushSettings: Sendable, Hashable {
             for byte in text.utf8 {
                 switch byte {
                 case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                     UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                    UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                     out.append(Character(UnicodeScalar(byte)))
                 default:
                     let hex = String(byte, radix: 16, uppercase: true)

@@ -16,13 +16,23 @@ public struct TrendFit: Sendable, Hashable {
         let count = min(times.count, values.count)
         guard count >= 2 else { return nil }
         // Centre on the means to keep precision with epoch-sized times.
-        var meanT = 0.0, meanV = 0.0
-        for index in 0..<count { meanT += times[index]; meanV += values[index] }
-        meanT /= Double(count); meanV /= Double(count)
-        var sTT = 0.0, sTV = 0.0, sVV = 0.0
+        var meanT = 0.0
+        var meanV = 0.0
         for index in 0..<count {
-            let dt = times[index] - meanT, dv = values[index] - meanV
-            sTT += dt * dt; sTV += dt * dv; sVV += dv * dv
+            meanT += times[index]
+            meanV += values[index]
+        }
+        meanT /= Double(count)
+        meanV /= Double(count)
+        var sTT = 0.0
+        var sTV = 0.0
+        var sVV = 0.0
+        for index in 0..<count {
+            let dt = times[index] - meanT
+            let dv = values[index] - meanV
+            sTT += dt * dt
+            sTV += dt * dv
+            sVV += dv * dv
         }
         guard sTT > 0 else { return nil }
         let slope = sTV / sTT

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-public import FoundationEssentials
+    public import FoundationEssentials
 #else
-public import Foundation
+    public import Foundation
 #endif
 
 /// Says who holds a GPU's memory, in the detail of that GPU's memory series, so GPU
@@ -66,7 +66,8 @@ public struct GPUProcessGrowth: Sendable {
         }
         return samples.map { sample in
             guard Self.annotated.contains(sample.name), sample.detail == nil, let uuid = sample.labels["uuid"],
-                  let text = texts[uuid] else { return sample }
+                let text = texts[uuid]
+            else { return sample }
             var annotated = sample
             annotated.detail = text
             return annotated

@@ -7,9 +7,12 @@ public enum HumanDuration {
             return String(Double(Int(seconds * 10)) / 10) + "s"
         }
         var rest = Int(seconds.rounded())
-        let days = rest / 86_400; rest %= 86_400
-        let hours = rest / 3_600; rest %= 3_600
-        let minutes = rest / 60; rest %= 60
+        let days = rest / 86_400
+        rest %= 86_400
+        let hours = rest / 3_600
+        rest %= 3_600
+        let minutes = rest / 60
+        rest %= 60
         var parts: [String] = []
         if days > 0 { parts.append("\(days)d") }
         if hours > 0 { parts.append("\(hours)h") }
@@ -41,7 +44,8 @@ public enum HumanDuration {
             default: return false
             }
             totalMilliseconds += value * factor
-            number = ""; unit = ""
+            number = ""
+            unit = ""
             return true
         }
         for character in trimmed {

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Turns raw readings into the values rules are written against.
@@ -43,7 +43,13 @@ public enum SampleDerivation {
     /// Busy time excludes idle and iowait, as `top`, psutil and node_exporter-based
     /// dashboards count it; steal stays in busy (the guest could not run).
     private static func cpuPercentages(before: [SeriesKey: Double], current: [Sample]) -> [Sample] {
-        struct Jiffies { var total = 0.0; var idle = 0.0; var iowait = 0.0; var steal = 0.0; var complete = true }
+        struct Jiffies {
+            var total = 0.0
+            var idle = 0.0
+            var iowait = 0.0
+            var steal = 0.0
+            var complete = true
+        }
         var deltas: [String: Jiffies] = [:]
         for sample in current where sample.name == "cpu_seconds_total" {
             guard let cpu = sample.labels["cpu"], let mode = sample.labels["mode"] else { continue }
@@ -102,7 +108,8 @@ public enum SampleDerivation {
                 }
             case "container_cpu_throttled_periods_total":
                 guard let old = before[sample.key], sample.value >= old,
-                      let total = periods[sample.labels] else { continue }
+                    let total = periods[sample.labels]
+                else { continue }
                 let throttled = sample.value - old
                 out.append(Sample("container_cpu_throttled_percent", sample.labels, total > 0 ? clampPercent(throttled / total * 100) : 0))
             default: break

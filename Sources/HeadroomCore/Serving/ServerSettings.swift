@@ -13,8 +13,10 @@ public struct ServerSettings: Sendable, Hashable {
     /// Serve HTTPS instead of HTTP (YAML `server.tls`, default none).
     public var tls: ServerTLSSettings?
 
-    public init(enabled: Bool = true, listen: ListenAddress = .default, token: Secret? = nil,
-                insecure: Bool = false, tls: ServerTLSSettings? = nil) {
+    public init(
+        enabled: Bool = true, listen: ListenAddress = .default, token: Secret? = nil,
+        insecure: Bool = false, tls: ServerTLSSettings? = nil
+    ) {
         self.enabled = enabled
         self.listen = listen
         self.token = token

@@ -37,6 +37,6 @@ public enum ChildTermination: Sendable, Hashable, CustomStringConvertible {
         let low = status & 0x7f
         if low == 0 { return .exited(code: (status >> 8) & 0xff) }
         if low != 0x7f { return .signaled(signal: low) }
-        return nil  // stopped, not ended
+        return nil // stopped, not ended
     }
 }

@@ -111,8 +111,10 @@ public actor PushService: Service {
         // Shutting down: one last attempt, whatever the backoff says.
         await flush(force: true)
         if buffer.count > 0 { logger.warning("push: \(buffer.count) lines not delivered at shutdown") }
-        logger.info("push stopped", metadata: [
-            "sent": "\(sentTotal)", "dropped": "\(buffer.droppedTotal)", "rejected": "\(rejectedTotal)", "buffered": "\(buffer.count)",
-        ])
+        logger.info(
+            "push stopped",
+            metadata: [
+                "sent": "\(sentTotal)", "dropped": "\(buffer.droppedTotal)", "rejected": "\(rejectedTotal)", "buffered": "\(buffer.count)",
+            ])
     }
 }

@@ -19,8 +19,10 @@ struct DaemonMetricsSource: DeliveryMetricsSource {
             out.append(Sample("delivery_attempts_total", labels, Double(statistics.attempts), kind: .counter))
             out.append(Sample("delivery_successes_total", labels, Double(statistics.successes), kind: .counter))
             for reason in ["retryable", "permanent", "expired", "dropped"] {
-                out.append(Sample("delivery_failures_total", ["channel": channel, "reason": reason],
-                                  Double(statistics.failuresByReason[reason] ?? 0), kind: .counter))
+                out.append(
+                    Sample(
+                        "delivery_failures_total", ["channel": channel, "reason": reason],
+                        Double(statistics.failuresByReason[reason] ?? 0), kind: .counter))
             }
             out.append(Sample("delivery_digests_total", labels, Double(statistics.digests), kind: .counter))
             out.append(Sample("delivery_silenced_total", labels, Double(statistics.silenced), kind: .counter))

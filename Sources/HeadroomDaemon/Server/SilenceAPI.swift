@@ -31,9 +31,11 @@ struct SilenceAPI: SilenceEndpoint {
         }
         let current = now()
         return answer(201) { () throws(SilenceError) in
-            let silence = try SilenceChange.silence(matchers: request.matchers, duration: request.duration ?? "1h",
-                                                    comment: request.comment ?? "", createdBy: request.createdBy ?? "api",
-                                                    id: SilenceChange.newID(), at: current).get()
+            let silence = try SilenceChange.silence(
+                matchers: request.matchers, duration: request.duration ?? "1h",
+                comment: request.comment ?? "", createdBy: request.createdBy ?? "api",
+                id: SilenceChange.newID(), at: current
+            ).get()
             try store.add(silence, at: current)
             return #"{"id":"\#(silence.id)"}"#
         }
@@ -59,11 +61,12 @@ struct SilenceAPI: SilenceEndpoint {
     }
 
     private func failure(_ error: SilenceError) -> SilenceResult {
-        let status = switch error.kind {
-        case .invalid: 400
-        case .notFound: 404
-        case .storage: 500
-        }
+        let status =
+            switch error.kind {
+            case .invalid: 400
+            case .notFound: 404
+            case .storage: 500
+            }
         return SilenceResult(status: status, json: #"{"error":\#(JSONText.quote(error.description))}"#)
     }
 }

@@ -45,7 +45,8 @@ extension SamplingService {
             } else {
                 let list = gpus.map { "GPU \($0.labels["gpu"] ?? "?") \($0.labels["name"] ?? "?") \(MessageFormat.bytes($0.value))" }
                 let name = vendor == "nvidia" ? "NVIDIA" : vendor.uppercased()
-                text = "\(name) \(driver.detail ?? "driver"): \(list.count) GPU\(list.count == 1 ? "" : "s")"
+                text =
+                    "\(name) \(driver.detail ?? "driver"): \(list.count) GPU\(list.count == 1 ? "" : "s")"
                     + (list.isEmpty ? "" : " (\(list.joined(separator: ", ")))")
             }
             let isNew = state.withLock { state in

@@ -80,9 +80,11 @@ public final class SamplingService: Service, Sendable {
         self.makeFiles = makeFiles
         self.releasesStartupPages = releasesStartupPages
         let built = collectors ?? CollectorCatalog.make(settings: collectorSettings, files: makeFiles(collectorSettings.root))
-        state = Mutex(State(runners: built.map(CollectorRunner.init), observers: observers,
-                            collectorSettings: collectorSettings, interval: interval,
-                            releasePagesAfterRound: releasesStartupPages ? Self.roundsBeforeReleasingPages : nil))
+        state = Mutex(
+            State(
+                runners: built.map(CollectorRunner.init), observers: observers,
+                collectorSettings: collectorSettings, interval: interval,
+                releasePagesAfterRound: releasesStartupPages ? Self.roundsBeforeReleasingPages : nil))
     }
 
     /// Applies a reloaded configuration's sampling settings.
@@ -154,10 +156,12 @@ public final class SamplingService: Service, Sendable {
         let snapshot = HostSnapshot(time: stamp, samples: samples, collectors: reports)
         let notifications = alerts.process(snapshot)
         state.withLock { $0.rounds += 1 }
-        logger.debug("round complete", metadata: [
-            "samples": "\(samples.count)", "notifications": "\(notifications.count)",
-            "failed_collectors": "\(reports.filter(\.isFailure).map(\.collector).joined(separator: ","))",
-        ])
+        logger.debug(
+            "round complete",
+            metadata: [
+                "samples": "\(samples.count)", "notifications": "\(notifications.count)",
+                "failed_collectors": "\(reports.filter(\.isFailure).map(\.collector).joined(separator: ","))",
+            ])
         return RoundSummary(snapshot: snapshot, notifications: notifications)
     }
 
@@ -204,16 +208,22 @@ public final class SamplingService: Service, Sendable {
     private func liveRound(loop: RoundLoop, handOver: @escaping @Sendable (Handover) -> Void) -> Bool {
         let stamp = now()
         let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
-        guard let collected = CollectorRound.collect(runners, budget: budget, takeOver: { collected in
-            self.finishLiveRound(collected, at: stamp, handOver: handOver)
-            loop.continueHere()
-        }) else { return false }
+        guard
+            let collected = CollectorRound.collect(
+                runners, budget: budget,
+                takeOver: { collected in
+                    self.finishLiveRound(collected, at: stamp, handOver: handOver)
+                    loop.continueHere()
+                })
+        else { return false }
         finishLiveRound(collected, at: stamp, handOver: handOver)
         return true
     }
 
-    private func finishLiveRound(_ collected: [CollectorRound.Result], at stamp: Date,
-                                 handOver: @Sendable (Handover) -> Void) {
+    private func finishLiveRound(
+        _ collected: [CollectorRound.Result], at stamp: Date,
+        handOver: @Sendable (Handover) -> Void
+    ) {
         let summary = evaluate(collected, at: stamp)
         releasePagesIfDue()
         let observed = state.withLock { !$0.observers.isEmpty }
@@ -233,10 +243,12 @@ public final class SamplingService: Service, Sendable {
         if let problem = release.problem {
             logger.info("start-up pages not handed back: \(problem)")
         }
-        logger.debug("start-up pages handed back to the kernel", metadata: [
-            "advised_bytes": "\(release.advised)",
-            "resident_bytes_before": "\(release.residentBefore)", "resident_bytes_after": "\(release.residentAfter)",
-        ])
+        logger.debug(
+            "start-up pages handed back to the kernel",
+            metadata: [
+                "advised_bytes": "\(release.advised)",
+                "resident_bytes_before": "\(release.residentBefore)", "resident_bytes_after": "\(release.residentAfter)",
+            ])
     }
 
     /// Off the round thread: samples to the observers, notifications to the outbox.

@@ -10,18 +10,25 @@ enum ProcessSelfMetrics {
     static func families(startedAt: Date) -> [MetricFamily] {
         var out: [MetricFamily] = []
         if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-           let close = stat.lastIndex(of: ")") {
+            let close = stat.lastIndex(of: ")")
+        {
             // Fields after the command name: state is field 3; utime 14, stime 15; rss 24.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             if fields.count > 22, let user = Double(fields[11]), let system = Double(fields[12]), let rssPages = Double(fields[21]) {
-                out.append(MetricFamily(name: "process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.",
-                                        type: .counter, series: [.init(.none, (user + system) / ticksPerSecond)]))
-                out.append(MetricFamily(name: "process_resident_memory_bytes", help: "Resident memory size in bytes.",
-                                        type: .gauge, series: [.init(.none, rssPages * pageSize)]))
+                out.append(
+                    MetricFamily(
+                        name: "process_cpu_seconds_total", help: "Total user and system CPU time spent in seconds.",
+                        type: .counter, series: [.init(.none, (user + system) / ticksPerSecond)]))
+                out.append(
+                    MetricFamily(
+                        name: "process_resident_memory_bytes", help: "Resident memory size in bytes.",
+                        type: .gauge, series: [.init(.none, rssPages * pageSize)]))
             }
         }
-        out.append(MetricFamily(name: "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.",
-                                type: .gauge, series: [.init(.none, startedAt.timeIntervalSince1970)]))
+        out.append(
+            MetricFamily(
+                name: "process_start_time_seconds", help: "Start time of the process since unix epoch in seconds.",
+                type: .gauge, series: [.init(.none, startedAt.timeIntervalSince1970)]))
         return out
     }
 }

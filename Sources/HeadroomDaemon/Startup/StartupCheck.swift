@@ -16,8 +16,10 @@ public enum StartupCheck {
         public let stateLock: StateDirectoryLock?
     }
 
-    public static func run(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies,
-                           logger: Logger) -> Result<Resources, StartupFailure> {
+    public static func run(
+        _ configuration: HeadroomConfiguration, _ dependencies: Dependencies,
+        logger: Logger
+    ) -> Result<Resources, StartupFailure> {
         var lock: StateDirectoryLock?
         if let directory = dependencies.stateDirectory?(configuration.delivery) {
             switch StateDirectoryLock.acquire(directory: directory) {

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// One daemon per state directory: an exclusive `flock` on `<state_dir>/headroom.pid`,
@@ -23,12 +23,18 @@ public final class StateDirectoryLock: Sendable {
     public static func acquire(directory: String, pid: Int32? = nil) -> Result<StateDirectoryLock, StartupFailure> {
         let where_ = "\(directory) (state_dir, HEADROOM_STATE_DIR)"
         if let code = makeDirectories(directory) {
-            return .failure(StartupFailure("cannot create the state directory \(where_): \(String(cString: strerror(code))); create it writable for this user, or set state_dir to a writable directory"))
+            return .failure(
+                StartupFailure(
+                    "cannot create the state directory \(where_): \(String(cString: strerror(code))); create it writable for this user, or set state_dir to a writable directory"
+                ))
         }
         let path = (directory.hasSuffix("/") ? directory : directory + "/") + "headroom.pid"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            return .failure(StartupFailure("the state directory \(where_) is not writable: \(String(cString: strerror(errno))); make it writable for this user, or set state_dir to a writable directory"))
+            return .failure(
+                StartupFailure(
+                    "the state directory \(where_) is not writable: \(String(cString: strerror(errno))); make it writable for this user, or set state_dir to a writable directory"
+                ))
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
@@ -36,7 +42,9 @@ public final class StateDirectoryLock: Sendable {
             let count = pread(descriptor, &buffer, buffer.count, 0)
             close(descriptor)
             guard code == EWOULDBLOCK else {
-                return .failure(StartupFailure("cannot lock \(path) (state_dir, HEADROOM_STATE_DIR): \(String(cString: strerror(code))); put state_dir on a local file system"))
+                return .failure(
+                    StartupFailure(
+                        "cannot lock \(path) (state_dir, HEADROOM_STATE_DIR): \(String(cString: strerror(code))); put state_dir on a local file system"))
             }
             let holder = String(decoding: buffer[0..<max(0, count)], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             let who = Int(holder).map { "another headroom (PID \($0))" } ?? "another headroom"

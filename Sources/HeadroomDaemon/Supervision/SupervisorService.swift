@@ -61,7 +61,11 @@ public final class SupervisorService: Service, Sendable {
                 return
             }
             current.withLock { $0 = spawned.pid }
-            state.update { $0.running = true; $0.starts += 1; $0.tail = LineTail(capacity: 10) }
+            state.update {
+                $0.running = true
+                $0.starts += 1
+                $0.tail = LineTail(capacity: 10)
+            }
             let forwarder = StderrForwarder(fd: spawned.stderr, state: state)
             logger.info("started child", metadata: ["pid": "\(spawned.pid)", "command": "\(state.command)", "pid1": "\(reapAll)"])
 
@@ -78,8 +82,9 @@ public final class SupervisorService: Service, Sendable {
                 $0.lastTermination = termination
                 if termination.isFailure && !stopping { $0.crashes += 1 }
             }
-            logger.log(level: termination.isFailure && !stopping ? .error : .info, "child \(termination)",
-                       metadata: ["pid": "\(spawned.pid)", "status": "\(termination.exitStatus)"])
+            logger.log(
+                level: termination.isFailure && !stopping ? .error : .info, "child \(termination)",
+                metadata: ["pid": "\(spawned.pid)", "status": "\(termination.exitStatus)"])
             await sampling.tick()
             if !stopping, let delay = policy.delay(after: termination, restarts: restarts) {
                 logger.info("restarting the child in \(delay.headroomDescription)", metadata: ["restart": "\(restarts + 1)"])

@@ -17,12 +17,14 @@ enum DetachedThread {
     static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         let context = Unmanaged.passRetained(Body(name: name, run: body)).toOpaque()
         var thread = pthread_t()
-        let status = pthread_create(&thread, nil, { raw in
-            let body = Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue()
-            _ = pthread_setname_np(pthread_self(), String(body.name.utf8.prefix(15))!)
-            body.run()
-            return nil
-        }, context)
+        let status = pthread_create(
+            &thread, nil,
+            { raw in
+                let body = Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue()
+                _ = pthread_setname_np(pthread_self(), String(body.name.utf8.prefix(15))!)
+                body.run()
+                return nil
+            }, context)
         // Out of threads is not a state the daemon can run in (the kernel's limit, or memory).
         precondition(status == 0, "pthread_create failed: \(status)")
         pthread_detach(thread)

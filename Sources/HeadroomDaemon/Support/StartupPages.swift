@@ -68,8 +68,9 @@ enum StartupPages {
         init?(_ line: Substring) {
             let parts = line.split(separator: " ", maxSplits: 5)
             guard parts.count >= 5, let dash = parts[0].firstIndex(of: "-"),
-                  let start = UInt(parts[0][..<dash], radix: 16),
-                  let end = UInt(parts[0][parts[0].index(after: dash)...], radix: 16) else { return nil }
+                let start = UInt(parts[0][..<dash], radix: 16),
+                let end = UInt(parts[0][parts[0].index(after: dash)...], radix: 16)
+            else { return nil }
             let permissions = Array(parts[1].utf8)
             let path = parts.count == 6 ? String(parts[5].drop { $0 == " " }) : ""
             let readOnlyPrivate = permissions.count == 4 && permissions[1] == UInt8(ascii: "-") && permissions[3] == UInt8(ascii: "p")
@@ -100,7 +101,8 @@ enum StartupPages {
                 advised += length
             } else {
                 let code = errno
-                problem = code == EINVAL
+                problem =
+                    code == EINVAL
                     ? "this kernel has no MADV_PAGEOUT (Linux 5.4 or later): start-up pages stay resident"
                     : "madvise(MADV_PAGEOUT) on \(mapping.path): \(String(cString: strerror(code)))"
                 if code == EINVAL { break }
@@ -108,9 +110,10 @@ enum StartupPages {
         }
         let after = (try? String(contentsOfFile: smapsPath, encoding: .utf8)).map(releasable(smaps:)) ?? []
         let advisedStarts = Set(mappings.map(\.start))
-        return Release(advised: advised,
-                       residentBefore: mappings.reduce(0) { $0 + $1.resident },
-                       residentAfter: after.filter { advisedStarts.contains($0.start) }.reduce(0) { $0 + $1.resident },
-                       problem: problem)
+        return Release(
+            advised: advised,
+            residentBefore: mappings.reduce(0) { $0 + $1.resident },
+            residentAfter: after.filter { advisedStarts.contains($0.start) }.reduce(0) { $0 + $1.resident },
+            problem: problem)
     }
 }

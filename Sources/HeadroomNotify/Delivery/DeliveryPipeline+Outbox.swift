@@ -24,8 +24,9 @@ extension DeliveryPipeline {
             if names.contains(entry.channel) {
                 if !pending.contains(where: { $0.id == entry.id }) { pending.append(entry) }
             } else {
-                logger.warning("dropping a pending notification for a channel that is no longer configured",
-                               metadata: ["channel": "\(entry.channel)", "key": "\(entry.idempotencyKey)"])
+                logger.warning(
+                    "dropping a pending notification for a channel that is no longer configured",
+                    metadata: ["channel": "\(entry.channel)", "key": "\(entry.idempotencyKey)"])
                 removeFromDisk(entry)
             }
         }
@@ -72,15 +73,18 @@ extension DeliveryPipeline {
         do {
             try store.write(writes)
         } catch {
-            logger.error("cannot write the outbox; these notifications are kept in memory only", metadata: [
-                "notifications": "\(writes.count)", "error": "\(error)",
-            ])
+            logger.error(
+                "cannot write the outbox; these notifications are kept in memory only",
+                metadata: [
+                    "notifications": "\(writes.count)", "error": "\(error)",
+                ])
         }
         do {
             try store.remove(removals)
         } catch {
-            logger.error("cannot remove delivered notifications from the outbox; they may be sent again after a restart",
-                         metadata: ["notifications": "\(removals.count)", "error": "\(error)"])
+            logger.error(
+                "cannot remove delivered notifications from the outbox; they may be sent again after a restart",
+                metadata: ["notifications": "\(removals.count)", "error": "\(error)"])
         }
     }
 

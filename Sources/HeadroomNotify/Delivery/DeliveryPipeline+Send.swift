@@ -23,8 +23,10 @@ extension DeliveryPipeline {
     /// the outcome — the one place delivery results are classified: delivered entries leave
     /// the outbox; a retryable failure reschedules each entry with the backoff (never past
     /// its deadline); a permanent one drops them and says to fix the channel.
-    func send(_ route: Route, _ entries: [OutboxEntry], _ notification: AlertNotification,
-                      digest: [AlertNotification]?, key: String, at now: Date) async {
+    func send(
+        _ route: Route, _ entries: [OutboxEntry], _ notification: AlertNotification,
+        digest: [AlertNotification]?, key: String, at now: Date
+    ) async {
         let channel = route.configuration.name
         let attempt = (entries.map(\.attempts).max() ?? 0) + 1
         let what = digest == nil ? "delivery" : "digest delivery"
@@ -71,10 +73,12 @@ extension DeliveryPipeline {
     func expire(_ entry: OutboxEntry) {
         count(entry.channel, "expired")
         removeFromDisk(entry)
-        logger.error("gave up delivering a notification: its deadline passed", metadata: [
-            "channel": "\(entry.channel)", "rule": "\(entry.stored.rule)", "attempts": "\(entry.attempts)",
-            "last_error": "\(entry.lastError ?? "none")",
-        ])
+        logger.error(
+            "gave up delivering a notification: its deadline passed",
+            metadata: [
+                "channel": "\(entry.channel)", "rule": "\(entry.stored.rule)", "attempts": "\(entry.attempts)",
+                "last_error": "\(entry.lastError ?? "none")",
+            ])
     }
 
     func count(_ channel: String, _ reason: String) {

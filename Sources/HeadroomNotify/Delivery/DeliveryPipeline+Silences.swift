@@ -15,8 +15,10 @@ extension DeliveryPipeline {
         guard silences.contains(where: { $0.silences(notification, at: now) }) else { return false }
         guard notification.kind == .resolved, settings.resolvedAfterSilence else { return true }
         let key = channel + "\n" + notification.alert.fingerprint
-        let firingPending = pending.contains { $0.channel == channel && $0.stored.rule == notification.alert.rule
-            && $0.notification?.alert.fingerprint == notification.alert.fingerprint }
+        let firingPending = pending.contains {
+            $0.channel == channel && $0.stored.rule == notification.alert.rule
+                && $0.notification?.alert.fingerprint == notification.alert.fingerprint
+        }
         return !(deliveredFirings.contains(key) || firingPending)
     }
 

@@ -61,8 +61,10 @@ public actor DeliveryPipeline {
     /// - Parameters:
     ///   - store: the durable outbox; nil keeps pending notifications in memory only.
     ///   - jitter: a number in 0..<1 per retry (injected so tests are deterministic).
-    public init(routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil, silences: SilenceStore? = nil,
-                maximumPending: Int = 10_000, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) {
+    public init(
+        routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil, silences: SilenceStore? = nil,
+        maximumPending: Int = 10_000, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+    ) {
         self.silenceStore = silences
         self.routes = routes
         self.settings = settings
@@ -72,8 +74,10 @@ public actor DeliveryPipeline {
         self.logger = logger
     }
 
-    public init(routes: [Route], retryPolicy: Backoff, maximumPending: Int = 10_000,
-                jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger) {
+    public init(
+        routes: [Route], retryPolicy: Backoff, maximumPending: Int = 10_000,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+    ) {
         self.init(routes: routes, settings: DeliverySettings(retry: retryPolicy), maximumPending: maximumPending, jitter: jitter, logger: logger)
     }
 
@@ -130,8 +134,9 @@ public actor DeliveryPipeline {
                 }
                 sequence += 1
                 let deadline = now.addingTimeInterval(settings.deadline(for: notification.alert.severity).headroomSeconds)
-                var entry = OutboxEntry(channel: route.configuration.name, notification: notification, createdAt: now,
-                                        deadline: deadline, sequence: sequence)
+                var entry = OutboxEntry(
+                    channel: route.configuration.name, notification: notification, createdAt: now,
+                    deadline: deadline, sequence: sequence)
                 if settings.groupWindow > .zero {
                     // Join the open group of this channel, or open one.
                     let open = pending.filter { $0.channel == entry.channel && $0.attempts == 0 && $0.notBefore > now }.map(\.notBefore).min()

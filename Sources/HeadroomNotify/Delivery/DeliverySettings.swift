@@ -19,8 +19,10 @@ public struct DeliverySettings: Sendable, Hashable {
     /// others to the same channel, and all that arrived in the window go as one message.
     public var groupWindow: Duration = .zero
 
-    public init(stateDirectory: String? = nil, criticalDeadline: Duration = .seconds(24 * 3600), warningDeadline: Duration = .seconds(6 * 3600),
-                infoDeadline: Duration = .seconds(3600), retry: Backoff = Backoff()) {
+    public init(
+        stateDirectory: String? = nil, criticalDeadline: Duration = .seconds(24 * 3600), warningDeadline: Duration = .seconds(6 * 3600),
+        infoDeadline: Duration = .seconds(3600), retry: Backoff = Backoff()
+    ) {
         self.stateDirectory = stateDirectory
         self.criticalDeadline = criticalDeadline
         self.warningDeadline = warningDeadline

@@ -1,10 +1,10 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The outbox on disk: one JSON file per (notification, channel) under `<state_dir>/outbox`.
@@ -23,10 +23,12 @@ public struct OutboxStore: Sendable {
     /// Creates the directory (mode 0700: notifications may carry host details).
     public func prepare() throws(OutboxError) {
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
-            throw OutboxError("cannot create the outbox directory \(directory): \(error.localizedDescription); set state_dir (or HEADROOM_STATE_DIR) to a writable directory")
+            throw OutboxError(
+                "cannot create the outbox directory \(directory): \(error.localizedDescription); set state_dir (or HEADROOM_STATE_DIR) to a writable directory")
         }
     }
 
@@ -75,7 +77,8 @@ public struct OutboxStore: Sendable {
 
     public func loadDeliveredFirings() -> Set<String> {
         guard let data = FileManager.default.contents(atPath: deliveredFiringsPath),
-              let keys = (try? JSONSerialization.jsonObject(with: data)) as? [String] else { return [] }
+            let keys = (try? JSONSerialization.jsonObject(with: data)) as? [String]
+        else { return [] }
         return Set(keys)
     }
 
@@ -96,7 +99,8 @@ public struct OutboxStore: Sendable {
 
     func loadSendTimes() -> [String: [Date]] {
         guard let data = FileManager.default.contents(atPath: rateBudgetsPath),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: [Int64]] else { return [:] }
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: [Int64]]
+        else { return [:] }
         return object.mapValues { $0.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
     }
 
@@ -114,7 +118,8 @@ public struct OutboxStore: Sendable {
             }
             guard name.hasSuffix(".json") else { continue }
             guard let data = FileManager.default.contents(atPath: directory + "/" + name),
-                  let entry = try? decoder.decode(OutboxEntry.self, from: data), entry.notification != nil else {
+                let entry = try? decoder.decode(OutboxEntry.self, from: data), entry.notification != nil
+            else {
                 unreadable.append(name)
                 continue
             }

@@ -53,13 +53,14 @@ public struct AlertMessage: Sendable, Hashable {
             case .flapping: summary = "\(subject) 在阈值附近反复波动（当前 \(current)），暂缓发送状态变化"
             case .firing, .repeat:
                 if let threshold = alert.threshold {
-                    let relation = switch alert.condition {
-                    case .above: "高于"
-                    case .atLeast: "不低于"
-                    case .below: "低于"
-                    case .atMost: "不高于"
-                    case .increases, .trend: "超出"
-                    }
+                    let relation =
+                        switch alert.condition {
+                        case .above: "高于"
+                        case .atLeast: "不低于"
+                        case .below: "低于"
+                        case .atMost: "不高于"
+                        case .increases, .trend: "超出"
+                        }
                     summary = "\(subject) 当前 \(current)，\(relation)阈值 \(MessageFormat.value(threshold, metric: alert.metric))，已持续 \(held)"
                 } else {
                     summary = "\(subject) 当前 \(current)，已持续 \(held)"
@@ -122,7 +123,9 @@ public struct AlertMessage: Sendable, Hashable {
         let lines = notifications.map { notification in
             let alert = notification.alert
             let one = make(notification, timeZone: timeZone, language: language)
-            let state = chinese ? "\(chineseKind(notification.kind)) \(chineseSeverity(alert.severity))"
+            let state =
+                chinese
+                ? "\(chineseKind(notification.kind)) \(chineseSeverity(alert.severity))"
                 : "\(notification.kind.rawValue.uppercased()) \(alert.severity.rawValue.uppercased())"
             return "\(state) \(alert.rule) (\(RFC3339.format(notification.time, timeZone: timeZone))): \(one.lines[0])"
         }
@@ -130,9 +133,12 @@ public struct AlertMessage: Sendable, Hashable {
     }
 
     /// The message for one attempt: the digest when the context carries one.
-    public static func make(_ notification: AlertNotification, context: DeliveryContext, timeZone: TimeZone,
-                            language: MessageLanguage = .en) -> AlertMessage {
-        context.digest.isEmpty ? make(notification, timeZone: timeZone, language: language)
+    public static func make(
+        _ notification: AlertNotification, context: DeliveryContext, timeZone: TimeZone,
+        language: MessageLanguage = .en
+    ) -> AlertMessage {
+        context.digest.isEmpty
+            ? make(notification, timeZone: timeZone, language: language)
             : digest(context.digest, timeZone: timeZone, language: language)
     }
 

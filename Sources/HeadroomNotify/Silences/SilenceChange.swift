@@ -11,8 +11,10 @@ public enum SilenceChange {
 
     /// A new silence from what a person gave: every matcher parsed (at least one), a
     /// positive duration such as `30m`, `2h` or `1d`, starting at `now`.
-    public static func silence(matchers texts: [String], duration: String, comment: String, createdBy: String,
-                               id: String, at now: Date) -> Result<Silence, SilenceError> {
+    public static func silence(
+        matchers texts: [String], duration: String, comment: String, createdBy: String,
+        id: String, at now: Date
+    ) -> Result<Silence, SilenceError> {
         var matchers: [SilenceMatcher] = []
         for text in texts {
             switch SilenceMatcher.parse(text) {
@@ -24,8 +26,10 @@ public enum SilenceChange {
         guard let length = HumanDuration.parse(duration), length > .zero else {
             return .failure(SilenceError("duration \(duration): expected a duration such as 30m, 2h or 1d"))
         }
-        return .success(Silence(id: id, matchers: matchers, startsAt: now, endsAt: now.addingTimeInterval(length.headroomSeconds),
-                                comment: comment, createdBy: createdBy))
+        return .success(
+            Silence(
+                id: id, matchers: matchers, startsAt: now, endsAt: now.addingTimeInterval(length.headroomSeconds),
+                comment: comment, createdBy: createdBy))
     }
 
     /// `silences` with `silence` added.

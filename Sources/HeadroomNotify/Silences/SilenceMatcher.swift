@@ -32,7 +32,8 @@ public struct SilenceMatcher: Sendable, Hashable, Codable, CustomStringConvertib
             }
             return .success(SilenceMatcher(name: name, op: op, value: value))
         }
-        return .failure(SilenceError("\(text): expected NAME=VALUE, NAME!=VALUE, NAME=~REGEX or NAME!~REGEX (names: alertname, severity, metric, host, or a label)"))
+        return .failure(
+            SilenceError("\(text): expected NAME=VALUE, NAME!=VALUE, NAME=~REGEX or NAME!~REGEX (names: alertname, severity, metric, host, or a label)"))
     }
 
     /// Whether the label `name` of `labels` (missing: empty) satisfies this matcher.

@@ -1,8 +1,8 @@
 package import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Crash-safe file replacement: write a temporary file beside the target, fsync it,
@@ -23,7 +23,10 @@ package enum DurableFile {
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 { if errno == EINTR { continue }; return false }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
                 offset += written
             }
             return true
@@ -58,7 +61,10 @@ package enum DurableFile {
                 var offset = 0
                 while offset < buffer.count {
                     let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 { if errno == EINTR { continue }; return false }
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
                     offset += written
                 }
                 return true

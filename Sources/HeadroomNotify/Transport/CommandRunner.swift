@@ -52,7 +52,10 @@ public struct LiveCommandRunner: CommandRunner {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderr
         let exited = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in exited.continuation.yield(); exited.continuation.finish() }
+        process.terminationHandler = { _ in
+            exited.continuation.yield()
+            exited.continuation.finish()
+        }
         do {
             try process.run()
         } catch {
@@ -64,8 +67,14 @@ public struct LiveCommandRunner: CommandRunner {
         try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
         try? stdin.fileHandleForWriting.close()
         let finished: Bool = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { for await _ in exited.stream {}; return !Task.isCancelled }
-            group.addTask { try? await Task.sleep(for: timeout); return false }
+            group.addTask {
+                for await _ in exited.stream {}
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
             let first = await group.next() ?? false
             group.cancelAll()
             return first

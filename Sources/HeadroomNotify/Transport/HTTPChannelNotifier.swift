@@ -8,8 +8,10 @@ public protocol HTTPChannel: Sendable {
     var endpoint: HTTPEndpoint { get }
     /// The request for one attempt (pure but for reading secret files). `style` renders the
     /// human message when the channel sends one.
-    func request(_ notification: AlertNotification, context: DeliveryContext, style: MessageStyle,
-                 channel: String, at time: Date) throws(DeliveryError) -> HTTPRequest
+    func request(
+        _ notification: AlertNotification, context: DeliveryContext, style: MessageStyle,
+        channel: String, at time: Date
+    ) throws(DeliveryError) -> HTTPRequest
     /// Nil when the answer confirms delivery; otherwise whether to retry and why.
     func classify(_ response: HTTPResponse, channel: String) -> DeliveryError?
 }
@@ -39,8 +41,10 @@ public struct HTTPChannelNotifier<Channel: HTTPChannel>: Notifier {
     private let style: MessageStyle
     private let now: @Sendable () -> Date
 
-    public init(channel: String, configuration: Channel, transport: any HTTPTransport, timeZone: TimeZone = .current,
-                language: MessageLanguage = .en, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        channel: String, configuration: Channel, transport: any HTTPTransport, timeZone: TimeZone = .current,
+        language: MessageLanguage = .en, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.channel = channel
         self.configuration = configuration
         self.transport = transport
@@ -62,9 +66,12 @@ public struct HTTPChannelNotifier<Channel: HTTPChannel>: Notifier {
 
 extension HTTPRequest {
     /// A JSON POST carrying the attempt's idempotency key.
-    static func json(url: String, body: [UInt8], idempotencyKey: String,
-                     contentType: String = "application/json", extraHeaders: [HTTPHeader] = []) -> HTTPRequest {
-        HTTPRequest(url: url, headers: [HTTPHeader("Content-Type", contentType)] + extraHeaders + [HTTPHeader("Idempotency-Key", idempotencyKey)],
-                    body: body)
+    static func json(
+        url: String, body: [UInt8], idempotencyKey: String,
+        contentType: String = "application/json", extraHeaders: [HTTPHeader] = []
+    ) -> HTTPRequest {
+        HTTPRequest(
+            url: url, headers: [HTTPHeader("Content-Type", contentType)] + extraHeaders + [HTTPHeader("Idempotency-Key", idempotencyKey)],
+            body: body)
     }
 }

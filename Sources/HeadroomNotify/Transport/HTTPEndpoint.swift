@@ -23,7 +23,8 @@ public struct HTTPEndpoint: Sendable, Hashable {
     /// Why `url` may not be used, or nil when it may (pure; the message never shows the URL).
     public static func problem(url: String, allowInsecure: Bool) -> String? {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              let host = components.host, !host.isEmpty else {
+            let host = components.host, !host.isEmpty
+        else {
             return "is not an absolute http(s) URL"
         }
         switch scheme {

@@ -30,8 +30,9 @@ public struct LiveHTTPTransport: HTTPTransport {
             let response = try await Self.client.execute(outgoing, timeout: deadline)
             var body = try await response.body.collect(upTo: 1 << 20)
             let bytes = body.readBytes(length: body.readableBytes) ?? []
-            return HTTPResponse(status: Int(response.status.code),
-                                headers: response.headers.map { HTTPHeader($0.name, $0.value) }, body: bytes)
+            return HTTPResponse(
+                status: Int(response.status.code),
+                headers: response.headers.map { HTTPHeader($0.name, $0.value) }, body: bytes)
         } catch let error as DeliveryError {
             throw error
         } catch {

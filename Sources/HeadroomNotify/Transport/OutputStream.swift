@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where a text channel writes: a file descriptor it does not own (stdout, stderr) or an
@@ -53,7 +53,10 @@ public final class TextSink: Sendable {
                 if written < 0 {
                     if errno == EINTR { continue }
                     let reason = String(cString: strerror(errno))
-                    if case .file = target { close(state.fd); state.fd = -1 }
+                    if case .file = target {
+                        close(state.fd)
+                        state.fd = -1
+                    }
                     throw DeliveryError.retryable("cannot write to \(describe): \(reason)")
                 }
                 offset += written

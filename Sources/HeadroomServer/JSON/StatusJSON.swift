@@ -44,8 +44,9 @@ struct StatusJSON: Encodable {
             CollectorJSON(collector: $0.collector, ok: !$0.isFailure, durationSeconds: $0.duration.headroomSeconds, reason: $0.reason)
         }
         samples = state.samples.map {
-            SampleJSON(name: $0.name, labels: $0.labels.dictionary, value: $0.value.isFinite ? $0.value : nil,
-                       kind: $0.kind == .counter ? "counter" : "gauge", detail: $0.detail)
+            SampleJSON(
+                name: $0.name, labels: $0.labels.dictionary, value: $0.value.isFinite ? $0.value : nil,
+                kind: $0.kind == .counter ? "counter" : "gauge", detail: $0.detail)
         }
     }
 }

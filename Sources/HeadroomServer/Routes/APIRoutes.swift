@@ -44,9 +44,13 @@ enum APIRoutes {
         case .allowed:
             return nil
         case .disabled:
-            return Responses.json(.forbidden, #"{"error":"mutating endpoints are disabled: set server.token (HEADROOM_SERVER_TOKEN) or server.token_file and send Authorization: Bearer <token>"}"#)
+            return Responses.json(
+                .forbidden,
+                #"{"error":"mutating endpoints are disabled: set server.token (HEADROOM_SERVER_TOKEN) or server.token_file and send Authorization: Bearer <token>"}"#
+            )
         case .unavailable:
-            return Responses.json(.serviceUnavailable, #"{"error":"the server.token_file cannot be read or holds no valid token; nothing is allowed until it does"}"#)
+            return Responses.json(
+                .serviceUnavailable, #"{"error":"the server.token_file cannot be read or holds no valid token; nothing is allowed until it does"}"#)
         case .denied:
             var response = Responses.json(.unauthorized, #"{"error":"missing or wrong bearer token"}"#)
             response.headers[.wwwAuthenticate] = #"Bearer realm="headroom""#

@@ -27,10 +27,12 @@ enum HealthRoutes {
     static func add(to router: Router<BasicRequestContext>, state: any StateReader) {
         router.get("/healthz") { _, _ -> Response in
             let current = await state.read()
-            let liveness = Liveness.evaluate(lastSample: current.sampleTime, startedAt: current.startedAt,
-                                             now: current.now, interval: current.interval)
-            let body = HealthJSON(status: liveness.isAlive ? "ok" : "stalled",
-                                  lastSampleAgeSeconds: liveness.lastSampleAgeSeconds, limitSeconds: liveness.limitSeconds)
+            let liveness = Liveness.evaluate(
+                lastSample: current.sampleTime, startedAt: current.startedAt,
+                now: current.now, interval: current.interval)
+            let body = HealthJSON(
+                status: liveness.isAlive ? "ok" : "stalled",
+                lastSampleAgeSeconds: liveness.lastSampleAgeSeconds, limitSeconds: liveness.limitSeconds)
             return Responses.json(liveness.isAlive ? .ok : .serviceUnavailable, JSONBody.encode(body))
         }
         router.get("/readyz") { _, _ -> Response in

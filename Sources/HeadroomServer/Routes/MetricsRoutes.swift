@@ -10,8 +10,9 @@ enum MetricsRoutes {
             let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
             let current = await state.read()
             let key = PageCache.Key(sampleTime: current.sampleTime, format: format, alerts: current.firingAlerts.map(\.fingerprint))
-            let round = ExpositionInput(samples: current.samples, firingAlerts: current.firingAlerts, hostname: current.hostname,
-                                        sampleTime: current.sampleTime)
+            let round = ExpositionInput(
+                samples: current.samples, firingAlerts: current.firingAlerts, hostname: current.hostname,
+                sampleTime: current.sampleTime)
             let base = await cache.page(for: key) {
                 PrometheusExposition.render(PrometheusExposition.families(round), format: format, terminate: false)
             }

@@ -1,8 +1,8 @@
 import HeadroomCore
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The rendered part of `/metrics` that changes only with a new round (samples, alerts, dcgm

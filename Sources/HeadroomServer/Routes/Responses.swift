@@ -4,8 +4,9 @@ import NIOCore
 /// Small response builders shared by the routes.
 enum Responses {
     static func text(_ status: HTTPResponse.Status, _ body: String, contentType: String) -> Response {
-        Response(status: status, headers: [.contentType: contentType, .cacheControl: "no-store"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        Response(
+            status: status, headers: [.contentType: contentType, .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {

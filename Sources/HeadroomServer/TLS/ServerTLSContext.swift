@@ -40,8 +40,9 @@ final class ServerTLSContext: Sendable {
                 loaded.context = try Self.makeContext(files, settings)
                 logger.info("server TLS certificate reloaded", metadata: ["cert_file": "\(settings.certificateFile)"])
             } catch {
-                logger.error("server TLS files changed but cannot be used; still serving the previous certificate",
-                             metadata: ["error": "\(error)"])
+                logger.error(
+                    "server TLS files changed but cannot be used; still serving the previous certificate",
+                    metadata: ["error": "\(error)"])
             }
             return loaded.context
         }
@@ -74,8 +75,9 @@ final class ServerTLSContext: Sendable {
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {
-            throw ServerSettingsError(message: "server.tls: \(settings.certificateFile) and \(settings.keyFile) cannot be used together "
-                + "(is the key the certificate's own?): \(error)")
+            throw ServerSettingsError(
+                message: "server.tls: \(settings.certificateFile) and \(settings.keyFile) cannot be used together "
+                    + "(is the key the certificate's own?): \(error)")
         }
     }
 

@@ -31,12 +31,15 @@ struct ConfigCommand: ParsableCommand {
             let source = ConfigurationSource(explicitPath: path)
             switch source.load() {
             case .failure(let errors):
-                printError("\(source.describe): invalid configuration (\(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s")):\n\(errors.description)")
+                printError(
+                    "\(source.describe): invalid configuration (\(errors.issues.count) problem\(errors.issues.count == 1 ? "" : "s")):\n\(errors.description)")
                 throw ExitCode(2)
             case .success(let loaded):
                 for warning in loaded.warnings { printError("warning: \(warning.description)") }
                 let configuration = loaded.configuration
-                print("\(source.describe): valid (\(configuration.rules.count) rules, channels: \(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ", ")), interval \(configuration.interval.headroomDescription))")
+                print(
+                    "\(source.describe): valid (\(configuration.rules.count) rules, channels: \(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ", ")), interval \(configuration.interval.headroomDescription))"
+                )
             }
         }
     }

@@ -25,14 +25,20 @@ struct ConfigurationSource: Sendable {
         if let path {
             guard let data = FileManager.default.contents(atPath: path) else {
                 let reason = FileManager.default.fileExists(atPath: path) ? "it is not readable by this user" : "no such file"
-                return .failure(ConfigurationErrors(issues: [ConfigurationIssue(
-                    path: "", line: nil, column: nil, origin: path,
-                    message: "cannot read the configuration file: \(reason)", suggestion: nil)]))
+                return .failure(
+                    ConfigurationErrors(issues: [
+                        ConfigurationIssue(
+                            path: "", line: nil, column: nil, origin: path,
+                            message: "cannot read the configuration file: \(reason)", suggestion: nil)
+                    ]))
             }
             guard let decoded = String(data: data, encoding: .utf8) else {
-                return .failure(ConfigurationErrors(issues: [ConfigurationIssue(
-                    path: "", line: nil, column: nil, origin: path,
-                    message: "the configuration file is not valid UTF-8 text", suggestion: nil)]))
+                return .failure(
+                    ConfigurationErrors(issues: [
+                        ConfigurationIssue(
+                            path: "", line: nil, column: nil, origin: path,
+                            message: "the configuration file is not valid UTF-8 text", suggestion: nil)
+                    ]))
             }
             text = decoded
         }

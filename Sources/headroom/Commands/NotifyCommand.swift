@@ -69,9 +69,10 @@ struct NotifyCommand: AsyncParsableCommand {
         }
 
         static func testNotification(host: String, at now: Date) -> AlertNotification {
-            let alert = Alert(rule: "headroom_test", severity: .warning, family: "headroom_test", metric: "headroom_test",
-                              labels: ["test": "true"], condition: .above(0), value: 1, peak: 1, since: now, firedAt: now,
-                              summaryTemplate: "Test notification from headroom on {host}: this channel works.")
+            let alert = Alert(
+                rule: "headroom_test", severity: .warning, family: "headroom_test", metric: "headroom_test",
+                labels: ["test": "true"], condition: .above(0), value: 1, peak: 1, since: now, firedAt: now,
+                summaryTemplate: "Test notification from headroom on {host}: this channel works.")
             return AlertNotification(kind: .firing, alert: alert, time: now, host: host)
         }
     }

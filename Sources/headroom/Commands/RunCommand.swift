@@ -92,20 +92,24 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(resources) {} }
         let daemon = Daemon(configuration: configuration, dependencies: dependencies, logger: logger)
-        logger.info("headroom \(Headroom.version) started", metadata: [
-            "config": "\(source.describe)",
-            "interval": "\(configuration.interval.headroomDescription)",
-            "rules": "\(configuration.rules.count)",
-            "channels": "\(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ","))",
-            "root": "\(configuration.collectors.root)",
-        ])
+        logger.info(
+            "headroom \(Headroom.version) started",
+            metadata: [
+                "config": "\(source.describe)",
+                "interval": "\(configuration.interval.headroomDescription)",
+                "rules": "\(configuration.rules.count)",
+                "channels": "\(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ","))",
+                "root": "\(configuration.collectors.root)",
+            ])
         if !command.isEmpty {
             guard let mode = RestartPolicy.Mode(rawValue: restart) else {
                 printError("headroom: --restart must be never, on-failure or always, got \"\(restart)\"")
                 throw ExitCode(2)
             }
-            let supervisor = await daemon.supervisor(for: command, restart: RestartPolicy(
-                mode: mode, initialDelay: .milliseconds(Int64(max(0, restartDelay) * 1000)), maximumRestarts: restartMax))
+            let supervisor = await daemon.supervisor(
+                for: command,
+                restart: RestartPolicy(
+                    mode: mode, initialDelay: .milliseconds(Int64(max(0, restartDelay) * 1000)), maximumRestarts: restartMax))
             try await Self.running(serviceGroup { try daemon.serviceGroup(supervising: supervisor) })
             logger.info("headroom stopped", metadata: ["status": "\(supervisor.exitStatus)"])
             throw ExitCode(supervisor.exitStatus)

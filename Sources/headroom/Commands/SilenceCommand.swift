@@ -34,8 +34,9 @@ struct SilenceCommand: ParsableCommand {
                 printError("\(source.describe): invalid configuration:\n\(errors.description)")
                 throw ExitCode(2)
             case .success(let loaded):
-                let directory = StateDirectory.resolve(configured: loaded.configuration.delivery.stateDirectory,
-                                                       environment: source.environment, isRoot: getuid() == 0)
+                let directory = StateDirectory.resolve(
+                    configured: loaded.configuration.delivery.stateDirectory,
+                    environment: source.environment, isRoot: getuid() == 0)
                 return SilenceStore(stateDirectory: directory)
             }
         }
@@ -68,8 +69,10 @@ struct SilenceCommand: ParsableCommand {
             let now = Date()
             let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
             let silence = try SilenceCommand.reporting { () throws(SilenceError) in
-                try SilenceChange.silence(matchers: matchers, duration: duration, comment: comment, createdBy: user,
-                                          id: SilenceChange.newID(), at: now).get()
+                try SilenceChange.silence(
+                    matchers: matchers, duration: duration, comment: comment, createdBy: user,
+                    id: SilenceChange.newID(), at: now
+                ).get()
             }
             let store = try location.store()
             try SilenceCommand.reporting { () throws(SilenceError) in try store.add(silence, at: now) }
@@ -92,7 +95,9 @@ struct SilenceCommand: ParsableCommand {
             }
             for silence in active {
                 let left = HumanDuration.format(seconds: silence.endsAt.timeIntervalSince(now))
-                print("\(silence.id)  \(silence.matchers.map(\.description).joined(separator: " "))  ends \(RFC3339.format(silence.endsAt)) (in \(left))  by \(silence.createdBy)\(silence.comment.isEmpty ? "" : "  # \(silence.comment)")")
+                print(
+                    "\(silence.id)  \(silence.matchers.map(\.description).joined(separator: " "))  ends \(RFC3339.format(silence.endsAt)) (in \(left))  by \(silence.createdBy)\(silence.comment.isEmpty ? "" : "  # \(silence.comment)")"
+                )
             }
         }
     }

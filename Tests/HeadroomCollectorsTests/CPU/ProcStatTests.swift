@@ -21,16 +21,21 @@ struct ProcStatTests {
     @Test("a modern kernel: ten columns per CPU, guest columns skipped")
     func modern() throws {
         let stat = try ProcStat.parse(Self.modern.bytes)
-        #expect(stat == ProcStat(
-            all: .init(cpu: "all", ticks: [270_988, 0, 49269, 1_522_694, 2423, 0, 168, 122]),
-            cpus: [.init(cpu: "0", ticks: [127_530, 0, 23950, 770_906, 224, 0, 43, 58]),
-                   .init(cpu: "1", ticks: [143_457, 0, 25319, 751_787, 2198, 0, 125, 64])],
-            contextSwitches: 3_151_004, processesForked: 31979, processesBlocked: 1))
+        #expect(
+            stat
+                == ProcStat(
+                    all: .init(cpu: "all", ticks: [270_988, 0, 49269, 1_522_694, 2423, 0, 168, 122]),
+                    cpus: [
+                        .init(cpu: "0", ticks: [127_530, 0, 23950, 770_906, 224, 0, 43, 58]),
+                        .init(cpu: "1", ticks: [143_457, 0, 25319, 751_787, 2198, 0, 125, 64]),
+                    ],
+                    contextSwitches: 3_151_004, processesForked: 31979, processesBlocked: 1))
     }
 
     @Test("samples: seconds at USER_HZ 100, counters per CPU and mode, then the scalars")
     func samples() throws {
-        let samples = try ProcStat.parse("cpu 100 5 50 1000 20 1 2 3 9 9\ncpu7 100 5 50 1000 20 1 2 3 9 9\nctxt 99\nprocesses 7\nprocs_blocked 2\n".bytes).samples
+        let samples = try ProcStat.parse("cpu 100 5 50 1000 20 1 2 3 9 9\ncpu7 100 5 50 1000 20 1 2 3 9 9\nctxt 99\nprocesses 7\nprocs_blocked 2\n".bytes)
+            .samples
         var expected: [Sample] = []
         for cpu in ["all", "7"] {
             for (mode, seconds) in zip(ProcStat.modes, [1.0, 0.05, 0.5, 10, 0.2, 0.01, 0.02, 0.03]) {
@@ -42,9 +47,9 @@ struct ProcStatTests {
     }
 
     static let oldKernels: [(text: String, columns: Int)] = [
-        ("cpu  1 2 3 4\ncpu0 1 2 3 4\n", 4),          // 2.4
-        ("cpu  1 2 3 4 5 6 7\ncpu0 1 2 3 4 5 6 7\n", 7),  // 2.6.0–2.6.10: no steal
-        ("cpu  1 2 3 4 5 6 7 8 9\ncpu0 1 2 3 4 5 6 7 8 9\n", 8),  // 2.6.24–2.6.32: guest, no guest_nice
+        ("cpu  1 2 3 4\ncpu0 1 2 3 4\n", 4), // 2.4
+        ("cpu  1 2 3 4 5 6 7\ncpu0 1 2 3 4 5 6 7\n", 7), // 2.6.0–2.6.10: no steal
+        ("cpu  1 2 3 4 5 6 7 8 9\ncpu0 1 2 3 4 5 6 7 8 9\n", 8), // 2.6.24–2.6.32: guest, no guest_nice
     ]
 
     @Test("older kernels write fewer columns: only those are reported", arguments: oldKernels)

@@ -22,15 +22,16 @@ struct CgroupCollectorTests {
 
     @Test("optional files missing (memory.stat, memory.events, pids): the rest is still reported")
     func optionalMissing() throws {
-        #expect(try Self.collect(Self.v2) == [
-            gauge("container_memory_usage_bytes", Self.labels, 600),
-            gauge("container_memory_working_set_bytes", Self.labels, 600),
-            gauge("container_memory_limited", Self.labels, 1),
-            gauge("container_memory_limit_bytes", Self.labels, 1000),
-            gauge("container_memory_used_percent", Self.labels, 60),
-            counter("container_cpu_usage_seconds_total", Self.labels, 2.5),
-            gauge("container_cpu_limited", Self.labels, 0),
-        ])
+        #expect(
+            try Self.collect(Self.v2) == [
+                gauge("container_memory_usage_bytes", Self.labels, 600),
+                gauge("container_memory_working_set_bytes", Self.labels, 600),
+                gauge("container_memory_limited", Self.labels, 1),
+                gauge("container_memory_limit_bytes", Self.labels, 1000),
+                gauge("container_memory_used_percent", Self.labels, 60),
+                counter("container_cpu_usage_seconds_total", Self.labels, 2.5),
+                gauge("container_cpu_limited", Self.labels, 0),
+            ])
     }
 
     @Test("memory controller not enabled for the cgroup: CPU alone; cpu controller off: no quota can apply")
@@ -39,10 +40,11 @@ struct CgroupCollectorTests {
         files["/sys/fs/cgroup/x/memory.current"] = nil
         files["/sys/fs/cgroup/x/memory.max"] = nil
         files["/sys/fs/cgroup/x/cpu.max"] = nil
-        #expect(try Self.collect(files) == [
-            counter("container_cpu_usage_seconds_total", Self.labels, 2.5),
-            gauge("container_cpu_limited", Self.labels, 0),
-        ])
+        #expect(
+            try Self.collect(files) == [
+                counter("container_cpu_usage_seconds_total", Self.labels, 2.5),
+                gauge("container_cpu_limited", Self.labels, 0),
+            ])
     }
 
     @Test("a v1 limit above the host's RAM is no limit")

@@ -11,13 +11,14 @@ struct CgroupDiscoveryTests {
     func memberships() throws {
         let text = "9:name=systemd:/\n8:pids:/\n4:memory:/process_api/235b\n3:cpu,cpuacct:/docker/a:b\n0::/\n"
         let members = try CgroupDiscovery.memberships(text.bytes)
-        #expect(members == [
-            .init(hierarchy: 9, controllers: ["name=systemd"], path: "/"),
-            .init(hierarchy: 8, controllers: ["pids"], path: "/"),
-            .init(hierarchy: 4, controllers: ["memory"], path: "/process_api/235b"),
-            .init(hierarchy: 3, controllers: ["cpu", "cpuacct"], path: "/docker/a:b"),   // colons stay in the path
-            .init(hierarchy: 0, controllers: [], path: "/"),
-        ])
+        #expect(
+            members == [
+                .init(hierarchy: 9, controllers: ["name=systemd"], path: "/"),
+                .init(hierarchy: 8, controllers: ["pids"], path: "/"),
+                .init(hierarchy: 4, controllers: ["memory"], path: "/process_api/235b"),
+                .init(hierarchy: 3, controllers: ["cpu", "cpuacct"], path: "/docker/a:b"), // colons stay in the path
+                .init(hierarchy: 0, controllers: [], path: "/"),
+            ])
         #expect(members.map(\.isUnified) == [false, false, false, false, true])
     }
 
@@ -46,11 +47,12 @@ struct CgroupDiscoveryTests {
             42 31 0:39 / /x rw - cgroup
 
             """
-        #expect(CgroupDiscovery.mounts(text.bytes) == [
-            .init(root: "/docker/x", mountPoint: "/sys/fs/cgroup/memory", isUnified: false, options: ["rw", "memory"]),
-            .init(root: "/", mountPoint: "/sys/fs/cgroup/cpu,cpuacct", isUnified: false, options: ["rw", "cpu", "cpuacct"]),
-            .init(root: "/", mountPoint: "/sys/fs/cgroup/unified dir", isUnified: true, options: ["rw", "nsdelegate"]),
-        ])
+        #expect(
+            CgroupDiscovery.mounts(text.bytes) == [
+                .init(root: "/docker/x", mountPoint: "/sys/fs/cgroup/memory", isUnified: false, options: ["rw", "memory"]),
+                .init(root: "/", mountPoint: "/sys/fs/cgroup/cpu,cpuacct", isUnified: false, options: ["rw", "cpu", "cpuacct"]),
+                .init(root: "/", mountPoint: "/sys/fs/cgroup/unified dir", isUnified: true, options: ["rw", "nsdelegate"]),
+            ])
     }
 
     @Test("a path is resolved below the part of the hierarchy a mount shows")
@@ -104,13 +106,13 @@ struct CgroupDiscoveryTests {
         let location = try Self.locate([
             "/proc/self/cgroup": "8:pids:/\n4:memory:/process_api/a\n2:cpuacct:/\n1:cpu:/\n0::/\n",
             "/proc/self/mountinfo": """
-                32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu
-                33 31 0:30 / /sys/fs/cgroup/cpuacct rw - cgroup cgroup rw,cpuacct
-                35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory
-                39 31 0:36 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids
-                41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw
+            32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu
+            33 31 0:30 / /sys/fs/cgroup/cpuacct rw - cgroup cgroup rw,cpuacct
+            35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory
+            39 31 0:36 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids
+            41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw
 
-                """,
+            """,
             "/sys/fs/cgroup/cpu/cgroup.sane_behavior": "0\n",
             "/sys/fs/cgroup/cpuacct/cgroup.sane_behavior": "0\n",
             "/sys/fs/cgroup/memory/cgroup.sane_behavior": "0\n",
@@ -118,13 +120,15 @@ struct CgroupDiscoveryTests {
             "/sys/fs/cgroup/pids/cgroup.sane_behavior": "0\n",
             "/sys/fs/cgroup/unified/cgroup.controllers": "\n",
         ])
-        #expect(location == CgroupLocation(
-            version: .v1, cgroup: "/process_api/a",
-            memory: Directory("/sys/fs/cgroup/memory/process_api/a"),
-            cpu: Directory("/sys/fs/cgroup/cpu", isHierarchyRoot: true),
-            cpuacct: Directory("/sys/fs/cgroup/cpuacct", isHierarchyRoot: true),
-            pids: Directory("/sys/fs/cgroup/pids", isHierarchyRoot: true),
-            unified: Directory("/sys/fs/cgroup/unified", isHierarchyRoot: true)))
+        #expect(
+            location
+                == CgroupLocation(
+                    version: .v1, cgroup: "/process_api/a",
+                    memory: Directory("/sys/fs/cgroup/memory/process_api/a"),
+                    cpu: Directory("/sys/fs/cgroup/cpu", isHierarchyRoot: true),
+                    cpuacct: Directory("/sys/fs/cgroup/cpuacct", isHierarchyRoot: true),
+                    pids: Directory("/sys/fs/cgroup/pids", isHierarchyRoot: true),
+                    unified: Directory("/sys/fs/cgroup/unified", isHierarchyRoot: true)))
     }
 
     @Test("without mountinfo, the conventional layout: co-mounted cpu,cpuacct, v1 paths below it")

@@ -33,7 +33,8 @@ struct CgroupFilesTests {
 
     @Test("flat-keyed files: the wanted keys in order, nil for the absent ones")
     func keyed() throws {
-        let values = try CgroupFiles.values("low 0\nhigh 0\nmax 12\noom 4\noom_kill 3\n".bytes, keys: ["oom_kill", "oom", "oom_group_kill"], path: "memory.events")
+        let values = try CgroupFiles.values(
+            "low 0\nhigh 0\nmax 12\noom 4\noom_kill 3\n".bytes, keys: ["oom_kill", "oom", "oom_group_kill"], path: "memory.events")
         #expect(values == [3, 4, nil])
     }
 
@@ -47,11 +48,23 @@ struct CgroupFilesTests {
         ("limit: word", { (b) throws(CollectorError) in _ = try CgroupFiles.limit(b, path: "/cg/f") }, "lots\n", "expected a non-negative integer or \"max\""),
         ("quota: -2", { (b) throws(CollectorError) in _ = try CgroupFiles.quota(b, path: "/cg/f") }, "-2\n", "or -1 (no quota)"),
         ("cpu.max: one field", { (b) throws(CollectorError) in _ = try CgroupFiles.cpuMax(b, path: "/cg/f") }, "max\n", "expected \"<quota|max> <period>\""),
-        ("cpu.max: zero period", { (b) throws(CollectorError) in _ = try CgroupFiles.cpuMax(b, path: "/cg/f") }, "max 0\n", "expected \"<quota|max> <period>\""),
+        (
+            "cpu.max: zero period", { (b) throws(CollectorError) in _ = try CgroupFiles.cpuMax(b, path: "/cg/f") }, "max 0\n",
+            "expected \"<quota|max> <period>\""
+        ),
         ("cpu.max: negative quota", { (b) throws(CollectorError) in _ = try CgroupFiles.cpuMax(b, path: "/cg/f") }, "-5 100000\n", "neither a number"),
-        ("keyed: word value", { (b) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["a"], path: "/cg/f") }, "a 1\nb two\n", "line 2: expected \"key value\""),
-        ("keyed: no value", { (b) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["a"], path: "/cg/f") }, "a\n", "line 1: expected \"key value\""),
-        ("keyed: extra field", { (b) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["a"], path: "/cg/f") }, "a 1 2\n", "line 1: expected \"key value\""),
+        (
+            "keyed: word value", { (b) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["a"], path: "/cg/f") }, "a 1\nb two\n",
+            "line 2: expected \"key value\""
+        ),
+        (
+            "keyed: no value", { (b) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["a"], path: "/cg/f") }, "a\n",
+            "line 1: expected \"key value\""
+        ),
+        (
+            "keyed: extra field", { (b) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["a"], path: "/cg/f") }, "a 1 2\n",
+            "line 1: expected \"key value\""
+        ),
         ("keyed: blank", { (b) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["a"], path: "/cg/f") }, "\n", "no \"key value\" lines"),
         ("keyed: cut mid-line", { (b) throws(CollectorError) in _ = try CgroupFiles.values(b, keys: ["a"], path: "/cg/f") }, "a 1\nb 2", "cut off"),
     ]

@@ -48,8 +48,8 @@ struct FakeNVMLHangTests {
 
         fake.release()
         for _ in 0..<2000 where stuck.value == nil || second.value == nil { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(stuck.value == 0)   // the hung round finished, its memory read
-        #expect(second.value == 0)  // the queued call answered
+        #expect(stuck.value == 0) // the hung round finished, its memory read
+        #expect(second.value == 0) // the queued call answered
         #expect(fake.stat("max_inflight") == 2)
         #expect(fake.stat("inflight") == 0)
     }

@@ -4,7 +4,8 @@ import Testing
 @Suite("GPU table")
 struct GPUTableTests {
     static func reading(_ index: Int, percent: Double, up: Bool = true) -> GPUReading {
-        var reading = GPUReading(identity: .init(index: index, uuid: "GPU-\(index)", name: "NVIDIA L4", pciBusID: "00000000:0\(index + 1):00.0", vendor: "nvidia"))
+        var reading = GPUReading(
+            identity: .init(index: index, uuid: "GPU-\(index)", name: "NVIDIA L4", pciBusID: "00000000:0\(index + 1):00.0", vendor: "nvidia"))
         reading.up = up
         reading.problem = up ? nil : "NVML_ERROR_GPU_IS_LOST (GPU is lost): reset it"
         reading.memoryTotal = 24 * 1024 * 1024 * 1024
@@ -24,8 +25,8 @@ struct GPUTableTests {
         #expect(plain.contains("    memory [██████████] 23.0 GiB / 24.0 GiB  96.0%"))
         #expect(!plain.contains("\u{1B}["))
         let colored = GPUTable.render([snapshot], color: true, barWidth: 10)
-        #expect(colored.contains("\u{1B}[32m█████░░░░░\u{1B}[0m"))     // green below 80 %
-        #expect(colored.contains("\u{1B}[31m96.0%\u{1B}[0m"))          // red at 95 % and above
+        #expect(colored.contains("\u{1B}[32m█████░░░░░\u{1B}[0m")) // green below 80 %
+        #expect(colored.contains("\u{1B}[31m96.0%\u{1B}[0m")) // red at 95 % and above
     }
 
     @Test("a lost GPU, a driver that failed and an unavailable vendor each say so")

@@ -38,40 +38,56 @@ struct NVMLABITests {
         "nvmlReturn_t": layout(nvmlReturn_t.self),
         "nvmlDevice_t": layout(nvmlDevice_t.self),
         "nvmlEventSet_t": layout(nvmlEventSet_t.self),
-        "nvmlPciInfo_t": layout(nvmlPciInfo_t.self, [
-            field("busIdLegacy", \nvmlPciInfo_t.busIdLegacy), field("domain", \nvmlPciInfo_t.domain),
-            field("bus", \nvmlPciInfo_t.bus), field("device", \nvmlPciInfo_t.device),
-            field("pciDeviceId", \nvmlPciInfo_t.pciDeviceId), field("pciSubSystemId", \nvmlPciInfo_t.pciSubSystemId),
-            field("busId", \nvmlPciInfo_t.busId),
-        ]),
-        "nvmlUtilization_t": layout(nvmlUtilization_t.self, [
-            field("gpu", \nvmlUtilization_t.gpu), field("memory", \nvmlUtilization_t.memory),
-        ]),
-        "nvmlMemory_t": layout(nvmlMemory_t.self, [
-            field("total", \nvmlMemory_t.total), field("free", \nvmlMemory_t.free), field("used", \nvmlMemory_t.used),
-        ]),
-        "nvmlMemory_v2_t": layout(nvmlMemory_v2_t.self, [
-            field("version", \nvmlMemory_v2_t.version), field("total", \nvmlMemory_v2_t.total),
-            field("reserved", \nvmlMemory_v2_t.reserved), field("free", \nvmlMemory_v2_t.free),
-            field("used", \nvmlMemory_v2_t.used),
-        ]),
-        "nvmlProcessInfo_v1_t": layout(nvmlProcessInfo_v1_t.self, [
-            field("pid", \nvmlProcessInfo_v1_t.pid), field("usedGpuMemory", \nvmlProcessInfo_v1_t.usedGpuMemory),
-        ]),
-        "nvmlProcessInfo_t": layout(nvmlProcessInfo_t.self, [
-            field("pid", \nvmlProcessInfo_t.pid), field("usedGpuMemory", \nvmlProcessInfo_t.usedGpuMemory),
-            field("gpuInstanceId", \nvmlProcessInfo_t.gpuInstanceId),
-            field("computeInstanceId", \nvmlProcessInfo_t.computeInstanceId),
-        ]),
-        "nvmlTemperature_t": layout(nvmlTemperature_t.self, [
-            field("version", \nvmlTemperature_t.version), field("sensorType", \nvmlTemperature_t.sensorType),
-            field("temperature", \nvmlTemperature_t.temperature),
-        ]),
-        "nvmlEventData_t": layout(nvmlEventData_t.self, [
-            field("device", \nvmlEventData_t.device), field("eventType", \nvmlEventData_t.eventType),
-            field("eventData", \nvmlEventData_t.eventData), field("gpuInstanceId", \nvmlEventData_t.gpuInstanceId),
-            field("computeInstanceId", \nvmlEventData_t.computeInstanceId),
-        ]),
+        "nvmlPciInfo_t": layout(
+            nvmlPciInfo_t.self,
+            [
+                field("busIdLegacy", \nvmlPciInfo_t.busIdLegacy), field("domain", \nvmlPciInfo_t.domain),
+                field("bus", \nvmlPciInfo_t.bus), field("device", \nvmlPciInfo_t.device),
+                field("pciDeviceId", \nvmlPciInfo_t.pciDeviceId), field("pciSubSystemId", \nvmlPciInfo_t.pciSubSystemId),
+                field("busId", \nvmlPciInfo_t.busId),
+            ]),
+        "nvmlUtilization_t": layout(
+            nvmlUtilization_t.self,
+            [
+                field("gpu", \nvmlUtilization_t.gpu), field("memory", \nvmlUtilization_t.memory),
+            ]),
+        "nvmlMemory_t": layout(
+            nvmlMemory_t.self,
+            [
+                field("total", \nvmlMemory_t.total), field("free", \nvmlMemory_t.free), field("used", \nvmlMemory_t.used),
+            ]),
+        "nvmlMemory_v2_t": layout(
+            nvmlMemory_v2_t.self,
+            [
+                field("version", \nvmlMemory_v2_t.version), field("total", \nvmlMemory_v2_t.total),
+                field("reserved", \nvmlMemory_v2_t.reserved), field("free", \nvmlMemory_v2_t.free),
+                field("used", \nvmlMemory_v2_t.used),
+            ]),
+        "nvmlProcessInfo_v1_t": layout(
+            nvmlProcessInfo_v1_t.self,
+            [
+                field("pid", \nvmlProcessInfo_v1_t.pid), field("usedGpuMemory", \nvmlProcessInfo_v1_t.usedGpuMemory),
+            ]),
+        "nvmlProcessInfo_t": layout(
+            nvmlProcessInfo_t.self,
+            [
+                field("pid", \nvmlProcessInfo_t.pid), field("usedGpuMemory", \nvmlProcessInfo_t.usedGpuMemory),
+                field("gpuInstanceId", \nvmlProcessInfo_t.gpuInstanceId),
+                field("computeInstanceId", \nvmlProcessInfo_t.computeInstanceId),
+            ]),
+        "nvmlTemperature_t": layout(
+            nvmlTemperature_t.self,
+            [
+                field("version", \nvmlTemperature_t.version), field("sensorType", \nvmlTemperature_t.sensorType),
+                field("temperature", \nvmlTemperature_t.temperature),
+            ]),
+        "nvmlEventData_t": layout(
+            nvmlEventData_t.self,
+            [
+                field("device", \nvmlEventData_t.device), field("eventType", \nvmlEventData_t.eventType),
+                field("eventData", \nvmlEventData_t.eventData), field("gpuInstanceId", \nvmlEventData_t.gpuInstanceId),
+                field("computeInstanceId", \nvmlEventData_t.computeInstanceId),
+            ]),
     ]
 
     /// Production's value of each constant both sides name, by nvml.h's name: CNVML's
@@ -164,8 +180,9 @@ struct NVMLABITests {
         }
     }
 
-    @Test("every type: the same size, alignment, field order, offsets and field sizes on both sides",
-          arguments: [FakeNVML.Variant.current, .legacy])
+    @Test(
+        "every type: the same size, alignment, field order, offsets and field sizes on both sides",
+        arguments: [FakeNVML.Variant.current, .legacy])
     func layouts(variant: FakeNVML.Variant) throws {
         let fake = try FakeABI(FakeNVML(scenario: "", variant: variant))
         #expect(Set(fake.types.keys) == Set(Self.production.keys), "the types one side declares and the other does not")
@@ -177,8 +194,9 @@ struct NVMLABITests {
         }
     }
 
-    @Test("every constant both use has the same value; return codes have production's names",
-          arguments: [FakeNVML.Variant.current, .legacy])
+    @Test(
+        "every constant both use has the same value; return codes have production's names",
+        arguments: [FakeNVML.Variant.current, .legacy])
     func constants(variant: FakeNVML.Variant) throws {
         let fake = try FakeABI(FakeNVML(scenario: "", variant: variant))
         let named = fake.constants.filter { !Self.stringBuffers.contains($0.key) }

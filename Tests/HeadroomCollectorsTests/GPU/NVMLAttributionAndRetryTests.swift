@@ -11,14 +11,16 @@ import Testing
 struct NVMLAttributionAndRetryTests {
     static let id = "0b8f1c6e2d4a7e3f9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071"
 
-    @Test("the container id is found under every runtime's cgroup naming", arguments: [
-        "/system.slice/docker-\(id).scope",                                         // docker, systemd driver
-        "/docker/\(id)",                                                           // docker, cgroupfs driver
-        "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/cri-containerd-\(id).scope",  // containerd
-        "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod2.slice/crio-\(id).scope",           // CRI-O
-        "/machine.slice/libpod-\(id).scope",                                       // podman
-        "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-\(id).scope/container",  // rootless podman
-    ])
+    @Test(
+        "the container id is found under every runtime's cgroup naming",
+        arguments: [
+            "/system.slice/docker-\(id).scope", // docker, systemd driver
+            "/docker/\(id)", // docker, cgroupfs driver
+            "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice/cri-containerd-\(id).scope", // containerd
+            "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod2.slice/crio-\(id).scope", // CRI-O
+            "/machine.slice/libpod-\(id).scope", // podman
+            "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-\(id).scope/container", // rootless podman
+        ])
     func runtimes(path: String) throws {
         let fake = try FakeNVML(scenario: "gpus 1\ngpu 0 procs 4242:1024\npname 4242 /usr/bin/python3\n")
         let files = InMemorySystemFiles(["/proc/4242/comm": "python3\n", "/proc/4242/cgroup": "0::\(path)\n"])
@@ -69,7 +71,10 @@ struct NVMLAttributionAndRetryTests {
             do {
                 if try !collector.read().gpus.isEmpty { firstSeen = round }
             } catch {
-                guard case .unavailable = error else { Issue.record("round \(round): \(error)"); return }
+                guard case .unavailable = error else {
+                    Issue.record("round \(round): \(error)")
+                    return
+                }
             }
         }
         #expect(firstSeen == 61)

@@ -49,8 +49,10 @@ struct NVMLCollectorTests {
     func readsEverything() throws {
         let fake = try FakeNVML(scenario: Self.threeGPUs)
         let samples = try collector(fake).collect()
-        let gpu0 = Labels(["gpu": "0", "uuid": "GPU-0a1b2c3d-0000-1111-2222-333344445555", "name": "NVIDIA L4",
-                           "pci_bus_id": "00000000:01:00.0", "vendor": "nvidia"])
+        let gpu0 = Labels([
+            "gpu": "0", "uuid": "GPU-0a1b2c3d-0000-1111-2222-333344445555", "name": "NVIDIA L4",
+            "pci_bus_id": "00000000:01:00.0", "vendor": "nvidia",
+        ])
         func value(_ name: String, _ labels: Labels = gpu0) -> Double? {
             samples.first { $0.name == name && $0.labels == labels }?.value
         }
@@ -163,11 +165,13 @@ struct NVMLCollectorTests {
         #expect(samples.filter { $0.name == "gpu_memory_used_percent" }.map { $0.labels["gpu"]! } == ["0", "2"])
     }
 
-    @Test("init failures raise gpu_driver_up 0 with the remedy and are retried with backoff", arguments: [
-        (18, "NVML_ERROR_LIB_RM_VERSION_MISMATCH", "reboot"),
-        (9, "NVML_ERROR_DRIVER_NOT_LOADED", "lsmod"),
-        (999, "NVML_ERROR_UNKNOWN", "recreate the container"),
-    ])
+    @Test(
+        "init failures raise gpu_driver_up 0 with the remedy and are retried with backoff",
+        arguments: [
+            (18, "NVML_ERROR_LIB_RM_VERSION_MISMATCH", "reboot"),
+            (9, "NVML_ERROR_DRIVER_NOT_LOADED", "lsmod"),
+            (999, "NVML_ERROR_UNKNOWN", "recreate the container"),
+        ])
     func initFailure(code: Int, name: String, remedy: String) throws {
         let fake = try FakeNVML(scenario: Self.threeGPUs + "\ninit \(code) 3\n")
         let collector = collector(fake)
@@ -225,19 +229,20 @@ struct NVMLCollectorTests {
 
     @Test("MIG instances are read as their own memory series")
     func mig() throws {
-        let fake = try FakeNVML(scenario: """
-            gpus 1
-            gpu 0 name NVIDIA A100-SXM4-40GB
-            gpu 0 total 42949672960
-            gpu 0 mig_mode 1
-            gpu 0 mig 0 1 0 10737418240 2147483648
-            gpu 0 mig 1 2 0 10737418240 9663676416
-            """)
+        let fake = try FakeNVML(
+            scenario: """
+                gpus 1
+                gpu 0 name NVIDIA A100-SXM4-40GB
+                gpu 0 total 42949672960
+                gpu 0 mig_mode 1
+                gpu 0 mig 0 1 0 10737418240 2147483648
+                gpu 0 mig 1 2 0 10737418240 9663676416
+                """)
         let snapshot = try collector(fake).read()
         #expect(snapshot.gpus.count == 3)
         let parent = snapshot.gpus[0]
         #expect(parent.migEnabled == true)
-        #expect(parent.utilization == nil)   // NVML has no utilisation in MIG mode
+        #expect(parent.utilization == nil) // NVML has no utilisation in MIG mode
         let instances = snapshot.gpus.dropFirst()
         #expect(instances.map(\.identity.gpuInstance) == [1, 2])
         #expect(instances.allSatisfy { $0.identity.uuid.hasPrefix("MIG-") && $0.identity.pciBusID == parent.identity.pciBusID })

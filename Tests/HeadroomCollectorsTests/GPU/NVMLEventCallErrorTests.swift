@@ -47,8 +47,9 @@ struct NVMLEventCallErrorTests {
         #expect(fake.stat("event_waits") == 0)
     }
 
-    @Test("one GPU's supported event types or registration refused: that GPU is not watched, the other is",
-          arguments: ["nvmlDeviceGetSupportedEventTypes 999", "nvmlDeviceRegisterEvents 3", "nvmlDeviceRegisterEvents 15"])
+    @Test(
+        "one GPU's supported event types or registration refused: that GPU is not watched, the other is",
+        arguments: ["nvmlDeviceGetSupportedEventTypes 999", "nvmlDeviceRegisterEvents 3", "nvmlDeviceRegisterEvents 15"])
     func oneGPUUnwatched(error: String) async throws {
         let fake = try FakeNVML(scenario: Self.scenario + "\ngpu 1 error \(error)\n")
         let collector = NVMLCollector(libraryPath: fake.libraryPath, files: InMemorySystemFiles([:]))
@@ -108,7 +109,7 @@ struct NVMLEventCallErrorTests {
             #expect(Self.watched(try collector.read()) == [0, 1])
         }
         // The watcher thread leaves its wait (at most 500 ms), frees the set, then shuts NVML down.
-        let deadline = ContinuousClock.now + .seconds(20)   // generous: a loaded machine
+        let deadline = ContinuousClock.now + .seconds(20) // generous: a loaded machine
         while fake.stat("shutdown") == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(fake.stat("shutdown") == 1)
     }

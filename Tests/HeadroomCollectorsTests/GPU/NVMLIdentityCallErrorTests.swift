@@ -15,11 +15,13 @@ struct NVMLIdentityCallErrorTests {
         gpu 1 uuid GPU-1111
         """
 
-    @Test("a name, UUID or bus id the driver will not give: stand-in labels, every metric still read", arguments: [
-        ("nvmlDeviceGetName", "NVIDIA GPU", "GPU-0000", "00000000:01:00.0"),
-        ("nvmlDeviceGetUUID", "NVIDIA L4", "GPU-unknown-0", "00000000:01:00.0"),
-        ("nvmlDeviceGetPciInfo_v3", "NVIDIA L4", "GPU-0000", ""),
-    ])
+    @Test(
+        "a name, UUID or bus id the driver will not give: stand-in labels, every metric still read",
+        arguments: [
+            ("nvmlDeviceGetName", "NVIDIA GPU", "GPU-0000", "00000000:01:00.0"),
+            ("nvmlDeviceGetUUID", "NVIDIA L4", "GPU-unknown-0", "00000000:01:00.0"),
+            ("nvmlDeviceGetPciInfo_v3", "NVIDIA L4", "GPU-0000", ""),
+        ])
     func identity(call: String, name: String, uuid: String, bus: String) throws {
         let fake = try FakeNVML(scenario: Self.scenario + "\ngpu 0 error \(call) 999\n")
         let gpus = try NVMLCollector(libraryPath: fake.libraryPath, files: InMemorySystemFiles([:])).read().gpus

@@ -58,8 +58,9 @@ struct NVMLLibraryCallErrorTests {
 
     @Test("one handle refused through an `error` line: that GPU is down with the reason, then read once the driver hands it out")
     func handleRefused() throws {
-        let fake = try FakeNVML(scenario: Self.scenario
-            + "\ngpu 1 error nvmlDeviceGetHandleByIndex_v2 999\nat 1 gpu 1 error nvmlDeviceGetHandleByIndex_v2 0\n")
+        let fake = try FakeNVML(
+            scenario: Self.scenario
+                + "\ngpu 1 error nvmlDeviceGetHandleByIndex_v2 999\nat 1 gpu 1 error nvmlDeviceGetHandleByIndex_v2 0\n")
         let collector = collector(fake)
         let first = try collector.read()
         #expect(first.gpus.map(\.identity.uuid) == ["GPU-0000", "GPU-unknown-1"])
@@ -81,8 +82,9 @@ struct NVMLLibraryCallErrorTests {
         #expect(snapshot.gpus.allSatisfy { $0.problem?.hasPrefix("NVML_ERROR_") == true })
     }
 
-    @Test("shutdown refused when the collector goes away: nothing crashes, with or without the Xid watcher",
-          arguments: ["", "error nvmlEventSetCreate 999"])
+    @Test(
+        "shutdown refused when the collector goes away: nothing crashes, with or without the Xid watcher",
+        arguments: ["", "error nvmlEventSetCreate 999"])
     func shutdownRefused(extra: String) async throws {
         let fake = try FakeNVML(scenario: Self.scenario + "\nerror nvmlShutdown 999\n" + extra + "\n")
         do {
@@ -90,7 +92,7 @@ struct NVMLLibraryCallErrorTests {
             #expect(try collector.read().gpus.count == 2)
         }
         // With a watcher, its thread shuts NVML down after leaving its wait (at most 500 ms).
-        let deadline = ContinuousClock.now + .seconds(20)   // generous: a loaded machine
+        let deadline = ContinuousClock.now + .seconds(20) // generous: a loaded machine
         while fake.stat("shutdown") == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(fake.stat("shutdown") == 1)
         // The library is still usable by the next collector (as after a failed shutdown on a real driver).

@@ -21,8 +21,9 @@ struct NVMLMIGCallErrorTests {
         return try NVMLCollector(libraryPath: fake.libraryPath, files: InMemorySystemFiles([:])).read().gpus
     }
 
-    @Test("the instance count or an instance handle refused: the GPU is read, its instances are not, silently",
-          arguments: ["nvmlDeviceGetMaxMigDeviceCount", "nvmlDeviceGetMigDeviceHandleByIndex"])
+    @Test(
+        "the instance count or an instance handle refused: the GPU is read, its instances are not, silently",
+        arguments: ["nvmlDeviceGetMaxMigDeviceCount", "nvmlDeviceGetMigDeviceHandleByIndex"])
     func noInstances(call: String) throws {
         let gpus = try read("gpu 0 error \(call) 999")
         #expect(gpus.count == 1)
@@ -40,8 +41,9 @@ struct NVMLMIGCallErrorTests {
 
     @Test("an instance's compute-instance id refused: it is labelled compute instance 0")
     func computeInstanceID() throws {
-        let fake = try FakeNVML(scenario: Self.scenario.replacingOccurrences(of: "mig 1 2 0", with: "mig 1 2 3")
-            + "\ngpu 0 error nvmlDeviceGetComputeInstanceId 999\n")
+        let fake = try FakeNVML(
+            scenario: Self.scenario.replacingOccurrences(of: "mig 1 2 0", with: "mig 1 2 3")
+                + "\ngpu 0 error nvmlDeviceGetComputeInstanceId 999\n")
         let instances = try NVMLCollector(libraryPath: fake.libraryPath, files: InMemorySystemFiles([:])).read().gpus.dropFirst()
         #expect(instances.map(\.identity.gpuInstance) == [1, 2])
         #expect(instances.map(\.identity.computeInstance) == [0, 0])

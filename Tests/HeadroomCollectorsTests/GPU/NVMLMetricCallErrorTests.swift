@@ -68,8 +68,9 @@ struct NVMLMetricCallErrorTests {
         return (gpus[0], gpus[1])
     }
 
-    @Test("any other error: the GPU stays up, its metrics from this call are absent and gpu_up's detail names the call",
-          arguments: calls)
+    @Test(
+        "any other error: the GPU stays up, its metrics from this call are absent and gpu_up's detail names the call",
+        arguments: calls)
     func unknownError(call: Call) throws {
         let (failing, other) = try read(call, code: 999)
         #expect(failing.up)

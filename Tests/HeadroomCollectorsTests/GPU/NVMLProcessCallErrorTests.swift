@@ -19,12 +19,13 @@ struct NVMLProcessCallErrorTests {
     /// 4242 is visible in /proc; 777 and 5151 are not (another PID namespace's view).
     static let proc = InMemorySystemFiles(["/proc/4242/comm": "python3\n", "/proc/4242/cmdline": "python3\0serve.py\0"])
 
-    @Test("the process list refused (the call each driver generation uses): no process series, the refusal named, the GPU's other metrics stay",
-          arguments: [
-              (FakeNVML.Variant.current, "nvmlDeviceGetComputeRunningProcesses_v3", 999, "NVML_ERROR_UNKNOWN"),
-              (.legacy, "nvmlDeviceGetComputeRunningProcesses_v2", 999, "NVML_ERROR_UNKNOWN"),
-              (.current, "nvmlDeviceGetComputeRunningProcesses_v3", 4, "NVML_ERROR_NO_PERMISSION"),
-          ])
+    @Test(
+        "the process list refused (the call each driver generation uses): no process series, the refusal named, the GPU's other metrics stay",
+        arguments: [
+            (FakeNVML.Variant.current, "nvmlDeviceGetComputeRunningProcesses_v3", 999, "NVML_ERROR_UNKNOWN"),
+            (.legacy, "nvmlDeviceGetComputeRunningProcesses_v2", 999, "NVML_ERROR_UNKNOWN"),
+            (.current, "nvmlDeviceGetComputeRunningProcesses_v3", 4, "NVML_ERROR_NO_PERMISSION"),
+        ])
     func listRefused(variant: FakeNVML.Variant, call: String, code: Int, name: String) throws {
         let fake = try FakeNVML(scenario: Self.scenario + "\ngpu 0 error \(call) \(code)\n", variant: variant)
         let snapshot = try NVMLCollector(libraryPath: fake.libraryPath, files: Self.proc).read()

@@ -26,7 +26,8 @@ struct NVMLProcessTests {
         "/proc/4242/cgroup": "0::/system.slice/docker-0b8f1c6e2d4a7e3f9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071.scope\n",
         "/proc/5151/comm": "tritonserver\n",
         "/proc/5151/cmdline": "/opt/tritonserver/bin/tritonserver\0--model-repository=/models\0",
-        "/proc/5151/cgroup": "12:memory:/kubepods/burstable/pod8f2e1c4a-6b3d-4e5f-9a0b-1c2d3e4f5a6b/cri-containerd-aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899\n11:cpu,cpuacct:/x\n",
+        "/proc/5151/cgroup":
+            "12:memory:/kubepods/burstable/pod8f2e1c4a-6b3d-4e5f-9a0b-1c2d3e4f5a6b/cri-containerd-aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899\n11:cpu,cpuacct:/x\n",
     ])
 
     @Test("processes are listed by memory with command line, cgroup and container id")
@@ -52,19 +53,28 @@ struct NVMLProcessTests {
         #expect(snapshot.gpus[0].samples.first { $0.name == "gpu_processes" }?.value == 2)
     }
 
-    @Test("pod UIDs are found under both kubelet cgroup drivers", arguments: [
-        ("/kubepods/burstable/pod8f2e1c4a-6b3d-4e5f-9a0b-1c2d3e4f5a6b/0b8f1c6e2d4a7e3f9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071", "8f2e1c4a-6b3d-4e5f-9a0b-1c2d3e4f5a6b"),
-        ("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod8f2e1c4a_6b3d_4e5f_9a0b_1c2d3e4f5a6b.slice/cri-containerd-aa.scope", "8f2e1c4a-6b3d-4e5f-9a0b-1c2d3e4f5a6b"),
-        ("/system.slice/docker-0b8f1c6e2d4a.scope", nil),
-        ("/kubepods/podnotauid/x", nil),
-    ] as [(String, String?)])
+    @Test(
+        "pod UIDs are found under both kubelet cgroup drivers",
+        arguments: [
+            (
+                "/kubepods/burstable/pod8f2e1c4a-6b3d-4e5f-9a0b-1c2d3e4f5a6b/0b8f1c6e2d4a7e3f9a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071",
+                "8f2e1c4a-6b3d-4e5f-9a0b-1c2d3e4f5a6b"
+            ),
+            (
+                "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod8f2e1c4a_6b3d_4e5f_9a0b_1c2d3e4f5a6b.slice/cri-containerd-aa.scope",
+                "8f2e1c4a-6b3d-4e5f-9a0b-1c2d3e4f5a6b"
+            ),
+            ("/system.slice/docker-0b8f1c6e2d4a.scope", nil),
+            ("/kubepods/podnotauid/x", nil),
+        ] as [(String, String?)])
     func podUID(path: String, expected: String?) throws {
         let fake = try FakeNVML(scenario: "gpus 1\ngpu 0 procs 4242:1024\npname 4242 /usr/bin/python3\n")
         let files = InMemorySystemFiles(["/proc/4242/comm": "python3\n", "/proc/4242/cgroup": "0::\(path)\n"])
         let process = try #require(try NVMLCollector(libraryPath: fake.libraryPath, files: files).read().gpus[0].processes?.first)
         #expect(process.podUID == expected)
-        #expect(try NVMLCollector(libraryPath: fake.libraryPath, files: files).collect()
-            .first { $0.name == "gpu_process_memory_used_bytes" }?.labels["pod_uid"] == expected)
+        #expect(
+            try NVMLCollector(libraryPath: fake.libraryPath, files: files).collect()
+                .first { $0.name == "gpu_process_memory_used_bytes" }?.labels["pod_uid"] == expected)
     }
 
     @Test("a PID not visible here keeps the driver's name and says why attribution is unavailable")
@@ -97,7 +107,7 @@ struct NVMLProcessTests {
         let processes = try #require(snapshot.gpus[0].processes)
         #expect(processes.count == 2 + extra)
         #expect(processes.prefix(2).map(\.pid) == [4242, 5151])
-        #expect(fake.stat("process_calls") == (extra > 7 ? 5 : 4))   // per GPU: size query + fills
+        #expect(fake.stat("process_calls") == (extra > 7 ? 5 : 4)) // per GPU: size query + fills
     }
 
     @Test("Xid events arrive on the watcher thread and count by class, with the meaning in the detail")

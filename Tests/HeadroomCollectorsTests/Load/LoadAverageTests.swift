@@ -8,10 +8,11 @@ struct LoadAverageTests {
     func parse() throws {
         let load = try LoadAverage.parse("0.52 0.58 12.59 3/467 12345\n".bytes)
         #expect(load == LoadAverage(load1: 0.52, load5: 0.58, load15: 12.59, running: 3, total: 467))
-        #expect(load.samples == [
-            gauge("load1", 0.52), gauge("load5", 0.58), gauge("load15", 12.59),
-            gauge("processes_running", 3), gauge("processes_total", 467),
-        ])
+        #expect(
+            load.samples == [
+                gauge("load1", 0.52), gauge("load5", 0.58), gauge("load15", 12.59),
+                gauge("processes_running", 3), gauge("processes_total", 467),
+            ])
     }
 
     @Test("a busy host: large averages keep their decimals exactly")

@@ -21,19 +21,20 @@ struct MemInfoTests {
             """
         let info = try MemInfo.parse(text.bytes)
         #expect(info == MemInfo(total: 1_024_000, free: 102_400, available: 256_000, buffers: 10240, cached: 204_800, swapTotal: 409_600, swapFree: 102_400))
-        #expect(info.samples == [
-            gauge("memory_total_bytes", 1_024_000),
-            gauge("memory_available_bytes", 256_000),
-            gauge("memory_free_bytes", 102_400),
-            gauge("memory_used_bytes", 768_000),
-            gauge("memory_used_percent", 75),
-            gauge("memory_cached_bytes", 204_800),
-            gauge("memory_buffers_bytes", 10240),
-            gauge("swap_total_bytes", 409_600),
-            gauge("swap_free_bytes", 102_400),
-            gauge("swap_used_bytes", 307_200),
-            gauge("swap_used_percent", 75),
-        ])
+        #expect(
+            info.samples == [
+                gauge("memory_total_bytes", 1_024_000),
+                gauge("memory_available_bytes", 256_000),
+                gauge("memory_free_bytes", 102_400),
+                gauge("memory_used_bytes", 768_000),
+                gauge("memory_used_percent", 75),
+                gauge("memory_cached_bytes", 204_800),
+                gauge("memory_buffers_bytes", 10240),
+                gauge("swap_total_bytes", 409_600),
+                gauge("swap_free_bytes", 102_400),
+                gauge("swap_used_bytes", 307_200),
+                gauge("swap_used_percent", 75),
+            ])
     }
 
     @Test("a kernel before 3.14 has no MemAvailable: MemFree + Buffers + Cached, said in the sample's detail")

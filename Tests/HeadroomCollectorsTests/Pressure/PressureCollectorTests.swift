@@ -16,7 +16,10 @@ struct PressureCollectorTests {
     @Test("a kernel without /proc/pressure is unavailable, with the remedy")
     func missing() {
         let error = caught { () throws(CollectorError) in try PressureCollector(files: InMemorySystemFiles([:], root: "/host")).collect() }
-        guard case .unavailable(let reason) = error else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        guard case .unavailable(let reason) = error else {
+            Issue.record("expected unavailable, got \(String(describing: error))")
+            return
+        }
         #expect(reason.hasPrefix("PSI is not available: kernel 4.20+ with CONFIG_PSI=y is needed; if it is built but disabled, boot with psi=1"))
         #expect(reason.contains("/host/proc/pressure does not exist"))
     }
@@ -25,7 +28,10 @@ struct PressureCollectorTests {
     func refused() {
         let files = InMemorySystemFiles(Self.host(), unsupported: ["/proc/pressure/memory"])
         let error = caught { () throws(CollectorError) in try PressureCollector(files: files).collect() }
-        guard case .unavailable(let reason) = error else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
+        guard case .unavailable(let reason) = error else {
+            Issue.record("expected unavailable, got \(String(describing: error))")
+            return
+        }
         #expect(reason.contains("psi=1") && reason.contains("Operation not supported"))
     }
 
@@ -37,12 +43,14 @@ struct PressureCollectorTests {
 
     @Test("the container's cgroup v2 pressure, labelled with scope and cgroup")
     func container() throws {
-        let files = InMemorySystemFiles(Self.host([
-            "/proc/self/cgroup": "0::/app.slice/api.service\n",
-            "/sys/fs/cgroup/cgroup.controllers": "cpu memory io\n",
-            "/sys/fs/cgroup/app.slice/api.service/cgroup.events": "populated 1\n",
-            "/sys/fs/cgroup/app.slice/api.service/memory.pressure": "some avg10=9.00 avg60=8.00 avg300=7.00 total=6\nfull avg10=5.00 avg60=4.00 avg300=3.00 total=2\n",
-        ]))
+        let files = InMemorySystemFiles(
+            Self.host([
+                "/proc/self/cgroup": "0::/app.slice/api.service\n",
+                "/sys/fs/cgroup/cgroup.controllers": "cpu memory io\n",
+                "/sys/fs/cgroup/app.slice/api.service/cgroup.events": "populated 1\n",
+                "/sys/fs/cgroup/app.slice/api.service/memory.pressure":
+                    "some avg10=9.00 avg60=8.00 avg300=7.00 total=6\nfull avg10=5.00 avg60=4.00 avg300=3.00 total=2\n",
+            ]))
         let samples = try PressureCollector(files: files).collect()
         #expect(samples.filter { $0.labels["scope"] == "host" }.count == 24)
         let container = samples.filter { $0.labels["scope"] == "container" }
@@ -64,18 +72,23 @@ struct PressureCollectorTests {
             let samples = try PressureCollector(files: InMemorySystemFiles(Self.host(layout))).collect()
             #expect(samples.count == 24 && samples.allSatisfy { $0.labels["scope"] == "host" }, "\(layout)")
         }
-        let off = InMemorySystemFiles(Self.host(["/proc/self/cgroup": "0::/a\n", "/sys/fs/cgroup/cgroup.controllers": "cpu\n",
-                                                 "/sys/fs/cgroup/a/cgroup.type": "domain\n"]),
-                                      unsupported: ["/sys/fs/cgroup/a/cpu.pressure"])
+        let off = InMemorySystemFiles(
+            Self.host([
+                "/proc/self/cgroup": "0::/a\n", "/sys/fs/cgroup/cgroup.controllers": "cpu\n",
+                "/sys/fs/cgroup/a/cgroup.type": "domain\n",
+            ]),
+            unsupported: ["/sys/fs/cgroup/a/cpu.pressure"])
         #expect(try PressureCollector(files: off).collect().count == 24)
     }
 
     @Test("a garbled container pressure file fails the collector, naming it")
     func garbledContainer() {
-        let files = InMemorySystemFiles(Self.host([
-            "/proc/self/cgroup": "0::/a\n", "/sys/fs/cgroup/cgroup.controllers": "cpu\n",
-            "/sys/fs/cgroup/a/cgroup.type": "domain\n", "/sys/fs/cgroup/a/io.pressure": "\u{1}\u{2}junk\n",
-        ]))
-        #expect(failure { () throws(CollectorError) in try PressureCollector(files: files).collect() }?.hasPrefix("/sys/fs/cgroup/a/io.pressure: line 1") == true)
+        let files = InMemorySystemFiles(
+            Self.host([
+                "/proc/self/cgroup": "0::/a\n", "/sys/fs/cgroup/cgroup.controllers": "cpu\n",
+                "/sys/fs/cgroup/a/cgroup.type": "domain\n", "/sys/fs/cgroup/a/io.pressure": "\u{1}\u{2}junk\n",
+            ]))
+        #expect(
+            failure { () throws(CollectorError) in try PressureCollector(files: files).collect() }?.hasPrefix("/sys/fs/cgroup/a/io.pressure: line 1") == true)
     }
 }

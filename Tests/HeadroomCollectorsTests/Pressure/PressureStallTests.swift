@@ -6,20 +6,26 @@ import Testing
 struct PressureStallTests {
     @Test("some and full lines; total is microseconds, reported as seconds")
     func both() throws {
-        let stall = try PressureStall.parse("some avg10=12.50 avg60=8.00 avg300=3.10 total=98765432\nfull avg10=4.20 avg60=2.00 avg300=0.50 total=12345678\n".bytes, path: "/proc/pressure/memory")
-        #expect(stall == PressureStall(some: .init(avg10: 12.5, avg60: 8, avg300: 3.1, totalMicroseconds: 98_765_432),
-                                       full: .init(avg10: 4.2, avg60: 2, avg300: 0.5, totalMicroseconds: 12_345_678)))
+        let stall = try PressureStall.parse(
+            "some avg10=12.50 avg60=8.00 avg300=3.10 total=98765432\nfull avg10=4.20 avg60=2.00 avg300=0.50 total=12345678\n".bytes,
+            path: "/proc/pressure/memory")
+        #expect(
+            stall
+                == PressureStall(
+                    some: .init(avg10: 12.5, avg60: 8, avg300: 3.1, totalMicroseconds: 98_765_432),
+                    full: .init(avg10: 4.2, avg60: 2, avg300: 0.5, totalMicroseconds: 12_345_678)))
         let labels: Labels = ["resource": "memory", "scope": "host"]
-        #expect(stall.samples(labels: labels) == [
-            gauge("pressure_avg10_percent", labels.adding("kind", "some"), 12.5),
-            gauge("pressure_avg60_percent", labels.adding("kind", "some"), 8),
-            gauge("pressure_avg300_percent", labels.adding("kind", "some"), 3.1),
-            counter("pressure_stall_seconds_total", labels.adding("kind", "some"), 98.765432),
-            gauge("pressure_avg10_percent", labels.adding("kind", "full"), 4.2),
-            gauge("pressure_avg60_percent", labels.adding("kind", "full"), 2),
-            gauge("pressure_avg300_percent", labels.adding("kind", "full"), 0.5),
-            counter("pressure_stall_seconds_total", labels.adding("kind", "full"), 12.345678),
-        ])
+        #expect(
+            stall.samples(labels: labels) == [
+                gauge("pressure_avg10_percent", labels.adding("kind", "some"), 12.5),
+                gauge("pressure_avg60_percent", labels.adding("kind", "some"), 8),
+                gauge("pressure_avg300_percent", labels.adding("kind", "some"), 3.1),
+                counter("pressure_stall_seconds_total", labels.adding("kind", "some"), 98.765432),
+                gauge("pressure_avg10_percent", labels.adding("kind", "full"), 4.2),
+                gauge("pressure_avg60_percent", labels.adding("kind", "full"), 2),
+                gauge("pressure_avg300_percent", labels.adding("kind", "full"), 0.5),
+                counter("pressure_stall_seconds_total", labels.adding("kind", "full"), 12.345678),
+            ])
     }
 
     @Test("cpu before Linux 5.13 has no full line; IRQ pressure has no some line")

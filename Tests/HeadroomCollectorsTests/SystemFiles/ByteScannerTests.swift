@@ -63,7 +63,8 @@ struct ByteScannerTests {
     @Test("a complete file ends with a newline")
     func complete() {
         #expect(failure { () throws(CollectorError) in try ByteScanner.requireComplete([], path: "/f") } == "/f: the file is empty")
-        #expect(failure { () throws(CollectorError) in try ByteScanner.requireComplete(Array("a\nbc".utf8), path: "/f") }?.contains("\"bc\" is cut off") == true)
+        #expect(
+            failure { () throws(CollectorError) in try ByteScanner.requireComplete(Array("a\nbc".utf8), path: "/f") }?.contains("\"bc\" is cut off") == true)
         #expect(failure { () throws(CollectorError) in try ByteScanner.requireComplete(Array("a\n".utf8), path: "/f") } == nil)
     }
 }

@@ -13,12 +13,16 @@ struct DeliveryDecoderTests {
 
     @Test("YAML and environment; config show round-trips")
     func decodes() throws {
-        let loaded = try configuration("""
+        let loaded = try configuration(
+            """
             state_dir: /srv/headroom
             delivery: {deadline: {critical: 48h, info: 10m}, retry: {initial: 2s, maximum: 1m}}
             """, environment: ["HEADROOM_STATE_DIR": "/var/lib/hr", "HEADROOM_DELIVERY_DEADLINE_WARNING": "2h"])
-        #expect(loaded.delivery == DeliverySettings(stateDirectory: "/var/lib/hr", criticalDeadline: .seconds(172_800), warningDeadline: .seconds(7200),
-                                                    infoDeadline: .seconds(600), retry: Backoff(initial: .seconds(2), maximum: .seconds(60))))
+        #expect(
+            loaded.delivery
+                == DeliverySettings(
+                    stateDirectory: "/var/lib/hr", criticalDeadline: .seconds(172_800), warningDeadline: .seconds(7200),
+                    infoDeadline: .seconds(600), retry: Backoff(initial: .seconds(2), maximum: .seconds(60))))
         let rendered = ConfigurationRenderer.yaml(loaded)
         #expect(rendered.contains("state_dir: /var/lib/hr"))
         #expect(try configuration(rendered) == loaded)

@@ -17,12 +17,14 @@ struct RuleListTests {
 
     @Test("a file rule with a built-in's name replaces it in place; others are appended in file order")
     func replaceInPlace() throws {
-        let rules = try configuration("""
+        let rules = try configuration(
+            """
             rules:
               - {name: zeta, metric: m, above: 1}
               - {name: memory_high, metric: memory_used_percent, at_least: 80, severity: critical}
               - {name: alpha, metric: m, below: 1}
-            """).rules
+            """
+        ).rules
         #expect(rules.map(\.name) == Self.builtinNames + ["zeta", "alpha"])
         let replaced = try #require(rules.first { $0.name == "memory_high" })
         #expect(replaced == AlertRule(name: "memory_high", selector: MetricSelector("memory_used_percent"), condition: .atLeast(80), severity: .critical))
@@ -30,12 +32,14 @@ struct RuleListTests {
 
     @Test("enabled: false drops a built-in or a rule of the file")
     func disabled() throws {
-        let rules = try configuration("""
+        let rules = try configuration(
+            """
             rules:
               - {name: memory_leak, enabled: false}
               - {name: mine, metric: m, above: 1, enabled: false}
               - {name: other, metric: m, above: 1, enabled: true}
-            """).rules
+            """
+        ).rules
         #expect(rules.map(\.name) == Self.builtinNames.filter { $0 != "memory_leak" } + ["other"])
     }
 
@@ -52,8 +56,9 @@ struct RuleListTests {
         #expect(replaced.map(\.name) == ["collector_failed", "collector_stalled", "series_limit_reached"])
         #expect(replaced.first?.severity == .critical)
         #expect(replaced.first?.summary == nil)
-        let off = try load("default_rules: false\nrules:\n  - {name: collector_failed, enabled: false}\n  - {name: collector_stalled, enabled: false}\n"
-                           + "  - {name: series_limit_reached, enabled: false}")
+        let off = try load(
+            "default_rules: false\nrules:\n  - {name: collector_failed, enabled: false}\n  - {name: collector_stalled, enabled: false}\n"
+                + "  - {name: series_limit_reached, enabled: false}")
         #expect(off.configuration.rules.isEmpty)
         #expect(off.warnings.isEmpty)
     }

@@ -26,7 +26,9 @@ struct PrometheusExpositionTests {
         #expect(page.contains("# TYPE headroom_memory_used_percent gauge\nheadroom_memory_used_percent 42.5\n"))
         #expect(page.contains("# TYPE headroom_container_oom_kills_total counter\n"))
         #expect(page.contains(#"headroom_container_oom_kills_total{cgroup="/a\"b\\c"} 3"#))
-        #expect(page.contains(#"headroom_gpu_memory_used_bytes{gpu="0",name="NVIDIA L4",pci_bus_id="00000000:01:00.0",uuid="GPU-5eed",vendor="nvidia"} 21474836480"#))
+        #expect(
+            page.contains(
+                #"headroom_gpu_memory_used_bytes{gpu="0",name="NVIDIA L4",pci_bus_id="00000000:01:00.0",uuid="GPU-5eed",vendor="nvidia"} 21474836480"#))
         #expect(page.contains("headroom_last_sample_timestamp_seconds 1800000000\n"))
         #expect(!page.contains("# EOF"))
     }
@@ -59,24 +61,29 @@ struct PrometheusExpositionTests {
 
     @Test("firing alerts appear as headroom_alerts{alertname, alertstate, severity, series labels} 1")
     func alerts() {
-        let alert = Alert(rule: "gpu_memory_critical", severity: .critical, family: "gpu_memory", metric: "gpu_memory_used_percent",
-                          labels: ["gpu": "0"], condition: .atLeast(95), value: 96, peak: 96, since: Date(timeIntervalSince1970: 0))
+        let alert = Alert(
+            rule: "gpu_memory_critical", severity: .critical, family: "gpu_memory", metric: "gpu_memory_used_percent",
+            labels: ["gpu": "0"], condition: .atLeast(95), value: 96, peak: 96, since: Date(timeIntervalSince1970: 0))
         let page = PrometheusExposition.render(Self.input(alerts: [alert]), format: .prometheusText)
         #expect(page.contains(#"headroom_alerts{alertname="gpu_memory_critical",alertstate="firing",gpu="0",severity="critical"} 1"#))
     }
 
-    @Test("values print as Prometheus does", arguments: [(1.0, "1"), (0.5, "0.5"), (-3, "-3"), (.nan, "NaN"), (.infinity, "+Inf"), (-.infinity, "-Inf"), (1e20, "1e+20")])
+    @Test(
+        "values print as Prometheus does",
+        arguments: [(1.0, "1"), (0.5, "0.5"), (-3, "-3"), (.nan, "NaN"), (.infinity, "+Inf"), (-.infinity, "-Inf"), (1e20, "1e+20")])
     func numbers(value: Double, text: String) {
         #expect(PrometheusExposition.number(value) == text)
     }
 
-    @Test("Accept negotiation: OpenMetrics only when asked for with a non-zero quality", arguments: [
-        (nil, ExpositionFormat.prometheusText),
-        ("text/plain", .prometheusText),
-        ("application/openmetrics-text; version=1.0.0; charset=utf-8", .openMetrics),
-        ("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.1", .openMetrics),
-        ("application/openmetrics-text;q=0,text/plain", .prometheusText),
-    ] as [(String?, ExpositionFormat)])
+    @Test(
+        "Accept negotiation: OpenMetrics only when asked for with a non-zero quality",
+        arguments: [
+            (nil, ExpositionFormat.prometheusText),
+            ("text/plain", .prometheusText),
+            ("application/openmetrics-text; version=1.0.0; charset=utf-8", .openMetrics),
+            ("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.1", .openMetrics),
+            ("application/openmetrics-text;q=0,text/plain", .prometheusText),
+        ] as [(String?, ExpositionFormat)])
     func negotiation(accept: String?, expected: ExpositionFormat) {
         #expect(ExpositionFormat.negotiate(accept: accept) == expected)
     }

@@ -12,10 +12,11 @@ struct PushCoreTests {
             Sample("broken", .none, .nan),
         ]
         let lines = InfluxLineProtocol.lines(samples, time: Date(timeIntervalSince1970: 1_800_000_000.1234), host: "gpu,01")
-        #expect(lines == [
-            #"headroom,gpu=0,host=gpu\,01,name=NVIDIA\ L4 gpu_memory_used_bytes=1024 1800000000123000000"#,
-            #"headroom,host=gpu\,01 cpu_used_percent=12.5 1800000000123000000"#,
-        ])
+        #expect(
+            lines == [
+                #"headroom,gpu=0,host=gpu\,01,name=NVIDIA\ L4 gpu_memory_used_bytes=1024 1800000000123000000"#,
+                #"headroom,host=gpu\,01 cpu_used_percent=12.5 1800000000123000000"#,
+            ])
     }
 
     @Test("the buffer drops the oldest lines beyond its capacity and counts them; a batch stays until acknowledged")
@@ -32,10 +33,12 @@ struct PushCoreTests {
         #expect(buffer.count == 5 && buffer.batch(maximum: 1) == ["r9995"])
     }
 
-    @Test("2xx delivers, 408/429/5xx and no answer retry, other 4xx reject", arguments: [
-        (Optional(204), PushOutcome.delivered), (200, .delivered), (nil, .retry), (429, .retry), (503, .retry), (408, .retry),
-        (400, .rejected), (401, .rejected), (404, .rejected),
-    ])
+    @Test(
+        "2xx delivers, 408/429/5xx and no answer retry, other 4xx reject",
+        arguments: [
+            (Optional(204), PushOutcome.delivered), (200, .delivered), (nil, .retry), (429, .retry), (503, .retry), (408, .retry),
+            (400, .rejected), (401, .rejected), (404, .rejected),
+        ])
     func outcomes(status: Int?, outcome: PushOutcome) {
         #expect(PushOutcome.classify(status: status) == outcome)
     }
@@ -43,7 +46,8 @@ struct PushCoreTests {
     @Test("write URLs and authorization per protocol")
     func urls() {
         #expect(PushSettings(url: "http://vm:8428/", protocol: .victoriaMetrics).writeURL == "http://vm:8428/write")
-        #expect(PushSettings(url: "http://influx:8086", protocol: .influxV1, database: "gpu farm").writeURL
+        #expect(
+            PushSettings(url: "http://influx:8086", protocol: .influxV1, database: "gpu farm").writeURL
                 == "http://influx:8086/write?db=gpu%20farm&precision=ns")
         let v2 = PushSettings(url: "http://influx:8086", protocol: .influxV2, org: "acme", bucket: "nodes", token: Secret("t0k"))
         #expect(v2.writeURL == "http://influx:8086/api/v2/write?org=acme&bucket=nodes&precision=ns")

@@ -5,8 +5,9 @@ import Testing
 @Suite("Readiness, liveness, listen address")
 struct ServingDecisionTests {
     static func alert(_ rule: String) -> Alert {
-        Alert(rule: rule, severity: .critical, family: rule, metric: "m", labels: ["gpu": "0"], condition: .above(1),
-              value: 2, peak: 2, since: Date(timeIntervalSince1970: 0))
+        Alert(
+            rule: rule, severity: .critical, family: rule, metric: "m", labels: ["gpu": "0"], condition: .above(1),
+            value: 2, peak: 2, since: Date(timeIntervalSince1970: 0))
     }
     static let rules = [
         AlertRule(name: "gpu_memory_critical", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(95), gate: true),
@@ -32,13 +33,15 @@ struct ServingDecisionTests {
         #expect(!Liveness.evaluate(lastSample: start, startedAt: start, now: start.addingTimeInterval(16), interval: .seconds(5)).isAlive)
     }
 
-    @Test("listen addresses", arguments: [
-        ("127.0.0.1:19400", "127.0.0.1", 19400, true),
-        (":9000", "0.0.0.0", 9000, false),
-        ("[::1]:80", "::1", 80, true),
-        ("localhost:0", "localhost", 0, true),
-        ("10.0.0.5:19400", "10.0.0.5", 19400, false),
-    ])
+    @Test(
+        "listen addresses",
+        arguments: [
+            ("127.0.0.1:19400", "127.0.0.1", 19400, true),
+            (":9000", "0.0.0.0", 9000, false),
+            ("[::1]:80", "::1", 80, true),
+            ("localhost:0", "localhost", 0, true),
+            ("10.0.0.5:19400", "10.0.0.5", 19400, false),
+        ])
     func listen(text: String, host: String, port: Int, loopback: Bool) throws {
         let address = try #require(ListenAddress.parse(text))
         #expect(address.host == host && address.port == port && address.isLoopback == loopback)

@@ -3,12 +3,14 @@ import Testing
 
 @Suite("Supervision decisions")
 struct SupervisionTests {
-    @Test("wait statuses decode to exit codes and signals; the exit status is the code or 128 + signal", arguments: [
-        (Int32(0), ChildTermination.exited(code: 0), Int32(0)),
-        (3 << 8, .exited(code: 3), 3),
-        (9, .signaled(signal: 9), 137),
-        (15 | 0x80, .signaled(signal: 15), 143),  // core dump bit set
-    ])
+    @Test(
+        "wait statuses decode to exit codes and signals; the exit status is the code or 128 + signal",
+        arguments: [
+            (Int32(0), ChildTermination.exited(code: 0), Int32(0)),
+            (3 << 8, .exited(code: 3), 3),
+            (9, .signaled(signal: 9), 137),
+            (15 | 0x80, .signaled(signal: 15), 143), // core dump bit set
+        ])
     func decode(status: Int32, termination: ChildTermination, exitStatus: Int32) {
         #expect(ChildTermination.decode(waitStatus: status) == termination)
         #expect(termination.exitStatus == exitStatus)

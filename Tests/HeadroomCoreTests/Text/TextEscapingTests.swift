@@ -5,14 +5,16 @@ import Testing
 struct TextEscapingTests {
     static let awkward = "a\"b\\c\nd\te\r,f=g h\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"
 
-    @Test("each format escapes exactly its own set", arguments: [
-        (TextEscaping.Format.json, #"a\"b\\c\nd\te\r,f=g h\u001bi"# + "\u{7F}" + #"j\u2028k"# + "\u{FEFF}l<&>"),
-        (.yaml, #"a\"b\\c\nd\te\r,f=g h\x1Bi\x7Fj\u2028k\uFEFFl<&>"#),
-        (.prometheusLabel, #"a\"b\\c\nd"# + "\te\r,f=g h\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"),
-        (.prometheusHelp, #"a"b\\c\nd"# + "\te\r,f=g h\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"),
-        (.selector, #"a\"b\\c\nd\te"# + "\r,f=g h\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"),
-        (.influxKey, #"a"b\\c\ d"# + "\te\r" + #"\,f\=g\ h"# + "\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"),
-    ])
+    @Test(
+        "each format escapes exactly its own set",
+        arguments: [
+            (TextEscaping.Format.json, #"a\"b\\c\nd\te\r,f=g h\u001bi"# + "\u{7F}" + #"j\u2028k"# + "\u{FEFF}l<&>"),
+            (.yaml, #"a\"b\\c\nd\te\r,f=g h\x1Bi\x7Fj\u2028k\uFEFFl<&>"#),
+            (.prometheusLabel, #"a\"b\\c\nd"# + "\te\r,f=g h\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"),
+            (.prometheusHelp, #"a"b\\c\nd"# + "\te\r,f=g h\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"),
+            (.selector, #"a\"b\\c\nd\te"# + "\r,f=g h\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"),
+            (.influxKey, #"a"b\\c\ d"# + "\te\r" + #"\,f\=g\ h"# + "\u{1B}i\u{7F}j\u{2028}k\u{FEFF}l<&>"),
+        ])
     func formats(format: TextEscaping.Format, expected: String) {
         #expect(TextEscaping.escaped(Self.awkward, format) == expected)
         #expect(TextEscaping.quoted("plain", format) == "\"plain\"")

@@ -3,9 +3,11 @@ import Testing
 
 @Suite("Backoff")
 struct BackoffTests {
-    @Test("doubling counted in steps: 1, 2, 4 … after 1, 2, 3 … failures, capped", arguments: [
-        (0, 1), (1, 1), (2, 2), (3, 4), (7, 64), (8, 64), (1_000, 64),
-    ])
+    @Test(
+        "doubling counted in steps: 1, 2, 4 … after 1, 2, 3 … failures, capped",
+        arguments: [
+            (0, 1), (1, 1), (2, 2), (3, 4), (7, 64), (8, 64), (1_000, 64),
+        ])
     func steps(failures: Int, expected: Int) {
         #expect(Backoff.steps(afterFailures: failures, maximum: 64) == expected)
     }

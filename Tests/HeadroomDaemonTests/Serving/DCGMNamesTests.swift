@@ -46,7 +46,8 @@ extension ProcessTests {
             let (daemon, port) = try await PrometheusScrapeTests.startHeadroom(directory, fake)
             let page = try await poll("a page with GPU series") { () async -> String? in
                 guard let (status, body) = await httpGet("http://127.0.0.1:\(port)/metrics"), status == 200,
-                      body.contains("DCGM_FI_DEV_FB_USED") else { return nil }
+                    body.contains("DCGM_FI_DEV_FB_USED")
+                else { return nil }
                 return body
             }
             daemon.signal(SIGTERM)

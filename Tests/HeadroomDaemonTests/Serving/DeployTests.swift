@@ -19,11 +19,14 @@ extension ProcessTests {
             let python = try TestPeer.python(importing: "kubernetes_validate", package: "kubernetes-validate==1.37.0")
             let directory = try TemporaryDirectory()
             let files = ["daemonset.yaml", "sidecar.yaml", "service.yaml", "hpa.yaml", "prometheus-adapter-rules.yaml"]
-            let run = try ExternalProcess(python, ["-m", "kubernetes_validate", "--strict"] + files.map { Self.root.appendingPathComponent("kubernetes/\($0)").path },
-                                          directory: directory.url)
+            let run = try ExternalProcess(
+                python, ["-m", "kubernetes_validate", "--strict"] + files.map { Self.root.appendingPathComponent("kubernetes/\($0)").path },
+                directory: directory.url)
             #expect(try await run.wait() == 0, "\(run.log)")
-            for kind in ["daemonset/headroom", "deployment/facefusion", "secret/headroom", "service/facefusion-headroom",
-                         "horizontalpodautoscaler/facefusion", "configmap/prometheus-adapter"] {
+            for kind in [
+                "daemonset/headroom", "deployment/facefusion", "secret/headroom", "service/facefusion-headroom",
+                "horizontalpodautoscaler/facefusion", "configmap/prometheus-adapter",
+            ] {
                 #expect(run.log.contains("passed for resource \(kind)"), "\(kind):\n\(run.log)")
             }
             // A CRD: no schema ships with the validator, so cross-check it against the Service by hand.
@@ -47,19 +50,23 @@ extension ProcessTests {
             let promtool = try TestPeer.path("promtool", package: "prometheus")
             let directory = try TemporaryDirectory()
             let folder = Self.root.appendingPathComponent("prometheus")
-            for arguments in [["check", "config", folder.appendingPathComponent("prometheus.yml").path],
-                              ["check", "rules", folder.appendingPathComponent("headroom-rules.yml").path],
-                              ["test", "rules", folder.appendingPathComponent("headroom-rules.test.yml").path]] {
+            for arguments in [
+                ["check", "config", folder.appendingPathComponent("prometheus.yml").path],
+                ["check", "rules", folder.appendingPathComponent("headroom-rules.yml").path],
+                ["test", "rules", folder.appendingPathComponent("headroom-rules.test.yml").path],
+            ] {
                 let check = try ExternalProcess(promtool, arguments, directory: directory.url)
                 #expect(try await check.wait() == 0, "promtool \(arguments.joined(separator: " ")):\n\(check.log)")
             }
             // Every built-in rule has its Prometheus twin.
             let rules = try Self.text("prometheus/headroom-rules.yml")
-            for name in ["gpu_memory_high", "gpu_memory_critical", "cpu_overload", "memory_high", "memory_critical", "container_memory_high",
-                         "container_memory_critical", "container_oom_kill", "container_cpu_throttled", "memory_pressure", "memory_pressure_stall",
-                         "gpu_memory_leak", "memory_leak", "gpu_lost", "gpu_driver_failed", "gpu_temperature_near_slowdown",
-                         "gpu_thermal_throttling", "gpu_power_throttling", "gpu_hardware_slowdown", "gpu_xid_hardware", "gpu_xid_application",
-                         "gpu_ecc_uncorrectable", "gpu_row_remap_failed", "child_crashed", "collector_failed", "collector_stalled"] {
+            for name in [
+                "gpu_memory_high", "gpu_memory_critical", "cpu_overload", "memory_high", "memory_critical", "container_memory_high",
+                "container_memory_critical", "container_oom_kill", "container_cpu_throttled", "memory_pressure", "memory_pressure_stall",
+                "gpu_memory_leak", "memory_leak", "gpu_lost", "gpu_driver_failed", "gpu_temperature_near_slowdown",
+                "gpu_thermal_throttling", "gpu_power_throttling", "gpu_hardware_slowdown", "gpu_xid_hardware", "gpu_xid_application",
+                "gpu_ecc_uncorrectable", "gpu_row_remap_failed", "child_crashed", "collector_failed", "collector_stalled",
+            ] {
                 #expect(rules.contains("- alert: \(name)\n"), "\(name)")
             }
         }
@@ -72,18 +79,21 @@ extension ProcessTests {
             let expressions = panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
             #expect(expressions.count >= 10)
             let regex = try NSRegularExpression(pattern: #"\b(headroom_[a-z0-9_]+|process_[a-z_]+)"#)
-            let names = Set(expressions.flatMap { expression in
-                regex.matches(in: expression, range: NSRange(expression.startIndex..., in: expression)).compactMap {
-                    Range($0.range, in: expression).map { String(expression[$0]) }
-                }
-            })
+            let names = Set(
+                expressions.flatMap { expression in
+                    regex.matches(in: expression, range: NSRange(expression.startIndex..., in: expression)).compactMap {
+                        Range($0.range, in: expression).map { String(expression[$0]) }
+                    }
+                })
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: PrometheusScrapeTests.scenario + "\npname 4242 python3\ngpu 0 procs 4242:1073741824\n")
-            let (daemon, port) = try await PrometheusScrapeTests.startHeadroom(directory, fake, yaml: """
-                interval: 500ms
-                collectors: {disabled: [load, pressure, amdgpu]}
-                channels: []
-                """)
+            let (daemon, port) = try await PrometheusScrapeTests.startHeadroom(
+                directory, fake,
+                yaml: """
+                    interval: 500ms
+                    collectors: {disabled: [load, pressure, amdgpu]}
+                    channels: []
+                    """)
             // Two rounds: rates such as cpu_used_percent need a previous sample.
             let fetched: String? = try await poll("a page with derived rates") { () async -> String? in
                 guard let (_, body) = await httpGet("http://127.0.0.1:\(port)/metrics"), body.contains("headroom_cpu_used_percent ") else { return nil }

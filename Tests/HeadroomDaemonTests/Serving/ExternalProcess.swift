@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Testing
 
@@ -75,7 +75,8 @@ func httpGet(_ url: String, headers: [String: String] = [:]) async -> (status: I
     request.timeoutInterval = 5
     for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
     guard let (data, response) = try? await URLSession.shared.data(for: request),
-          let http = response as? HTTPURLResponse else { return nil }
+        let http = response as? HTTPURLResponse
+    else { return nil }
     return (http.statusCode, String(decoding: data, as: UTF8.self))
 }
 

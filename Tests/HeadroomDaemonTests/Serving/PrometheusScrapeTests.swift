@@ -24,8 +24,10 @@ extension ProcessTests {
             """
 
         /// Starts headroom with the fake GPU; returns it and its port.
-        static func startHeadroom(_ directory: borrowing TemporaryDirectory, _ fake: FakeNVML, yaml: String = yaml,
-                                  scheme: String = "http") async throws -> (HeadroomProcess, Int) {
+        static func startHeadroom(
+            _ directory: borrowing TemporaryDirectory, _ fake: FakeNVML, yaml: String = yaml,
+            scheme: String = "http"
+        ) async throws -> (HeadroomProcess, Int) {
             let config = try directory.write("headroom.yaml", yaml)
             let daemon = try HeadroomProcess(["run", "--config", config], environment: ["LD_LIBRARY_PATH": fake.directory])
             let serving = "serving \(scheme)://127.0.0.1:"
@@ -43,8 +45,8 @@ extension ProcessTests {
         static func query(_ promql: String, port: Int) async -> [[String: Any]]? {
             let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
             guard let (status, body) = await httpGet("http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)"), status == 200,
-                  let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                  let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]], !result.isEmpty
+                let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]], !result.isEmpty
             else { return nil }
             return result
         }
@@ -61,16 +63,20 @@ extension ProcessTests {
             let fake = try FakeNVML(scenario: Self.scenario)
             let (daemon, port) = try await Self.startHeadroom(directory, fake)
             let webPort = try freeLoopbackPort()
-            let config = try directory.write("prometheus.yml", """
+            let config = try directory.write(
+                "prometheus.yml",
+                """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
                 scrape_configs:
                   - job_name: headroom
                     static_configs: [{targets: ["127.0.0.1:\(port)"]}]
                 """)
-            let server = try ExternalProcess(prometheus, [
-                "--config.file=\(config)", "--storage.tsdb.path=\(directory.path("tsdb"))",
-                "--web.listen-address=127.0.0.1:\(webPort)",
-            ], directory: directory.url)
+            let server = try ExternalProcess(
+                prometheus,
+                [
+                    "--config.file=\(config)", "--storage.tsdb.path=\(directory.path("tsdb"))",
+                    "--web.listen-address=127.0.0.1:\(webPort)",
+                ], directory: directory.url)
 
             func query(_ promql: String) async -> [[String: Any]]? { await Self.query(promql, port: webPort) }
             func value(_ series: [String: Any]) -> Double? { Self.value(series) }
@@ -98,14 +104,18 @@ extension ProcessTests {
             let tls = try TLSFixture.shared.get()
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario)
-            let (daemon, port) = try await Self.startHeadroom(directory, fake, yaml: Self.yaml + """
+            let (daemon, port) = try await Self.startHeadroom(
+                directory, fake,
+                yaml: Self.yaml + """
 
-                server:
-                  listen: 127.0.0.1:0
-                  tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey), client_ca_file: \(tls.caCertificate)}
-                """, scheme: "https")
+                    server:
+                      listen: 127.0.0.1:0
+                      tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey), client_ca_file: \(tls.caCertificate)}
+                    """, scheme: "https")
             let webPort = try freeLoopbackPort()
-            let prometheusConfig = try directory.write("prometheus.yml", """
+            let prometheusConfig = try directory.write(
+                "prometheus.yml",
+                """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
                 scrape_configs:
                   - job_name: headroom
@@ -117,10 +127,12 @@ extension ProcessTests {
                     tls_config: {ca_file: \(tls.caCertificate)}
                     static_configs: [{targets: ["127.0.0.1:\(port)"]}]
                 """)
-            let server = try ExternalProcess(prometheus, [
-                "--config.file=\(prometheusConfig)", "--storage.tsdb.path=\(directory.path("tsdb"))",
-                "--web.listen-address=127.0.0.1:\(webPort)",
-            ], directory: directory.url)
+            let server = try ExternalProcess(
+                prometheus,
+                [
+                    "--config.file=\(prometheusConfig)", "--storage.tsdb.path=\(directory.path("tsdb"))",
+                    "--web.listen-address=127.0.0.1:\(webPort)",
+                ], directory: directory.url)
             func query(_ promql: String) async -> Double? {
                 await Self.query(promql, port: webPort).flatMap { $0.first }.flatMap(Self.value)
             }
@@ -137,14 +149,17 @@ extension ProcessTests {
         func unusableTLS() async throws {
             let tls = try TLSFixture.shared.get()
             let directory = try TemporaryDirectory()
-            let config = try directory.write("headroom.yaml", Self.yaml + """
+            let config = try directory.write(
+                "headroom.yaml",
+                Self.yaml + """
 
-                server: {listen: 127.0.0.1:0, tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.clientKey)}}
-                """)
+                    server: {listen: 127.0.0.1:0, tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.clientKey)}}
+                    """)
             let daemon = try HeadroomProcess(["run", "--config", config])
             #expect(try await daemon.wait() == 2)
-            #expect(daemon.stderr.contains("headroom: server.tls: \(tls.serverCertificate) and \(tls.clientKey) cannot be used together"),
-                    "\(daemon.stderr)")
+            #expect(
+                daemon.stderr.contains("headroom: server.tls: \(tls.serverCertificate) and \(tls.clientKey) cannot be used together"),
+                "\(daemon.stderr)")
         }
 
         @Test("promtool check metrics finds nothing but the names kept for compatibility")

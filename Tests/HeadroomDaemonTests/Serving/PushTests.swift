@@ -1,7 +1,7 @@
 import Foundation
 import HeadroomTesting
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import Testing
 
@@ -16,8 +16,9 @@ extension ProcessTests {
         }
 
         static func startVictoriaMetrics(_ binary: String, port: Int, storage: String, directory: URL) async throws -> ExternalProcess {
-            let server = try ExternalProcess(binary, ["-storageDataPath=\(storage)", "-httpListenAddr=127.0.0.1:\(port)", "-loggerLevel=ERROR"],
-                                             directory: directory)
+            let server = try ExternalProcess(
+                binary, ["-storageDataPath=\(storage)", "-httpListenAddr=127.0.0.1:\(port)", "-loggerLevel=ERROR"],
+                directory: directory)
             _ = try await poll("VictoriaMetrics /health") { await httpGet("http://127.0.0.1:\(port)/health")?.status == 200 ? true : nil }
             return server
         }
@@ -32,7 +33,8 @@ extension ProcessTests {
             var timestamps = Set<Int>()
             for line in body.split(separator: "\n") {
                 guard let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let stamps = json["timestamps"] as? [Int] else { continue }
+                    let stamps = json["timestamps"] as? [Int]
+                else { continue }
                 points += stamps.count
                 timestamps.formUnion(stamps)
             }
@@ -46,7 +48,9 @@ extension ProcessTests {
             let port = try freeLoopbackPort()
             let storage = directory.path("vmdata")
             var server = try await Self.startVictoriaMetrics(binary, port: port, storage: storage, directory: directory.url)
-            let config = try directory.write("headroom.yaml", """
+            let config = try directory.write(
+                "headroom.yaml",
+                """
                 interval: 200ms
                 collectors:
                   disabled: [cpu, load, pressure, cgroup, nvidia, amdgpu]
@@ -98,18 +102,22 @@ extension ProcessTests {
             _ = await httpGet("http://127.0.0.1:\(port)/internal/force_flush")
             let match = #"{__name__=~"headroom_memory_total_bytes"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             guard let (_, body) = await httpGet("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=\(match)"),
-                  let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else { return [] }
+                let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+            else { return [] }
             return json["data"] as? [[String: String]] ?? []
         }
 
-        @Test("InfluxDB v1 (/write?db=) and v2 (/api/v2/write?org=&bucket=, Token auth) bodies are accepted by a real server",
-              arguments: [("influx_v1", "database: metrics"), ("influx_v2", "org: ops\n  bucket: gpu\n  token: s3cret-token-0123456789")])
+        @Test(
+            "InfluxDB v1 (/write?db=) and v2 (/api/v2/write?org=&bucket=, Token auth) bodies are accepted by a real server",
+            arguments: [("influx_v1", "database: metrics"), ("influx_v2", "org: ops\n  bucket: gpu\n  token: s3cret-token-0123456789")])
         func influxProtocols(protocolName: String, extra: String) async throws {
             let binary = try TestPeer.path("victoria-metrics", package: "victoria-metrics")
             let directory = try TemporaryDirectory()
             let port = try freeLoopbackPort()
             let server = try await Self.startVictoriaMetrics(binary, port: port, storage: directory.path("vmdata"), directory: directory.url)
-            let config = try directory.write("headroom.yaml", """
+            let config = try directory.write(
+                "headroom.yaml",
+                """
                 interval: 200ms
                 collectors:
                   disabled: [cpu, load, pressure, cgroup, nvidia, amdgpu]
@@ -143,7 +151,9 @@ extension ProcessTests {
             let binary = try TestPeer.path("victoria-metrics", package: "victoria-metrics")
             let directory = try TemporaryDirectory()
             let port = try freeLoopbackPort()
-            let config = try directory.write("headroom.yaml", """
+            let config = try directory.write(
+                "headroom.yaml",
+                """
                 interval: 100ms
                 collectors:
                   disabled: [cpu, load, pressure, cgroup, nvidia, amdgpu]
@@ -159,11 +169,12 @@ extension ProcessTests {
             let daemon = try HeadroomProcess(["run", "--config", config])
             try await daemon.waitFor("the buffer to overflow") { _, err in err.contains("push buffer full (20 lines)") }
             let metricsPort = try await daemon.servingPort()
-            let page = try #require(try await poll("dropped lines on /metrics") { () async -> String? in
-                guard let (_, body) = await httpGet("http://127.0.0.1:\(metricsPort)/metrics") else { return nil }
-                let dropped = Self.value(body, #"headroom_push_lines_dropped_total{reason="buffer_full"}"#) ?? 0
-                return dropped > 0 ? body : nil
-            })
+            let page = try #require(
+                try await poll("dropped lines on /metrics") { () async -> String? in
+                    guard let (_, body) = await httpGet("http://127.0.0.1:\(metricsPort)/metrics") else { return nil }
+                    let dropped = Self.value(body, #"headroom_push_lines_dropped_total{reason="buffer_full"}"#) ?? 0
+                    return dropped > 0 ? body : nil
+                })
             #expect((Self.value(page, "headroom_push_buffer_lines") ?? 99) <= 20)
             #expect((Self.value(page, "headroom_push_requests_failed_total") ?? 0) > 0)
             // The server comes up: what the buffer still holds goes out.

@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 import HeadroomDaemon
 import HeadroomServer
@@ -23,13 +23,17 @@ final class ServedServer: Sendable {
         self.group = group
         task = Task { try await group.run() }
         var bound: Int?
-        for await port in ports { bound = port; break }
+        for await port in ports {
+            bound = port
+            break
+        }
         port = try #require(bound)
     }
 
     /// GET (or another method) `path`; returns status, headers and body.
     func request(_ path: String, method: String = "GET", headers: [String: String] = [:], body: String? = nil)
-        async throws -> (status: Int, headers: [String: String], body: String) {
+        async throws -> (status: Int, headers: [String: String], body: String)
+    {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }

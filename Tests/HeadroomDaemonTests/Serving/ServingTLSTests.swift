@@ -62,8 +62,9 @@ struct ServingTLSTests {
     @Test("serves HTTPS with the configured chain; clients that do not trust its CA, or speak plain HTTP, get nothing")
     func https() async throws {
         let tls = try TLSFixture.shared.get()
-        let harness = try DaemonHarness(yaml: Self.yaml(tls: "{cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey)}"),
-                                        collectors: [])
+        let harness = try DaemonHarness(
+            yaml: Self.yaml(tls: "{cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey)}"),
+            collectors: [])
         let server = try await ServedServer(try #require(harness.daemon.server))
         await harness.tick(0)
 
@@ -133,11 +134,12 @@ struct ServingTLSTests {
         let tls = try TLSFixture.shared.get()
         let garbage = tls.directory + "/garbage-\(UUID().uuidString).pem"
         try "not a certificate\n".write(toFile: garbage, atomically: true, encoding: .utf8)
-        let (certificate, key, expected): (String, String, String) = switch `case` {
-        case "missing": (tls.directory + "/absent.pem", tls.serverKey, "server.tls.cert_file \(tls.directory)/absent.pem: cannot be read")
-        case "not-pem": (tls.serverCertificate, garbage, "server.tls.key_file \(garbage): expected a PEM private key")
-        default: (tls.serverCertificate, tls.clientKey, "cannot be used together")
-        }
+        let (certificate, key, expected): (String, String, String) =
+            switch `case` {
+            case "missing": (tls.directory + "/absent.pem", tls.serverKey, "server.tls.cert_file \(tls.directory)/absent.pem: cannot be read")
+            case "not-pem": (tls.serverCertificate, garbage, "server.tls.key_file \(garbage): expected a PEM private key")
+            default: (tls.serverCertificate, tls.clientKey, "cannot be used together")
+            }
         let harness = try DaemonHarness(yaml: Self.yaml(tls: "{cert_file: \(certificate), key_file: \(key)}"), collectors: [])
         #expect {
             _ = try harness.daemon.serviceGroup()

@@ -85,7 +85,10 @@ struct ServingTests {
         #expect((sent - 5...sent).map(HTTPDate.format).contains(date), "\(date)")
         #expect(page.body.contains("# TYPE headroom_gpu_memory_used_bytes gauge"))
         #expect(page.body.contains(#"headroom_gpu_memory_used_percent{"#))
-        #expect(page.body.contains(#"DCGM_FI_DEV_FB_USED{Hostname="gpu-node-7",UUID="GPU-5eed",device="nvidia0",gpu="0",modelName="NVIDIA L4",pci_bus_id="00000000:01:00.0"} 12288"#), "12 GiB in MiB")
+        #expect(
+            page.body.contains(
+                #"DCGM_FI_DEV_FB_USED{Hostname="gpu-node-7",UUID="GPU-5eed",device="nvidia0",gpu="0",modelName="NVIDIA L4",pci_bus_id="00000000:01:00.0"} 12288"#
+            ), "12 GiB in MiB")
         #expect(page.body.contains("process_resident_memory_bytes "))
         for _ in 0..<5 { _ = try await server.request("/metrics") }
         #expect(fake.stat("device_calls") == callsAfterRound, "a scrape must not call the driver")
@@ -165,25 +168,29 @@ struct ServingTests {
         harness.notifier.failNext([.retryable("connection refused")])
         fake.setStep(1)
         at(2)
-        await harness.tick(2)   // 96 %: gpu_memory_critical fires; its delivery fails
+        await harness.tick(2) // 96 %: gpu_memory_critical fires; its delivery fails
         at(3)
         page = try await server.request("/metrics").body
-        for line in [#"headroom_delivery_attempts_total{channel="console"} 1"#,
-                     #"headroom_delivery_successes_total{channel="console"} 0"#,
-                     #"headroom_delivery_failures_total{channel="console",reason="retryable"} 1"#,
-                     #"headroom_delivery_failures_total{channel="console",reason="permanent"} 0"#,
-                     "headroom_delivery_outbox_pending 1", "headroom_delivery_outbox_oldest_age_seconds 1"] {
+        for line in [
+            #"headroom_delivery_attempts_total{channel="console"} 1"#,
+            #"headroom_delivery_successes_total{channel="console"} 0"#,
+            #"headroom_delivery_failures_total{channel="console",reason="retryable"} 1"#,
+            #"headroom_delivery_failures_total{channel="console",reason="permanent"} 0"#,
+            "headroom_delivery_outbox_pending 1", "headroom_delivery_outbox_oldest_age_seconds 1",
+        ] {
             #expect(page.contains(line + "\n"), "\(line)")
         }
         #expect(page.contains("# TYPE headroom_delivery_failures_total counter"))
 
         at(4)
-        await harness.tick(4)   // past the 1 s backoff: delivered
+        await harness.tick(4) // past the 1 s backoff: delivered
         page = try await server.request("/metrics").body
-        for line in [#"headroom_delivery_attempts_total{channel="console"} 2"#,
-                     #"headroom_delivery_successes_total{channel="console"} 1"#,
-                     #"headroom_delivery_failures_total{channel="console",reason="retryable"} 1"#,
-                     "headroom_delivery_outbox_pending 0", "headroom_delivery_outbox_oldest_age_seconds 0"] {
+        for line in [
+            #"headroom_delivery_attempts_total{channel="console"} 2"#,
+            #"headroom_delivery_successes_total{channel="console"} 1"#,
+            #"headroom_delivery_failures_total{channel="console",reason="retryable"} 1"#,
+            "headroom_delivery_outbox_pending 0", "headroom_delivery_outbox_oldest_age_seconds 0",
+        ] {
             #expect(page.contains(line + "\n"), "\(line)")
         }
         #expect(harness.received == ["firing:gpu_memory_critical"])
@@ -245,14 +252,16 @@ struct ServingTests {
         let fake = try FakeNVML(scenario: Self.scenario)
         let directory = try TemporaryDirectory()
         let token = "0123456789abcdef0123"
-        let harness = try DaemonHarness(yaml: Self.yaml(fake, extra: "  token: \(token)").replacingOccurrences(of: "channels: []", with: "channels:\n  - type: console"),
-                                        collectors: nil, stateDirectory: directory.url.path)
+        let harness = try DaemonHarness(
+            yaml: Self.yaml(fake, extra: "  token: \(token)").replacingOccurrences(of: "channels: []", with: "channels:\n  - type: console"),
+            collectors: nil, stateDirectory: directory.url.path)
         let server = try await ServedServer(try #require(harness.daemon.server))
         let auth = ["Authorization": "Bearer \(token)"]
         let bad = try await server.request("/api/v1/silences", method: "POST", headers: auth, body: #"{"matchers": ["gpu~0"]}"#)
         #expect(bad.status == 400 && bad.body.contains("expected NAME=VALUE"))
-        let created = try await server.request("/api/v1/silences", method: "POST", headers: auth,
-                                               body: #"{"matchers": ["alertname=gpu_memory_critical"], "duration": "2h", "comment": "model swap"}"#)
+        let created = try await server.request(
+            "/api/v1/silences", method: "POST", headers: auth,
+            body: #"{"matchers": ["alertname=gpu_memory_critical"], "duration": "2h", "comment": "model swap"}"#)
         #expect(created.status == 201)
         let id = try #require(created.body.split(separator: "\"").dropFirst(3).first.map(String.init))
         let listed = try await server.request("/api/v1/silences")
@@ -271,10 +280,13 @@ struct ServingTests {
 
 @Suite("HTTP Date header")
 struct HTTPDateTests {
-    @Test("IMF-fixdate (RFC 9110) across epochs, leap days and the day before 1970",
-          arguments: [(0, "Thu, 01 Jan 1970 00:00:00 GMT"), (1_796_303_707, "Thu, 03 Dec 2026 13:15:07 GMT"),
-                      (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"), (4_102_444_799, "Thu, 31 Dec 2099 23:59:59 GMT"),
-                      (-1, "Wed, 31 Dec 1969 23:59:59 GMT")])
+    @Test(
+        "IMF-fixdate (RFC 9110) across epochs, leap days and the day before 1970",
+        arguments: [
+            (0, "Thu, 01 Jan 1970 00:00:00 GMT"), (1_796_303_707, "Thu, 03 Dec 2026 13:15:07 GMT"),
+            (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"), (4_102_444_799, "Thu, 31 Dec 2099 23:59:59 GMT"),
+            (-1, "Wed, 31 Dec 1969 23:59:59 GMT"),
+        ])
     func format(seconds: Int, expected: String) {
         #expect(HTTPDate.format(seconds) == expected)
         #expect(HTTPDate().header(secondsSince1970: seconds) == expected)

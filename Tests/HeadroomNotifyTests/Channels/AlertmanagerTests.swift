@@ -12,15 +12,16 @@ struct AlertmanagerTests {
         let server = try Receiver.plain.get()
         let id = UUID().uuidString
         let endpoints = ["a", "b"].map { HTTPEndpoint(url: Secret(server.url("/am/\(id)-\($0)")), timeout: .seconds(5)) }
-        let notifier = AlertmanagerNotifier(channel: "am", configuration: AlertmanagerConfiguration(endpoints: endpoints, resendInterval: .milliseconds(200)),
-                                            transport: LiveHTTPTransport())
+        let notifier = AlertmanagerNotifier(
+            channel: "am", configuration: AlertmanagerConfiguration(endpoints: endpoints, resendInterval: .milliseconds(200)),
+            transport: LiveHTTPTransport())
         let firing = sampleNotification()
         let sentAt = Date()
         try await notifier.deliver(firing)
         let deliveredAt = Date()
         var received: [Receiver.Received] = []
         let deadline = ContinuousClock.now + .seconds(10)
-        while received.count < 4, ContinuousClock.now < deadline {   // two initial posts + a re-send to each
+        while received.count < 4, ContinuousClock.now < deadline { // two initial posts + a re-send to each
             received = try await server.requests(under: "/am/\(id)-a") + server.requests(under: "/am/\(id)-b")
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -31,8 +32,9 @@ struct AlertmanagerTests {
         let endsAt = try #require((first["endsAt"] as? String).flatMap { ISO8601DateFormatter.withFractions.date(from: $0) })
         // The first post happened inside deliver(): endsAt is four intervals after it, whenever
         // a loaded machine let it go out.
-        #expect(endsAt.timeIntervalSince(sentAt) >= 0.8 - 0.001 && endsAt.timeIntervalSince(deliveredAt) <= 0.8 + 0.001,
-                "\(endsAt) against \(sentAt)…\(deliveredAt)")
+        #expect(
+            endsAt.timeIntervalSince(sentAt) >= 0.8 - 0.001 && endsAt.timeIntervalSince(deliveredAt) <= 0.8 + 0.001,
+            "\(endsAt) against \(sentAt)…\(deliveredAt)")
 
         try await notifier.deliver(sampleNotification(.resolved))
         let resolved = try #require(try await server.requests(under: "/am/\(id)-a").last)
@@ -44,10 +46,11 @@ struct AlertmanagerTests {
     func resendBeforeResolved() async throws {
         let transport = HeldSecondPost()
         let endpoint = HTTPEndpoint(url: Secret("http://127.0.0.1:9/"), timeout: .seconds(5))
-        let notifier = AlertmanagerNotifier(channel: "am", configuration: AlertmanagerConfiguration(endpoints: [endpoint], resendInterval: .milliseconds(50)),
-                                            transport: transport)
+        let notifier = AlertmanagerNotifier(
+            channel: "am", configuration: AlertmanagerConfiguration(endpoints: [endpoint], resendInterval: .milliseconds(50)),
+            transport: transport)
         try await notifier.deliver(sampleNotification())
-        await transport.secondStarted.wait()   // the first re-send (still firing) is on its way, held
+        await transport.secondStarted.wait() // the first re-send (still firing) is on its way, held
         try await notifier.deliver(sampleNotification(.resolved))
         let landed = transport.landed
         // The resolved post carries endsAt = its resolve time; a firing one, four intervals ahead of now.

@@ -17,21 +17,35 @@ struct ChineseMessageTests {
         func endpoint(_ path: String) -> HTTPEndpoint { HTTPEndpoint(url: Secret(server.url(path)), timeout: .seconds(5)) }
         switch robot {
         case .slack:
-            return (SlackNotifier(channel: "slack", configuration: SlackConfiguration(endpoint: endpoint("/slack/\(id)")),
-                                  transport: LiveHTTPTransport(), timeZone: shanghai, language: .zhCN), "/slack/\(id)")
+            return (
+                SlackNotifier(
+                    channel: "slack", configuration: SlackConfiguration(endpoint: endpoint("/slack/\(id)")),
+                    transport: LiveHTTPTransport(), timeZone: shanghai, language: .zhCN), "/slack/\(id)"
+            )
         case .wecom:
             let path = "/wecom/\(id)/send?key=\(Receiver.secrets["wecom_key"]!)"
-            return (WeComNotifier(channel: "wecom", configuration: WeComConfiguration(endpoint: endpoint(path)),
-                                  transport: LiveHTTPTransport(), timeZone: shanghai, language: .zhCN), "/wecom/\(id)")
+            return (
+                WeComNotifier(
+                    channel: "wecom", configuration: WeComConfiguration(endpoint: endpoint(path)),
+                    transport: LiveHTTPTransport(), timeZone: shanghai, language: .zhCN), "/wecom/\(id)"
+            )
         case .dingtalk:
             let path = "/dingtalk/\(id)/send?access_token=\(Receiver.secrets["dingtalk_token"]!)"
-            return (DingTalkNotifier(channel: "dingtalk", configuration: DingTalkConfiguration(
-                endpoint: endpoint(path), secret: Secret(Receiver.secrets["dingtalk_secret"]!), keyword: "headroom"),
-                transport: LiveHTTPTransport(), timeZone: shanghai, language: .zhCN), "/dingtalk/\(id)")
+            return (
+                DingTalkNotifier(
+                    channel: "dingtalk",
+                    configuration: DingTalkConfiguration(
+                        endpoint: endpoint(path), secret: Secret(Receiver.secrets["dingtalk_secret"]!), keyword: "headroom"),
+                    transport: LiveHTTPTransport(), timeZone: shanghai, language: .zhCN), "/dingtalk/\(id)"
+            )
         case .feishu:
-            return (FeishuNotifier(channel: "feishu", configuration: FeishuConfiguration(
-                endpoint: endpoint("/feishu/\(id)/hook/0000-uuid"), secret: Secret(Receiver.secrets["feishu_secret"]!)),
-                transport: LiveHTTPTransport(), timeZone: shanghai, language: .zhCN), "/feishu/\(id)")
+            return (
+                FeishuNotifier(
+                    channel: "feishu",
+                    configuration: FeishuConfiguration(
+                        endpoint: endpoint("/feishu/\(id)/hook/0000-uuid"), secret: Secret(Receiver.secrets["feishu_secret"]!)),
+                    transport: LiveHTTPTransport(), timeZone: shanghai, language: .zhCN), "/feishu/\(id)"
+            )
         }
     }
 

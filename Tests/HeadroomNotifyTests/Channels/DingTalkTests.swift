@@ -7,8 +7,10 @@ import Testing
 struct DingTalkTests {
     func notifier(_ server: Receiver, robot: String, secret: String? = Receiver.secrets["dingtalk_secret"], keyword: String? = "headroom") -> DingTalkNotifier {
         let url = server.url("/dingtalk/\(robot)/send?access_token=\(Receiver.secrets["dingtalk_token"]!)")
-        return DingTalkNotifier(channel: "dingtalk", configuration: DingTalkConfiguration(
-            endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5)), secret: secret.map(Secret.init), keyword: keyword),
+        return DingTalkNotifier(
+            channel: "dingtalk",
+            configuration: DingTalkConfiguration(
+                endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5)), secret: secret.map(Secret.init), keyword: keyword),
             transport: LiveHTTPTransport(), timeZone: shanghai)
     }
 
@@ -27,7 +29,10 @@ struct DingTalkTests {
     @Test("a wrong secret fails the security check: 310000 is permanent and says what to check")
     func wrongSecret() async throws {
         let server = try Receiver.plain.get()
-        await #expect(throws: DeliveryError.permanent("dingtalk: DingTalk errcode 310000: sign not match: the security check failed; check the robot's secret (sign), keyword and IP allowlist")) {
+        await #expect(
+            throws: DeliveryError.permanent(
+                "dingtalk: DingTalk errcode 310000: sign not match: the security check failed; check the robot's secret (sign), keyword and IP allowlist")
+        ) {
             try await notifier(server, robot: "s-\(UUID().uuidString)", secret: "SECwrong").deliver(sampleNotification())
         }
     }
@@ -64,9 +69,11 @@ struct DingTalkTests {
         #expect(encoded.removingPercentEncoding == sign)
     }
 
-    @Test("errcode classification", arguments: [
-        (0, nil as Bool?), (130101, true), (310000, false), (300001, false),
-    ])
+    @Test(
+        "errcode classification",
+        arguments: [
+            (0, nil as Bool?), (130101, true), (310000, false), (300001, false),
+        ])
     func classify(code: Int, retryable: Bool?) {
         let body = Array(#"{"errcode":\#(code),"errmsg":"m"}"#.utf8)
         let error = DingTalkPayload.classify(HTTPResponse(status: 200, body: body), channel: "d")
@@ -79,13 +86,17 @@ struct DingTalkTests {
 
     @Test("golden body and signed URL at a fixed time")
     func golden() throws {
-        let notifier = DingTalkNotifier(channel: "dingtalk", configuration: DingTalkConfiguration(
-            endpoint: HTTPEndpoint(url: Secret("https://oapi.dingtalk.com/robot/send?access_token=t")), secret: Secret("SECabc"), keyword: "headroom"),
+        let notifier = DingTalkNotifier(
+            channel: "dingtalk",
+            configuration: DingTalkConfiguration(
+                endpoint: HTTPEndpoint(url: Secret("https://oapi.dingtalk.com/robot/send?access_token=t")), secret: Secret("SECabc"), keyword: "headroom"),
             transport: LiveHTTPTransport(), timeZone: shanghai)
-        let request = try notifier.request(sampleNotification(), context: DeliveryContext(idempotencyKey: "k"),
-                                           at: Date(timeIntervalSince1970: 1_800_000_020.5))
+        let request = try notifier.request(
+            sampleNotification(), context: DeliveryContext(idempotencyKey: "k"),
+            at: Date(timeIntervalSince1970: 1_800_000_020.5))
         try Golden.check(request.body, "dingtalk-firing.json")
-        #expect(request.url == "https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1800000020500&sign="
-            + DingTalkSignature.percentEncode(DingTalkSignature.sign(secret: "SECabc", timestampMilliseconds: 1_800_000_020_500)))
+        #expect(
+            request.url == "https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1800000020500&sign="
+                + DingTalkSignature.percentEncode(DingTalkSignature.sign(secret: "SECabc", timestampMilliseconds: 1_800_000_020_500)))
     }
 }

@@ -11,18 +11,23 @@ struct EmailTests {
     static let implicit = Result { try SMTPServer(mode: "tls", tls: try tls.get()) }
     static let loginOnly = Result { try SMTPServer(mode: "starttls", tls: try tls.get(), loginOnly: true) }
 
-    func configuration(_ server: SMTPServer, security: EmailConfiguration.Security, password: String = SMTPServer.password,
-                       caFile: String? = nil) throws -> EmailConfiguration {
-        EmailConfiguration(host: "127.0.0.1", port: server.port, security: security, username: SMTPServer.user, password: Secret(password),
-                           from: "headroom@example.test", to: ["oncall@example.test", "李雷@example.test"],
-                           tls: TLSSettings(caFile: try caFile ?? Self.tls.get().caCertificate), timeout: .seconds(10))
+    func configuration(
+        _ server: SMTPServer, security: EmailConfiguration.Security, password: String = SMTPServer.password,
+        caFile: String? = nil
+    ) throws -> EmailConfiguration {
+        EmailConfiguration(
+            host: "127.0.0.1", port: server.port, security: security, username: SMTPServer.user, password: Secret(password),
+            from: "headroom@example.test", to: ["oncall@example.test", "李雷@example.test"],
+            tls: TLSSettings(caFile: try caFile ?? Self.tls.get().caCertificate), timeout: .seconds(10))
     }
 
     /// Parses the received MIME message with Python's email package, independently of our writer.
     func parse(_ raw: String) throws -> [String: String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        process.arguments = [
+            "python3", "-c",
+            """
             import email, email.policy, json, sys
             m = email.message_from_string(sys.stdin.read(), policy=email.policy.default)
             out = {k: str(m[k]) for k in ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version"]}
@@ -31,7 +36,8 @@ struct EmailTests {
             out["html"] = m.get_body(("html",)).get_content()
             out["date_ok"] = str(email.utils.parsedate_to_datetime(m["Date"]) is not None)
             print(json.dumps(out))
-            """]
+            """,
+        ]
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
@@ -44,15 +50,17 @@ struct EmailTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
     }
 
-    @Test("STARTTLS, AUTH PLAIN, two recipients; the received MIME parses with a UTF-8 subject, both parts, Date and Message-ID",
-          arguments: ["starttls", "tls", "login"])
+    @Test(
+        "STARTTLS, AUTH PLAIN, two recipients; the received MIME parses with a UTF-8 subject, both parts, Date and Message-ID",
+        arguments: ["starttls", "tls", "login"])
     func delivers(mode: String) async throws {
         let server = try (mode == "tls" ? Self.implicit : mode == "login" ? Self.loginOnly : Self.starttls).get()
         let before = server.messages().count
         var notification = sampleNotification(.resolved)
         notification.host = "推理-01"
-        let email = EmailNotifier(channel: "mail", configuration: try configuration(server, security: mode == "tls" ? .tls : .starttls),
-                                  transport: SMTPClient(heloName: "headroom.test"), timeZone: shanghai)
+        let email = EmailNotifier(
+            channel: "mail", configuration: try configuration(server, security: mode == "tls" ? .tls : .starttls),
+            transport: SMTPClient(heloName: "headroom.test"), timeZone: shanghai)
         try await email.deliver(notification)
         let messages = server.messages()
         try #require(messages.count == before + 1)
@@ -77,7 +85,10 @@ struct EmailTests {
             try await email.deliver(sampleNotification())
             Issue.record("delivered with a wrong password")
         } catch {
-            guard case .permanent(let reason) = error else { Issue.record("\(error)"); return }
+            guard case .permanent(let reason) = error else {
+                Issue.record("\(error)")
+                return
+            }
             #expect(reason.contains("535"))
             #expect(!reason.contains("wrong-secret"))
         }
@@ -95,7 +106,10 @@ struct EmailTests {
     @Test("security: none is refused for a non-loopback host")
     func insecure() async throws {
         let configuration = EmailConfiguration(host: "mail.example.com", security: .none, from: "a@example.test", to: ["b@example.test"])
-        await #expect(throws: DeliveryError.permanent("email: security: none to mail.example.com, which is not a loopback address: use starttls or tls, or set allow_insecure: true")) {
+        await #expect(
+            throws: DeliveryError.permanent(
+                "email: security: none to mail.example.com, which is not a loopback address: use starttls or tls, or set allow_insecure: true")
+        ) {
             try await SMTPClient().send([], from: "a@example.test", to: ["b@example.test"], configuration: configuration)
         }
     }

@@ -6,8 +6,10 @@ import Testing
 @Suite("Feishu channel")
 struct FeishuTests {
     func notifier(_ server: Receiver, robot: String, secret: String = Receiver.secrets["feishu_secret"]!) -> FeishuNotifier {
-        FeishuNotifier(channel: "feishu", configuration: FeishuConfiguration(
-            endpoint: HTTPEndpoint(url: Secret(server.url("/feishu/\(robot)/hook/0000-uuid")), timeout: .seconds(5)), secret: Secret(secret)),
+        FeishuNotifier(
+            channel: "feishu",
+            configuration: FeishuConfiguration(
+                endpoint: HTTPEndpoint(url: Secret(server.url("/feishu/\(robot)/hook/0000-uuid")), timeout: .seconds(5)), secret: Secret(secret)),
             transport: LiveHTTPTransport(), timeZone: shanghai)
     }
 
@@ -26,7 +28,11 @@ struct FeishuTests {
     @Test("a wrong secret is 19021: permanent, reported with what to check")
     func wrongSecret() async throws {
         let server = try Receiver.plain.get()
-        await #expect(throws: DeliveryError.permanent("feishu: Feishu code 19021: sign match fail or timestamp is not within one hour from current time: check the bot's secret and this machine's clock")) {
+        await #expect(
+            throws: DeliveryError.permanent(
+                "feishu: Feishu code 19021: sign match fail or timestamp is not within one hour from current time: check the bot's secret and this machine's clock"
+            )
+        ) {
             try await notifier(server, robot: "s-\(UUID().uuidString)", secret: "wrong").deliver(sampleNotification())
         }
     }
@@ -59,9 +65,11 @@ struct FeishuTests {
         #expect(received.body.count > FeishuPayload.bodyLimit - 200)
     }
 
-    @Test("code classification", arguments: [
-        (0, nil as Bool?), (11232, true), (19021, false), (19022, false), (19024, false), (9499, false),
-    ])
+    @Test(
+        "code classification",
+        arguments: [
+            (0, nil as Bool?), (11232, true), (19021, false), (19022, false), (19024, false), (9499, false),
+        ])
     func classify(code: Int, retryable: Bool?) {
         let body = Array(#"{"code":\#(code),"msg":"m"}"#.utf8)
         let error = FeishuPayload.classify(HTTPResponse(status: 200, body: body), channel: "f")
@@ -74,11 +82,14 @@ struct FeishuTests {
 
     @Test("golden body at a fixed time")
     func golden() throws {
-        let notifier = FeishuNotifier(channel: "feishu", configuration: FeishuConfiguration(
-            endpoint: HTTPEndpoint(url: Secret("https://open.feishu.cn/open-apis/bot/v2/hook/x")), secret: Secret("s")),
+        let notifier = FeishuNotifier(
+            channel: "feishu",
+            configuration: FeishuConfiguration(
+                endpoint: HTTPEndpoint(url: Secret("https://open.feishu.cn/open-apis/bot/v2/hook/x")), secret: Secret("s")),
             transport: LiveHTTPTransport(), timeZone: shanghai)
-        let request = try notifier.request(sampleNotification(.resolved), context: DeliveryContext(idempotencyKey: "k"),
-                                           at: Date(timeIntervalSince1970: 1_800_000_020))
+        let request = try notifier.request(
+            sampleNotification(.resolved), context: DeliveryContext(idempotencyKey: "k"),
+            at: Date(timeIntervalSince1970: 1_800_000_020))
         try Golden.check(request.body, "feishu-resolved.json")
     }
 }

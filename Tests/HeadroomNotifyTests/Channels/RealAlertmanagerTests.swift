@@ -27,8 +27,10 @@ struct RealAlertmanagerTests {
             probe.waitUntilExit()
             port = Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
             process.executableURL = URL(fileURLWithPath: try TestPeer.path("prometheus-alertmanager", package: "prometheus-alertmanager"))
-            process.arguments = ["--config.file=\(directory)/am.yml", "--storage.path=\(directory)/data",
-                                 "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address="]
+            process.arguments = [
+                "--config.file=\(directory)/am.yml", "--storage.path=\(directory)/data",
+                "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+            ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -63,11 +65,14 @@ struct RealAlertmanagerTests {
     func pushed() async throws {
         let server = try Server()
         try #require(try await server.ready(), "Alertmanager did not become ready")
-        let notifier = AlertmanagerNotifier(channel: "am", configuration: AlertmanagerConfiguration(
-            endpoints: [HTTPEndpoint(url: Secret("http://127.0.0.1:\(server.port)"), timeout: .seconds(5))]), transport: LiveHTTPTransport())
+        let notifier = AlertmanagerNotifier(
+            channel: "am",
+            configuration: AlertmanagerConfiguration(
+                endpoints: [HTTPEndpoint(url: Secret("http://127.0.0.1:\(server.port)"), timeout: .seconds(5))]), transport: LiveHTTPTransport())
         let now = Date()
-        var alert = Alert(rule: "gpu_memory_high", severity: .critical, family: "gpu", metric: "gpu_memory_used_percent", labels: ["gpu": "0"],
-                          condition: .above(90), value: 97, peak: 98, since: now.addingTimeInterval(-30), firedAt: now.addingTimeInterval(-20))
+        var alert = Alert(
+            rule: "gpu_memory_high", severity: .critical, family: "gpu", metric: "gpu_memory_used_percent", labels: ["gpu": "0"],
+            condition: .above(90), value: 97, peak: 98, since: now.addingTimeInterval(-30), firedAt: now.addingTimeInterval(-20))
         try await notifier.deliver(AlertNotification(kind: .firing, alert: alert, time: now, host: "gpu-01"))
         let active = try await server.alerts()
         let found = try #require(active.first)

@@ -6,8 +6,9 @@ import Testing
 @Suite("Slack channel")
 struct SlackTests {
     func notifier(_ url: String) -> SlackNotifier {
-        SlackNotifier(channel: "slack", configuration: SlackConfiguration(endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5))),
-                      transport: LiveHTTPTransport(), timeZone: utc)
+        SlackNotifier(
+            channel: "slack", configuration: SlackConfiguration(endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5))),
+            transport: LiveHTTPTransport(), timeZone: utc)
     }
 
     @Test("posts text and blocks; the stand-in answers ok")
@@ -40,8 +41,9 @@ struct SlackTests {
 
     @Test("200 with a body other than ok is not success")
     func notOK() {
-        #expect(SlackPayload.classify(HTTPResponse(status: 200, body: Array("invalid_token".utf8)), channel: "slack")
-            == .permanent("slack: Slack answered invalid_token instead of ok"))
+        #expect(
+            SlackPayload.classify(HTTPResponse(status: 200, body: Array("invalid_token".utf8)), channel: "slack")
+                == .permanent("slack: Slack answered invalid_token instead of ok"))
         #expect(SlackPayload.classify(HTTPResponse(status: 200, body: Array("ok".utf8)), channel: "slack") == nil)
     }
 

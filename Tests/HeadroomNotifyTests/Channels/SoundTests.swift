@@ -15,7 +15,9 @@ struct SoundTests {
         try Data(critical).write(to: URL(fileURLWithPath: path))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import wave, sys; w = wave.open(sys.argv[1]); print(w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes())", path]
+        process.arguments = [
+            "python3", "-c", "import wave, sys; w = wave.open(sys.argv[1]); print(w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes())", path,
+        ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

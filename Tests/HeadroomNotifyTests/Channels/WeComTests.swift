@@ -6,8 +6,9 @@ import Testing
 @Suite("WeCom channel")
 struct WeComTests {
     func notifier(_ url: String) -> WeComNotifier {
-        WeComNotifier(channel: "wecom", configuration: WeComConfiguration(endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5))),
-                      transport: LiveHTTPTransport(), timeZone: shanghai)
+        WeComNotifier(
+            channel: "wecom", configuration: WeComConfiguration(endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5))),
+            transport: LiveHTTPTransport(), timeZone: shanghai)
     }
 
     func url(_ server: Receiver, robot: String, key: String = Receiver.secrets["wecom_key"]!) -> String {
@@ -56,9 +57,11 @@ struct WeComTests {
         #expect(content.hasSuffix(ByteLimit.marker))
     }
 
-    @Test("errcode classification", arguments: [
-        (0, nil as Bool?), (45009, true), (-1, true), (93000, false), (40008, false), (40058, false),
-    ])
+    @Test(
+        "errcode classification",
+        arguments: [
+            (0, nil as Bool?), (45009, true), (-1, true), (93000, false), (40008, false), (40058, false),
+        ])
     func classify(code: Int, retryable: Bool?) {
         let body = Array(#"{"errcode":\#(code),"errmsg":"m"}"#.utf8)
         let error = WeComPayload.classify(HTTPResponse(status: 200, body: body), channel: "wecom")

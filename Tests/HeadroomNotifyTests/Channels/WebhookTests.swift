@@ -8,8 +8,9 @@ struct WebhookTests {
     static let fixedTime = Date(timeIntervalSince1970: 1_800_000_020)
 
     func notifier(_ url: String, _ change: (inout WebhookConfiguration) -> Void = { _ in }) -> WebhookNotifier {
-        var configuration = WebhookConfiguration(endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5)),
-                                                 signingSecret: Secret(Receiver.secrets["webhook_secret"]!))
+        var configuration = WebhookConfiguration(
+            endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5)),
+            signingSecret: Secret(Receiver.secrets["webhook_secret"]!))
         change(&configuration)
         return WebhookNotifier(channel: "hook", configuration: configuration, transport: LiveHTTPTransport(), timeZone: utc)
     }
@@ -40,9 +41,11 @@ struct WebhookTests {
         await #expect(throws: DeliveryError.permanent("hook: HTTP 401: bad signature")) { try await webhook.deliver(sampleNotification()) }
     }
 
-    @Test("status classification: 5xx, 429 and 408 retry; other 4xx are permanent", arguments: [
-        (500, true), (503, true), (429, true), (408, true), (400, false), (404, false), (410, false),
-    ])
+    @Test(
+        "status classification: 5xx, 429 and 408 retry; other 4xx are permanent",
+        arguments: [
+            (500, true), (503, true), (429, true), (408, true), (400, false), (404, false), (410, false),
+        ])
     func statuses(status: Int, retryable: Bool) async throws {
         let server = try Receiver.plain.get()
         let webhook = notifier(server.url("/hook/s-\(UUID().uuidString)/status/\(status)"))
@@ -83,7 +86,8 @@ struct WebhookTests {
             try Golden.check(request.body, "webhook-\(variant)-\(kind.rawValue).json")
             _ = try JSONSerialization.jsonObject(with: Data(request.body))
             #expect(request.header("X-Headroom-Timestamp") == "1800000020")
-            #expect(request.header("X-Headroom-Signature") == WebhookPayload.signature(secret: "webhook-hmac-secret", timestamp: "1800000020", body: request.body))
+            #expect(
+                request.header("X-Headroom-Signature") == WebhookPayload.signature(secret: "webhook-hmac-secret", timestamp: "1800000020", body: request.body))
         }
     }
 }

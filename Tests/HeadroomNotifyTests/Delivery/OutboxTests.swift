@@ -37,8 +37,9 @@ struct OutboxTests {
     let start = Date(timeIntervalSince1970: 1_800_000_100)
 
     func pipeline(_ notifier: ScriptedNotifier, store: OutboxStore?, settings: DeliverySettings = DeliverySettings()) -> DeliveryPipeline {
-        DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: .console(.init())), notifier: notifier)],
-                         settings: settings, store: store, jitter: { 1 }, logger: Self.logger)
+        DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: .console(.init())), notifier: notifier)],
+            settings: settings, store: store, jitter: { 1 }, logger: Self.logger)
     }
 
     func files(_ store: OutboxStore) -> [String] {
@@ -103,8 +104,9 @@ struct OutboxTests {
             }
         }
         let notifier = CheckingNotifier(store: store)
-        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
-                                        store: store, jitter: { 1 }, logger: Self.logger)
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+            store: store, jitter: { 1 }, logger: Self.logger)
         let storm = (0..<100).map { index -> AlertNotification in
             var notification = sampleNotification()
             notification.alert.labels = ["pod": String(index)]
@@ -123,16 +125,20 @@ struct OutboxTests {
             var upAt: Date
             var now: Date
             var delivered: [(String, AlertNotification.Kind)] = []
-            init(upAt: Date) { self.upAt = upAt; now = upAt }
+            init(upAt: Date) {
+                self.upAt = upAt
+                now = upAt
+            }
             func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
                 guard now >= upAt else { throw .retryable("connection refused") }
                 delivered.append((notification.alert.labels["pod"] ?? "", notification.kind))
             }
         }
         let receiver = DownFor(upAt: start.addingTimeInterval(60))
-        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: receiver)],
-                                        settings: DeliverySettings(retry: Backoff(initial: .seconds(1), maximum: .seconds(8))),
-                                        store: nil, jitter: { 0.5 }, logger: Self.logger)
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: receiver)],
+            settings: DeliverySettings(retry: Backoff(initial: .seconds(1), maximum: .seconds(8))),
+            store: nil, jitter: { 0.5 }, logger: Self.logger)
         func notification(_ pod: Int, _ kind: AlertNotification.Kind) -> AlertNotification {
             var notification = sampleNotification(kind)
             notification.alert.labels = ["pod": String(pod)]
@@ -172,8 +178,9 @@ struct OutboxTests {
         // The resolved waited behind its firing, so the first run tried only the firing.
         #expect(first.attempts.map(\.kind) == [.firing])
         #expect(second.attempts.map(\.kind) == [.firing, .resolved])
-        #expect(second.delivered.map(\.idempotencyKey)
-            == [DeliveryContext.key(for: sampleNotification()), DeliveryContext.key(for: sampleNotification(.resolved))])
+        #expect(
+            second.delivered.map(\.idempotencyKey)
+                == [DeliveryContext.key(for: sampleNotification()), DeliveryContext.key(for: sampleNotification(.resolved))])
         #expect(second.delivered.first?.idempotencyKey == first.delivered.first?.idempotencyKey)
         #expect(second.delivered.map(\.attempt) == [2, 1])
         #expect(files(store).isEmpty)
@@ -230,9 +237,11 @@ struct OutboxTests {
         #expect(await delivery.pendingCount == 0)
     }
 
-    @Test("backoff doubles up to the cap; jitter spreads each delay over its upper half", arguments: [
-        (1, 0.0, 500), (1, 1.0, 1000), (2, 0.5, 1500), (3, 1.0, 4000), (10, 1.0, 60000), (10, 0.0, 30000),
-    ])
+    @Test(
+        "backoff doubles up to the cap; jitter spreads each delay over its upper half",
+        arguments: [
+            (1, 0.0, 500), (1, 1.0, 1000), (2, 0.5, 1500), (3, 1.0, 4000), (10, 1.0, 60000), (10, 0.0, 30000),
+        ])
     func backoff(attempt: Int, jitter: Double, milliseconds: Int64) {
         let policy = Backoff(initial: .seconds(1), maximum: .seconds(60))
         #expect(policy.delay(afterFailures: attempt, jitter: jitter) == .milliseconds(milliseconds))
@@ -250,13 +259,15 @@ struct OutboxTests {
         #expect(files(store) == ["0-0-x.json"])
     }
 
-    @Test("state directory: configured, root, XDG, home", arguments: [
-        ("/srv/hr" as String?, [String: String](), false, "/srv/hr"),
-        (nil, [:], true, "/var/lib/headroom"),
-        (nil, ["XDG_STATE_HOME": "/x/state", "HOME": "/home/a"], false, "/x/state/headroom"),
-        (nil, ["XDG_STATE_HOME": "relative", "HOME": "/home/a"], false, "/home/a/.local/state/headroom"),
-        (nil, ["HOME": "/home/a"], false, "/home/a/.local/state/headroom"),
-    ])
+    @Test(
+        "state directory: configured, root, XDG, home",
+        arguments: [
+            ("/srv/hr" as String?, [String: String](), false, "/srv/hr"),
+            (nil, [:], true, "/var/lib/headroom"),
+            (nil, ["XDG_STATE_HOME": "/x/state", "HOME": "/home/a"], false, "/x/state/headroom"),
+            (nil, ["XDG_STATE_HOME": "relative", "HOME": "/home/a"], false, "/home/a/.local/state/headroom"),
+            (nil, ["HOME": "/home/a"], false, "/home/a/.local/state/headroom"),
+        ])
     func stateDirectory(configured: String?, environment: [String: String], root: Bool, expected: String) {
         #expect(StateDirectory.resolve(configured: configured, environment: environment, isRoot: root) == expected)
     }

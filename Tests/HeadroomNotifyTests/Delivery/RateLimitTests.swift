@@ -39,8 +39,9 @@ struct RateLimitTests {
     }
 
     func pipeline(_ notifier: ScriptedNotifier, settings: ChannelSettings) -> DeliveryPipeline {
-        DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: settings), notifier: notifier)],
-                         store: nil, jitter: { 1 }, logger: Self.logger)
+        DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: settings), notifier: notifier)],
+            store: nil, jitter: { 1 }, logger: Self.logger)
     }
 
     @Test("over budget, notifications are coalesced into one digest, never dropped; under budget they go one by one")
@@ -71,13 +72,15 @@ struct RateLimitTests {
         try store.prepare()
         let settings = ChannelSettings.dingtalk(DingTalkConfiguration(endpoint: HTTPEndpoint(url: Secret("https://x.example/"))))
         let first = ScriptedNotifier(channel: "ding")
-        let before = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "ding", settings: settings), notifier: first)],
-                                      store: store, jitter: { 1 }, logger: Self.logger)
+        let before = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "ding", settings: settings), notifier: first)],
+            store: store, jitter: { 1 }, logger: Self.logger)
         await before.submit(storm(19, kind: .resolved), at: start)
         #expect(first.attempts.count == 19)
         let second = ScriptedNotifier(channel: "ding")
-        let after = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "ding", settings: settings), notifier: second)],
-                                     store: OutboxStore(stateDirectory: directory), jitter: { 1 }, logger: Self.logger)
+        let after = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "ding", settings: settings), notifier: second)],
+            store: OutboxStore(stateDirectory: directory), jitter: { 1 }, logger: Self.logger)
         await after.recover(at: start.addingTimeInterval(5))
         await after.submit(storm(1), at: start.addingTimeInterval(5))
         #expect(second.attempts.isEmpty)
@@ -90,8 +93,9 @@ struct RateLimitTests {
         let notifier = ScriptedNotifier(channel: "hook")
         var settings = DeliverySettings()
         settings.groupWindow = .seconds(30)
-        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
-                                        settings: settings, store: nil, jitter: { 1 }, logger: Self.logger)
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+            settings: settings, store: nil, jitter: { 1 }, logger: Self.logger)
         await delivery.submit(storm(2), at: start)
         await delivery.submit(storm(1, kind: .resolved), at: start.addingTimeInterval(10))
         #expect(notifier.attempts.isEmpty)
@@ -109,11 +113,13 @@ struct RateLimitTests {
         let server = try Receiver.plain.get()
         let robot = "storm-\(UUID().uuidString)"
         let url = server.url("/dingtalk/\(robot)/send?access_token=\(Receiver.secrets["dingtalk_token"]!)")
-        let configuration = DingTalkConfiguration(endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5)),
-                                                  secret: Secret(Receiver.secrets["dingtalk_secret"]!), keyword: "headroom")
+        let configuration = DingTalkConfiguration(
+            endpoint: HTTPEndpoint(url: Secret(url), timeout: .seconds(5)),
+            secret: Secret(Receiver.secrets["dingtalk_secret"]!), keyword: "headroom")
         let notifier = DingTalkNotifier(channel: "ding", configuration: configuration, transport: LiveHTTPTransport(), timeZone: utc)
-        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "ding", settings: .dingtalk(configuration)), notifier: notifier)],
-                                        store: nil, jitter: { 1 }, logger: Self.logger)
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "ding", settings: .dingtalk(configuration)), notifier: notifier)],
+            store: nil, jitter: { 1 }, logger: Self.logger)
         await delivery.submit(storm(40), at: Date())
         let received = try await server.requests(under: "/dingtalk/\(robot)")
         #expect(received.count == 1)

@@ -40,8 +40,9 @@ struct SecretLeakTests {
             endpoint: HTTPEndpoint(url: Secret(server.url("/hook/leak/status/\(status)?token=URL-TOKEN-1234")), timeout: .seconds(5)),
             authorization: .bearer(Secret("BEARER-TOKEN-5678")), signingSecret: Secret("HMAC-SECRET-9012"))
         let channel = ChannelConfiguration(name: "hook", settings: .webhook(configuration))
-        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: channel, notifier: ChannelCatalog.make(channel, environment: [:]))],
-                                        jitter: { 1 }, logger: logger)
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: channel, notifier: ChannelCatalog.make(channel, environment: [:]))],
+            jitter: { 1 }, logger: logger)
         await delivery.submit([sampleNotification()], at: Date())
         let text = handler.text
         #expect(text.contains("HTTP \(status)"))

@@ -9,10 +9,12 @@ struct SilenceTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     let start = Date(timeIntervalSince1970: 1_800_000_100)
 
-    @Test("matchers parse and match the alert's labels plus alertname, severity, metric, host", arguments: [
-        ("alertname=cpu_overload", true), ("alertname!=cpu_overload", false), ("severity=~warn.*", true),
-        ("severity=~warn", false), ("host!~gpu-0[0-9]", false), ("gpu=", true), ("metric=cpu_used_percent", true),
-    ])
+    @Test(
+        "matchers parse and match the alert's labels plus alertname, severity, metric, host",
+        arguments: [
+            ("alertname=cpu_overload", true), ("alertname!=cpu_overload", false), ("severity=~warn.*", true),
+            ("severity=~warn", false), ("host!~gpu-0[0-9]", false), ("gpu=", true), ("metric=cpu_used_percent", true),
+        ])
     func matching(text: String, matches: Bool) throws {
         let matcher = try SilenceMatcher.parse(text).get()
         #expect(matcher.description == text)
@@ -21,19 +23,24 @@ struct SilenceTests {
 
     @Test("malformed matchers are refused with the accepted forms", arguments: ["cpu", "=x", "a b=c", "x=~("])
     func malformed(text: String) {
-        guard case .failure = SilenceMatcher.parse(text) else { Issue.record("\(text) parsed"); return }
+        guard case .failure = SilenceMatcher.parse(text) else {
+            Issue.record("\(text) parsed")
+            return
+        }
     }
 
     func silence(_ matchers: [String], until end: TimeInterval = 3600) throws -> Silence {
-        Silence(id: "s1", matchers: try matchers.map { try SilenceMatcher.parse($0).get() }, startsAt: start,
-                endsAt: start.addingTimeInterval(end), comment: "", createdBy: "test")
+        Silence(
+            id: "s1", matchers: try matchers.map { try SilenceMatcher.parse($0).get() }, startsAt: start,
+            endsAt: start.addingTimeInterval(end), comment: "", createdBy: "test")
     }
 
     func pipeline(_ notifier: ScriptedNotifier, resolvedAfterSilence: Bool = true) -> DeliveryPipeline {
         var settings = DeliverySettings()
         settings.resolvedAfterSilence = resolvedAfterSilence
-        return DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: .console(.init())), notifier: notifier)],
-                                settings: settings, store: nil, jitter: { 1 }, logger: Self.logger)
+        return DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: .console(.init())), notifier: notifier)],
+            settings: settings, store: nil, jitter: { 1 }, logger: Self.logger)
     }
 
     @Test("a silence holds back matching notifications while active, and only those")
@@ -69,12 +76,14 @@ struct SilenceTests {
         let store = OutboxStore(stateDirectory: directory)
         try store.prepare()
         let first = ScriptedNotifier()
-        let before = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: first)],
-                                      store: store, jitter: { 1 }, logger: Self.logger)
+        let before = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: first)],
+            store: store, jitter: { 1 }, logger: Self.logger)
         await before.submit([sampleNotification()], at: start)
         let second = ScriptedNotifier()
-        let after = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: second)],
-                                     store: OutboxStore(stateDirectory: directory), jitter: { 1 }, logger: Self.logger)
+        let after = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: second)],
+            store: OutboxStore(stateDirectory: directory), jitter: { 1 }, logger: Self.logger)
         await after.recover(at: start.addingTimeInterval(5))
         await after.setSilences([try silence(["alertname=cpu_overload"])])
         await after.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(10))
@@ -108,23 +117,32 @@ struct SilenceTests {
         try store.save([try silence(["alertname=cpu_overload"], until: 10 * 365 * 86_400)])
         #expect(try store.load().map(\.id) == ["s1"])
         let notifier = ScriptedNotifier()
-        let delivery = DeliveryPipeline(routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
-                                        silences: store, jitter: { 1 }, logger: Self.logger)
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+            silences: store, jitter: { 1 }, logger: Self.logger)
         await delivery.submit([sampleNotification()], at: start.addingTimeInterval(5))
         #expect(notifier.attempts.isEmpty)
     }
 
     @Test("one set of rules for the command and the API: a new silence needs a matcher and a positive duration")
     func newSilence() throws {
-        let made = try SilenceChange.silence(matchers: ["alertname=cpu_overload", "gpu=~0|1"], duration: "2h", comment: "swap",
-                                             createdBy: "ops", id: "ab12cd34", at: start).get()
+        let made = try SilenceChange.silence(
+            matchers: ["alertname=cpu_overload", "gpu=~0|1"], duration: "2h", comment: "swap",
+            createdBy: "ops", id: "ab12cd34", at: start
+        ).get()
         #expect(made.matchers.map(\.description) == ["alertname=cpu_overload", "gpu=~0|1"])
         #expect(made.endsAt == start.addingTimeInterval(7200) && made.startsAt == start && made.createdBy == "ops")
-        for (matchers, duration, message) in [([String](), "1h", "at least one matcher"), (["gpu~0"], "1h", "expected NAME=VALUE"),
-                                              (["gpu=0"], "0s", "duration 0s"), (["gpu=0"], "soon", "duration soon")] {
-            guard case .failure(let error) = SilenceChange.silence(matchers: matchers, duration: duration, comment: "", createdBy: "",
-                                                                    id: "x", at: start) else {
-                Issue.record("\(matchers) \(duration) was accepted"); continue
+        for (matchers, duration, message) in [
+            ([String](), "1h", "at least one matcher"), (["gpu~0"], "1h", "expected NAME=VALUE"),
+            (["gpu=0"], "0s", "duration 0s"), (["gpu=0"], "soon", "duration soon"),
+        ] {
+            guard
+                case .failure(let error) = SilenceChange.silence(
+                    matchers: matchers, duration: duration, comment: "", createdBy: "",
+                    id: "x", at: start)
+            else {
+                Issue.record("\(matchers) \(duration) was accepted")
+                continue
             }
             #expect(error.kind == .invalid && error.description.contains(message))
         }
@@ -146,7 +164,8 @@ struct SilenceTests {
         #expect(SilenceChange.running(left, at: at).isEmpty)
         for id in ["s2", "s3", "nope"] {
             guard case .failure(let error) = SilenceChange.expiring(id, in: [running, ended, old], at: at) else {
-                Issue.record("\(id) expired"); continue
+                Issue.record("\(id) expired")
+                continue
             }
             #expect(error.kind == .notFound && error.description.contains("no active silence \(id)"))
         }

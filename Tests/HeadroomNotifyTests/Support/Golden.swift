@@ -17,8 +17,9 @@ enum Golden {
         guard let expected, [UInt8](expected) == bytes else {
             try FileManager.default.createDirectory(at: actualDirectory, withIntermediateDirectories: true)
             try Data(bytes).write(to: actualDirectory.appendingPathComponent(name))
-            #expect(String(decoding: bytes, as: UTF8.self) == expected.map { String(decoding: $0, as: UTF8.self) } ?? "(missing golden file \(name))",
-                    "golden \(name) differs; if the new bytes are right, run scripts/update-golden", sourceLocation: sourceLocation)
+            #expect(
+                String(decoding: bytes, as: UTF8.self) == expected.map { String(decoding: $0, as: UTF8.self) } ?? "(missing golden file \(name))",
+                "golden \(name) differs; if the new bytes are right, run scripts/update-golden", sourceLocation: sourceLocation)
             return
         }
     }

@@ -15,8 +15,11 @@ final class SMTPServer: @unchecked Sendable {
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-smtp-\(UUID().uuidString)").path
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_receiver.py").path
         process.executableURL = URL(fileURLWithPath: try TestPeer.python(importing: "aiosmtpd", package: "aiosmtpd"))
-        process.arguments = [script, "--mode", mode, "--cert", tls.serverCertificate, "--key", tls.serverKey,
-                             "--user", Self.user, "--password", Self.password, "--spool", spool] + (loginOnly ? ["--login-only"] : [])
+        process.arguments =
+            [
+                script, "--mode", mode, "--cert", tls.serverCertificate, "--key", tls.serverKey,
+                "--user", Self.user, "--password", Self.password, "--spool", spool,
+            ] + (loginOnly ? ["--login-only"] : [])
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output

@@ -12,9 +12,11 @@ struct HTTPSTests {
     static let mutualServer = Result { try Receiver.start(tls: try tls.get(), requireClientCertificate: true) }
 
     func webhook(_ url: String, tls: TLSSettings, timeout: Duration = .seconds(5)) -> WebhookNotifier {
-        WebhookNotifier(channel: "hook", configuration: WebhookConfiguration(
-            endpoint: HTTPEndpoint(url: Secret(url), tls: tls, timeout: timeout),
-            signingSecret: Secret(Receiver.secrets["webhook_secret"]!)), transport: LiveHTTPTransport(), timeZone: utc)
+        WebhookNotifier(
+            channel: "hook",
+            configuration: WebhookConfiguration(
+                endpoint: HTTPEndpoint(url: Secret(url), tls: tls, timeout: timeout),
+                signingSecret: Secret(Receiver.secrets["webhook_secret"]!)), transport: LiveHTTPTransport(), timeZone: utc)
     }
 
     @Test("delivers over HTTPS when the server's CA is the configured ca_file; the receiver verifies the HMAC")
@@ -27,8 +29,9 @@ struct HTTPSTests {
         #expect(received.first?.json["rule"] as? String == "cpu_overload")
     }
 
-    @Test("refuses a certificate from a CA it was not told to trust, and the system roots do not trust it either",
-          arguments: [true, false])
+    @Test(
+        "refuses a certificate from a CA it was not told to trust, and the system roots do not trust it either",
+        arguments: [true, false])
     func untrusted(otherCA: Bool) async throws {
         let server = try Self.server.get()
         let id = "/hook/untrusted-\(UUID().uuidString)"
@@ -58,7 +61,10 @@ struct HTTPSTests {
     @Test("plain http to a non-loopback address is refused before any connection")
     func plainHTTP() async throws {
         let notifier = webhook("http://192.0.2.1:9/hook", tls: TLSSettings())
-        await #expect(throws: DeliveryError.permanent("hook: the url uses plain http to 192.0.2.1, which is not a loopback address: use https, or set allow_insecure: true on this channel")) {
+        await #expect(
+            throws: DeliveryError.permanent(
+                "hook: the url uses plain http to 192.0.2.1, which is not a loopback address: use https, or set allow_insecure: true on this channel")
+        ) {
             try await notifier.deliver(sampleNotification())
         }
     }

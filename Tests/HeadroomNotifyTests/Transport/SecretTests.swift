@@ -37,19 +37,21 @@ struct SecretTests {
 
 @Suite("HTTP endpoint rules")
 struct HTTPEndpointTests {
-    @Test("https anywhere, plain http only to loopback unless allowed", arguments: [
-        ("https://hooks.example.com/x", false, true),
-        ("http://127.0.0.1:9/x", false, true),
-        ("http://127.10.0.3/x", false, true),
-        ("http://localhost:8080/x", false, true),
-        ("http://[::1]:8080/x", false, true),
-        ("http://10.0.0.5/x", false, false),
-        ("http://hooks.example.com/x", false, false),
-        ("http://127.0.0.1.example.com/x", false, false),
-        ("http://hooks.example.com/x", true, true),
-        ("ftp://hooks.example.com/x", true, false),
-        ("not a url", false, false),
-    ])
+    @Test(
+        "https anywhere, plain http only to loopback unless allowed",
+        arguments: [
+            ("https://hooks.example.com/x", false, true),
+            ("http://127.0.0.1:9/x", false, true),
+            ("http://127.10.0.3/x", false, true),
+            ("http://localhost:8080/x", false, true),
+            ("http://[::1]:8080/x", false, true),
+            ("http://10.0.0.5/x", false, false),
+            ("http://hooks.example.com/x", false, false),
+            ("http://127.0.0.1.example.com/x", false, false),
+            ("http://hooks.example.com/x", true, true),
+            ("ftp://hooks.example.com/x", true, false),
+            ("not a url", false, false),
+        ])
     func rule(url: String, allowInsecure: Bool, allowed: Bool) {
         #expect((HTTPEndpoint.problem(url: url, allowInsecure: allowInsecure) == nil) == allowed)
     }
@@ -57,7 +59,10 @@ struct HTTPEndpointTests {
     @Test("the refusal names the host and the fix, never the URL's secret part")
     func message() throws {
         let endpoint = HTTPEndpoint(url: Secret("http://hooks.example.com/services/T/B/s3cr3t"))
-        #expect(throws: DeliveryError.permanent("slack: the url uses plain http to hooks.example.com, which is not a loopback address: use https, or set allow_insecure: true on this channel")) {
+        #expect(
+            throws: DeliveryError.permanent(
+                "slack: the url uses plain http to hooks.example.com, which is not a loopback address: use https, or set allow_insecure: true on this channel")
+        ) {
             try endpoint.resolvedURL(channel: "slack")
         }
     }
@@ -67,8 +72,9 @@ struct HTTPEndpointTests {
 struct HMACTests {
     @Test("RFC 4231 test case 2")
     func rfc4231() {
-        #expect(HMACSHA256.hex(HMACSHA256.mac(key: "Jefe", message: "what do ya want for nothing?"))
-            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(
+            HMACSHA256.hex(HMACSHA256.mac(key: "Jefe", message: "what do ya want for nothing?"))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
     @Test("byte limits never split a character and leave a marker", arguments: [20, 21, 22, 23, 100, 4096])

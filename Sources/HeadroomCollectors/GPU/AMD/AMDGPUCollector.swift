@@ -60,11 +60,14 @@ struct AMDGPUCard: Sendable, Hashable {
             for line in uevent.split(separator: "\n") where line.hasPrefix("PCI_SLOT_NAME=") {
                 bus = String(line.dropFirst("PCI_SLOT_NAME=".count))
             }
-            let name = text(files, device + "/product_name").flatMap { $0.isEmpty ? nil : $0 }
+            let name =
+                text(files, device + "/product_name").flatMap { $0.isEmpty ? nil : $0 }
                 ?? "AMD GPU " + (text(files, device + "/device") ?? "?")
             let uuid = text(files, device + "/unique_id").map { "AMD-" + $0 } ?? (bus.isEmpty ? "card\(index)" : bus)
-            out.append(AMDGPUCard(index: index, device: device, hwmon: hwmon,
-                                  identity: GPUReading.Identity(index: index, uuid: uuid, name: name, pciBusID: bus, vendor: "amd")))
+            out.append(
+                AMDGPUCard(
+                    index: index, device: device, hwmon: hwmon,
+                    identity: GPUReading.Identity(index: index, uuid: uuid, name: name, pciBusID: bus, vendor: "amd")))
         }
         return out.sorted { $0.index < $1.index }
     }

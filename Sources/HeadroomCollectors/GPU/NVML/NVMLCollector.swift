@@ -139,8 +139,9 @@ public final class NVMLCollector: Collector, Sendable {
             devices.append(NVMLDevice(handle: handle, identity: library.identity(of: handle, index: Int(index))))
         }
         let driver = library.driverVersion.map { fn in library.string { fn($0, $1) }.1 } ?? ""
-        return Session(devices: devices, reader: NVMLReader(library: library), driver: driver, unopened: unopened,
-                       watcher: XidWatcher(library: library, devices: devices))
+        return Session(
+            devices: devices, reader: NVMLReader(library: library), driver: driver, unopened: unopened,
+            watcher: XidWatcher(library: library, devices: devices))
     }
 
     /// Asks again for the GPUs the driver would not hand out (one cheap call each): one
@@ -157,8 +158,9 @@ public final class NVMLCollector: Collector, Sendable {
             var handle: nvmlDevice_t?
             let code = library.handleByIndex(index, &handle)
             // Without a handle the GPU's name and UUID are unknown: its series carries these.
-            var reading = GPUReading(identity: GPUReading.Identity(
-                index: Int(index), uuid: "GPU-unknown-\(index)", name: "NVIDIA GPU", pciBusID: "", vendor: "nvidia"))
+            var reading = GPUReading(
+                identity: GPUReading.Identity(
+                    index: Int(index), uuid: "GPU-unknown-\(index)", name: "NVIDIA GPU", pciBusID: "", vendor: "nvidia"))
             if code == Int32(HR_NVML_SUCCESS), let handle {
                 session.devices.append(NVMLDevice(handle: handle, identity: library.identity(of: handle, index: Int(index))))
                 // Once more under the stand-in identity, up: its gpu_lost resolves now, not after stale_after.
@@ -172,7 +174,8 @@ public final class NVMLCollector: Collector, Sendable {
                 continue
             }
             reading.up = false
-            reading.problem = answer == Int32(HR_NVML_ERROR_GPU_IS_LOST)
+            reading.problem =
+                answer == Int32(HR_NVML_ERROR_GPU_IS_LOST)
                 ? NVMLReader.lostProblem(library.describe(answer))
                 : "\(library.describe(answer)): the driver counts this GPU but cannot open it; check dmesg for Xid errors, "
                     + "then reset the GPU (nvidia-smi -r) or reboot"
@@ -196,12 +199,13 @@ public final class NVMLCollector: Collector, Sendable {
             if reading.up, let answer = session.reader.processes(device) {
                 switch answer {
                 case .unsettled:
-                    break   // a list that grew under three reads in a row: the next round reads it
+                    break // a list that grew under three reads in a row: the next round reads it
                 case .refused(let code):
                     // NOT_SUPPORTED reads like a driver without a list; anything else is a
                     // refusal the user should see, or per-process memory vanishes unexplained.
                     if code != Int32(HR_NVML_ERROR_NOT_SUPPORTED) {
-                        reading.processesProblem = "the driver refused the process list: \(library.describe(code)); "
+                        reading.processesProblem =
+                            "the driver refused the process list: \(library.describe(code)); "
                             + "per-process memory and its attribution are unavailable on this GPU"
                     }
                 case .listed(let listed):
@@ -209,17 +213,21 @@ public final class NVMLCollector: Collector, Sendable {
                     var hidden = false
                     for (pid, bytes) in listed {
                         livePIDs.insert(pid)
-                        let driverName = session.processNames[pid] ?? library.processName.flatMap { fn in
-                            let (code, text) = library.string { fn(UInt32(pid), $0, $1) }
-                            return code == Int32(HR_NVML_SUCCESS) && !text.isEmpty ? text : nil
-                        }
+                        let driverName =
+                            session.processNames[pid]
+                            ?? library.processName.flatMap { fn in
+                                let (code, text) = library.string { fn(UInt32(pid), $0, $1) }
+                                return code == Int32(HR_NVML_SUCCESS) && !text.isEmpty ? text : nil
+                            }
                         if let driverName { session.processNames[pid] = driverName }
                         let described = attribution.describe(pid: pid, driverName: driverName, cached: session.processes[pid])
                         session.processes[pid] = described
                         let found = described.result
                         hidden = hidden || !found.visible
-                        processes.append(GPUReading.Process(pid: pid, command: found.command, usedBytes: bytes,
-                                                            cgroup: found.cgroup, container: found.container, podUID: found.podUID))
+                        processes.append(
+                            GPUReading.Process(
+                                pid: pid, command: found.command, usedBytes: bytes,
+                                cgroup: found.cgroup, container: found.container, podUID: found.podUID))
                     }
                     reading.processes = processes.sorted { ($0.usedBytes ?? 0, $1.pid) > ($1.usedBytes ?? 0, $0.pid) }
                     if hidden { reading.attributionProblem = ProcessAttribution.hiddenReason }

@@ -40,8 +40,10 @@ extension NVMLLibrary {
     }
 
     /// The identity of `handle`: name, UUID and bus id read once.
-    func identity(of handle: nvmlDevice_t, index: Int, gpuInstance: Int? = nil, computeInstance: Int? = nil,
-                  parentBusID: String? = nil) -> GPUReading.Identity {
+    func identity(
+        of handle: nvmlDevice_t, index: Int, gpuInstance: Int? = nil, computeInstance: Int? = nil,
+        parentBusID: String? = nil
+    ) -> GPUReading.Identity {
         let name = self.name.map { fn in string { fn(handle, $0, $1) }.1 } ?? ""
         let uuid = self.uuid.map { fn in string { fn(handle, $0, $1) }.1 } ?? ""
         var busID = parentBusID ?? ""
@@ -51,8 +53,9 @@ extension NVMLLibrary {
                 busID = withUnsafeBytes(of: info.busId) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             }
         }
-        return GPUReading.Identity(index: index, uuid: uuid.isEmpty ? "GPU-unknown-\(index)" : uuid,
-                                   name: name.isEmpty ? "NVIDIA GPU" : name, pciBusID: busID, vendor: "nvidia",
-                                   gpuInstance: gpuInstance, computeInstance: computeInstance)
+        return GPUReading.Identity(
+            index: index, uuid: uuid.isEmpty ? "GPU-unknown-\(index)" : uuid,
+            name: name.isEmpty ? "NVIDIA GPU" : name, pciBusID: busID, vendor: "nvidia",
+            gpuInstance: gpuInstance, computeInstance: computeInstance)
     }
 }

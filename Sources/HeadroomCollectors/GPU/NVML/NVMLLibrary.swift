@@ -1,8 +1,8 @@
 import CNVML
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// `libnvidia-ml.so.1`, opened with `dlopen` and resolved symbol by symbol.
@@ -109,8 +109,10 @@ final class NVMLLibrary: @unchecked Sendable {
         return .failure(.notFound(searched: candidates.count, details: attempts.first ?? ""))
     }
 
-    private init(handle _: UnsafeMutableRawPointer, path: String, resolve: (String) -> UnsafeMutableRawPointer?, missing: [String],
-                 required: (hr_nvml_void_fn, hr_nvml_void_fn, hr_nvml_error_string_fn, hr_nvml_uint_out_fn, hr_nvml_handle_by_index_fn)) {
+    private init(
+        handle _: UnsafeMutableRawPointer, path: String, resolve: (String) -> UnsafeMutableRawPointer?, missing: [String],
+        required: (hr_nvml_void_fn, hr_nvml_void_fn, hr_nvml_error_string_fn, hr_nvml_uint_out_fn, hr_nvml_handle_by_index_fn)
+    ) {
         self.path = path
         (initialize, shutdown, errorString, deviceCount, handleByIndex) = required
         func symbol<T>(_ name: String, as type: T.Type) -> T? {
@@ -135,12 +137,14 @@ final class NVMLLibrary: @unchecked Sendable {
         totalEnergy = symbol("nvmlDeviceGetTotalEnergyConsumption", as: hr_nvml_device_ull_fn.self)
         clockInfo = symbol("nvmlDeviceGetClockInfo", as: hr_nvml_device_uint_arg_fn.self)
         performanceState = symbol("nvmlDeviceGetPerformanceState", as: hr_nvml_device_uint_fn.self)
-        clockEventReasons = symbol("nvmlDeviceGetCurrentClocksEventReasons", as: hr_nvml_device_ull_fn.self)
+        clockEventReasons =
+            symbol("nvmlDeviceGetCurrentClocksEventReasons", as: hr_nvml_device_ull_fn.self)
             ?? symbol("nvmlDeviceGetCurrentClocksThrottleReasons", as: hr_nvml_device_ull_fn.self)
         eccMode = symbol("nvmlDeviceGetEccMode", as: hr_nvml_device_uint2_fn.self)
         totalEccErrors = symbol("nvmlDeviceGetTotalEccErrors", as: hr_nvml_ecc_count_fn.self)
         remappedRows = symbol("nvmlDeviceGetRemappedRows", as: hr_nvml_remapped_rows_fn.self)
-        computeProcesses = symbol("nvmlDeviceGetComputeRunningProcesses_v3", as: hr_nvml_processes_fn.self)
+        computeProcesses =
+            symbol("nvmlDeviceGetComputeRunningProcesses_v3", as: hr_nvml_processes_fn.self)
             ?? symbol("nvmlDeviceGetComputeRunningProcesses_v2", as: hr_nvml_processes_fn.self)
         computeProcessesV1 = symbol("nvmlDeviceGetComputeRunningProcesses", as: hr_nvml_processes_v1_fn.self)
         processName = symbol("nvmlSystemGetProcessName", as: hr_nvml_process_name_fn.self)
@@ -169,17 +173,21 @@ final class NVMLLibrary: @unchecked Sendable {
     private static func make(handle: UnsafeMutableRawPointer, path: String) -> Result<NVMLLibrary, NVMLLoadError> {
         let resolve: (String) -> UnsafeMutableRawPointer? = { dlsym(handle, $0) }
         guard let initialize = resolve("nvmlInit_v2"), let shutdown = resolve("nvmlShutdown"),
-              let errorString = resolve("nvmlErrorString"), let count = resolve("nvmlDeviceGetCount_v2"),
-              let byIndex = resolve("nvmlDeviceGetHandleByIndex_v2") else {
+            let errorString = resolve("nvmlErrorString"), let count = resolve("nvmlDeviceGetCount_v2"),
+            let byIndex = resolve("nvmlDeviceGetHandleByIndex_v2")
+        else {
             dlclose(handle)
             return .failure(.unusable("\(path) lacks nvmlInit_v2/nvmlDeviceGetCount_v2/nvmlDeviceGetHandleByIndex_v2: not NVML, or a driver older than R450"))
         }
         let missing = optionalSymbols.filter { resolve($0) == nil }
-        return .success(NVMLLibrary(
-            handle: handle, path: path, resolve: resolve, missing: missing,
-            required: (unsafeBitCast(initialize, to: hr_nvml_void_fn.self), unsafeBitCast(shutdown, to: hr_nvml_void_fn.self),
-                       unsafeBitCast(errorString, to: hr_nvml_error_string_fn.self), unsafeBitCast(count, to: hr_nvml_uint_out_fn.self),
-                       unsafeBitCast(byIndex, to: hr_nvml_handle_by_index_fn.self))))
+        return .success(
+            NVMLLibrary(
+                handle: handle, path: path, resolve: resolve, missing: missing,
+                required: (
+                    unsafeBitCast(initialize, to: hr_nvml_void_fn.self), unsafeBitCast(shutdown, to: hr_nvml_void_fn.self),
+                    unsafeBitCast(errorString, to: hr_nvml_error_string_fn.self), unsafeBitCast(count, to: hr_nvml_uint_out_fn.self),
+                    unsafeBitCast(byIndex, to: hr_nvml_handle_by_index_fn.self)
+                )))
     }
 
     /// `NVML_ERROR_GPU_IS_LOST (GPU is lost)`.

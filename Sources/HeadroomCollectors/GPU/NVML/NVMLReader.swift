@@ -94,7 +94,10 @@ struct NVMLReader {
             }
         }
         if lost == nil, let fn = lib.remappedRows {
-            var correctable: UInt32 = 0, uncorrectable: UInt32 = 0, pending: UInt32 = 0, failed: UInt32 = 0
+            var correctable: UInt32 = 0
+            var uncorrectable: UInt32 = 0
+            var pending: UInt32 = 0
+            var failed: UInt32 = 0
             if take("remapped rows", lib.outcome(fn(handle, &correctable, &uncorrectable, &pending, &failed), ())) != nil {
                 reading.remappedRowsCorrectable = Double(correctable)
                 reading.remappedRowsUncorrectable = Double(uncorrectable)
@@ -124,8 +127,10 @@ struct NVMLReader {
             + "Drain the node, then reset the GPU (nvidia-smi -r) or reboot"
     }
 
-    private mutating func readMemory(_ handle: nvmlDevice_t, into reading: inout GPUReading,
-                                     take: (NVMLOutcome<Void>) -> Void?) {
+    private mutating func readMemory(
+        _ handle: nvmlDevice_t, into reading: inout GPUReading,
+        take: (NVMLOutcome<Void>) -> Void?
+    ) {
         if memoryV2Usable, let fn = library.memoryV2 {
             var memory = nvmlMemory_v2_t()
             memory.version = HR_NVML_MEMORY_V2_VERSION
@@ -160,16 +165,20 @@ struct NVMLReader {
         for index in 0..<count {
             var handle: nvmlDevice_t?
             guard byIndex(device.handle, index, &handle) == Int32(HR_NVML_SUCCESS), let handle else { continue }
-            var gi: UInt32 = 0, ci: UInt32 = 0
+            var gi: UInt32 = 0
+            var ci: UInt32 = 0
             let gpuInstance = library.gpuInstanceID.flatMap { $0(handle, &gi) == Int32(HR_NVML_SUCCESS) ? Int(gi) : nil }
             let computeInstance = library.computeInstanceID.flatMap { $0(handle, &ci) == Int32(HR_NVML_SUCCESS) ? Int(ci) : nil }
-            let identity = library.identity(of: handle, index: device.identity.index, gpuInstance: gpuInstance ?? Int(index),
-                                            computeInstance: computeInstance ?? 0, parentBusID: device.identity.pciBusID)
+            let identity = library.identity(
+                of: handle, index: device.identity.index, gpuInstance: gpuInstance ?? Int(index),
+                computeInstance: computeInstance ?? 0, parentBusID: device.identity.pciBusID)
             var reading = GPUReading(identity: identity)
-            readMemory(handle, into: &reading, take: { outcome in
-                if case .value = outcome { return () }
-                return nil
-            })
+            readMemory(
+                handle, into: &reading,
+                take: { outcome in
+                    if case .value = outcome { return () }
+                    return nil
+                })
             out.append(reading)
         }
         return out
@@ -189,26 +198,32 @@ struct NVMLReader {
     func processes(_ device: NVMLDevice) -> ProcessList? {
         let handle = device.handle
         if let fn = library.computeProcesses {
-            return sizedList(count: { fn(handle, &$0, nil) }, fill: { count in
-                var buffer = [nvmlProcessInfo_t](repeating: nvmlProcessInfo_t(), count: Int(count))
-                var filled = count
-                let code = buffer.withUnsafeMutableBufferPointer { fn(handle, &filled, $0.baseAddress) }
-                return (code, filled, buffer.prefix(Int(min(filled, count))).map { ($0.pid, $0.usedGpuMemory) })
-            })
+            return sizedList(
+                count: { fn(handle, &$0, nil) },
+                fill: { count in
+                    var buffer = [nvmlProcessInfo_t](repeating: nvmlProcessInfo_t(), count: Int(count))
+                    var filled = count
+                    let code = buffer.withUnsafeMutableBufferPointer { fn(handle, &filled, $0.baseAddress) }
+                    return (code, filled, buffer.prefix(Int(min(filled, count))).map { ($0.pid, $0.usedGpuMemory) })
+                })
         }
         if let fn = library.computeProcessesV1 {
-            return sizedList(count: { fn(handle, &$0, nil) }, fill: { count in
-                var buffer = [nvmlProcessInfo_v1_t](repeating: nvmlProcessInfo_v1_t(), count: Int(count))
-                var filled = count
-                let code = buffer.withUnsafeMutableBufferPointer { fn(handle, &filled, $0.baseAddress) }
-                return (code, filled, buffer.prefix(Int(min(filled, count))).map { ($0.pid, $0.usedGpuMemory) })
-            })
+            return sizedList(
+                count: { fn(handle, &$0, nil) },
+                fill: { count in
+                    var buffer = [nvmlProcessInfo_v1_t](repeating: nvmlProcessInfo_v1_t(), count: Int(count))
+                    var filled = count
+                    let code = buffer.withUnsafeMutableBufferPointer { fn(handle, &filled, $0.baseAddress) }
+                    return (code, filled, buffer.prefix(Int(min(filled, count))).map { ($0.pid, $0.usedGpuMemory) })
+                })
         }
         return nil
     }
 
-    private func sizedList(count: (inout UInt32) -> nvmlReturn_t,
-                           fill: (UInt32) -> (nvmlReturn_t, UInt32, [(UInt32, UInt64)])) -> ProcessList {
+    private func sizedList(
+        count: (inout UInt32) -> nvmlReturn_t,
+        fill: (UInt32) -> (nvmlReturn_t, UInt32, [(UInt32, UInt64)])
+    ) -> ProcessList {
         var needed: UInt32 = 0
         let first = count(&needed)
         if first == Int32(HR_NVML_SUCCESS) { return .listed([]) }
@@ -217,9 +232,10 @@ struct NVMLReader {
             let capacity = needed * 2 + 5
             let (code, filled, entries) = fill(capacity)
             if code == Int32(HR_NVML_SUCCESS) {
-                return .listed(entries.map { pid, bytes in
-                    (Int(pid), bytes == HR_NVML_VALUE_NOT_AVAILABLE ? nil : Double(bytes))
-                })
+                return .listed(
+                    entries.map { pid, bytes in
+                        (Int(pid), bytes == HR_NVML_VALUE_NOT_AVAILABLE ? nil : Double(bytes))
+                    })
             }
             guard code == Int32(HR_NVML_ERROR_INSUFFICIENT_SIZE) else { return .refused(code) }
             needed = max(filled, capacity)

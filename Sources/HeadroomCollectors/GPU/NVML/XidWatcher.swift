@@ -2,9 +2,9 @@ import CNVML
 import Dispatch
 import Synchronization
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// Waits for Xid events on a dedicated thread (`nvmlEventSetWait_v2` blocks) and counts
@@ -28,7 +28,8 @@ final class XidWatcher: @unchecked Sendable {
     /// has no event API).
     init?(library: NVMLLibrary, devices: [NVMLDevice]) {
         guard let create = library.eventSetCreate, let register = library.registerEvents,
-              library.eventSetWait != nil, let free = library.eventSetFree else { return nil }
+            library.eventSetWait != nil, let free = library.eventSetFree
+        else { return nil }
         var created: nvmlEventSet_t?
         guard create(&created) == Int32(HR_NVML_SUCCESS), let created else { return nil }
         var registered: [(nvmlDevice_t, Int)] = []
@@ -74,7 +75,8 @@ final class XidWatcher: @unchecked Sendable {
             let code = wait(set, &data, 500)
             if code == Int32(HR_NVML_SUCCESS) {
                 guard data.eventType & HR_NVML_EVENT_TYPE_XID_CRITICAL != 0,
-                      let index = devices.first(where: { $0.handle == data.device })?.index else { continue }
+                    let index = devices.first(where: { $0.handle == data.device })?.index
+                else { continue }
                 let xid = Int(clamping: data.eventData)
                 tallies.withLock { tallies in
                     tallies[index, default: Tally()].counts[XidCatalog.kind(of: xid), default: 0] += 1

@@ -16,8 +16,10 @@ public final class AlertmanagerNotifier: Notifier {
     private let order: AlertmanagerPostOrder
     private let resender: Task<Void, Never>
 
-    public init(channel: String, configuration: AlertmanagerConfiguration, transport: any HTTPTransport,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        channel: String, configuration: AlertmanagerConfiguration, transport: any HTTPTransport,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.channel = channel
         self.configuration = configuration
         self.transport = transport
@@ -56,8 +58,10 @@ public final class AlertmanagerNotifier: Notifier {
         }.get()
     }
 
-    static func attempt(_ alerts: [String], configuration: AlertmanagerConfiguration, transport: any HTTPTransport,
-                        channel: String) async -> Result<Void, DeliveryError> {
+    static func attempt(
+        _ alerts: [String], configuration: AlertmanagerConfiguration, transport: any HTTPTransport,
+        channel: String
+    ) async -> Result<Void, DeliveryError> {
         do throws(DeliveryError) {
             try await post(alerts, configuration: configuration, transport: transport, channel: channel)
             return .success(())

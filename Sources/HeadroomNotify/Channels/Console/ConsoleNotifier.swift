@@ -12,8 +12,10 @@ public struct ConsoleNotifier: Notifier {
     private let timeZone: TimeZone
     private let language: MessageLanguage
 
-    public init(channel: String, configuration: ConsoleConfiguration, environment: [String: String], timeZone: TimeZone = .current,
-                language: MessageLanguage = .en, sink: TextSink? = nil) {
+    public init(
+        channel: String, configuration: ConsoleConfiguration, environment: [String: String], timeZone: TimeZone = .current,
+        language: MessageLanguage = .en, sink: TextSink? = nil
+    ) {
         self.channel = channel
         self.language = language
         let resolved = sink ?? (configuration.stream == .stdout ? TextSink.standardOutput : TextSink.standardError)
@@ -31,13 +33,17 @@ public struct ConsoleNotifier: Notifier {
     }
 
     /// The line for one notification (pure, for tests and `headroom check`).
-    public static func line(_ notification: AlertNotification, color: Bool, timeZone: TimeZone = .current,
-                            language: MessageLanguage = .en) -> String {
+    public static func line(
+        _ notification: AlertNotification, color: Bool, timeZone: TimeZone = .current,
+        language: MessageLanguage = .en
+    ) -> String {
         var (tag, ansi) = tagAndColor(notification)
         var summary = notification.summary
         if language == .zhCN {
-            tag = "[" + (notification.kind == .firing || notification.kind == .repeat
-                ? AlertMessage.chineseSeverity(notification.alert.severity) : AlertMessage.chineseKind(notification.kind)) + "]"
+            tag =
+                "["
+                + (notification.kind == .firing || notification.kind == .repeat
+                    ? AlertMessage.chineseSeverity(notification.alert.severity) : AlertMessage.chineseKind(notification.kind)) + "]"
             summary = AlertMessage.make(notification, timeZone: timeZone, language: .zhCN).lines.first ?? summary
         }
         let shownTag = color ? "\u{1B}[\(ansi)m\(tag)\u{1B}[0m" : tag

@@ -40,7 +40,8 @@ public enum DingTalkPayload {
         case 0: return nil
         case rateLimited, -1: return .retryable("\(channel): DingTalk errcode \(code): \(message)")
         case securityCheckFailed:
-            return .permanent("\(channel): DingTalk errcode \(code): \(message): the security check failed; check the robot's secret (sign), keyword and IP allowlist")
+            return .permanent(
+                "\(channel): DingTalk errcode \(code): \(message): the security check failed; check the robot's secret (sign), keyword and IP allowlist")
         default: return .permanent("\(channel): DingTalk errcode \(code): \(message)")
         }
     }

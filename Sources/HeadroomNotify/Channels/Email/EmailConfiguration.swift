@@ -33,8 +33,10 @@ public struct EmailConfiguration: Sendable, Hashable {
     /// YAML `timeout:`, default 30 s for the whole conversation.
     public var timeout: Duration
 
-    public init(host: String, port: Int? = nil, security: Security = .starttls, username: String? = nil, password: Secret? = nil,
-                from: String, to: [String], allowInsecure: Bool = false, tls: TLSSettings = TLSSettings(), timeout: Duration = .seconds(30)) {
+    public init(
+        host: String, port: Int? = nil, security: Security = .starttls, username: String? = nil, password: Secret? = nil,
+        from: String, to: [String], allowInsecure: Bool = false, tls: TLSSettings = TLSSettings(), timeout: Duration = .seconds(30)
+    ) {
         self.host = host
         self.port = port ?? (security == .tls ? 465 : security == .starttls ? 587 : 25)
         self.security = security

@@ -30,13 +30,16 @@ public struct EmailMessage: Sendable, Hashable {
     }
 
     /// The message of one notification (or a digest).
-    public static func make(_ message: AlertMessage, from: String, to: [String], date: Date, messageID: String, boundary: String,
-                            idempotencyKey: String) -> EmailMessage {
+    public static func make(
+        _ message: AlertMessage, from: String, to: [String], date: Date, messageID: String, boundary: String,
+        idempotencyKey: String
+    ) -> EmailMessage {
         let plain = message.lines.joined(separator: "\n") + "\n"
         let items = message.lines.map { "<li>" + escapeHTML($0) + "</li>" }.joined()
         let html = "<!DOCTYPE html><html><body><h3>" + escapeHTML(message.title) + "</h3><ul>" + items + "</ul></body></html>\n"
-        var email = EmailMessage(from: from, to: to, subject: message.title, plain: plain, html: html, date: date,
-                                 messageID: messageID, boundary: boundary)
+        var email = EmailMessage(
+            from: from, to: to, subject: message.title, plain: plain, html: html, date: date,
+            messageID: messageID, boundary: boundary)
         email.extraHeaders = [("X-Headroom-Idempotency-Key", idempotencyKey)]
         return email
     }
@@ -91,7 +94,10 @@ public struct EmailMessage: Sendable, Hashable {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int?) -> String { let text = String(value ?? 0); return text.count < 2 ? "0" + text : text }
+        func two(_ value: Int?) -> String {
+            let text = String(value ?? 0)
+            return text.count < 2 ? "0" + text : text
+        }
         return "\(days[(parts.weekday ?? 1) - 1]), \(two(parts.day)) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 0) "
             + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
     }

@@ -10,8 +10,10 @@ public struct EmailNotifier: Notifier {
     private let language: MessageLanguage
     private let now: @Sendable () -> Date
 
-    public init(channel: String, configuration: EmailConfiguration, transport: any MailTransport = SMTPClient(),
-                timeZone: TimeZone = .current, language: MessageLanguage = .en, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        channel: String, configuration: EmailConfiguration, transport: any MailTransport = SMTPClient(),
+        timeZone: TimeZone = .current, language: MessageLanguage = .en, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.channel = channel
         self.configuration = configuration
         self.transport = transport
@@ -23,9 +25,10 @@ public struct EmailNotifier: Notifier {
     public func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
         let message = AlertMessage.make(notification, context: context, timeZone: timeZone, language: language)
         let domain = configuration.from.split(separator: "@").last.map(String.init) ?? "headroom.invalid"
-        let email = EmailMessage.make(message, from: configuration.from, to: configuration.to, date: now(),
-                                      messageID: "\(context.idempotencyKey).\(context.attempt)@\(domain)",
-                                      boundary: "headroom-" + context.idempotencyKey, idempotencyKey: context.idempotencyKey)
+        let email = EmailMessage.make(
+            message, from: configuration.from, to: configuration.to, date: now(),
+            messageID: "\(context.idempotencyKey).\(context.attempt)@\(domain)",
+            boundary: "headroom-" + context.idempotencyKey, idempotencyKey: context.idempotencyKey)
         try await transport.send(Array(email.rendered.utf8), from: configuration.from, to: configuration.to, configuration: configuration)
     }
 }

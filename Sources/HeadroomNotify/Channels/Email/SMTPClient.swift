@@ -18,7 +18,8 @@ public struct SMTPClient: MailTransport {
 
     public func send(_ data: [UInt8], from: String, to: [String], configuration: EmailConfiguration) async throws(DeliveryError) {
         if configuration.security == .none, !configuration.allowInsecure, !HTTPEndpoint.isLoopback(configuration.host) {
-            throw .permanent("email: security: none to \(configuration.host), which is not a loopback address: use starttls or tls, or set allow_insecure: true")
+            throw .permanent(
+                "email: security: none to \(configuration.host), which is not a loopback address: use starttls or tls, or set allow_insecure: true")
         }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -86,7 +87,8 @@ public struct SMTPClient: MailTransport {
             var hello = try await command("EHLO \(heloName)", expect: [250], what: "EHLO")
             if configuration.security == .starttls {
                 guard hello.capabilities.contains("STARTTLS") else {
-                    throw DeliveryError.permanent("email: \(configuration.host) does not offer STARTTLS; use security: tls, or security: none for a loopback relay")
+                    throw DeliveryError.permanent(
+                        "email: \(configuration.host) does not offer STARTTLS; use security: tls, or security: none for a loopback relay")
                 }
                 _ = try await command("STARTTLS", expect: [220], what: "STARTTLS")
                 try await underlying.eventLoop.submit {

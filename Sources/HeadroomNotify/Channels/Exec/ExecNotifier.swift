@@ -20,9 +20,10 @@ public struct ExecNotifier: Notifier {
         let notifications = context.digest.isEmpty ? [notification] : context.digest
         for item in notifications {
             let input = Array((AlertJSON.encode(item, timeZone: timeZone) + "\n").utf8)
-            let result = try await runner.run(configuration.command,
-                                              environment: ExecPayload.environment(item, idempotencyKey: context.idempotencyKey, timeZone: timeZone),
-                                              input: input, timeout: configuration.timeout)
+            let result = try await runner.run(
+                configuration.command,
+                environment: ExecPayload.environment(item, idempotencyKey: context.idempotencyKey, timeZone: timeZone),
+                input: input, timeout: configuration.timeout)
             if let error = ExecPayload.classify(result, channel: channel) { throw error }
         }
     }

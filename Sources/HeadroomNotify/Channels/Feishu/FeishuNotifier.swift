@@ -6,8 +6,10 @@ public import HeadroomCore
 public typealias FeishuNotifier = HTTPChannelNotifier<FeishuConfiguration>
 
 extension FeishuConfiguration: HTTPChannel {
-    public func request(_ notification: AlertNotification, context: DeliveryContext, style: MessageStyle,
-                        channel: String, at time: Date) throws(DeliveryError) -> HTTPRequest {
+    public func request(
+        _ notification: AlertNotification, context: DeliveryContext, style: MessageStyle,
+        channel: String, at time: Date
+    ) throws(DeliveryError) -> HTTPRequest {
         let url = try endpoint.resolvedURL(channel: channel)
         var signature: (timestamp: Int64, sign: String)?
         if let secret = secret {
@@ -15,9 +17,10 @@ extension FeishuConfiguration: HTTPChannel {
             signature = (seconds, FeishuPayload.sign(secret: try secret.reveal(), timestampSeconds: seconds))
         }
         let notifications = context.digest.isEmpty ? [notification] : context.digest
-        let body = FeishuPayload.body(style.message(notification, context: context),
-                                      severity: notifications.map(\.alert.severity).max() ?? notification.alert.severity,
-                                      resolved: notifications.allSatisfy { $0.kind == .resolved }, keyword: keyword, signature: signature)
+        let body = FeishuPayload.body(
+            style.message(notification, context: context),
+            severity: notifications.map(\.alert.severity).max() ?? notification.alert.severity,
+            resolved: notifications.allSatisfy { $0.kind == .resolved }, keyword: keyword, signature: signature)
         return .json(url: url, body: body, idempotencyKey: context.idempotencyKey)
     }
 

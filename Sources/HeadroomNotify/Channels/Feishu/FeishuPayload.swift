@@ -18,8 +18,10 @@ public enum FeishuPayload {
 
     /// An interactive card with a coloured header and the lines as Markdown; `timestamp` and
     /// `sign` first when signing. The Markdown is cut so the whole body stays under 20 KB.
-    public static func body(_ message: AlertMessage, severity: Severity, resolved: Bool, keyword: String?,
-                            signature: (timestamp: Int64, sign: String)?) -> [UInt8] {
+    public static func body(
+        _ message: AlertMessage, severity: Severity, resolved: Bool, keyword: String?,
+        signature: (timestamp: Int64, sign: String)?
+    ) -> [UInt8] {
         var title = message.title
         if let keyword, !keyword.isEmpty, !(message.title + message.markdown).contains(keyword) {
             title = "\(keyword) \(title)"
@@ -64,7 +66,8 @@ public enum FeishuPayload {
     public static func classify(_ response: HTTPResponse, channel: String) -> DeliveryError? {
         if let error = ResponseClassifier.status(response, channel: channel) { return error }
         guard let object = ResponseClassifier.jsonObject(response),
-              let code = ResponseClassifier.integer(object, "code") ?? ResponseClassifier.integer(object, "StatusCode") else {
+            let code = ResponseClassifier.integer(object, "code") ?? ResponseClassifier.integer(object, "StatusCode")
+        else {
             return .retryable("\(channel): Feishu answered without a code" + ResponseClassifier.bodyExcerpt(response))
         }
         let message = object["msg"] as? String ?? object["StatusMessage"] as? String ?? ""

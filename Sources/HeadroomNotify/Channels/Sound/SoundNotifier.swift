@@ -13,8 +13,10 @@ public final class SoundNotifier: Notifier {
     private let directory: String
     private let warned = Mutex(false)
 
-    public init(channel: String, configuration: SoundConfiguration, runner: any CommandRunner = LiveCommandRunner(),
-                environment: [String: String], terminal: @escaping @Sendable () -> Bool = { isatty(STDERR_FILENO) == 1 }) {
+    public init(
+        channel: String, configuration: SoundConfiguration, runner: any CommandRunner = LiveCommandRunner(),
+        environment: [String: String], terminal: @escaping @Sendable () -> Bool = { isatty(STDERR_FILENO) == 1 }
+    ) {
         self.channel = channel
         self.configuration = configuration
         self.runner = runner
@@ -24,14 +26,17 @@ public final class SoundNotifier: Notifier {
     }
 
     /// The player to use (pure but for looking at the search path): paplay, else aplay.
-    public static func player(_ choice: SoundConfiguration.Player, searchPath: String,
-                              exists: (String) -> Bool = { FileManager.default.isExecutableFile(atPath: $0) }) -> String? {
-        let names: [String] = switch choice {
-        case .auto: ["paplay", "aplay"]
-        case .paplay: ["paplay"]
-        case .aplay: ["aplay"]
-        case .bell: []
-        }
+    public static func player(
+        _ choice: SoundConfiguration.Player, searchPath: String,
+        exists: (String) -> Bool = { FileManager.default.isExecutableFile(atPath: $0) }
+    ) -> String? {
+        let names: [String] =
+            switch choice {
+            case .auto: ["paplay", "aplay"]
+            case .paplay: ["paplay"]
+            case .aplay: ["aplay"]
+            case .bell: []
+            }
         for name in names {
             for directory in searchPath.split(separator: ":") where exists("\(directory)/\(name)") {
                 return "\(directory)/\(name)"
@@ -61,7 +66,10 @@ public final class SoundNotifier: Notifier {
             return !warned
         }
         if first {
-            FileHandle.standardError.write(Data("headroom: \(channel): no audio player (paplay, aplay) worked and there is no terminal for the bell; alerts on this channel are silent\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "headroom: \(channel): no audio player (paplay, aplay) worked and there is no terminal for the bell; alerts on this channel are silent\n"
+                        .utf8))
         }
     }
 

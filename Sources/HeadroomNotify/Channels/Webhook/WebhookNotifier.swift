@@ -7,16 +7,20 @@ public typealias WebhookNotifier = HTTPChannelNotifier<WebhookConfiguration>
 
 extension WebhookConfiguration: HTTPChannel {
     /// The request for one attempt (pure but for reading secret files).
-    public func request(_ notification: AlertNotification, context: DeliveryContext, style: MessageStyle,
-                        channel: String, at time: Date) throws(DeliveryError) -> HTTPRequest {
+    public func request(
+        _ notification: AlertNotification, context: DeliveryContext, style: MessageStyle,
+        channel: String, at time: Date
+    ) throws(DeliveryError) -> HTTPRequest {
         let url = try endpoint.resolvedURL(channel: channel)
-        var body = WebhookPayload.body(notification, format: format, template: bodyTemplate,
-                                       idempotencyKey: context.idempotencyKey, receiver: channel, timeZone: style.timeZone)
+        var body = WebhookPayload.body(
+            notification, format: format, template: bodyTemplate,
+            idempotencyKey: context.idempotencyKey, receiver: channel, timeZone: style.timeZone)
         if !context.digest.isEmpty {
             // A digest (the webhook has no rate limit of its own, but a caller may ask): a JSON array of bodies.
             let parts = context.digest.map {
-                WebhookPayload.body($0, format: format, template: bodyTemplate,
-                                    idempotencyKey: context.idempotencyKey, receiver: channel, timeZone: style.timeZone)
+                WebhookPayload.body(
+                    $0, format: format, template: bodyTemplate,
+                    idempotencyKey: context.idempotencyKey, receiver: channel, timeZone: style.timeZone)
             }
             body = Array("[".utf8) + Array(parts.joined(separator: Array(",".utf8))) + Array("]".utf8)
         }
@@ -36,8 +40,10 @@ extension WebhookConfiguration: HTTPChannel {
         if let secret = signingSecret {
             let timestamp = String(Int64(time.timeIntervalSince1970.rounded(.down)))
             sent.append(HTTPHeader(timestampHeader, timestamp))
-            sent.append(HTTPHeader(signatureHeader,
-                                      WebhookPayload.signature(secret: try secret.reveal(), timestamp: timestamp, body: body)))
+            sent.append(
+                HTTPHeader(
+                    signatureHeader,
+                    WebhookPayload.signature(secret: try secret.reveal(), timestamp: timestamp, body: body)))
         }
         return HTTPRequest(url: url, headers: sent, body: body)
     }

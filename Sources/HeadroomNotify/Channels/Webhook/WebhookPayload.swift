@@ -4,8 +4,10 @@ public import HeadroomCore
 /// Bodies and signatures of the generic webhook (pure).
 public enum WebhookPayload {
     /// The request body for `notification`.
-    public static func body(_ notification: AlertNotification, format: WebhookConfiguration.Format, template: String?,
-                            idempotencyKey: String, receiver: String, timeZone: TimeZone) -> [UInt8] {
+    public static func body(
+        _ notification: AlertNotification, format: WebhookConfiguration.Format, template: String?,
+        idempotencyKey: String, receiver: String, timeZone: TimeZone
+    ) -> [UInt8] {
         if let template {
             return Array(render(template: template, notification, idempotencyKey: idempotencyKey, timeZone: timeZone).utf8)
         }
@@ -49,8 +51,10 @@ public enum WebhookPayload {
         item.raw("labels", labelsJSON)
         item.raw("annotations", annotations.finish())
         item.string("startsAt", RFC3339.format(alert.firedAt ?? alert.since, timeZone: utc))
-        item.string("endsAt", notification.kind == .resolved
-            ? RFC3339.format(alert.resolvedAt ?? notification.time, timeZone: utc) : "0001-01-01T00:00:00Z")
+        item.string(
+            "endsAt",
+            notification.kind == .resolved
+                ? RFC3339.format(alert.resolvedAt ?? notification.time, timeZone: utc) : "0001-01-01T00:00:00Z")
         item.string("generatorURL", "")
         item.string("fingerprint", alert.fingerprint)
         var group = JSONObjectWriter()
