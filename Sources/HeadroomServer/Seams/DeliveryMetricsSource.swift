@@ -1,8 +1,9 @@
 public import HeadroomCore
 
-/// Seam for the delivery pipeline's self-metrics (attempts, failures, outbox depth): the
-/// samples are printed on `/metrics` with the `headroom_` prefix. Wired when the durable
-/// delivery work lands; until then `NoDeliveryMetrics` adds nothing.
+/// Seam for the daemon's delivery and push self-metrics (attempts, failures, outbox depth,
+/// push buffer): the samples are printed on `/metrics` with the `headroom_` prefix. The
+/// daemon plugs in `DaemonMetricsSource`; a server built without one (tests, tools) uses
+/// `NoDeliveryMetrics`, which adds nothing.
 public protocol DeliveryMetricsSource: Sendable {
     func deliverySamples() async -> [Sample]
 }
