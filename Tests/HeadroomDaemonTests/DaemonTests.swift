@@ -41,10 +41,14 @@ struct DaemonHarness {
         daemon = Daemon(configuration: configuration, dependencies: dependencies, logger: logger)
     }
 
-    /// One sampling round at `seconds` after the start.
+    /// One sampling round at `seconds` after the start, then the delivery service's pass at
+    /// the same moment (what it does when the round wakes it).
     @discardableResult
     func tick(_ seconds: Double) async -> [AlertNotification] {
-        await daemon.sampling.tick(at: start.addingTimeInterval(seconds)).notifications
+        let time = start.addingTimeInterval(seconds)
+        let notifications = await daemon.sampling.tick(at: time).notifications
+        await daemon.pipeline.retryDue(at: time)
+        return notifications
     }
 
     var received: [String] {

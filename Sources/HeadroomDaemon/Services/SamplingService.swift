@@ -123,7 +123,8 @@ public final class SamplingService: Service, Sendable {
 
     // MARK: - One round
 
-    /// Reads every collector (each within its budget), evaluates, delivers.
+    /// Reads every collector (each within its budget), evaluates, and hands the
+    /// notifications to the outbox, as a live round does.
     @discardableResult
     public func tick(at time: Date? = nil) async -> RoundSummary {
         let stamp = time ?? now()
@@ -134,13 +135,10 @@ public final class SamplingService: Service, Sendable {
             let evaluated = alerts.latestSamples
             for observer in observers { await observer(evaluated, stamp) }
         }
-        if let delivery {
-            await pipeline.enqueue(summary.notifications, at: stamp)
-            if !summary.notifications.isEmpty { delivery.wake() }
-        } else {
-            // Driven by tests: deliver in the round, deterministically.
-            await pipeline.submit(summary.notifications, at: stamp)
-        }
+        // The outbox first, then the delivery service (when the daemon runs; a test runs
+        // `pipeline.retryDue(at:)` itself, which is the service's pass).
+        await pipeline.enqueue(summary.notifications, at: stamp)
+        if !summary.notifications.isEmpty { delivery?.wake() }
         return summary
     }
 
@@ -167,11 +165,11 @@ public final class SamplingService: Service, Sendable {
 
     // MARK: - Service
 
-    /// Runs rounds on their own thread until graceful shutdown, then saves the alert state
-    /// and (without a delivery service) flushes what is pending.
+    /// Runs rounds on their own thread until graceful shutdown, then saves the alert state.
+    /// Notifications go to the outbox and wake the delivery service (`deliver(through:)`,
+    /// which `Daemon.serviceGroup()` sets), which flushes them when it stops.
     public func run() async throws {
         let delivery = state.withLock { $0.delivery }
-        if delivery == nil { await pipeline.recover(at: now()) }
         let (handovers, sender) = AsyncStream<Handover>.makeStream()
         // Rounds wait for this task only when it is `handoverBacklog` rounds behind (a
         // hung disk under the outbox): bounded, and nothing is dropped.
@@ -195,12 +193,7 @@ public final class SamplingService: Service, Sendable {
         await passer.value
         // The next process takes up the incidents where this one leaves them.
         alerts.saveState(at: now())
-        if delivery == nil {
-            await pipeline.retryDue(at: now(), force: true)
-            logger.info("sampling stopped; pending notifications flushed")
-        } else {
-            logger.info("sampling stopped")
-        }
+        logger.info("sampling stopped")
     }
 
     /// One round on the loop's thread; false when a collector got this thread stuck and the
@@ -255,11 +248,7 @@ public final class SamplingService: Service, Sendable {
     private func pass(_ handover: Handover, to delivery: DeliveryService?) async {
         for observer in state.withLock({ $0.observers }) { await observer(handover.samples, handover.time) }
         guard !handover.notifications.isEmpty else { return }
-        if let delivery {
-            await pipeline.enqueue(handover.notifications, at: handover.time)
-            delivery.wake()
-        } else {
-            await pipeline.submit(handover.notifications, at: handover.time)
-        }
+        await pipeline.enqueue(handover.notifications, at: handover.time)
+        delivery?.wake()
     }
 }
