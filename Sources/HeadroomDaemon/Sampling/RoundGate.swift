@@ -1,0 +1,52 @@
+import Dispatch
+import HeadroomCore
+import Synchronization
+
+/// Collects one round's results: complete when the last collector answers, or at the
+/// deadline with the missing ones marked timed out; whatever answers after that is dropped.
+final class RoundGate: Sendable {
+    typealias Result = CollectorRound.Result
+    private struct State {
+        var results: [Result?]
+        var remaining: Int
+        var complete: [Result]?
+    }
+    private let state: Mutex<State>
+    private let names: [String]
+    private let budget: Duration
+    private let answered = DispatchSemaphore(value: 0)
+
+    init(names: [String], budget: Duration) {
+        self.names = names
+        self.budget = budget
+        state = Mutex(State(results: Array(repeating: nil, count: names.count), remaining: names.count))
+    }
+
+    func deliver(_ index: Int, _ report: CollectorReport, _ samples: [Sample]) {
+        let completed = state.withLock { state -> Bool in
+            guard state.complete == nil, state.results[index] == nil else { return false }
+            state.results[index] = (report, samples)
+            state.remaining -= 1
+            guard state.remaining == 0 else { return false }
+            state.complete = state.results.compactMap { $0 }
+            return true
+        }
+        if completed { answered.signal() }
+    }
+
+    /// The results once every collector answered, or at `deadline` with the missing ones
+    /// timed out.
+    func wait(until deadline: ContinuousClock.Instant) -> [Result] {
+        if let complete = state.withLock({ $0.complete }) { return complete }
+        let left = ContinuousClock.now.duration(to: deadline)
+        if left > .zero { _ = answered.wait(timeout: .now() + .nanoseconds(Int(left.wholeNanoseconds))) }
+        return state.withLock { state in
+            if let complete = state.complete { return complete }
+            let results = state.results.enumerated().map { index, result in
+                result ?? (CollectorReport(collector: names[index], outcome: .timedOut(budget: budget), duration: budget), [])
+            }
+            state.complete = results
+            return results
+        }
+    }
+}
