@@ -1,7 +1,6 @@
 // Linux calls Swift's Glibc module does not export, and small helpers over struct timespec.
 #include <pthread.h>
 #include <stdint.h>
-#include <sys/mman.h>
 #include <sys/timerfd.h>
 #include <time.h>
 
@@ -28,10 +27,4 @@ static inline int hr_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mute
 static inline int hr_timerfd_arm(int fd, int64_t after_ns) {
     struct itimerspec spec = { .it_value = { .tv_sec = after_ns / 1000000000, .tv_nsec = after_ns % 1000000000 } };
     return timerfd_settime(fd, 0, &spec, 0);
-}
-
-/// madvise(2) with MADV_PAGEOUT (Linux 5.4; 21 in the kernel's ABI, which older C headers
-/// do not name): reclaim these pages now. EINVAL on a kernel without it.
-static inline int hr_madvise_pageout(void *address, size_t length) {
-    return madvise(address, length, 21);
 }

@@ -55,6 +55,9 @@ public struct Daemon: Sendable {
             collectors: dependencies.collectors?(configuration.collectors),
             observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )
+        // Set now, not when the group starts: a round run before (the supervisor's first) wakes
+        // the delivery service too; a ring before it waits is remembered.
+        sampling.deliver(through: delivery)
         server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push)
     }
 
@@ -67,7 +70,7 @@ public struct Daemon: Sendable {
     ) throws -> ServiceGroup {
         // Delivery first: services stop in reverse order, so it flushes after sampling stopped.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: delivery), .init(service: SamplingWithDelivery(sampling: sampling, delivery: delivery)),
+            .init(service: delivery), .init(service: sampling),
         ]
         if let push { services.append(.init(service: push)) }
         if let server {
@@ -113,7 +116,10 @@ public struct Daemon: Sendable {
             let now = dependencies.now()
             let closing = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
-            await pipeline.submit(closing, at: now)
+            // Through the outbox, like a round's: the delivery service keeps each alert's
+            // notifications in order.
+            await pipeline.enqueue(closing, at: now)
+            if !closing.isEmpty { delivery.wake() }
             sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
             logger.info(
                 "configuration reloaded",
@@ -143,16 +149,5 @@ public struct Daemon: Sendable {
         configuration.channels.filter(\.enabled).map {
             DeliveryPipeline.Route(configuration: $0, notifier: dependencies.makeNotifier($0))
         }
-    }
-}
-
-/// Runs the sampling service with delivery handed over to the delivery service.
-private struct SamplingWithDelivery: Service {
-    let sampling: SamplingService
-    let delivery: DeliveryService
-
-    func run() async throws {
-        sampling.deliver(through: delivery)
-        try await sampling.run()
     }
 }

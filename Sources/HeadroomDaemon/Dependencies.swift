@@ -19,9 +19,9 @@ public struct Dependencies: Sendable {
     /// The state directory (outbox, silences) for the delivery settings; nil keeps pending
     /// notifications in memory and uses no silences.
     public var stateDirectory: (@Sendable (DeliverySettings) -> String)?
-    /// Whether the daemon hands the pages it touched only while starting back to the kernel
-    /// a few rounds after start and each reload (`StartupPages`). Off by default: in a test
-    /// the process is the test runner, whose pages are not the daemon's to give back.
+    /// Whether the daemon unmaps the pages it touched only while starting, a few rounds after
+    /// start and each reload (`StartupPages`). Off by default: in a test the process is the
+    /// test runner, whose pages are not the daemon's to drop.
     public var releasesStartupPages: Bool
 
     public init(

@@ -2,7 +2,7 @@ import Foundation
 @testable import HeadroomDaemon
 import Testing
 
-@Suite("Start-up pages handed back to the kernel")
+@Suite("Start-up pages unmapped")
 struct StartupPagesTests {
     /// Recorded from the shipped daemon's /proc/PID/smaps (2026-12-04), fields trimmed to
     /// the ones that matter, plus a shared mapping and a path with a space.
@@ -98,7 +98,7 @@ struct StartupPagesTests {
         #expect(StartupPages.releasable(smaps: "Rss: 12 kB\nnot a header line at all\n").isEmpty)
     }
 
-    @Test("the real daemon gives back what it touched only while starting, and its idle rounds stay small")
+    @Test("the real daemon unmaps what it touched only while starting, and its idle rounds stay small")
     func realDaemon() async throws {
         let daemon = try HeadroomProcess(
             ["run"],
@@ -106,8 +106,8 @@ struct StartupPagesTests {
                 "HEADROOM_INTERVAL": "100ms", "HEADROOM_LOG_LEVEL": "debug", "HEADROOM_CHANNELS": "console",
             ])
         defer { daemon.signal(SIGKILL) }
-        try await daemon.waitFor("the release log line") { _, err in err.contains("start-up pages handed back") }
-        let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("start-up pages handed back") })
+        try await daemon.waitFor("the release log line") { _, err in err.contains("start-up pages unmapped") }
+        let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("start-up pages unmapped") })
         func figure(_ key: String) -> Int? {
             guard let range = line.range(of: "\(key)=") else { return nil }
             return Int(line[range.upperBound...].prefix { $0.isNumber })

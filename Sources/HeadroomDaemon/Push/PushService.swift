@@ -28,9 +28,10 @@ public actor PushService: Service {
         buffer = PushBuffer(capacity: settings.bufferSize)
     }
 
-    /// While the target is unreachable: twice the push interval, doubling, at most 30 s.
+    /// While the target is unreachable: twice the push interval, doubling up to 64 intervals,
+    /// never more than 30 s.
     static func backoff(_ settings: PushSettings) -> Backoff {
-        Backoff(initial: settings.interval * 2, maximum: .seconds(30))
+        Backoff(initial: settings.interval * 2, maximum: min(settings.interval * 64, .seconds(30)))
     }
 
     /// Adds one round's samples.

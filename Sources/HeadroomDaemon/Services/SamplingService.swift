@@ -28,12 +28,12 @@ public final class SamplingService: Service, Sendable {
         /// The service that delivers, once the daemon runs as a service group.
         var delivery: DeliveryService?
         var rounds = 0
-        /// The live round after which start-up pages are handed back (`StartupPages`):
+        /// The live round after which start-up pages are unmapped (`StartupPages`):
         /// the third after start and after each reload; nil when done or not wanted.
         var releasePagesAfterRound: Int?
     }
 
-    /// Live rounds between a start or reload and handing its pages back: the server and
+    /// Live rounds between a start or reload and unmapping its pages: the server and
     /// the first scrape have set up by then, and the rounds' own code is warm again soon.
     static let roundsBeforeReleasingPages = 3
     private let releasesStartupPages: Bool
@@ -224,7 +224,7 @@ public final class SamplingService: Service, Sendable {
         handOver(Handover(samples: observed ? alerts.latestSamples : [], notifications: summary.notifications, time: stamp))
     }
 
-    /// Hands start-up pages back once the round count reaches `releasePagesAfterRound`.
+    /// Unmaps start-up pages once the round count reaches `releasePagesAfterRound`.
     private func releasePagesIfDue() {
         let due = state.withLock { state -> Bool in
             guard let round = state.releasePagesAfterRound, state.rounds >= round else { return false }
@@ -234,10 +234,10 @@ public final class SamplingService: Service, Sendable {
         guard due else { return }
         let release = StartupPages.release()
         if let problem = release.problem {
-            logger.info("start-up pages not handed back: \(problem)")
+            logger.info("some start-up pages stay mapped: \(problem)")
         }
         logger.debug(
-            "start-up pages handed back to the kernel",
+            "start-up pages unmapped",
             metadata: [
                 "advised_bytes": "\(release.advised)",
                 "resident_bytes_before": "\(release.residentBefore)", "resident_bytes_after": "\(release.residentAfter)",

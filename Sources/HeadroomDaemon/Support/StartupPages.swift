@@ -1,22 +1,27 @@
-import CLinuxShims
 import Foundation
 import Glibc
 
-/// Hands the code and read-only data the daemon touched only while starting back to the
-/// kernel, a few rounds after start and after each reload.
+/// Unmaps the code and read-only data the daemon touched only while starting, a few rounds
+/// after start and after each reload.
 ///
 /// Starting reads the configuration, sets up the server, the outbox and the collectors:
 /// about 15 MiB of the executable's pages, which then stay mapped while the idle daemon runs
-/// about 1 MiB of them (measured with `/proc/PID/clear_refs`; BENCHMARKS.md). The kernel
-/// would reclaim those clean pages under memory pressure anyway; `madvise(MADV_PAGEOUT)` does
-/// it at once, so the resident size, the container's memory and the node's free memory all
-/// show what the daemon uses. Pages it runs again come back from the file on first use.
+/// about 1 MiB of them (measured with `/proc/PID/clear_refs`; BENCHMARKS.md). Two advices,
+/// each mapping:
+/// - `MADV_PAGEOUT` reclaims the pages at once, out of the page cache too, so the container's
+///   and the node's memory go down as well. The kernel does it only for a file the process
+///   owns or may write (Linux 5.4+); otherwise it is silently a no-op — the shipped image
+///   runs as a user that does not own the binary.
+/// - `MADV_DONTNEED` then drops whatever is still mapped from this process: any user may do
+///   that to its own mappings. Those pages stay in the page cache, clean and reclaimable.
+/// Either way the resident size shows what the daemon uses, and the pages its rounds run
+/// come back from the file or the cache on first use.
 ///
-/// Only mappings that cannot lose anything are advised: file-backed, not writable, with no
-/// private (copy-on-write) page — the relocated data the loader wrote is anonymous memory
-/// and stays. A kernel older than 5.4 (no `MADV_PAGEOUT`) leaves everything as it was.
+/// Only mappings that cannot lose anything are advised: file-backed, private, not writable,
+/// with no copy-on-write page — the relocated data the loader wrote is anonymous memory and
+/// stays, since dropping it would bring back the file's unrelocated bytes.
 enum StartupPages {
-    /// One mapping of `/proc/self/smaps` that may be handed back.
+    /// One mapping of `/proc/self/smaps` that may be unmapped.
     struct Mapping: Equatable {
         var start: UInt
         var end: UInt
@@ -36,7 +41,7 @@ enum StartupPages {
         var problem: String?
     }
 
-    /// The mappings in `smaps` text that can be handed back: a path (not `[heap]`, not
+    /// The mappings in `smaps` text that can be unmapped: a path (not `[heap]`, not
     /// anonymous), private, no `w` permission, `Anonymous: 0 kB`.
     static func releasable(smaps text: String) -> [Mapping] {
         var mappings: [Mapping] = []
@@ -97,15 +102,13 @@ enum StartupPages {
         for mapping in mappings {
             guard let address = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
             let length = Int(mapping.end - mapping.start)
-            if hr_madvise_pageout(address, length) == 0 {
+            // Best effort: refused (EINVAL) before Linux 5.4, ignored for files this user may not write.
+            _ = madvise(address, length, MADV_PAGEOUT)
+            if madvise(address, length, MADV_DONTNEED) == 0 {
                 advised += length
             } else {
-                let code = errno
-                problem =
-                    code == EINVAL
-                    ? "this kernel has no MADV_PAGEOUT (Linux 5.4 or later): start-up pages stay resident"
-                    : "madvise(MADV_PAGEOUT) on \(mapping.path): \(String(cString: strerror(code)))"
-                if code == EINVAL { break }
+                // A locked or device mapping refuses (EINVAL): it keeps its pages, the others go on.
+                problem = "madvise(MADV_DONTNEED) on \(mapping.path): \(String(cString: strerror(errno)))"
             }
         }
         let after = (try? String(contentsOfFile: smapsPath, encoding: .utf8)).map(releasable(smaps:)) ?? []

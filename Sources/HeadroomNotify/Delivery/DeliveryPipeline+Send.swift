@@ -31,7 +31,7 @@ extension DeliveryPipeline {
         let attempt = (entries.map(\.attempts).max() ?? 0) + 1
         let what = digest == nil ? "delivery" : "digest delivery"
         var metadata: Logger.Metadata = ["channel": "\(channel)"]
-        if let digest { metadata["notifications"] = "\(digest.count)" } else { metadata["rule"] = "\(notification.alert.rule)" }
+        if digest != nil { metadata["notifications"] = "\(entries.count)" } else { metadata["rule"] = "\(notification.alert.rule)" }
         statistics[channel, default: ChannelStatistics()].attempts += 1
         do {
             try await route.notifier.deliver(notification, context: DeliveryContext(idempotencyKey: key, attempt: attempt, digest: digest ?? []))
