@@ -17,10 +17,9 @@ struct PlainHTTPTransport: PushTransport {
 
     func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
+            DetachedThread.start(name: "headroom-push") {
                 continuation.resume(with: Result { try Self.blockingPost(url: url, headers: headers, body: body, timeout: timeout) })
             }
-            thread.start()
         }
     }
 
@@ -35,7 +34,8 @@ struct PlainHTTPTransport: PushTransport {
             host = String(authority[..<colon])
             port = String(authority[authority.index(after: colon)...])
         }
-        host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        // An IPv6 literal: [::1] → ::1.
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
 
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -7,7 +7,7 @@ final class StderrForwarder: Sendable {
     private let finished = Mutex(false)
 
     init(fd: Int32, state: ChildState) {
-        let thread = Thread { [self] in
+        DetachedThread.start(name: "headroom-stderr") { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
                 let count = read(fd, &buffer, buffer.count)
@@ -20,7 +20,6 @@ final class StderrForwarder: Sendable {
             close(fd)
             self.finished.withLock { $0 = true }
         }
-        thread.start()
     }
 
     /// Waits (bounded: a grandchild may keep the pipe open) until the stream has ended.

@@ -3,7 +3,9 @@ import Glibc
 
 /// Starts `body` on a new detached POSIX thread named `name` (at most 15 bytes show in
 /// `/proc/PID/task/*/comm`). For the few threads Headroom owns outright: the sampling round
-/// and the collector watchdog, which sleep in the kernel rather than in a pool.
+/// and the collector watchdog, which sleep in the kernel rather than in a pool, a push
+/// request's blocking socket, the supervised child's stderr copy. (Foundation's `Thread`
+/// would do the same, but one reference to it links all of swift-corelibs-foundation.)
 enum DetachedThread {
     private final class Body {
         let name: String
