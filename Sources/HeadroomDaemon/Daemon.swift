@@ -47,7 +47,7 @@ public struct Daemon: Sendable {
             collectorSettings: configuration.collectors,
             interval: configuration.interval,
             alerts: alerts,
-            pipeline: pipeline,
+            delivery: delivery,
             logger: logger,
             now: dependencies.now,
             makeFiles: dependencies.makeFiles,
@@ -55,9 +55,6 @@ public struct Daemon: Sendable {
             collectors: dependencies.collectors?(configuration.collectors),
             observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )
-        // Set now, not when the group starts: a round run before (the supervisor's first) wakes
-        // the delivery service too; a ring before it waits is remembered.
-        sampling.deliver(through: delivery)
         server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push)
     }
 
@@ -116,10 +113,8 @@ public struct Daemon: Sendable {
             let now = dependencies.now()
             let closing = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
-            // Through the outbox, like a round's: the delivery service keeps each alert's
-            // notifications in order.
-            await pipeline.enqueue(closing, at: now)
-            if !closing.isEmpty { delivery.wake() }
+            // Through the delivery service, like a round's: it keeps each alert's notifications in order.
+            await delivery.hand(closing, at: now)
             sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
             logger.info(
                 "configuration reloaded",

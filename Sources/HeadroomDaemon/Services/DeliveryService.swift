@@ -1,10 +1,11 @@
 public import Foundation
+public import HeadroomCore
 public import HeadroomNotify
 public import Logging
 public import ServiceLifecycle
 
-/// Delivers notifications off the sampling loop: the sampling service writes them to the
-/// outbox and rings; this service attempts what is due, then sleeps until the next retry is
+/// Delivers notifications off the sampling loop: rounds and reloads hand them over
+/// (`hand(_:at:)`: into the outbox, then a ring); this service attempts what is due, then sleeps until the next retry is
 /// due or new notifications arrive. A receiver that hangs for its whole timeout delays only
 /// this service, never a sampling round. Idle (nothing pending), it does not wake at all.
 public actor DeliveryService: Service {
@@ -19,8 +20,15 @@ public actor DeliveryService: Service {
         self.logger = logger
     }
 
-    /// New notifications are in the outbox: attempt them now.
-    public nonisolated func wake() { bell.ring() }
+    /// Hands notifications over: written to the outbox (fsync'd), then attempted by this
+    /// service's next pass, which they wake. Every producer — a live round, a test's round,
+    /// a reload's closing notifications — goes through here, so one service attempts them all
+    /// and each alert's notifications stay in order.
+    public nonisolated func hand(_ notifications: [AlertNotification], at time: Date) async {
+        guard !notifications.isEmpty else { return }
+        await pipeline.enqueue(notifications, at: time)
+        bell.ring()
+    }
 
     public func run() async throws {
         await pipeline.recover(at: now())

@@ -2,7 +2,7 @@ import Dispatch
 public import Foundation
 public import HeadroomCollectors
 public import HeadroomCore
-public import HeadroomNotify
+import HeadroomNotify
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -25,8 +25,6 @@ public final class SamplingService: Service, Sendable {
         var interval: Duration
         var announced: [String: CollectorOutcome] = [:]
         var announcedGPUs: [String: String] = [:]
-        /// The service that delivers, once the daemon runs as a service group.
-        var delivery: DeliveryService?
         var rounds = 0
         /// The live round after which start-up pages are unmapped (`StartupPages`):
         /// the third after start and after each reload; nil when done or not wanted.
@@ -40,7 +38,7 @@ public final class SamplingService: Service, Sendable {
 
     let state: Mutex<State>
     private let alerts: AlertCenter
-    private let pipeline: DeliveryPipeline
+    private let delivery: DeliveryService
     let logger: Logger
     private let now: @Sendable () -> Date
     private let makeFiles: @Sendable (String) -> any SystemFiles
@@ -65,7 +63,7 @@ public final class SamplingService: Service, Sendable {
         collectorSettings: CollectorSettings,
         interval: Duration,
         alerts: AlertCenter,
-        pipeline: DeliveryPipeline,
+        delivery: DeliveryService,
         logger: Logger,
         now: @escaping @Sendable () -> Date,
         makeFiles: @escaping @Sendable (String) -> any SystemFiles,
@@ -74,7 +72,7 @@ public final class SamplingService: Service, Sendable {
         observers: [@Sendable ([Sample], Date) async -> Void] = []
     ) {
         self.alerts = alerts
-        self.pipeline = pipeline
+        self.delivery = delivery
         self.logger = logger
         self.now = now
         self.makeFiles = makeFiles
@@ -111,11 +109,6 @@ public final class SamplingService: Service, Sendable {
         state.withLock { $0.observers.append(observer) }
     }
 
-    /// Hands delivery over to `service`: rounds only write notifications to the outbox.
-    public func deliver(through service: DeliveryService) {
-        state.withLock { $0.delivery = service }
-    }
-
     /// Adds a collector that is not in the catalog (entrypoint mode's child).
     public func attach(_ collector: any Collector) {
         state.withLock { $0.attached.append(CollectorRunner(collector: collector)) }
@@ -130,15 +123,13 @@ public final class SamplingService: Service, Sendable {
         let stamp = time ?? now()
         let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
         let summary = evaluate(await CollectorRound.run(runners, budget: budget), at: stamp)
-        let (observers, delivery) = state.withLock { ($0.observers, $0.delivery) }
+        let observers = state.withLock { $0.observers }
         if !observers.isEmpty {
             let evaluated = alerts.latestSamples
             for observer in observers { await observer(evaluated, stamp) }
         }
-        // The outbox first, then the delivery service (when the daemon runs; a test runs
-        // `pipeline.retryDue(at:)` itself, which is the service's pass).
-        await pipeline.enqueue(summary.notifications, at: stamp)
-        if !summary.notifications.isEmpty { delivery?.wake() }
+        // A test that drives rounds runs the delivery pass itself (`pipeline.retryDue(at:)`).
+        await delivery.hand(summary.notifications, at: stamp)
         return summary
     }
 
@@ -166,17 +157,15 @@ public final class SamplingService: Service, Sendable {
     // MARK: - Service
 
     /// Runs rounds on their own thread until graceful shutdown, then saves the alert state.
-    /// Notifications go to the outbox and wake the delivery service (`deliver(through:)`,
-    /// which `Daemon.serviceGroup()` sets), which flushes them when it stops.
+    /// Notifications go to the delivery service, which flushes them when it stops.
     public func run() async throws {
-        let delivery = state.withLock { $0.delivery }
         let (handovers, sender) = AsyncStream<Handover>.makeStream()
         // Rounds wait for this task only when it is `handoverBacklog` rounds behind (a
         // hung disk under the outbox): bounded, and nothing is dropped.
         let room = DispatchSemaphore(value: Self.handoverBacklog)
         let passer = Task {
             for await handover in handovers {
-                await self.pass(handover, to: delivery)
+                await self.pass(handover)
                 room.signal()
             }
         }
@@ -245,10 +234,8 @@ public final class SamplingService: Service, Sendable {
     }
 
     /// Off the round thread: samples to the observers, notifications to the outbox.
-    private func pass(_ handover: Handover, to delivery: DeliveryService?) async {
+    private func pass(_ handover: Handover) async {
         for observer in state.withLock({ $0.observers }) { await observer(handover.samples, handover.time) }
-        guard !handover.notifications.isEmpty else { return }
-        await pipeline.enqueue(handover.notifications, at: handover.time)
-        delivery?.wake()
+        await delivery.hand(handover.notifications, at: handover.time)
     }
 }
