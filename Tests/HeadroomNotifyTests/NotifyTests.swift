@@ -189,7 +189,8 @@ struct DeliveryPipelineTests {
         let notifier = RecordingNotifier(channel: "flaky")
         notifier.failNext([.retryable("connection refused"), .retryable("connection refused"), .permanent("bad token")])
         let route = DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "flaky", settings: .console(.init())), notifier: notifier)
-        let pipeline = DeliveryPipeline(routes: [route], retryPolicy: Backoff(initial: .seconds(1), maximum: .seconds(60)), jitter: { 1 }, logger: Self.logger)
+        let pipeline = DeliveryPipeline(
+            routes: [route], settings: DeliverySettings(retry: Backoff(initial: .seconds(1), maximum: .seconds(60))), jitter: { 1 }, logger: Self.logger)
         let start = Date(timeIntervalSince1970: 1_000)
         await pipeline.submit([sampleNotification()], at: start) // fails, retry at +1 s
         await pipeline.retryDue(at: start.addingTimeInterval(0.5)) // not yet due

@@ -229,7 +229,7 @@ public final class SamplingService: Service, Sendable {
             "start-up pages unmapped",
             metadata: [
                 "advised_bytes": "\(release.advised)",
-                "resident_bytes_before": "\(release.residentBefore)", "resident_bytes_after": "\(release.residentAfter)",
+                "resident_bytes_before": "\(release.residentBefore)",
             ])
     }
 

@@ -34,9 +34,8 @@ enum StartupPages {
     struct Release {
         /// Bytes of address space advised (resident or not).
         var advised: Int
-        /// Resident bytes of those mappings before and after.
+        /// Resident bytes of those mappings when advised.
         var residentBefore: Int
-        var residentAfter: Int
         /// Why nothing (or not everything) was released.
         var problem: String?
     }
@@ -91,10 +90,10 @@ enum StartupPages {
         return (line[..<colon], value)
     }
 
-    /// Reads `/proc/self/smaps`, advises every releasable mapping, reads again.
+    /// Reads `/proc/self/smaps` and advises every releasable mapping.
     static func release(smapsPath: String = "/proc/self/smaps") -> Release {
         guard let before = try? String(contentsOfFile: smapsPath, encoding: .utf8) else {
-            return Release(advised: 0, residentBefore: 0, residentAfter: 0, problem: "\(smapsPath) is not readable")
+            return Release(advised: 0, residentBefore: 0, problem: "\(smapsPath) is not readable")
         }
         let mappings = releasable(smaps: before)
         var advised = 0
@@ -111,12 +110,6 @@ enum StartupPages {
                 problem = "madvise(MADV_DONTNEED) on \(mapping.path): \(String(cString: strerror(errno)))"
             }
         }
-        let after = (try? String(contentsOfFile: smapsPath, encoding: .utf8)).map(releasable(smaps:)) ?? []
-        let advisedStarts = Set(mappings.map(\.start))
-        return Release(
-            advised: advised,
-            residentBefore: mappings.reduce(0) { $0 + $1.resident },
-            residentAfter: after.filter { advisedStarts.contains($0.start) }.reduce(0) { $0 + $1.resident },
-            problem: problem)
+        return Release(advised: advised, residentBefore: mappings.reduce(0) { $0 + $1.resident }, problem: problem)
     }
 }

@@ -15,10 +15,6 @@ extension DeliveryPipeline {
         await send(route, entries, first, digest: notifications, key: key, at: now)
     }
 
-    func attempt(_ route: Route, _ entry: OutboxEntry, _ notification: AlertNotification, at now: Date) async {
-        await send(route, [entry], notification, digest: nil, key: entry.idempotencyKey, at: now)
-    }
-
     /// Sends `notification` (alone, or as the first of a `digest`) and settles `entries` by
     /// the outcome — the one place delivery results are classified: delivered entries leave
     /// the outbox; a retryable failure reschedules each entry with the backoff (never past

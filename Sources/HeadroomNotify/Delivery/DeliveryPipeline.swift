@@ -74,13 +74,6 @@ public actor DeliveryPipeline {
         self.logger = logger
     }
 
-    public init(
-        routes: [Route], retryPolicy: Backoff, maximumPending: Int = 10_000,
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
-    ) {
-        self.init(routes: routes, settings: DeliverySettings(retry: retryPolicy), maximumPending: maximumPending, jitter: jitter, logger: logger)
-    }
-
     /// Swaps the channel set (configuration reload). Pending notifications for channels that
     /// still exist are kept; the others are dropped from memory and disk.
     public func replaceRoutes(_ newRoutes: [Route]) {
@@ -196,7 +189,7 @@ public actor DeliveryPipeline {
                 guard let notification = entry.notification else { continue }
                 budget.record(at: now)
                 pending.removeAll { $0.id == entry.id }
-                await attempt(route, entry, notification, at: now)
+                await send(route, [entry], notification, digest: nil, key: entry.idempotencyKey, at: now)
                 if pending.contains(where: { $0.id == entry.id }) { break }
             }
             budgets[channel] = budget

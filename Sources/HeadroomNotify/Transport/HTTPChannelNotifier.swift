@@ -68,10 +68,10 @@ extension HTTPRequest {
     /// A JSON POST carrying the attempt's idempotency key.
     static func json(
         url: String, body: [UInt8], idempotencyKey: String,
-        contentType: String = "application/json", extraHeaders: [HTTPHeader] = []
+        contentType: String = "application/json"
     ) -> HTTPRequest {
         HTTPRequest(
-            url: url, headers: [HTTPHeader("Content-Type", contentType)] + extraHeaders + [HTTPHeader("Idempotency-Key", idempotencyKey)],
+            url: url, headers: [HTTPHeader("Content-Type", contentType), HTTPHeader("Idempotency-Key", idempotencyKey)],
             body: body)
     }
 }
