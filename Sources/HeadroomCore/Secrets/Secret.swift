@@ -26,6 +26,15 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// A secret read from `path` when needed.
     public static func file(_ path: String) -> Secret { Secret(source: .file(path)) }
 
+    /// A secret file's content as the value: its bytes without the trailing line end an
+    /// editor or `echo` leaves (pure; the readers — HeadroomNotify's `reveal()`, the server's
+    /// token check — do the I/O).
+    public static func value(ofFile contents: [UInt8]) -> String {
+        var text = Substring(String(decoding: contents, as: UTF8.self))
+        while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
+        return String(text)
+    }
+
     /// The inline value, or nil when the value lives in a file (for checks that can only be
     /// made on an inline value at load time).
     public var inlineValue: String? {

@@ -9,12 +9,10 @@ extension Secret {
         case .value(let value):
             return value
         case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            guard let data = FileManager.default.contents(atPath: path), String(data: data, encoding: .utf8) != nil else {
                 throw .permanent("cannot read the secret file \(path): check that it exists and that headroom may read it")
             }
-            var value = Substring(text)
-            while let last = value.last, last == "\n" || last == "\r" { value.removeLast() }
-            return String(value)
+            return Secret.value(ofFile: Array(data))
         }
     }
 }

@@ -27,12 +27,11 @@ struct BearerToken: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(ServerSettingsError(message: "server.token_file \(path): cannot be read"))
         }
-        var text = Substring(String(decoding: data, as: UTF8.self))
-        while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
-        guard text.count >= 16 else {
+        let token = Secret.value(ofFile: Array(data))
+        guard token.count >= 16 else {
             return .failure(ServerSettingsError(message: "server.token_file \(path): a token of at least 16 characters is needed"))
         }
-        return .success(String(text))
+        return .success(token)
     }
 
     func check(authorization: String?) -> Verdict {
