@@ -143,7 +143,7 @@ let package = Package(
         // Test support shared by the test targets.
         .target(
             name: "HeadroomTesting",
-            dependencies: ["HeadroomCore", "HeadroomCollectors", "HeadroomNotify"],
+            dependencies: ["HeadroomCore", "HeadroomCollectors", "HeadroomNotify", "HeadroomDaemon"],
             swiftSettings: swiftSettings
         ),
 

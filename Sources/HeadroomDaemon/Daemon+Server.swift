@@ -1,3 +1,4 @@
+import Foundation
 import HeadroomConfig
 import HeadroomCore
 import HeadroomNotify
@@ -11,16 +12,18 @@ extension Daemon {
         push: PushService?
     ) -> HTTPServer? {
         guard configuration.server.enabled else { return nil }
+        let clock = dependencies.clock
+        let now: @Sendable () -> Date = { clock.wallTime() }
         let reader = DaemonStateReader(
             alerts: alerts, sampling: sampling,
             hostname: configuration.hostname ?? dependencies.hostname,
-            startedAt: dependencies.now(), now: dependencies.now, includeProcess: true)
+            startedAt: now(), now: now, includeProcess: true)
         let silences: any SilenceEndpoint =
             dependencies.stateDirectory.map { directory in
-                SilenceAPI(store: SilenceStore(stateDirectory: directory(configuration.delivery)), now: dependencies.now)
+                SilenceAPI(store: SilenceStore(stateDirectory: directory(configuration.delivery)), now: now)
             } ?? NoSilences()
         return HTTPServer(
             settings: configuration.server, state: reader, silences: silences,
-            delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: dependencies.now))
+            delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: now))
     }
 }

@@ -35,12 +35,12 @@ public struct Daemon: Sendable {
             routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
             store: Daemon.outbox(configuration, dependencies, logger),
             silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)
-        delivery = DeliveryService(pipeline: pipeline, now: dependencies.now, logger: logger)
+        delivery = DeliveryService(pipeline: pipeline, clock: dependencies.clock, logger: logger)
         let push =
             configuration.push.enabled
             ? PushService(
                 settings: configuration.push, host: configuration.hostname ?? dependencies.hostname,
-                transport: PlainHTTPTransport(), logger: logger)
+                transport: PlainHTTPTransport(), clock: dependencies.clock, logger: logger)
             : nil
         self.push = push
         sampling = SamplingService(
@@ -49,7 +49,7 @@ public struct Daemon: Sendable {
             alerts: alerts,
             delivery: delivery,
             logger: logger,
-            now: dependencies.now,
+            clock: dependencies.clock,
             makeFiles: dependencies.makeFiles,
             releasesStartupPages: dependencies.releasesStartupPages,
             collectors: dependencies.collectors?(configuration.collectors),
@@ -110,7 +110,7 @@ public struct Daemon: Sendable {
             logger.error("configuration reload rejected; keeping the running configuration:\n\(errors.description)")
             return false
         case .success(let configuration):
-            let now = dependencies.now()
+            let now = dependencies.clock.wallTime()
             let closing = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
             // Through the delivery service, like a round's: it keeps each alert's notifications in order.

@@ -1,11 +1,12 @@
-public import Foundation
+import Foundation
 public import HeadroomCollectors
 public import HeadroomNotify
 
 /// Everything the daemon touches outside itself, in one value: tests build one field by field.
 public struct Dependencies: Sendable {
-    /// Wall time for stamping samples and notifications.
-    public var now: @Sendable () -> Date
+    /// Wall time for stamping samples and notifications; monotonic time and alarms for the
+    /// sampling grid, collector budgets, delivery retries and push backoff.
+    public var clock: any DaemonClock
     /// Opens the host's files under a root directory.
     public var makeFiles: @Sendable (String) -> any SystemFiles
     /// The process environment (for NO_COLOR and friends); never read with getenv below the executable.
@@ -25,7 +26,7 @@ public struct Dependencies: Sendable {
     public var releasesStartupPages: Bool
 
     public init(
-        now: @escaping @Sendable () -> Date,
+        clock: any DaemonClock,
         makeFiles: @escaping @Sendable (String) -> any SystemFiles,
         environment: [String: String],
         hostname: String,
@@ -36,7 +37,7 @@ public struct Dependencies: Sendable {
     ) {
         self.stateDirectory = stateDirectory
         self.releasesStartupPages = releasesStartupPages
-        self.now = now
+        self.clock = clock
         self.makeFiles = makeFiles
         self.environment = environment
         self.hostname = hostname
@@ -47,7 +48,7 @@ public struct Dependencies: Sendable {
     /// The real host, the real clock, the real channels.
     public static func live(environment: [String: String]) -> Dependencies {
         Dependencies(
-            now: { Date() },
+            clock: SystemClock(),
             makeFiles: { RootedSystemFiles(root: $0) },
             environment: environment,
             hostname: ProcessInfo.processInfo.hostName,

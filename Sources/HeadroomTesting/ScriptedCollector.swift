@@ -7,6 +7,7 @@ import Synchronization
 public final class ScriptedCollector: Collector, Sendable {
     public let name: String
     private let state: Mutex<Result<[Sample], CollectorError>>
+    private let callCount = Atomic<Int>(0)
 
     public init(name: String, samples: [Sample] = []) {
         self.name = name
@@ -19,8 +20,12 @@ public final class ScriptedCollector: Collector, Sendable {
     /// Makes the next calls throw.
     public func fail(_ error: CollectorError) { state.withLock { $0 = .failure(error) } }
 
+    /// How many times `collect` was called.
+    public var calls: Int { callCount.load(ordering: .acquiring) }
+
     public func collect() throws(CollectorError) -> [Sample] {
-        try state.withLock { $0 }.get()
+        callCount.add(1, ordering: .acquiringAndReleasing)
+        return try state.withLock { $0 }.get()
     }
 }
 
@@ -40,6 +45,9 @@ public final class HangingCollector: Collector, Sendable {
     /// How many times `collect` was entered.
     public var callCount: Int { calls.load(ordering: .acquiring) }
 
+    /// Opens when `collect` is first entered: the round's thread is inside the hung call.
+    public let entered = Latch()
+
     private let open = Atomic<Bool>(false)
 
     /// Unblocks the stuck call and lets every later call return at once.
@@ -50,6 +58,7 @@ public final class HangingCollector: Collector, Sendable {
 
     public func collect() throws(CollectorError) -> [Sample] {
         calls.add(1, ordering: .acquiringAndReleasing)
+        entered.open()
         if !open.load(ordering: .acquiring) { gate.wait() }
         return [Sample("hung_value", .none, 1)]
     }

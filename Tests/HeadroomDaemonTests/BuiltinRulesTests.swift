@@ -169,7 +169,7 @@ struct BuiltinRulesTests {
             daemon = Daemon(
                 configuration: configuration,
                 dependencies: Dependencies(
-                    now: { Date(timeIntervalSince1970: 1_800_000_000) },
+                    clock: ManualClock(),
                     makeFiles: { RootedSystemFiles(root: $0) },
                     environment: [:], hostname: "gpu-01", makeNotifier: { _ in notifier }), logger: logger)
         }

@@ -14,23 +14,26 @@ struct DaemonHarness {
     let daemon: Daemon
     let notifier: RecordingNotifier
     let start = Date(timeIntervalSince1970: 1_800_000_000)
+    /// The daemon's clock: it stands at `start` unless a test moves it (what `/healthz` ages
+    /// the latest round against, what collector budgets and retries wait on).
+    let clock: ManualClock
 
     /// `collectors` nil builds the configured catalog (as `main` does) reading `files`.
-    /// `stateDirectory` nil keeps the outbox and silences in memory only.
-    /// `now` is the daemon's clock (what `/healthz` ages the latest round against); it stands
-    /// at the start unless a test moves it.
+    /// `stateDirectory` nil keeps the outbox and silences in memory only. `realTime` runs the
+    /// daemon on the system clock instead of `clock`.
     init(
         yaml: String, collectors: [any Collector]?, files: InMemorySystemFiles = InMemorySystemFiles([:]),
-        environment: [String: String] = [:], stateDirectory: String? = nil,
-        now: @escaping @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }
+        environment: [String: String] = [:], stateDirectory: String? = nil, realTime: Bool = false
     ) throws {
         let configuration = try ConfigurationLoader.load(yaml: yaml, source: "test.yaml", environment: environment).get().configuration
         let notifier = RecordingNotifier()
         self.notifier = notifier
+        let clock = ManualClock(wall: start)
+        self.clock = clock
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let dependencies = Dependencies(
-            now: now,
+            clock: realTime ? SystemClock() : clock,
             makeFiles: { _ in files },
             environment: [:],
             hostname: "test-host",
@@ -49,6 +52,21 @@ struct DaemonHarness {
         let notifications = await daemon.sampling.tick(at: time).notifications
         await daemon.pipeline.retryDue(at: time)
         return notifications
+    }
+
+    /// One round at `seconds` in which a collector hangs on the round's thread. Once the round
+    /// has armed its deadline and `entered` returns (the hung call has begun, so the collectors
+    /// before it have answered), the clock moves through the collector budget: the round ends
+    /// as it would after `budget` of real time, and no real time passes.
+    func tickThroughHang(
+        _ seconds: Double, budget: Duration, entered: @Sendable () async -> Void
+    ) async -> SamplingService.RoundSummary {
+        let armed = clock.alarmsSet
+        async let summary = daemon.sampling.tick(at: start.addingTimeInterval(seconds))
+        await clock.waitForAlarm(after: armed)
+        await entered()
+        clock.advance(by: budget)
+        return await summary
     }
 
     var received: [String] {
@@ -129,10 +147,9 @@ struct DaemonTests {
     func hungCollector() async throws {
         let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
         let hung = HangingCollector(name: "nvml")
-        // A budget a healthy in-memory collector meets even on a loaded machine.
         let yaml = Self.gpuYAML + "\ncollectors:\n  timeout: 1s\n"
         let harness = try DaemonHarness(yaml: yaml, collectors: [gpu, hung])
-        let first = await harness.daemon.sampling.tick(at: harness.start)
+        let first = await harness.tickThroughHang(0, budget: .seconds(1), entered: hung.entered.wait)
         let reports = Dictionary(uniqueKeysWithValues: first.snapshot.collectors.map { ($0.collector, $0.outcome) })
         #expect(reports["gpu"] == .ok)
         #expect(reports["nvml"] == .timedOut(budget: .seconds(1)))
@@ -166,7 +183,11 @@ struct DaemonTests {
         var outcomes: [CollectorOutcome?] = []
         var notified: [String] = []
         for round in 0..<3 {
-            let summary = await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(Double(round) * 5))
+            // The first round waits out the budget; later ones find the call still busy at once.
+            let summary =
+                round == 0
+                ? await harness.tickThroughHang(0, budget: .seconds(1), entered: slow.entered.wait)
+                : await harness.daemon.sampling.tick(at: harness.start.addingTimeInterval(Double(round) * 5))
             outcomes.append(summary.snapshot.collectors.first { $0.collector == "nvidia" }?.outcome)
             notified += summary.notifications.map(\.alert.rule)
         }
@@ -185,9 +206,10 @@ struct DaemonTests {
     func hungFirst() async throws {
         let hung = HangingCollector(name: "nvml")
         let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
-        // 2 s: the collectors after the hung one must start and answer within the budget,
-        // however loaded the machine (CI runs the whole suite at once on two cores).
-        let harness = try DaemonHarness(yaml: Self.gpuYAML + "\ncollectors:\n  timeout: 2s\n", collectors: [hung, gpu])
+        // Real time: the collectors after the hung one run on a thread of their own and must
+        // answer within the real budget, however loaded the machine (2 s). A manual clock
+        // could not tell when that thread is done, so when to let the budget pass.
+        let harness = try DaemonHarness(yaml: Self.gpuYAML + "\ncollectors:\n  timeout: 2s\n", collectors: [hung, gpu], realTime: true)
         defer { hung.release() }
         let first = await harness.daemon.sampling.tick(at: harness.start)
         let outcomes = Dictionary(uniqueKeysWithValues: first.snapshot.collectors.map { ($0.collector, $0.outcome) })

@@ -163,7 +163,11 @@ struct GPUScenarioTests {
         let first = await stalled.daemon.sampling.tick(at: stalled.start)
         #expect(first.snapshot.samples.contains { $0.name == "gpu_memory_used_percent" })
         fake.setStep(1)
-        let second = await stalled.daemon.sampling.tick(at: stalled.start.addingTimeInterval(2))
+        // Once the round's thread is inside the hung call (after the CPU collector answered),
+        // the budget passes.
+        let second = await stalled.tickThroughHang(2, budget: .seconds(1)) {
+            while fake.stat("hung") == 0 { await Task.yield() }
+        }
         #expect(second.snapshot.collectors.first { $0.collector == "nvidia" }?.outcome == .timedOut(budget: .seconds(1)))
         #expect(second.snapshot.collectors.first { $0.collector == "cpu" }?.outcome == .ok)
         #expect(!second.snapshot.samples.contains { $0.name.hasPrefix("gpu_") })

@@ -31,7 +31,7 @@ struct RealHostIdleTests {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let dependencies = Dependencies(
-            now: { Date() }, makeFiles: { RootedSystemFiles(root: $0) }, environment: [:], hostname: "test-host",
+            clock: SystemClock(), makeFiles: { RootedSystemFiles(root: $0) }, environment: [:], hostname: "test-host",
             makeNotifier: { _ in notifier })
         let daemon = Daemon(configuration: configuration, dependencies: dependencies, logger: logger)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
@@ -40,7 +40,8 @@ struct RealHostIdleTests {
             let summary = await daemon.sampling.tick(at: start.addingTimeInterval(Double(round) * 30))
             seen.formUnion(daemon.alerts.latestSamples.map(\.name))
             #expect(summary.notifications.isEmpty, "round \(round): \(summary.notifications.map(\.summary))")
-            // Real time between real readings, so rates (CPU, throttling) are measured, not 0/0.
+            // Real time between real readings of the real host, so rates (CPU, throttling) are
+            // measured, not 0/0: the kernel's counters move only with real time.
             try await Task.sleep(for: .milliseconds(100))
         }
         // The rules had real series to judge: host memory, CPU and load at least.

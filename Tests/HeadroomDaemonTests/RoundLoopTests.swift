@@ -6,72 +6,101 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// The live sampling loop (`RoundLoop` + `CollectorRound.collect` + `RoundWatchdog`), run by
-/// the real service group: the paths `tick(at:)` does not take.
-@Suite("Live round loop")
+/// The live sampling loop (`RoundLoop` + `CollectorRound.collect` + the clock's alarms), run
+/// by the real service group: the paths `tick(at:)` does not take.
+@Suite("Live round loop", .timeLimit(.minutes(1)))
 struct RoundLoopTests {
+    @Test("a round every interval the clock moves, on a fixed grid: none before, one per slot, missed slots skipped")
+    func grid() async throws {
+        let gpu = ScriptedCollector(name: "gpu", samples: DaemonTests.gpu(50))
+        let live = try LiveDaemon(DeliveryServiceTests.yaml, collectors: [gpu], notifier: RecordingNotifier())
+        var rounds = live.rounds.makeAsyncIterator()
+        let group = try live.daemon.serviceGroup()
+        let running = Task { try await group.run() }
+        _ = await rounds.next() // the first round runs at once
+        #expect(gpu.calls == 1)
+        // Short of the next slot: no round. (A round would have called the collector.)
+        live.clock.advance(by: .milliseconds(99))
+        #expect(gpu.calls == 1)
+        live.clock.advance(by: .milliseconds(1))
+        _ = await rounds.next()
+        #expect(gpu.calls == 2)
+        // Three intervals at once: one round, and the grid carries on from the slot reached.
+        live.clock.advance(by: .milliseconds(300))
+        _ = await rounds.next()
+        #expect(gpu.calls == 3)
+        live.clock.advance(by: .milliseconds(100))
+        _ = await rounds.next()
+        #expect(gpu.calls == 4)
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+
     @Test("a collector that hangs inside the round thread: the round is finished on another, rounds keep coming, shutdown completes")
     func hangInsideTheRoundThread() async throws {
-        // The hung collector comes first, so the round's own thread is stuck inside it.
+        // The healthy collector answers first; then the round's own thread gets stuck in the hung one.
+        let gpu = ScriptedCollector(name: "gpu", samples: DaemonTests.gpu(50))
         let hung = HangingCollector(name: "nvml")
         defer { hung.release() }
-        let gpu = ScriptedCollector(name: "gpu", samples: DaemonTests.gpu(50))
-        let harness = try DaemonHarness(
-            yaml: """
-                interval: 100ms
-                server: {enabled: false}
-                collectors:
-                  timeout: 400ms
-                default_rules: false
-                rules:
-                  - {name: gpu_memory_critical, metric: gpu_memory_used_percent, at_least: 95, severity: critical}
-                channels:
-                  - type: console
-                """, collectors: [hung, gpu])
-        let rounds = Mutex<[Set<String>]>([])
-        harness.daemon.sampling.observeRounds { samples, _ in
-            rounds.withLock { $0.append(Set(samples.map(\.name))) }
-        }
-        let group = try harness.daemon.serviceGroup()
+        let notifier = RecordingNotifier()
+        let live = try LiveDaemon(
+            """
+            interval: 100ms
+            server: {enabled: false}
+            collectors:
+              timeout: 400ms
+            default_rules: false
+            rules:
+              - {name: gpu_memory_critical, metric: gpu_memory_used_percent, at_least: 95, severity: critical}
+            channels:
+              - type: console
+            """, collectors: [gpu, hung], notifier: notifier)
+        let seen = Mutex<[Set<String>]>([])
+        live.daemon.sampling.observeRounds { samples, _ in seen.withLock { $0.append(Set(samples.map(\.name))) } }
+        var rounds = live.rounds.makeAsyncIterator()
+        let group = try live.daemon.serviceGroup()
         let running = Task { try await group.run() }
-        let deadline = ContinuousClock.now + .seconds(30)
-        while rounds.withLock({ $0.count }) < 8, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+        // The budget passes with the round thread stuck: another thread finishes the round.
+        await hung.entered.wait()
+        live.clock.advance(by: .milliseconds(400))
+        _ = await rounds.next()
+        for _ in 1..<8 {
+            live.clock.advance(by: .milliseconds(100))
+            _ = await rounds.next()
         }
-        let seen = rounds.withLock { $0 }
-        #expect(seen.count >= 8)
         // Every round, the first one included, carried the healthy collector's sample.
-        #expect(seen.allSatisfy { $0.contains("gpu_memory_used_percent") })
+        #expect(seen.withLock { $0.count } == 8)
+        #expect(seen.withLock { $0 }.allSatisfy { $0.contains("gpu_memory_used_percent") })
         // Called once, never again while stuck: it sits on its own queue, reported busy.
         #expect(hung.callCount == 1)
-        let reports = harness.daemon.alerts.latestSnapshot?.collectors ?? []
+        let reports = live.daemon.alerts.latestSnapshot?.collectors ?? []
         #expect(reports.first { $0.collector == "nvml" }?.outcome == .stillBusy)
         #expect(reports.first { $0.collector == "gpu" }?.outcome == .ok)
         // The stall is delivered while the round thread that got stuck is still stuck.
-        while !harness.received.contains("firing:collector_stalled"), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(harness.received.contains("firing:collector_stalled"))
+        var deliveries = notifier.deliveries.makeAsyncIterator()
+        let stalled = await deliveries.next()
+        #expect(stalled.map { "\($0.kind.rawValue):\($0.alert.rule)" } == "firing:collector_stalled")
         // The loop, now carried by another thread, still stops on a graceful shutdown.
         await group.triggerGracefulShutdown()
         try await running.value
     }
 
-    @Test("watchdog deadlines fire in order, a cancelled one never does")
-    func watchdogDeadlines() async throws {
+    @Test("the system clock's alarms fire in order, no sooner than their deadline; a cancelled one never does")
+    func systemAlarms() async throws {
+        // The kernel timer itself, so real time: three alarms within 300 ms.
+        let clock = SystemClock()
         let fired = Mutex<[Int]>([])
-        let start = ContinuousClock.now
-        let watchdog = RoundWatchdog.shared
-        _ = watchdog.schedule(at: start + .milliseconds(300)) { fired.withLock { $0.append(300) } }
-        _ = watchdog.schedule(at: start + .milliseconds(100)) { fired.withLock { $0.append(100) } }
-        let cancelled = watchdog.schedule(at: start + .milliseconds(200)) { fired.withLock { $0.append(200) } }
-        watchdog.cancel(cancelled)
-        let deadline = ContinuousClock.now + .seconds(20)
-        while fired.withLock({ $0.count }) < 2, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
+        let done = Latch()
+        let start = clock.uptime()
+        _ = clock.schedule(at: start + .milliseconds(300)) {
+            fired.withLock { $0.append(300) }
+            done.open()
         }
+        _ = clock.schedule(at: start + .milliseconds(100)) { fired.withLock { $0.append(100) } }
+        let cancelled = clock.schedule(at: start + .milliseconds(200)) { fired.withLock { $0.append(200) } }
+        clock.cancel(cancelled)
+        await done.wait()
         #expect(fired.withLock { $0 } == [100, 300])
-        // None fired early: the last one no sooner than its deadline.
-        #expect(ContinuousClock.now - start >= .milliseconds(300))
+        #expect(start.duration(to: clock.uptime()) >= .milliseconds(300))
     }
 }

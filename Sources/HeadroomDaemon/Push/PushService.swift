@@ -17,10 +17,12 @@ public actor PushService: Service {
     private var rejectedTotal = 0
     private var failedRequestsTotal = 0
     private var consecutiveFailures = 0
-    private var retryAt: ContinuousClock.Instant?
+    private var retryAt: MonotonicInstant?
+    private let clock: any DaemonClock
     private var reportedOutage = false
 
-    init(settings: PushSettings, host: String, transport: any PushTransport, logger: Logger) {
+    init(settings: PushSettings, host: String, transport: any PushTransport, clock: any DaemonClock, logger: Logger) {
+        self.clock = clock
         self.settings = settings
         self.host = host
         self.transport = transport
@@ -44,8 +46,7 @@ public actor PushService: Service {
 
     /// Sends what is buffered, batch by batch, until empty or a send fails.
     func flush(force: Bool = false) async {
-        let clock = ContinuousClock()
-        if !force, let retryAt, clock.now < retryAt { return }
+        if !force, let retryAt, clock.uptime() < retryAt { return }
         while buffer.count > 0 {
             let batch = buffer.batch(maximum: settings.batchSize)
             var body = Array((batch.joined(separator: "\n") + "\n").utf8)
@@ -79,7 +80,7 @@ public actor PushService: Service {
             case .retry:
                 failedRequestsTotal += 1
                 consecutiveFailures += 1
-                retryAt = clock.now.advanced(by: Self.backoff(settings).delay(afterFailures: consecutiveFailures))
+                retryAt = clock.uptime() + Self.backoff(settings).delay(afterFailures: consecutiveFailures)
                 if !reportedOutage {
                     logger.warning("push failed (\(status.map { "HTTP \($0)" } ?? failure)); keeping \(buffer.count) lines and retrying with backoff")
                     reportedOutage = true
@@ -103,8 +104,10 @@ public actor PushService: Service {
     public func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                var next = self.clock.uptime()
                 while !Task.isCancelled {
-                    try await Task.sleep(for: self.settings.interval)
+                    next = next + self.settings.interval
+                    try await self.clock.sleep(until: next)
                     await self.flush()
                 }
             }

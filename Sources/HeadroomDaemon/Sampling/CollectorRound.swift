@@ -6,7 +6,8 @@ import Synchronization
 /// One sampling round over several runners.
 ///
 /// Healthy collectors run one after another on the round's own thread: no other thread
-/// wakes. A deadline at a quarter of the budget (`RoundWatchdog`: free to arm and cancel)
+/// wakes. A deadline at a quarter of the budget (an alarm on the clock: on the system clock free
+/// to arm and cancel)
 /// checks on them: if that thread is still inside one collector, the collector is
 /// quarantined onto its own queue for good, the ones after it are started on another thread
 /// at once, so they still answer within the budget, and the round is finished elsewhere. At
@@ -17,11 +18,11 @@ public enum CollectorRound {
     /// One round, off the caller's thread (`headroom check`, tests): a hung collector never
     /// holds one of the concurrency pool's few threads. Not on Dispatch's global queue either:
     /// it has as many threads as cores, and a round blocks its thread for up to the budget.
-    public static func run(_ runners: [CollectorRunner], budget: Duration) async -> [Result] {
+    public static func run(_ runners: [CollectorRunner], budget: Duration, clock: any DaemonClock) async -> [Result] {
         guard !runners.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
             DetachedThread.start(name: "headroom-round") {
-                if let results = collect(runners, budget: budget, takeOver: { continuation.resume(returning: $0) }) {
+                if let results = collect(runners, budget: budget, clock: clock, takeOver: { continuation.resume(returning: $0) }) {
                     continuation.resume(returning: results)
                 }
             }
@@ -33,36 +34,36 @@ public enum CollectorRound {
     /// to `takeOver`, called on a fresh thread with the results by the full budget, and `collect`
     /// returns nil once the stuck call returns: this thread is then done with the round.
     public static func collect(
-        _ runners: [CollectorRunner], budget: Duration,
+        _ runners: [CollectorRunner], budget: Duration, clock: any DaemonClock,
         takeOver: @escaping @Sendable ([Result]) -> Void
     ) -> [Result]? {
         guard !runners.isEmpty else { return [] }
         let total = min(budget, .seconds(3600))
-        let deadline = ContinuousClock.now + total
-        let gate = RoundGate(names: runners.map(\.name), budget: budget)
+        let deadline = clock.uptime() + total
+        let gate = RoundGate(names: runners.map(\.name), budget: budget, clock: clock)
         var shared: [Int] = []
         for (index, runner) in runners.enumerated() {
             if runner.isQuarantined {
-                runner.start { report, samples in gate.deliver(index, report, samples) }
+                runner.start(clock: clock) { report, samples in gate.deliver(index, report, samples) }
             } else {
                 shared.append(index)
             }
         }
         let block = SharedBlock(shared)
-        let watch = RoundWatchdog.shared.schedule(at: deadline - total * 3 / 4) {
+        let watch = clock.schedule(at: deadline - total * 3 / 4) {
             guard let (stuck, rest) = block.abandon() else { return }
             if let stuck { runners[stuck].quarantine() }
             if !rest.isEmpty {
                 // A thread of their own: a busy global queue (as many threads as cores)
                 // could hold them past the budget.
-                DetachedThread.start(name: "headroom-collect") { _ = SharedBlock(rest).run(runners, gate) }
+                DetachedThread.start(name: "headroom-collect") { _ = SharedBlock(rest).run(runners, gate, clock) }
             }
             DetachedThread.start(name: "headroom-round") {
                 takeOver(settle(gate.wait(until: deadline), runners))
             }
         }
-        let finished = block.run(runners, gate)
-        RoundWatchdog.shared.cancel(watch)
+        let finished = block.run(runners, gate, clock)
+        clock.cancel(watch)
         guard finished else { return nil }
         return settle(gate.wait(until: deadline), runners)
     }
@@ -85,7 +86,7 @@ private final class SharedBlock: Sendable {
     init(_ indices: [Int]) { state = Mutex(State(pending: indices)) }
 
     /// Runs the collectors in order; false when the watchdog abandoned the block meanwhile.
-    func run(_ runners: [CollectorRunner], _ gate: RoundGate) -> Bool {
+    func run(_ runners: [CollectorRunner], _ gate: RoundGate, _ clock: any DaemonClock) -> Bool {
         while true {
             let step = state.withLock { state -> Int?? in
                 state.current = nil
@@ -101,7 +102,7 @@ private final class SharedBlock: Sendable {
             case .none: return true
             case .some(.none): return false
             case .some(.some(let index)):
-                let (report, samples) = runners[index].runInline()
+                let (report, samples) = runners[index].runInline(clock: clock)
                 gate.deliver(index, report, samples)
             }
         }

@@ -51,30 +51,30 @@ public final class CollectorRunner: Sendable {
 
     /// Runs the collector on the calling thread (the shared round thread), unless its
     /// previous call is still stuck.
-    func runInline() -> (CollectorReport, [Sample]) {
+    func runInline(clock: any DaemonClock) -> (CollectorReport, [Sample]) {
         let name = collector.name
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             return (CollectorReport(collector: name, outcome: .stillBusy, duration: .zero), [])
         }
-        let started = ContinuousClock.now
+        let started = clock.uptime()
         let (outcome, samples) = collectOnce()
         busy.store(false, ordering: .releasing)
-        return (CollectorReport(collector: name, outcome: outcome, duration: started.duration(to: .now)), samples)
+        return (CollectorReport(collector: name, outcome: outcome, duration: started.duration(to: clock.uptime())), samples)
     }
 
     /// Starts one reading and calls `completion` from the collector's queue when it ends,
     /// or at once with `stillBusy` when the previous call has not returned.
-    public func start(_ completion: @escaping @Sendable (CollectorReport, [Sample]) -> Void) {
+    public func start(clock: any DaemonClock, _ completion: @escaping @Sendable (CollectorReport, [Sample]) -> Void) {
         let name = collector.name
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
             completion(CollectorReport(collector: name, outcome: .stillBusy, duration: .zero), [])
             return
         }
-        let started = ContinuousClock.now
+        let started = clock.uptime()
         queue.async { [self] in
             let (outcome, samples) = collectOnce()
             busy.store(false, ordering: .releasing)
-            completion(CollectorReport(collector: name, outcome: outcome, duration: started.duration(to: .now)), samples)
+            completion(CollectorReport(collector: name, outcome: outcome, duration: started.duration(to: clock.uptime())), samples)
         }
     }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import HeadroomCore
 import Synchronization
 
@@ -14,11 +13,12 @@ final class RoundGate: Sendable {
     private let state: Mutex<State>
     private let names: [String]
     private let budget: Duration
-    private let answered = DispatchSemaphore(value: 0)
+    private let answered: ThreadBell
 
-    init(names: [String], budget: Duration) {
+    init(names: [String], budget: Duration, clock: any DaemonClock) {
         self.names = names
         self.budget = budget
+        answered = ThreadBell(clock: clock)
         state = Mutex(State(results: Array(repeating: nil, count: names.count), remaining: names.count))
     }
 
@@ -31,15 +31,13 @@ final class RoundGate: Sendable {
             state.complete = state.results.compactMap { $0 }
             return true
         }
-        if completed { answered.signal() }
+        if completed { answered.ring() }
     }
 
     /// The results once every collector answered, or at `deadline` with the missing ones
     /// timed out.
-    func wait(until deadline: ContinuousClock.Instant) -> [Result] {
-        if let complete = state.withLock({ $0.complete }) { return complete }
-        let left = ContinuousClock.now.duration(to: deadline)
-        if left > .zero { _ = answered.wait(timeout: .now() + .nanoseconds(Int(left.wholeNanoseconds))) }
+    func wait(until deadline: MonotonicInstant) -> [Result] {
+        if state.withLock({ $0.complete }) == nil { answered.wait(until: deadline) }
         return state.withLock { state in
             if let complete = state.complete { return complete }
             let results = state.results.enumerated().map { index, result in

@@ -10,13 +10,13 @@ public import ServiceLifecycle
 /// this service, never a sampling round. Idle (nothing pending), it does not wake at all.
 public actor DeliveryService: Service {
     private let pipeline: DeliveryPipeline
-    private let now: @Sendable () -> Date
+    private let clock: any DaemonClock
     private let logger: Logger
     private let bell = Doorbell()
 
-    public init(pipeline: DeliveryPipeline, now: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(pipeline: DeliveryPipeline, clock: any DaemonClock, logger: Logger) {
         self.pipeline = pipeline
-        self.now = now
+        self.clock = clock
         self.logger = logger
     }
 
@@ -31,20 +31,21 @@ public actor DeliveryService: Service {
     }
 
     public func run() async throws {
-        await pipeline.recover(at: now())
+        await pipeline.recover(at: clock.wallTime())
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await self.pipeline.retryDue(at: self.now())
-                var deadline: ContinuousClock.Instant?
+                await self.pipeline.retryDue(at: self.clock.wallTime())
+                var deadline: MonotonicInstant?
                 if let next = await self.pipeline.nextAttemptDate() {
-                    let seconds = min(3600, max(0.05, next.timeIntervalSince(self.now())))
-                    deadline = .now + .milliseconds(Int(seconds * 1000))
+                    // Rounded up: an alarm that rang a moment early would find nothing due.
+                    let seconds = min(3600, max(0.05, next.timeIntervalSince(self.clock.wallTime())))
+                    deadline = self.clock.uptime() + .milliseconds(Int((seconds * 1000).rounded(.up)))
                 }
-                await self.bell.wait(until: deadline)
+                await self.bell.wait(until: deadline, on: self.clock)
             }
         }
         // Graceful shutdown (after sampling stopped): one last attempt at everything pending.
-        await pipeline.retryDue(at: now(), force: true)
+        await pipeline.retryDue(at: clock.wallTime(), force: true)
         let left = await pipeline.pendingCount
         logger.info("delivery stopped; pending notifications flushed", metadata: ["still_pending": "\(left)"])
     }

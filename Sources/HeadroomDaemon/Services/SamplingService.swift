@@ -40,7 +40,7 @@ public final class SamplingService: Service, Sendable {
     private let alerts: AlertCenter
     private let delivery: DeliveryService
     let logger: Logger
-    private let now: @Sendable () -> Date
+    private let clock: any DaemonClock
     private let makeFiles: @Sendable (String) -> any SystemFiles
 
     /// What one round did.
@@ -65,7 +65,7 @@ public final class SamplingService: Service, Sendable {
         alerts: AlertCenter,
         delivery: DeliveryService,
         logger: Logger,
-        now: @escaping @Sendable () -> Date,
+        clock: any DaemonClock,
         makeFiles: @escaping @Sendable (String) -> any SystemFiles,
         releasesStartupPages: Bool = false,
         collectors: [any Collector]? = nil,
@@ -74,7 +74,7 @@ public final class SamplingService: Service, Sendable {
         self.alerts = alerts
         self.delivery = delivery
         self.logger = logger
-        self.now = now
+        self.clock = clock
         self.makeFiles = makeFiles
         self.releasesStartupPages = releasesStartupPages
         let built = collectors ?? CollectorCatalog.make(settings: collectorSettings, files: makeFiles(collectorSettings.root))
@@ -120,9 +120,9 @@ public final class SamplingService: Service, Sendable {
     /// notifications to the outbox, as a live round does.
     @discardableResult
     public func tick(at time: Date? = nil) async -> RoundSummary {
-        let stamp = time ?? now()
+        let stamp = time ?? clock.wallTime()
         let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
-        let summary = evaluate(await CollectorRound.run(runners, budget: budget), at: stamp)
+        let summary = evaluate(await CollectorRound.run(runners, budget: budget, clock: clock), at: stamp)
         let observers = state.withLock { $0.observers }
         if !observers.isEmpty {
             let evaluated = alerts.latestSamples
@@ -169,7 +169,7 @@ public final class SamplingService: Service, Sendable {
                 room.signal()
             }
         }
-        let loop = RoundLoop { self.currentInterval }
+        let loop = RoundLoop(interval: { self.currentInterval }, clock: clock)
         await cancelWhenGracefulShutdown {
             await loop.run(name: "headroom-round") {
                 self.liveRound(loop: loop) { handover in
@@ -181,18 +181,18 @@ public final class SamplingService: Service, Sendable {
         sender.finish()
         await passer.value
         // The next process takes up the incidents where this one leaves them.
-        alerts.saveState(at: now())
+        alerts.saveState(at: clock.wallTime())
         logger.info("sampling stopped")
     }
 
     /// One round on the loop's thread; false when a collector got this thread stuck and the
     /// round was finished on another, which carries the loop on.
     private func liveRound(loop: RoundLoop, handOver: @escaping @Sendable (Handover) -> Void) -> Bool {
-        let stamp = now()
+        let stamp = clock.wallTime()
         let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
         guard
             let collected = CollectorRound.collect(
-                runners, budget: budget,
+                runners, budget: budget, clock: clock,
                 takeOver: { collected in
                     self.finishLiveRound(collected, at: stamp, handOver: handOver)
                     loop.continueHere()

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Wakes one waiting task: `ring()` from anywhere, `wait(until:)` sleeps until rung or the
-/// deadline. A ring while nobody waits is remembered (once), so none is lost.
+/// Wakes one waiting task: `ring()` from anywhere, `wait()` sleeps until rung. A ring while
+/// nobody waits is remembered (once), so none is lost.
 final class Doorbell: Sendable {
     private struct State {
         var rung = false
@@ -18,19 +18,17 @@ final class Doorbell: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when rung, at `deadline` (nil: no deadline), or when the task is cancelled.
-    func wait(until deadline: ContinuousClock.Instant?) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForRing() }
-            if let deadline {
-                group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
-            }
-            await group.next()
-            group.cancelAll()
-        }
+    /// Returns when rung, at `deadline` on `clock` (nil: no deadline), or when the task is
+    /// cancelled. The deadline is an alarm that rings: the caller cannot tell them apart, and
+    /// need not, since it looks at what is due either way.
+    func wait(until deadline: MonotonicInstant?, on clock: any DaemonClock) async {
+        let alarm = deadline.map { clock.schedule(at: $0) { self.ring() } }
+        await wait()
+        if let alarm { clock.cancel(alarm) }
     }
 
-    private func waitForRing() async {
+    /// Returns when rung or when the task is cancelled.
+    func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { state -> Bool in

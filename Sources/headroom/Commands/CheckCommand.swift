@@ -61,7 +61,7 @@ struct CheckCommand: AsyncParsableCommand {
         func sample() async -> HostSnapshot {
             var reports: [CollectorReport] = []
             var samples: [Sample] = []
-            for (report, collected) in await CollectorRound.run(runners, budget: configuration.collectors.timeout) {
+            for (report, collected) in await CollectorRound.run(runners, budget: configuration.collectors.timeout, clock: SystemClock()) {
                 reports.append(report)
                 samples += collected
             }

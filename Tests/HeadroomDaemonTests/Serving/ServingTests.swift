@@ -129,18 +129,17 @@ struct ServingTests {
     @Test("/healthz over a socket: 503 'stalled' once the latest round is older than three intervals (at least 10 s), 200 again after the next round")
     func healthStalled() async throws {
         let fake = try FakeNVML(scenario: Self.scenario)
-        let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil, now: { clock.withLock { $0 } })
+        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil)
         let server = try await ServedServer(try #require(harness.daemon.server))
         await harness.tick(0)
         #expect(try await server.request("/healthz").status == 200)
 
         // interval 2s: the limit is max(3 × 2 s, 10 s) = 10 s. At 10 s the loop still counts as alive.
-        clock.withLock { $0 = harness.start.addingTimeInterval(10) }
+        harness.clock.advance(by: .seconds(10))
         let edge = try await server.request("/healthz")
         #expect(edge.status == 200 && edge.body.contains(#""last_sample_age_seconds":10"#), "\(edge.body)")
 
-        clock.withLock { $0 = harness.start.addingTimeInterval(11) }
+        harness.clock.advance(by: .seconds(1))
         let stalled = try await server.request("/healthz")
         #expect(stalled.status == 503)
         #expect(stalled.headers["content-type"]?.hasPrefix("application/json") == true)
@@ -155,11 +154,10 @@ struct ServingTests {
     @Test("delivery self-metrics over a socket: attempts, successes, failures by reason, outbox depth and age while a failed delivery waits, then its retry")
     func deliveryMetrics() async throws {
         let fake = try FakeNVML(scenario: Self.scenario)
-        let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
         let yaml = Self.yaml(fake).replacingOccurrences(of: "channels: []", with: "channels:\n  - type: console")
-        let harness = try DaemonHarness(yaml: yaml, collectors: nil, now: { clock.withLock { $0 } })
+        let harness = try DaemonHarness(yaml: yaml, collectors: nil)
         let server = try await ServedServer(try #require(harness.daemon.server))
-        func at(_ seconds: Double) { clock.withLock { $0 = harness.start.addingTimeInterval(seconds) } }
+        func at(_ seconds: Double) { harness.clock.advance(to: harness.start.addingTimeInterval(seconds)) }
 
         await harness.tick(0)
         var page = try await server.request("/metrics").body

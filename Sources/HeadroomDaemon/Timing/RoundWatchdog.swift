@@ -2,7 +2,7 @@ import CLinuxShims
 import Glibc
 import Synchronization
 
-/// Deadlines that cost nothing until they pass. A round arms one at a quarter of its
+/// `SystemClock`'s alarms: deadlines that cost nothing until they pass. A round arms one at a quarter of its
 /// collector budget and cancels it when its collectors answered, which is almost always: both
 /// are a `timerfd_settime` on a timer the watchdog thread waits on, and that thread wakes only
 /// when a deadline really passes (a collector stuck in the kernel or in a hung driver). A
@@ -15,12 +15,8 @@ import Synchronization
 final class RoundWatchdog: Sendable {
     static let shared = RoundWatchdog()
 
-    struct Token: Sendable {
-        fileprivate let id: UInt64
-    }
-
     private struct Entry {
-        var deadline: ContinuousClock.Instant
+        var deadline: MonotonicInstant
         var action: @Sendable () -> Void
     }
 
@@ -28,7 +24,7 @@ final class RoundWatchdog: Sendable {
         var nextID: UInt64 = 0
         var entries: [UInt64: Entry] = [:]
         /// The deadline the kernel timer is set to (nil: disarmed).
-        var armed: ContinuousClock.Instant?
+        var armed: MonotonicInstant?
         var started = false
     }
 
@@ -41,23 +37,23 @@ final class RoundWatchdog: Sendable {
     }
 
     /// Calls `action` on the watchdog thread at `deadline`, unless cancelled before.
-    func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> Token {
-        let (token, start) = state.withLock { state -> (Token, Bool) in
+    func schedule(at deadline: MonotonicInstant, _ action: @escaping @Sendable () -> Void) -> ClockAlarm {
+        let (alarm, start) = state.withLock { state -> (ClockAlarm, Bool) in
             let id = state.nextID
             state.nextID += 1
             state.entries[id] = Entry(deadline: deadline, action: action)
             rearm(&state)
             defer { state.started = true }
-            return (Token(id: id), !state.started)
+            return (ClockAlarm(id: id), !state.started)
         }
         if start { DetachedThread.start(name: "headroom-watch") { self.watch() } }
-        return token
+        return alarm
     }
 
     /// Forgets the deadline; its action will not run (unless it already runs now).
-    func cancel(_ token: Token) {
+    func cancel(_ alarm: ClockAlarm) {
         state.withLock { state in
-            guard state.entries.removeValue(forKey: token.id) != nil else { return }
+            guard state.entries.removeValue(forKey: alarm.id) != nil else { return }
             rearm(&state)
         }
     }
@@ -67,9 +63,8 @@ final class RoundWatchdog: Sendable {
         let earliest = state.entries.values.map(\.deadline).min()
         guard earliest != state.armed else { return }
         state.armed = earliest
-        // Relative: the continuous clock need not be CLOCK_MONOTONIC. At least 1 ns, since
-        // zero would disarm the timer instead of firing it at once.
-        let after = earliest.map { max(1, ContinuousClock.now.duration(to: $0).wholeNanoseconds) } ?? 0
+        // At least 1 ns, since zero would disarm the timer instead of firing it at once.
+        let after = earliest.map { max(1, $0.nanoseconds - hr_monotonic_ns()) } ?? 0
         _ = hr_timerfd_arm(timer, after)
     }
 
@@ -80,7 +75,7 @@ final class RoundWatchdog: Sendable {
             let count = read(timer, &expirations, MemoryLayout<UInt64>.size)
             if count < 0, errno == EINTR { continue }
             let due = state.withLock { state -> [@Sendable () -> Void] in
-                let now = ContinuousClock.now
+                let now = MonotonicInstant(nanoseconds: hr_monotonic_ns())
                 let ids = state.entries.filter { $0.value.deadline <= now }.map(\.key)
                 let actions = ids.compactMap { state.entries.removeValue(forKey: $0)?.action }
                 state.armed = nil

@@ -1,0 +1,104 @@
+public import Foundation
+public import HeadroomDaemon
+import HeadroomCore
+import Synchronization
+
+/// A clock that moves only when told: the daemon's loops, collector budgets, delivery
+/// retries and push backoff wait on it, and a test moves time by hand instead of sleeping.
+///
+/// `advance(by:)` moves time forward alarm by alarm: each due alarm runs on the calling
+/// thread with the clock standing at its deadline, including alarms that the actions
+/// themselves set, then time stands at the target. An alarm set at or before the current
+/// time runs at once, on the thread that set it.
+public final class ManualClock: DaemonClock {
+    private struct Alarm {
+        var deadline: MonotonicInstant
+        var action: @Sendable () -> Void
+    }
+    private struct State {
+        var now: MonotonicInstant
+        var alarms: [UInt64: Alarm] = [:]
+        var nextID: UInt64 = 0
+        /// Waiting for the alarm count to pass a number.
+        var watchers: [(after: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+    private let wallStart: Date
+    private let origin: MonotonicInstant
+    private let state: Mutex<State>
+
+    /// Stands at `wall` (and an arbitrary monotonic origin) until moved.
+    public init(wall: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
+        wallStart = wall
+        origin = MonotonicInstant(nanoseconds: 1_000_000_000)
+        state = Mutex(State(now: origin))
+    }
+
+    public func wallTime() -> Date {
+        wallStart.addingTimeInterval(origin.duration(to: uptime()).headroomSeconds)
+    }
+
+    public func uptime() -> MonotonicInstant { state.withLock { $0.now } }
+
+    public var isKernelMonotonic: Bool { false }
+
+    /// How many alarms have been set so far (cancelled ones included).
+    public var alarmsSet: UInt64 { state.withLock { $0.nextID } }
+
+    public func schedule(at deadline: MonotonicInstant, _ action: @escaping @Sendable () -> Void) -> ClockAlarm {
+        let (alarm, due, watchers) = state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            let due = deadline <= state.now
+            if !due { state.alarms[id] = Alarm(deadline: deadline, action: action) }
+            let ready = state.watchers.filter { $0.after < state.nextID }
+            state.watchers.removeAll { $0.after < state.nextID }
+            return (ClockAlarm(id: id), due, ready.map(\.continuation))
+        }
+        for watcher in watchers { watcher.resume() }
+        if due { action() }
+        return alarm
+    }
+
+    public func cancel(_ alarm: ClockAlarm) {
+        _ = state.withLock { $0.alarms.removeValue(forKey: alarm.id) }
+    }
+
+    /// Returns once more than `count` alarms have been set: a test's way to know that the
+    /// code under test has read the clock and armed its deadline before time moves.
+    public func waitForAlarm(after count: UInt64) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                if state.nextID > count { return true }
+                state.watchers.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Moves time forward until the wall time reads `wall` (no move when it already does).
+    public func advance(to wall: Date) {
+        let nanoseconds = (wall.timeIntervalSince(wallTime()) * 1e9).rounded()
+        if nanoseconds > 0 { advance(by: .nanoseconds(Int64(nanoseconds))) }
+    }
+
+    /// Moves time forward by `duration`, running each alarm that comes due on the way.
+    public func advance(by duration: Duration) {
+        let target = uptime() + duration
+        while true {
+            let next = state.withLock { state -> Alarm? in
+                guard let (id, alarm) = state.alarms.filter({ $0.value.deadline <= target }).min(by: { $0.value.deadline < $1.value.deadline })
+                else {
+                    // In the same lock: an alarm set from here on is due at once.
+                    state.now = max(state.now, target)
+                    return nil
+                }
+                state.alarms[id] = nil
+                state.now = max(state.now, alarm.deadline)
+                return alarm
+            }
+            guard let next else { break }
+            next.action()
+        }
+    }
+}
