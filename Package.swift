@@ -55,11 +55,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The configuration's YAML as values: the node tree the loader decodes (with where each
+        // value came from), the reader that collects every problem, and the YAML writer. Pure,
+        // without a YAML parser, so each channel reads and writes its own keys in its folder.
+        .target(name: "HeadroomConfigSyntax", dependencies: ["HeadroomCore"], swiftSettings: swiftSettings),
+
         // Delivers notifications: the one Notifier protocol and its channels.
         .target(
             name: "HeadroomNotify",
             dependencies: [
                 "HeadroomCore",
+                "HeadroomConfigSyntax",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -77,6 +83,7 @@ let package = Package(
             dependencies: [
                 "HeadroomCore",
                 "HeadroomCollectors",
+                "HeadroomConfigSyntax",
                 "HeadroomNotify",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -129,6 +136,7 @@ let package = Package(
             dependencies: [
                 "HeadroomDaemon",
                 "HeadroomConfig",
+                "HeadroomConfigSyntax",
                 "HeadroomCore",
                 "HeadroomCollectors",
                 "HeadroomNotify",
@@ -182,7 +190,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadroomConfigTests",
-            dependencies: ["HeadroomConfig", "HeadroomCore", "HeadroomCollectors", "HeadroomNotify"],
+            dependencies: ["HeadroomConfig", "HeadroomConfigSyntax", "HeadroomCore", "HeadroomCollectors", "HeadroomNotify"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

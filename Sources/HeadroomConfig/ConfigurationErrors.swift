@@ -1,3 +1,5 @@
+public import HeadroomConfigSyntax
+
 /// Every problem that stopped a configuration from loading, reported together.
 public struct ConfigurationErrors: Error, Sendable, Hashable, CustomStringConvertible {
     /// The problems in file order (by line and column), then those of built-in values, then

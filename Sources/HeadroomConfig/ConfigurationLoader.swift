@@ -1,3 +1,5 @@
+import HeadroomConfigSyntax
+
 /// YAML text and an environment dictionary → a validated configuration, or every problem at once.
 ///
 /// The loader does no I/O: the executable reads the file and the process environment and

@@ -1,5 +1,6 @@
 import HeadroomCore
 import HeadroomNotify
+import HeadroomConfigSyntax
 
 extension ConfigurationRenderer {
     /// The keys of a webhook-type channel. Every `Secret` is written as `"<secret>"` (a

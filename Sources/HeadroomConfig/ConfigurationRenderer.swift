@@ -1,6 +1,7 @@
 import HeadroomCollectors
 import HeadroomCore
 import HeadroomNotify
+import HeadroomConfigSyntax
 
 /// Renders a configuration as YAML, for `headroom config show`.
 ///

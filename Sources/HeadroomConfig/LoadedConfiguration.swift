@@ -1,3 +1,5 @@
+public import HeadroomConfigSyntax
+
 /// A configuration that loaded, with the problems that did not stop it.
 public struct LoadedConfiguration: Sendable {
     /// The validated configuration.

@@ -1,5 +1,6 @@
 import HeadroomCore
 import HeadroomNotify
+import HeadroomConfigSyntax
 
 /// The webhook-type channels (webhook, slack, wecom, dingtalk, feishu): their keys and how
 /// they decode. Secrets come inline (`url:`, `secret:`) or from a file (`url_file:`,

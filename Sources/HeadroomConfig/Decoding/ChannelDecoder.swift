@@ -1,5 +1,6 @@
 import HeadroomCore
 import HeadroomNotify
+import HeadroomConfigSyntax
 
 /// Decodes `channels:` entries. Adding a channel type: one entry in `types` and one case
 /// in `settings(type:_:reader:)`.

@@ -1,5 +1,6 @@
 import HeadroomCore
 import HeadroomNotify
+import HeadroomConfigSyntax
 
 /// Decodes `state_dir` and `delivery: {deadline: {critical, warning, info}, retry: {initial, maximum}}`.
 enum DeliveryDecoder {

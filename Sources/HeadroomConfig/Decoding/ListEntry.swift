@@ -1,3 +1,5 @@
+import HeadroomConfigSyntax
+
 /// One item of the `rules:` or `channels:` list, before decoding, with the key path its
 /// problems are reported under.
 struct ListEntry: Sendable {

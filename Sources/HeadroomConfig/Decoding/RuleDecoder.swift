@@ -1,4 +1,5 @@
 import HeadroomCore
+import HeadroomConfigSyntax
 
 /// Decodes one `rules:` entry into an `AlertRule`, reporting every problem in it.
 enum RuleDecoder {

@@ -1,5 +1,6 @@
 import HeadroomCollectors
 import HeadroomCore
+import HeadroomConfigSyntax
 
 /// Decodes the top-level settings: `interval`, `hostname`, `collectors`, `alerting`, `log`
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).

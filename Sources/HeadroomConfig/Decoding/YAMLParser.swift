@@ -1,4 +1,5 @@
 import Yams
+import HeadroomConfigSyntax
 
 /// YAML text → `ConfigNode` tree with lines and columns, or the syntax error as an issue.
 enum YAMLParser {

@@ -1,4 +1,5 @@
 import HeadroomCore
+import HeadroomConfigSyntax
 
 extension EnvironmentOverrides {
     /// `HEADROOM_CHANNELS`, then `HEADROOM_CHANNELS_<N or NAME or TYPE>_<KEY>`.

@@ -1,4 +1,5 @@
 import HeadroomCore
+import HeadroomConfigSyntax
 
 extension EnvironmentOverrides {
     /// The rule keys a variable can set, by their `_`-joined lower-case path:

@@ -1,4 +1,5 @@
 import HeadroomCore
+import HeadroomConfigSyntax
 
 /// Applies `HEADROOM_*` environment variables on top of the file, before decoding, so that
 /// their values are validated like file values and their problems name the variable.

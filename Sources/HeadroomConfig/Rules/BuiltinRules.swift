@@ -1,3 +1,5 @@
+import HeadroomConfigSyntax
+
 /// The built-in rules, written in the YAML users write and loaded through the same decoder.
 enum BuiltinRules {
     /// Where problems in built-in values are reported from (only environment overrides can

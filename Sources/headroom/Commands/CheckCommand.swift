@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeadroomCollectors
 import HeadroomConfig
+import HeadroomConfigSyntax
 import HeadroomCore
 import HeadroomDaemon
 import HeadroomNotify

@@ -2,6 +2,7 @@ import HeadroomNotify
 import ArgumentParser
 import Foundation
 import HeadroomConfig
+import HeadroomConfigSyntax
 import HeadroomCore
 
 /// `headroom config …`: validate, show, default.

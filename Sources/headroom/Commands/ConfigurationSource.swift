@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomConfig
+import HeadroomConfigSyntax
 
 /// Finds, reads and loads the configuration: the only place that touches the file system
 /// and the environment for it (the loader itself is pure).

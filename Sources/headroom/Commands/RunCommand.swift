@@ -4,6 +4,7 @@ import HeadroomNotify
 import ArgumentParser
 import Foundation
 import HeadroomConfig
+import HeadroomConfigSyntax
 import HeadroomCore
 import HeadroomDaemon
 import HeadroomServer

@@ -1,4 +1,5 @@
 import HeadroomConfig
+import HeadroomConfigSyntax
 import HeadroomCore
 import HeadroomNotify
 import Testing

@@ -1,5 +1,6 @@
 import HeadroomCollectors
 import HeadroomConfig
+import HeadroomConfigSyntax
 import HeadroomCore
 import HeadroomNotify
 import Testing

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import HeadroomConfig
+@testable import HeadroomConfigSyntax
 
 @Suite("YAML text")
 struct YAMLTextTests {

@@ -1,12 +1,12 @@
 import HeadroomCore
 
 /// Writes values as YAML text that the loader reads back exactly.
-enum YAMLText {
+package enum YAMLText {
     /// Words a plain scalar cannot be without changing meaning for a reader (null, booleans).
     private static let reservedWords: Set<String> = ["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"]
 
     /// `text` unquoted when that is unambiguous (`cpu_overload`, `/var/log/a.jsonl`), else quoted.
-    static func string(_ text: String) -> String {
+    package static func string(_ text: String) -> String {
         let safe = text.unicodeScalars.allSatisfy { scalar in
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".", "/": true
@@ -21,17 +21,17 @@ enum YAMLText {
 
     /// A double-quoted scalar. Escapes everything YAML does not accept raw: control
     /// characters, DEL and C1 controls, line and paragraph separators, BOM and non-characters.
-    static func quoted(_ text: String) -> String { TextEscaping.quoted(text, .yaml) }
+    package static func quoted(_ text: String) -> String { TextEscaping.quoted(text, .yaml) }
 
     /// Shortest text that parses back to the same `Double`: `90`, `0.8`, `1e-07`.
-    static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
     }
 
     /// Exact and readable: `5s`, `1h30m`, `1s500ms`, `0s`. Sub-millisecond parts are dropped
     /// (configuration durations are whole milliseconds).
-    static func duration(_ value: Duration) -> String {
+    package static func duration(_ value: Duration) -> String {
         let parts = value.components
         var milliseconds = parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
         guard milliseconds > 0 else { return "0s" }

@@ -1,9 +1,9 @@
 /// "Did you mean …?" for misspelt keys, values, names and variables.
-enum Suggestions {
+package enum Suggestions {
     /// The closest candidate: within Damerau–Levenshtein distance 2 (1 for words of up to
     /// five characters, so `to` does not suggest `for`), or one being a prefix of the other
     /// (at least four characters). Ties go to the earlier candidate.
-    static func closest(to word: String, in candidates: [String]) -> String? {
+    package static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
         guard !lowered.isEmpty else { return nil }
         var best: (candidate: String, distance: Int)?
@@ -19,13 +19,13 @@ enum Suggestions {
     }
 
     /// `did you mean "severity"?`, or nil when nothing is close.
-    static func didYouMean(_ word: String, _ candidates: [String]) -> String? {
+    package static func didYouMean(_ word: String, _ candidates: [String]) -> String? {
         closest(to: word, in: candidates).map { "did you mean \"\($0)\"?" }
     }
 
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and
     /// transpositions of neighbours each cost 1.
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    package static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)
         if a.isEmpty { return b.count }

@@ -2,7 +2,7 @@ import HeadroomCore
 
 /// A YAML value with where it came from: the tree the loader overrides, merges and decodes.
 /// (Yams' own `Node` cannot say that a value came from an environment variable.)
-indirect enum ConfigNode: Sendable {
+package indirect enum ConfigNode: Sendable {
     /// A scalar; `quoted` when written in quotes (then never a number or boolean).
     case scalar(String, quoted: Bool, Mark)
     /// A mapping, in the order written, with where each key was written.
@@ -12,44 +12,56 @@ indirect enum ConfigNode: Sendable {
     case null(Mark)
 
     /// One key of a mapping.
-    struct Pair: Sendable {
-        var key: String
-        var keyMark: Mark
-        var value: ConfigNode
+    package struct Pair: Sendable {
+        package var key: String
+        package var keyMark: Mark
+        package var value: ConfigNode
+
+        package init(key: String, keyMark: Mark, value: ConfigNode) {
+            self.key = key
+            self.keyMark = keyMark
+            self.value = value
+        }
     }
 
     /// Where a node was written.
-    struct Mark: Sendable, Hashable {
+    package struct Mark: Sendable, Hashable {
         /// The file name, `built-in rules`, or `env HEADROOM_…`.
-        var origin: String
-        var line: Int?
-        var column: Int?
+        package var origin: String
+        package var line: Int?
+        package var column: Int?
+
+        package init(origin: String, line: Int?, column: Int?) {
+            self.origin = origin
+            self.line = line
+            self.column = column
+        }
 
         /// The mark of a value set by an environment variable.
-        static func environment(_ variable: String) -> Mark {
+        package static func environment(_ variable: String) -> Mark {
             Mark(origin: "env \(variable)", line: nil, column: nil)
         }
     }
 
-    var mark: Mark {
+    package var mark: Mark {
         switch self {
         case .scalar(_, _, let mark), .mapping(_, let mark), .sequence(_, let mark), .null(let mark): mark
         }
     }
 
-    var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
 
     /// The text of an unquoted or quoted scalar.
-    var scalarText: String? {
+    package var scalarText: String? {
         if case .scalar(let text, _, _) = self { return text }
         return nil
     }
 
     /// What this is, for "expected …, got …" messages.
-    var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .scalar(let text, let quoted, _):
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
@@ -61,13 +73,13 @@ indirect enum ConfigNode: Sendable {
     }
 
     /// The value under `key` of a mapping (the last one written).
-    subscript(key: String) -> ConfigNode? {
+    package subscript(key: String) -> ConfigNode? {
         guard case .mapping(let pairs, _) = self else { return nil }
         return pairs.last { $0.key == key }?.value
     }
 
     /// Sets `key` of a mapping, appending it when missing; a null node becomes a mapping first.
-    mutating func set(_ key: String, _ value: ConfigNode, keyMark: Mark) {
+    package mutating func set(_ key: String, _ value: ConfigNode, keyMark: Mark) {
         if case .null(let mark) = self { self = .mapping([], mark) }
         guard case .mapping(var pairs, let mark) = self else { return }
         if let index = pairs.lastIndex(where: { $0.key == key }) {
@@ -79,14 +91,14 @@ indirect enum ConfigNode: Sendable {
     }
 
     /// Removes `key` from a mapping.
-    mutating func remove(_ key: String) {
+    package mutating func remove(_ key: String) {
         guard case .mapping(let pairs, let mark) = self else { return }
         self = .mapping(pairs.filter { $0.key != key }, mark)
     }
 
     /// The same tree with every mark replaced: built-in rules report as `built-in rules`, not
     /// as lines of a string users never see.
-    func relabelled(_ mark: Mark) -> ConfigNode {
+    package func relabelled(_ mark: Mark) -> ConfigNode {
         switch self {
         case .scalar(let text, let quoted, _): .scalar(text, quoted: quoted, mark)
         case .mapping(let pairs, _): .mapping(pairs.map { Pair(key: $0.key, keyMark: mark, value: $0.value.relabelled(mark)) }, mark)
@@ -97,7 +109,7 @@ indirect enum ConfigNode: Sendable {
 
     /// An environment variable's value as a YAML scalar: surrounding spaces trimmed, `null`
     /// and `~` are null, a value wrapped in matching quotes is a quoted string.
-    static func environmentValue(_ value: String, variable: String) -> ConfigNode {
+    package static func environmentValue(_ value: String, variable: String) -> ConfigNode {
         let mark = Mark.environment(variable)
         let text = value.trimmingWhitespace()
         if ["~", "null", "Null", "NULL"].contains(text) { return .null(mark) }

@@ -2,42 +2,45 @@ import HeadroomCore
 
 /// Reads typed values out of a `ConfigNode` tree, collecting every problem instead of
 /// stopping at the first: each reader reports what it expected and returns nil.
-struct NodeReader {
+package struct NodeReader {
     /// Problems that stop the configuration from loading.
-    private(set) var issues: [ConfigurationIssue] = []
+    package private(set) var issues: [ConfigurationIssue] = []
     /// Problems worth showing that do not stop it.
-    private(set) var warnings: [ConfigurationIssue] = []
+    package private(set) var warnings: [ConfigurationIssue] = []
+
+    /// A reader with no problems found yet.
+    package init() {}
 
     // MARK: - Reporting
 
-    mutating func report(_ mark: ConfigNode.Mark, _ path: String, _ message: String, suggestion: String? = nil) {
+    package mutating func report(_ mark: ConfigNode.Mark, _ path: String, _ message: String, suggestion: String? = nil) {
         issues.append(
             ConfigurationIssue(
                 path: path, line: mark.line, column: mark.column, origin: mark.origin,
                 message: message, suggestion: suggestion))
     }
 
-    mutating func report(_ node: ConfigNode, _ path: String, _ message: String, suggestion: String? = nil) {
+    package mutating func report(_ node: ConfigNode, _ path: String, _ message: String, suggestion: String? = nil) {
         report(node.mark, path, message, suggestion: suggestion)
     }
 
-    mutating func warn(_ mark: ConfigNode.Mark, _ path: String, _ message: String, suggestion: String? = nil) {
+    package mutating func warn(_ mark: ConfigNode.Mark, _ path: String, _ message: String, suggestion: String? = nil) {
         warnings.append(
             ConfigurationIssue(
                 path: path, line: mark.line, column: mark.column, origin: mark.origin,
                 message: message, suggestion: suggestion))
     }
 
-    mutating func add(_ issue: ConfigurationIssue) { issues.append(issue) }
+    package mutating func add(_ issue: ConfigurationIssue) { issues.append(issue) }
 
-    mutating func addWarning(_ issue: ConfigurationIssue) { warnings.append(issue) }
+    package mutating func addWarning(_ issue: ConfigurationIssue) { warnings.append(issue) }
 
     // MARK: - Mappings
 
     /// The allowed keys of a mapping. Unknown keys are reported with the closest allowed
     /// key, or the list of allowed keys; `elsewhere` explains keys that belong to another
     /// kind of entry (`path` on a console channel). Null is an empty mapping.
-    mutating func fields(
+    package mutating func fields(
         _ node: ConfigNode, _ path: String, allowed: [String], expected: String, elsewhere: [String: String] = [:]
     ) -> Fields? {
         if case .null = node { return Fields(node: node, path: path, values: [:]) }
@@ -64,21 +67,21 @@ struct NodeReader {
     // MARK: - Scalars
 
     /// Any scalar as text (`name: 123` is the name "123").
-    mutating func string(_ node: ConfigNode, _ path: String, expected: String = "text") -> String? {
+    package mutating func string(_ node: ConfigNode, _ path: String, expected: String = "text") -> String? {
         if let text = node.scalarText { return text }
         report(node, path, "expected \(expected), got \(node.kindDescription)")
         return nil
     }
 
     /// A finite number: `90`, `0.5`, `-3`, `1e9` (quotes are tolerated).
-    mutating func number(_ node: ConfigNode, _ path: String) -> Double? {
+    package mutating func number(_ node: ConfigNode, _ path: String) -> Double? {
         if let text = node.scalarText, let value = Double(text.trimmingWhitespace()), value.isFinite { return value }
         report(node, path, "expected a number such as 90 or 0.5, got \(node.kindDescription)")
         return nil
     }
 
     /// A whole number within `range`.
-    mutating func integer(_ node: ConfigNode, _ path: String, range: ClosedRange<Int>) -> Int? {
+    package mutating func integer(_ node: ConfigNode, _ path: String, range: ClosedRange<Int>) -> Int? {
         guard let text = node.scalarText, let value = Int(text.trimmingWhitespace()) else {
             report(node, path, "expected a whole number from \(range.lowerBound) to \(range.upperBound), got \(node.kindDescription)")
             return nil
@@ -91,14 +94,14 @@ struct NodeReader {
     }
 
     /// `true` or `false` (also `yes`/`no`, `on`/`off`, in any case).
-    mutating func bool(_ node: ConfigNode, _ path: String) -> Bool? {
+    package mutating func bool(_ node: ConfigNode, _ path: String) -> Bool? {
         if let text = node.scalarText, let value = Self.boolValue(text) { return value }
         report(node, path, "expected true or false, got \(node.kindDescription)")
         return nil
     }
 
     /// The boolean a scalar spells, if it spells one.
-    static func boolValue(_ text: String) -> Bool? {
+    package static func boolValue(_ text: String) -> Bool? {
         switch text.trimmingWhitespace().lowercased() {
         case "true", "yes", "on": true
         case "false", "no", "off": false
@@ -107,7 +110,7 @@ struct NodeReader {
     }
 
     /// `500ms`, `10s`, `5m`, `1h30m`, `2d`, or a bare number of seconds; at least `minimum`.
-    mutating func duration(_ node: ConfigNode, _ path: String, minimum: Duration = .zero) -> Duration? {
+    package mutating func duration(_ node: ConfigNode, _ path: String, minimum: Duration = .zero) -> Duration? {
         guard let text = node.scalarText, let value = HumanDuration.parse(text) else {
             report(node, path, "expected a duration such as \"500ms\", \"10s\", \"5m\" or \"1h30m\" (a bare number is seconds), got \(node.kindDescription)")
             return nil
@@ -120,7 +123,7 @@ struct NodeReader {
     }
 
     /// One of an enumeration's raw values, with a suggestion for near misses.
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ node: ConfigNode, _ path: String, _: T.Type) -> T? where T.RawValue == String {
+    package mutating func choice<T: RawRepresentable & CaseIterable>(_ node: ConfigNode, _ path: String, _: T.Type) -> T? where T.RawValue == String {
         let allowed = T.allCases.map(\.rawValue)
         guard let text = node.scalarText else {
             report(node, path, "expected one of \(allowed.joined(separator: ", ")), got \(node.kindDescription)")
@@ -135,7 +138,7 @@ struct NodeReader {
 
     /// A list of names; a scalar is read as a comma-separated list (so environment
     /// variables can set lists: `HEADROOM_COLLECTORS_DISABLED=load,pressure`).
-    mutating func names(_ node: ConfigNode, _ path: String) -> [(name: String, node: ConfigNode)]? {
+    package mutating func names(_ node: ConfigNode, _ path: String) -> [(name: String, node: ConfigNode)]? {
         switch node {
         case .null:
             return []
@@ -155,32 +158,32 @@ struct NodeReader {
 
     // MARK: - Keys of a mapping
 
-    mutating func string(_ fields: Fields, _ key: String, expected: String = "text") -> String? {
+    package mutating func string(_ fields: Fields, _ key: String, expected: String = "text") -> String? {
         fields[key].flatMap { string($0, fields.path(key), expected: expected) }
     }
 
-    mutating func number(_ fields: Fields, _ key: String) -> Double? {
+    package mutating func number(_ fields: Fields, _ key: String) -> Double? {
         fields[key].flatMap { number($0, fields.path(key)) }
     }
 
-    mutating func integer(_ fields: Fields, _ key: String, range: ClosedRange<Int>) -> Int? {
+    package mutating func integer(_ fields: Fields, _ key: String, range: ClosedRange<Int>) -> Int? {
         fields[key].flatMap { integer($0, fields.path(key), range: range) }
     }
 
-    mutating func bool(_ fields: Fields, _ key: String) -> Bool? {
+    package mutating func bool(_ fields: Fields, _ key: String) -> Bool? {
         fields[key].flatMap { bool($0, fields.path(key)) }
     }
 
-    mutating func duration(_ fields: Fields, _ key: String, minimum: Duration = .zero) -> Duration? {
+    package mutating func duration(_ fields: Fields, _ key: String, minimum: Duration = .zero) -> Duration? {
         fields[key].flatMap { duration($0, fields.path(key), minimum: minimum) }
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ fields: Fields, _ key: String, _ type: T.Type) -> T? where T.RawValue == String {
+    package mutating func choice<T: RawRepresentable & CaseIterable>(_ fields: Fields, _ key: String, _ type: T.Type) -> T? where T.RawValue == String {
         fields[key].flatMap { choice($0, fields.path(key), type) }
     }
 
     /// A nested mapping under `key`.
-    mutating func fields(_ fields: Fields, _ key: String, allowed: [String], expected: String) -> Fields? {
+    package mutating func fields(_ fields: Fields, _ key: String, allowed: [String], expected: String) -> Fields? {
         fields[key].flatMap { self.fields($0, fields.path(key), allowed: allowed, expected: expected) }
     }
 }
