@@ -1,7 +1,7 @@
 import HeadroomCollectors
+import HeadroomConfigSyntax
 import HeadroomCore
 import HeadroomNotify
-import HeadroomConfigSyntax
 
 /// Renders a configuration as YAML, for `headroom config show`.
 ///
@@ -11,7 +11,7 @@ import HeadroomConfigSyntax
 /// `<secret>`, so a configuration with secrets shows what is set without showing it.
 public enum ConfigurationRenderer {
     /// What a secret value is rendered as.
-    public static let redacted = "<secret>"
+    public static let redacted = Secret.redacted
 
     /// The configuration as block-style YAML.
     public static func yaml(_ configuration: HeadroomConfiguration) -> String {
@@ -55,11 +55,7 @@ public enum ConfigurationRenderer {
         out.append("server:")
         out.append("  enabled: \(server.enabled)")
         out.append("  listen: \(YAMLText.string(server.listen.description))")
-        switch server.token?.source {
-        case .value?: out.append("  token: \(secret(server.token))")
-        case .file(let path)?: out.append("  token_file: \(YAMLText.string(path))")
-        case nil: break
-        }
+        if let token = server.token { out.secret("token", token, indent: "  ") }
         out.append("  insecure: \(server.insecure)")
         if let tls = server.tls {
             out.append("  tls:")
@@ -77,7 +73,7 @@ public enum ConfigurationRenderer {
         if let value = push.database { out.append("  database: \(YAMLText.string(value))") }
         if let value = push.org { out.append("  org: \(YAMLText.string(value))") }
         if let value = push.bucket { out.append("  bucket: \(YAMLText.string(value))") }
-        if let value = push.token { out.append("  token: \(secret(value))") }
+        if let value = push.token { out.append("  token: \(YAMLText.secret(value))") }
         out.append("  interval: \(YAMLText.duration(push.interval))")
         out.append("  batch_size: \(push.batchSize)")
         out.append("  buffer_size: \(push.bufferSize)")
@@ -108,12 +104,6 @@ public enum ConfigurationRenderer {
             for channel in configuration.channels { render(channel, into: &out) }
         }
         return out.text
-    }
-
-    /// A secret value as rendered: never the value itself. Channel settings that hold
-    /// secrets (webhook keys, passwords) must be written through this.
-    static func secret<Value>(_: Value) -> String {
-        YAMLText.quoted(redacted)
     }
 
     // MARK: - Entries
@@ -154,24 +144,5 @@ public enum ConfigurationRenderer {
         out.append("    family: \(YAMLText.string(rule.family))")
         if let summary = rule.summary { out.append("    summary: \(YAMLText.quoted(summary))") }
         if rule.gate { out.append("    gate: true") }
-    }
-
-    private static func render(_ channel: ChannelConfiguration, into out: inout YAMLLines) {
-        out.append("  - type: \(channel.settings.type)")
-        out.append("    name: \(YAMLText.string(channel.name))")
-        out.append("    enabled: \(channel.enabled)")
-        out.append("    min_severity: \(channel.minimumSeverity.rawValue)")
-        out.append("    send_resolved: \(channel.sendResolved)")
-        out.append("    language: \(channel.language.rawValue)")
-        if let timeZone = channel.timeZone { out.append("    time_zone: \(YAMLText.string(timeZone))") }
-        switch channel.settings {
-        case .console(let console):
-            out.append("    stream: \(console.stream.rawValue)")
-            out.append("    color: \(console.color.rawValue)")
-        case .jsonlog(let jsonlog):
-            if let path = jsonlog.path { out.append("    path: \(YAMLText.string(path))") }
-        case .webhook, .slack, .wecom, .dingtalk, .feishu, .email, .exec, .alertmanager, .sound:
-            renderHTTP(channel.settings, into: &out)
-        }
     }
 }

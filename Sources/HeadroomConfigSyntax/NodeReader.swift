@@ -1,4 +1,4 @@
-import HeadroomCore
+package import HeadroomCore
 
 /// Reads typed values out of a `ConfigNode` tree, collecting every problem instead of
 /// stopping at the first: each reader reports what it expected and returns nil.
@@ -185,5 +185,21 @@ package struct NodeReader {
     /// A nested mapping under `key`.
     package mutating func fields(_ fields: Fields, _ key: String, allowed: [String], expected: String) -> Fields? {
         fields[key].flatMap { self.fields($0, fields.path(key), allowed: allowed, expected: expected) }
+    }
+
+    /// `key` inline or `key_file` naming a file that holds it (read when needed); both is an error.
+    package mutating func secret(_ fields: Fields, _ key: String) -> Secret? {
+        let inline = string(fields, key)
+        let file = string(fields, key + "_file")
+        switch (inline, file) {
+        case (let value?, nil):
+            if value.isEmpty { report(fields[key] ?? fields.node, fields.path(key), "must not be empty") }
+            return Secret(value)
+        case (nil, let path?): return .file(path)
+        case (.some, .some):
+            report(fields.node, fields.path(key), "give either \(key) or \(key)_file, not both")
+            return nil
+        case (nil, nil): return nil
+        }
     }
 }

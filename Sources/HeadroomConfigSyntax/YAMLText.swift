@@ -1,4 +1,4 @@
-import HeadroomCore
+package import HeadroomCore
 
 /// Writes values as YAML text that the loader reads back exactly.
 package enum YAMLText {
@@ -22,6 +22,10 @@ package enum YAMLText {
     /// A double-quoted scalar. Escapes everything YAML does not accept raw: control
     /// characters, DEL and C1 controls, line and paragraph separators, BOM and non-characters.
     package static func quoted(_ text: String) -> String { TextEscaping.quoted(text, .yaml) }
+
+    /// A secret as written: never its value, always `"<secret>"`. Whatever holds a secret
+    /// (a webhook's URL, a password, a token) is written through this or `YAMLLines.secret`.
+    package static func secret(_: Secret) -> String { quoted(Secret.redacted) }
 
     /// Shortest text that parses back to the same `Double`: `90`, `0.8`, `1e-07`.
     package static func number(_ value: Double) -> String {

@@ -3,6 +3,22 @@ import HeadroomCore
 
 /// The single composition point: channel configuration → notifier.
 public enum ChannelCatalog {
+    /// Every channel type, in the order messages list them: what the configuration loader
+    /// reads and `headroom config` writes. A new channel type is one line here.
+    package static let types: [any ChannelYAML.Type] = [
+        ConsoleConfiguration.self,
+        JSONLogConfiguration.self,
+        WebhookConfiguration.self,
+        SlackConfiguration.self,
+        WeComConfiguration.self,
+        DingTalkConfiguration.self,
+        FeishuConfiguration.self,
+        ExecConfiguration.self,
+        SoundConfiguration.self,
+        AlertmanagerConfiguration.self,
+        EmailConfiguration.self,
+    ]
+
     /// Builds the notifier for one configured channel.
     public static func make(
         _ configuration: ChannelConfiguration, environment: [String: String], timeZone: TimeZone = .current,

@@ -41,19 +41,22 @@ public enum ChannelSettings: Sendable, Hashable {
     case sound(SoundConfiguration)
 
     /// The YAML `type:` value.
-    public var type: String {
+    public var type: String { Swift.type(of: yaml).type }
+
+    /// The case's configuration, which reads and writes its own keys.
+    package var yaml: any ChannelYAML {
         switch self {
-        case .console: "console"
-        case .jsonlog: "jsonlog"
-        case .webhook: "webhook"
-        case .slack: "slack"
-        case .wecom: "wecom"
-        case .dingtalk: "dingtalk"
-        case .feishu: "feishu"
-        case .email: "email"
-        case .exec: "exec"
-        case .alertmanager: "alertmanager"
-        case .sound: "sound"
+        case .console(let settings): settings
+        case .jsonlog(let settings): settings
+        case .webhook(let settings): settings
+        case .slack(let settings): settings
+        case .wecom(let settings): settings
+        case .dingtalk(let settings): settings
+        case .feishu(let settings): settings
+        case .email(let settings): settings
+        case .exec(let settings): settings
+        case .alertmanager(let settings): settings
+        case .sound(let settings): settings
         }
     }
 

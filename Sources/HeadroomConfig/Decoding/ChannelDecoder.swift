@@ -1,22 +1,16 @@
+import HeadroomConfigSyntax
 import HeadroomCore
 import HeadroomNotify
-import HeadroomConfigSyntax
 
-/// Decodes `channels:` entries. Adding a channel type: one entry in `types` and one case
-/// in `settings(type:_:reader:)`.
+/// Decodes `channels:` entries: the keys every channel takes here, the rest by the type's
+/// own `ChannelYAML` conformance, found in `ChannelCatalog.types`.
 enum ChannelDecoder {
-    /// Each channel type with the keys it takes besides `commonKeys`.
-    static let types: [(name: String, keys: [String])] =
-        [
-            ("console", ["stream", "color"]),
-            ("jsonlog", ["path"]),
-        ] + httpTypes
     static let commonKeys = ["type", "name", "enabled", "min_severity", "send_resolved", "language", "time_zone"]
 
-    static var typeNames: [String] { types.map(\.name) }
+    static var typeNames: [String] { ChannelCatalog.types.map { $0.type } }
 
     /// Every key some channel type takes.
-    static var allKeys: [String] { commonKeys + Array(Set(types.flatMap(\.keys))).sorted() }
+    static var allKeys: [String] { commonKeys + Array(Set(ChannelCatalog.types.flatMap { $0.keys })).sorted() }
 
     /// The name each entry gets: its `name:`, else its type, else `type:2`, `type:3`… (the
     /// first not taken). Nil for an entry with neither name nor type.
@@ -86,16 +80,17 @@ enum ChannelDecoder {
             return nil
         }
         guard let type = reader.string(typeNode, "\(path).type", expected: "a channel type") else { return nil }
-        guard let specific = types.first(where: { $0.name == type })?.keys else {
+        guard let channelType = ChannelCatalog.types.first(where: { $0.type == type }) else {
             reader.report(
                 typeNode, "\(path).type", "unknown channel type \"\(type)\"; the channel types are \(typeNames.joined(separator: ", "))",
                 suggestion: Suggestions.didYouMean(type, typeNames))
             return nil
         }
+        let specific = channelType.keys
         var elsewhere: [String: String] = [:]
-        for other in types where other.name != type {
+        for other in ChannelCatalog.types where other.type != type {
             for key in other.keys where !specific.contains(key) {
-                elsewhere[key] = "`\(key)` is a setting of \(other.name) channels; \(type) channels take \(specific.joined(separator: ", "))"
+                elsewhere[key] = "`\(key)` is a setting of \(other.type) channels; \(type) channels take \(specific.joined(separator: ", "))"
             }
         }
         let issuesBefore = reader.issues.count
@@ -108,7 +103,7 @@ enum ChannelDecoder {
         let enabled = reader.bool(fields, "enabled") ?? true
         let minimumSeverity = reader.choice(fields, "min_severity", Severity.self) ?? .info
         let sendResolved = reader.bool(fields, "send_resolved") ?? true
-        let settings = settings(type: type, fields, reader: &reader)
+        let settings = channelType.init(decoding: fields, reader: &reader)?.settings
         let language = reader.choice(fields, "language", MessageLanguage.self) ?? .en
         let timeZone = reader.string(fields, "time_zone", expected: "an IANA time zone such as Asia/Shanghai")
         if let timeZone, !ChannelCatalog.knowsTimeZone(timeZone), let node = fields["time_zone"] {
@@ -121,28 +116,5 @@ enum ChannelDecoder {
         channel.language = language
         channel.timeZone = timeZone
         return channel
-    }
-
-    /// The type-specific settings.
-    private static func settings(type: String, _ fields: Fields, reader: inout NodeReader) -> ChannelSettings? {
-        switch type {
-        case "console":
-            var console = ConsoleConfiguration()
-            if let stream = reader.choice(fields, "stream", ConsoleConfiguration.Stream.self) { console.stream = stream }
-            if let color = reader.choice(fields, "color", ConsoleConfiguration.ColorMode.self) { console.color = color }
-            return .console(console)
-        case "jsonlog":
-            var jsonlog = JSONLogConfiguration()
-            if let node = fields["path"], let path = reader.string(node, fields.path("path"), expected: "a file path") {
-                if path.trimmingWhitespace().isEmpty {
-                    reader.report(node, fields.path("path"), "must not be empty; use - (or remove the key) for standard output")
-                } else {
-                    jsonlog.path = path
-                }
-            }
-            return .jsonlog(jsonlog)
-        default:
-            return httpSettings(type: type, fields, reader: &reader)
-        }
     }
 }

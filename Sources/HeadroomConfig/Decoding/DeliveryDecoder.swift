@@ -1,6 +1,6 @@
+import HeadroomConfigSyntax
 import HeadroomCore
 import HeadroomNotify
-import HeadroomConfigSyntax
 
 /// Decodes `state_dir` and `delivery: {deadline: {critical, warning, info}, retry: {initial, maximum}}`.
 enum DeliveryDecoder {

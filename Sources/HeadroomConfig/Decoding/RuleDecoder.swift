@@ -1,5 +1,5 @@
-import HeadroomCore
 import HeadroomConfigSyntax
+import HeadroomCore
 
 /// Decodes one `rules:` entry into an `AlertRule`, reporting every problem in it.
 enum RuleDecoder {

@@ -1,6 +1,6 @@
 import HeadroomCollectors
-import HeadroomCore
 import HeadroomConfigSyntax
+import HeadroomCore
 
 /// Decodes the top-level settings: `interval`, `hostname`, `collectors`, `alerting`, `log`
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).

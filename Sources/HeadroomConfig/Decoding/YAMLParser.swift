@@ -1,5 +1,5 @@
-import Yams
 import HeadroomConfigSyntax
+import Yams
 
 /// YAML text → `ConfigNode` tree with lines and columns, or the syntax error as an issue.
 enum YAMLParser {

@@ -1,5 +1,5 @@
-import HeadroomCore
 import HeadroomConfigSyntax
+import HeadroomCore
 
 extension EnvironmentOverrides {
     /// `HEADROOM_CHANNELS`, then `HEADROOM_CHANNELS_<N or NAME or TYPE>_<KEY>`.

@@ -1,5 +1,5 @@
-import HeadroomCore
 import HeadroomConfigSyntax
+import HeadroomCore
 
 extension EnvironmentOverrides {
     /// The rule keys a variable can set, by their `_`-joined lower-case path:

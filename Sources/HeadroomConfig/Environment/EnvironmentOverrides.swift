@@ -1,5 +1,5 @@
-import HeadroomCore
 import HeadroomConfigSyntax
+import HeadroomCore
 
 /// Applies `HEADROOM_*` environment variables on top of the file, before decoding, so that
 /// their values are validated like file values and their problems name the variable.

@@ -1,5 +1,5 @@
-import HeadroomCore
 import HeadroomConfigSyntax
+import HeadroomCore
 
 /// Builds the effective rule list: the built-ins, each replaced in place by a file rule of
 /// the same name, then the file's other rules; decodes it and checks names are unique.
