@@ -14,17 +14,20 @@ extension AlertmanagerConfiguration: ChannelYAML {
             return nil
         }
         let allowInsecure = reader.bool(fields, "allow_insecure") ?? false
-        var endpoints: [HTTPEndpoint] = []
         for (url, _) in urls {
             if let problem = HTTPEndpoint.problem(url: url, allowInsecure: allowInsecure) {
                 reader.report(node, fields.path("url"), "the url \(problem)")
             }
-            var endpoint = HTTPEndpoint(url: Secret(url), allowInsecure: allowInsecure)
-            if let timeout = reader.duration(fields, "timeout", minimum: .milliseconds(100)) { endpoint.timeout = timeout }
-            if let tls = TLSSettings(decoding: fields, reader: &reader) { endpoint.tls = tls }
-            endpoints.append(endpoint)
         }
-        self.init(endpoints: endpoints)
+        let timeout = reader.duration(fields, "timeout", minimum: .milliseconds(100))
+        let tls = TLSSettings(decoding: fields, reader: &reader)
+        self.init(
+            endpoints: urls.map { url, _ in
+                var endpoint = HTTPEndpoint(url: Secret(url), allowInsecure: allowInsecure)
+                if let timeout { endpoint.timeout = timeout }
+                if let tls { endpoint.tls = tls }
+                return endpoint
+            })
         if let interval = reader.duration(fields, "resend_interval", minimum: .seconds(1)) { resendInterval = interval }
     }
 
