@@ -161,7 +161,7 @@ struct HTTPChannelTests {
                 == "unknown time zone \"Mars/Olympus\"; use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC")
     }
 
-    @Test("alertmanager: one or several base URLs and a resend interval")
+    @Test("alertmanager: one or several base URLs and a resend interval; config show keeps its tls files")
     func alertmanager() throws {
         let channels = try configuration(
             "channels:\n  - {type: alertmanager, url: [\"http://127.0.0.1:9093\", \"https://am2.example.com\"], resend_interval: 30s}"
@@ -174,6 +174,9 @@ struct HTTPChannelTests {
         #expect(settings.resendInterval == .seconds(30))
         #expect(
             !ConfigurationRenderer.yaml(try configuration("channels:\n  - {type: alertmanager, url: \"https://am.example.com\"}")).contains("am.example.com"))
+        let rendered = ConfigurationRenderer.yaml(
+            try configuration("channels:\n  - {type: alertmanager, url: \"https://am.example.com\", tls: {ca_file: /etc/ca.pem}}"))
+        #expect(rendered.contains("    tls: {ca_file: /etc/ca.pem}\n"), "\(rendered)")
     }
 
     @Test("problems: no url, both a value and a file, half a client certificate")

@@ -31,14 +31,15 @@ extension AlertmanagerConfiguration: ChannelYAML {
         if let interval = reader.duration(fields, "resend_interval", minimum: .seconds(1)) { resendInterval = interval }
     }
 
-    /// The URLs as `"<secret>"`; `allow_insecure` and `timeout` of the first (they are the
-    /// same for all).
+    /// The URLs as `"<secret>"`; `allow_insecure`, `timeout` and `tls` of the first (they are
+    /// the same for all).
     package func render(into out: inout YAMLLines) {
         out.append("    url: [\(endpoints.map { YAMLText.secret($0.url) }.joined(separator: ", "))]")
         out.append("    resend_interval: \(YAMLText.duration(resendInterval))")
         if let first = endpoints.first {
             out.append("    allow_insecure: \(first.allowInsecure)")
             out.append("    timeout: \(YAMLText.duration(first.timeout))")
+            first.tls.render(into: &out)
         }
     }
 }
