@@ -11,15 +11,18 @@ import Synchronization
 /// A round whose thread got stuck inside a collector (see `CollectorRound.collect`) is
 /// finished by another thread, which then carries on with `continueHere()`; the stuck
 /// thread ends when its call returns.
-final class RoundLoop: Sendable {
+final class RoundLoop: @unchecked Sendable {
     private let interval: @Sendable () -> Duration
     private let clock: any DaemonClock
     /// Sleeps the loop until the next slot; `stop()` rings it.
     private let bell: ThreadBell
     private let stopped = Atomic<Bool>(false)
     private let exit = Mutex<(done: Bool, action: (@Sendable () -> Void)?)>((false, nil))
-    /// The round and the next slot, touched only by the thread running the loop.
-    private let slot = Mutex<(round: (@Sendable () -> Bool)?, next: MonotonicInstant)>((nil, MonotonicInstant(nanoseconds: 0)))
+    /// Set before the loop's thread starts, then touched only by the thread running the loop
+    /// (plain fields: a closure read out of a generic `Mutex` each round costs a
+    /// reabstraction thunk per call).
+    private var round: (@Sendable () -> Bool)?
+    private var next = MonotonicInstant(nanoseconds: 0)
 
     init(interval: @escaping @Sendable () -> Duration, clock: any DaemonClock) {
         self.interval = interval
@@ -31,8 +34,8 @@ final class RoundLoop: Sendable {
     /// progress (if any) has finished. `round` returns false when it handed the rest of
     /// itself to another thread (which then calls `continueHere()`).
     func run(name: String, _ round: @escaping @Sendable () -> Bool) async {
-        let start = clock.uptime()
-        slot.withLock { $0 = (round, start) }
+        self.round = round
+        next = clock.uptime()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 exit.withLock { $0.action = { continuation.resume() } }
@@ -58,7 +61,7 @@ final class RoundLoop: Sendable {
             if !runNow, !sleepUntilNextSlot() { break }
             runNow = false
             if stopped.load(ordering: .acquiring) { break }
-            guard slot.withLock({ $0.round })?() ?? false else { return }
+            guard round?() ?? false else { return }
         }
         let action = exit.withLock { exit -> (@Sendable () -> Void)? in
             guard !exit.done else { return nil }
@@ -71,13 +74,11 @@ final class RoundLoop: Sendable {
     /// Sleeps until the next slot of the grid; false when stopped meanwhile.
     private func sleepUntilNextSlot() -> Bool {
         let step = max(1, interval().wholeNanoseconds)
-        let now = clock.uptime()
-        let next = slot.withLock { slot -> MonotonicInstant in
-            var next = slot.next.nanoseconds + step
-            if next < now.nanoseconds { next += ((now.nanoseconds - next) / step + 1) * step }
-            slot.next = MonotonicInstant(nanoseconds: next)
-            return slot.next
-        }
+        let now = clock.uptime().nanoseconds
+        var slot = next.nanoseconds + step
+        if slot < now { slot += ((now - slot) / step + 1) * step }
+        let next = MonotonicInstant(nanoseconds: slot)
+        self.next = next
         while !stopped.load(ordering: .acquiring), clock.uptime() < next {
             bell.wait(until: next)
         }
