@@ -32,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "4.5.2"..<"5.0.0"),
         // Serving (issue 5): the HTTP server for /metrics, health, readiness and the JSON API.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // History (issue 13): SQLite, compiled in (sqlite-nio vendors the amalgamation with
+        // prefixed symbols); Headroom calls its C API directly, not the NIO wrapper.
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
     ],
     targets: [
         // Pure domain: samples, rules, alert state, notifications. No I/O, never reads a clock.
@@ -148,6 +151,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The history store: compressed sample chunks (HeadroomCore/History) in a SQLite file.
+        .target(
+            name: "HeadroomHistory",
+            dependencies: ["HeadroomCore", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            swiftSettings: swiftSettings
+        ),
+
         // Test support shared by the test targets.
         .target(
             name: "HeadroomTesting",
@@ -167,6 +177,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "HeadroomHistoryTests",
+            dependencies: ["HeadroomHistory", "HeadroomCore", "HeadroomTesting"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HeadroomCoreTests",
             dependencies: ["HeadroomCore", "HeadroomTesting"],

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HeadroomTesting
 
 extension ProcessTests {
     /// The real `headroom` binary: exit codes, messages, signals.

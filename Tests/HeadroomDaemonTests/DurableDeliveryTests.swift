@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomNotify
 import Testing
+import HeadroomTesting
 
 extension ProcessTests {
     /// The real binary, a real receiver, and `kill -9` in between.

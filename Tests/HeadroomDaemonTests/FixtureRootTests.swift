@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HeadroomTesting
 
 extension ProcessTests {
     /// The real binary reading a recorded host through `collectors.root`, as it would read a

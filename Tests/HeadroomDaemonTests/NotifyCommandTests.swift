@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HeadroomTesting
 
 extension ProcessTests {
     @Suite("Notify test command")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HeadroomTesting
 
 extension ProcessTests {
     /// The real binary on this real machine: a real CPU load must raise the overload warning

@@ -1,0 +1,102 @@
+import Foundation
+import HeadroomCore
+import HeadroomHistory
+import HeadroomTesting
+import Testing
+
+@Suite("History store")
+struct HistoryStoreTests {
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+    static let startMS: Int64 = 1_800_000_000_000
+    static let gpu = SeriesKey("gpu_memory_used_bytes", Labels(["gpu": "0", "uuid": "GPU-1"]))
+    static let cpu = SeriesKey("cpu_used_percent")
+
+    /// Rounds 5 s apart: GPU memory climbing, CPU at a value of its own.
+    static func record(_ store: HistoryStore, rounds: Range<Int>) throws {
+        for round in rounds {
+            try store.append(
+                [
+                    Sample(gpu.name, gpu.labels, Double(8 << 30) + Double(round) * 1_048_576),
+                    Sample(cpu.name, cpu.labels, Double(round % 100)),
+                ], at: start.addingTimeInterval(Double(round) * 5))
+        }
+    }
+
+    @Test("samples read back exactly: before a flush (from memory), after it, and from a reopened file")
+    func readBack() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("history.db")
+        let store = try HistoryStore(path: path)
+        try Self.record(store, rounds: 0..<100)
+        let expected = (0..<100).map { (Self.startMS + Int64($0) * 5000, Double(8 << 30) + Double($0) * 1_048_576) }
+        func check(_ store: HistoryStore) throws {
+            let read = try store.samples(of: Self.gpu, from: .min, to: .max)
+            #expect(read.map(\.time) == expected.map(\.0))
+            #expect(read.map(\.value) == expected.map(\.1))
+        }
+        try check(store)
+        try store.flush()
+        try check(store)
+        #expect(Set(try HistoryStore(path: path).seriesKeys) == [Self.gpu, Self.cpu])
+        try check(try HistoryStore(path: path))
+    }
+
+    @Test("what was not flushed is all a reopened file lacks; recording carries on in a new chunk")
+    func unflushedTail() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("history.db")
+        do {
+            let store = try HistoryStore(path: path)
+            try Self.record(store, rounds: 0..<10)
+            try store.flush()
+            try Self.record(store, rounds: 10..<15) // never flushed: lost with the process
+        }
+        let reopened = try HistoryStore(path: path)
+        #expect(try reopened.samples(of: Self.cpu, from: .min, to: .max).map(\.value) == (0..<10).map(Double.init))
+        try Self.record(reopened, rounds: 20..<22)
+        try reopened.flush()
+        let after = try HistoryStore(path: path).samples(of: Self.cpu, from: .min, to: .max).map(\.value)
+        #expect(after == (0..<10).map(Double.init) + [20, 21])
+    }
+
+    @Test("chunks close every two hours; a range in the middle returns exactly its samples; old chunks delete")
+    func rangesAndRetention() throws {
+        let directory = try TemporaryDirectory()
+        let store = try HistoryStore(path: directory.path("history.db"))
+        // Five hours at 5 s, flushed every minute as the daemon would.
+        for minute in 0..<300 {
+            try Self.record(store, rounds: minute * 12..<(minute + 1) * 12)
+            try store.flush()
+        }
+        let from = Self.startMS + 3_600_000
+        let to = Self.startMS + 3 * 3_600_000 + 2_500
+        let read = try store.samples(of: Self.cpu, from: from, to: to)
+        #expect(read.first?.time == from)
+        #expect(read.last?.time == Self.startMS + 3 * 3_600_000)
+        #expect(read.count == 2 * 720 + 1)
+        // Chunks that ended before hour 4: the first two of each series.
+        #expect(try store.deleteChunks(endingBefore: Self.startMS + 4 * 3_600_000) == 4)
+        #expect(try store.samples(of: Self.cpu, from: .min, to: .max).first?.time == Self.startMS + 4 * 3_600_000)
+    }
+
+    @Test("a sample older than its series' last one is dropped; the series moves forward only")
+    func forwardOnly() throws {
+        let directory = try TemporaryDirectory()
+        let store = try HistoryStore(path: directory.path("history.db"))
+        try store.append([Sample(Self.cpu.name, .none, 1)], at: Self.start.addingTimeInterval(10))
+        try store.append([Sample(Self.cpu.name, .none, 2)], at: Self.start)
+        try store.append([Sample(Self.cpu.name, .none, 3)], at: Self.start.addingTimeInterval(10))
+        #expect(try store.samples(of: Self.cpu, from: .min, to: .max).map(\.value) == [1, 3])
+    }
+
+    @Test("a file that cannot be opened is an error naming it")
+    func unusablePath() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("missing/dir/history.db")
+        #expect {
+            _ = try HistoryStore(path: path)
+        } throws: { error in
+            String(describing: error).hasPrefix("history \(path): cannot open:")
+        }
+    }
+}
