@@ -100,3 +100,43 @@ struct HistoryStoreTests {
         }
     }
 }
+
+@Suite("History store killed mid-write")
+struct HistoryCrashTests {
+    @Test("kill -9 while rounds are appended and flushed: every flush reported done reads back, the file opens", arguments: [3, 17, 41] as [Int])
+    func killNine(delayMilliseconds: Int) async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("history.db")
+        let progress = directory.path("flushed")
+        // The child records and flushes as fast as it can, noting each finished flush, until
+        // it kills itself (SIGKILL: no cleanup, no close) at some point of a write.
+        await #expect(processExitsWith: .signal(SIGKILL)) {
+            [path = path as String, progress = progress as String, delayMilliseconds = delayMilliseconds as Int] in
+            let store = try HistoryStore(path: path)
+            let note = open(progress, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            let killer = Thread {
+                usleep(useconds_t(delayMilliseconds * 1000))
+                kill(getpid(), SIGKILL)
+            }
+            killer.start()
+            for flush in 0... {
+                try HistoryStoreTests.record(store, rounds: flush * 10..<(flush + 1) * 10)
+                try store.flush()
+                let line = "\(flush)\n"
+                _ = line.withCString { write(note, $0, strlen($0)) }
+            }
+        }
+        let flushed = try String(contentsOfFile: progress, encoding: .utf8).split(separator: "\n").compactMap { Int($0) }.last ?? -1
+        #expect(flushed >= 0, "the child was killed before its first flush finished")
+        let reopened = try HistoryStore(path: path)
+        let values = try reopened.samples(of: HistoryStoreTests.cpu, from: .min, to: .max).map(\.value)
+        // Flushes 0...flushed are all there, in order; the one in progress is all there or absent.
+        let rounds = values.count
+        #expect(rounds == (flushed + 1) * 10 || rounds == (flushed + 2) * 10, "flushed \(flushed), read \(rounds) rounds")
+        #expect(values == (0..<rounds).map { Double($0 % 100) })
+        // It goes on recording where it stopped.
+        try HistoryStoreTests.record(reopened, rounds: 100_000..<100_001)
+        try reopened.flush()
+        #expect(try HistoryStore(path: path).samples(of: HistoryStoreTests.cpu, from: .min, to: .max).count == rounds + 1)
+    }
+}
