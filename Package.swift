@@ -170,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "HeadroomBench",
             dependencies: [
-                "HeadroomCore", "HeadroomCollectors", "HeadroomConfig", "HeadroomDaemon", "HeadroomNotify", "CReadFloor",
+                "HeadroomCore", "HeadroomCollectors", "HeadroomConfig", "HeadroomDaemon", "HeadroomHistory", "HeadroomNotify", "CReadFloor",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/HeadroomBench",

@@ -11,18 +11,9 @@ import Logging
 /// between rounds. The gap to the idle daemon's CPU per round is scheduling and wake-ups.
 enum RoundBenchmark {
     static func run() async {
-        guard case .success(let loaded) = ConfigurationLoader.load(yaml: nil, source: "bench", environment: [:]) else { return }
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
-        var dependencies = Dependencies.live(environment: [:])
-        dependencies.makeNotifier = { _ in NullNotifier() }
-        let daemon = Daemon(configuration: loaded.configuration, dependencies: dependencies, logger: logger)
-        for _ in 0..<20 { await daemon.sampling.tick() }
         let rounds = 500
-        let cpuBefore = processCPUSeconds()
         let wallBefore = ContinuousClock.now
-        for _ in 0..<rounds { await daemon.sampling.tick() }
-        let cpu = (processCPUSeconds() - cpuBefore) / Double(rounds)
+        let cpu = await cpuPerRound(rounds: rounds)
         let wall = (ContinuousClock.now - wallBefore).headroomSeconds / Double(rounds)
         print("")
         print("## One daemon round in-process (default rules, \(rounds) rounds back to back)")
@@ -30,6 +21,20 @@ enum RoundBenchmark {
         print("|---|---|")
         print("| CPU (all threads) | \(micro(cpu)) |")
         print("| wall | \(micro(wall)) |")
+    }
+
+    /// CPU per round of a daemon on the embedded default, after 20 warm-up rounds.
+    static func cpuPerRound(rounds: Int) async -> Double {
+        guard case .success(let loaded) = ConfigurationLoader.load(yaml: nil, source: "bench", environment: [:]) else { return .nan }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        var dependencies = Dependencies.live(environment: [:])
+        dependencies.makeNotifier = { _ in NullNotifier() }
+        let daemon = Daemon(configuration: loaded.configuration, dependencies: dependencies, logger: logger)
+        for _ in 0..<20 { await daemon.sampling.tick() }
+        let cpuBefore = processCPUSeconds()
+        for _ in 0..<rounds { await daemon.sampling.tick() }
+        return (processCPUSeconds() - cpuBefore) / Double(rounds)
     }
 
     /// CPU time of every thread of the process. `clock()` rather than `clock_gettime`: the

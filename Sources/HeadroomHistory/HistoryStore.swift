@@ -7,13 +7,17 @@ public import HeadroomCore
 /// A round's samples go into the series' open chunk in memory; `flush()` writes every chunk
 /// that changed in one transaction (a SQLite commit in write-ahead-log mode: after a crash of
 /// the process, everything flushed reads back and at most what came after the last flush is
-/// lost). A chunk closes when full or when it spans `chunkSpan`; the next sample starts a new
-/// row. A series that stops reporting leaves memory at the flush after its chunk closes.
+/// lost). A chunk closes at `samplesPerChunk` samples or when it spans `chunkSpan`; the next
+/// sample starts a new row. A series that stops reporting leaves memory at the flush after its chunk closes.
 ///
 /// Not thread-safe: one thread (the daemon's history writer, a backtest) uses a store at a time.
 public final class HistoryStore {
     /// How much time one chunk row covers at most.
     public static let chunkSpan: Int64 = 2 * 3600 * 1000
+    /// Samples per chunk by default: 30 minutes at the default 5 s interval. Fewer cost a row's
+    /// overhead more often; more keep more of each series in memory (BENCHMARKS.md).
+    public static let defaultSamplesPerChunk = 360
+    private let samplesPerChunk: Int
 
     private struct Open {
         var series: Int64
@@ -30,7 +34,8 @@ public final class HistoryStore {
     /// The newest sample time appended, in milliseconds.
     private var newest: Int64 = .min
 
-    public init(path: String) throws(HistoryError) {
+    public init(path: String, samplesPerChunk: Int = HistoryStore.defaultSamplesPerChunk) throws(HistoryError) {
+        self.samplesPerChunk = min(max(samplesPerChunk, 2), SampleChunk.capacity)
         database = try SQLiteConnection(path: path)
         try database.execute(
             """
@@ -64,7 +69,7 @@ public final class HistoryStore {
             let key = sample.key
             if var current = open[key] {
                 guard let last = current.chunk.lastTimestamp, milliseconds >= last else { continue }
-                if current.chunk.isFull || milliseconds - current.first >= Self.chunkSpan {
+                if current.chunk.count >= samplesPerChunk || milliseconds - current.first >= Self.chunkSpan {
                     if current.dirty { try write(&current) }
                     current = Open(series: current.series, first: milliseconds)
                 }
@@ -114,6 +119,13 @@ public final class HistoryStore {
             samples += decoded.filter { $0.time >= from && $0.time <= to }
         }
         return samples
+    }
+
+    /// Bytes the database's files take (the main file and its write-ahead log).
+    public var fileBytes: Int {
+        [database.path, database.path + "-wal"].reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
     }
 
     /// Deletes the chunks that end before `cutoff` (milliseconds); returns how many.

@@ -62,7 +62,7 @@ struct HistoryStoreTests {
     @Test("chunks close every two hours; a range in the middle returns exactly its samples; old chunks delete")
     func rangesAndRetention() throws {
         let directory = try TemporaryDirectory()
-        let store = try HistoryStore(path: directory.path("history.db"))
+        let store = try HistoryStore(path: directory.path("history.db"), samplesPerChunk: SampleChunk.capacity)
         // Five hours at 5 s, flushed every minute as the daemon would.
         for minute in 0..<300 {
             try Self.record(store, rounds: minute * 12..<(minute + 1) * 12)
@@ -77,6 +77,19 @@ struct HistoryStoreTests {
         // Chunks that ended before hour 4: the first two of each series.
         #expect(try store.deleteChunks(endingBefore: Self.startMS + 4 * 3_600_000) == 4)
         #expect(try store.samples(of: Self.cpu, from: .min, to: .max).first?.time == Self.startMS + 4 * 3_600_000)
+    }
+
+    @Test("a chunk closes at its sample count: rows of that many samples, read back whole")
+    func samplesPerChunk() throws {
+        let directory = try TemporaryDirectory()
+        let store = try HistoryStore(path: directory.path("history.db"), samplesPerChunk: 100)
+        try Self.record(store, rounds: 0..<250)
+        try store.flush()
+        let reopened = try HistoryStore(path: directory.path("history.db"))
+        #expect(try reopened.samples(of: Self.cpu, from: .min, to: .max).map(\.value) == (0..<250).map { Double($0 % 100) })
+        // Rounds 100–199 are the second chunk: a range inside it reads only its own.
+        let middle = try reopened.samples(of: Self.cpu, from: Self.startMS + 150 * 5000, to: Self.startMS + 160 * 5000)
+        #expect(middle.map(\.value) == (150...160).map { Double($0 % 100) })
     }
 
     @Test("a sample older than its series' last one is dropped; the series moves forward only")

@@ -1,0 +1,114 @@
+import Foundation
+import HeadroomCore
+import HeadroomHistory
+
+/// The history store over a synthetic node day: 8 GPUs (memory, utilisation, temperature,
+/// power, clocks, 2 processes each), host CPU per core, memory, load and PSI, a container's
+/// cgroup; one round every 5 s, flushed every minute. Bytes per sample on disk, CPU per round
+/// against a daemon round in the same run, and one series read back over the 24 h.
+enum HistoryBenchmark {
+    static func run() async {
+        let baseline = await RoundBenchmark.cpuPerRound(rounds: 300)
+        print("")
+        print("## History store: one node day at 5 s (\(Node.seriesCount) series, \(Node.rounds) rounds), flushed every minute")
+        print("| samples per chunk | bytes per sample on disk | CPU per round (append + flush) | vs a daemon round (\(micro(baseline))) | one series, 24 h read |")
+        print("|---|---|---|---|---|")
+        for samplesPerChunk in [120, 360, 1440] {
+            guard let result = try? day(samplesPerChunk: samplesPerChunk) else {
+                print("| \(samplesPerChunk) | failed | | | |")
+                continue
+            }
+            print(
+                "| \(samplesPerChunk) | \(String(format: "%.2f", result.bytesPerSample)) | \(micro(result.cpuPerRound)) | "
+                    + "\(String(format: "%.1f %%", result.cpuPerRound / baseline * 100)) | \(milli(result.read)) |")
+        }
+    }
+
+    struct Result {
+        var bytesPerSample: Double
+        var cpuPerRound: Double
+        var read: Double
+    }
+
+    static func day(samplesPerChunk: Int) throws -> Result {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-bench-history-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try HistoryStore(path: directory.appendingPathComponent("history.db").path, samplesPerChunk: samplesPerChunk)
+        var node = Node()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let cpuBefore = RoundBenchmark.processCPUSeconds()
+        for round in 0..<Node.rounds {
+            try store.append(node.next(), at: start.addingTimeInterval(Double(round) * 5))
+            if round % 12 == 11 { try store.flush() }
+        }
+        try store.flush()
+        let cpu = (RoundBenchmark.processCPUSeconds() - cpuBefore) / Double(Node.rounds)
+        let key = SeriesKey("gpu_memory_used_bytes", Labels(["gpu": "3"]))
+        var reads = Timings()
+        for _ in 0..<20 {
+            reads.add(measure { _ = try? store.samples(of: key, from: .min, to: .max) })
+        }
+        let samples = Node.seriesCount * Node.rounds
+        return Result(bytesPerSample: Double(store.fileBytes) / Double(samples), cpuPerRound: cpu, read: reads.median)
+    }
+
+    /// The synthetic node: values that move as real ones do (integers that step, floats with
+    /// noise in their last digits, counters-derived percentages).
+    struct Node {
+        static let rounds = 17_280
+        static let cores = 32
+        static let seriesCount = 8 * 8 + 16 + cores + 12 + 10
+        private var state = UInt64(0x1234_5678)
+        private var memory = [Double](repeating: 8 * 1_073_741_824, count: 8)
+        private var temperature = [Double](repeating: 55, count: 8)
+
+        mutating func random() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+
+        mutating func next() -> [Sample] {
+            var samples: [Sample] = []
+            samples.reserveCapacity(Self.seriesCount)
+            for gpu in 0..<8 {
+                let labels = Labels(["gpu": "\(gpu)"])
+                if random() < 0.2 { memory[gpu] += (random() - 0.5) * 256 * 1_048_576 }
+                memory[gpu] = (memory[gpu] / 1_048_576).rounded() * 1_048_576
+                if random() < 0.1 { temperature[gpu] += random() < 0.5 ? -1 : 1 }
+                let utilisation = (random() * 100).rounded()
+                samples += [
+                    Sample("gpu_memory_used_bytes", labels, memory[gpu]),
+                    Sample("gpu_memory_total_bytes", labels, 24 * 1_073_741_824),
+                    Sample("gpu_memory_used_percent", labels, memory[gpu] / (24 * 1_073_741_824) * 100),
+                    Sample("gpu_utilization_percent", labels, utilisation),
+                    Sample("gpu_temperature_celsius", labels, temperature[gpu]),
+                    Sample("gpu_power_watts", labels, ((200 + random() * 100) * 1000).rounded() / 1000),
+                    Sample("gpu_sm_clock_hertz", labels, utilisation > 10 ? 1_980_000_000 : 210_000_000),
+                    Sample("gpu_up", labels, 1),
+                ]
+                for process in 0..<2 {
+                    let share = process == 0 ? 0.8 : 0.2
+                    samples.append(Sample("gpu_process_memory_bytes", labels.adding("pid", "\(1000 + gpu * 2 + process)"), (memory[gpu] * share / 1_048_576).rounded() * 1_048_576))
+                }
+            }
+            for core in 0..<Self.cores {
+                samples.append(Sample("cpu_core_used_percent", Labels(["cpu": "\(core)"]), random() * 100))
+            }
+            for name in ["cpu_used_percent", "memory_used_percent", "memory_available_bytes", "load1", "load5", "load15", "swap_used_percent"] {
+                samples.append(Sample(name, .none, random() * 100))
+            }
+            for kind in ["cpu", "memory", "io", "irq", "cpu_full"] {
+                samples.append(Sample("pressure_avg10_percent", Labels(["resource": kind]), (random() * 5 * 100).rounded() / 100))
+            }
+            for name in [
+                "container_memory_used_bytes", "container_memory_limit_bytes", "container_memory_used_percent", "container_oom_kills_total",
+                "container_cpu_used_percent", "container_cpu_throttled_percent", "container_pids", "container_memory_cache_bytes",
+                "container_memory_rss_bytes", "container_swap_bytes",
+            ] {
+                samples.append(Sample(name, .none, name.hasSuffix("_total") ? 0 : (random() * 1e9).rounded()))
+            }
+            return samples
+        }
+    }
+}
