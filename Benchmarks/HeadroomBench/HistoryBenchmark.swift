@@ -11,7 +11,9 @@ enum HistoryBenchmark {
         let baseline = await RoundBenchmark.cpuPerRound(rounds: 300)
         print("")
         print("## History store: one node day at 5 s (\(Node.seriesCount) series, \(Node.rounds) rounds), flushed every minute")
-        print("| samples per chunk | bytes per sample on disk | CPU per round (append + flush) | vs a daemon round (\(micro(baseline))) | one series, 24 h read |")
+        print(
+            "| samples per chunk | bytes per sample on disk | CPU per round (append + flush) | vs a daemon round (\(micro(baseline))) | one series, 24 h read |"
+        )
         print("|---|---|---|---|---|")
         for samplesPerChunk in [120, 360, 1440] {
             guard let result = try? day(samplesPerChunk: samplesPerChunk) else {
@@ -89,7 +91,10 @@ enum HistoryBenchmark {
                 ]
                 for process in 0..<2 {
                     let share = process == 0 ? 0.8 : 0.2
-                    samples.append(Sample("gpu_process_memory_bytes", labels.adding("pid", "\(1000 + gpu * 2 + process)"), (memory[gpu] * share / 1_048_576).rounded() * 1_048_576))
+                    samples.append(
+                        Sample(
+                            "gpu_process_memory_bytes", labels.adding("pid", "\(1000 + gpu * 2 + process)"),
+                            (memory[gpu] * share / 1_048_576).rounded() * 1_048_576))
                 }
             }
             for core in 0..<Self.cores {

@@ -106,7 +106,8 @@ public actor PushService: Service {
             try await cancelWhenGracefulShutdown {
                 var next = self.clock.uptime()
                 while !Task.isCancelled {
-                    next = next + self.settings.interval
+                    // On a grid; after a flush that overran it (a slow target), from now.
+                    next = max(next + self.settings.interval, self.clock.uptime())
                     try await self.clock.sleep(until: next)
                     await self.flush()
                 }

@@ -6,9 +6,8 @@ import Synchronization
 /// One sampling round over several runners.
 ///
 /// Healthy collectors run one after another on the round's own thread: no other thread
-/// wakes. A deadline at a quarter of the budget (an alarm on the clock: on the system clock free
-/// to arm and cancel)
-/// checks on them: if that thread is still inside one collector, the collector is
+/// wakes. A deadline at a quarter of the budget (an alarm on the clock; on the system clock
+/// free to arm and cancel) checks on them: if that thread is still inside one collector, the collector is
 /// quarantined onto its own queue for good, the ones after it are started on another thread
 /// at once, so they still answer within the budget, and the round is finished elsewhere. At
 /// the full budget, whoever has not answered is reported timed out.
