@@ -19,8 +19,8 @@ public final class ManualClock: DaemonClock {
         var now: MonotonicInstant
         var alarms: [UInt64: Alarm] = [:]
         var nextID: UInt64 = 0
-        /// Waiting for the alarm count to pass a number.
-        var watchers: [(after: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+        /// Tests waiting for an alarm to be set (`waitForAlarm`, `waitForPendingAlarm`).
+        var watchers: [(ready: @Sendable (State) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
     }
     private let wallStart: Date
     private let origin: MonotonicInstant
@@ -50,8 +50,9 @@ public final class ManualClock: DaemonClock {
             state.nextID += 1
             let due = deadline <= state.now
             if !due { state.alarms[id] = Alarm(deadline: deadline, action: action) }
-            let ready = state.watchers.filter { $0.after < state.nextID }
-            state.watchers.removeAll { $0.after < state.nextID }
+            let snapshot = state
+            let ready = state.watchers.filter { $0.ready(snapshot) }
+            state.watchers.removeAll { $0.ready(snapshot) }
             return (ClockAlarm(id: id), due, ready.map(\.continuation))
         }
         for watcher in watchers { watcher.resume() }
@@ -66,13 +67,24 @@ public final class ManualClock: DaemonClock {
     /// Returns once more than `count` alarms have been set: a test's way to know that the
     /// code under test has read the clock and armed its deadline before time moves.
     public func waitForAlarm(after count: UInt64) async {
+        await wait { $0.nextID > count }
+    }
+
+    /// Returns once an alarm is pending (set, not yet run or cancelled) with a deadline at or
+    /// after `notBefore`: a test's way to know that a thread or task has gone to sleep on the
+    /// clock (the round loop until its next slot, delivery until a retry) before time moves.
+    public func waitForPendingAlarm(notBefore: MonotonicInstant? = nil) async {
+        await wait { state in state.alarms.values.contains { alarm in notBefore.map { alarm.deadline >= $0 } ?? true } }
+    }
+
+    private func wait(until ready: @escaping @Sendable (State) -> Bool) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { state -> Bool in
-                if state.nextID > count { return true }
-                state.watchers.append((count, continuation))
+            let now = state.withLock { state -> Bool in
+                if ready(state) { return true }
+                state.watchers.append((ready, continuation))
                 return false
             }
-            if ready { continuation.resume() }
+            if now { continuation.resume() }
         }
     }
 

@@ -33,11 +33,12 @@ final class HangingNotifier: Notifier, Sendable {
 /// and retries happen when the test moves time, and never otherwise.
 struct LiveDaemon {
     let daemon: Daemon
-    let clock = ManualClock()
+    let clock: ManualClock
     /// One element per round, as the round's observers see it.
     let rounds: AsyncStream<Void>
 
-    init(_ yaml: String, collectors: [any Collector], notifier: any Notifier) throws {
+    init(_ yaml: String, collectors: [any Collector], notifier: any Notifier, clock: ManualClock = ManualClock()) throws {
+        self.clock = clock
         let configuration = try ConfigurationLoader.load(yaml: yaml, source: "test.yaml", environment: [:]).get().configuration
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -78,6 +79,7 @@ struct DeliveryServiceTests {
         await notifier.called.wait()
         // While that delivery hangs, each interval the clock moves brings one round.
         for _ in 0..<5 {
+            await live.clock.waitForPendingAlarm()
             live.clock.advance(by: .milliseconds(100))
             _ = await rounds.next()
         }
@@ -108,6 +110,8 @@ struct DeliveryServiceTests {
         let due = try #require(retry)
         let wait = due.timeIntervalSince(live.clock.wallTime())
         #expect(wait >= 1 && wait <= 2, "retry in \(wait) s")
+        // The delivery service has gone to sleep until then (the round loop sleeps 100 ms at most).
+        await live.clock.waitForPendingAlarm(notBefore: live.clock.uptime() + .milliseconds(900))
         // Just short of it: nothing is delivered and the retry still waits.
         live.clock.advance(to: due.addingTimeInterval(-0.01))
         #expect(notifier.received.isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HeadroomDaemon
+import HeadroomCollectors
 import HeadroomCore
 import HeadroomTesting
 import ServiceLifecycle
@@ -10,26 +11,35 @@ import Testing
 /// by the real service group: the paths `tick(at:)` does not take.
 @Suite("Live round loop", .timeLimit(.minutes(1)))
 struct RoundLoopTests {
-    @Test("a round every interval the clock moves, on a fixed grid: none before, one per slot, missed slots skipped")
+    @Test("a round at each slot of a fixed grid the clock reaches, none before; a round that overruns skips the slots it missed")
     func grid() async throws {
-        let gpu = ScriptedCollector(name: "gpu", samples: DaemonTests.gpu(50))
-        let live = try LiveDaemon(DeliveryServiceTests.yaml, collectors: [gpu], notifier: RecordingNotifier())
+        let clock = ManualClock()
+        // Its third reading takes 250 ms of the clock: the round from slot 200 ms ends at 450 ms.
+        let gpu = OverrunningCollector(clock: clock, overrunOnCall: 3, by: .milliseconds(250))
+        let live = try LiveDaemon(DeliveryServiceTests.yaml, collectors: [gpu], notifier: RecordingNotifier(), clock: clock)
         var rounds = live.rounds.makeAsyncIterator()
         let group = try live.daemon.serviceGroup()
         let running = Task { try await group.run() }
         _ = await rounds.next() // the first round runs at once
         #expect(gpu.calls == 1)
-        // Short of the next slot: no round. (A round would have called the collector.)
-        live.clock.advance(by: .milliseconds(99))
+        // Short of the next slot: no round (one would have called the collector). Each time,
+        // the loop has gone to sleep on the clock before it moves.
+        await clock.waitForPendingAlarm()
+        clock.advance(by: .milliseconds(99))
         #expect(gpu.calls == 1)
-        live.clock.advance(by: .milliseconds(1))
+        clock.advance(by: .milliseconds(1))
         _ = await rounds.next()
         #expect(gpu.calls == 2)
-        // Three intervals at once: one round, and the grid carries on from the slot reached.
-        live.clock.advance(by: .milliseconds(300))
+        // The slot at 200 ms: that round overruns to 450 ms; the slots at 300 and 400 ms are
+        // skipped, the next round is at 500 ms, on the grid.
+        await clock.waitForPendingAlarm()
+        clock.advance(by: .milliseconds(100))
         _ = await rounds.next()
         #expect(gpu.calls == 3)
-        live.clock.advance(by: .milliseconds(100))
+        await clock.waitForPendingAlarm()
+        clock.advance(by: .milliseconds(49))
+        #expect(gpu.calls == 3)
+        clock.advance(by: .milliseconds(1))
         _ = await rounds.next()
         #expect(gpu.calls == 4)
         await group.triggerGracefulShutdown()
@@ -65,12 +75,10 @@ struct RoundLoopTests {
         live.clock.advance(by: .milliseconds(400))
         _ = await rounds.next()
         for _ in 1..<8 {
+            await live.clock.waitForPendingAlarm()
             live.clock.advance(by: .milliseconds(100))
             _ = await rounds.next()
         }
-        // Every round, the first one included, carried the healthy collector's sample.
-        #expect(seen.withLock { $0.count } == 8)
-        #expect(seen.withLock { $0 }.allSatisfy { $0.contains("gpu_memory_used_percent") })
         // Called once, never again while stuck: it sits on its own queue, reported busy.
         #expect(hung.callCount == 1)
         let reports = live.daemon.alerts.latestSnapshot?.collectors ?? []
@@ -83,6 +91,9 @@ struct RoundLoopTests {
         // The loop, now carried by another thread, still stops on a graceful shutdown.
         await group.triggerGracefulShutdown()
         try await running.value
+        // Every round, the first one included, carried the healthy collector's sample.
+        #expect(seen.withLock { $0.count } == 8)
+        #expect(seen.withLock { $0 }.allSatisfy { $0.contains("gpu_memory_used_percent") })
     }
 
     @Test("the system clock's alarms fire in order, no sooner than their deadline; a cancelled one never does")
@@ -102,5 +113,29 @@ struct RoundLoopTests {
         await done.wait()
         #expect(fired.withLock { $0 } == [100, 300])
         #expect(start.duration(to: clock.uptime()) >= .milliseconds(300))
+    }
+}
+
+/// A GPU reading whose `overrunOnCall`-th call moves the clock by `by` while it runs: a round
+/// that overruns its interval, on a manual clock.
+final class OverrunningCollector: Collector {
+    let name = "gpu"
+    private let clock: ManualClock
+    private let overrunOnCall: Int
+    private let overrun: Duration
+    private let count = Atomic<Int>(0)
+
+    init(clock: ManualClock, overrunOnCall: Int, by overrun: Duration) {
+        self.clock = clock
+        self.overrunOnCall = overrunOnCall
+        self.overrun = overrun
+    }
+
+    var calls: Int { count.load(ordering: .acquiring) }
+
+    func collect() throws(CollectorError) -> [Sample] {
+        let call = count.add(1, ordering: .acquiringAndReleasing).newValue
+        if call == overrunOnCall { clock.advance(by: overrun) }
+        return DaemonTests.gpu(50)
     }
 }
