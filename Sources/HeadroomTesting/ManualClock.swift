@@ -41,6 +41,9 @@ public final class ManualClock: DaemonClock {
 
     public var isKernelMonotonic: Bool { false }
 
+    /// The deadlines of the alarms still pending (set, not yet run or cancelled), earliest first.
+    public var pendingDeadlines: [MonotonicInstant] { state.withLock { $0.alarms.values.map(\.deadline).sorted() } }
+
     /// How many alarms have been set so far (cancelled ones included).
     public var alarmsSet: UInt64 { state.withLock { $0.nextID } }
 

@@ -98,22 +98,20 @@ struct DeliveryServiceTests {
         var deliveries = notifier.deliveries.makeAsyncIterator()
         let group = try live.daemon.serviceGroup()
         let running = Task { try await group.run() }
-        // The first attempt fails (time has not moved): wait for the pipeline to set its retry,
-        // 1–2 s out (equal jitter on 2 s).
+        // The first attempt fails (time has not moved) and the delivery service goes to sleep
+        // until the retry, 1–2 s out (equal jitter on 2 s); the round loop sleeps 100 ms at most.
+        let start = live.clock.uptime()
+        await live.clock.waitForPendingAlarm(notBefore: start + .milliseconds(900))
         let pipeline = live.daemon.pipeline
-        let now = live.clock.wallTime()
-        var retry = await pipeline.nextAttemptDate()
-        while (retry ?? now) <= now {
-            await Task.yield()
-            retry = await pipeline.nextAttemptDate()
-        }
-        let due = try #require(retry)
+        let due = try #require(await pipeline.nextAttemptDate())
         let wait = due.timeIntervalSince(live.clock.wallTime())
         #expect(wait >= 1 && wait <= 2, "retry in \(wait) s")
-        // The delivery service has gone to sleep until then (the round loop sleeps 100 ms at most).
-        await live.clock.waitForPendingAlarm(notBefore: live.clock.uptime() + .milliseconds(900))
+        // Its alarm is the retry's time, rounded up to the millisecond.
+        let alarm = start + .milliseconds(Int((wait * 1000).rounded(.up)))
+        #expect(live.clock.pendingDeadlines.contains(alarm))
         // Just short of it: nothing is delivered and the retry still waits.
         live.clock.advance(to: due.addingTimeInterval(-0.01))
+        #expect(live.clock.pendingDeadlines.contains(alarm))
         #expect(notifier.received.isEmpty)
         #expect(await pipeline.nextAttemptDate() == due)
         // Reaching it wakes the delivery service, which delivers.

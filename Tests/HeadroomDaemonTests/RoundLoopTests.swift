@@ -24,8 +24,11 @@ struct RoundLoopTests {
         #expect(gpu.calls == 1)
         // Short of the next slot: no round (one would have called the collector). Each time,
         // the loop has gone to sleep on the clock before it moves.
+        let start = clock.uptime()
         await clock.waitForPendingAlarm()
+        #expect(clock.pendingDeadlines == [start + .milliseconds(100)])
         clock.advance(by: .milliseconds(99))
+        #expect(clock.pendingDeadlines == [start + .milliseconds(100)]) // still asleep until its slot
         #expect(gpu.calls == 1)
         clock.advance(by: .milliseconds(1))
         _ = await rounds.next()
@@ -37,7 +40,9 @@ struct RoundLoopTests {
         _ = await rounds.next()
         #expect(gpu.calls == 3)
         await clock.waitForPendingAlarm()
+        #expect(clock.pendingDeadlines == [start + .milliseconds(500)])
         clock.advance(by: .milliseconds(49))
+        #expect(clock.pendingDeadlines == [start + .milliseconds(500)])
         #expect(gpu.calls == 3)
         clock.advance(by: .milliseconds(1))
         _ = await rounds.next()
