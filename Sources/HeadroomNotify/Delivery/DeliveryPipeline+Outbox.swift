@@ -10,32 +10,26 @@ extension DeliveryPipeline {
     @discardableResult
     public func recover(at now: Date) -> Int {
         guard let store else { return 0 }
-        deliveredFirings.formUnion(store.loadDeliveredFirings())
-        for (channel, sent) in store.loadSendTimes() {
-            guard let route = routes.first(where: { $0.configuration.name == channel }) else { continue }
-            budgets[channel] = RateBudget(limits: route.configuration.settings.rateLimits, sent: sent)
-        }
+        let firings = store.loadDeliveredFirings()
+        let sendTimes = store.loadSendTimes()
         let (entries, unreadable) = store.load()
         for name in unreadable {
             logger.error("outbox entry cannot be read; left in place for inspection", metadata: ["file": "\(store.directory)/\(name)"])
         }
-        let names = Set(routes.map(\.configuration.name))
-        for entry in entries {
-            if names.contains(entry.channel) {
-                if !pending.contains(where: { $0.id == entry.id }) { pending.append(entry) }
-            } else {
-                logger.warning(
-                    "dropping a pending notification for a channel that is no longer configured",
-                    metadata: ["channel": "\(entry.channel)", "key": "\(entry.idempotencyKey)"])
-                removeFromDisk(entry)
-            }
+        let orphans = outbox.recover(
+            entries, deliveredFirings: firings, sendTimes: sendTimes,
+            channels: routes.map(\.configuration))
+        for entry in orphans {
+            logger.warning(
+                "dropping a pending notification for a channel that is no longer configured",
+                metadata: ["channel": "\(entry.channel)", "key": "\(entry.idempotencyKey)"])
+            removeFromDisk(entry)
         }
-        pending.sort(by: OutboxEntry.ordered)
         flushDisk()
-        if !pending.isEmpty {
-            logger.info("outbox recovered", metadata: ["pending": "\(pending.count)", "directory": "\(store.directory)"])
+        if !outbox.pending.isEmpty {
+            logger.info("outbox recovered", metadata: ["pending": "\(outbox.pending.count)", "directory": "\(store.directory)"])
         }
-        return pending.count
+        return outbox.pending.count
     }
 
     /// Queues a write of `entry`; `flushDisk()` makes the queued changes durable together.
@@ -53,15 +47,15 @@ extension DeliveryPipeline {
     /// Writes and removes what this pass changed, with one flush each (a storm costs one
     /// fsync, not one per notification). New entries are flushed before their first attempt.
     func flushDisk() {
-        if let store, budgetsChanged {
-            budgetsChanged = false
-            do { try store.saveSendTimes(budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent)) } catch {
+        if let store, outbox.budgetsChanged {
+            outbox.budgetsChanged = false
+            do { try store.saveSendTimes(outbox.budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent)) } catch {
                 logger.error("cannot save the rate budgets", metadata: ["error": "\(error)"])
             }
         }
-        if let store, deliveredFiringsChanged {
-            deliveredFiringsChanged = false
-            do { try store.saveDeliveredFirings(deliveredFirings) } catch {
+        if let store, outbox.deliveredFiringsChanged {
+            outbox.deliveredFiringsChanged = false
+            do { try store.saveDeliveredFirings(outbox.deliveredFirings) } catch {
                 logger.error("cannot save which firings were delivered", metadata: ["error": "\(error)"])
             }
         }

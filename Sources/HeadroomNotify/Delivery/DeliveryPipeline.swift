@@ -39,24 +39,17 @@ public actor DeliveryPipeline {
     }
 
     var routes: [Route]
-    var pending: [OutboxEntry] = []
-    let settings: DeliverySettings
-    let maximumPending: Int
+    /// The decisions; this actor performs the I/O they ask for.
+    var outbox: Outbox
     let store: OutboxStore?
     let jitter: @Sendable () -> Double
     let logger: Logger
-    var sequence = 0
-    var budgets: [String: RateBudget] = [:]
     var unsaved: [String: DiskChange] = [:]
     let silenceStore: SilenceStore?
     var silences: [Silence] = []
     var silencesModified: Date?
-    /// Channel + alert fingerprint of every firing delivered and not yet resolved.
-    var deliveredFirings: Set<String> = []
-    var deliveredFiringsChanged = false
-    var budgetsChanged = false
     /// Per-channel delivery counters.
-    public internal(set) var statistics: [String: ChannelStatistics] = [:]
+    public var statistics: [String: ChannelStatistics] { outbox.statistics }
 
     /// - Parameters:
     ///   - store: the durable outbox; nil keeps pending notifications in memory only.
@@ -67,9 +60,8 @@ public actor DeliveryPipeline {
     ) {
         self.silenceStore = silences
         self.routes = routes
-        self.settings = settings
+        self.outbox = Outbox(settings: settings, maximumPending: maximumPending)
         self.store = store
-        self.maximumPending = maximumPending
         self.jitter = jitter
         self.logger = logger
     }
@@ -78,26 +70,24 @@ public actor DeliveryPipeline {
     /// still exist are kept; the others are dropped from memory and disk.
     public func replaceRoutes(_ newRoutes: [Route]) {
         routes = newRoutes
-        let names = Set(newRoutes.map(\.configuration.name))
-        for entry in pending where !names.contains(entry.channel) { removeFromDisk(entry) }
-        pending.removeAll { !names.contains($0.channel) }
+        for entry in outbox.retain(channels: Set(newRoutes.map(\.configuration.name))) { removeFromDisk(entry) }
         flushDisk()
     }
 
     /// Number of notifications waiting for a retry (the outbox depth).
-    public var pendingCount: Int { pending.count }
+    public var pendingCount: Int { outbox.pending.count }
 
     /// The pending entries in creation order (for status output and tests).
-    public var pendingEntries: [OutboxEntry] { pending }
+    public var pendingEntries: [OutboxEntry] { outbox.pending }
 
     /// How long the oldest pending notification has waited, or nil when none is pending.
     public func oldestPendingAge(at now: Date) -> TimeInterval? {
-        pending.map(\.createdAt).min().map { now.timeIntervalSince($0) }
+        outbox.pending.map(\.createdAt).min().map { now.timeIntervalSince($0) }
     }
 
     /// Counters, outbox depth and oldest pending age, read together.
     public func metrics(at now: Date) -> DeliveryMetrics {
-        DeliveryMetrics(channels: statistics, outboxDepth: pending.count, oldestPendingAge: oldestPendingAge(at: now))
+        DeliveryMetrics(channels: statistics, outboxDepth: outbox.pending.count, oldestPendingAge: oldestPendingAge(at: now))
     }
 
     /// Writes each notification for every channel that accepts it to the outbox, then
@@ -110,7 +100,7 @@ public actor DeliveryPipeline {
     /// When the next pending notification may be attempted (nil when none is pending): the
     /// delivery service sleeps until then unless new notifications arrive.
     public func nextAttemptDate() -> Date? {
-        pending.lazy.map { min($0.notBefore, $0.deadline) }.min()
+        outbox.nextAttemptDate
     }
 
     /// Writes each notification for every channel that accepts it to the outbox (fsync'd)
@@ -118,27 +108,7 @@ public actor DeliveryPipeline {
     /// way, so a receiver that hangs never delays a sampling round.
     public func enqueue(_ notifications: [AlertNotification], at now: Date) {
         reloadSilences()
-        for notification in notifications {
-            for route in routes where Self.accepts(route.configuration, notification) {
-                if isSilenced(notification, channel: route.configuration.name, at: now) {
-                    statistics[route.configuration.name, default: ChannelStatistics()].silenced += 1
-                    logger.debug("silenced", metadata: ["channel": "\(route.configuration.name)", "rule": "\(notification.alert.rule)"])
-                    continue
-                }
-                sequence += 1
-                let deadline = now.addingTimeInterval(settings.deadline(for: notification.alert.severity).headroomSeconds)
-                var entry = OutboxEntry(
-                    channel: route.configuration.name, notification: notification, createdAt: now,
-                    deadline: deadline, sequence: sequence)
-                if settings.groupWindow > .zero {
-                    // Join the open group of this channel, or open one.
-                    let open = pending.filter { $0.channel == entry.channel && $0.attempts == 0 && $0.notBefore > now }.map(\.notBefore).min()
-                    entry.notBefore = open ?? now.addingTimeInterval(settings.groupWindow.headroomSeconds)
-                }
-                persist(entry)
-                enqueue(entry)
-            }
-        }
+        perform(outbox.enqueue(notifications, channels: routes.map(\.configuration), silences: silences, at: now))
         flushDisk()
     }
 
@@ -152,47 +122,22 @@ public actor DeliveryPipeline {
     /// that is down costs one timeout per pass, not one per notification.
     public func retryDue(at now: Date, force: Bool = false) async {
         defer { flushDisk() }
-        guard !pending.isEmpty else { return }
-        var blocked: Set<String> = []
-        var due: [(channel: String, entries: [OutboxEntry])] = []
-        for entry in pending {
-            if blocked.contains(entry.streamKey) { continue }
-            if now >= entry.deadline {
-                pending.removeAll { $0.id == entry.id }
-                expire(entry)
-                continue
+        guard !outbox.pending.isEmpty else { return }
+        var (pass, expired) = outbox.beginPass(at: now, force: force)
+        perform(expired)
+        var route: Route?
+        while let attempt = outbox.nextAttempt(in: &pass, channels: routes.map(\.configuration), at: now) {
+            if route?.configuration.name != attempt.channel { route = routes.first { $0.configuration.name == attempt.channel } }
+            guard let route else { continue }
+            let outcome: Result<Void, DeliveryError>
+            do throws(DeliveryError) {
+                try await route.notifier.deliver(attempt.notification, context: attempt.context)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
             }
-            guard force || entry.notBefore <= now else {
-                blocked.insert(entry.streamKey)
-                continue
-            }
-            if let index = due.firstIndex(where: { $0.channel == entry.channel }) {
-                due[index].entries.append(entry)
-            } else {
-                due.append((entry.channel, [entry]))
-            }
-        }
-        for (channel, entries) in due {
-            guard let route = routes.first(where: { $0.configuration.name == channel }) else { continue }
-            var budget = budgets[channel] ?? RateBudget(limits: route.configuration.settings.rateLimits)
-            let available = budget.available(at: now)
-            if available == 0 { continue }
-            let grouped = settings.groupWindow > .zero && entries.count > 1 && entries.allSatisfy { $0.attempts == 0 }
-            if !budget.limits.isEmpty { budgetsChanged = true }
-            if entries.count > available || grouped {
-                budget.record(at: now)
-                budgets[channel] = budget
-                await attemptDigest(route, entries, at: now)
-                continue
-            }
-            for entry in entries {
-                guard let notification = entry.notification else { continue }
-                budget.record(at: now)
-                pending.removeAll { $0.id == entry.id }
-                await send(route, [entry], notification, digest: nil, key: entry.idempotencyKey, at: now)
-                if pending.contains(where: { $0.id == entry.id }) { break }
-            }
-            budgets[channel] = budget
+            let jitter: Double = if case .failure(.retryable) = outcome { self.jitter() } else { 0 }
+            perform(outbox.settle(attempt, outcome: outcome, at: now, jitter: jitter))
         }
     }
 
@@ -202,23 +147,5 @@ public actor DeliveryPipeline {
         guard notification.alert.severity >= configuration.minimumSeverity else { return false }
         if notification.kind == .resolved, !configuration.sendResolved { return false }
         return true
-    }
-
-    /// Adds `entry` to the retry queue in stream order; a full queue drops its oldest entry
-    /// (counted and logged).
-    func enqueue(_ entry: OutboxEntry) {
-        if pending.count >= maximumPending, let oldest = pending.first {
-            pending.removeFirst()
-            removeFromDisk(oldest)
-            statistics[oldest.channel, default: ChannelStatistics()].dropped += 1
-            count(oldest.channel, "dropped")
-            logger.error("retry queue full; dropped the oldest pending notification", metadata: ["channel": "\(oldest.channel)"])
-        }
-        if let last = pending.last, OutboxEntry.ordered(entry, last) {
-            let index = pending.firstIndex { OutboxEntry.ordered(entry, $0) } ?? pending.endIndex
-            pending.insert(entry, at: index)
-        } else {
-            pending.append(entry)
-        }
     }
 }
