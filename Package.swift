@@ -124,6 +124,7 @@ let package = Package(
                 "HeadroomNotify",
                 "HeadroomConfig",
                 "HeadroomServer",
+                "HeadroomHistory",
                 "CZlib",
                 "CLinuxShims",
                 .product(name: "Logging", package: "swift-log"),

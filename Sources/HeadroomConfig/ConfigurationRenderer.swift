@@ -81,6 +81,15 @@ public enum ConfigurationRenderer {
         out.append("  timeout: \(YAMLText.duration(push.timeout))")
         out.blank()
 
+        let history = configuration.history
+        out.append("history:")
+        out.append("  enabled: \(history.enabled)")
+        out.append("  retention: \(YAMLText.duration(history.retention))")
+        out.append("  max_bytes: \(HistorySettings.formatBytes(history.maxBytes))")
+        out.append("  flush_interval: \(YAMLText.duration(history.flushInterval))")
+        if let path = history.path { out.append("  path: \(YAMLText.string(path))") }
+        out.blank()
+
         out.comment("Every effective rule is listed below, built-ins included.")
         out.append("default_rules: false")
         let present = Set(configuration.rules.map(\.name))

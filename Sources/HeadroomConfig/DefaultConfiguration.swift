@@ -83,6 +83,16 @@ public enum DefaultConfiguration {
         #   buffer_size: 100000         # lines kept while the target is down; the oldest are dropped beyond it
         #   gzip: true
 
+        # The recorded history of every series the rules see, alert transitions, notification
+        # outcomes and incidents (OOM kills, crashes, lost GPUs, Xids, CUDA out-of-memory lines),
+        # read by /api/v1/query_range, /api/v1/alerts/history, headroom history and backtest.
+        history:
+          enabled: true
+          retention: 7d
+          max_bytes: 1GiB           # the oldest data goes first beyond it (said once in the log)
+          flush_interval: 10s       # a kill -9 loses at most this much
+          # path: /var/lib/headroom/history.db   # default: history.db in the state directory
+
         # The built-in rules below are used unless this is false (collector_failed always is).
         default_rules: true
 

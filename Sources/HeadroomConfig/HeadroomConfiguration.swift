@@ -33,6 +33,9 @@ public struct HeadroomConfiguration: Sendable, Hashable {
     /// Pushing samples as InfluxDB line protocol (YAML `push`: `enabled`, `url`, `protocol`,
     /// `database`, `org`, `bucket`, `token`, `interval`, `batch_size`, `buffer_size`, `gzip`, `timeout`).
     public var push: PushSettings
+    /// The recorded history (YAML `history`: `enabled`, `retention`, `max_bytes`,
+    /// `flush_interval`, `path`).
+    public var history = HistorySettings()
 
     /// A configuration from its parts; every default is the YAML default except `rules` and `channels`.
     public init(

@@ -42,6 +42,10 @@ public final class AlertCenter: Sendable {
     public var rules: [AlertRule] { center.withLock { $0.engine.rules } }
     /// The samples rules saw in the latest round (raw + derived + collector health).
     public var latestSamples: [Sample] { center.withLock { $0.latestSamples } }
+    /// The latest round's samples and alert state changes, read together (the history).
+    public var latestRound: (samples: [Sample], changes: [HistoryEvent]) {
+        center.withLock { ($0.latestSamples, $0.engine.lastRoundChanges) }
+    }
     /// The latest raw snapshot.
     public var latestSnapshot: HostSnapshot? { center.withLock { $0.latestSnapshot } }
 }

@@ -19,6 +19,9 @@ public struct Daemon: Sendable {
     public let server: HTTPServer?
     /// Pushes every round to InfluxDB / VictoriaMetrics (nil when `push.enabled` is false).
     public let push: PushService?
+    /// Records every round, alert change, notification outcome and incident (nil when
+    /// `history.enabled` is false, or with neither a state directory nor `history.path`).
+    public let history: HistoryRecorder?
     private let dependencies: Dependencies
     let logger: Logger
 
@@ -31,10 +34,13 @@ public struct Daemon: Sendable {
             hostname: configuration.hostname ?? dependencies.hostname,
             stateFile: dependencies.stateDirectory.map { AlertStateFile(stateDirectory: $0(configuration.delivery)) },
             logger: logger)
+        let history = Daemon.history(configuration, dependencies, logger)
+        self.history = history
         pipeline = DeliveryPipeline(
             routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
             store: Daemon.outbox(configuration, dependencies, logger),
-            silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) }, logger: logger)
+            silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) },
+            events: Daemon.eventSink(history), logger: logger)
         delivery = DeliveryService(pipeline: pipeline, clock: dependencies.clock, logger: logger)
         let push =
             configuration.push.enabled
@@ -48,6 +54,7 @@ public struct Daemon: Sendable {
             interval: configuration.interval,
             alerts: alerts,
             delivery: delivery,
+            history: history,
             logger: logger,
             clock: dependencies.clock,
             makeFiles: dependencies.makeFiles,
@@ -55,6 +62,7 @@ public struct Daemon: Sendable {
             collectors: dependencies.collectors?(configuration.collectors),
             observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )
+        if let history { sampling.attach(HistoryCollector(recorder: history)) }
         server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push)
     }
 
@@ -66,9 +74,9 @@ public struct Daemon: Sendable {
         supervising supervisor: SupervisorService? = nil
     ) throws -> ServiceGroup {
         // Delivery first: services stop in reverse order, so it flushes after sampling stopped.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: delivery), .init(service: sampling),
-        ]
+        // The history stops last: it keeps what sampling and delivery did until they stopped.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = history.map { [.init(service: $0)] } ?? []
+        services += [.init(service: delivery), .init(service: sampling)]
         if let push { services.append(.init(service: push)) }
         if let server {
             let logger = self.logger
@@ -138,6 +146,21 @@ public struct Daemon: Sendable {
             logger.error("the durable outbox is unavailable; undelivered notifications will not survive a restart", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+
+    private static func eventSink(_ history: HistoryRecorder?) -> (@Sendable ([HistoryEvent]) -> Void)? {
+        guard let history else { return nil }
+        return { events in history.record(events) }
+    }
+
+    /// The history recorder, when enabled and there is somewhere to keep it.
+    private static func history(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies, _ logger: Logger) -> HistoryRecorder? {
+        let settings = configuration.history
+        guard settings.enabled else { return nil }
+        guard let path = settings.path ?? dependencies.stateDirectory.map({ $0(configuration.delivery) + "/" + HistorySettings.fileName }) else {
+            return nil
+        }
+        return HistoryRecorder(settings: settings, path: path, clock: dependencies.clock, logger: logger)
     }
 
     private static func routes(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies) -> [DeliveryPipeline.Route] {

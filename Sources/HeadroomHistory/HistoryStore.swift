@@ -28,7 +28,7 @@ public final class HistoryStore {
         var dirty = true
     }
 
-    private let database: SQLiteConnection
+    let database: SQLiteConnection
     private var seriesIDs: [SeriesKey: Int64] = [:]
     private var open: [SeriesKey: Open] = [:]
     /// The newest sample time appended, in milliseconds.
@@ -48,6 +48,7 @@ public final class HistoryStore {
                 first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, samples INTEGER NOT NULL, data BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS chunks_by_series_time ON chunks (series, last_ms);
             """)
+        try database.execute(Self.eventSchema)
         var names: [Int64: String] = [:]
         var labels: [Int64: [(String, String)]] = [:]
         try database.run("SELECT id, name FROM series") { row in names[row.integer(0)] = row.text(1) }

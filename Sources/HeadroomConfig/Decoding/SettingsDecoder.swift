@@ -6,7 +6,7 @@ import HeadroomCore
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).
 enum SettingsDecoder {
     static let rootKeys =
-        ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log", "server", "push", "limits"]
+        ["interval", "hostname", "collectors", "alerting", "default_rules", "rules", "channels", "log", "server", "push", "limits", "history"]
         + DeliveryDecoder.rootKeys
     static let collectorKeys = ["root", "timeout", "disabled", "cgroup_path", "nvml_library"]
     static let alertingKeys = ["repeat_interval", "inhibit", "stale_after", "flapping"]
@@ -30,6 +30,7 @@ enum SettingsDecoder {
         + serverTLSKeys.map { ["server", "tls", $0] }
         + pushKeys.map { ["push", $0] }
         + limitsKeys.map { ["limits", $0] }
+        + HistoryDecoder.scalarPaths
 
     /// `default_rules`, default true.
     static func useDefaultRules(_ root: Fields, reader: inout NodeReader) -> Bool {
@@ -68,6 +69,7 @@ enum SettingsDecoder {
         if let push = reader.fields(root, "push", allowed: pushKeys, expected: "a mapping such as {url: http://127.0.0.1:8428, protocol: victoriametrics}") {
             configuration.push = decodePush(push, reader: &reader)
         }
+        HistoryDecoder.decode(root, into: &configuration.history, reader: &reader)
     }
 
     private static func decodeCollectors(_ fields: Fields, reader: inout NodeReader) -> CollectorSettings {

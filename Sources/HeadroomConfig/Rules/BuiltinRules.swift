@@ -13,6 +13,7 @@ enum BuiltinRules {
         - {name: collector_failed, metric: collector_up, below: 1, severity: warning, family: collector, summary: "collector {label:collector} failed: {detail}"}
         - {name: collector_stalled, metric: collector_stalled, at_least: 1, severity: critical, family: collector, summary: "collector {label:collector} is stalled: {detail}; its metrics are absent until it returns"}
         - {name: series_limit_reached, metric: series_limit_reached, at_least: 1, keep_firing_for: 5m, severity: warning, summary: "headroom tracks limits.max_series series and refuses new ones ({detail}; counted in headroom_series_dropped_total): raise limits.max_series, or find the label that churns"}
+        - {name: history_write_failed, metric: history_write_failed, at_least: 1, severity: warning, summary: "cannot write the history to {detail}; sampling and alerting go on, the history has a gap: free space, fix the path's permissions, or set history.path"}
         """
 
     /// The default set, dropped by `default_rules: false`. Summaries are left to the
@@ -44,6 +45,7 @@ enum BuiltinRules {
         - {name: memory_leak, metric: memory_used_bytes, trend: {capacity_metric: memory_total_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         - {name: container_memory_leak, metric: container_memory_working_set_bytes, trend: {capacity_metric: container_memory_limit_bytes, window: 10m, exhaustion_within: 30m, min_r2: 0.8}, severity: warning}
         - {name: child_crashed, metric: child_crashes_total, increases: true, keep_firing_for: 5m, severity: critical, summary: "{label:command} {detail}"}
+        - {name: child_cuda_out_of_memory, metric: child_cuda_oom_total, increases: true, keep_firing_for: 5m, severity: critical, summary: "{label:command} ran out of GPU memory: {detail}"}
         """
 
     static let alwaysOn = entries(alwaysOnYAML)

@@ -56,6 +56,9 @@ public struct AlertEngine: Sendable {
     /// True when the latest round changed some alert's state (a transition or a
     /// notification): what a saver writes at once rather than on its next period.
     public private(set) var lastRoundTransitioned = false
+    /// The state changes of the latest round (pending, cancelled, firing, resolved), in rule
+    /// then series order: what the history records.
+    public internal(set) var lastRoundChanges: [HistoryEvent] = []
     /// The (rule, series) pairs a round must look at again after pass 1; kept between rounds
     /// for its capacity (thousands of entries in a storm).
     var touchedScratch: [Touch] = []
@@ -203,6 +206,7 @@ public struct AlertEngine: Sendable {
         }
         for index in dirty { inhibition[index] = 0 }
         lastRoundTransitioned = !out.isEmpty || touched.contains { $0.transition != .none }
+        recordChanges(touched, at: now)
         touched.removeAll(keepingCapacity: true)
         touchedScratch = touched
         // Resolutions first: "critical resolved, warning firing" reads in the order it happened.

@@ -7,8 +7,8 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// The daemon's heartbeat: every interval, read all collectors, evaluate the rules, hand the
-/// notifications to delivery.
+/// The daemon's heartbeat: every interval, read all collectors, evaluate the rules, record
+/// the round in the history, hand the notifications to delivery.
 ///
 /// `tick(at:)` is one round and is what tests drive. `run()` runs rounds on a `RoundLoop`: a
 /// thread of its own on a fixed grid, where collectors, rules and the alert center are all
@@ -39,6 +39,8 @@ public final class SamplingService: Service, Sendable {
     let state: Mutex<State>
     private let alerts: AlertCenter
     private let delivery: DeliveryService
+    /// Takes each round's samples and alert changes on the round thread (nil: no history).
+    private let history: HistoryRecorder?
     let logger: Logger
     private let clock: any DaemonClock
     private let makeFiles: @Sendable (String) -> any SystemFiles
@@ -64,6 +66,7 @@ public final class SamplingService: Service, Sendable {
         interval: Duration,
         alerts: AlertCenter,
         delivery: DeliveryService,
+        history: HistoryRecorder? = nil,
         logger: Logger,
         clock: any DaemonClock,
         makeFiles: @escaping @Sendable (String) -> any SystemFiles,
@@ -73,6 +76,7 @@ public final class SamplingService: Service, Sendable {
     ) {
         self.alerts = alerts
         self.delivery = delivery
+        self.history = history
         self.logger = logger
         self.clock = clock
         self.makeFiles = makeFiles
@@ -123,6 +127,7 @@ public final class SamplingService: Service, Sendable {
         let stamp = time ?? clock.wallTime()
         let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
         let summary = evaluate(await CollectorRound.run(runners, budget: budget, clock: clock), at: stamp)
+        recordHistory(at: stamp)
         let observers = state.withLock { $0.observers }
         if !observers.isEmpty {
             let evaluated = alerts.latestSamples
@@ -207,10 +212,18 @@ public final class SamplingService: Service, Sendable {
         handOver: @Sendable (Handover) -> Void
     ) {
         let summary = evaluate(collected, at: stamp)
+        recordHistory(at: stamp)
         releasePagesIfDue()
         let observed = state.withLock { !$0.observers.isEmpty }
         guard observed || !summary.notifications.isEmpty else { return }
         handOver(Handover(samples: observed ? alerts.latestSamples : [], notifications: summary.notifications, time: stamp))
+    }
+
+    /// Hands the round to the history (a lock and an append).
+    private func recordHistory(at stamp: Date) {
+        guard let history else { return }
+        let round = alerts.latestRound
+        history.record(round.samples, changes: round.changes, at: stamp)
     }
 
     /// Unmaps start-up pages once the round count reaches `releasePagesAfterRound`.

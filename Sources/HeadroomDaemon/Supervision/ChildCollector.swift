@@ -3,7 +3,8 @@ import HeadroomCore
 
 /// The supervised child as samples: `child_up`, `child_restarts_total`, and
 /// `child_crashes_total` (its detail says how it ended and its last stderr lines, which the
-/// built-in `child_crashed` rule puts into the alert).
+/// built-in `child_crashed` rule puts into the alert), and `child_cuda_oom_total`: stderr
+/// lines saying CUDA ran out of memory (an incident in the history, with the line as detail).
 struct ChildCollector: Collector {
     let state: ChildState
     var name: String { "child" }
@@ -20,6 +21,7 @@ struct ChildCollector: Collector {
             Sample("child_up", labels, values.running ? 1 : 0),
             Sample("child_restarts_total", labels, Double(max(0, values.starts - 1)), kind: .counter),
             Sample("child_crashes_total", labels, Double(values.crashes), kind: .counter, detail: detail),
+            Sample("child_cuda_oom_total", labels, Double(values.tail.watchedLines), kind: .counter, detail: values.tail.lastWatchedLine),
         ]
     }
 }

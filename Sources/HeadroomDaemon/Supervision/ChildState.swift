@@ -10,7 +10,10 @@ final class ChildState: Sendable {
         var starts = 0
         var crashes = 0
         var lastTermination: ChildTermination?
-        var tail = LineTail(capacity: 10)
+        /// The last stderr lines, counting the CUDA out-of-memory ones (PyTorch's
+        /// `torch.OutOfMemoryError: CUDA out of memory.`, the CUDA runtime's
+        /// `CUDA error: out of memory`).
+        var tail = LineTail(capacity: 10, watching: ["CUDA out of memory", "CUDA error: out of memory"])
     }
 
     let command: String

@@ -43,6 +43,8 @@ public actor DeliveryPipeline {
     var outbox: Outbox
     let store: OutboxStore?
     let jitter: @Sendable () -> Double
+    /// Takes each notification's outcome per channel (the history); nil: nobody keeps them.
+    let recordEvents: (@Sendable ([HistoryEvent]) -> Void)?
     let logger: Logger
     var unsaved: [String: DiskChange] = [:]
     let silenceStore: SilenceStore?
@@ -56,13 +58,15 @@ public actor DeliveryPipeline {
     ///   - jitter: a number in 0..<1 per retry (injected so tests are deterministic).
     public init(
         routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil, silences: SilenceStore? = nil,
-        maximumPending: Int = 10_000, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, logger: Logger
+        maximumPending: Int = 10_000, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        events: (@Sendable ([HistoryEvent]) -> Void)? = nil, logger: Logger
     ) {
         self.silenceStore = silences
         self.routes = routes
         self.outbox = Outbox(settings: settings, maximumPending: maximumPending)
         self.store = store
         self.jitter = jitter
+        self.recordEvents = events
         self.logger = logger
     }
 
@@ -108,7 +112,7 @@ public actor DeliveryPipeline {
     /// way, so a receiver that hangs never delays a sampling round.
     public func enqueue(_ notifications: [AlertNotification], at now: Date) {
         reloadSilences()
-        perform(outbox.enqueue(notifications, channels: routes.map(\.configuration), silences: silences, at: now))
+        perform(outbox.enqueue(notifications, channels: routes.map(\.configuration), silences: silences, at: now), at: now)
         flushDisk()
     }
 
@@ -124,7 +128,7 @@ public actor DeliveryPipeline {
         defer { flushDisk() }
         guard !outbox.pending.isEmpty else { return }
         var (pass, expired) = outbox.beginPass(at: now, force: force)
-        perform(expired)
+        perform(expired, at: now)
         var route: Route?
         while let attempt = outbox.nextAttempt(in: &pass, channels: routes.map(\.configuration), at: now) {
             if route?.configuration.name != attempt.channel { route = routes.first { $0.configuration.name == attempt.channel } }
@@ -137,7 +141,7 @@ public actor DeliveryPipeline {
                 outcome = .failure(error)
             }
             let jitter: Double = if case .failure(.retryable) = outcome { self.jitter() } else { 0 }
-            perform(outbox.settle(attempt, outcome: outcome, at: now, jitter: jitter))
+            perform(outbox.settle(attempt, outcome: outcome, at: now, jitter: jitter), at: now)
         }
     }
 

@@ -19,7 +19,7 @@ struct Outbox: Sendable {
         /// A full retry queue pushed the entry out: remove it and say so.
         case dropped(OutboxEntry)
         /// A silence held a notification back from a channel.
-        case silenced(channel: String, rule: String)
+        case silenced(channel: String, AlertNotification)
         /// The channel confirmed the attempt.
         case delivered(Attempt)
         /// The attempt failed and its entries wait `delay` (already rescheduled).
@@ -59,7 +59,7 @@ struct Outbox: Sendable {
             for channel in channels where DeliveryPipeline.accepts(channel, notification) {
                 if isSilenced(notification, channel: channel.name, silences: silences, at: now) {
                     statistics[channel.name, default: .init()].silenced += 1
-                    actions.append(.silenced(channel: channel.name, rule: notification.alert.rule))
+                    actions.append(.silenced(channel: channel.name, notification))
                     continue
                 }
                 sequence += 1

@@ -31,6 +31,11 @@ struct BuiltinRulesTests {
                 "headroom tracks limits.max_series series and refuses new ones ({detail}; counted in headroom_series_dropped_total): raise limits.max_series, or find the label that churns"
         ),
         AlertRule(
+            name: "history_write_failed", selector: MetricSelector("history_write_failed"), condition: .atLeast(1), severity: .warning,
+            summary:
+                "cannot write the history to {detail}; sampling and alerting go on, the history has a gap: free space, fix the path's permissions, or set history.path"
+        ),
+        AlertRule(
             name: "gpu_memory_high", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(80),
             hold: .duration(.seconds(10)), clear: 75, severity: .warning, family: "gpu_memory"),
         AlertRule(
@@ -116,6 +121,9 @@ struct BuiltinRulesTests {
         AlertRule(
             name: "child_crashed", selector: MetricSelector("child_crashes_total"), condition: .increases,
             keepFiringFor: .seconds(300), severity: .critical, summary: "{label:command} {detail}"),
+        AlertRule(
+            name: "child_cuda_out_of_memory", selector: MetricSelector("child_cuda_oom_total"), condition: .increases,
+            keepFiringFor: .seconds(300), severity: .critical, summary: "{label:command} ran out of GPU memory: {detail}"),
     ]
 
     @Test("the effective rules of the default configuration are exactly the built-ins, in order")

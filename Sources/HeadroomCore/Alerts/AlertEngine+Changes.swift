@@ -1,0 +1,31 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The round's state changes as history events.
+extension AlertEngine {
+    mutating func recordChanges(_ touched: [Touch], at now: Date) {
+        if !lastRoundChanges.isEmpty { lastRoundChanges.removeAll(keepingCapacity: true) }
+        for entry in touched {
+            let change: HistoryEvent.AlertChange
+            var detail = ""
+            switch entry.transition {
+            case .none: continue
+            case .pending: change = .pending
+            case .cancelled: change = .cancelled
+            case .fired: change = .firing
+            case .resolved(let reason):
+                change = .resolved
+                detail = reason ?? ""
+            }
+            let rule = rules[entry.rule]
+            if detail.isEmpty { detail = details[entry.series] ?? "" }
+            lastRoundChanges.append(
+                HistoryEvent(
+                    time: now, category: .alert, kind: change.rawValue, rule: rule.name, severity: rule.severity,
+                    labels: seriesKeys[entry.series].labels, detail: detail))
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import HeadroomCore
+import HeadroomHistory
+import Logging
+import Synchronization
+
+/// The writer thread: every `flush_interval` (or when stopping), the queued rounds and events
+/// go to the store in one commit; every hour, retention and the size cap.
+extension HistoryRecorder {
+    func writeUntilStopped() {
+        var nextPrune = clock.wallTime()
+        while true {
+            let stopping = queue.withLock { $0.stopping }
+            write()
+            if clock.wallTime() >= nextPrune {
+                prune()
+                nextPrune = clock.wallTime().addingTimeInterval(Self.pruneInterval)
+            }
+            if stopping { break }
+            bell.wait(until: clock.uptime() + settings.flushInterval)
+        }
+        writer.withLock { $0.store = nil }
+    }
+
+    /// Writes what is queued in one commit (the writer thread every flush interval; a query,
+    /// so it sees the latest rounds; a test). Nothing is written, and the queue is dropped
+    /// and counted, while the store cannot be opened or written.
+    public func write() {
+        writer.withLock { writer in write(&writer) }
+    }
+
+    private func write(_ writer: inout Writer) {
+        let taken = queue.withLock { queue in
+            defer {
+                queue.rounds = []
+                queue.events = []
+                queue.samples = 0
+            }
+            return (queue.rounds, queue.events)
+        }
+        var events = taken.1
+        for round in taken.0 { events += writer.detector.observe(round.samples, at: round.time) }
+        let outcome: Result<Int, HistoryError> = {
+            do throws(HistoryError) {
+                if writer.store == nil {
+                    // Owner-only, like the rest of the state directory: labels name commands and
+                    // containers. SQLite gives its -wal and -shm files the same mode.
+                    let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+                    if descriptor >= 0 { close(descriptor) }
+                    writer.store = try HistoryStore(path: path)
+                }
+                guard let opened = writer.store else { return .success(0) }
+                var written = 0
+                for round in taken.0 {
+                    try opened.append(round.samples, at: round.time)
+                    written += round.samples.count
+                }
+                try opened.record(events)
+                try opened.flush()
+                return .success(written)
+            } catch {
+                writer.store = nil
+                return .failure(error)
+            }
+        }()
+        switch outcome {
+        case .success(let written):
+            let wasFailing = status.withLock { status -> Bool in
+                defer { status.problem = nil }
+                status.samplesWritten += UInt64(written)
+                status.eventsWritten += UInt64(events.count)
+                return status.problem != nil
+            }
+            if wasFailing { logger.notice("history is written again", metadata: ["path": "\(path)"]) }
+        case .failure(let error):
+            let count = taken.0.reduce(0) { $0 + $1.samples.count }
+            let first = status.withLock { status -> Bool in
+                defer {
+                    status.problem = error.reason
+                    status.samplesDropped += UInt64(count)
+                }
+                return status.problem == nil
+            }
+            if first {
+                logger.error(
+                    "cannot write the history; sampling and alerting go on without it",
+                    metadata: ["path": "\(path)", "reason": "\(error.reason)"])
+            }
+        }
+    }
+
+    /// Deletes what is older than the retention, then what the size cap does not allow.
+    func prune() {
+        let now = clock.wallTime()
+        let cutoff = Int64((now.timeIntervalSince1970 - settings.retention.headroomSeconds) * 1000)
+        let result: Result<Int, HistoryError>? = writer.withLock { writer in
+            guard let store = writer.store else { return nil }
+            do throws(HistoryError) {
+                try store.deleteChunks(endingBefore: cutoff)
+                try store.deleteEvents(before: cutoff)
+                return .success(store.fileBytes)
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let bytes)?:
+            status.withLock { $0.fileBytes = bytes }
+        case .failure(let error)?:
+            logger.warning("cannot apply the history's retention", metadata: ["path": "\(path)", "reason": "\(error.reason)"])
+        case nil:
+            break
+        }
+    }
+}

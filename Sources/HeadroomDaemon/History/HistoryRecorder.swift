@@ -1,0 +1,146 @@
+public import Foundation
+public import HeadroomCore
+public import HeadroomHistory
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Records the history: the round thread hands each round's samples and alert changes over
+/// (`record`: a lock and an append, nothing else), delivery hands notification outcomes
+/// over, and a thread of this service's own writes them to the `HistoryStore` every
+/// `flush_interval` (one commit), finds incidents in the rounds (`IncidentDetector`), and
+/// applies retention and the size cap. Sampling never waits for the disk.
+///
+/// Bounded: at most `maximumQueuedSamples` samples wait for the writer (a hung disk); beyond
+/// that the oldest rounds are dropped and counted. A store that cannot be opened or written
+/// (an unwritable path, a full disk) keeps the daemon running: `history_write_failed` says
+/// where and why (`HistoryCollector`), and the writer tries again at every flush.
+public final class HistoryRecorder: Service, Sendable {
+    struct Queue {
+        var rounds: [(time: Date, samples: [Sample])] = []
+        var events: [HistoryEvent] = []
+        var samples = 0
+        var stopping = false
+    }
+
+    /// What `history_*` samples and the log report.
+    struct Status {
+        /// Why the last open or write failed (nil while it works).
+        var problem: String?
+        var samplesWritten: UInt64 = 0
+        var samplesDropped: UInt64 = 0
+        var eventsWritten: UInt64 = 0
+        var fileBytes = 0
+        /// The oldest time still kept when the size cap cut retention short (said once).
+        var cutShortAt: Date?
+    }
+
+    /// Samples that may wait for the writer by default: about 50 MiB of queued rounds at most.
+    public static let defaultMaximumQueuedSamples = 500_000
+    let maximumQueuedSamples: Int
+    /// How often retention and the size cap are applied.
+    static let pruneInterval: TimeInterval = 3600
+
+    let settings: HistorySettings
+    let path: String
+    let clock: any DaemonClock
+    let logger: Logger
+    let queue = Mutex(Queue())
+    let status = Mutex(Status())
+    /// The store (nil until it opens, or while it cannot) and the incident detector, which
+    /// must see the rounds in the order they are written.
+    struct Writer {
+        var store: HistoryStore?
+        var detector = IncidentDetector()
+    }
+    let writer = Mutex(Writer())
+    let bell: ThreadBell
+
+    public init(
+        settings: HistorySettings, path: String, clock: any DaemonClock, logger: Logger,
+        maximumQueuedSamples: Int = HistoryRecorder.defaultMaximumQueuedSamples
+    ) {
+        self.maximumQueuedSamples = maximumQueuedSamples
+        self.settings = settings
+        self.path = path
+        self.clock = clock
+        self.logger = logger
+        bell = ThreadBell(clock: clock)
+    }
+
+    /// One round (on the round thread): its samples and the alerts' changes.
+    public func record(_ samples: [Sample], changes: [HistoryEvent], at time: Date) {
+        let dropped = queue.withLock { queue -> Int in
+            guard !queue.stopping else { return 0 }
+            queue.rounds.append((time, samples))
+            queue.samples += samples.count
+            queue.events += changes
+            var dropped = 0
+            while queue.samples > maximumQueuedSamples, queue.rounds.count > 1 {
+                let oldest = queue.rounds.removeFirst()
+                queue.samples -= oldest.samples.count
+                dropped += oldest.samples.count
+            }
+            return dropped
+        }
+        if dropped > 0 { status.withLock { $0.samplesDropped += UInt64(dropped) } }
+    }
+
+    /// Events from elsewhere (delivery outcomes).
+    public func record(_ events: [HistoryEvent]) {
+        guard !events.isEmpty else { return }
+        queue.withLock { queue in
+            guard !queue.stopping else { return }
+            queue.events += events
+        }
+    }
+
+    /// Reads the store after writing what is queued, so a reader sees the latest round.
+    /// Throws when the store cannot be opened (`HistoryUnavailable`) or read.
+    public func read<T: Sendable>(_ body: (HistoryStore) throws -> T) throws -> T {
+        write()
+        let problem = status.withLock { $0.problem }
+        return try writer.withLock { writer throws -> T in
+            guard let store = writer.store else {
+                throw HistoryUnavailable(path: path, reason: problem ?? "the history is not open yet")
+            }
+            return try body(store)
+        }
+    }
+
+    /// Counters and the current problem, as `history_*` samples report them.
+    public var health: (problem: String?, samplesWritten: UInt64, samplesDropped: UInt64, eventsWritten: UInt64) {
+        status.withLock { ($0.problem, $0.samplesWritten, $0.samplesDropped, $0.eventsWritten) }
+    }
+
+    // MARK: - Service
+
+    /// Runs the writer until graceful shutdown (or cancellation), then writes what is left.
+    public func run() async throws {
+        async let stopped: Void = {
+            try? await gracefulShutdown()
+            self.stop()
+        }()
+        // Not cancellable: the writer's last pass completes before the service ends.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DetachedThread.start(name: "headroom-history") {
+                self.writeUntilStopped()
+                done.resume()
+            }
+        }
+        await stopped
+    }
+
+    /// Makes the writer write what is queued and end.
+    func stop() {
+        queue.withLock { $0.stopping = true }
+        bell.ring()
+    }
+}
+
+/// The history cannot be read: its file could not be opened.
+public struct HistoryUnavailable: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "history \(path): \(reason)" }
+}
