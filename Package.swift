@@ -145,6 +145,7 @@ let package = Package(
                 "HeadroomCollectors",
                 "HeadroomNotify",
                 "HeadroomServer",
+                "HeadroomHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -157,9 +157,8 @@ public struct Daemon: Sendable {
     private static func history(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies, _ logger: Logger) -> HistoryRecorder? {
         let settings = configuration.history
         guard settings.enabled else { return nil }
-        guard let path = settings.path ?? dependencies.stateDirectory.map({ $0(configuration.delivery) + "/" + HistorySettings.fileName }) else {
-            return nil
-        }
+        guard let path = settings.path ?? dependencies.stateDirectory.map({ settings.file(stateDirectory: $0(configuration.delivery)) })
+        else { return nil }
         return HistoryRecorder(settings: settings, path: path, clock: dependencies.clock, logger: logger)
     }
 

@@ -30,6 +30,11 @@ public struct HistorySettings: Sendable, Hashable {
     /// The file name in the state directory when `path` is not set.
     public static let fileName = "history.db"
 
+    /// The file: `path`, or `history.db` in `stateDirectory`.
+    public func file(stateDirectory: String) -> String {
+        path ?? (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + Self.fileName
+    }
+
     /// Parses `1073741824`, `512MiB`, `2GiB`, `500MB`, `64KiB` (a space before the unit is
     /// allowed); nil for anything else.
     public static func parseBytes(_ text: String) -> Int? {
