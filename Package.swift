@@ -206,6 +206,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HeadroomServerTests",
+            dependencies: ["HeadroomServer", "HeadroomCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HeadroomConfigTests",
             dependencies: ["HeadroomConfig", "HeadroomConfigSyntax", "HeadroomCore", "HeadroomCollectors", "HeadroomNotify"],
             swiftSettings: swiftSettings

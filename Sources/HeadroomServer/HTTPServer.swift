@@ -23,15 +23,20 @@ public struct HTTPServer: Sendable {
     public let state: any StateReader
     public let silences: any SilenceEndpoint
     public let delivery: any DeliveryMetricsSource
+    /// The recorded history behind `/api/v1/query_range` and the other Prometheus-style
+    /// read endpoints; `NoHistory` (the default) answers them 503.
+    public let history: any HistoryEndpoint
 
     public init(
         settings: ServerSettings, state: any StateReader,
-        silences: any SilenceEndpoint = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics()
+        silences: any SilenceEndpoint = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics(),
+        history: any HistoryEndpoint = NoHistory()
     ) {
         self.settings = settings
         self.state = state
         self.silences = silences
         self.delivery = delivery
+        self.history = history
     }
 
     /// The router with every route.
@@ -40,11 +45,12 @@ public struct HTTPServer: Sendable {
         MetricsRoutes.add(to: router, state: state, delivery: delivery)
         HealthRoutes.add(to: router, state: state)
         APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(settings.token))
+        QueryRoutes.add(to: router, history: history)
         router.get("/") { _, _ -> Response in
             Responses.text(
                 .ok,
                 """
-                Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/openapi.json
+                Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/query_range /api/v1/openapi.json
 
                 """, contentType: "text/plain; charset=utf-8")
         }

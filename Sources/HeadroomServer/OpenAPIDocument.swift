@@ -3,7 +3,7 @@ enum OpenAPIDocument {
     static let json = """
         {
           "openapi": "3.1.0",
-          "info": {"title": "Headroom", "version": "1", "description": "Resource early warning for GPU inference services: metrics, health, readiness gate, alerts."},
+          "info": {"title": "Headroom", "version": "1", "description": "Resource early warning for GPU inference services: metrics, health, readiness gate, alerts, and the recorded history in the Prometheus HTTP API's shapes."},
           "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
@@ -16,7 +16,9 @@ enum OpenAPIDocument {
                   "since": {"type": "string", "format": "date-time"}, "fired_at": {"type": ["string", "null"], "format": "date-time"},
                   "fingerprint": {"type": "string"}, "gate": {"type": "boolean"}, "detail": {"type": ["string", "null"]},
                   "trend": {"type": "object", "properties": {"slope_per_second": {"type": "number"}, "seconds_to_exhaustion": {"type": "number"}, "capacity": {"type": "number"}, "r2": {"type": "number"}}}}},
-              "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+              "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+              "PrometheusResponse": {"type": "object", "required": ["status"], "properties": {
+                "status": {"type": "string", "enum": ["success", "error"]}, "data": {}, "errorType": {"type": "string"}, "error": {"type": "string"}}}
             }
           },
           "paths": {
@@ -45,6 +47,38 @@ enum OpenAPIDocument {
             "/api/v1/silences/{id}": {"delete": {"summary": "Expire a silence", "security": [{"bearer": []}],
               "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
               "responses": {"200": {"description": "Expired"}, "401": {"description": "Missing or wrong token"}, "403": {"description": "Mutations disabled"}, "404": {"description": "No active silence with that id"}, "503": {"description": "server.token_file cannot be read"}}}},
+            "/api/v1/query_range": {
+              "get": {"summary": "Prometheus-style range query of a metric selector over the recorded history", "parameters": [
+                  {"name": "query", "in": "query", "required": true, "schema": {"type": "string"}, "example": "headroom_gpu_memory_used_bytes{gpu=\\"0\\"}"},
+                  {"name": "start", "in": "query", "required": true, "schema": {"type": "string"}, "description": "Unix seconds or RFC 3339"},
+                  {"name": "end", "in": "query", "required": true, "schema": {"type": "string"}},
+                  {"name": "step", "in": "query", "required": true, "schema": {"type": "string"}, "example": "15s"}],
+                "responses": {"200": {"description": "resultType matrix", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PrometheusResponse"}}}},
+                              "400": {"description": "bad_data: not a selector, bad parameters, more than 11,000 steps", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PrometheusResponse"}}}},
+                              "503": {"description": "history is disabled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PrometheusResponse"}}}}}},
+              "post": {"summary": "As GET, parameters in an application/x-www-form-urlencoded body", "responses": {"200": {"description": "resultType matrix"}}}},
+            "/api/v1/query": {
+              "get": {"summary": "Prometheus-style instant query: a vector, or a scalar for arithmetic on numbers such as 1+1", "parameters": [
+                  {"name": "query", "in": "query", "required": true, "schema": {"type": "string"}},
+                  {"name": "time", "in": "query", "schema": {"type": "string"}, "description": "Unix seconds or RFC 3339; default now"}],
+                "responses": {"200": {"description": "resultType vector or scalar", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PrometheusResponse"}}}},
+                              "400": {"description": "bad_data"}, "503": {"description": "history is disabled"}}},
+              "post": {"summary": "As GET, parameters in a form body", "responses": {"200": {"description": "resultType vector or scalar"}}}},
+            "/api/v1/series": {
+              "get": {"summary": "Label sets of the series match[] selects", "parameters": [
+                  {"name": "match[]", "in": "query", "required": true, "schema": {"type": "array", "items": {"type": "string"}}},
+                  {"name": "start", "in": "query", "schema": {"type": "string"}}, {"name": "end", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "Label sets", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PrometheusResponse"}}}},
+                              "400": {"description": "bad_data"}, "503": {"description": "history is disabled"}}},
+              "post": {"summary": "As GET, parameters in a form body", "responses": {"200": {"description": "Label sets"}}}},
+            "/api/v1/labels": {
+              "get": {"summary": "Label names of the recorded series (those match[] selects, if given)", "responses": {"200": {"description": "Names"}, "503": {"description": "history is disabled"}}},
+              "post": {"summary": "As GET, parameters in a form body", "responses": {"200": {"description": "Names"}}}},
+            "/api/v1/label/{name}/values": {
+              "get": {"summary": "Values of one label (__name__: the metric names)", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "Values"}, "400": {"description": "Not a label name"}, "503": {"description": "history is disabled"}}},
+              "post": {"summary": "As GET, parameters in a form body", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "Values"}}}},
+            "/api/v1/status/buildinfo": {"get": {"summary": "Build information in Prometheus's shape (Grafana probes it)", "responses": {"200": {"description": "Build information"}}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
           }
         }

@@ -97,7 +97,13 @@ enum RuleDecoder {
         }
         guard let text = reader.string(node, fields.path("metric"), expected: "a metric selector") else { return nil }
         do {
-            return try SelectorSyntax.parse(text)
+            let selector = try SelectorSyntax.parse(text)
+            guard !selector.metric.isEmpty else {
+                // Rules are indexed by metric name; name-less selectors are for the history API.
+                reader.report(node, fields.path("metric"), "expected a metric name such as cpu_used_percent before the braces, got \"\(text)\"")
+                return nil
+            }
+            return selector
         } catch {
             reader.report(node, fields.path("metric"), error.message)
             return nil

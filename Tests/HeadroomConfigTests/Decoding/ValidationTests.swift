@@ -323,6 +323,24 @@ struct ValidationTests {
         #expect(found?.line == 2)
     }
 
+    @Test("a rule's selector may match labels by regular expression")
+    func regexSelector() throws {
+        let rule = try configuration("rules:\n  - {name: a, metric: 'gpu_memory_used_percent{gpu=~\"0|1\",kind!~\"mig.*\"}', above: 1}").rule("a")
+        let selector = try #require(rule?.selector)
+        #expect(selector == MetricSelector("gpu_memory_used_percent", [.init("gpu", .matchesRegex, "0|1"), .init("kind", .notMatchesRegex, "mig.*")]))
+        #expect(selector.matches(SeriesKey("gpu_memory_used_percent", Labels(["gpu": "1", "kind": "full"]))))
+        #expect(!selector.matches(SeriesKey("gpu_memory_used_percent", Labels(["gpu": "10"]))))
+        #expect(!selector.matches(SeriesKey("gpu_memory_used_percent", Labels(["gpu": "0", "kind": "mig-1g"]))))
+    }
+
+    @Test("a bad regular expression or a name-less selector in a rule is reported at the metric key")
+    func regexSelectorProblems() {
+        let invalid = issue(at: "rules[0].metric", in: issues("rules:\n  - {name: a, metric: 'm{gpu=~\"(0\"}', above: 1}"))
+        #expect(invalid?.message.hasPrefix("the regular expression \"(0\" of label gpu is not valid") == true, "\(invalid?.message ?? "")")
+        let nameless = issue(at: "rules[0].metric", in: issues("rules:\n  - {name: a, metric: '{__name__=~\"gpu_.*\"}', above: 1}"))
+        #expect(nameless?.message == "expected a metric name such as cpu_used_percent before the braces, got \"{__name__=~\"gpu_.*\"}\"")
+    }
+
     // MARK: - Warnings
 
     @Test("a rule name outside [a-z0-9_] loads with a warning and a suggestion")

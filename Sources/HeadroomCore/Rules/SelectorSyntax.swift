@@ -1,25 +1,23 @@
-import HeadroomCore
-
-/// The PromQL-like selector text of a rule's `metric:`: `name`, or
-/// `name{label="value",other!="x"}` with `=` and `!=`, values in double or single quotes
-/// (`\"`, `\'`, `\\`, `\n` and `\t` escapes), an optional trailing comma, spaces anywhere
-/// between tokens.
-enum SelectorSyntax {
+/// The PromQL-like selector text of a rule's `metric:` and of the history API's queries:
+/// `name`, `name{label="value",other!="x",gpu=~"0|1",kind!~"mig.*"}`, or a name-less
+/// `{__name__=~"gpu_.*"}`. Values in double or single quotes (`\"`, `\'`, `\\`, `\n` and
+/// `\t` escapes) or backquotes (raw, handy for expressions), an optional trailing comma,
+/// spaces anywhere between tokens. Regular expressions are fully anchored, as in Prometheus.
+public enum SelectorSyntax {
     /// Why a selector did not parse, as a sentence.
-    struct Failure: Error, Equatable {
-        var message: String
+    public struct Failure: Error, Equatable {
+        public var message: String
+        public init(message: String) { self.message = message }
     }
 
-    /// Parses `text` into a selector.
-    static func parse(_ text: String) throws(Failure) -> MetricSelector {
+    /// Parses `text` into a selector. `{__name__="x"}` reads as `x`; a name-less selector
+    /// needs a matcher that does not match the empty string (as in Prometheus).
+    public static func parse(_ text: String) throws(Failure) -> MetricSelector {
         var scanner = Scanner(Array(text.unicodeScalars))
         scanner.skipSpaces()
         let name = scanner.take { $0 != "{" && $0 != " " && $0 != "\t" }
-        guard !name.isEmpty else {
-            if scanner.atEnd { throw Failure(message: "expected a metric name such as cpu_used_percent, got nothing") }
-            throw Failure(message: "expected a metric name such as cpu_used_percent before the braces, got \"\(text)\"")
-        }
-        guard isMetricName(name) else {
+        if name.isEmpty, scanner.atEnd { throw Failure(message: "expected a metric name such as cpu_used_percent, got nothing") }
+        guard name.isEmpty || isMetricName(name) else {
             throw Failure(message: "\"\(name)\" is not a metric name: it starts with a letter or _ and has letters, digits and _ (e.g. cpu_used_percent)")
         }
         scanner.skipSpaces()
@@ -27,6 +25,7 @@ enum SelectorSyntax {
         guard scanner.peek == "{" else {
             throw Failure(message: "unexpected \"\(scanner.rest)\" after the metric name \(name); label matchers go in braces: \(name){label=\"value\"}")
         }
+        let metric = name.isEmpty ? "the selector" : name
         scanner.advance()
         var matchers: [MetricSelector.Matcher] = []
         while true {
@@ -35,8 +34,8 @@ enum SelectorSyntax {
                 scanner.advance()
                 break
             }
-            guard !scanner.atEnd else { throw Failure(message: "the label matchers of \(name) have no closing \"}\"") }
-            matchers.append(try matcher(&scanner, metric: name))
+            guard !scanner.atEnd else { throw Failure(message: "the label matchers of \(metric) have no closing \"}\"") }
+            matchers.append(try matcher(&scanner, metric: metric))
             scanner.skipSpaces()
             if scanner.peek == "," {
                 scanner.advance()
@@ -46,16 +45,16 @@ enum SelectorSyntax {
                 scanner.advance()
                 break
             }
-            if scanner.atEnd { throw Failure(message: "the label matchers of \(name) have no closing \"}\"") }
+            if scanner.atEnd { throw Failure(message: "the label matchers of \(metric) have no closing \"}\"") }
             throw Failure(message: "expected \",\" or \"}\" after \(matchers.last!), got \"\(scanner.rest)\"")
         }
         scanner.skipSpaces()
         guard scanner.atEnd else { throw Failure(message: "unexpected \"\(scanner.rest)\" after the closing \"}\"") }
-        return MetricSelector(name, matchers)
+        return try named(name, matchers)
     }
 
     /// The selector as text that `parse` reads back to an equal selector.
-    static func format(_ selector: MetricSelector) -> String {
+    public static func format(_ selector: MetricSelector) -> String {
         guard !selector.matchers.isEmpty else { return selector.metric }
         let matchers = selector.matchers.map { matcher in
             matcher.label + matcher.operation.rawValue + TextEscaping.quoted(matcher.value, .selector)
@@ -64,15 +63,38 @@ enum SelectorSyntax {
     }
 
     /// `cpu_used_percent`, `node:load1`: a letter, `_` or `:`, then letters, digits, `_` and `:`.
-    static func isMetricName(_ text: String) -> Bool {
+    public static func isMetricName(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
         return text.unicodeScalars.allSatisfy { isNameCharacter($0) || $0 == ":" }
     }
 
     /// `cpu`, `kind`, `_x`: a letter or `_`, then letters, digits and `_`.
-    static func isLabelName(_ text: String) -> Bool {
+    public static func isLabelName(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
         return text.unicodeScalars.allSatisfy(isNameCharacter)
+    }
+
+    /// The selector of `name` and `matchers`, with the metric name given once: before the
+    /// braces, or in a `__name__` matcher.
+    private static func named(_ name: String, _ matchers: [MetricSelector.Matcher]) throws(Failure) -> MetricSelector {
+        let nameLabel = MetricSelector.nameLabel
+        if !name.isEmpty {
+            if let twice = matchers.first(where: { $0.label == nameLabel }) {
+                throw Failure(message: "the metric name is given twice, as \(name) and as \(twice); write it once, before the braces or as \(nameLabel)")
+            }
+            return MetricSelector(name, matchers)
+        }
+        if let index = matchers.firstIndex(where: { $0.label == nameLabel && $0.operation == .equal }) {
+            var rest = matchers
+            let metric = rest.remove(at: index).value
+            return MetricSelector(metric, rest)
+        }
+        guard matchers.contains(where: { !$0.matches(value: "") }) else {
+            throw Failure(
+                message: "a selector without a metric name needs a matcher that does not match the empty string, "
+                    + "such as cpu_used_percent or {__name__=~\"gpu_.*\"}")
+        }
+        return MetricSelector("", matchers)
     }
 
     // MARK: - Scanning
@@ -84,31 +106,44 @@ enum SelectorSyntax {
         }
         scanner.skipSpaces()
         let operation: MetricSelector.Matcher.Operation
-        if scanner.peek == "!" && scanner.peek(1) == "=" {
-            operation = .notEqual
-            scanner.advance(2)
-        } else if scanner.peek == "=" && scanner.peek(1) == "~" || scanner.peek == "!" && scanner.peek(1) == "~" {
-            throw Failure(message: "regular-expression matchers (=~, !~) are not supported; use = or != on label \(label)")
-        } else if scanner.peek == "=" {
-            operation = .equal
-            scanner.advance()
-        } else {
-            throw Failure(message: "expected = or != after label \(label), got \"\(scanner.rest)\"")
+        switch (scanner.peek, scanner.peek(1)) {
+        case ("!"?, "="?): operation = .notEqual
+        case ("="?, "~"?): operation = .matchesRegex
+        case ("!"?, "~"?): operation = .notMatchesRegex
+        case ("="?, _): operation = .equal
+        default: throw Failure(message: "expected =, !=, =~ or !~ after label \(label), got \"\(scanner.rest)\"")
         }
+        scanner.advance(operation.rawValue.unicodeScalars.count)
         scanner.skipSpaces()
-        guard let quote = scanner.peek, quote == "\"" || quote == "'" else {
+        guard let quote = scanner.peek, quote == "\"" || quote == "'" || quote == "`" else {
             let bare = scanner.take { $0 != "," && $0 != "}" && $0 != " " }
             throw Failure(message: "the value of label \(label) must be quoted: \(label)\(operation.rawValue)\"\(bare)\"")
         }
         scanner.advance()
+        let value = try quoted(&scanner, quote: quote, label: label)
+        switch operation {
+        case .equal, .notEqual:
+            return MetricSelector.Matcher(label, operation, value)
+        case .matchesRegex, .notMatchesRegex:
+            do {
+                return MetricSelector.Matcher(label, operation, pattern: try LabelPattern(value))
+            } catch {
+                throw Failure(message: "the regular expression \(TextEscaping.quoted(value, .selector)) of label \(label) is not valid: \(error)")
+            }
+        }
+    }
+
+    /// The rest of a quoted value whose opening `quote` has been read; backquotes take no escapes.
+    private static func quoted(_ scanner: inout Scanner, quote: Unicode.Scalar, label: String) throws(Failure) -> String {
+        let quoteName = quote == "\"" ? "double quote" : quote == "'" ? "single quote" : "backquote"
         var value = ""
         while true {
             guard let scalar = scanner.peek else {
-                throw Failure(message: "the value of label \(label) has no closing \(quote == "\"" ? "double" : "single") quote")
+                throw Failure(message: "the value of label \(label) has no closing \(quoteName)")
             }
             scanner.advance()
             if scalar == quote { break }
-            if scalar == "\\" {
+            if scalar == "\\" && quote != "`" {
                 guard let escaped = scanner.peek else { continue }
                 scanner.advance()
                 switch escaped {
@@ -121,7 +156,7 @@ enum SelectorSyntax {
                 value.unicodeScalars.append(scalar)
             }
         }
-        return MetricSelector.Matcher(label, operation, value)
+        return value
     }
 
     private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {

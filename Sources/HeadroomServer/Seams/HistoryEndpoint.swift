@@ -1,0 +1,14 @@
+public import HeadroomCore
+
+/// Seam for the history API (`/api/v1/query_range`, `/api/v1/query`, `/api/v1/series`,
+/// `/api/v1/labels`, `/api/v1/label/{name}/values`): the recorded series and their samples.
+/// The daemon plugs in its history store; a server without one uses `NoHistory`.
+///
+/// Implementations may be called concurrently from many requests, must not block a thread
+/// while reading, and return samples in time order.
+public protocol HistoryEndpoint: Sendable {
+    /// Every recorded series (stored names, without the exposition prefix).
+    func seriesKeys() async throws -> [SeriesKey]
+    /// The samples of `key` from `from` to `to` (Unix milliseconds, both included), oldest first.
+    func samples(of key: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)]
+}
