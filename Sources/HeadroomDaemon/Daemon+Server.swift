@@ -9,7 +9,7 @@ extension Daemon {
     static func makeServer(
         _ configuration: HeadroomConfiguration, _ dependencies: Dependencies,
         alerts: AlertCenter, sampling: SamplingService, pipeline: DeliveryPipeline,
-        push: PushService?
+        push: PushService?, history: HistoryRecorder?
     ) -> HTTPServer? {
         guard configuration.server.enabled else { return nil }
         let clock = dependencies.clock
@@ -24,6 +24,7 @@ extension Daemon {
             } ?? NoSilences()
         return HTTPServer(
             settings: configuration.server, state: reader, silences: silences,
-            delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: now))
+            delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: now),
+            history: history ?? NoHistory(), now: now)
     }
 }

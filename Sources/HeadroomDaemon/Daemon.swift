@@ -63,7 +63,7 @@ public struct Daemon: Sendable {
             observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )
         if let history { sampling.attach(HistoryCollector(recorder: history)) }
-        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push)
+        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push, history: history)
     }
 
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.

@@ -6,9 +6,9 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+    public import FoundationEssentials
 #else
-    import Foundation
+    public import Foundation
 #endif
 #if canImport(Glibc)
     import Glibc
@@ -26,12 +26,15 @@ public struct HTTPServer: Sendable {
     /// The recorded history behind `/api/v1/query_range` and the other Prometheus-style
     /// read endpoints; `NoHistory` (the default) answers them 503.
     public let history: any HistoryEndpoint
+    /// Wall time, for ranges written relative to now (`from=6h`).
+    let now: @Sendable () -> Date
 
     public init(
         settings: ServerSettings, state: any StateReader,
         silences: any SilenceEndpoint = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics(),
-        history: any HistoryEndpoint = NoHistory()
+        history: any HistoryEndpoint = NoHistory(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
         self.settings = settings
         self.state = state
         self.silences = silences
@@ -46,11 +49,12 @@ public struct HTTPServer: Sendable {
         HealthRoutes.add(to: router, state: state)
         APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(settings.token))
         QueryRoutes.add(to: router, history: history)
+        AlertHistoryRoutes.add(to: router, history: history, now: now)
         router.get("/") { _, _ -> Response in
             Responses.text(
                 .ok,
                 """
-                Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/query_range /api/v1/openapi.json
+                Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/alerts/history /api/v1/query_range /api/v1/openapi.json
 
                 """, contentType: "text/plain; charset=utf-8")
         }

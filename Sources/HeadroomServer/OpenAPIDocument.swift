@@ -34,6 +34,18 @@ enum OpenAPIDocument {
               "responses": {"200": {"description": "Status", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
             "/api/v1/alerts": {"get": {"summary": "Alerts firing now",
               "responses": {"200": {"description": "Alerts", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}}}}}}},
+            "/api/v1/alerts/history": {"get": {"summary": "Recorded alert changes, notification outcomes and incidents in a range (headroom history's JSON)",
+              "parameters": [
+                  {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "RFC 3339, Unix seconds, or a duration before now; default 6h"},
+                  {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "default now"},
+                  {"name": "category", "in": "query", "schema": {"type": "string", "enum": ["alert", "notification", "incident"]}},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}, "description": "the newest this many; default 10000"}],
+              "responses": {"200": {"description": "Events, oldest first", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object",
+                  "properties": {"time": {"type": "string"}, "category": {"type": "string"}, "kind": {"type": "string"}, "rule": {"type": ["string", "null"]},
+                                 "severity": {"type": ["string", "null"]}, "labels": {"type": "object"}, "channel": {"type": ["string", "null"]},
+                                 "outcome": {"type": ["string", "null"]}, "detail": {"type": "string"}}}}}}},
+                            "400": {"description": "Bad from, to, category or limit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                            "503": {"description": "History disabled or unreadable", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
             "/api/v1/silences": {
               "get": {"summary": "Silences", "responses": {"200": {"description": "Silences", "content": {"application/json": {"schema": {"type": "array"}}}}}},
               "post": {"summary": "Create a silence", "security": [{"bearer": []}],

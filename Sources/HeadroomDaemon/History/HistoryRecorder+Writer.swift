@@ -38,6 +38,7 @@ extension HistoryRecorder {
             }
             return (queue.rounds, queue.events)
         }
+        if taken.0.isEmpty, taken.1.isEmpty, writer.store != nil { return }
         var events = taken.1
         for round in taken.0 { events += writer.detector.observe(round.samples, at: round.time) }
         let outcome: Result<Int, HistoryError> = {

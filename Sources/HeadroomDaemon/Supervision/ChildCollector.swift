@@ -21,7 +21,9 @@ struct ChildCollector: Collector {
             Sample("child_up", labels, values.running ? 1 : 0),
             Sample("child_restarts_total", labels, Double(max(0, values.starts - 1)), kind: .counter),
             Sample("child_crashes_total", labels, Double(values.crashes), kind: .counter, detail: detail),
-            Sample("child_cuda_oom_total", labels, Double(values.tail.watchedLines), kind: .counter, detail: values.tail.lastWatchedLine),
+            Sample(
+                "child_cuda_oom_total", labels, Double(values.outOfMemoryLines), kind: .counter,
+                detail: values.tail.lastWatchedLine ?? values.lastOutOfMemoryLine),
         ]
     }
 }

@@ -10,10 +10,26 @@ final class ChildState: Sendable {
         var starts = 0
         var crashes = 0
         var lastTermination: ChildTermination?
-        /// The last stderr lines, counting the CUDA out-of-memory ones (PyTorch's
-        /// `torch.OutOfMemoryError: CUDA out of memory.`, the CUDA runtime's
+        /// The last stderr lines of the current run, counting the CUDA out-of-memory ones
+        /// (PyTorch's `torch.OutOfMemoryError: CUDA out of memory.`, the CUDA runtime's
         /// `CUDA error: out of memory`).
-        var tail = LineTail(capacity: 10, watching: ["CUDA out of memory", "CUDA error: out of memory"])
+        var tail = Values.newTail()
+        /// CUDA out-of-memory lines of the runs before this one (a counter survives restarts).
+        var earlierOutOfMemoryLines = 0
+        var lastOutOfMemoryLine: String?
+
+        static func newTail() -> LineTail {
+            LineTail(capacity: 10, watching: ["CUDA out of memory", "CUDA error: out of memory"])
+        }
+
+        var outOfMemoryLines: Int { earlierOutOfMemoryLines + tail.watchedLines }
+
+        /// A new run: a fresh tail, the counts kept.
+        mutating func restart() {
+            earlierOutOfMemoryLines += tail.watchedLines
+            lastOutOfMemoryLine = tail.lastWatchedLine ?? lastOutOfMemoryLine
+            tail = Values.newTail()
+        }
     }
 
     let command: String

@@ -64,7 +64,7 @@ public final class SupervisorService: Service, Sendable {
             state.update {
                 $0.running = true
                 $0.starts += 1
-                $0.tail = LineTail(capacity: 10)
+                $0.restart()
             }
             let forwarder = StderrForwarder(fd: spawned.stderr, state: state)
             logger.info("started child", metadata: ["pid": "\(spawned.pid)", "command": "\(state.command)", "pid1": "\(reapAll)"])

@@ -68,7 +68,7 @@ struct QueryParameters {
             let whole = seconds.rounded(.towardZero)
             return Int64(whole) * 1000 + Int64(((seconds - whole) * 1000).rounded())
         }
-        if let date = Self.rfc3339(text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        if let date = RFC3339.parse(text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
         throw .invalidParameter(name, "cannot parse \(JSONText.quote(text)) to a valid timestamp")
     }
 
@@ -94,13 +94,5 @@ struct QueryParameters {
         let (seconds, attoseconds) = duration.components
         let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         return overflow ? nil : product + attoseconds / 1_000_000_000_000_000
-    }
-
-    private static func rfc3339(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
     }
 }

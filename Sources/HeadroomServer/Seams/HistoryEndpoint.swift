@@ -1,7 +1,13 @@
 public import HeadroomCore
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// Seam for the history API (`/api/v1/query_range`, `/api/v1/query`, `/api/v1/series`,
-/// `/api/v1/labels`, `/api/v1/label/{name}/values`): the recorded series and their samples.
+/// `/api/v1/labels`, `/api/v1/label/{name}/values`, `/api/v1/alerts/history`): the recorded
+/// series and their samples, and the recorded events.
 /// The daemon plugs in its history store; a server without one uses `NoHistory`.
 ///
 /// Implementations may be called concurrently from many requests, must not block a thread
@@ -11,4 +17,7 @@ public protocol HistoryEndpoint: Sendable {
     func seriesKeys() async throws -> [SeriesKey]
     /// The samples of `key` from `from` to `to` (Unix milliseconds, both included), oldest first.
     func samples(of key: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)]
+    /// The alert changes, notification outcomes and incidents from `from` to `to` (both
+    /// included), oldest first; at most `limit`, the newest when there are more.
+    func events(from: Date, to: Date, limit: Int) async throws -> [HistoryEvent]
 }

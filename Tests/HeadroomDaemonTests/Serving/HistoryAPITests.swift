@@ -6,11 +6,16 @@ import Testing
 /// A working `HistoryEndpoint` over fixed series, without a store.
 struct InMemoryHistory: HistoryEndpoint {
     var series: [SeriesKey: [(time: Int64, value: Double)]]
+    var recorded: [HistoryEvent] = []
 
     func seriesKeys() async throws -> [SeriesKey] { Array(series.keys) }
 
     func samples(of key: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)] {
         (series[key] ?? []).filter { $0.time >= from && $0.time <= to }
+    }
+
+    func events(from: Date, to: Date, limit: Int) async throws -> [HistoryEvent] {
+        Array(recorded.filter { $0.time >= from && $0.time <= to }.suffix(limit))
     }
 }
 
@@ -161,6 +166,36 @@ struct HistoryAPITests {
                 #expect(answer.status == 503, "\(path)")
                 #expect(answer.body == expected, "\(path)")
             }
+        }
+    }
+
+    @Test("alerts/history answers the events of a range as headroom history's JSON; bad ranges are 400, no history 503")
+    func alertHistory() async throws {
+        let at = { (seconds: Double) in Date(timeIntervalSince1970: 1_800_000_000 + seconds) }
+        var history = Self.history
+        history.recorded = [
+            HistoryEvent(time: at(0), category: .alert, kind: "pending", rule: "gpu_memory_high", severity: .warning, labels: ["gpu": "0"]),
+            HistoryEvent(time: at(10), category: .alert, kind: "firing", rule: "gpu_memory_high", severity: .warning, labels: ["gpu": "0"]),
+            .incident(.cudaOutOfMemory, at: at(20), labels: ["command": "python run.py"], detail: "CUDA out of memory"),
+        ]
+        try await served(history) { server in
+            let all = try await server.request("/api/v1/alerts/history?from=1800000000&to=2027-01-15T08:01:00Z")
+            #expect(all.status == 200)
+            #expect(all.body == HistoryEventJSON.encode(history.recorded))
+            let incidents = try await server.request("/api/v1/alerts/history?from=1800000005&to=1800000100&category=incident")
+            #expect(incidents.body == HistoryEventJSON.encode([history.recorded[2]]))
+            let limited = try await server.request("/api/v1/alerts/history?from=1800000000&to=1800000100&limit=1")
+            #expect(limited.body == HistoryEventJSON.encode([history.recorded[2]]), "the newest when there are more")
+            for bad in ["from=yesterday", "to=soon", "limit=0", "category=metric"] {
+                let answer = try await server.request("/api/v1/alerts/history?\(bad)")
+                #expect(answer.status == 400, "\(bad)")
+                #expect(answer.body.hasPrefix(#"{"error":"#), "\(bad)")
+            }
+        }
+        try await served(NoHistory()) { server in
+            let answer = try await server.request("/api/v1/alerts/history")
+            #expect(answer.status == 503)
+            #expect(answer.body.contains("history.enabled"))
         }
     }
 }

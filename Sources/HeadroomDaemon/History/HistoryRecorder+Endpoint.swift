@@ -1,0 +1,37 @@
+public import Foundation
+public import HeadroomCore
+import HeadroomHistory
+public import HeadroomServer
+
+/// The history API's reads. Each runs on a thread of its own, not on the server's: a read
+/// waits for the writer's lock, and a writer stuck on a hung disk must not stall the server.
+extension HistoryRecorder: HistoryEndpoint {
+    public func seriesKeys() async throws -> [SeriesKey] {
+        try await offThread { try self.read { $0.seriesKeys } }
+    }
+
+    public func samples(of key: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)] {
+        let samples = try await offThread { try self.read { store in try store.samples(of: key, from: from, to: to).map(TimedValue.init) } }
+        return samples.map { ($0.time, $0.value) }
+    }
+
+    public func events(from: Date, to: Date, limit: Int) async throws -> [HistoryEvent] {
+        try await offThread { try self.read { try $0.events(from: from, to: to, limit: limit) } }
+    }
+
+    private func offThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DetachedThread.start(name: "headroom-query") { continuation.resume(with: Result { try body() }) }
+        }
+    }
+}
+
+/// A sample as the reads carry it across threads.
+private struct TimedValue: Sendable {
+    var time: Int64
+    var value: Double
+    init(_ pair: (time: Int64, value: Double)) {
+        time = pair.time
+        value = pair.value
+    }
+}

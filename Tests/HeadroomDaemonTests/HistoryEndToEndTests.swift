@@ -1,0 +1,93 @@
+import Foundation
+import HeadroomTesting
+import Testing
+
+extension ProcessTests {
+    /// The real binary recording a real run: the fake GPU's memory ramps while a supervised
+    /// child runs out of memory and crashes; the history API answers while it runs, and
+    /// `headroom history` reads the file after it is gone.
+    @Suite("History end to end")
+    struct HistoryEndToEndTests {
+        /// 50 % → 98 % of 24 GiB in 100 ms steps from step 5 (about 0.5 s after start).
+        static func scenario() -> String {
+            let total = 25_769_803_776.0
+            var lines = ["gpus 1", "gpu 0 name NVIDIA L4", "gpu 0 total \(Int(total))", "gpu 0 used \(Int(total * 0.5))", "auto_step_ms 100"]
+            for step in 0...16 { lines.append("at \(5 + step) gpu 0 used \(Int(total * (0.5 + 0.03 * Double(step))))") }
+            return lines.joined(separator: "\n") + "\n"
+        }
+
+        @Test("a crash after a ramp: warnings, then the crash and its CUDA out-of-memory line, in the API and in headroom history")
+        func recordsTheRun() async throws {
+            let state = try TemporaryDirectory()
+            let fake = try FakeNVML(scenario: Self.scenario())
+            let environment = [
+                "LD_LIBRARY_PATH": fake.directory, "HEADROOM_STATE_DIR": state.url.path, "HEADROOM_INTERVAL": "100ms",
+                "HEADROOM_HISTORY_FLUSH_INTERVAL": "1s", "HEADROOM_RULES_GPU_MEMORY_HIGH_FOR": "300ms",
+                "HEADROOM_COLLECTORS_DISABLED": "cpu,memory,load,pressure,amdgpu",
+            ]
+            let script = "echo loading model >&2; sleep 4; echo 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB' >&2; exit 1"
+            let started = Date()
+            let daemon = try HeadroomProcess(["run", "--", "sh", "-c", script], environment: environment)
+            let port = try await daemon.servingPort()
+            let base = "http://127.0.0.1:\(port)"
+
+            // While it runs: GPU memory over the last minute as Grafana would ask for it.
+            let start = Int(started.timeIntervalSince1970) - 5
+            let matrix = try await poll("a ramp in the history API") { () -> [[Any]]? in
+                let end = Date().timeIntervalSince1970
+                guard
+                    let answer = await httpGet(
+                        "\(base)/api/v1/query_range?query=headroom_gpu_memory_used_percent%7Bgpu%3D%220%22%7D&start=\(start)&end=\(end)&step=0.1"),
+                    answer.status == 200,
+                    let document = try? JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any],
+                    let data = document["data"] as? [String: Any], let result = data["result"] as? [[String: Any]],
+                    let values = result.first?["values"] as? [[Any]],
+                    values.contains(where: { Double($0[1] as? String ?? "") ?? 0 >= 95 })
+                else { return nil }
+                return values
+            }
+            let percents = try #require(matrix).compactMap { Double($0[1] as? String ?? "") }
+            #expect(percents.first.map { $0 < 60 } == true, "\(percents)")
+            #expect(percents.last.map { $0 >= 95 } == true)
+
+            let status = try await daemon.wait(timeout: .seconds(30))
+            #expect(status == 1, "\(daemon.stderr)")
+
+            // After it is gone: the file holds the whole story.
+            let (code, stdout, stderr) = try await HeadroomProcess.run(
+                ["history", "--from", "5m", "--format", "json"], environment: ["HEADROOM_STATE_DIR": state.url.path])
+            #expect(code == 0, "\(stderr)")
+            let events = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [[String: Any]])
+            func first(_ category: String, _ kind: String, rule: String? = nil) -> [String: Any]? {
+                events.first { $0["category"] as? String == category && $0["kind"] as? String == kind && (rule == nil || $0["rule"] as? String == rule) }
+            }
+            let warned = try #require(first("alert", "firing", rule: "gpu_memory_high"), "\(stdout)")
+            let critical = try #require(first("alert", "firing", rule: "gpu_memory_critical"), "\(stdout)")
+            let delivered = try #require(first("notification", "firing", rule: "gpu_memory_critical"))
+            #expect(delivered["channel"] as? String == "console" && delivered["outcome"] as? String == "delivered")
+            let crash = try #require(first("incident", "child_crashed"), "\(stdout)")
+            let oom = try #require(first("incident", "cuda_oom"), "\(events.filter { $0["category"] as? String != "notification" })")
+            #expect((crash["detail"] as? String)?.contains("exited with code 1") == true)
+            #expect(oom["detail"] as? String == "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB")
+            #expect((oom["labels"] as? [String: String])?["command"]?.hasPrefix("sh -c") == true)
+            // The warnings came before the crash.
+            let times = [warned, critical, crash].compactMap { ($0["time"] as? String).flatMap(RFC3339Probe.parse) }
+            #expect(times.count == 3 && times[0] <= times[1] && times[1] < times[2], "\(times)")
+
+            let text = try await HeadroomProcess.run(
+                ["history", "--from", "5m", "--category", "incident"], environment: ["HEADROOM_STATE_DIR": state.url.path])
+            #expect(text.1.split(separator: "\n").count == 2, "\(text.1)")
+            #expect(text.1.contains("incident      cuda_oom"))
+        }
+    }
+}
+
+/// Reads the RFC 3339 times the JSON carries (the test does not trust the code under test to
+/// parse its own output).
+enum RFC3339Probe {
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}
