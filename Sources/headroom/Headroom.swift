@@ -24,7 +24,10 @@ struct Headroom: AsyncParsableCommand {
               headroom config validate my.yaml           report every problem in a file
             """,
         version: version,
-        subcommands: [RunCommand.self, CheckCommand.self, GPUsCommand.self, ConfigCommand.self, SilenceCommand.self, NotifyCommand.self, HistoryCommand.self],
+        subcommands: [
+            RunCommand.self, CheckCommand.self, GPUsCommand.self, ConfigCommand.self, SilenceCommand.self, NotifyCommand.self, HistoryCommand.self,
+            BacktestCommand.self,
+        ],
         defaultSubcommand: RunCommand.self
     )
 }

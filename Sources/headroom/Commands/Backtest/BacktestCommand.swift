@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import HeadroomConfig
+import HeadroomCore
+import HeadroomHistory
+import HeadroomNotify
+
+/// `headroom backtest`: replays the recorded past through a configuration's rules, as the
+/// daemon would have lived it, and says which incidents each rule warned of and how early.
+struct BacktestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Replay recorded history through a configuration's rules: what it would have sent, and how early it warned.",
+        discussion: """
+            Replays every recorded round from --from to --to through the rules of --config (the same \
+            engine, holds, hysteresis, flapping, inhibition and trends as the daemon) and reports, per \
+            rule, the notifications it would have sent and the time it spent firing, and for every \
+            incident (container OOM kill, child crash, CUDA out of memory, lost GPU, hardware Xid) which \
+            rules warned before it and how early. --against puts a second configuration beside it: the \
+            tool for tuning thresholds. A rule warned when it sent a firing notification within --window \
+            before the incident.
+
+            --source local reads history.db in the state directory (or history.path); --source \
+            http(s)://host:9090 reads range data from a Prometheus-API server (Prometheus, \
+            VictoriaMetrics): Headroom's own headroom_* series, or dcgm-exporter's DCGM_FI_DEV_* \
+            mapped to Headroom's names.
+
+            Exits 0 when every incident was warned of, 1 when one was missed, 2 on bad input.
+
+            EXAMPLES
+              headroom backtest --from 24h
+              headroom backtest --config /etc/headroom/headroom.yaml --against stricter.yaml --format json
+              headroom backtest --source http://prometheus:9090 --from 2026-12-03T00:00:00Z --to 2026-12-04T00:00:00Z
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(name: .shortAndLong, help: "Configuration whose rules are replayed (default: as the daemon finds it).")
+    var config: String?
+
+    @Option(help: "Start: RFC 3339, Unix seconds, or a duration before now.")
+    var from: String = "24h"
+
+    @Option(help: "End (default: now).")
+    var to: String?
+
+    @Option(help: "local, or the URL of a Prometheus-API server.")
+    var source: String = "local"
+
+    @Option(help: "A second configuration to compare with.")
+    var against: String?
+
+    @Option(help: "How long before an incident a firing notification counts as its warning.")
+    var window: String = "1h"
+
+    @Option(help: "text or json.")
+    var format: Format = .text
+
+    func run() async throws {
+        let now = Date()
+        let start = try Self.time(from, "--from", now: now)
+        let end = try to.map { try Self.time($0, "--to", now: now) } ?? now
+        guard start < end else {
+            printError("--from must be before --to")
+            throw ExitCode(2)
+        }
+        guard let windowDuration = HumanDuration.parse(window), windowDuration > .zero else {
+            printError("--window \(window) is not a duration such as 30m or 1h")
+            throw ExitCode(2)
+        }
+        let main = try Self.load(ConfigurationSource(explicitPath: config))
+        let other = try against.map { try Self.load(ConfigurationSource(explicitPath: $0)) }
+        var configurations = [(rules: main.configuration.rules, policy: main.configuration.policy)]
+        if let other { configurations.append((other.configuration.rules, other.configuration.policy)) }
+
+        let reports: [BacktestReport]
+        do {
+            if source == "local" {
+                let source = ConfigurationSource(explicitPath: config)
+                let directory = StateDirectory.resolve(
+                    configured: main.configuration.delivery.stateDirectory, environment: source.environment, isRoot: getuid() == 0)
+                let path = main.configuration.history.file(stateDirectory: directory)
+                guard FileManager.default.fileExists(atPath: path) else {
+                    printError("no history at \(path): the daemon records it when history.enabled is true (the default) once it has run")
+                    throw ExitCode(2)
+                }
+                let store = try HistoryStore(path: path)
+                reports = try await Backtest.run(configurations, source: HistoryReplaySource(store: store), from: start, to: end, window: windowDuration)
+            } else if source.hasPrefix("http://") || source.hasPrefix("https://") {
+                let remote = try PrometheusReplaySource(url: source, interval: main.configuration.interval, rules: configurations.flatMap(\.rules))
+                reports = try await Backtest.run(configurations, source: remote, from: start, to: end, window: windowDuration)
+            } else {
+                printError("--source \(source) is neither local nor an http(s):// URL of a Prometheus-API server")
+                throw ExitCode(2)
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            printError("cannot replay the history: \(error)")
+            throw ExitCode(2)
+        }
+        let report = reports[0]
+        switch format {
+        case .json:
+            print(BacktestJSON.encode(report, against: other.map { _ in (against ?? "", reports[1]) }))
+        case .text:
+            print(BacktestText.render(report, title: main.source, against: against.map { ($0, reports[1]) }))
+        }
+        if !report.missed.isEmpty { throw ExitCode(1) }
+    }
+
+    static func time(_ text: String, _ option: String, now: Date) throws -> Date {
+        guard let date = PointInTime.parse(text, now: now) else {
+            printError("\(option) \(text) is not a time: use RFC 3339 (2026-12-04T03:00:00Z), Unix seconds, or a duration before now such as 24h")
+            throw ExitCode(2)
+        }
+        return date
+    }
+
+    static func load(_ source: ConfigurationSource) throws -> (configuration: HeadroomConfiguration, source: String) {
+        switch source.load() {
+        case .failure(let errors):
+            printError("\(source.describe): invalid configuration:\n\(errors.description)")
+            throw ExitCode(2)
+        case .success(let loaded):
+            return (loaded.configuration, source.describe)
+        }
+    }
+}
