@@ -78,6 +78,38 @@ extension ProcessTests {
                 ["history", "--from", "5m", "--category", "incident"], environment: ["HEADROOM_STATE_DIR": state.url.path])
             #expect(text.1.split(separator: "\n").count == 2, "\(text.1)")
             #expect(text.1.contains("incident      cuda_oom"))
+
+            // The backtest replays the recorded run through the same rules, and through stricter ones.
+            let stricter = try state.write(
+                "stricter.yaml",
+                """
+                rules:
+                  - {name: gpu_memory_high, metric: gpu_memory_used_percent, at_least: 60, for: 300ms, clear: 55, severity: warning, family: gpu_memory}
+                """)
+            let replay = try await HeadroomProcess.run(
+                ["backtest", "--from", "5m", "--against", stricter, "--format", "json"],
+                environment: ["HEADROOM_STATE_DIR": state.url.path, "HEADROOM_RULES_GPU_MEMORY_HIGH_FOR": "300ms"])
+            #expect(replay.0 == 0, "every incident was warned of: \(replay.1) \(replay.2)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(replay.1.utf8)) as? [String: Any], "\(replay.1)")
+            func lead(_ report: [String: Any], _ kind: String, _ rule: String) -> Double? {
+                let incidents = report["incidents"] as? [[String: Any]] ?? []
+                let warnings = incidents.first { $0["kind"] as? String == kind }?["warned_by"] as? [[String: Any]] ?? []
+                return warnings.first { $0["rule"] as? String == rule }?["lead_seconds"] as? Double
+            }
+            let incidentKinds = (report["incidents"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+            #expect(incidentKinds == ["child_crashed", "cuda_oom"])
+            let high = try #require(lead(report, "cuda_oom", "gpu_memory_high"), "\(replay.1)")
+            let criticalLead = try #require(lead(report, "cuda_oom", "gpu_memory_critical"))
+            #expect(high > criticalLead && criticalLead > 0)
+            // The replay matches what the daemon lived: the same firing, to the round.
+            let recordedLead = try #require(times.last).timeIntervalSince(times[0])
+            #expect(abs(high - recordedLead) < 0.15, "replayed \(high) s, recorded \(recordedLead) s")
+            let rules = try #require(report["rules"] as? [[String: Any]])
+            let highRule = try #require(rules.first { $0["rule"] as? String == "gpu_memory_high" })
+            #expect((highRule["notifications"] as? [String: Any])?["firing"] as? Int == 1)
+            let against = try #require(report["against"] as? [String: Any])
+            let stricterLead = try #require(lead(against, "cuda_oom", "gpu_memory_high"))
+            #expect(stricterLead > high + 0.3, "a threshold of 60 % warns earlier: \(stricterLead) s against \(high) s")
         }
     }
 }
