@@ -1,4 +1,6 @@
 import Foundation
+import HeadroomCore
+import HeadroomHistory
 import HeadroomTesting
 import Testing
 
@@ -110,6 +112,48 @@ extension ProcessTests {
             let against = try #require(report["against"] as? [String: Any])
             let stricterLead = try #require(lead(against, "cuda_oom", "gpu_memory_high"))
             #expect(stricterLead > high + 0.3, "a threshold of 60 % warns earlier: \(stricterLead) s against \(high) s")
+        }
+
+        @Test("kill -9 while recording: the file opens, at most the last flush interval is lost, and the next run goes on")
+        func killNine() async throws {
+            let state = try TemporaryDirectory()
+            let environment = [
+                "HEADROOM_STATE_DIR": state.url.path, "HEADROOM_INTERVAL": "100ms", "HEADROOM_HISTORY_FLUSH_INTERVAL": "1s",
+                "HEADROOM_COLLECTORS_DISABLED": "cpu,load,pressure,cgroup,nvidia,amdgpu",
+            ]
+            let daemon = try HeadroomProcess(["run"], environment: environment)
+            let port = try await daemon.servingPort()
+            // Wait for a few commits, then kill it in the middle of recording.
+            _ = try await poll("three commits") { () async -> Bool? in
+                guard let (_, body) = await httpGet("http://127.0.0.1:\(port)/metrics") else { return nil }
+                let written =
+                    body.split(separator: "\n").first { $0.hasPrefix("headroom_history_samples_written_total ") }
+                    .flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+                return written > 25 ? true : nil
+            }
+            daemon.signal(SIGKILL)
+            let killedAt = Date()
+            _ = try await daemon.wait()
+
+            let path = state.path("history.db")
+            let key = SeriesKey("memory_total_bytes")
+            let kept = try HistoryStore(path: path).samples(of: key, from: 0, to: .max)
+            let last = try #require(kept.last, "nothing read back")
+            #expect(kept.count >= 10)
+            let lost = killedAt.timeIntervalSince1970 - Double(last.time) / 1000
+            #expect(lost < 1.0 + 0.5, "at most the flush interval (1 s) and a round lost; lost \(lost) s")
+            let times = kept.map(\.time)
+            #expect(times == times.sorted() && Set(times).count == times.count, "in order, no duplicates")
+
+            // The next run opens the same file and goes on where it stopped.
+            let again = try HeadroomProcess(["run"], environment: environment)
+            _ = try await again.servingPort()
+            try await again.waitFor("a commit after the restart", timeout: .seconds(20)) { _, _ in
+                ((try? HistoryStore(path: path).samples(of: key, from: last.time + 1, to: .max).count) ?? 0) > 0
+            }
+            again.signal(SIGTERM)
+            #expect(try await again.wait() == 0)
+            #expect(try HistoryStore(path: path).samples(of: key, from: 0, to: .max).count > kept.count)
         }
     }
 }
