@@ -155,6 +155,42 @@ extension ProcessTests {
             #expect(try await again.wait() == 0)
             #expect(try HistoryStore(path: path).samples(of: key, from: 0, to: .max).count > kept.count)
         }
+
+        @Test("a full disk: history_write_failed fires once with the path and the reason, the daemon keeps sampling and serving")
+        func fullDisk() async throws {
+            let unshare = try TestPeer.path("unshare", package: "util-linux")
+            let state = try TemporaryDirectory()
+            let small = state.path("small")
+            try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+            let path = small + "/history.db"
+            // A 96 KiB file system of the daemon's own (a mount namespace): the file fills it in seconds.
+            let script = "mount -t tmpfs -o size=96k tmpfs \(small) && exec \(HeadroomProcess.executable.path) run"
+            let daemon = try HeadroomProcess.wrapped(
+                unshare, ["--user", "--map-root-user", "--mount", "sh", "-c", script],
+                environment: [
+                    "HEADROOM_STATE_DIR": state.url.path, "HEADROOM_INTERVAL": "100ms", "HEADROOM_HISTORY_FLUSH_INTERVAL": "1s",
+                    "HEADROOM_HISTORY_PATH": path, "HEADROOM_COLLECTORS_DISABLED": "nvidia,amdgpu",
+                ])
+            defer { daemon.signal(SIGKILL) }
+            let port = try await daemon.servingPort()
+            try await daemon.waitFor("history_write_failed", timeout: .seconds(60)) { out, _ in out.contains("history_write_failed") }
+            let line = try #require(daemon.stdout.split(separator: "\n").first { $0.contains("history_write_failed") })
+            #expect(line.contains(path), "\(line)")
+            #expect(line.contains("full"), "the reason: \(line)")
+            #expect(daemon.stderr.contains("cannot write the history; sampling and alerting go on without it"))
+            // Still sampling and serving, and the failure is said once.
+            let before = await httpGet("http://127.0.0.1:\(port)/metrics")?.body ?? ""
+            try await Task.sleep(for: .milliseconds(1500))
+            let after = await httpGet("http://127.0.0.1:\(port)/metrics")?.body ?? ""
+            func value(_ page: String, _ name: String) -> Double {
+                page.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
+            }
+            #expect(value(after, "headroom_history_write_failed") == 1)
+            #expect(value(after, "headroom_history_samples_dropped_total") > value(before, "headroom_history_samples_dropped_total"))
+            #expect(value(after, "headroom_last_sample_timestamp_seconds") > value(before, "headroom_last_sample_timestamp_seconds"))
+            #expect(await httpGet("http://127.0.0.1:\(port)/healthz")?.status == 200)
+            #expect(daemon.stdout.components(separatedBy: "history_write_failed").count - 1 == 1, "\(daemon.stdout)")
+        }
     }
 }
 
