@@ -2,18 +2,19 @@ public import Foundation
 public import HeadroomCore
 
 /// The recorded past of every series the rules see: each series' samples in compressed
-/// chunks (`SampleChunk`: decimal mantissas and regular timestamps, about a byte a sample on
+/// chunks (`SampleChunk`: decimal mantissas and regular timestamps; under 1.5 bytes a sample on
 /// a GPU node, BENCHMARKS.md) in one SQLite file. Percentages are stored to the thousandth
 /// by `HistoryPrecision`'s rule, which no threshold of two decimals can tell; every other
 /// value reads back exactly.
 ///
 /// A round's samples go into the series' open chunk in memory. A chunk closes at
 /// `samplesPerChunk` samples or when it spans `chunkSpan`, and is written once, sealed, as its
-/// own row. `flush()` writes the chunks closed since the last flush and every open chunk (as
-/// one row, the head) in one transaction: a SQLite commit in write-ahead-log mode, so after a
+/// own row. `flush()` writes the chunks closed since the last flush and what the open chunks
+/// gained (one row) in one transaction: a SQLite commit in write-ahead-log mode, so after a
 /// crash of the process everything flushed reads back and at most what came after the last
 /// flush is lost. A series that stops reporting has its chunk closed at the flush a whole
-/// `chunkSpan` after its last sample.
+/// `chunkSpan` after its last sample. The head is written whole every 30 flushes; the
+/// flushes between add a row (`head_log`) with only the samples since the one before.
 ///
 /// `prune(before:maxBytes:)` bounds the file by age and by size.
 ///
@@ -35,6 +36,11 @@ public final class HistoryStore {
         /// Whether values are stored by `HistoryPrecision.percent`.
         var quantized: Bool
         var chunk = SampleChunk()
+        /// Samples of the open chunk not yet in the head or its log (as stored).
+        var unloggedTimes: [Int64] = []
+        var unloggedValues: [Double] = []
+        /// Whether the chunk the head or its log holds for this series was closed since.
+        var restarted = false
     }
 
     /// A chunk closed since the last flush.
@@ -57,6 +63,10 @@ public final class HistoryStore {
     private var sealed: [Sealed] = []
     /// Whether an open chunk changed since the head was written.
     private var headChanged = false
+    /// Rows in `head_log` since the head was last written whole.
+    private var logRows = 0
+    /// The log is folded into the head after this many flushes.
+    static let logRowsBeforeCompaction = 30
     /// The newest sample time appended, in milliseconds.
     private var newest: Int64 = .min
 
@@ -85,6 +95,7 @@ public final class HistoryStore {
                     first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, samples INTEGER NOT NULL, data BLOB NOT NULL);
                 CREATE INDEX chunks_by_series_time ON chunks (series, last_ms);
                 CREATE TABLE head (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
+                CREATE TABLE head_log (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
                 PRAGMA user_version = \(Self.formatVersion);
                 """)
         } else if version != Self.formatVersion {
@@ -100,6 +111,10 @@ public final class HistoryStore {
         var head: [UInt8] = []
         try database.run("SELECT data FROM head WHERE id = 1") { row in head = row.blob(0) }
         try restoreHead(head)
+        var logs: [[UInt8]] = []
+        try database.run("SELECT data FROM head_log ORDER BY id") { row in logs.append(row.blob(0)) }
+        for log in logs { try replayLog(log) }
+        logRows = logs.count
     }
 
     /// Every series recorded, in no particular order.
@@ -138,6 +153,8 @@ public final class HistoryStore {
         }
         let value = series[slot].quantized ? HistoryPrecision.percent(raw) : raw
         series[slot].chunk.append(time: milliseconds, value: value)
+        series[slot].unloggedTimes.append(milliseconds)
+        series[slot].unloggedValues.append(value)
         headChanged = true
     }
 
@@ -154,7 +171,7 @@ public final class HistoryStore {
                     "INSERT INTO chunks (series, first_ms, last_ms, samples, data) VALUES (?, ?, ?, ?, ?)",
                     [.integer(chunk.series), .integer(chunk.first), .integer(chunk.last), .integer(Int64(chunk.count)), .blob(chunk.bytes)])
             }
-            try writeHead()
+            if logRows >= Self.logRowsBeforeCompaction { try writeHead() } else { try writeLog() }
         }
         sealed = []
         headChanged = false
@@ -225,6 +242,9 @@ public final class HistoryStore {
         guard let first = chunk.firstTimestamp, let last = chunk.lastTimestamp else { return }
         sealed.append(Sealed(series: series[slot].id, first: first, last: last, count: chunk.count, bytes: chunk.sealedBytes))
         series[slot].chunk = SampleChunk()
+        series[slot].unloggedTimes = []
+        series[slot].unloggedValues = []
+        series[slot].restarted = true
         headChanged = true
     }
 
@@ -236,6 +256,9 @@ public final class HistoryStore {
         for slot in series.indices {
             guard let last = series[slot].chunk.lastTimestamp, last < cutoff else { continue }
             series[slot].chunk = SampleChunk()
+            series[slot].unloggedTimes = []
+            series[slot].unloggedValues = []
+            series[slot].restarted = true
             headChanged = true
             discarded += 1
         }
@@ -273,7 +296,7 @@ public final class HistoryStore {
         roundSlots = []
         for entry in kept {
             addSeries(entry.key, id: entry.id)
-            series[series.count - 1].chunk = entry.chunk
+            series[series.count - 1] = entry
         }
     }
 
@@ -290,6 +313,58 @@ public final class HistoryStore {
             head += bytes
         }
         try database.run("INSERT OR REPLACE INTO head (id, data) VALUES (1, ?)", [.blob(head)])
+        try database.run("DELETE FROM head_log")
+        logRows = 0
+        for slot in series.indices { markLogged(slot) }
+    }
+
+    private func markLogged(_ slot: Int) {
+        series[slot].unloggedTimes.removeAll(keepingCapacity: true)
+        series[slot].unloggedValues.removeAll(keepingCapacity: true)
+        series[slot].restarted = false
+    }
+
+    /// One row of what changed since the head or the last log row: for each such series its
+    /// id, where in its open chunk the samples go (0: a new chunk, which replaces the one
+    /// held; the chunk closed when it has no samples) and those samples as a chunk of their own.
+    private func writeLog() throws(HistoryError) {
+        var log: [UInt8] = []
+        for slot in series.indices where series[slot].restarted || !series[slot].unloggedTimes.isEmpty {
+            let entry = series[slot]
+            var added = SampleChunk()
+            for index in entry.unloggedTimes.indices { added.append(time: entry.unloggedTimes[index], value: entry.unloggedValues[index]) }
+            let bytes = added.bytes
+            Self.appendVarint(UInt64(bitPattern: entry.id), to: &log)
+            Self.appendVarint(UInt64(entry.chunk.count - entry.unloggedTimes.count), to: &log)
+            Self.appendVarint(UInt64(bytes.count), to: &log)
+            log += bytes
+            markLogged(slot)
+        }
+        guard !log.isEmpty else { return }
+        try database.run("INSERT INTO head_log (data) VALUES (?)", [.blob(log)])
+        logRows += 1
+    }
+
+    private func replayLog(_ log: [UInt8]) throws(HistoryError) {
+        var offset = 0
+        while offset < log.count {
+            guard let id = Self.readVarint(log, &offset), let start = Self.readVarint(log, &offset), let length = Self.readVarint(log, &offset),
+                length <= UInt64(log.count - offset), let slot = slotsByID[Int64(bitPattern: id)],
+                let added = SampleChunk.decode(Array(log[offset..<offset + Int(length)])),
+                start == 0 || start == UInt64(series[slot].chunk.count)
+            else {
+                throw HistoryError(path: database.path, reason: "the log of open chunks does not decode; the file is damaged")
+            }
+            if start == 0 { series[slot].chunk = SampleChunk() }
+            for sample in added {
+                guard series[slot].chunk.count == 0 || sample.time >= (series[slot].chunk.lastTimestamp ?? .min) else {
+                    throw HistoryError(path: database.path, reason: "the log of open chunks goes back in time; the file is damaged")
+                }
+                series[slot].chunk.append(time: sample.time, value: sample.value)
+            }
+            newest = max(newest, series[slot].chunk.lastTimestamp ?? .min)
+            offset += Int(length)
+        }
     }
 
     private func restoreHead(_ head: [UInt8]) throws(HistoryError) {

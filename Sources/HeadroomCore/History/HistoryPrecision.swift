@@ -24,7 +24,7 @@ public enum HistoryPrecision {
         let thousandths = (value * 1000).rounded()
         let nearest = thousandths / 1000
         if nearest == value { return value }
-        if thousandths.truncatingRemainder(dividingBy: 10) != 0 { return nearest }
+        if Int64(thousandths) % 10 != 0 { return nearest }
         // The nearest thousandth is a hundredth the value is not: step to the value's side.
         return (value > nearest ? thousandths + 1 : thousandths - 1) / 1000
     }
