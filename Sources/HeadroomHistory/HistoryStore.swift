@@ -2,13 +2,21 @@ public import Foundation
 public import HeadroomCore
 
 /// The recorded past of every series the rules see: each series' samples in compressed
-/// chunks (`SampleChunk`: about 2 bits a steady sample) in one SQLite file.
+/// chunks (`SampleChunk`: decimal mantissas and regular timestamps; under 1.5 bytes a sample on
+/// a GPU node, BENCHMARKS.md) in one SQLite file. Percentages are stored to the thousandth
+/// by `HistoryPrecision`'s rule, which no threshold of two decimals can tell; every other
+/// value reads back exactly.
 ///
-/// A round's samples go into the series' open chunk in memory; `flush()` writes every chunk
-/// that changed in one transaction (a SQLite commit in write-ahead-log mode: after a crash of
-/// the process, everything flushed reads back and at most what came after the last flush is
-/// lost). A chunk closes at `samplesPerChunk` samples or when it spans `chunkSpan`; the next
-/// sample starts a new row. A series that stops reporting leaves memory at the flush after its chunk closes.
+/// A round's samples go into the series' open chunk in memory. A chunk closes at
+/// `samplesPerChunk` samples or when it spans `chunkSpan`, and is written once, sealed, as its
+/// own row. `flush()` writes the chunks closed since the last flush and what the open chunks
+/// gained (one row) in one transaction: a SQLite commit in write-ahead-log mode, so after a
+/// crash of the process everything flushed reads back and at most what came after the last
+/// flush is lost. A series that stops reporting has its chunk closed at the flush a whole
+/// `chunkSpan` after its last sample. The head is written whole every 30 flushes; the
+/// flushes between add a row (`head_log`) with only the samples since the one before.
+///
+/// `prune(before:maxBytes:)` bounds the file by age and by size.
 ///
 /// Not thread-safe: one thread (the daemon's history writer, a backtest) uses a store at a time.
 public final class HistoryStore {
@@ -17,101 +25,171 @@ public final class HistoryStore {
     /// Samples per chunk by default: 30 minutes at the default 5 s interval. Fewer cost a row's
     /// overhead more often; more keep more of each series in memory (BENCHMARKS.md).
     public static let defaultSamplesPerChunk = 360
+    /// The file format this store writes (`PRAGMA user_version`).
+    static let formatVersion: Int64 = 2
     private let samplesPerChunk: Int
 
-    private struct Open {
-        var series: Int64
+    /// One series this store knows: its row and its open chunk (empty when it has none).
+    private struct Series {
+        var key: SeriesKey
+        var id: Int64
+        /// Whether values are stored by `HistoryPrecision.percent`.
+        var quantized: Bool
         var chunk = SampleChunk()
+        /// Samples of the open chunk not yet in the head or its log (as stored).
+        var unloggedTimes: [Int64] = []
+        var unloggedValues: [Double] = []
+        /// Whether the chunk the head or its log holds for this series was closed since.
+        var restarted = false
+    }
+
+    /// A chunk closed since the last flush.
+    private struct Sealed {
+        var series: Int64
         var first: Int64
-        /// The chunk's row once written; nil before its first flush.
-        var row: Int64?
-        var dirty = true
+        var last: Int64
+        var count: Int
+        var bytes: [UInt8]
     }
 
     let database: SQLiteConnection
-    private var seriesIDs: [SeriesKey: Int64] = [:]
-    private var open: [SeriesKey: Open] = [:]
+    private var series: [Series] = []
+    private var slotsByKey: [SeriesKey: Int] = [:]
+    private var slotsByID: [Int64: Int] = [:]
+    /// The previous round's series in order, and their slots: a round in the same order finds
+    /// each sample's series by comparing keys, without hashing them.
+    private var roundKeys: [SeriesKey] = []
+    private var roundSlots: [Int] = []
+    private var sealed: [Sealed] = []
+    /// Whether an open chunk changed since the head was written.
+    private var headChanged = false
+    /// Rows in `head_log` since the head was last written whole.
+    private var logRows = 0
+    /// The log is folded into the head after this many flushes.
+    static let logRowsBeforeCompaction = 30
     /// The newest sample time appended, in milliseconds.
     private var newest: Int64 = .min
 
     public init(path: String, samplesPerChunk: Int = HistoryStore.defaultSamplesPerChunk) throws(HistoryError) {
         self.samplesPerChunk = min(max(samplesPerChunk, 2), SampleChunk.capacity)
         database = try SQLiteConnection(path: path)
-        try database.execute(
-            """
-            CREATE TABLE IF NOT EXISTS series (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS series_labels (
-                series INTEGER NOT NULL REFERENCES series(id), name TEXT NOT NULL, value TEXT NOT NULL,
-                PRIMARY KEY (series, name)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS chunks (
-                id INTEGER PRIMARY KEY, series INTEGER NOT NULL REFERENCES series(id),
-                first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, samples INTEGER NOT NULL, data BLOB NOT NULL);
-            CREATE INDEX IF NOT EXISTS chunks_by_series_time ON chunks (series, last_ms);
-            """)
+        // A checkpoint every 64 pages (256 KiB) of log, and the log cut back to that after it:
+        // SQLite's default lets the log reach 4 MiB, as much as a node's whole day of history.
+        try database.execute("PRAGMA wal_autocheckpoint=64")
+        try database.execute("PRAGMA journal_size_limit=262144")
+        let version = try database.integer("PRAGMA user_version")
+        if version == 0 {
+            guard try database.integer("SELECT count(*) FROM sqlite_master") == 0 else {
+                throw HistoryError(path: path, reason: "written by an earlier development build of Headroom; delete the file to start a new history")
+            }
+            // Freed pages go back to the file system at `prune` (only settable before the first table).
+            try database.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            try database.execute(
+                """
+                CREATE TABLE series (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+                CREATE TABLE series_labels (
+                    series INTEGER NOT NULL REFERENCES series(id), name TEXT NOT NULL, value TEXT NOT NULL,
+                    PRIMARY KEY (series, name)) WITHOUT ROWID;
+                CREATE TABLE chunks (
+                    id INTEGER PRIMARY KEY, series INTEGER NOT NULL REFERENCES series(id),
+                    first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, samples INTEGER NOT NULL, data BLOB NOT NULL);
+                CREATE INDEX chunks_by_series_time ON chunks (series, last_ms);
+                CREATE TABLE head (id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT NULL);
+                CREATE TABLE head_log (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+                PRAGMA user_version = \(Self.formatVersion);
+                """)
+        } else if version != Self.formatVersion {
+            throw HistoryError(path: path, reason: "file format \(version), this build reads \(Self.formatVersion); delete the file or use a matching build")
+        }
         try database.execute(Self.eventSchema)
-        var names: [Int64: String] = [:]
+        var names: [(Int64, String)] = []
         var labels: [Int64: [(String, String)]] = [:]
-        try database.run("SELECT id, name FROM series") { row in names[row.integer(0)] = row.text(1) }
+        try database.run("SELECT id, name FROM series ORDER BY id") { row in names.append((row.integer(0), row.text(1))) }
         try database.run("SELECT series, name, value FROM series_labels") { row in
             labels[row.integer(0), default: []].append((row.text(1), row.text(2)))
         }
-        for (id, name) in names { seriesIDs[SeriesKey(name, Labels(labels[id] ?? []))] = id }
+        for (id, name) in names { addSeries(SeriesKey(name, Labels(labels[id] ?? [])), id: id) }
+        var head: [UInt8] = []
+        try database.run("SELECT data FROM head WHERE id = 1") { row in head = row.blob(0) }
+        try restoreHead(head)
+        var logs: [[UInt8]] = []
+        try database.run("SELECT data FROM head_log ORDER BY id") { row in logs.append(row.blob(0)) }
+        for log in logs { try replayLog(log) }
+        logRows = logs.count
     }
 
     /// Every series recorded, in no particular order.
-    public var seriesKeys: [SeriesKey] { Array(seriesIDs.keys) }
+    public var seriesKeys: [SeriesKey] { series.map(\.key) }
 
     /// Appends one round's samples at `time` (in memory until `flush()`). A sample older than
     /// its series' last one is dropped: a series' history only moves forward.
     public func append(_ samples: [Sample], at time: Date) throws(HistoryError) {
         let milliseconds = Int64((time.timeIntervalSince1970 * 1000).rounded())
         newest = max(newest, milliseconds)
-        for sample in samples {
-            let key = sample.key
-            if var current = open[key] {
-                guard let last = current.chunk.lastTimestamp, milliseconds >= last else { continue }
-                if current.chunk.count >= samplesPerChunk || milliseconds - current.first >= Self.chunkSpan {
-                    if current.dirty { try write(&current) }
-                    current = Open(series: current.series, first: milliseconds)
-                }
-                current.chunk.append(time: milliseconds, value: sample.value)
-                current.dirty = true
-                open[key] = current
+        // Slots of this round, built only once it departs from the previous round's order.
+        var fresh: [Int]? = samples.count == roundKeys.count ? nil : []
+        for (index, sample) in samples.enumerated() {
+            let slot: Int
+            if index < roundKeys.count, roundKeys[index].name == sample.name, roundKeys[index].labels == sample.labels {
+                slot = roundSlots[index]
             } else {
-                var current = Open(series: try seriesID(key), first: milliseconds)
-                current.chunk.append(time: milliseconds, value: sample.value)
-                open[key] = current
+                slot = try self.slot(for: sample.key)
+                if fresh == nil { fresh = Array(roundSlots[..<index]) }
             }
+            fresh?.append(slot)
+            append(sample.value, at: milliseconds, to: slot)
+        }
+        if let fresh {
+            roundKeys = samples.map(\.key)
+            roundSlots = fresh
         }
     }
 
-    /// Writes every changed chunk in one transaction, then forgets the open chunks of series
-    /// that have not reported for a whole `chunkSpan`.
-    public func flush() throws(HistoryError) {
-        try database.transaction { () throws(HistoryError) in
-            for key in Array(open.keys) {
-                guard var current = open[key], current.dirty else { continue }
-                try write(&current)
-                open[key] = current
-            }
+    @inline(__always)
+    private func append(_ raw: Double, at milliseconds: Int64, to slot: Int) {
+        if let last = series[slot].chunk.lastTimestamp {
+            guard milliseconds >= last else { return }
+            let first = series[slot].chunk.firstTimestamp ?? milliseconds
+            if series[slot].chunk.count >= samplesPerChunk || milliseconds - first >= Self.chunkSpan { seal(slot) }
         }
-        open = open.filter { ($0.value.chunk.lastTimestamp ?? .min) > newest - Self.chunkSpan }
+        let value = series[slot].quantized ? HistoryPrecision.percent(raw) : raw
+        series[slot].chunk.append(time: milliseconds, value: value)
+        series[slot].unloggedTimes.append(milliseconds)
+        series[slot].unloggedValues.append(value)
+        headChanged = true
+    }
+
+    /// Writes the chunks closed since the last flush and the open ones in one transaction,
+    /// after closing the chunks of series that have not reported for a whole `chunkSpan`.
+    public func flush() throws(HistoryError) {
+        for slot in series.indices {
+            if let last = series[slot].chunk.lastTimestamp, last <= newest - Self.chunkSpan { seal(slot) }
+        }
+        guard headChanged || !sealed.isEmpty else { return }
+        try database.transaction { () throws(HistoryError) in
+            for chunk in sealed {
+                try database.run(
+                    "INSERT INTO chunks (series, first_ms, last_ms, samples, data) VALUES (?, ?, ?, ?, ?)",
+                    [.integer(chunk.series), .integer(chunk.first), .integer(chunk.last), .integer(Int64(chunk.count)), .blob(chunk.bytes)])
+            }
+            if logRows >= Self.logRowsBeforeCompaction { try writeHead() } else { try writeLog() }
+        }
+        sealed = []
+        headChanged = false
     }
 
     /// The samples of one series from `from` to `to` (milliseconds, both included), oldest
     /// first, flushed or not.
     public func samples(of key: SeriesKey, from: Int64, to: Int64) throws(HistoryError) -> [(time: Int64, value: Double)] {
-        guard let series = seriesIDs[key] else { return [] }
-        let current = open[key]
+        guard let slot = slotsByKey[key] else { return [] }
+        let id = series[slot].id
         var chunks: [[UInt8]] = []
         try database.run(
-            "SELECT id, data FROM chunks WHERE series = ? AND last_ms >= ? AND first_ms <= ? ORDER BY first_ms, id",
-            [.integer(series), .integer(from), .integer(to)]
-        ) { row throws(HistoryError) in
-            guard row.integer(0) != current?.row else { return }
-            chunks.append(row.blob(1))
-        }
-        if let current { chunks.append(current.chunk.bytes) }
+            "SELECT data FROM chunks WHERE series = ? AND last_ms >= ? AND first_ms <= ? ORDER BY first_ms, id",
+            [.integer(id), .integer(from), .integer(to)]
+        ) { row throws(HistoryError) in chunks.append(row.blob(0)) }
+        chunks += sealed.filter { $0.series == id && $0.last >= from && $0.first <= to }.map(\.bytes)
+        if series[slot].chunk.count > 0 { chunks.append(series[slot].chunk.bytes) }
         var samples: [(time: Int64, value: Double)] = []
         for bytes in chunks {
             guard let decoded = SampleChunk.decode(bytes) else {
@@ -132,14 +210,21 @@ public final class HistoryStore {
     /// Deletes the chunks that end before `cutoff` (milliseconds); returns how many.
     @discardableResult
     public func deleteChunks(endingBefore cutoff: Int64) throws(HistoryError) -> Int {
-        var deleted = 0
-        try database.run("SELECT count(*) FROM chunks WHERE last_ms < ?", [.integer(cutoff)]) { row in deleted = Int(row.integer(0)) }
+        try flush()
         try database.run("DELETE FROM chunks WHERE last_ms < ?", [.integer(cutoff)])
-        return deleted
+        return database.changes
     }
 
-    private func seriesID(_ key: SeriesKey) throws(HistoryError) -> Int64 {
-        if let id = seriesIDs[key] { return id }
+    // MARK: Series
+
+    private func addSeries(_ key: SeriesKey, id: Int64) {
+        slotsByKey[key] = series.count
+        slotsByID[id] = series.count
+        series.append(Series(key: key, id: id, quantized: HistoryPrecision.quantizes(metric: key.name)))
+    }
+
+    private func slot(for key: SeriesKey) throws(HistoryError) -> Int {
+        if let slot = slotsByKey[key] { return slot }
         var id: Int64 = 0
         try database.transaction { () throws(HistoryError) in
             try database.run("INSERT INTO series (name) VALUES (?)", [.text(key.name)])
@@ -148,21 +233,175 @@ public final class HistoryStore {
                 try database.run("INSERT INTO series_labels (series, name, value) VALUES (?, ?, ?)", [.integer(id), .text(pair.name), .text(pair.value)])
             }
         }
-        seriesIDs[key] = id
-        return id
+        addSeries(key, id: id)
+        return series.count - 1
     }
 
-    private func write(_ current: inout Open) throws(HistoryError) {
-        let last = current.chunk.lastTimestamp ?? current.first
-        let values: [SQLValue] = [.integer(last), .integer(Int64(current.chunk.count)), .blob(current.chunk.bytes)]
-        if let row = current.row {
-            try database.run("UPDATE chunks SET last_ms = ?, samples = ?, data = ? WHERE id = ?", values + [.integer(row)])
-        } else {
-            try database.run(
-                "INSERT INTO chunks (series, first_ms, last_ms, samples, data) VALUES (?, ?, ?, ?, ?)",
-                [.integer(current.series), .integer(current.first)] + values)
-            current.row = database.lastInsertedID
+    /// Closes a series' open chunk: it is written, sealed, at the next flush.
+    private func seal(_ slot: Int) {
+        let chunk = series[slot].chunk
+        guard let first = chunk.firstTimestamp, let last = chunk.lastTimestamp else { return }
+        sealed.append(Sealed(series: series[slot].id, first: first, last: last, count: chunk.count, bytes: chunk.sealedBytes))
+        series[slot].chunk = SampleChunk()
+        series[slot].unloggedTimes = []
+        series[slot].unloggedValues = []
+        series[slot].restarted = true
+        headChanged = true
+    }
+
+    // MARK: Pruning (HistoryStore+Pruning.swift)
+
+    /// Drops the open chunks whose last sample is before `cutoff`; returns how many.
+    func discardOpenChunks(endingBefore cutoff: Int64) -> Int {
+        var discarded = 0
+        for slot in series.indices {
+            guard let last = series[slot].chunk.lastTimestamp, last < cutoff else { continue }
+            series[slot].chunk = SampleChunk()
+            series[slot].unloggedTimes = []
+            series[slot].unloggedValues = []
+            series[slot].restarted = true
+            headChanged = true
+            discarded += 1
         }
-        current.dirty = false
+        return discarded
+    }
+
+    /// Rewrites the head when an open chunk changed (inside the caller's transaction).
+    func flushHeadIfChanged() throws(HistoryError) {
+        guard headChanged else { return }
+        try writeHead()
+        headChanged = false
+    }
+
+    /// The first sample time of the oldest open chunk.
+    var openChunkStart: Int64? { series.compactMap(\.chunk.firstTimestamp).min() }
+
+    /// Deletes the rows and labels of series with no chunk and no open chunk, and forgets them.
+    func forgetEmptySeries() throws(HistoryError) {
+        var stored: Set<Int64> = []
+        try database.run("SELECT DISTINCT series FROM chunks") { row in stored.insert(row.integer(0)) }
+        let empty = series.filter { $0.chunk.count == 0 && !stored.contains($0.id) }.map(\.id)
+        guard !empty.isEmpty else { return }
+        try database.transaction { () throws(HistoryError) in
+            for id in empty {
+                try database.run("DELETE FROM series_labels WHERE series = ?", [.integer(id)])
+                try database.run("DELETE FROM series WHERE id = ?", [.integer(id)])
+            }
+        }
+        let gone = Set(empty)
+        let kept = series.filter { !gone.contains($0.id) }
+        series = []
+        slotsByKey = [:]
+        slotsByID = [:]
+        roundKeys = []
+        roundSlots = []
+        for entry in kept {
+            addSeries(entry.key, id: entry.id)
+            series[series.count - 1] = entry
+        }
+    }
+
+    // MARK: Head: the open chunks, one row
+
+    /// Each open chunk as its series id, its length (varints) and its streaming bytes.
+    private func writeHead() throws(HistoryError) {
+        var head: [UInt8] = []
+        head.reserveCapacity(series.count * 64)
+        for entry in series where entry.chunk.count > 0 {
+            let bytes = entry.chunk.bytes
+            Self.appendVarint(UInt64(bitPattern: entry.id), to: &head)
+            Self.appendVarint(UInt64(bytes.count), to: &head)
+            head += bytes
+        }
+        try database.run("INSERT OR REPLACE INTO head (id, data) VALUES (1, ?)", [.blob(head)])
+        try database.run("DELETE FROM head_log")
+        logRows = 0
+        for slot in series.indices { markLogged(slot) }
+    }
+
+    private func markLogged(_ slot: Int) {
+        series[slot].unloggedTimes.removeAll(keepingCapacity: true)
+        series[slot].unloggedValues.removeAll(keepingCapacity: true)
+        series[slot].restarted = false
+    }
+
+    /// One row of what changed since the head or the last log row: for each such series its
+    /// id, where in its open chunk the samples go (0: a new chunk, which replaces the one
+    /// held; the chunk closed when it has no samples) and those samples as a chunk of their own.
+    private func writeLog() throws(HistoryError) {
+        var log: [UInt8] = []
+        for slot in series.indices where series[slot].restarted || !series[slot].unloggedTimes.isEmpty {
+            let entry = series[slot]
+            var added = SampleChunk()
+            for index in entry.unloggedTimes.indices { added.append(time: entry.unloggedTimes[index], value: entry.unloggedValues[index]) }
+            let bytes = added.bytes
+            Self.appendVarint(UInt64(bitPattern: entry.id), to: &log)
+            Self.appendVarint(UInt64(entry.chunk.count - entry.unloggedTimes.count), to: &log)
+            Self.appendVarint(UInt64(bytes.count), to: &log)
+            log += bytes
+            markLogged(slot)
+        }
+        guard !log.isEmpty else { return }
+        try database.run("INSERT INTO head_log (data) VALUES (?)", [.blob(log)])
+        logRows += 1
+    }
+
+    private func replayLog(_ log: [UInt8]) throws(HistoryError) {
+        var offset = 0
+        while offset < log.count {
+            guard let id = Self.readVarint(log, &offset), let start = Self.readVarint(log, &offset), let length = Self.readVarint(log, &offset),
+                length <= UInt64(log.count - offset), let slot = slotsByID[Int64(bitPattern: id)],
+                let added = SampleChunk.decode(Array(log[offset..<offset + Int(length)])),
+                start == 0 || start == UInt64(series[slot].chunk.count)
+            else {
+                throw HistoryError(path: database.path, reason: "the log of open chunks does not decode; the file is damaged")
+            }
+            if start == 0 { series[slot].chunk = SampleChunk() }
+            for sample in added {
+                guard series[slot].chunk.count == 0 || sample.time >= (series[slot].chunk.lastTimestamp ?? .min) else {
+                    throw HistoryError(path: database.path, reason: "the log of open chunks goes back in time; the file is damaged")
+                }
+                series[slot].chunk.append(time: sample.time, value: sample.value)
+            }
+            newest = max(newest, series[slot].chunk.lastTimestamp ?? .min)
+            offset += Int(length)
+        }
+    }
+
+    private func restoreHead(_ head: [UInt8]) throws(HistoryError) {
+        var offset = 0
+        while offset < head.count {
+            guard let id = Self.readVarint(head, &offset), let length = Self.readVarint(head, &offset), length <= UInt64(head.count - offset),
+                let slot = slotsByID[Int64(bitPattern: id)],
+                let chunk = SampleChunk(restoring: Array(head[offset..<offset + Int(length)]))
+            else {
+                throw HistoryError(path: database.path, reason: "the open chunks do not decode; the file is damaged")
+            }
+            series[slot].chunk = chunk
+            newest = max(newest, chunk.lastTimestamp ?? .min)
+            offset += Int(length)
+        }
+    }
+
+    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        out.append(UInt8(rest))
+    }
+
+    static func readVarint(_ bytes: [UInt8], _ offset: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count, shift < 64 {
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
     }
 }

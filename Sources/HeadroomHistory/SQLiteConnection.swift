@@ -84,6 +84,20 @@ final class SQLiteConnection {
     /// The row id the last insert made.
     var lastInsertedID: Int64 { sqlite_nio_sqlite3_last_insert_rowid(handle) }
 
+    /// Rows the last INSERT, UPDATE or DELETE changed.
+    var changes: Int { Int(sqlite_nio_sqlite3_changes(handle)) }
+
+    /// The first column of the first row `sql` returns, as an integer (0 when there is none).
+    func integer(_ sql: String, _ values: [SQLValue] = []) throws(HistoryError) -> Int64 {
+        var result: Int64 = 0
+        var seen = false
+        try run(sql, values) { row in
+            if !seen { result = row.integer(0) }
+            seen = true
+        }
+        return result
+    }
+
     private func failure(_ sql: String) -> HistoryError {
         HistoryError(path: path, reason: "\(String(cString: sqlite_nio_sqlite3_errmsg(handle))) (in: \(sql))")
     }
@@ -104,6 +118,8 @@ struct SQLiteRow {
     fileprivate let statement: OpaquePointer?
 
     func integer(_ column: Int32) -> Int64 { sqlite_nio_sqlite3_column_int64(statement, column) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite_nio_sqlite3_column_type(statement, column) == SQLITE_NULL }
 
     func text(_ column: Int32) -> String {
         guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return "" }

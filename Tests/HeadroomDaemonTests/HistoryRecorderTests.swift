@@ -159,4 +159,44 @@ struct HistoryRecorderTests {
         try await task.value
         #expect(recorder.health.samplesWritten == 6, "the last rounds are written at shutdown")
     }
+
+    @Test("retention drops what is older, the size cap the oldest beyond it and says so; reads go on")
+    func bounds() throws {
+        let directory = try TemporaryDirectory()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let clock = ManualClock(wall: start)
+        let path = directory.path("history.db")
+        // Two hours of 5 s rounds of 200 series, recorded as they came.
+        let recorder = HistoryRecorder(
+            settings: HistorySettings(retention: .seconds(3600), maxBytes: 1 << 30), path: path, clock: clock, logger: logger)
+        for round in 0..<1440 {
+            let time = start.addingTimeInterval(Double(round) * 5)
+            let samples = (0..<200).map { Sample("gpu_memory_used_bytes", ["gpu": "\($0)"], Double(round * 1_048_576 + $0)) }
+            recorder.record(samples, changes: [], at: time)
+            if round % 12 == 11 { recorder.write() }
+        }
+        recorder.write()
+        clock.advance(by: .seconds(7200))
+        recorder.applyRetention()
+        let key = SeriesKey("gpu_memory_used_bytes", ["gpu": "7"])
+        let kept = try recorder.read { try $0.samples(of: key, from: 0, to: .max) }
+        let cutoff = Int64(start.timeIntervalSince1970 * 1000) + 3_600_000
+        #expect(kept.last?.time == Int64(start.timeIntervalSince1970 * 1000) + 1439 * 5000, "the newest is kept")
+        #expect((kept.first?.time ?? 0) >= cutoff - 2 * 3_600_000, "nothing older than a chunk before the cutoff")
+        #expect(kept.count < 1440, "older chunks went")
+        #expect(recorder.health.cutShortAt == nil)
+
+        // A cap far below what an hour takes: the oldest go first, and it is said.
+        let capped = HistoryRecorder(
+            settings: HistorySettings(retention: .seconds(86_400), maxBytes: 100_000), path: path, clock: clock, logger: logger)
+        capped.write()
+        capped.applyRetention()
+        #expect(capped.health.cutShortAt != nil)
+        let left = try capped.read { try $0.samples(of: key, from: 0, to: .max) }
+        #expect(left.count <= kept.count && left.last?.time == kept.last?.time)
+        // The oldest went first; the newest stay (the store's own tests check the file shrinks).
+        #expect((left.first?.time ?? 0) > (kept.first?.time ?? 0))
+    }
 }

@@ -92,6 +92,31 @@ struct HistoryStoreTests {
         #expect(middle.map(\.value) == (150...160).map { Double($0 % 100) })
     }
 
+    @Test("a reopened file reads what the store read, across head rewrites, log rows and closed chunks")
+    func reopenAcrossLog() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("history.db")
+        let store = try HistoryStore(path: path, samplesPerChunk: 100)
+        // Flushes at uneven gaps (1 to 29 rounds), past several head rewrites (every 30 flushes).
+        var round = 0
+        for flush in 0..<150 {
+            let next = round + 1 + (flush * 7) % 29
+            try Self.record(store, rounds: round..<next)
+            round = next
+            try store.flush()
+            if flush % 13 == 0 || flush == 149 {
+                let reopened = try HistoryStore(path: path, samplesPerChunk: 100)
+                for key in [Self.gpu, Self.cpu] {
+                    let live = try store.samples(of: key, from: .min, to: .max)
+                    let read = try reopened.samples(of: key, from: .min, to: .max)
+                    #expect(read.map(\.time) == live.map(\.time))
+                    #expect(read.map(\.value) == live.map(\.value))
+                    #expect(read.count == round)
+                }
+            }
+        }
+    }
+
     @Test("a sample older than its series' last one is dropped; the series moves forward only")
     func forwardOnly() throws {
         let directory = try TemporaryDirectory()

@@ -1,58 +1,105 @@
-/// Bits appended most significant first into bytes: what a compressed chunk is written with.
+/// Bits appended most significant first: what a compressed chunk is written with. Bits gather
+/// in a 64-bit word that is stored whole when full, so a write costs a few shifts.
 public struct BitWriter: Sendable, Hashable {
-    public private(set) var bytes: [UInt8] = []
-    /// Bits used in the last byte (0: it is full, or there is none).
-    private var used = 0
+    private var words: [UInt64] = []
+    /// The bits not yet stored, left-aligned: the first `pending` bits of `accumulator`.
+    private var accumulator: UInt64 = 0
+    private var pending = 0
 
     public init() {}
 
     /// The number of bits written.
-    public var bitCount: Int { bytes.count * 8 - (used == 0 ? 0 : 8 - used) }
+    public var bitCount: Int { words.count * 64 + pending }
+
+    /// The bits written, zero-padded to whole bytes.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity((bitCount + 7) / 8)
+        for word in words {
+            withUnsafeBytes(of: word.bigEndian) { out.append(contentsOf: $0) }
+        }
+        var rest = accumulator
+        for _ in 0..<(pending + 7) / 8 {
+            out.append(UInt8(truncatingIfNeeded: rest &>> 56))
+            rest &<<= 8
+        }
+        return out
+    }
 
     /// Appends the low `count` bits of `value` (0...64), most significant first.
+    @inline(__always)
     public mutating func write(_ value: UInt64, bits count: Int) {
-        precondition((0...64).contains(count), "bit count \(count) out of 0...64")
-        var left = count
-        while left > 0 {
-            if used == 0 { bytes.append(0) }
-            let room = 8 - used
-            let take = min(room, left)
-            let chunk = UInt8(truncatingIfNeeded: (value >> UInt64(left - take)) & ((1 << UInt64(take)) - 1))
-            bytes[bytes.count - 1] |= chunk << UInt8(room - take)
-            used = (used + take) % 8
-            left -= take
+        precondition(count >= 0 && count <= 64, "bit count \(count) out of 0...64")
+        guard count > 0 else { return }
+        let masked = count == 64 ? value : value & ((1 &<< UInt64(count)) &- 1)
+        let room = 64 - pending
+        if count < room {
+            accumulator |= masked &<< UInt64(room - count)
+            pending += count
+        } else {
+            let over = count - room
+            words.append(accumulator | masked &>> UInt64(over))
+            accumulator = over == 0 ? 0 : masked &<< UInt64(64 - over)
+            pending = over
         }
     }
 
+    @inline(__always)
     public mutating func write(bit: Bool) { write(bit ? 1 : 0, bits: 1) }
 }
 
-/// Reads what a `BitWriter` wrote; nil past the end.
+/// Reads what a `BitWriter` wrote, a word at a time; nil past the end of its bytes.
 public struct BitReader: Sendable {
     private let bytes: [UInt8]
-    private var position = 0
+    private var position: Int
+    private let end: Int
 
     public init(_ bytes: [UInt8], startingAtByte offset: Int = 0) {
-        self.bytes = bytes
-        position = offset * 8
+        self.init(bytes, bytes: offset..<max(offset, bytes.count))
     }
 
+    /// Reads only `range` of `bytes` (clamped to them).
+    public init(_ bytes: [UInt8], bytes range: Range<Int>) {
+        self.bytes = bytes
+        let lower = min(max(range.lowerBound, 0), bytes.count)
+        position = lower * 8
+        end = max(lower, min(range.upperBound, bytes.count)) * 8
+    }
+
+    /// Whether every bit has been read.
+    public var isAtEnd: Bool { position >= end }
+
+    @inline(__always)
     public mutating func read(bits count: Int) -> UInt64? {
-        precondition((0...64).contains(count), "bit count \(count) out of 0...64")
-        guard position + count <= bytes.count * 8 else { return nil }
-        var value: UInt64 = 0
-        var left = count
-        while left > 0 {
-            let offset = position % 8
-            let take = min(8 - offset, left)
-            let byte = UInt64(bytes[position / 8])
-            let chunk = (byte >> UInt64(8 - offset - take)) & ((1 << UInt64(take)) - 1)
-            value = value << UInt64(take) | chunk
-            position += take
-            left -= take
+        precondition(count >= 0 && count <= 64, "bit count \(count) out of 0...64")
+        guard count > 0 else { return 0 }
+        guard position + count <= end else { return nil }
+        let value: UInt64
+        if count <= 56 {
+            value = (word(at: position) &<< UInt64(position & 7)) &>> UInt64(64 - count)
+        } else {
+            let high = (word(at: position) &<< UInt64(position & 7)) &>> 32
+            let low = (word(at: position + 32) &<< UInt64((position + 32) & 7)) &>> UInt64(64 - (count - 32))
+            value = high &<< UInt64(count - 32) | low
         }
+        position += count
         return value
     }
 
+    @inline(__always)
     public mutating func readBit() -> Bool? { read(bits: 1).map { $0 == 1 } }
+
+    /// The 8 bytes from the one holding bit `bit`, big-endian, zero past the end.
+    @inline(__always)
+    private func word(at bit: Int) -> UInt64 {
+        let index = bit >> 3
+        if index + 8 <= bytes.count {
+            return bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: index, as: UInt64.self).bigEndian }
+        }
+        var value: UInt64 = 0
+        for offset in 0..<8 {
+            value = value &<< 8 | (index + offset < bytes.count ? UInt64(bytes[index + offset]) : 0)
+        }
+        return value
+    }
 }

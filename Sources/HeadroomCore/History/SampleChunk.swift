@@ -1,59 +1,108 @@
-/// One series' samples, compressed as Gorilla (Facebook's in-memory TSDB, VLDB 2015) and
-/// Prometheus' XOR chunks do: timestamps as the difference of their differences (a regular
-/// interval costs one bit a sample), values as the XOR with the previous value, writing only
-/// its meaningful bits (an unchanged value costs one bit). Pure: the history store keeps
-/// these bytes, a backtest and the query API decode them.
+/// One series' samples, compressed. Pure: the history store keeps these bytes, a backtest and
+/// the query API decode them.
 ///
-/// Layout: a 2-byte big-endian sample count, then the bit stream. Timestamps are milliseconds
-/// since 1970 (differences wrap, so any two round-trip). Values keep their exact bits, NaN payloads included.
+/// Timestamps (milliseconds since 1970) are coded as Gorilla (Facebook's in-memory TSDB, VLDB
+/// 2015) and Prometheus' XOR chunks do: the difference of their differences, so a regular
+/// interval costs one bit a sample. Values are coded as VictoriaMetrics does, as decimal
+/// integers: a value that is an integer or has at most 12 decimals (as the shortest decimal
+/// that reads back as the same `Double`) is a mantissa at a number of decimals, and a sample
+/// costs the difference from the previous mantissa, in a bit window that the following
+/// differences reuse (one bit when the value did not change). Any other value (NaN with its
+/// payload, ±infinity, -0.0, values beyond 2^53 at their decimals) is kept as its 64 bits.
+/// Every value reads back with exactly the bits it was appended with.
+///
+/// An open chunk appends (`bytes`, the streaming form). `sealedBytes` is the form a closed
+/// chunk is stored in: a regular interval becomes two numbers, and values that all share a
+/// decimal precision are packed at the width of their range when that is smaller (a constant
+/// series then costs nothing a sample, a noisy percentage its range's bits).
+///
+/// Layout (all integers big-endian; varints are LEB128, signed ones zigzag):
+/// - streaming: `1`, count (2 bytes), the time section's length (varint), time bits, value bits,
+///   then a 4-byte checksum of what precedes it (both forms end with one).
+/// - sealed: `2`, count (2 bytes); times: `0` first (varint) interval (varint), or `1` length
+///   (varint) and the time bits; values: `0` and the value bits, or `1` decimals (1 byte),
+///   the smallest mantissa (varint), width (1 byte), then each mantissa minus the smallest.
+///
+/// Value bits, per sample: `0` unchanged; `10` and the mantissa's difference in the current
+/// window; `110`, the window (shift: 6 bits, width: 6 bits, 64 as 0), and the difference;
+/// `1110`, decimals (4 bits), width (6 bits) and the whole mantissa; `1111` and 64 raw bits.
 public struct SampleChunk: Sendable, Hashable {
     /// A chunk holds at most this many samples (the count's width).
     public static let capacity = Int(UInt16.max)
+    /// The most decimals a value is coded with.
+    public static let maximumDecimals = 12
 
-    private var stream = BitWriter()
+    private var times = BitWriter()
+    private var values = BitWriter()
     public private(set) var count = 0
+    private var firstTime: Int64 = 0
     private var lastTime: Int64 = 0
     private var lastDelta: Int64 = 0
+    /// Whether every interval so far equals the first.
+    private var regular = true
+
     private var lastBits: UInt64 = 0
-    /// The window of the previous XOR's meaningful bits (leading -1: none written yet).
-    private var windowLeading = -1
-    private var windowTrailing = 0
+    /// Decimals of the current mantissa; -1 when the last value was written raw.
+    private var decimals = -1
+    private var mantissa: Int64 = 0
+    /// The window differences are written in: `shift` low zero bits dropped, `width` kept (-1: none yet).
+    private var windowShift = -1
+    private var windowWidth = 0
+
+    /// For sealing: whether every value had a mantissa, the most decimals used, the extremes.
+    private var allDecimal = true
+    private var mostDecimals = 0
+    private var minimum = Double.infinity
+    private var maximum = -Double.infinity
 
     public init() {}
 
     public var isFull: Bool { count >= Self.capacity }
 
-    /// The encoded chunk.
-    public var bytes: [UInt8] { [UInt8(count >> 8), UInt8(count & 0xFF)] + stream.bytes }
+    /// The time of the first sample (nil when empty).
+    public var firstTimestamp: Int64? { count == 0 ? nil : firstTime }
 
     /// The time of the last sample appended (nil when empty).
     public var lastTimestamp: Int64? { count == 0 ? nil : lastTime }
+
+    /// The encoded chunk, in the streaming form.
+    public var bytes: [UInt8] {
+        let timeBytes = times.bytes
+        let valueBytes = values.bytes
+        var out: [UInt8] = [1, UInt8(count >> 8), UInt8(count & 0xFF)]
+        out.reserveCapacity(8 + timeBytes.count + valueBytes.count)
+        Self.appendVarint(UInt64(timeBytes.count), to: &out)
+        out += timeBytes
+        out += valueBytes
+        Self.appendChecksum(to: &out)
+        return out
+    }
 
     /// Appends one sample; `time` must not be before the previous one. False when full.
     @discardableResult
     public mutating func append(time: Int64, value: Double) -> Bool {
         guard !isFull else { return false }
         precondition(count == 0 || time >= lastTime, "samples must be appended in time order")
-        let bits = value.bitPattern
         switch count {
         case 0:
-            stream.write(UInt64(bitPattern: time), bits: 64)
-            stream.write(bits, bits: 64)
+            times.write(UInt64(bitPattern: time), bits: 64)
+            firstTime = time
         case 1:
             lastDelta = time &- lastTime
             writeDeltaOfDelta(lastDelta)
-            writeXOR(bits ^ lastBits)
         default:
             let delta = time &- lastTime
             writeDeltaOfDelta(delta &- lastDelta)
+            regular = regular && delta == lastDelta
             lastDelta = delta
-            writeXOR(bits ^ lastBits)
         }
         lastTime = time
-        lastBits = bits
+        appendValue(value)
         count += 1
         return true
     }
+
+    // MARK: Times
 
     /// Buckets of Prometheus' XOR chunk for millisecond timestamps: 0 → `0`; then a prefix of
     /// ones ended by a zero selects 14, 17 or 20 bits; `1111` is followed by all 64.
@@ -61,16 +110,16 @@ public struct SampleChunk: Sendable, Hashable {
 
     private mutating func writeDeltaOfDelta(_ dod: Int64) {
         if dod == 0 {
-            stream.write(bit: false)
+            times.write(0, bits: 1)
             return
         }
         for bucket in Self.buckets where Self.fits(dod, bits: bucket.bits) {
-            stream.write(bucket.prefix, bits: bucket.prefixBits)
-            stream.write(UInt64(bitPattern: dod), bits: bucket.bits)
+            times.write(bucket.prefix, bits: bucket.prefixBits)
+            times.write(UInt64(bitPattern: dod), bits: bucket.bits)
             return
         }
-        stream.write(0b1111, bits: 4)
-        stream.write(UInt64(bitPattern: dod), bits: 64)
+        times.write(0b1111, bits: 4)
+        times.write(UInt64(bitPattern: dod), bits: 64)
     }
 
     /// Whether `value` is representable in `bits` two's-complement bits.
@@ -79,59 +128,271 @@ public struct SampleChunk: Sendable, Hashable {
         return value >= -limit && value < limit
     }
 
-    private mutating func writeXOR(_ xor: UInt64) {
-        guard xor != 0 else {
-            stream.write(bit: false)
+    // MARK: Values
+
+    private mutating func appendValue(_ value: Double) {
+        let bits = value.bitPattern
+        if count > 0, bits == lastBits {
+            values.write(0, bits: 1)
             return
         }
-        stream.write(bit: true)
-        let leading = min(xor.leadingZeroBitCount, 31)
-        let trailing = xor.trailingZeroBitCount
-        if windowLeading >= 0, leading >= windowLeading, trailing >= windowTrailing {
-            // Fits the previous window: its meaningful bits only.
-            stream.write(bit: false)
-            stream.write(xor >> UInt64(windowTrailing), bits: 64 - windowLeading - windowTrailing)
-            return
+        lastBits = bits
+        if decimals >= 0, let next = Self.mantissa(of: value, decimals: decimals) {
+            let (delta, overflow) = next.subtractingReportingOverflow(mantissa)
+            if !overflow {
+                writeDifference(delta)
+                mantissa = next
+                noteDecimal(value)
+                return
+            }
         }
-        let significant = 64 - leading - trailing
-        stream.write(bit: true)
-        stream.write(UInt64(leading), bits: 5)
-        // 64 significant bits are written as 0 (they never are 0).
-        stream.write(UInt64(significant & 63), bits: 6)
-        stream.write(xor >> UInt64(trailing), bits: significant)
-        windowLeading = leading
-        windowTrailing = trailing
+        if let (places, whole) = Self.decimal(value, preferring: max(decimals, 0)) {
+            let zigzag = Self.zigzag(whole)
+            let width = 64 - zigzag.leadingZeroBitCount
+            values.write(0b1110, bits: 4)
+            values.write(UInt64(places), bits: 4)
+            values.write(UInt64(width), bits: 6)
+            values.write(zigzag, bits: width)
+            decimals = places
+            mantissa = whole
+            noteDecimal(value)
+        } else {
+            values.write(0b1111, bits: 4)
+            values.write(bits, bits: 64)
+            decimals = -1
+            allDecimal = false
+        }
+    }
+
+    @inline(__always)
+    private mutating func noteDecimal(_ value: Double) {
+        mostDecimals = max(mostDecimals, decimals)
+        minimum = min(minimum, value)
+        maximum = max(maximum, value)
+    }
+
+    /// Writes a mantissa's change (never 0) in the window, or in a new one that fits it.
+    private mutating func writeDifference(_ delta: Int64) {
+        let zeros = delta.trailingZeroBitCount
+        if windowShift >= 0, zeros >= windowShift {
+            let zigzag = Self.zigzag(delta >> Int64(windowShift))
+            if windowWidth == 64 || zigzag >> UInt64(windowWidth) == 0 {
+                values.write(0b10, bits: 2)
+                values.write(zigzag, bits: windowWidth)
+                return
+            }
+        }
+        let shift = min(zeros, 63)
+        let zigzag = Self.zigzag(delta >> Int64(shift))
+        let width = 64 - zigzag.leadingZeroBitCount
+        values.write(0b110, bits: 3)
+        values.write(UInt64(shift), bits: 6)
+        values.write(UInt64(width & 63), bits: 6)
+        values.write(zigzag, bits: width)
+        windowShift = shift
+        windowWidth = width
+    }
+
+    /// Powers of ten up to `maximumDecimals`, all exact doubles.
+    static let powers: [Double] = (0...maximumDecimals).map { places in (0..<places).reduce(1.0) { value, _ in value * 10 } }
+
+    /// The integer `value` is at `decimals` places, when `Double(mantissa) / 10^decimals` gives
+    /// back `value`'s exact bits (never for NaN, infinities, -0.0, or beyond 2^53).
+    @inline(__always)
+    static func mantissa(of value: Double, decimals: Int) -> Int64? {
+        let power = powers[decimals]
+        let scaled = value * power
+        guard scaled.magnitude < 9_007_199_254_740_992 else { return nil }
+        // Through the integer, as the decoder goes: -0.0 has no mantissa (it would read back as 0).
+        let whole = Int64(scaled.rounded())
+        guard (Double(whole) / power).bitPattern == value.bitPattern else { return nil }
+        return whole
+    }
+
+    /// The fewest decimals (trying `preferred` and more first, to keep the current precision)
+    /// at which `value` is a mantissa, and that mantissa.
+    static func decimal(_ value: Double, preferring preferred: Int) -> (Int, Int64)? {
+        guard value.isFinite else { return nil }
+        for places in preferred...maximumDecimals {
+            if let whole = mantissa(of: value, decimals: places) { return (places, whole) }
+        }
+        for places in 0..<preferred {
+            if let whole = mantissa(of: value, decimals: places) { return (places, whole) }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
+
+    @inline(__always)
+    static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+
+    // MARK: Sealing
+
+    /// The chunk in its closed, stored form: the smaller of each section's codings.
+    public var sealedBytes: [UInt8] {
+        var out: [UInt8] = [2, UInt8(count >> 8), UInt8(count & 0xFF)]
+        if regular {
+            out.append(0)
+            Self.appendVarint(Self.zigzag(firstTime), to: &out)
+            Self.appendVarint(Self.zigzag(count > 1 ? lastDelta : 0), to: &out)
+        } else {
+            let timeBytes = times.bytes
+            out.append(1)
+            Self.appendVarint(UInt64(timeBytes.count), to: &out)
+            out += timeBytes
+        }
+        if let packed = packedValues() {
+            out.append(1)
+            out += packed
+        } else {
+            out.append(0)
+            out += values.bytes
+        }
+        Self.appendChecksum(to: &out)
+        return out
+    }
+
+    /// The values as mantissas at one precision, each minus the smallest, at the width of
+    /// their range: nil when some value has none, or when that is not smaller.
+    private func packedValues() -> [UInt8]? {
+        guard count > 0, allDecimal, let low = Self.mantissa(of: minimum, decimals: mostDecimals),
+            let high = Self.mantissa(of: maximum, decimals: mostDecimals)
+        else { return nil }
+        let range = UInt64(bitPattern: high &- low)
+        let width = 64 - range.leadingZeroBitCount
+        guard count * width + 32 < values.bitCount else { return nil }
+        var reader = BitReader(values.bytes)
+        guard let decoded = Self.decodeValues(&reader, count: count) else { return nil }
+        var packed = BitWriter()
+        for value in decoded {
+            guard let whole = Self.mantissa(of: value, decimals: mostDecimals) else { return nil }
+            packed.write(UInt64(bitPattern: whole &- low), bits: width)
+        }
+        var out: [UInt8] = [UInt8(mostDecimals)]
+        Self.appendVarint(Self.zigzag(low), to: &out)
+        out.append(UInt8(width))
+        return out + packed.bytes
+    }
+
+    /// A 32-bit hash of `bytes[..<end]`, a word at a time: what tells a damaged chunk.
+    static func checksum(_ bytes: [UInt8], upTo end: Int) -> UInt32 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(end)
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset + 8 <= end {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01B3
+                hash ^= hash >> 29
+                offset += 8
+            }
+            while offset < end {
+                hash = (hash ^ UInt64(raw[offset])) &* 0x0000_0100_0000_01B3
+                offset += 1
+            }
+        }
+        hash ^= hash >> 32
+        return UInt32(truncatingIfNeeded: hash)
+    }
+
+    static func appendChecksum(to out: inout [UInt8]) {
+        let sum = checksum(out, upTo: out.count)
+        out += [UInt8(sum >> 24), UInt8((sum >> 16) & 0xFF), UInt8((sum >> 8) & 0xFF), UInt8(sum & 0xFF)]
+    }
+
+    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        out.append(UInt8(rest))
     }
 }
 
 extension SampleChunk {
-    /// A chunk's samples, decoded from its bytes; nil when they are not a chunk (truncated,
-    /// or a count the stream does not hold).
+    /// A chunk's samples, decoded from its bytes (either form); nil when they are not a chunk
+    /// (truncated, damaged, or a count the sections do not hold). Never traps on any input.
     public static func decode(_ bytes: [UInt8]) -> [(time: Int64, value: Double)]? {
-        guard bytes.count >= 2 else { return nil }
-        let count = Int(bytes[0]) << 8 | Int(bytes[1])
-        var reader = BitReader(bytes, startingAtByte: 2)
+        guard bytes.count >= 7 else { return nil }
+        let end = bytes.count - 4
+        let stored = bytes[end...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard stored == checksum(bytes, upTo: end) else { return nil }
+        let count = Int(bytes[1]) << 8 | Int(bytes[2])
+        var offset = 3
+        let decodedTimes: [Int64]
+        let decodedValues: [Double]
+        switch bytes[0] {
+        case 1:
+            guard let length = readVarint(bytes, &offset, end: end), length <= UInt64(end - offset) else { return nil }
+            let timeEnd = offset + Int(length)
+            var timeReader = BitReader(bytes, bytes: offset..<timeEnd)
+            var valueReader = BitReader(bytes, bytes: timeEnd..<end)
+            guard let read = decodeTimes(&timeReader, count: count), let readValues = decodeValues(&valueReader, count: count) else { return nil }
+            decodedTimes = read
+            decodedValues = readValues
+        case 2:
+            guard offset < end else { return nil }
+            let timeKind = bytes[offset]
+            offset += 1
+            switch timeKind {
+            case 0:
+                guard let first = readVarint(bytes, &offset, end: end), let delta = readVarint(bytes, &offset, end: end) else { return nil }
+                var time = unzigzag(first)
+                let step = unzigzag(delta)
+                var read: [Int64] = []
+                read.reserveCapacity(count)
+                for _ in 0..<count {
+                    read.append(time)
+                    time &+= step
+                }
+                decodedTimes = read
+            case 1:
+                guard let length = readVarint(bytes, &offset, end: end), length <= UInt64(end - offset) else { return nil }
+                var reader = BitReader(bytes, bytes: offset..<offset + Int(length))
+                offset += Int(length)
+                guard let read = decodeTimes(&reader, count: count) else { return nil }
+                decodedTimes = read
+            default: return nil
+            }
+            guard offset < end else { return nil }
+            let valueKind = bytes[offset]
+            offset += 1
+            switch valueKind {
+            case 0:
+                var reader = BitReader(bytes, bytes: offset..<end)
+                guard let read = decodeValues(&reader, count: count) else { return nil }
+                decodedValues = read
+            case 1:
+                guard let read = decodePacked(bytes, offset: offset, end: end, count: count) else { return nil }
+                decodedValues = read
+            default: return nil
+            }
+        default: return nil
+        }
         var samples: [(time: Int64, value: Double)] = []
         samples.reserveCapacity(count)
+        for index in 0..<count { samples.append((decodedTimes[index], decodedValues[index])) }
+        return samples
+    }
+
+    private static func decodeTimes(_ reader: inout BitReader, count: Int) -> [Int64]? {
+        var out: [Int64] = []
+        out.reserveCapacity(count)
         var time: Int64 = 0
         var delta: Int64 = 0
-        var bits: UInt64 = 0
-        var window = (leading: 0, trailing: 0)
         for index in 0..<count {
             if index == 0 {
-                guard let first = reader.read(bits: 64), let value = reader.read(bits: 64) else { return nil }
+                guard let first = reader.read(bits: 64) else { return nil }
                 time = Int64(bitPattern: first)
-                bits = value
             } else {
                 guard let dod = readDeltaOfDelta(&reader) else { return nil }
                 delta = index == 1 ? dod : delta &+ dod
                 time &+= delta
-                guard let xor = readXOR(&reader, window: &window) else { return nil }
-                bits ^= xor
             }
-            samples.append((time, Double(bitPattern: bits)))
+            out.append(time)
         }
-        return samples
+        return out
     }
 
     private static func readDeltaOfDelta(_ reader: inout BitReader) -> Int64? {
@@ -149,18 +410,94 @@ extension SampleChunk {
         return Int64(bitPattern: raw << shift) >> Int64(shift)
     }
 
-    private static func readXOR(_ reader: inout BitReader, window: inout (leading: Int, trailing: Int)) -> UInt64? {
-        guard let changed = reader.readBit() else { return nil }
-        guard changed else { return 0 }
-        guard let newWindow = reader.readBit() else { return nil }
-        if newWindow {
-            guard let leading = reader.read(bits: 5), let stored = reader.read(bits: 6) else { return nil }
-            let significant = stored == 0 ? 64 : Int(stored)
-            window = (Int(leading), 64 - Int(leading) - significant)
-            guard window.trailing >= 0 else { return nil }
+    static func decodeValues(_ reader: inout BitReader, count: Int) -> [Double]? {
+        var out: [Double] = []
+        out.reserveCapacity(count)
+        var bits: UInt64 = 0
+        var decimals = -1
+        var mantissa: Int64 = 0
+        var shift = -1
+        var width = 0
+        for index in 0..<count {
+            guard let changed = reader.readBit() else { return nil }
+            if !changed {
+                guard index > 0 else { return nil }
+                out.append(Double(bitPattern: bits))
+                continue
+            }
+            guard let second = reader.readBit() else { return nil }
+            if !second || reader.readBit() == false {
+                guard decimals >= 0 else { return nil }
+                if second {
+                    // `110`: a new window.
+                    guard let newShift = reader.read(bits: 6), let newWidth = reader.read(bits: 6) else { return nil }
+                    shift = Int(newShift)
+                    width = newWidth == 0 ? 64 : Int(newWidth)
+                }
+                guard shift >= 0, let zigzag = reader.read(bits: width) else { return nil }
+                mantissa &+= unzigzag(zigzag) &<< Int64(shift)
+                bits = (Double(mantissa) / powers[decimals]).bitPattern
+            } else {
+                guard let fourth = reader.readBit() else { return nil }
+                if fourth {
+                    guard let raw = reader.read(bits: 64) else { return nil }
+                    bits = raw
+                    decimals = -1
+                } else {
+                    guard let places = reader.read(bits: 4), places <= UInt64(maximumDecimals), let size = reader.read(bits: 6),
+                        let zigzag = reader.read(bits: Int(size))
+                    else { return nil }
+                    decimals = Int(places)
+                    mantissa = unzigzag(zigzag)
+                    bits = (Double(mantissa) / powers[decimals]).bitPattern
+                }
+            }
+            out.append(Double(bitPattern: bits))
         }
-        let significant = 64 - window.leading - window.trailing
-        guard significant > 0, let meaningful = reader.read(bits: significant) else { return nil }
-        return meaningful << UInt64(window.trailing)
+        return out
+    }
+
+    private static func decodePacked(_ bytes: [UInt8], offset start: Int, end: Int, count: Int) -> [Double]? {
+        var offset = start
+        guard offset < end else { return nil }
+        let places = Int(bytes[offset])
+        offset += 1
+        guard places <= maximumDecimals, let lowZigzag = readVarint(bytes, &offset, end: end), offset < end else { return nil }
+        let width = Int(bytes[offset])
+        offset += 1
+        guard width <= 64 else { return nil }
+        let low = unzigzag(lowZigzag)
+        var reader = BitReader(bytes, bytes: offset..<end)
+        var out: [Double] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let raw = reader.read(bits: width) else { return nil }
+            out.append(Double(low &+ Int64(bitPattern: raw)) / powers[places])
+        }
+        return out
+    }
+
+    static func readVarint(_ bytes: [UInt8], _ offset: inout Int, end: Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < end, shift < 64 {
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+        return nil
+    }
+
+    /// Rebuilds an open chunk from its bytes (either form), to append to again; nil when
+    /// they do not decode or hold more than a chunk's capacity.
+    public init?(restoring bytes: [UInt8]) {
+        guard let samples = Self.decode(bytes) else { return nil }
+        self.init()
+        for sample in samples {
+            guard count == 0 || sample.time >= lastTime else { return nil }
+            append(time: sample.time, value: sample.value)
+        }
     }
 }

@@ -58,6 +58,8 @@ extension HistoryRecorder {
                 }
                 try opened.record(events)
                 try opened.flush()
+                let bytes = opened.fileBytes
+                status.withLock { $0.fileBytes = bytes }
                 return .success(written)
             } catch {
                 writer.store = nil
@@ -90,23 +92,38 @@ extension HistoryRecorder {
         }
     }
 
-    /// Deletes what is older than the retention, then what the size cap does not allow.
+    /// Deletes what is older than the retention, then what the size cap does not allow; says
+    /// once when the cap cut retention short, and once when it no longer does.
     func prune() {
         let now = clock.wallTime()
         let cutoff = Int64((now.timeIntervalSince1970 - settings.retention.headroomSeconds) * 1000)
-        let result: Result<Int, HistoryError>? = writer.withLock { writer in
+        let result: Result<(HistoryPruning, Int), HistoryError>? = writer.withLock { writer in
             guard let store = writer.store else { return nil }
             do throws(HistoryError) {
-                try store.deleteChunks(endingBefore: cutoff)
-                try store.deleteEvents(before: cutoff)
-                return .success(store.fileBytes)
+                let pruning = try store.prune(before: cutoff, maxBytes: settings.maxBytes)
+                try store.deleteEvents(before: pruning.cutByByteCap ? (pruning.oldestKept ?? cutoff) : cutoff)
+                return .success((pruning, store.fileBytes))
             } catch {
                 return .failure(error)
             }
         }
         switch result {
-        case .success(let bytes)?:
-            status.withLock { $0.fileBytes = bytes }
+        case .success(let (pruning, bytes))?:
+            let oldest = pruning.oldestKept.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            let (announce, recovered) = status.withLock { status -> (Bool, Bool) in
+                status.fileBytes = bytes
+                let wasCut = status.cutShortAt != nil
+                status.cutShortAt = pruning.cutByByteCap ? oldest ?? now : nil
+                return (pruning.cutByByteCap && !wasCut, !pruning.cutByByteCap && wasCut && pruning.deletedChunks == 0)
+            }
+            if announce {
+                let kept = oldest.map { HumanDuration.format(seconds: now.timeIntervalSince($0)) } ?? "nothing"
+                logger.warning(
+                    "history.max_bytes cuts the retention short: \(kept) kept of \(HumanDuration.format(seconds: settings.retention.headroomSeconds)); raise history.max_bytes or lower history.retention",
+                    metadata: ["path": "\(path)", "max_bytes": "\(settings.maxBytes)"])
+            } else if recovered {
+                logger.info("history.max_bytes no longer cuts the retention short", metadata: ["path": "\(path)"])
+            }
         case .failure(let error)?:
             logger.warning("cannot apply the history's retention", metadata: ["path": "\(path)", "reason": "\(error.reason)"])
         case nil:

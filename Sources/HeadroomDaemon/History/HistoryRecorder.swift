@@ -109,8 +109,13 @@ public final class HistoryRecorder: Service, Sendable {
     }
 
     /// Counters and the current problem, as `history_*` samples report them.
-    public var health: (problem: String?, samplesWritten: UInt64, samplesDropped: UInt64, eventsWritten: UInt64) {
-        status.withLock { ($0.problem, $0.samplesWritten, $0.samplesDropped, $0.eventsWritten) }
+    public var health: (problem: String?, samplesWritten: UInt64, samplesDropped: UInt64, eventsWritten: UInt64, cutShortAt: Date?) {
+        status.withLock { ($0.problem, $0.samplesWritten, $0.samplesDropped, $0.eventsWritten, $0.cutShortAt) }
+    }
+
+    /// Applies retention and the size cap now (the writer does it every hour).
+    public func applyRetention() {
+        prune()
     }
 
     // MARK: - Service
