@@ -159,7 +159,8 @@ public struct Daemon: Sendable {
         guard settings.enabled else { return nil }
         guard let path = settings.path ?? dependencies.stateDirectory.map({ settings.file(stateDirectory: $0(configuration.delivery)) })
         else { return nil }
-        return HistoryRecorder(settings: settings, path: path, clock: dependencies.clock, logger: logger)
+        return HistoryRecorder(
+            settings: settings, path: path, clock: dependencies.clock, logger: logger, idleAfter: configuration.policy.staleAfter)
     }
 
     private static func routes(_ configuration: HeadroomConfiguration, _ dependencies: Dependencies) -> [DeliveryPipeline.Route] {

@@ -13,7 +13,7 @@ public struct HistoryReplaySource: ReplaySource {
     }
 
     public func rounds(from: Date, to: Date, _ round: (Date, [Sample]) throws -> Void) async throws {
-        let keys = store.seriesKeys.sorted { $0.name != $1.name ? $0.name < $1.name : $0.labels < $1.labels }
+        let keys = try store.seriesKeys().sorted { $0.name != $1.name ? $0.name < $1.name : $0.labels < $1.labels }
         var start = HistoryStore.milliseconds(from)
         let end = HistoryStore.milliseconds(to)
         while start <= end {

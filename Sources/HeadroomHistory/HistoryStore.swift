@@ -12,8 +12,9 @@ public import HeadroomCore
 /// own row. `flush()` writes the chunks closed since the last flush and what the open chunks
 /// gained (one row) in one transaction: a SQLite commit in write-ahead-log mode, so after a
 /// crash of the process everything flushed reads back and at most what came after the last
-/// flush is lost. A series that stops reporting has its chunk closed at the flush a whole
-/// `chunkSpan` after its last sample. The head is written whole every 30 flushes; the
+/// flush is lost. A series that stops reporting has its chunk closed at the first flush
+/// `idleAfter` after its last sample, and leaves memory then: memory holds the series that are
+/// alive, the file every series (looked up by its key when it comes back). The head is written whole every 30 flushes; the
 /// flushes between add a row (`head_log`) with only the samples since the one before.
 ///
 /// `prune(before:maxBytes:)` bounds the file by age and by size.
@@ -26,11 +27,14 @@ public final class HistoryStore {
     /// overhead more often; more keep more of each series in memory (BENCHMARKS.md).
     public static let defaultSamplesPerChunk = 360
     /// The file format this store writes (`PRAGMA user_version`).
-    static let formatVersion: Int64 = 2
+    static let formatVersion: Int64 = 3
     private let samplesPerChunk: Int
+    /// How long a series may go without a sample before its chunk is closed and it leaves
+    /// memory (milliseconds; the daemon passes `alerting.stale_after`).
+    public var idleAfter: Int64 = 300_000
 
     /// One series this store knows: its row and its open chunk (empty when it has none).
-    private struct Series {
+    struct Series {
         var key: SeriesKey
         var id: Int64
         /// Whether values are stored by `HistoryPrecision.percent`.
@@ -86,7 +90,7 @@ public final class HistoryStore {
             try database.execute("PRAGMA auto_vacuum=INCREMENTAL")
             try database.execute(
                 """
-                CREATE TABLE series (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+                CREATE TABLE series (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
                 CREATE TABLE series_labels (
                     series INTEGER NOT NULL REFERENCES series(id), name TEXT NOT NULL, value TEXT NOT NULL,
                     PRIMARY KEY (series, name)) WITHOUT ROWID;
@@ -102,24 +106,23 @@ public final class HistoryStore {
             throw HistoryError(path: path, reason: "file format \(version), this build reads \(Self.formatVersion); delete the file or use a matching build")
         }
         try database.execute(Self.eventSchema)
-        var names: [(Int64, String)] = []
-        var labels: [Int64: [(String, String)]] = [:]
-        try database.run("SELECT id, name FROM series ORDER BY id") { row in names.append((row.integer(0), row.text(1))) }
-        try database.run("SELECT series, name, value FROM series_labels") { row in
-            labels[row.integer(0), default: []].append((row.text(1), row.text(2)))
-        }
-        for (id, name) in names { addSeries(SeriesKey(name, Labels(labels[id] ?? [])), id: id) }
         var head: [UInt8] = []
         try database.run("SELECT data FROM head WHERE id = 1") { row in head = row.blob(0) }
-        try restoreHead(head)
         var logs: [[UInt8]] = []
         try database.run("SELECT data FROM head_log ORDER BY id") { row in logs.append(row.blob(0)) }
+        // Only the series with an open chunk come into memory.
+        for (id, key) in try Self.keys(database, ids: Self.seriesIDs(inHead: head) + logs.flatMap(Self.seriesIDs(inLog:))) {
+            addSeries(key, id: id)
+        }
+        try restoreHead(head)
         for log in logs { try replayLog(log) }
         logRows = logs.count
     }
 
     /// Every series recorded, in no particular order.
-    public var seriesKeys: [SeriesKey] { series.map(\.key) }
+    public func seriesKeys() throws(HistoryError) -> [SeriesKey] {
+        try Self.keys(database, ids: nil).map(\.key)
+    }
 
     /// Appends one round's samples at `time` (in memory until `flush()`). A sample older than
     /// its series' last one is dropped: a series' history only moves forward.
@@ -162,9 +165,14 @@ public final class HistoryStore {
     /// Writes the chunks closed since the last flush and the open ones in one transaction,
     /// after closing the chunks of series that have not reported for a whole `chunkSpan`.
     public func flush() throws(HistoryError) {
+        var idle = false
         for slot in series.indices {
-            if let last = series[slot].chunk.lastTimestamp, last <= newest - Self.chunkSpan { seal(slot) }
+            if let last = series[slot].chunk.lastTimestamp, last <= newest - min(idleAfter, Self.chunkSpan) {
+                seal(slot)
+                idle = true
+            }
         }
+        defer { if idle { forgetIdleSeries() } }
         guard headChanged || !sealed.isEmpty else { return }
         try database.transaction { () throws(HistoryError) in
             for chunk in sealed {
@@ -181,15 +189,17 @@ public final class HistoryStore {
     /// The samples of one series from `from` to `to` (milliseconds, both included), oldest
     /// first, flushed or not.
     public func samples(of key: SeriesKey, from: Int64, to: Int64) throws(HistoryError) -> [(time: Int64, value: Double)] {
-        guard let slot = slotsByKey[key] else { return [] }
-        let id = series[slot].id
+        let slot = slotsByKey[key]
+        var id = slot.map { series[$0].id }
+        if id == nil { id = try storedID(of: key) }
+        guard let id else { return [] }
         var chunks: [[UInt8]] = []
         try database.run(
             "SELECT data FROM chunks WHERE series = ? AND last_ms >= ? AND first_ms <= ? ORDER BY first_ms, id",
             [.integer(id), .integer(from), .integer(to)]
         ) { row throws(HistoryError) in chunks.append(row.blob(0)) }
         chunks += sealed.filter { $0.series == id && $0.last >= from && $0.first <= to }.map(\.bytes)
-        if series[slot].chunk.count > 0 { chunks.append(series[slot].chunk.bytes) }
+        if let slot, series[slot].chunk.count > 0 { chunks.append(series[slot].chunk.bytes) }
         var samples: [(time: Int64, value: Double)] = []
         for bytes in chunks {
             guard let decoded = SampleChunk.decode(bytes) else {
@@ -225,9 +235,13 @@ public final class HistoryStore {
 
     private func slot(for key: SeriesKey) throws(HistoryError) -> Int {
         if let slot = slotsByKey[key] { return slot }
+        if let id = try storedID(of: key) {
+            addSeries(key, id: id)
+            return series.count - 1
+        }
         var id: Int64 = 0
         try database.transaction { () throws(HistoryError) in
-            try database.run("INSERT INTO series (name) VALUES (?)", [.text(key.name)])
+            try database.run("INSERT INTO series (name, key) VALUES (?, ?)", [.text(key.name), .text(Self.text(key))])
             id = database.lastInsertedID
             for pair in key.labels.pairs {
                 try database.run("INSERT INTO series_labels (series, name, value) VALUES (?, ?, ?)", [.integer(id), .text(pair.name), .text(pair.value)])
@@ -235,6 +249,60 @@ public final class HistoryStore {
         }
         addSeries(key, id: id)
         return series.count - 1
+    }
+
+    /// The row of a series not in memory, by its key.
+    private func storedID(of key: SeriesKey) throws(HistoryError) -> Int64? {
+        var id: Int64?
+        try database.run("SELECT id FROM series WHERE key = ?", [.text(Self.text(key))]) { row in id = row.integer(0) }
+        return id
+    }
+
+    /// A series' key as the `key` column holds it: the name, then the labels as
+    /// `HistoryStore+Events` encodes them.
+    static func text(_ key: SeriesKey) -> String {
+        key.name + "\u{1D}" + encode(key.labels)
+    }
+
+    /// The keys of the rows `ids` (all rows when nil).
+    static func keys(_ database: SQLiteConnection, ids: [Int64]?) throws(HistoryError) -> [(id: Int64, key: SeriesKey)] {
+        var names: [Int64: String] = [:]
+        var labels: [Int64: [(String, String)]] = [:]
+        if let ids {
+            guard !ids.isEmpty else { return [] }
+            for id in Set(ids) {
+                try database.run("SELECT name FROM series WHERE id = ?", [.integer(id)]) { row in names[id] = row.text(0) }
+                try database.run("SELECT name, value FROM series_labels WHERE series = ?", [.integer(id)]) { row in
+                    labels[id, default: []].append((row.text(0), row.text(1)))
+                }
+            }
+        } else {
+            try database.run("SELECT id, name FROM series") { row in names[row.integer(0)] = row.text(1) }
+            try database.run("SELECT series, name, value FROM series_labels") { row in
+                labels[row.integer(0), default: []].append((row.text(1), row.text(2)))
+            }
+        }
+        return names.keys.sorted().map { id in (id, SeriesKey(names[id]!, Labels(labels[id] ?? []))) }
+    }
+
+    /// Forgets, in memory, the series whose chunk was closed and logged (the file keeps them).
+    private func forgetIdleSeries() {
+        let kept = series.filter { $0.chunk.count > 0 || $0.restarted }
+        guard kept.count < series.count else { return }
+        replaceSeries(kept)
+    }
+
+    /// Rebuilds the in-memory tables from `kept`.
+    func replaceSeries(_ kept: [Series]) {
+        series = []
+        slotsByKey = [:]
+        slotsByID = [:]
+        roundKeys = []
+        roundSlots = []
+        for entry in kept {
+            addSeries(entry.key, id: entry.id)
+            series[series.count - 1] = entry
+        }
     }
 
     /// Closes a series' open chunk: it is written, sealed, at the next flush.
@@ -280,7 +348,10 @@ public final class HistoryStore {
     func forgetEmptySeries() throws(HistoryError) {
         var stored: Set<Int64> = []
         try database.run("SELECT DISTINCT series FROM chunks") { row in stored.insert(row.integer(0)) }
-        let empty = series.filter { $0.chunk.count == 0 && !stored.contains($0.id) }.map(\.id)
+        var rows: [Int64] = []
+        try database.run("SELECT id FROM series") { row in rows.append(row.integer(0)) }
+        let open = Set(series.filter { $0.chunk.count > 0 }.map(\.id))
+        let empty = rows.filter { !stored.contains($0) && !open.contains($0) }
         guard !empty.isEmpty else { return }
         try database.transaction { () throws(HistoryError) in
             for id in empty {
@@ -289,16 +360,7 @@ public final class HistoryStore {
             }
         }
         let gone = Set(empty)
-        let kept = series.filter { !gone.contains($0.id) }
-        series = []
-        slotsByKey = [:]
-        slotsByID = [:]
-        roundKeys = []
-        roundSlots = []
-        for entry in kept {
-            addSeries(entry.key, id: entry.id)
-            series[series.count - 1] = entry
-        }
+        replaceSeries(series.filter { !gone.contains($0.id) })
     }
 
     // MARK: Head: the open chunks, one row
@@ -381,6 +443,32 @@ public final class HistoryStore {
             newest = max(newest, chunk.lastTimestamp ?? .min)
             offset += Int(length)
         }
+    }
+
+    /// The series ids a head names.
+    static func seriesIDs(inHead head: [UInt8]) -> [Int64] {
+        var ids: [Int64] = []
+        var offset = 0
+        while offset < head.count, let id = readVarint(head, &offset), let length = readVarint(head, &offset),
+            length <= UInt64(head.count - offset)
+        {
+            ids.append(Int64(bitPattern: id))
+            offset += Int(length)
+        }
+        return ids
+    }
+
+    /// The series ids a log row names.
+    static func seriesIDs(inLog log: [UInt8]) -> [Int64] {
+        var ids: [Int64] = []
+        var offset = 0
+        while offset < log.count, let id = readVarint(log, &offset), readVarint(log, &offset) != nil,
+            let length = readVarint(log, &offset), length <= UInt64(log.count - offset)
+        {
+            ids.append(Int64(bitPattern: id))
+            offset += Int(length)
+        }
+        return ids
     }
 
     static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {

@@ -30,6 +30,9 @@ final class SQLiteConnection {
         sqlite_nio_sqlite3_busy_timeout(handle, 1000)
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
+        // A small page cache (512 KiB, against SQLite's 2 MiB): writes touch the newest pages,
+        // reads of old chunks come from the kernel's page cache.
+        try execute("PRAGMA cache_size=-512")
     }
 
     deinit { sqlite_nio_sqlite3_close_v2(handle) }

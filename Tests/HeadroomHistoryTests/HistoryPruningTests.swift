@@ -41,8 +41,8 @@ struct HistoryPruningTests {
         #expect(values.last?.time == HistoryStoreTests.startMS + 6 * Self.hour - 5000)
         #expect(values.map(\.value) == values.map(\.time).map { Double((($0 - HistoryStoreTests.startMS) / 5000) % 100) })
         // The series that reported only in hour 0 has nothing left: its rows are gone too.
-        #expect(!store.seriesKeys.contains(extra))
-        #expect(Set(try HistoryStore(path: path).seriesKeys) == [HistoryStoreTests.gpu, HistoryStoreTests.cpu])
+        #expect(!(try store.seriesKeys()).contains(extra))
+        #expect(Set(try HistoryStore(path: path).seriesKeys()) == [HistoryStoreTests.gpu, HistoryStoreTests.cpu])
         // Recording goes on, and a reopened store reads the same.
         try Self.record(store, hours: 6..<7)
         let reopened = try HistoryStore(path: path)

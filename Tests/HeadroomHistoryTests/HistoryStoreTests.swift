@@ -37,7 +37,7 @@ struct HistoryStoreTests {
         try check(store)
         try store.flush()
         try check(store)
-        #expect(Set(try HistoryStore(path: path).seriesKeys) == [Self.gpu, Self.cpu])
+        #expect(Set(try HistoryStore(path: path).seriesKeys()) == [Self.gpu, Self.cpu])
         try check(try HistoryStore(path: path))
     }
 
@@ -176,5 +176,34 @@ struct HistoryCrashTests {
         try HistoryStoreTests.record(reopened, rounds: 100_000..<100_001)
         try reopened.flush()
         #expect(try HistoryStore(path: path).samples(of: HistoryStoreTests.cpu, from: .min, to: .max).count == rounds + 1)
+    }
+
+    @Test("a series gone for idleAfter has its chunk closed and leaves memory; when it comes back it is the same series")
+    func idleSeries() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("history.db")
+        let store = try HistoryStore(path: path)
+        store.idleAfter = 10_000
+        let gone = SeriesKey("gpu_process_memory_used_bytes", Labels(["pid": "4242"]))
+        for round in 0..<4 {
+            try store.append(
+                [Sample(gone.name, gone.labels, Double(round)), Sample(HistoryStoreTests.cpu.name, HistoryStoreTests.cpu.labels, 1)],
+                at: HistoryStoreTests.start.addingTimeInterval(Double(round)))
+        }
+        try store.flush()
+        // 20 s without it: the next flush closes its chunk.
+        for round in 4..<24 {
+            try store.append(
+                [Sample(HistoryStoreTests.cpu.name, HistoryStoreTests.cpu.labels, 1)], at: HistoryStoreTests.start.addingTimeInterval(Double(round)))
+        }
+        try store.flush()
+        try store.append(
+            [Sample(gone.name, gone.labels, 99), Sample(HistoryStoreTests.cpu.name, HistoryStoreTests.cpu.labels, 1)],
+            at: HistoryStoreTests.start.addingTimeInterval(30))
+        try store.flush()
+        let values = try store.samples(of: gone, from: .min, to: .max).map(\.value)
+        #expect(values == [0, 1, 2, 3, 99])
+        #expect(try store.seriesKeys().filter { $0 == gone }.count == 1, "one row, found again by its key")
+        #expect(try HistoryStore(path: path).samples(of: gone, from: .min, to: .max).map(\.value) == [0, 1, 2, 3, 99])
     }
 }

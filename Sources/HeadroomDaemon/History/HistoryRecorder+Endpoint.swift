@@ -7,7 +7,7 @@ public import HeadroomServer
 /// waits for the writer's lock, and a writer stuck on a hung disk must not stall the server.
 extension HistoryRecorder: HistoryEndpoint {
     public func seriesKeys() async throws -> [SeriesKey] {
-        try await offThread { try self.read { $0.seriesKeys } }
+        try await offThread { try self.read { try $0.seriesKeys() } }
     }
 
     public func samples(of key: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)] {

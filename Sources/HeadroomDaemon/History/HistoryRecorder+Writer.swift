@@ -48,7 +48,9 @@ extension HistoryRecorder {
                     // containers. SQLite gives its -wal and -shm files the same mode.
                     let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
                     if descriptor >= 0 { close(descriptor) }
-                    writer.store = try HistoryStore(path: path)
+                    let store = try HistoryStore(path: path)
+                    store.idleAfter = idleAfter.wholeNanoseconds / 1_000_000
+                    writer.store = store
                 }
                 guard let opened = writer.store else { return .success(0) }
                 var written = 0

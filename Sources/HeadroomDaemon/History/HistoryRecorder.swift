@@ -56,10 +56,15 @@ public final class HistoryRecorder: Service, Sendable {
     let writer = Mutex(Writer())
     let bell: ThreadBell
 
+    /// How long a series may be gone before the store closes its chunk and forgets it in
+    /// memory (`alerting.stale_after`: the alert engine's own bound).
+    let idleAfter: Duration
+
     public init(
         settings: HistorySettings, path: String, clock: any DaemonClock, logger: Logger,
-        maximumQueuedSamples: Int = HistoryRecorder.defaultMaximumQueuedSamples
+        idleAfter: Duration = .seconds(300), maximumQueuedSamples: Int = HistoryRecorder.defaultMaximumQueuedSamples
     ) {
+        self.idleAfter = idleAfter
         self.maximumQueuedSamples = maximumQueuedSamples
         self.settings = settings
         self.path = path
