@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomConfig
 import HeadroomCore
 import HeadroomHistory
 
@@ -23,6 +24,46 @@ enum HistoryBenchmark {
             print(
                 "| \(samplesPerChunk) | \(String(format: "%.2f", result.bytesPerSample)) | \(micro(result.cpuPerRound)) | "
                     + "\(String(format: "%.1f %%", result.cpuPerRound / baseline * 100)) | \(milli(result.read)) |")
+        }
+    }
+
+    /// Seven node days recorded, then replayed through the embedded default rules as
+    /// `headroom backtest` does (the local source, the daemon's engine).
+    static func replay() async {
+        print("")
+        print("## Backtest: 7 node days at 5 s (\(Node.seriesCount) series, \(Node.rounds * 7) rounds) through the default rules")
+        do {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-bench-replay-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("history.db").path
+            let store = try HistoryStore(path: path)
+            var node = Node()
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            let rounds = Node.rounds * 7
+            for round in 0..<rounds {
+                try store.append(node.next(), at: start.addingTimeInterval(Double(round) * 5))
+                if round % 12 == 11 { try store.flush() }
+            }
+            try store.flush()
+            let configuration = try ConfigurationLoader.load(yaml: nil, source: "embedded default", environment: [:]).get().configuration
+            let end = start.addingTimeInterval(Double(rounds) * 5)
+            let reader = try HistoryStore(path: path)
+            let cpuBefore = RoundBenchmark.processCPUSeconds()
+            let wallBefore = ContinuousClock.now
+            let reports = try await Backtest.run(
+                [(configuration.rules, configuration.policy)], source: HistoryReplaySource(store: reader), from: start, to: end)
+            let wall = ContinuousClock.now - wallBefore
+            let cpu = RoundBenchmark.processCPUSeconds() - cpuBefore
+            let firing = reports[0].rules.reduce(0) { $0 + ($1.notifications[.firing] ?? 0) }
+            print("| rounds | samples | wall time | CPU time | per round | firing notifications replayed | file |")
+            print("|---|---|---|---|---|---|---|")
+            print(
+                "| \(rounds) | \(rounds * Node.seriesCount) | \(String(format: "%.2f s", wall.headroomSeconds)) | "
+                    + "\(String(format: "%.2f s", cpu)) | \(micro(cpu / Double(rounds))) | \(firing) | "
+                    + "\(String(format: "%.1f MiB", Double(reader.fileBytes) / 1_048_576)) |")
+        } catch {
+            print("replay failed: \(error)")
         }
     }
 

@@ -472,24 +472,10 @@ public final class HistoryStore {
     }
 
     static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var rest = value
-        while rest >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        out.append(UInt8(rest))
+        Varint.append(value, to: &out)
     }
 
     static func readVarint(_ bytes: [UInt8], _ offset: inout Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count, shift < 64 {
-            let byte = bytes[offset]
-            offset += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
-        return nil
+        Varint.read(bytes, &offset, end: bytes.count)
     }
 }

@@ -301,12 +301,7 @@ public struct SampleChunk: Sendable, Hashable {
     }
 
     static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var rest = value
-        while rest >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        out.append(UInt8(rest))
+        Varint.append(value, to: &out)
     }
 }
 
@@ -478,16 +473,7 @@ extension SampleChunk {
     }
 
     static func readVarint(_ bytes: [UInt8], _ offset: inout Int, end: Int) -> UInt64? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < end, shift < 64 {
-            let byte = bytes[offset]
-            offset += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
-        return nil
+        Varint.read(bytes, &offset, end: end)
     }
 
     /// Rebuilds an open chunk from its bytes (either form), to append to again; nil when

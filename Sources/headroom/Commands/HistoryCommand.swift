@@ -44,34 +44,10 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let now = Date()
-        guard let start = PointInTime.parse(from, now: now) else {
-            printError("--from \(from) is not a time: use RFC 3339 (2026-12-04T03:00:00Z), Unix seconds, or a duration such as 6h")
-            throw ExitCode(2)
-        }
-        let end =
-            try to.map { text in
-                guard let date = PointInTime.parse(text, now: now) else {
-                    printError("--to \(text) is not a time: use RFC 3339 (2026-12-04T03:00:00Z), Unix seconds, or a duration such as 1h")
-                    throw ExitCode(2)
-                }
-                return date
-            } ?? now
-        let source = ConfigurationSource(explicitPath: config)
-        let loaded: LoadedConfiguration
-        switch source.load() {
-        case .failure(let errors):
-            printError("\(source.describe): invalid configuration:\n\(errors.description)")
-            throw ExitCode(2)
-        case .success(let value):
-            loaded = value
-        }
-        let directory = StateDirectory.resolve(
-            configured: loaded.configuration.delivery.stateDirectory, environment: source.environment, isRoot: getuid() == 0)
-        let path = loaded.configuration.history.file(stateDirectory: directory)
-        guard FileManager.default.fileExists(atPath: path) else {
-            printError("no history at \(path): the daemon records it when history.enabled is true (the default) once it has run")
-            throw ExitCode(1)
-        }
+        let start = try HistoryFile.time(from, "--from", now: now)
+        let end = try to.map { try HistoryFile.time($0, "--to", now: now) } ?? now
+        let (configuration, source) = try HistoryFile.configuration(config)
+        let path = try HistoryFile.path(of: configuration, source, missing: 1)
         var events: [HistoryEvent]
         do {
             events = try HistoryStore(path: path).events(from: start, to: end)

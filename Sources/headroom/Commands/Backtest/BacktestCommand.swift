@@ -59,8 +59,8 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let now = Date()
-        let start = try Self.time(from, "--from", now: now)
-        let end = try to.map { try Self.time($0, "--to", now: now) } ?? now
+        let start = try HistoryFile.time(from, "--from", now: now)
+        let end = try to.map { try HistoryFile.time($0, "--to", now: now) } ?? now
         guard start < end else {
             printError("--from must be before --to")
             throw ExitCode(2)
@@ -69,22 +69,15 @@ struct BacktestCommand: AsyncParsableCommand {
             printError("--window \(window) is not a duration such as 30m or 1h")
             throw ExitCode(2)
         }
-        let main = try Self.load(ConfigurationSource(explicitPath: config))
-        let other = try against.map { try Self.load(ConfigurationSource(explicitPath: $0)) }
+        let main = try HistoryFile.configuration(config)
+        let other = try against.map { try HistoryFile.configuration($0) }
         var configurations = [(rules: main.configuration.rules, policy: main.configuration.policy)]
         if let other { configurations.append((other.configuration.rules, other.configuration.policy)) }
 
         let reports: [BacktestReport]
         do {
             if source == "local" {
-                let source = ConfigurationSource(explicitPath: config)
-                let directory = StateDirectory.resolve(
-                    configured: main.configuration.delivery.stateDirectory, environment: source.environment, isRoot: getuid() == 0)
-                let path = main.configuration.history.file(stateDirectory: directory)
-                guard FileManager.default.fileExists(atPath: path) else {
-                    printError("no history at \(path): the daemon records it when history.enabled is true (the default) once it has run")
-                    throw ExitCode(2)
-                }
+                let path = try HistoryFile.path(of: main.configuration, main.source, missing: 2)
                 let store = try HistoryStore(path: path)
                 reports = try await Backtest.run(configurations, source: HistoryReplaySource(store: store), from: start, to: end, window: windowDuration)
             } else if source.hasPrefix("http://") || source.hasPrefix("https://") {
@@ -105,26 +98,8 @@ struct BacktestCommand: AsyncParsableCommand {
         case .json:
             print(BacktestJSON.encode(report, against: other.map { _ in (against ?? "", reports[1]) }))
         case .text:
-            print(BacktestText.render(report, title: main.source, against: against.map { ($0, reports[1]) }))
+            print(BacktestText.render(report, title: main.source.describe, against: against.map { ($0, reports[1]) }))
         }
         if !report.missed.isEmpty { throw ExitCode(1) }
-    }
-
-    static func time(_ text: String, _ option: String, now: Date) throws -> Date {
-        guard let date = PointInTime.parse(text, now: now) else {
-            printError("\(option) \(text) is not a time: use RFC 3339 (2026-12-04T03:00:00Z), Unix seconds, or a duration before now such as 24h")
-            throw ExitCode(2)
-        }
-        return date
-    }
-
-    static func load(_ source: ConfigurationSource) throws -> (configuration: HeadroomConfiguration, source: String) {
-        switch source.load() {
-        case .failure(let errors):
-            printError("\(source.describe): invalid configuration:\n\(errors.description)")
-            throw ExitCode(2)
-        case .success(let loaded):
-            return (loaded.configuration, source.describe)
-        }
     }
 }
