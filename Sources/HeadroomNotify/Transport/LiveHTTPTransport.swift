@@ -17,7 +17,14 @@ public struct LiveHTTPTransport: HTTPTransport {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
-    public init() {}
+    /// The largest response body read; a longer one fails the request.
+    let responseLimit: Int
+
+    /// A transport; `responseLimit` bounds the body read (1 MiB suits a channel's answer, a
+    /// Prometheus range query needs more).
+    public init(responseLimit: Int = 1 << 20) {
+        self.responseLimit = responseLimit
+    }
 
     public func send(_ request: HTTPRequest, tls: TLSSettings, timeout: Duration) async throws(DeliveryError) -> HTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url)
@@ -28,7 +35,7 @@ public struct LiveHTTPTransport: HTTPTransport {
         do {
             let deadline = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
             let response = try await Self.client.execute(outgoing, timeout: deadline)
-            var body = try await response.body.collect(upTo: 1 << 20)
+            var body = try await response.body.collect(upTo: responseLimit)
             let bytes = body.readBytes(length: body.readableBytes) ?? []
             return HTTPResponse(
                 status: Int(response.status.code),
