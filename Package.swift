@@ -63,12 +63,14 @@ let package = Package(
         // without a YAML parser, so each channel reads and writes its own keys in its folder.
         .target(name: "HeadroomConfigSyntax", dependencies: ["HeadroomCore"], swiftSettings: swiftSettings),
 
-        // Delivers notifications: the one Notifier protocol and its channels.
+        // Delivers notifications: the one Notifier protocol and its channels. CLinuxShims: the
+        // posix_spawn and thread-naming calls of Subprocess, which the daemon and tests share.
         .target(
             name: "HeadroomNotify",
             dependencies: [
                 "HeadroomCore",
                 "HeadroomConfigSyntax",
+                "CLinuxShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,7 +98,8 @@ let package = Package(
         // zlib, for gzip-compressed push bodies (zlib1g-dev at build time, zlib1g at run time).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // Linux calls Glibc does not export: timerfd(2) for the collector watchdog, thread names.
+        // Linux calls Glibc does not export: timerfd(2) for the collector watchdog, thread names,
+        // posix_spawn's chdir and closefrom actions.
         .systemLibrary(name: "CLinuxShims"),
 
         // HTTP endpoints (/metrics, /healthz, /readyz, JSON API). Reads state through `StateReader`.

@@ -76,31 +76,30 @@ enum DeliveryBenchmark {
 
     /// tests' receiver.py, started from the source tree.
     struct StandIn {
-        let process: Process
-        let input: Pipe
+        let process: Subprocess
+        /// The write end of the receiver's stdin: closing it stops the receiver.
+        let input: Int32
         let port: Int
 
         static func start() throws -> StandIn {
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                 .appendingPathComponent("Tests/HeadroomNotifyTests/Support/receiver.py").path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", script, "{}"]
-            let input = Pipe()
-            let output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            try process.run()
-            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            let process = try Subprocess(["/usr/bin/env", "python3", script, "{}"], standardInput: .pipe, standardOutput: .pipe)
+            guard let input = process.standardInput, let output = process.standardOutput else { throw CocoaError(.fileReadUnknown) }
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let count = read(output, &buffer, buffer.count)
+            close(output)
+            let line = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
             guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                close(input)
                 throw CocoaError(.fileReadUnknown)
             }
             return StandIn(process: process, input: input, port: port)
         }
 
         func stop() {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
+            close(input)
+            _ = process.wait()
         }
     }
 }

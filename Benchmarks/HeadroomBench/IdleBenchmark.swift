@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomNotify
 
 /// The idle daemon at a 1 s interval: resident memory and CPU, against `sleep` (a C
 /// process doing nothing) and, when installed, node_exporter (idle between scrapes) and
@@ -77,21 +78,19 @@ enum IdleBenchmark {
         return (headroom, directory)
     }
 
-    struct Measurement: @unchecked Sendable {
+    struct Measurement: Sendable {
         var rss: Int
         var anon: Int
         var hwm: Int
         var cpu: Double
         /// The measured process, still running: stopped once every process is measured, so
         /// no task blocks a cooperative thread waiting for an exit while others measure.
-        var process: Process
+        var process: Subprocess
 
-        /// SIGKILL (a child may inherit SIGTERM as ignored from whatever started the bench),
-        /// then reap it.
+        /// SIGKILL, then waits until it has been reaped.
         func stop() {
-            kill(process.processIdentifier, SIGKILL)
-            var status: Int32 = 0
-            _ = waitpid(process.processIdentifier, &status, 0)
+            process.signal(SIGKILL)
+            _ = process.wait()
         }
     }
 
@@ -103,14 +102,11 @@ enum IdleBenchmark {
     /// measures it for `seconds`; a process that ends before the window does is an error
     /// carrying the end of its standard error, never a row of zeros.
     static func measureProcess(_ path: String, _ arguments: [String], seconds: Int, log: URL) async throws -> Measurement {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
-        let pid = process.processIdentifier
+        let fd = open(log.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        let process = try Subprocess([path] + arguments, standardOutput: .null, standardError: .descriptor(fd))
+        let pid = process.pid
         var measurement = Measurement(rss: 0, anon: 0, hwm: 0, cpu: .nan, process: process)
         func ensureAlive() throws {
             if alive(pid) { return }

@@ -1,5 +1,6 @@
 import CReadFloor
 import Foundation
+import HeadroomNotify
 
 /// What one round costs the whole process, measured from outside: `headroom run` on the
 /// embedded default at `interval: 100ms`, against the C floor (a process that reads the same
@@ -59,19 +60,13 @@ enum WakeupBenchmark {
     }
 
     static func measure(_ path: String, _ arguments: [String], environment: [String: String], seconds: Int) async throws -> Measurement {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let pid = process.processIdentifier
-        // Reaped here rather than waited for through Foundation, which blocked a pool thread.
+        let process = try Subprocess(
+            [path] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }, standardOutput: .null,
+            standardError: .null)
+        let pid = process.pid
         defer {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            _ = waitpid(pid, &status, 0)
+            process.signal(SIGKILL)
+            _ = process.wait()
         }
         try await Task.sleep(for: .seconds(5))
         guard IdleBenchmark.alive(pid) else {

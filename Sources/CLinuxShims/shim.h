@@ -1,5 +1,6 @@
 // Linux calls Swift's Glibc module does not export, and small helpers over struct timespec.
 #include <pthread.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -7,6 +8,14 @@
 // pthread_setname_np(3) needs _GNU_SOURCE, which Glibc's module map does not define: declared
 // here so Headroom's own threads carry names in /proc/PID/task/*/comm.
 int pthread_setname_np(pthread_t thread, const char *name);
+
+// Also behind _GNU_SOURCE: pipe2(2), for pipes that are close-on-exec from birth (a child
+// spawned meanwhile by another thread must not inherit one), and posix_spawn file actions
+// glibc has had since 2.29 and 2.34: Subprocess starts a command in a working directory and
+// closes every descriptor it did not mean to pass (Foundation's Process listed them one by one).
+int pipe2(int fds[2], int flags);
+int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
+int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 
 /// CLOCK_MONOTONIC now, in nanoseconds.
 static inline int64_t hr_monotonic_ns(void) {

@@ -1,4 +1,6 @@
 import Foundation
+import HeadroomCore
+import HeadroomNotify
 
 /// A certificate authority, a server certificate for 127.0.0.1 and a client certificate,
 /// made with `openssl` at test time, plus a second CA that signed nothing we serve.
@@ -45,15 +47,8 @@ public struct TLSFixture: Sendable {
     static let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
 
     static func openssl(_ arguments: [String], in directory: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FixtureError.openssl(arguments.joined(separator: " ")) }
+        let (termination, _) = try Subprocess.run(["/usr/bin/env", "openssl"] + arguments, directory: directory, standardError: .null)
+        guard termination == .exited(code: 0) else { throw FixtureError.openssl(arguments.joined(separator: " ")) }
     }
 
     public enum FixtureError: Error { case openssl(String) }

@@ -1,4 +1,6 @@
 import Foundation
+import HeadroomCore
+import HeadroomNotify
 
 /// A real program a test runs beside Headroom (Prometheus, Alertmanager, VictoriaMetrics,
 /// promtool, python3 with a module, unshare), found on PATH — with
@@ -18,14 +20,8 @@ public enum TestPeer {
     public static func python(importing module: String? = nil, package: String? = nil) throws -> String {
         let python = try path("python3", package: "python3")
         guard let module else { return python }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: python)
-        probe.arguments = ["-c", "import \(module)"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        probe.waitUntilExit()
-        guard probe.terminationStatus == 0 else {
+        let (termination, _) = try Subprocess.run([python, "-c", "import \(module)"], standardError: .null)
+        guard termination == .exited(code: 0) else {
             throw TestPeerMissing("python3 cannot import \(module): install it with `python3 -m pip install \(package ?? module)` (scripts/test does this)")
         }
         return python

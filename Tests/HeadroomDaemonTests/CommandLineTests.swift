@@ -116,7 +116,7 @@ extension ProcessTests {
             _ = try directory.write("headroom.yaml", "interval: never\n")
             daemon.signal(SIGHUP)
             try await daemon.waitFor("rejection") { _, err in err.contains("reload rejected") }
-            #expect(daemon.process.isRunning)
+            #expect(daemon.isRunning)
 
             daemon.signal(SIGTERM)
             #expect(try await daemon.wait() == 0)

@@ -9,21 +9,21 @@ extension ProcessTests {
     struct DurableDeliveryTests {
         /// The webhook stand-in of the notify tests, started on a given port.
         final class Receiver {
-            let process = Process()
-            private let input = Pipe()
+            let process: Subprocess
+            /// The write end of the receiver's stdin: closing it stops the receiver.
+            private let input: Int32
             let port: Int
 
             init(port: Int) throws {
                 self.port = port
                 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                     .appendingPathComponent("HeadroomNotifyTests/Support/receiver.py").path
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", script, "--port", String(port), "{}"]
-                let output = Pipe()
-                process.standardInput = input
-                process.standardOutput = output
-                try process.run()
-                _ = output.fileHandleForReading.availableData // "PORT n": listening
+                process = try Subprocess(
+                    ["/usr/bin/env", "python3", script, "--port", String(port), "{}"], standardInput: .pipe, standardOutput: .pipe)
+                input = process.standardInput!
+                let output = process.standardOutput!
+                _ = Subprocess.readLine(output) // "PORT n": listening
+                close(output)
             }
 
             /// (path, Idempotency-Key, body) of every request received.
@@ -43,24 +43,17 @@ extension ProcessTests {
             }
 
             deinit {
-                try? input.fileHandleForWriting.close()
-                process.waitUntilExit()
+                close(input)
+                _ = process.wait()
             }
         }
 
         /// A loopback port nothing listens on (bound and released by the kernel's choice).
         static func freePort() throws -> Int {
-            let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            probe.arguments = ["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-            let output = Pipe()
-            probe.standardOutput = output
-            try probe.run()
-            probe.waitUntilExit()
-            return try #require(
-                Int(
-                    String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                        .trimmingCharacters(in: .whitespacesAndNewlines)))
+            let (_, output) = try Subprocess.run([
+                "/usr/bin/env", "python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
+            ])
+            return try #require(Int(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         }
 
         static func outboxFiles(_ directory: String) -> [String] {

@@ -1,17 +1,25 @@
 import Foundation
+import HeadroomNotify
+import HeadroomTesting
+import Synchronization
 import Testing
 
 /// Runs the real `headroom` binary built next to the test bundle, and reads its output
 /// as it arrives: tests poll for lines with a deadline instead of sleeping.
-final class HeadroomProcess: @unchecked Sendable {
-    let process = Process()
-    private let stdoutPipe = Pipe()
-    private let stderrPipe = Pipe()
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
+final class HeadroomProcess: Sendable {
+    let process: Subprocess
+    private let out: Output
+    private let err: Output
+    /// One reader thread per pipe, blocked in read(2); each closes its pipe when done.
+    private let readers: [PipeReader]
     /// The state directory made for this process (removed with it).
-    private var ownedStateDirectory: String?
+    private let ownedStateDirectory: String?
+
+    /// What arrived on one pipe.
+    private final class Output: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+        var text: String { String(decoding: bytes.withLock { $0 }, as: UTF8.self) }
+    }
 
     /// The `headroom` executable in the build products directory.
     static var executable: URL {
@@ -34,63 +42,39 @@ final class HeadroomProcess: @unchecked Sendable {
     }
 
     init(_ arguments: [String], environment: [String: String] = [:], inheritEnvironment: Bool = false, executable: URL? = nil) throws {
-        process.executableURL = executable ?? Self.executable
-        process.arguments = arguments
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HEADROOM_") } : [:]
         env["PATH"] = "/usr/bin:/bin"
         env["HEADROOM_CONFIG"] = nil
         // Each daemon serves on a free port of its own (the log says which), never on the default,
         // and keeps its state in a directory of its own unless the test shares one on purpose.
         env["HEADROOM_SERVER_LISTEN"] = "127.0.0.1:0"
+        var ownedStateDirectory: String?
         if environment["HEADROOM_STATE_DIR"] == nil {
             let directory = NSTemporaryDirectory() + "headroom-state-" + UUID().uuidString
             env["HEADROOM_STATE_DIR"] = directory
             ownedStateDirectory = directory
         }
+        self.ownedStateDirectory = ownedStateDirectory
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            // At EOF the handler would fire in a tight loop: stop listening.
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            self.lock.lock()
-            self.out.append(data)
-            self.lock.unlock()
+        process = try Subprocess(
+            [(executable ?? Self.executable).path] + arguments, environment: env, standardOutput: .pipe, standardError: .pipe)
+        let (out, err) = (Output(), Output())
+        (self.out, self.err) = (out, err)
+        readers = [(process.standardOutput, out), (process.standardError, err)].compactMap { fd, output in
+            fd.map { fd in PipeReader(fd, name: "test-output") { chunk in output.bytes.withLock { $0 += chunk } } }
         }
-        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            self.lock.lock()
-            self.err.append(data)
-            self.lock.unlock()
-        }
-        try process.run()
     }
 
     deinit {
         if let ownedStateDirectory { try? FileManager.default.removeItem(atPath: ownedStateDirectory) }
     }
 
-    var stdout: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: out, as: UTF8.self)
-    }
-    var stderr: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: err, as: UTF8.self)
-    }
+    var pid: Int32 { process.pid }
+    /// False once the process has exited (and been reaped).
+    var isRunning: Bool { process.isRunning }
+
+    var stdout: String { out.text }
+    var stderr: String { err.text }
 
     /// Waits until `predicate(stdout, stderr)` holds or the deadline passes.
     @discardableResult
@@ -98,14 +82,17 @@ final class HeadroomProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if predicate(stdout, stderr) { return true }
-            if !process.isRunning { return predicate(stdout, stderr) }
+            if !process.isRunning {
+                await readOutputToExit()
+                return predicate(stdout, stderr)
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
         Issue.record("timed out waiting for \(what)\nstdout:\n\(stdout)\nstderr:\n\(stderr)")
         return false
     }
 
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    func signal(_ number: Int32) { process.signal(number) }
 
     /// The port the daemon serves on (it listens on 127.0.0.1:0), from its log line.
     func servingPort() async throws -> Int {
@@ -114,32 +101,25 @@ final class HeadroomProcess: @unchecked Sendable {
         return try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
     }
 
-    /// Waits for the process to exit and returns its status (kills it after the timeout).
+    /// Waits for the process to exit and returns its status: the exit code, or the signal
+    /// that ended it (kills it after the timeout).
     func wait(timeout: Duration = .seconds(20)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        if process.isRunning {
-            process.terminate()
+        var termination = await process.termination(within: timeout)
+        if termination == nil {
+            process.signal(SIGTERM)
             Issue.record("process did not exit in time\nstderr:\n\(stderr)")
+            termination = await process.termination()
         }
-        process.waitUntilExit()
-        // Drain what is left without waiting for EOF: another child (a CPU hog) may have
-        // inherited the pipe's write end and keep it open.
-        for (pipe, isOut) in [(stdoutPipe, true), (stderrPipe, false)] {
-            pipe.fileHandleForReading.readabilityHandler = nil
-            let fd = pipe.fileHandleForReading.fileDescriptor
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = read(fd, &buffer, buffer.count)
-                if count <= 0 { break }
-                let chunk = Data(buffer[0..<count])
-                lock.withLock { if isOut { out.append(chunk) } else { err.append(chunk) } }
-            }
-        }
-        return process.terminationStatus
+        await readOutputToExit()
+        guard let termination else { throw CancellationError() }
+        return termination.codeOrSignal
+    }
+
+    /// Once the process has exited: reads what is left in the pipes, without waiting for
+    /// their end: another child (a CPU hog, a child of the daemon) may have inherited the
+    /// write end and keep it open.
+    private func readOutputToExit() async {
+        for reader in readers { await reader.stop() }
     }
 
     /// Runs to completion and returns (status, stdout, stderr).

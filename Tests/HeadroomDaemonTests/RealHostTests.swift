@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomNotify
 import Testing
 import HeadroomTesting
 
@@ -28,12 +29,12 @@ extension ProcessTests {
             let path = try directory.write("headroom.yaml", Self.config)
             // One busy loop per CPU (plus one) pins the machine.
             let cores = ProcessInfo.processInfo.activeProcessorCount
-            var hogs: [Process] = []
+            var hogs: [Subprocess] = []
             // SIGKILL: the test runner may pass SIGTERM down as ignored.
             defer {
                 for hog in hogs {
-                    kill(hog.processIdentifier, SIGKILL)
-                    hog.waitUntilExit()
+                    hog.signal(SIGKILL)
+                    _ = hog.wait()
                 }
             }
             let daemon = try HeadroomProcess(["run", "--config", path])
@@ -41,11 +42,7 @@ extension ProcessTests {
             // Wait for the first rounds before loading the machine.
             try await daemon.waitFor("the daemon to start") { _, err in err.contains("headroom 0.1.0 started") }
             for _ in 0...cores {
-                let hog = Process()
-                hog.executableURL = URL(fileURLWithPath: "/bin/sh")
-                hog.arguments = ["-c", "while :; do :; done"]
-                try hog.run()
-                hogs.append(hog)
+                hogs.append(try Subprocess(["/bin/sh", "-c", "while :; do :; done"]))
             }
             let roundsAtLoad = Self.rounds(daemon.stderr)
             let fired = try await daemon.waitFor("cpu_overload", timeout: .seconds(15)) { out, _ in
@@ -58,7 +55,7 @@ extension ProcessTests {
             // Three overloaded samples, plus the round whose CPU delta straddles the start of the load.
             let roundsToFire = Self.rounds(daemon.stderr) - roundsAtLoad
             #expect(roundsToFire <= 4, "overload warning took \(roundsToFire) rounds")
-            for hog in hogs { kill(hog.processIdentifier, SIGKILL) }
+            for hog in hogs { hog.signal(SIGKILL) }
             daemon.signal(SIGTERM)
             #expect(try await daemon.wait() == 0)
         }

@@ -58,7 +58,7 @@ extension ProcessTests {
                     "HEADROOM_RULES_GPU_PROCESS_MEMORY_LEAK_TREND_WINDOW": "3s", "HEADROOM_ALERTING_STALE_AFTER": "3s",
                 ])
             try await daemon.waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
-            let pid = daemon.process.processIdentifier
+            let pid = daemon.pid
             let started = ContinuousClock.now
             func at(_ seconds: Int) async throws -> Int {
                 try await Task.sleep(until: started + .seconds(seconds), clock: .continuous)

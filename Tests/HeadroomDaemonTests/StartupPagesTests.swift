@@ -117,7 +117,7 @@ struct StartupPagesTests {
         // Twenty more rounds: what the idle daemon runs comes back, the rest does not.
         let releasedAt = daemon.stderr.components(separatedBy: "round complete").count
         try await daemon.waitFor("twenty more rounds") { _, err in err.components(separatedBy: "round complete").count >= releasedAt + 20 }
-        let smaps = try String(contentsOfFile: "/proc/\(daemon.process.processIdentifier)/smaps", encoding: .utf8)
+        let smaps = try String(contentsOfFile: "/proc/\(daemon.pid)/smaps", encoding: .utf8)
         let resident: Int = StartupPages.releasable(smaps: smaps).map(\.resident).reduce(0, +)
         #expect(resident * 2 < before, "resident after twenty idle rounds: \(resident) bytes, before the release: \(before)")
     }

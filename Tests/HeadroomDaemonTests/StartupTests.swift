@@ -42,7 +42,7 @@ extension ProcessTests {
             let (status, stderr, _) = try await Self.failedStart(["HEADROOM_STATE_DIR": state])
             #expect(status == 2)
             #expect(
-                stderr == "headroom: another headroom (PID \(first.process.processIdentifier)) is already using the state directory "
+                stderr == "headroom: another headroom (PID \(first.pid)) is already using the state directory "
                     + "\(state) (state_dir, HEADROOM_STATE_DIR); stop it, or give this daemon a state_dir of its own\n")
             first.signal(SIGTERM)
             #expect(try await first.wait() == 0)

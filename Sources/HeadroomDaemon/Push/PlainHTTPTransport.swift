@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomNotify
 
 /// A minimal HTTP/1.1 client for `http://` push targets: one request per connection, on a
 /// thread of its own (a slow server never blocks the async pool), bounded by the timeout.

@@ -1,6 +1,7 @@
 import Dispatch
 import HeadroomCollectors
 public import HeadroomCore
+import HeadroomNotify
 import Synchronization
 
 /// One sampling round over several runners.

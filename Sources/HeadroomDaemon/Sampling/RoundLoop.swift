@@ -1,3 +1,4 @@
+import HeadroomNotify
 import Synchronization
 
 /// The sampling rhythm: a thread of its own that sleeps in the kernel until the next slot of

@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomCore
+import HeadroomNotify
 import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -20,7 +21,7 @@ public final class SupervisorService: Service, Sendable {
     let state: ChildState
     private let sampling: SamplingService
     private let logger: Logger
-    private let current = Mutex<pid_t>(0)
+    private let current = Mutex<Subprocess?>(nil)
     private let stopRequested = Mutex(false)
     private let status = Mutex<Int32?>(nil)
 
@@ -40,10 +41,9 @@ public final class SupervisorService: Service, Sendable {
         let forwarding = Task { [self] in
             for await signal in signals {
                 if Self.stopping.contains(signal.rawValue) { self.stopRequested.withLock { $0 = true } }
-                let pid = self.current.withLock { $0 }
-                guard pid > 0 else { continue }
-                self.logger.info("forwarding \(signal) to the child", metadata: ["pid": "\(pid)"])
-                kill(pid, signal.rawValue)
+                guard let child = self.current.withLock({ $0 }) else { continue }
+                self.logger.info("forwarding \(signal) to the child", metadata: ["pid": "\(child.pid)"])
+                child.signal(signal.rawValue)
             }
         }
         defer { forwarding.cancel() }
@@ -52,30 +52,34 @@ public final class SupervisorService: Service, Sendable {
         await sampling.tick()
         var restarts = 0
         while true {
-            let spawned: ChildProcess.Spawned
+            // Looked up on PATH, with Headroom's environment, stdin and stdout; stderr through a
+            // pipe so its last lines can go into the crash alert. Same process group (a terminal's
+            // Ctrl-C reaches it as it would without Headroom), and descriptors above 2 stay open
+            // (whoever started Headroom may pass the command sockets).
+            let child: Subprocess
             do {
-                spawned = try ChildProcess.spawn(command)
+                child = try Subprocess(command, searchPath: true, standardError: .pipe, newProcessGroup: false, closesOtherDescriptors: false)
             } catch {
                 logger.critical("\(error)")
                 status.withLock { $0 = 127 }
                 return
             }
-            current.withLock { $0 = spawned.pid }
+            current.withLock { $0 = child }
             state.update {
                 $0.running = true
                 $0.starts += 1
                 $0.restart()
             }
-            let forwarder = StderrForwarder(fd: spawned.stderr, state: state)
-            logger.info("started child", metadata: ["pid": "\(spawned.pid)", "command": "\(state.command)", "pid1": "\(reapAll)"])
+            let forwarder = child.standardError.map { StderrForwarder(fd: $0, state: state) }
+            logger.info("started child", metadata: ["pid": "\(child.pid)", "command": "\(state.command)", "pid1": "\(reapAll)"])
 
             let termination = await withCheckedContinuation { continuation in
                 DetachedThread.start(name: "headroom-child") {
-                    continuation.resume(returning: ChildProcess.waitForExit(spawned.pid, reapAll: reapAll))
+                    continuation.resume(returning: child.wait(reapingOrphans: reapAll))
                 }
             }
-            current.withLock { $0 = 0 }
-            await forwarder.drain()
+            current.withLock { $0 = nil }
+            await forwarder?.drain()
             let stopping = stopRequested.withLock { $0 }
             state.update {
                 $0.running = false
@@ -84,7 +88,7 @@ public final class SupervisorService: Service, Sendable {
             }
             logger.log(
                 level: termination.isFailure && !stopping ? .error : .info, "child \(termination)",
-                metadata: ["pid": "\(spawned.pid)", "status": "\(termination.exitStatus)"])
+                metadata: ["pid": "\(child.pid)", "status": "\(termination.exitStatus)"])
             await sampling.tick()
             if !stopping, let delay = policy.delay(after: termination, restarts: restarts) {
                 logger.info("restarting the child in \(delay.headroomDescription)", metadata: ["restart": "\(restarts + 1)"])
@@ -95,7 +99,7 @@ public final class SupervisorService: Service, Sendable {
                 }
             }
             status.withLock { $0 = termination.exitStatus }
-            if reapAll { _ = ChildProcess.reap(0, reapAll: true) }
+            if reapAll { Subprocess.reapEndedChildren() }
             return
         }
     }

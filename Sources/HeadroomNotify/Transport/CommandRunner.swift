@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import HeadroomCore
 
 /// What a finished command did.
 public struct CommandResult: Sendable, Hashable {
@@ -24,72 +25,51 @@ public protocol CommandRunner: Sendable {
     func run(_ arguments: [String], environment: [String: String], input: [UInt8], timeout: Duration) async throws(DeliveryError) -> CommandResult
 }
 
-/// The real runner, on Foundation's `Process`.
+/// The real runner, on `Subprocess` (posix_spawn; stdout to /dev/null).
 public struct LiveCommandRunner: CommandRunner {
     public init() {}
 
-    /// True once `process` has exited (and been reaped), false after `limit`.
-    private static func waitForExit(_ process: Process, within limit: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning {
-            if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return true
-    }
-
-    private static let ignoreBrokenPipe: Void = { signal(SIGPIPE, SIG_IGN) }()
-
     public func run(_ arguments: [String], environment: [String: String], input: [UInt8], timeout: Duration) async throws(DeliveryError) -> CommandResult {
         guard let program = arguments.first else { throw .permanent("exec: the command is empty") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = Array(arguments.dropFirst())
-        process.environment = environment
-        let stdin = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr
-        let exited = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in
-            exited.continuation.yield()
-            exited.continuation.finish()
-        }
-        do {
-            try process.run()
+        let child: Subprocess
+        do throws(Subprocess.SpawnError) {
+            child = try Subprocess(arguments, environment: environment, standardInput: .pipe, standardOutput: .null, standardError: .pipe)
         } catch {
-            throw .permanent("exec: cannot start \(program): \(error.localizedDescription); give an absolute path to an executable")
+            throw .permanent("exec: cannot start \(program): \(error.reason); give an absolute path to an executable")
         }
-        // A command that exits without reading its input must not kill us with SIGPIPE:
-        // ignore it process-wide (the write then fails with EPIPE, which is fine here).
-        _ = Self.ignoreBrokenPipe
-        try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
-        try? stdin.fileHandleForWriting.close()
-        let finished: Bool = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for await _ in exited.stream {}
-                return !Task.isCancelled
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-        if !finished {
-            process.terminate()
-            // SIGTERM may be ignored (inherited as ignored, or trapped): SIGKILL after a second.
-            // Waits without blocking a Swift concurrency thread (a blocked one starves the pool).
-            if await !Self.waitForExit(process, within: .seconds(1)) {
-                kill(process.processIdentifier, SIGKILL)
-                _ = await Self.waitForExit(process, within: .seconds(30))
+        let errorText = LockedValue<[UInt8]>([])
+        // Read as it comes (a command that fills the pipe must not block), keeping the first 4 KiB.
+        let stderr = child.standardError.map { fd in
+            PipeReader(fd, name: "headroom-exec") { chunk in
+                errorText.withLock { $0.append(contentsOf: chunk.prefix(max(0, 4096 - $0.count))) }
             }
         }
-        let errorText = String(decoding: stderr.fileHandleForReading.availableData.prefix(4096), as: UTF8.self)
-        let status: Int32? = process.terminationReason == .exit ? process.terminationStatus : nil
-        return CommandResult(status: status, timedOut: !finished, standardError: errorText)
+        // Written on a thread of its own, so a command that does not read its input is still
+        // stopped on time; one that exits without reading it is EPIPE there, which is fine.
+        if let stdin = child.standardInput {
+            DetachedThread.start(name: "headroom-stdin") {
+                Subprocess.write(input, to: stdin)
+                close(stdin)
+            }
+        }
+        var termination = await child.termination(within: timeout)
+        let timedOut = termination == nil
+        if timedOut {
+            child.signal(SIGTERM)
+            // SIGTERM may be trapped and ignored: SIGKILL after a second.
+            termination = await child.termination(within: .seconds(1))
+            if termination == nil {
+                child.signal(SIGKILL)
+                termination = await child.termination(within: .seconds(30))
+            }
+        }
+        // Everything the command wrote is in the pipe now; a grandchild holding it open is not waited for.
+        await stderr?.stop()
+        let status: Int32? =
+            switch termination {
+            case .exited(let code): code
+            case .signaled, nil: nil
+            }
+        return CommandResult(status: status, timedOut: timedOut, standardError: String(decoding: errorText.withLock { $0 }, as: UTF8.self))
     }
 }

@@ -2,53 +2,50 @@ import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
+import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 /// A program from the system (prometheus, promtool) run by a test, its output kept.
-final class ExternalProcess: @unchecked Sendable {
-    let process = Process()
+final class ExternalProcess: Sendable {
+    let process: Subprocess
+    private let name: String
     private let output: URL
 
     init(_ executable: String, _ arguments: [String], directory: URL, stdin: String? = nil) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        output = directory.appendingPathComponent("\((executable as NSString).lastPathComponent)-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        if let stdin {
-            let pipe = Pipe()
-            process.standardInput = pipe
-            try process.run()
-            pipe.fileHandleForWriting.write(Data(stdin.utf8))
-            try pipe.fileHandleForWriting.close()
-        } else {
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+        name = (executable as NSString).lastPathComponent
+        output = directory.appendingPathComponent("\(name)-\(UUID().uuidString).log")
+        let fd = open(output.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        process = try Subprocess(
+            [executable] + arguments, standardInput: stdin == nil ? .null : .pipe, standardOutput: .descriptor(fd), standardError: .descriptor(fd))
+        if let stdin, let input = process.standardInput {
+            Subprocess.write(Array(stdin.utf8), to: input)
+            close(input)
         }
     }
 
     var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
-    /// Waits for exit (bounded) and returns the status.
+    /// Waits for exit (bounded) and returns the status: the exit code, or the signal that ended it.
     func wait(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        if process.isRunning {
+        var termination = await process.termination(within: timeout)
+        if termination == nil {
             // Does not stop on SIGTERM: kill it rather than block the test forever.
-            process.terminate()
-            try await Task.sleep(for: .milliseconds(500))
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            Issue.record("\((process.executableURL?.lastPathComponent) ?? "process") did not exit in time")
+            process.signal(SIGTERM)
+            termination = await process.termination(within: .milliseconds(500))
+            if termination == nil { process.signal(SIGKILL) }
+            Issue.record("\(name) did not exit in time")
+            termination = await process.termination()
         }
-        process.waitUntilExit()
-        return process.terminationStatus
+        guard let termination else { throw CancellationError() }
+        return termination.codeOrSignal
     }
 
     /// SIGTERM, then waits for the exit.
     func stop() async throws {
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
         _ = try await wait(timeout: .seconds(15))
     }
 }

@@ -23,31 +23,21 @@ struct EmailTests {
 
     /// Parses the received MIME message with Python's email package, independently of our writer.
     func parse(_ raw: String) throws -> [String: String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c",
-            """
-            import email, email.policy, json, sys
-            m = email.message_from_string(sys.stdin.read(), policy=email.policy.default)
-            out = {k: str(m[k]) for k in ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version"]}
-            out["type"] = m.get_content_type()
-            out["plain"] = m.get_body(("plain",)).get_content()
-            out["html"] = m.get_body(("html",)).get_content()
-            out["date_ok"] = str(email.utils.parsedate_to_datetime(m["Date"]) is not None)
-            print(json.dumps(out))
-            """,
-        ]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(raw.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
+        let (_, data) = try Subprocess.run(
+            [
+                "/usr/bin/env", "python3", "-c",
+                """
+                import email, email.policy, json, sys
+                m = email.message_from_string(sys.stdin.read(), policy=email.policy.default)
+                out = {k: str(m[k]) for k in ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version"]}
+                out["type"] = m.get_content_type()
+                out["plain"] = m.get_body(("plain",)).get_content()
+                out["html"] = m.get_body(("html",)).get_content()
+                out["date_ok"] = str(email.utils.parsedate_to_datetime(m["Date"]) is not None)
+                print(json.dumps(out))
+                """,
+            ], input: Array(raw.utf8))
+        return try #require(try JSONSerialization.jsonObject(with: Data(data)) as? [String: String])
     }
 
     @Test(

@@ -10,7 +10,7 @@ import Testing
 struct RealAlertmanagerTests {
 
     final class Server {
-        let process = Process()
+        let process: Subprocess
         let port: Int
         let directory: String
 
@@ -18,22 +18,16 @@ struct RealAlertmanagerTests {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-am-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try "route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n".write(toFile: directory + "/am.yml", atomically: true, encoding: .utf8)
-            let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: try TestPeer.python())
-            probe.arguments = ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-            let output = Pipe()
-            probe.standardOutput = output
-            try probe.run()
-            probe.waitUntilExit()
-            port = Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            process.executableURL = URL(fileURLWithPath: try TestPeer.path("prometheus-alertmanager", package: "prometheus-alertmanager"))
-            process.arguments = [
-                "--config.file=\(directory)/am.yml", "--storage.path=\(directory)/data",
-                "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let (_, output) = try Subprocess.run([
+                try TestPeer.python(), "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
+            ])
+            port = Int(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            process = try Subprocess(
+                [
+                    try TestPeer.path("prometheus-alertmanager", package: "prometheus-alertmanager"),
+                    "--config.file=\(directory)/am.yml", "--storage.path=\(directory)/data",
+                    "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+                ], standardOutput: .null, standardError: .null)
         }
 
         func get(_ path: String) async throws -> HTTPResponse {
@@ -55,8 +49,8 @@ struct RealAlertmanagerTests {
         }
 
         deinit {
-            process.terminate()
-            process.waitUntilExit()
+            process.signal(SIGTERM)
+            _ = process.wait()
             try? FileManager.default.removeItem(atPath: directory)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 @Suite("Sound channel")
@@ -13,16 +14,11 @@ struct SoundTests {
         #expect(critical.count > info.count * 2)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tone-\(UUID().uuidString).wav").path
         try Data(critical).write(to: URL(fileURLWithPath: path))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c", "import wave, sys; w = wave.open(sys.argv[1]); print(w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes())", path,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (_, output) = try Subprocess.run([
+            "/usr/bin/env", "python3", "-c",
+            "import wave, sys; w = wave.open(sys.argv[1]); print(w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes())", path,
+        ])
+        let text = String(decoding: output, as: UTF8.self)
         #expect(text == "22050 1 2 \((critical.count - 44) / 2)\n")
     }
 

@@ -21,8 +21,9 @@ final class Receiver: @unchecked Sendable {
     let scheme: String
     /// How the test itself talks to the receiver (its CA, and a client certificate when required).
     var controlTLS = TLSSettings()
-    private let process: Process
-    private let input: Pipe
+    private let process: Subprocess
+    /// The write end of the server's stdin: closing it stops the server.
+    private let input: Int32
 
     /// Settings every test's robots share; tests use distinct robot ids so they can run in parallel.
     static let secrets: [String: String] = [
@@ -41,22 +42,12 @@ final class Receiver: @unchecked Sendable {
 
     private init(arguments: [String], scheme: String) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("receiver.py").path
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + arguments
-        input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        process = try Subprocess(["/usr/bin/env", "python3", script] + arguments, standardInput: .pipe, standardOutput: .pipe)
+        input = process.standardInput!
         // The first line is "PORT <n>"; it arrives as soon as the server listens.
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = process.standardOutput!
+        let text = Subprocess.readLine(output).trimmingCharacters(in: .whitespacesAndNewlines)
+        close(output)
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
             throw ReceiverError.didNotStart(text)
         }
@@ -100,6 +91,6 @@ final class Receiver: @unchecked Sendable {
     }
 
     deinit {
-        try? input.fileHandleForWriting.close()
+        close(input)
     }
 }

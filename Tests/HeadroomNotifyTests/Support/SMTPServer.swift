@@ -1,12 +1,14 @@
 import Foundation
+import HeadroomNotify
 import HeadroomTesting
 
 /// aiosmtpd started by the test (see smtp_receiver.py): STARTTLS or implicit TLS, AUTH required.
 final class SMTPServer: @unchecked Sendable {
     let port: Int
     let spool: String
-    private let process = Process()
-    private let input = Pipe()
+    private let process: Subprocess
+    /// The write end of the server's stdin: closing it stops the server.
+    private let input: Int32
 
     static let user = "alerts@example.test"
     static let password = "smtp-pa55"
@@ -14,23 +16,16 @@ final class SMTPServer: @unchecked Sendable {
     init(mode: String, tls: TLSFixture, loginOnly: Bool = false) throws {
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-smtp-\(UUID().uuidString)").path
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("smtp_receiver.py").path
-        process.executableURL = URL(fileURLWithPath: try TestPeer.python(importing: "aiosmtpd", package: "aiosmtpd"))
-        process.arguments =
+        process = try Subprocess(
             [
+                try TestPeer.python(importing: "aiosmtpd", package: "aiosmtpd"),
                 script, "--mode", mode, "--cert", tls.serverCertificate, "--key", tls.serverKey,
                 "--user", Self.user, "--password", Self.password, "--spool", spool,
-            ] + (loginOnly ? ["--login-only"] : [])
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            ] + (loginOnly ? ["--login-only"] : []), standardInput: .pipe, standardOutput: .pipe)
+        input = process.standardInput!
+        let output = process.standardOutput!
+        let text = Subprocess.readLine(output).trimmingCharacters(in: .whitespacesAndNewlines)
+        close(output)
         guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { throw Receiver.ReceiverError.didNotStart(text) }
         self.port = port
     }
@@ -44,6 +39,6 @@ final class SMTPServer: @unchecked Sendable {
     }
 
     deinit {
-        try? input.fileHandleForWriting.close()
+        close(input)
     }
 }

@@ -4,9 +4,10 @@ import Glibc
 /// Starts `body` on a new detached POSIX thread named `name` (at most 15 bytes show in
 /// `/proc/PID/task/*/comm`). For the few threads Headroom owns outright: the sampling round
 /// and the collector watchdog, which sleep in the kernel rather than in a pool, a push
-/// request's blocking socket, the supervised child's stderr copy. (Foundation's `Thread`
+/// request's blocking socket, a child process's `waitid` and pipe reads (Subprocess,
+/// PipeReader). It lives here, below the daemon, so the exec channel shares it. (Foundation's `Thread`
 /// would do the same, but one reference to it links all of swift-corelibs-foundation.)
-enum DetachedThread {
+package enum DetachedThread {
     private final class Body {
         let name: String
         let run: @Sendable () -> Void
@@ -16,7 +17,7 @@ enum DetachedThread {
         }
     }
 
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) {
+    package static func start(name: String, _ body: @escaping @Sendable () -> Void) {
         let context = Unmanaged.passRetained(Body(name: name, run: body)).toOpaque()
         var thread = pthread_t()
         let status = pthread_create(
