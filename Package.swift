@@ -149,6 +149,7 @@ let package = Package(
                 "HeadroomNotify",
                 "HeadroomServer",
                 "HeadroomHistory",
+                "CLinuxShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 // Linux calls Swift's Glibc module does not export, and small helpers over struct timespec.
+#include <malloc.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdint.h>

@@ -1,6 +1,7 @@
 public import Foundation
 public import HeadroomCore
 import HeadroomHistory
+import HeadroomNotify
 public import HeadroomServer
 
 /// The history API's reads. Each runs on a thread of its own, not on the server's: a read

@@ -2,6 +2,7 @@ import ServiceLifecycle
 import HeadroomCollectors
 import HeadroomNotify
 import ArgumentParser
+import CLinuxShims
 import Foundation
 import HeadroomConfig
 import HeadroomConfigSyntax
@@ -63,6 +64,10 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // Until the reload service traps SIGHUP, ignore it rather than die of its default action.
         signal(SIGHUP, SIG_IGN)
+        // Two malloc arenas, not glibc's eight a core: each thread the daemon owns (the round,
+        // the watchdog, the history writer, a query) would otherwise keep an arena of its own
+        // whose freed pages stay resident. The threads take turns; none allocates much.
+        _ = mallopt(M_ARENA_MAX, 2)
         let source = ConfigurationSource(explicitPath: config)
         let loaded: LoadedConfiguration
         switch source.load() {
