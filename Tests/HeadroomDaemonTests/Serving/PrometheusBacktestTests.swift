@@ -38,26 +38,11 @@ extension ProcessTests {
         func replaysFromPrometheus() async throws {
             let clock = ContinuousClock()
             let began = clock.now
-            let prometheus = try TestPeer.path("prometheus", package: "prometheus")
             let directory = try TemporaryDirectory()
             let state = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario())
             let port = try freeLoopbackPort()
-            let webPort = try freeLoopbackPort()
-            let config = try directory.write(
-                "prometheus.yml",
-                """
-                global: {scrape_interval: 1s, evaluation_interval: 1s}
-                scrape_configs:
-                  - job_name: headroom
-                    static_configs: [{targets: ["127.0.0.1:\(port)"]}]
-                """)
-            let server = try ExternalProcess(
-                prometheus,
-                ["--config.file=\(config)", "--storage.tsdb.path=\(directory.path("tsdb"))", "--web.listen-address=127.0.0.1:\(webPort)"],
-                directory: directory.url)
-            let ready = try await poll("Prometheus ready") { await httpGet("http://127.0.0.1:\(webPort)/-/ready")?.status == 200 ? true : nil }
-            #expect(ready == true, "\(server.log.suffix(2000))")
+            let (server, webPort) = try await PrometheusScrapeTests.startPrometheus(scraping: port, directory)
 
             let started = Date()
             var environment = Self.rules

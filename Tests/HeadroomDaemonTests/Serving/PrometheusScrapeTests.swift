@@ -41,6 +41,45 @@ extension ProcessTests {
 
         struct SetupError: Error { var message: String }
 
+        /// Starts Prometheus scraping `target` every second; returns it and its web port once ready.
+        static func startPrometheus(scraping target: Int, _ directory: borrowing TemporaryDirectory) async throws -> (ExternalProcess, Int) {
+            let prometheus = try TestPeer.path("prometheus", package: "prometheus")
+            let webPort = try freeLoopbackPort()
+            let config = try directory.write(
+                "prometheus.yml",
+                """
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                scrape_configs:
+                  - job_name: headroom
+                    static_configs: [{targets: ["127.0.0.1:\(target)"]}]
+                """)
+            let server = try ExternalProcess(
+                prometheus,
+                ["--config.file=\(config)", "--storage.tsdb.path=\(directory.path("tsdb"))", "--web.listen-address=127.0.0.1:\(webPort)"],
+                directory: directory.url)
+            let ready = try await poll("Prometheus ready") { await httpGet("http://127.0.0.1:\(webPort)/-/ready")?.status == 200 ? true : nil }
+            #expect(ready == true, "\(server.log.suffix(2000))")
+            return (server, webPort)
+        }
+
+        /// The series of a range query (`query_range`) on `port`: labels and (seconds, value) points.
+        static func range(_ promql: String, port: Int, start: Double, end: Double) async -> [(labels: [String: String], points: [(Double, Double)])]? {
+            let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
+            guard let (status, body) = await httpGet("http://127.0.0.1:\(port)/api/v1/query_range?query=\(encoded)&start=\(start)&end=\(end)&step=1"),
+                status == 200, let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                let data = json["data"] as? [String: Any], data["resultType"] as? String == "matrix",
+                let result = data["result"] as? [[String: Any]]
+            else { return nil }
+            return result.map { series in
+                let labels = series["metric"] as? [String: String] ?? [:]
+                let values = (series["values"] as? [[Any]] ?? []).compactMap { pair -> (Double, Double)? in
+                    guard let time = (pair.first as? NSNumber)?.doubleValue, let value = (pair.last as? String).flatMap(Double.init) else { return nil }
+                    return (time, value)
+                }
+                return (labels, values)
+            }
+        }
+
         /// The series of an instant query through Prometheus' HTTP API, or nil while it has none.
         static func query(_ promql: String, port: Int) async -> [[String: Any]]? {
             let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
@@ -58,25 +97,10 @@ extension ProcessTests {
 
         @Test("a PromQL query through Prometheus' API returns the GPU memory, under headroom_ and dcgm-exporter names")
         func scrape() async throws {
-            let prometheus = try TestPeer.path("prometheus", package: "prometheus")
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario)
             let (daemon, port) = try await Self.startHeadroom(directory, fake)
-            let webPort = try freeLoopbackPort()
-            let config = try directory.write(
-                "prometheus.yml",
-                """
-                global: {scrape_interval: 1s, evaluation_interval: 1s}
-                scrape_configs:
-                  - job_name: headroom
-                    static_configs: [{targets: ["127.0.0.1:\(port)"]}]
-                """)
-            let server = try ExternalProcess(
-                prometheus,
-                [
-                    "--config.file=\(config)", "--storage.tsdb.path=\(directory.path("tsdb"))",
-                    "--web.listen-address=127.0.0.1:\(webPort)",
-                ], directory: directory.url)
+            let (server, webPort) = try await Self.startPrometheus(scraping: port, directory)
 
             func query(_ promql: String) async -> [[String: Any]]? { await Self.query(promql, port: webPort) }
             func value(_ series: [String: Any]) -> Double? { Self.value(series) }
@@ -96,6 +120,52 @@ extension ProcessTests {
             #expect(labels["pci_bus_id"] == "00000000:01:00.0" && labels["Hostname"] == "gpu-node-7")
             #expect(labels["instance"] == "127.0.0.1:\(port)" && labels["job"] == "headroom")
             #expect(up.flatMap { $0.first }.flatMap(value) == 1, "\(server.log.suffix(2000))")
+        }
+
+        @Test("the history API answers a range query as a real Prometheus scraping the same binary: the same series, values within one interval")
+        func historyMatchesPrometheus() async throws {
+            let directory = try TemporaryDirectory()
+            // GPU memory steps every 700 ms, so each second of the window has a value of its own.
+            var lines = [Self.scenario, "auto_step_ms 700"]
+            for step in 1...200 { lines.append("at \(step) gpu 0 used \(12_884_901_888 + step * 104_857_600)") }
+            let fake = try FakeNVML(scenario: lines.joined(separator: "\n") + "\n")
+            let (daemon, port) = try await Self.startHeadroom(directory, fake)
+            let (server, webPort) = try await Self.startPrometheus(scraping: port, directory)
+            let name = "headroom_gpu_memory_used_bytes"
+            // Ten seconds of scrapes, then the window that both have whole.
+            let enough = try await poll("ten scrapes in Prometheus", timeout: .seconds(60)) { () async -> Double? in
+                let now = Date().timeIntervalSince1970
+                guard let series = await Self.range(name, port: webPort, start: now - 30, end: now), let points = series.first?.points,
+                    points.count >= 10, let first = points.first?.0
+                else { return nil }
+                return first
+            }
+            let start = (try #require(enough)).rounded(.up) + 2
+            let end = start + 6
+            // Prometheus one step beyond the window on each side, once it has scraped past it.
+            let prometheus = try #require(
+                try await poll("Prometheus past the window") { () async -> [(labels: [String: String], points: [(Double, Double)])]? in
+                    guard let series = await Self.range(name, port: webPort, start: start - 1, end: end + 1),
+                        series.first?.points.last?.0 == end + 1
+                    else { return nil }
+                    return series
+                })
+            let headroom = try #require(await Self.range(name, port: port, start: start, end: end))
+            try await server.stop()
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+
+            #expect(prometheus.count == 1 && headroom.count == 1, "one GPU: \(prometheus.count) and \(headroom.count) series")
+            let scraped = try #require(prometheus.first)
+            let recorded = try #require(headroom.first)
+            #expect(recorded.labels == scraped.labels.filter { $0.key != "instance" && $0.key != "job" })
+            #expect(recorded.points.map(\.0) == scraped.points.map(\.0).filter { $0 >= start && $0 <= end }, "the same steps")
+            // Each step's value was sampled within one interval (1 s) of the one Prometheus scraped.
+            let values = Dictionary(scraped.points.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+            for (time, value) in recorded.points {
+                let near = [time - 1, time, time + 1].compactMap { values[$0] }
+                #expect(near.contains(value), "at \(time): Headroom \(value), Prometheus \(near)")
+            }
         }
 
         @Test("over mutual TLS: Prometheus scrapes with its CA file and client certificate, and reads the GPU memory")
