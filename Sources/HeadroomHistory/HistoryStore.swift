@@ -217,14 +217,6 @@ public final class HistoryStore {
         }
     }
 
-    /// Deletes the chunks that end before `cutoff` (milliseconds); returns how many.
-    @discardableResult
-    public func deleteChunks(endingBefore cutoff: Int64) throws(HistoryError) -> Int {
-        try flush()
-        try database.run("DELETE FROM chunks WHERE last_ms < ?", [.integer(cutoff)])
-        return database.changes
-    }
-
     // MARK: Series
 
     private func addSeries(_ key: SeriesKey, id: Int64) {

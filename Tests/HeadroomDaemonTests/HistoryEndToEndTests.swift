@@ -179,12 +179,18 @@ extension ProcessTests {
             #expect(line.contains("full"), "the reason: \(line)")
             #expect(daemon.stderr.contains("cannot write the history; sampling and alerting go on without it"))
             // Still sampling and serving, and the failure is said once.
-            let before = await httpGet("http://127.0.0.1:\(port)/metrics")?.body ?? ""
-            try await Task.sleep(for: .milliseconds(1500))
-            let after = await httpGet("http://127.0.0.1:\(port)/metrics")?.body ?? ""
             func value(_ page: String, _ name: String) -> Double {
                 page.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? -1
             }
+            let before = await httpGet("http://127.0.0.1:\(port)/metrics")?.body ?? ""
+            // The next failed flush drops more rounds, taken meanwhile: sampling went on.
+            let after = try #require(
+                try await poll("a later failed flush") { () async -> String? in
+                    guard let page = await httpGet("http://127.0.0.1:\(port)/metrics")?.body,
+                        value(page, "headroom_history_samples_dropped_total") > value(before, "headroom_history_samples_dropped_total")
+                    else { return nil }
+                    return page
+                })
             #expect(value(after, "headroom_history_write_failed") == 1)
             #expect(value(after, "headroom_history_samples_dropped_total") > value(before, "headroom_history_samples_dropped_total"))
             #expect(value(after, "headroom_last_sample_timestamp_seconds") > value(before, "headroom_last_sample_timestamp_seconds"))

@@ -75,7 +75,7 @@ struct HistoryStoreTests {
         #expect(read.last?.time == Self.startMS + 3 * 3_600_000)
         #expect(read.count == 2 * 720 + 1)
         // Chunks that ended before hour 4: the first two of each series.
-        #expect(try store.deleteChunks(endingBefore: Self.startMS + 4 * 3_600_000) == 4)
+        #expect(try store.prune(before: Self.startMS + 4 * 3_600_000, maxBytes: .max).deletedChunks == 4)
         #expect(try store.samples(of: Self.cpu, from: .min, to: .max).first?.time == Self.startMS + 4 * 3_600_000)
     }
 

@@ -12,8 +12,7 @@ extension HistoryRecorder: HistoryEndpoint {
     }
 
     public func samples(of key: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)] {
-        let samples = try await offThread { try self.read { store in try store.samples(of: key, from: from, to: to).map(TimedValue.init) } }
-        return samples.map { ($0.time, $0.value) }
+        try await offThread { try self.read { try $0.samples(of: key, from: from, to: to) } }
     }
 
     public func events(from: Date, to: Date, limit: Int) async throws -> [HistoryEvent] {
@@ -24,15 +23,5 @@ extension HistoryRecorder: HistoryEndpoint {
         try await withCheckedThrowingContinuation { continuation in
             DetachedThread.start(name: "headroom-query") { continuation.resume(with: Result { try body() }) }
         }
-    }
-}
-
-/// A sample as the reads carry it across threads.
-private struct TimedValue: Sendable {
-    var time: Int64
-    var value: Double
-    init(_ pair: (time: Int64, value: Double)) {
-        time = pair.time
-        value = pair.value
     }
 }
