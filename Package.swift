@@ -102,11 +102,28 @@ let package = Package(
         // posix_spawn's chdir and closefrom actions.
         .systemLibrary(name: "CLinuxShims"),
 
+        // The dashboard served at `/` (issue 14): its page, script and style, and dygraphs
+        // (Debian's libjs-dygraphs, MIT; scripts/vendor-dygraphs.sh), embedded in the binary.
+        .target(
+            name: "HeadroomDashboard",
+            resources: [
+                .embedInCode("Assets/index.html"),
+                .embedInCode("Assets/dashboard.js"),
+                .embedInCode("Assets/dashboard.css"),
+                .embedInCode("Assets/dygraph.min.js"),
+                .embedInCode("Assets/dygraph.min.css"),
+                .embedInCode("Assets/dygraphs-LICENSE.txt"),
+                .embedInCode("Assets/icon.svg"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // HTTP endpoints (/metrics, /healthz, /readyz, JSON API). Reads state through `StateReader`.
         .target(
             name: "HeadroomServer",
             dependencies: [
                 "HeadroomCore",
+                "HeadroomDashboard",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

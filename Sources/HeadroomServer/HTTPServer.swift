@@ -50,14 +50,7 @@ public struct HTTPServer: Sendable {
         APIRoutes.add(to: router, state: state, silences: silences, token: BearerToken(settings.token))
         QueryRoutes.add(to: router, history: history)
         AlertHistoryRoutes.add(to: router, history: history, now: now)
-        router.get("/") { _, _ -> Response in
-            Responses.text(
-                .ok,
-                """
-                Headroom: /metrics /healthz /readyz /api/v1/status /api/v1/alerts /api/v1/silences /api/v1/alerts/history /api/v1/query_range /api/v1/openapi.json
-
-                """, contentType: "text/plain; charset=utf-8")
-        }
+        DashboardRoutes.add(to: router)
         return router
     }
 

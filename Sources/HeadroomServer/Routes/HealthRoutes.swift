@@ -41,11 +41,8 @@ enum HealthRoutes {
             guard !readiness.isReady else {
                 return Responses.json(.ok, readyJSON(status: "ready", reason: nil, alerts: []))
             }
-            let names = readiness.blocking.map { alert in
-                alert.labels.isEmpty ? alert.rule : "\(alert.rule)\(alert.labels)"
-            }
-            let reason = "gating alert firing: " + names.joined(separator: ", ")
-            return Responses.json(.serviceUnavailable, readyJSON(status: "not_ready", reason: reason, alerts: readiness.blocking))
+            return Responses.json(
+                .serviceUnavailable, readyJSON(status: "not_ready", reason: readiness.reason, alerts: readiness.blocking))
         }
     }
 }
