@@ -14,6 +14,10 @@ struct HeadroomBench {
         if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--floor-loop" {
             WakeupBenchmark.floorLoop(intervalMilliseconds: Int(CommandLine.arguments[2]) ?? 100)
         }
+        if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--write-history-day" {
+            try HistoryBenchmark.writeDay(to: CommandLine.arguments[2], endingAt: Date())
+            return
+        }
         let options = Options(CommandLine.arguments.dropFirst())
         print("headroom-bench on \(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(RFC3339Now.string())")
         if options.only == nil || options.only == "sample" { SampleBenchmark.run() }

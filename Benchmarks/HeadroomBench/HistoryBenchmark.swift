@@ -105,6 +105,28 @@ enum HistoryBenchmark {
         return Result(bytesPerSample: Double(store.fileBytes) / Double(samples), cpuPerRound: cpu, read: reads.median)
     }
 
+    /// `headroom-bench --write-history-day PATH`: the synthetic node day, ending at `end`, as
+    /// the daemon's history file (for the dashboard benchmark, `scripts/bench-dashboard.sh`).
+    /// Process series carry the daemon's name and a command, as the NVML collector writes them.
+    static func writeDay(to path: String, endingAt end: Date) throws {
+        let store = try HistoryStore(path: path)
+        var node = Node()
+        let start = end.addingTimeInterval(-Double(Node.rounds) * 5)
+        for round in 0..<Node.rounds {
+            let samples = node.next().map { sample in
+                guard sample.name == "gpu_process_memory_bytes" else { return sample }
+                let pid = sample.labels["pid"] ?? ""
+                return Sample(
+                    "gpu_process_memory_used_bytes", sample.labels.adding("command", pid.hasSuffix("0") ? "python3 serve.py" : "ffmpeg"),
+                    sample.value)
+            }
+            try store.append(samples, at: start.addingTimeInterval(Double(round) * 5))
+            if round % 12 == 11 { try store.flush() }
+        }
+        try store.flush()
+        print("wrote \(Node.rounds) rounds of \(Node.seriesCount) series to \(path) (\(store.fileBytes) bytes)")
+    }
+
     /// The synthetic node: values that move as real ones do (integers that step, floats with
     /// noise in their last digits, counters-derived percentages). The per-core and host CPU,
     /// swap and container CPU percentages are uniform noise every round (harder than real CPU

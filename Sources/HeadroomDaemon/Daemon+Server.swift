@@ -9,7 +9,7 @@ extension Daemon {
     static func makeServer(
         _ configuration: HeadroomConfiguration, _ dependencies: Dependencies,
         alerts: AlertCenter, sampling: SamplingService, pipeline: DeliveryPipeline,
-        push: PushService?, history: HistoryRecorder?
+        push: PushService?, history: HistoryRecorder?, activity: ServingActivity
     ) -> HTTPServer? {
         guard configuration.server.enabled else { return nil }
         let clock = dependencies.clock
@@ -25,6 +25,6 @@ extension Daemon {
         return HTTPServer(
             settings: configuration.server, state: reader, silences: silences,
             delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: now),
-            history: history ?? NoHistory(), now: now)
+            history: history ?? NoHistory(), now: now, activity: activity)
     }
 }

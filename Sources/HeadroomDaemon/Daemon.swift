@@ -49,6 +49,7 @@ public struct Daemon: Sendable {
                 transport: PlainHTTPTransport(), clock: dependencies.clock, logger: logger)
             : nil
         self.push = push
+        let activity = ServingActivity()
         sampling = SamplingService(
             collectorSettings: configuration.collectors,
             interval: configuration.interval,
@@ -59,11 +60,13 @@ public struct Daemon: Sendable {
             clock: dependencies.clock,
             makeFiles: dependencies.makeFiles,
             releasesStartupPages: dependencies.releasesStartupPages,
+            servingActivity: activity,
             collectors: dependencies.collectors?(configuration.collectors),
             observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
         )
         if let history { sampling.attach(HistoryCollector(recorder: history)) }
-        server = Daemon.makeServer(configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push, history: history)
+        server = Daemon.makeServer(
+            configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push, history: history, activity: activity)
     }
 
     /// The service group to run: sampling, plus SIGHUP reloading when `reload` is given.

@@ -28,13 +28,17 @@ public struct HTTPServer: Sendable {
     public let history: any HistoryEndpoint
     /// Wall time, for ranges written relative to now (`from=6h`).
     let now: @Sendable () -> Date
+    /// Counts the requests answered (the daemon releases serving's pages when they stop).
+    public let activity: ServingActivity
 
     public init(
         settings: ServerSettings, state: any StateReader,
         silences: any SilenceEndpoint = NoSilences(), delivery: any DeliveryMetricsSource = NoDeliveryMetrics(),
-        history: any HistoryEndpoint = NoHistory(), now: @escaping @Sendable () -> Date = { Date() }
+        history: any HistoryEndpoint = NoHistory(), now: @escaping @Sendable () -> Date = { Date() },
+        activity: ServingActivity = ServingActivity()
     ) {
         self.now = now
+        self.activity = activity
         self.settings = settings
         self.state = state
         self.silences = silences
@@ -82,7 +86,8 @@ public struct HTTPServer: Sendable {
                 TLSHTTPChannel(base: HTTP1Channel(responder: responder), tls: context)
             }
         }
-        return ListeningService(responder: router().buildResponder(), server: server, listen: listen, logger: logger, onListening: onListening)
+        return ListeningService(
+            responder: router().buildResponder(), server: server, listen: listen, activity: activity, logger: logger, onListening: onListening)
     }
 }
 
@@ -95,6 +100,7 @@ private struct ListeningService: Service {
     let responder: RouterResponder<BasicRequestContext>
     let server: HTTPServerBuilder
     let listen: ListenAddress
+    let activity: ServingActivity
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
 
@@ -104,6 +110,7 @@ private struct ListeningService: Service {
         let logger = self.logger
         let listen = self.listen
         let onListening = self.onListening
+        let activity = self.activity
         let service = try server.buildServer(
             configuration: ServerConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "headroom"),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -122,6 +129,7 @@ private struct ListeningService: Service {
             response.headers[.date] = date.header(secondsSince1970: Int(Date.now.timeIntervalSince1970))
             response.headers[.server] = "headroom"
             try await writer.write(response: response.head, body: response.body)
+            activity.count()
         } onServerRunning: { channel in
             await onListening(channel.localAddress?.port ?? listen.port)
         }

@@ -3,6 +3,7 @@ public import Foundation
 public import HeadroomCollectors
 public import HeadroomCore
 import HeadroomNotify
+public import HeadroomServer
 public import Logging
 public import ServiceLifecycle
 import Synchronization
@@ -29,12 +30,18 @@ public final class SamplingService: Service, Sendable {
         /// The live round after which start-up pages are unmapped (`StartupPages`):
         /// the third after start and after each reload; nil when done or not wanted.
         var releasePagesAfterRound: Int?
+        /// The server's request count at the latest round (`ServingActivity`).
+        var servedRequests = 0
     }
 
     /// Live rounds between a start or reload and unmapping its pages: the server and
     /// the first scrape have set up by then, and the rounds' own code is warm again soon.
     static let roundsBeforeReleasingPages = 3
+    /// Quiet time after the latest request before serving's pages are unmapped again: a
+    /// scraper every 15–60 s keeps them (it would fault them back in at once).
+    static let quietBeforeReleasingServedPages: Duration = .seconds(90)
     private let releasesStartupPages: Bool
+    private let servingActivity: ServingActivity?
 
     let state: Mutex<State>
     private let alerts: AlertCenter
@@ -71,6 +78,7 @@ public final class SamplingService: Service, Sendable {
         clock: any DaemonClock,
         makeFiles: @escaping @Sendable (String) -> any SystemFiles,
         releasesStartupPages: Bool = false,
+        servingActivity: ServingActivity? = nil,
         collectors: [any Collector]? = nil,
         observers: [@Sendable ([Sample], Date) async -> Void] = []
     ) {
@@ -81,6 +89,7 @@ public final class SamplingService: Service, Sendable {
         self.clock = clock
         self.makeFiles = makeFiles
         self.releasesStartupPages = releasesStartupPages
+        self.servingActivity = servingActivity
         let built = collectors ?? CollectorCatalog.make(settings: collectorSettings, files: makeFiles(collectorSettings.root))
         state = Mutex(
             State(
@@ -226,9 +235,16 @@ public final class SamplingService: Service, Sendable {
         history.record(round.samples, changes: round.changes, at: stamp)
     }
 
-    /// Unmaps start-up pages once the round count reaches `releasePagesAfterRound`.
+    /// Unmaps start-up pages once the round count reaches `releasePagesAfterRound`; each
+    /// round that saw requests answered puts that round `quietBeforeReleasingServedPages` on.
     private func releasePagesIfDue() {
+        let served = releasesStartupPages ? servingActivity?.requests : nil
         let due = state.withLock { state -> Bool in
+            if let served, served != state.servedRequests {
+                state.servedRequests = served
+                let quiet = Int((Self.quietBeforeReleasingServedPages / state.interval).rounded(.up))
+                state.releasePagesAfterRound = state.rounds + max(Self.roundsBeforeReleasingPages, quiet)
+            }
             guard let round = state.releasePagesAfterRound, state.rounds >= round else { return false }
             state.releasePagesAfterRound = nil
             return true

@@ -217,13 +217,17 @@
     return Array.from(byTime.values()).sort((a, b) => a[0] - b[0]);
   }
   // Vertical markers: alert firings / resolutions and incidents that concern this chart.
-  function markersFor(gpu) {
+  // A GPU's charts show the events of that GPU (and CUDA OOM incidents); a host chart those
+  // of rules on its metrics (`metrics`, a pattern) and the host's incidents.
+  function markersFor(gpu, metrics) {
     const marks = [];
+    const ruleMetric = new Map(state.rules.map(r => [r.name, r.metric]));
     for (const e of state.events) {
       const firingOrResolved = e.category === 'alert' && (e.kind === 'firing' || e.kind === 'resolved');
       if (!firingOrResolved && e.category !== 'incident') continue;
       const eventGPU = e.labels && e.labels.gpu;
-      const relevant = gpu == null ? eventGPU == null : (eventGPU === gpu || (e.category === 'incident' && e.kind === 'cuda_oom'));
+      const relevant = gpu != null ? (eventGPU === gpu || (e.category === 'incident' && e.kind === 'cuda_oom'))
+        : eventGPU == null && (e.category === 'incident' || (metrics != null && metrics.test(ruleMetric.get(e.rule) || '')));
       if (!relevant) continue;
       const color = e.category === 'incident' ? cssVar('--incident') : e.kind === 'resolved' ? cssVar('--ok') : cssVar(e.severity === 'critical' ? '--critical' : e.severity === 'info' ? '--info' : '--warning');
       marks.push({ ms: Date.parse(e.time), color, dashed: e.category === 'incident', title: e.category === 'incident' ? e.kind : e.rule + ' ' + e.kind });
@@ -261,7 +265,7 @@
           canvas.fillStyle = cssVar(line.color); canvas.font = '11px system-ui, sans-serif';
           canvas.fillText(line.label, area.x + 4, y - 3); canvas.restore();
         }
-        for (const mark of markersFor(spec.gpu)) {
+        for (const mark of markersFor(spec.gpu, spec.metrics)) {
           const x = g.toDomXCoord(mark.ms);
           if (!(x >= area.x && x <= area.x + area.w)) continue;
           canvas.save(); canvas.strokeStyle = mark.color; canvas.lineWidth = 1.5; canvas.setLineDash(mark.dashed ? [3, 3] : []);
@@ -420,15 +424,15 @@
     const f = id => { const n = document.getElementById(id); n.textContent = ''; return n; };
     f('cpu-figures').append(figure('CPU', pct(cpu), cpu, { 'data-metric': 'cpu_used_percent' }),
       figure(t('cores'), num(cores, 0), cores), figure('iowait', pct(value('cpu_iowait_percent')), value('cpu_iowait_percent')));
-    draw('cpu', document.getElementById('chart-cpu'), { format: v => num(v, 0), valueRange: () => [0, 100], lines: () => thresholdLines('cpu_used_percent') });
+    draw('cpu', document.getElementById('chart-cpu'), { metrics: /^cpu_/, format: v => num(v, 0), valueRange: () => [0, 100], lines: () => thresholdLines('cpu_used_percent') });
     const memUsed = value('memory_used_bytes'), memTotal = value('memory_total_bytes');
     f('memory-figures').append(figure(t('used'), bytes(memUsed), memUsed, { 'data-metric': 'memory_used_bytes' }),
       figure(t('total'), bytes(memTotal), memTotal, { 'data-metric': 'memory_total_bytes' }),
       figure('', pct(value('memory_used_percent')), value('memory_used_percent'), { 'data-metric': 'memory_used_percent' }));
-    draw('memory', document.getElementById('chart-memory'), { format: bytes, axisWidth: 64, valueRange: () => memTotal ? [0, memTotal * 1.02] : null,
+    draw('memory', document.getElementById('chart-memory'), { metrics: /^(memory_|swap_)/, format: bytes, axisWidth: 64, valueRange: () => memTotal ? [0, memTotal * 1.02] : null,
       lines: () => thresholdLines('memory_used_bytes', 'memory_used_percent', memTotal) });
     f('load-figures').append(figure(t('loadLegend'), [value('load1'), value('load5'), value('load15')].map(v => num(v, 2)).join(' / '), value('load1'), { 'data-metric': 'load1' }));
-    draw('load', document.getElementById('chart-load'), { format: v => num(v, 1), lines: () => thresholdLines('load1') });
+    draw('load', document.getElementById('chart-load'), { metrics: /^load/, format: v => num(v, 1), lines: () => thresholdLines('load1') });
     const cUsage = value('container_memory_usage_bytes'), cLimit = value('container_memory_limit_bytes');
     const oom = value('container_oom_kills_total'), throttled = value('container_cpu_throttled_seconds_total');
     const cf = f('container-figures');
@@ -436,19 +440,19 @@
     else cf.append(figure(t('used'), bytes(cUsage), cUsage, { 'data-metric': 'container_memory_usage_bytes' }),
       figure(t('limit'), cLimit ? bytes(cLimit) : t('noLimit'), cLimit), figure(t('oomKills'), num(oom, 0), oom, { 'data-metric': 'container_oom_kills_total' }),
       figure(t('throttled'), throttled == null ? '–' : num(throttled, 1) + ' s', throttled));
-    draw('container', document.getElementById('chart-container'), { format: bytes, axisWidth: 64,
+    draw('container', document.getElementById('chart-container'), { metrics: /^container_/, format: bytes, axisWidth: 64,
       lines: () => cLimit ? [{ value: cLimit, color: '--critical', label: t('limit') + ' ' + bytes(cLimit) }].concat(thresholdLines('container_memory_usage_bytes', 'container_memory_used_percent', cLimit)) : [] });
     const psi = samples('pressure_avg10_percent').filter(s => s.labels.scope === 'host' || s.labels.scope === 'container');
     const pf = f('psi-figures');
     if (!psi.length) pf.append(el('span', { class: 'empty', text: t('psiNone') }));
     for (const s of psi.filter(s => s.labels.kind === 'some')) pf.append(figure(s.labels.resource + (s.labels.scope === 'container' ? ' (ctr)' : ''), pct(s.value), s.value));
-    draw('psi', document.getElementById('chart-psi'), { format: v => num(v, 0), lines: () => thresholdLines('pressure_avg10_percent', null, null, { kind: 'some' }) });
+    draw('psi', document.getElementById('chart-psi'), { metrics: /^pressure_/, format: v => num(v, 0), lines: () => thresholdLines('pressure_avg10_percent', null, null, { kind: 'some' }) });
     const rss = status.process && status.process.resident_bytes;
     const selfCPU = (series.get('self') && series.get('self').get('cpu')) ? last(series.get('self').get('cpu')) : null;
     f('self-figures').append(figure(t('rss'), bytes(rss), rss, { 'data-metric': 'process_resident_memory_bytes' }),
       figure('CPU', selfCPU == null ? '–' : num(selfCPU, 2) + ' % ' + t('cpuShare'), selfCPU),
       el('span', { class: 'muted', text: '(' + t('sincePage') + ')' }));
-    draw('self', document.getElementById('chart-self'), { format: v => num(v, 1) });
+    draw('self', document.getElementById('chart-self'), { metrics: /^(history_|series_|collector_)/, format: v => num(v, 1) });
   }
 
   function silencedBy(alert) {
@@ -485,8 +489,8 @@
       if (silence) buttons.append(el('span', { class: 'chip', text: t('silenced') + ' → ' + clock(new Date(silence.ends_at || silence.endsAt)) }));
       else for (const d of ['1h', '4h', '24h']) buttons.append(el('button', { type: 'button', 'data-duration': d, onclick: () => silenceAlert(a, d) }, d));
       body.append(el('tr', { 'data-rule': a.rule, title: a.summary || '' }, el('td', { class: 'sev-' + a.severity, text: t(a.severity) }), el('td', { text: a.rule }),
-        el('td', { class: 'labels hide-narrow', text: labelText(a.labels) }), el('td', { class: 'num', text: num(a.value, 2) }),
-        el('td', { class: 'num hide-narrow', text: num(a.threshold, 2) }), el('td', { class: 'hide-narrow', text: duration((Date.now() - Date.parse(a.since)) / 1000) }), el('td', null, buttons)));
+        el('td', { class: 'labels hide-narrow', text: labelText(a.labels) }), el('td', { class: 'num', text: metricValue(a.metric, a.value) }),
+        el('td', { class: 'num hide-narrow', text: metricValue(a.metric, a.threshold) }), el('td', { class: 'hide-narrow', text: duration((Date.now() - Date.parse(a.since)) / 1000) }), el('td', null, buttons)));
     }
     table.append(body);
     holder.append(el('div', { class: 'table-wrap' }, table));
@@ -494,7 +498,6 @@
   async function silenceAlert(alert, durationText) {
     const result = document.getElementById('silence-result');
     const token = document.getElementById('token').value.trim();
-    if (!token) { result.textContent = t('needToken'); result.dataset.outcome = 'no-token'; }
     const matchers = ['alertname=' + alert.rule];
     for (const [k, v] of Object.entries(alert.labels || {})) if (!HIDDEN_LABELS.has(k) && !/[=!~]/.test(k + v)) matchers.push(k + '=' + v);
     const response = await fetch('api/v1/silences', { method: 'POST', headers: Object.assign({ 'Content-Type': 'application/json' }, token ? { Authorization: 'Bearer ' + token } : {}),
@@ -505,9 +508,19 @@
       result.textContent = t('silencedUntil') + ' ' + stamp(new Date(Date.now() + parseDuration(durationText) * 1000)) + ' (' + body.id + ')';
       result.dataset.outcome = 'silenced';
       await refreshAlerts(true);
-    } else if (response.status === 401) { result.textContent = t('refusedToken'); result.dataset.outcome = 'refused'; }
+    } else if (response.status === 401) {
+      result.textContent = t('refusedToken') + (token ? '' : ' ' + t('needToken')); result.dataset.outcome = 'refused';
+      document.getElementById('token').focus();
+    }
     else if (response.status === 403) { result.textContent = t('refusedDisabled'); result.dataset.outcome = 'disabled'; }
     else { result.textContent = t('failed') + ' ' + (body.error || response.status); result.dataset.outcome = 'failed'; }
+  }
+  // A value as its metric's unit reads: bytes as GiB/MiB, percentages with %, else two decimals.
+  function metricValue(metric, v) {
+    if (v == null || !isFinite(v)) return '–';
+    if (/_bytes$/.test(metric || '')) return bytes(v);
+    if (/_percent$/.test(metric || '')) return num(v, 1) + ' %';
+    return num(v, 2);
   }
   const parseDuration = text => { const m = /^(\d+)([smhd])$/.exec(text); return m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2]] : 3600; };
 
