@@ -190,7 +190,7 @@ extension ProcessTests {
             await browser.quit()
         }
 
-        @Test("a browser that prefers Chinese gets the page in Simplified Chinese, and the switch brings English back")
+        @Test("a browser that prefers Chinese gets the page in Simplified Chinese, the switch brings English back, and a dark system scheme darkens it")
         func chinese() async throws {
             let directory = try TemporaryDirectory()
             let (daemon, browser, _) = try await Self.open(directory, language: "zh-CN", height: 1400)
@@ -200,7 +200,17 @@ extension ProcessTests {
             let path = try Self.save(try await browser.screenshot(), "dashboard-zh.png")
             try await browser.click("#lang")
             #expect(try await browser.run("return document.querySelector('#alerts-section h2').textContent") as? String == "Firing alerts")
-            print("dashboard screenshot: \(path)")
+            try await browser.prefersColorScheme("dark")
+            let dark = try await browser.wait(
+                for: "the dark scheme",
+                "const c = getComputedStyle(document.body).backgroundColor; return c === 'rgb(15, 18, 22)' ? c : null;")
+            #expect(dark as? String == "rgb(15, 18, 22)")
+            // The charts are drawn again in the dark scheme's colours.
+            _ = try await browser.wait(
+                for: "the charts redrawn", "return window.headroom.charts().some(c => c.id === 'gpu-mem-0' && c.rows >= 1) ? true : null")
+            let darkPath = try Self.save(try await browser.screenshot(), "dashboard-dark.png")
+            #expect(try await browser.consoleEntries().filter { $0.level == "SEVERE" }.isEmpty)
+            print("dashboard screenshots: \(path) \(darkPath)")
             await browser.quit()
         }
     }

@@ -96,6 +96,14 @@ final class WebDriver: Sendable {
         _ = try await command("POST", "window/rect", ["width": width, "height": height])
     }
 
+    /// Emulates the operating system's colour scheme (`prefers-color-scheme`) through the
+    /// DevTools protocol, as a person who switched to dark mode would have it.
+    func prefersColorScheme(_ scheme: String) async throws {
+        _ = try await command(
+            "POST", "goog/cdp/execute",
+            ["cmd": "Emulation.setEmulatedMedia", "params": ["features": [["name": "prefers-color-scheme", "value": scheme]]]])
+    }
+
     /// The page as PNG: the window's viewport.
     func screenshot() async throws -> Data {
         guard let text = try await command("GET", "screenshot", nil) as? String, let data = Data(base64Encoded: text) else {
