@@ -7,8 +7,10 @@ struct DrawingTests {
     func sparkline() {
         let points = (0..<8).map { TimedValue(time: Double($0), value: Double($0) * 100 / 7) }
         #expect(Sparkline.render(points, from: 0, to: 8, width: 8, floor: 0, ceiling: 100) == "▁▂▃▄▅▆▇█")
-        #expect(Sparkline.render([TimedValue(time: 1, value: 10), TimedValue(time: 1.5, value: 80)], from: 0, to: 4, width: 4, floor: 0, ceiling: 100) == " ▇  ")
-        #expect(Sparkline.render([TimedValue(time: 3, value: -5), TimedValue(time: 99, value: 100)], from: 0, to: 4, width: 4, floor: 0, ceiling: 100) == "   ▁")
+        #expect(
+            Sparkline.render([TimedValue(time: 1, value: 10), TimedValue(time: 1.5, value: 80)], from: 0, to: 4, width: 4, floor: 0, ceiling: 100) == " ▇  ")
+        #expect(
+            Sparkline.render([TimedValue(time: 3, value: -5), TimedValue(time: 99, value: 100)], from: 0, to: 4, width: 4, floor: 0, ceiling: 100) == "   ▁")
         #expect(Sparkline.render([TimedValue(time: 3, value: 500)], from: 0, to: 4, width: 2, floor: 0, ceiling: 100) == " █")
         #expect(Sparkline.render([], from: 0, to: 4, width: 3, floor: 0, ceiling: 0) == "   ")
         #expect(Sparkline.render([], from: 0, to: 4, width: 0, floor: 0, ceiling: 100) == "")

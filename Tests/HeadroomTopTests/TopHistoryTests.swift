@@ -45,3 +45,16 @@ struct TopHistoryTests {
         #expect(history.points(.init("cpu_used_percent")).count == 1)
     }
 }
+
+extension TopHistoryTests {
+    @Test("the daemon's history is extended with the ring's newer points only")
+    func extended() {
+        let daemon = TopHistory(series: [.init("cpu_used_percent"): [TimedValue(time: 10, value: 1), TimedValue(time: 20, value: 2)]])
+        var ring = TopHistory()
+        for time in [15.0, 20, 25, 30] { ring.record([Sample("cpu_used_percent", .none, time)], at: time, keep: 100) }
+        ring.record([Sample("memory_used_percent", .none, 5)], at: 30, keep: 100)
+        let merged = daemon.extended(with: ring)
+        #expect(merged.points(.init("cpu_used_percent")).map(\.time) == [10, 20, 25, 30])
+        #expect(merged.points(.init("memory_used_percent")) == [TimedValue(time: 30, value: 5)])
+    }
+}

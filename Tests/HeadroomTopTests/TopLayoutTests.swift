@@ -79,7 +79,7 @@ struct TopLayoutTests {
         var frame = TopFixtures.frame(source: .local(url: "http://127.0.0.1:19400", reason: "connection refused"))
         frame.historySource = .sinceStart(reason: nil)
         let lines = screen(frame)
-        #expect(lines[1].hasPrefix(" no daemon at http://127.0.0.1:19400: sampling here · history: since start"))
+        #expect(lines[1].hasPrefix(" no daemon at http://127.0.0.1:19400 (connection refused): sampling here"))
     }
 
     @Test("before the first round: waiting; no GPU: says which collector could not read one")

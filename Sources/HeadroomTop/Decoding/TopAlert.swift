@@ -50,3 +50,13 @@ public struct TopAlert: Sendable, Hashable {
         return alerts
     }
 }
+
+extension TopAlert {
+    /// A threshold breach found by `InstantCheck` when no daemon runs: what would fire, without
+    /// the rule's hold (`for`, `samples`) or a start time.
+    public init(finding: InstantCheck.Finding) {
+        self.init(
+            rule: finding.rule.name, severity: finding.rule.severity, metric: finding.series.name, labels: finding.series.labels,
+            value: finding.value, threshold: finding.rule.condition.threshold, detail: finding.detail)
+    }
+}

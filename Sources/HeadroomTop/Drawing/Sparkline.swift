@@ -16,10 +16,11 @@ public enum Sparkline {
             let cell = min(width - 1, Int((point.time - start) / slice))
             peaks[cell] = max(peaks[cell] ?? -.infinity, point.value)
         }
-        return String(peaks.map { peak -> Character in
-            guard let peak else { return " " }
-            let fraction = (peak - floor) / (ceiling - floor)
-            return levels[max(0, min(levels.count - 1, Int((fraction * Double(levels.count)).rounded(.down))))]
-        })
+        return String(
+            peaks.map { peak -> Character in
+                guard let peak else { return " " }
+                let fraction = (peak - floor) / (ceiling - floor)
+                return levels[max(0, min(levels.count - 1, Int((fraction * Double(levels.count)).rounded(.down))))]
+            })
     }
 }

@@ -28,14 +28,14 @@ extension TopLayout {
         switch frame.source {
         case .daemon(let url):
             source.append(" daemon " + url, .accent)
-        case .local(let url, _):
-            source.append(" no daemon at \(url): sampling here", .warning)
+            switch frame.historySource {
+            case .daemon: source.append(" · history: daemon", .dim)
+            case .sinceStart(let reason): source.append(" · history: since start" + (reason.map { " (\($0))" } ?? ""), .dim)
+            }
+        case .local(let url, let reason):
+            // Sampled here: the sparklines can only hold what was seen since start.
+            source.append(" no daemon at \(url) (\(reason)): sampling here", .warning)
         }
-        switch frame.historySource {
-        case .daemon: source.append(" · history: daemon", .dim)
-        case .sinceStart: source.append(" · history: since start", .dim)
-        }
-        if case .local(_, let reason) = frame.source { source.append(" (\(reason))", .dim) }
         if let failed = frame.status?.collectors.first(where: { !$0.ok }) {
             source.append(" · \(failed.name): \(failed.reason ?? "failed")", .warning)
         }

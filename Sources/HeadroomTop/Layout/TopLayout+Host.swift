@@ -13,7 +13,8 @@ extension TopLayout {
         line.append(Sparkline.render(cpu, from: start, to: frame.now, width: spark, floor: 0, ceiling: 100), .accent)
         line.append("  MEM ", .bold)
         line.append(CellWidth.fit(Units.bytesPair(host.memoryUsed, host.memoryTotal), 16, right: true) + " ")
-        line.append(CellWidth.fit(Units.percent(host.memoryPercent), 4, right: true), TextStyle.level(host.memoryPercent, MemoryMarks(warning: 85, critical: 95)))
+        line.append(
+            CellWidth.fit(Units.percent(host.memoryPercent), 4, right: true), TextStyle.level(host.memoryPercent, MemoryMarks(warning: 85, critical: 95)))
         line.append(" ")
         let memory = frame.history.points(TopHistory.Key("memory_used_percent"))
         line.append(Sparkline.render(memory, from: start, to: frame.now, width: spark, floor: 0, ceiling: 100), .accent)

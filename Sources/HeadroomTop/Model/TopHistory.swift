@@ -62,4 +62,16 @@ public struct TopHistory: Sendable, Hashable {
             series[key] = entry.points
         }
     }
+
+    /// This history (the daemon's) with the points of `recent` (the ring) that are newer than
+    /// each series' last point, so a sparkline reaches the present between two queries.
+    public func extended(with recent: TopHistory) -> TopHistory {
+        var merged = series
+        for (key, points) in recent.series {
+            let last = merged[key]?.last?.time ?? -.infinity
+            let newer = points.filter { $0.time > last }
+            if !newer.isEmpty { merged[key, default: []] += newer }
+        }
+        return TopHistory(series: merged)
+    }
 }
