@@ -64,7 +64,7 @@ final class Terminal {
     func restore() {
         guard !restored else { return }
         restored = true
-        Self.write("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l")
+        Self.write("\u{1B}[?25h\u{1B}[?1049l")
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
         for number in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] { signal(number, SIG_DFL) }
         signalPipeWrite = -1

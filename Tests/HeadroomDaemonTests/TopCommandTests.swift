@@ -1,0 +1,232 @@
+import Foundation
+import HeadroomNotify
+import HeadroomTesting
+import Testing
+
+extension ProcessTests {
+    /// `headroom top` in a real terminal: tmux runs it against the real daemon reading the
+    /// fake driver (two GPUs, two processes on the first), the test types keys and reads the
+    /// screen.
+    @Suite("headroom top", .enabled(if: Tmux.executable != nil, "tmux is not installed (scripts/test installs it)"))
+    struct TopCommandTests {
+        static let scenario = """
+            gpus 2
+            gpu 0 name NVIDIA L4
+            gpu 0 total 25769803776
+            gpu 0 used 20401094656
+            gpu 0 reserved 536870912
+            gpu 0 util 87
+            gpu 0 temp 86
+            gpu 0 reasons 0x40
+            pname 4242 /usr/bin/python3
+            pname 4343 /opt/triton/bin/tritonserver
+            gpu 0 procs 4242:12884901888 4343:6442450944
+            gpu 1 name NVIDIA A100-SXM4-80GB
+            gpu 1 total 85899345920
+            gpu 1 used 1073741824
+            """
+
+        /// A daemon on a free port sampling the fake GPUs every 250 ms.
+        final class Daemon {
+            let fake: FakeNVML
+            let directory: TemporaryDirectory
+            let process: HeadroomProcess
+            private(set) var url = ""
+
+            init() throws {
+                fake = try FakeNVML(scenario: TopCommandTests.scenario)
+                directory = try TemporaryDirectory()
+                let config = try directory.write("headroom.yaml", "interval: 250ms\ncollectors:\n  nvml_library: \(fake.libraryPath)\n")
+                process = try HeadroomProcess(["run", "--config", config])
+            }
+
+            func start() async throws -> Daemon {
+                url = "http://127.0.0.1:\(try await process.servingPort())"
+                return self
+            }
+        }
+
+        static func daemon() async throws -> Daemon {
+            try await Daemon().start()
+        }
+
+        /// `headroom top ARGS` in sh, which then prints the exit status and whether the
+        /// terminal is back in canonical mode with echo, and stays (the tmux server ends it).
+        static func command(_ arguments: String) -> String {
+            "'\(HeadroomProcess.executable.path)' top \(arguments); echo \"exit=$?\"; stty -a | tr ' ' '\\n' | grep -x -e '-\\?icanon' -e '-\\?echo'; sleep 600"
+        }
+
+        static func status(_ url: String) async throws -> [String: Any] {
+            let response = try await LiveHTTPTransport().send(
+                HTTPRequest(method: "GET", url: url + "/api/v1/status"), tls: TLSSettings(), timeout: .seconds(5))
+            return try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        }
+
+        /// GPU 0's memory as the daemon reports it: allocations plus the driver's reserve, of the total.
+        static func memoryFigures(_ status: [String: Any]) throws -> String {
+            let samples = try #require(status["samples"] as? [[String: Any]])
+            func value(_ name: String) throws -> Double {
+                let sample = try #require(samples.first { $0["name"] as? String == name && ($0["labels"] as? [String: String])?["gpu"] == "0" })
+                return try #require(sample["value"] as? Double)
+            }
+            let gib = 1_073_741_824.0
+            let taken = try value("gpu_memory_used_bytes") + value("gpu_memory_reserved_bytes")
+            return String(format: "%.1f/%.1f GiB", taken / gib, try value("gpu_memory_total_bytes") / gib)
+        }
+
+        @Test("80×24 against the daemon: the GPUs with the daemon's figures, processes, sparklines; keys sort, pick, change the range and quit")
+        func daemonAt80x24() async throws {
+            let daemon = try await Self.daemon()
+            defer { daemon.process.signal(SIGKILL) }
+            let figures = try Self.memoryFigures(try await Self.status(daemon.url))
+            #expect(figures == "19.5/24.0 GiB")
+            let tmux = try Tmux(Self.command("--url \(daemon.url) --interval 0.5"))
+            let screen = try await tmux.waitFor("the first frame") { $0.contains { $0.contains("NVIDIA L4") } && $0.contains { $0.contains("tritonserver") } }
+            #expect(screen[0].contains("headroom top") && screen[0].contains("range 15m"))
+            #expect(screen[1].contains("daemon \(daemon.url)"))
+            let gpu = try #require(screen.firstIndex { $0.hasPrefix(" 0 NVIDIA L4") })
+            #expect(screen[gpu].contains("util  87%") && screen[gpu].contains("86°C"))
+            #expect(screen[gpu + 1].contains(figures + "  81%"))
+            #expect(screen.contains { $0.hasPrefix(" 1 NVIDIA A100") })
+            let title = try #require(screen.firstIndex { $0.contains("GPU-MEM▼") })
+            #expect(screen[title + 1].contains("4242") && screen[title + 1].contains("12.0 GiB") && screen[title + 1].hasSuffix("python3"))
+            #expect(screen[title + 2].contains("4343") && screen[title + 2].hasSuffix("tritonserver"))
+            #expect(screen.count >= 24 && screen[23].contains("q quit"))
+            // The sparklines fill as rounds arrive: at least one level block on GPU 0's line.
+            try await tmux.waitFor("a sparkline") { lines in
+                lines.first { $0.hasPrefix(" 0 NVIDIA L4") }?.contains { "▁▂▃▄▅▆▇█".contains($0) } == true
+            }
+
+            try tmux.send("p")
+            let byPID = try await tmux.waitFor("the PID sort") { $0.contains { $0.contains("PID▲") } }
+            let sorted = try #require(byPID.firstIndex { $0.contains("PID▲") })
+            #expect(byPID[sorted + 1].contains("4242") && byPID[sorted + 2].contains("4343"))
+            try tmux.send("i")
+            let inverted = try await tmux.waitFor("the PID sort inverted") { $0.contains { $0.contains("PID▼") } }
+            let title2 = try #require(inverted.firstIndex { $0.contains("PID▼") })
+            #expect(inverted[title2 + 1].contains("4343"))
+
+            try tmux.send("Tab", "Tab")
+            let picked = try await tmux.waitFor("GPU 1 picked") { $0.contains { $0.hasPrefix("▶1 NVIDIA A100") } }
+            #expect(picked.contains { $0.contains("0 on GPU 1") })
+            #expect(picked.contains { $0.contains("no process holds memory on GPU 1") })
+            try tmux.send("0")
+            try await tmux.waitFor("GPU 0 picked") { $0.contains { $0.hasPrefix("▶0 NVIDIA L4") } && $0.contains { $0.contains("2 on GPU 0") } }
+
+            try tmux.send("r")
+            try await tmux.waitFor("the 1h range") { $0[0].contains("range 1h") }
+            try tmux.send("-", "-")
+            try await tmux.waitFor("the 5m range") { $0[0].contains("range 5m") }
+
+            try tmux.send("?")
+            try await tmux.waitFor("the help") { $0.contains { $0.contains("cycle the process sort") } }
+            try tmux.send("Escape")
+            try await tmux.waitFor("the help closed") { !$0.contains { $0.contains("cycle the process sort") } }
+
+            try tmux.send("q")
+            let after = try await tmux.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
+            #expect(!after.contains { $0.contains("NVIDIA L4") }, "the alternate screen is gone")
+            #expect(after.contains("icanon") && after.contains("echo"), "canonical mode and echo are back: \(after)")
+        }
+
+        @Test("no daemon at the URL: says so and samples the fake GPU itself; Ctrl-C quits and restores the terminal")
+        func noDaemon() async throws {
+            let fake = try FakeNVML(scenario: Self.scenario)
+            let directory = try TemporaryDirectory()
+            let config = try directory.write("headroom.yaml", "collectors:\n  nvml_library: \(fake.libraryPath)\n")
+            // A port nothing listens on: bound, then closed.
+            let url = "http://127.0.0.1:\(try Self.freePort())"
+            let tmux = try Tmux(Self.command("--config \(config) --url \(url) --interval 0.5"))
+            let screen = try await tmux.waitFor("the local frame") { $0.contains { $0.contains("NVIDIA L4") } && $0.contains { $0.contains("python3") } }
+            #expect(screen[1].contains("no daemon at \(url) (connection refused): sampling here"))
+            #expect(screen.contains { $0.contains("19.5/24.0 GiB  81%") })
+            #expect(screen.contains { $0.contains("WARN gpu_memory_high gpu=0") }, "the rules' thresholds checked here")
+            try tmux.send("C-c")
+            let after = try await tmux.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
+            #expect(after.contains("icanon") && after.contains("echo"))
+        }
+
+        @Test("120×40: the full GPU names, longer sparklines and bars; SIGTERM restores the terminal")
+        func wide() async throws {
+            let daemon = try await Self.daemon()
+            defer { daemon.process.signal(SIGKILL) }
+            let tmux = try Tmux(Self.command("--url \(daemon.url) --interval 0.5"), width: 120, height: 40)
+            let screen = try await tmux.waitFor("the first frame") { $0.contains { $0.contains("tritonserver") } }
+            #expect(screen.contains { $0.hasPrefix(" 1 NVIDIA A100-SXM4-80GB ") })
+            let bar = try #require(screen.first { $0.hasPrefix("   mem [") })
+            #expect(bar.count > 100)
+            #expect(screen.count >= 40 && screen[39].contains("q quit"))
+            let pid = try tmux.run(["display-message", "-p", "-t", "top", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            // The pane runs sh; headroom is its child.
+            let (_, children) = try Subprocess.run(["/usr/bin/pgrep", "-P", pid])
+            let child = try #require(Int32(String(decoding: children, as: UTF8.self).split(separator: "\n").first ?? ""))
+            kill(child, SIGTERM)
+            let after = try await tmux.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
+            #expect(after.contains("icanon") && after.contains("echo"))
+        }
+
+        @Test("NO_COLOR: no colour attribute on screen and no escape sequence but cursor and screen control in what was written")
+        func noColor() async throws {
+            let daemon = try await Self.daemon()
+            defer { daemon.process.signal(SIGKILL) }
+            let directory = try TemporaryDirectory()
+            let log = directory.url.appendingPathComponent("pane.log").path
+            // sh waits for Enter so the pipe is in place before headroom writes its first byte.
+            let tmux = try Tmux("read go; " + Self.command("--url \(daemon.url) --interval 0.5"), environment: ["NO_COLOR": "1"])
+            try tmux.run(["pipe-pane", "-o", "-t", "top", "cat > '\(log)'"])
+            try tmux.send("Enter")
+            try await tmux.waitFor("the first frame") { $0.contains { $0.contains("tritonserver") } }
+            let styled = try tmux.screen(escapes: true).joined(separator: "\n")
+            #expect(!styled.contains("\u{1B}["), "capture-pane -e shows attributes as SGR: none expected")
+            try tmux.send("q")
+            try await tmux.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
+            let written = try String(contentsOfFile: log, encoding: .utf8)
+            let sequences = Set(written.matches(of: /\x1B\[[0-9;?]*[A-Za-z]/).map { String($0.output) })
+            let allowed = /\x1B\[(\?1049[hl]|\?25[hl]|\?2026[hl]|2J|\d+;1H)/
+            #expect(!sequences.isEmpty)
+            #expect(sequences.allSatisfy { $0.wholeMatch(of: allowed) != nil }, "\(sequences.sorted())")
+
+            // With colour (the same terminal, no NO_COLOR), the screen has attributes.
+            let colored = try Tmux(Self.command("--url \(daemon.url) --interval 0.5"))
+            try await colored.waitFor("the first frame") { $0.contains { $0.contains("tritonserver") } }
+            let colors = try colored.screen(escapes: true).joined(separator: "\n")
+            #expect(colors.contains("\u{1B}["), "\(colors)")
+            try colored.send("q")
+            try await colored.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
+        }
+
+        @Test("--once prints one frame at the terminal's width without escape sequences when piped")
+        func once() async throws {
+            let daemon = try await Self.daemon()
+            defer { daemon.process.signal(SIGKILL) }
+            let (status, stdout, stderr) = try await HeadroomProcess.run(["top", "--once", "--url", daemon.url], environment: ["COLUMNS": "100"])
+            #expect(status == 0, "\(stderr)")
+            let lines = stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix(" headroom top") == true)
+            #expect(lines.contains { $0.hasPrefix(" 0 NVIDIA L4") })
+            #expect(lines.contains { $0.contains("tritonserver") })
+            #expect(lines.last?.hasPrefix(" q quit") == true)
+            #expect(lines.allSatisfy { $0.count <= 100 })
+            #expect(!stdout.contains("\u{1B}"))
+        }
+
+        /// A TCP port that was free a moment ago.
+        static func freePort() throws -> Int {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(descriptor) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            try withUnsafeMutablePointer(to: &address) { pointer in
+                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                    guard bind(descriptor, socketAddress, length) == 0, getsockname(descriptor, socketAddress, &length) == 0 else {
+                        throw TmuxError("cannot find a free port")
+                    }
+                }
+            }
+            return Int(UInt16(bigEndian: address.sin_port))
+        }
+    }
+}
