@@ -72,10 +72,16 @@ struct TopCommand: AsyncParsableCommand {
         case .success(let value):
             loaded = value
         }
+        let server = loaded.configuration.server
+        let baseURL = url ?? DaemonURL.from(listen: server.listen, https: server.tls != nil)
+        if let problem = DaemonURL.problem(baseURL) {
+            printError(problem)
+            throw ExitCode(2)
+        }
         let environment = ProcessInfo.processInfo.environment
         let color = !noColor && environment["NO_COLOR", default: ""].isEmpty && environment["TERM"] != "dumb" && isatty(STDOUT_FILENO) != 0
         let session = TopSession(
-            client: DaemonClient(baseURL: url ?? Self.defaultURL(loaded.configuration.server), caFile: caFile),
+            client: DaemonClient(baseURL: baseURL, caFile: caFile),
             collectors: loaded.configuration.collectors, rules: loaded.configuration.rules, interval: interval)
         if once {
             let frame = await session.refresh(range: range, settle: true)
@@ -115,7 +121,8 @@ struct TopCommand: AsyncParsableCommand {
                     }
                 }
             case .resized:
-                continue
+                // Rows of the old size may stay behind when the terminal shrinks or grows.
+                terminal.clear()
             case .terminate:
                 state.quit = true
             case .timeout:
@@ -123,16 +130,6 @@ struct TopCommand: AsyncParsableCommand {
                 next = max(next + frame.interval, Date().timeIntervalSince1970 + 0.1)
             }
         }
-    }
-
-    /// The API on the configured listen address, reached over loopback when it listens on
-    /// every interface.
-    static func defaultURL(_ server: ServerSettings) -> String {
-        var host = server.listen.host
-        if host == "0.0.0.0" || host.isEmpty { host = "127.0.0.1" }
-        if host == "::" { host = "::1" }
-        let address = ListenAddress(host: host, port: server.listen.port)
-        return (server.tls == nil ? "http://" : "https://") + address.description
     }
 
     /// The frame size for --once: the terminal's, else $COLUMNS×$LINES, else 80×24.

@@ -112,6 +112,11 @@ final class Terminal {
         Self.write(out)
     }
 
+    /// Clears the screen (after a resize; every other frame overwrites the last in place).
+    func clear() {
+        Self.write("\u{1B}[2J")
+    }
+
     /// Writes all of `text` to standard output.
     static func write(_ text: String) {
         var bytes = Array(text.utf8)
