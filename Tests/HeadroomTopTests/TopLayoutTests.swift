@@ -137,3 +137,24 @@ extension String {
         return copy
     }
 }
+
+extension TopLayoutTests {
+    @Test("one line per GPU: from 100 columns on, a memory sparkline after the figures")
+    func compactSparkline() {
+        var history = TopHistory()
+        let samples = (0..<12).flatMap { index in
+            [
+                TopFixtures.gpu(String(index), "NVIDIA H100", "gpu_memory_used_bytes", 40 * TopFixtures.gib),
+                TopFixtures.gpu(String(index), "NVIDIA H100", "gpu_memory_total_bytes", 80 * TopFixtures.gib),
+            ]
+        }
+        history.record(samples, at: TopFixtures.now - 1, keep: 1000)
+        var frame = TopFixtures.frame(status: TopFixtures.status(samples), alerts: [])
+        frame.history = history
+        let wide = screen(frame, width: 120, height: 24)
+        let line = wide.first { $0.hasPrefix(" 3 NVIDIA H100") } ?? ""
+        #expect(line.contains("40.0/80.0 GiB  50% ") && line.contains("▅  util"), "\(line)")
+        let narrow = screen(frame, width: 80, height: 24).first { $0.hasPrefix(" 3 NVIDIA H100") } ?? ""
+        #expect(!narrow.contains("▅"))
+    }
+}

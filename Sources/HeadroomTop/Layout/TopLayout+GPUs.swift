@@ -74,16 +74,26 @@ extension TopLayout {
         return [first, second]
     }
 
+    /// One line per GPU: name, memory bar and figures, utilisation, temperature, power; from
+    /// 100 columns on, a memory sparkline after the bar.
     private static func compact(_ gpu: GPUView, frame: TopFrame, state: TopState, width: Int) -> StyledLine {
         let marks = frame.marks(for: gpu)
         let percent = gpu.memoryFraction.map { $0 * 100 }
+        let spark = width >= 100 ? min(30, (width - 80) / 2) : 0
         var line = marker(gpu, state: state)
         line.append(CellWidth.fit(gpu.name, nameWidth(width) - 4), .bold)
         line.append(" ")
-        let bar = max(6, width - 3 - (nameWidth(width) - 4) - 1 - 23 - 10 - 18)
+        let bar = max(6, width - 3 - (nameWidth(width) - 4) - 1 - 23 - 10 - 18 - (spark > 0 ? spark + 1 : 0))
         line.append(MemoryBar.render(fraction: gpu.memoryFraction, width: bar, marks: marks))
         line.append(" " + CellWidth.fit(Units.bytesPair(gpu.memoryTaken, gpu.memoryTotal), 16, right: true) + " ")
         line.append(CellWidth.fit(Units.percent(percent), 4, right: true), TextStyle.level(percent, marks))
+        if spark > 0 {
+            let memory = frame.history.points(TopHistory.Key("gpu_memory_used_bytes", gpu: gpu.index))
+            line.append(" ")
+            line.append(
+                Sparkline.render(memory, from: frame.now - frame.range.seconds, to: frame.now, width: spark, floor: 0, ceiling: gpu.memoryTotal ?? 0),
+                .accent)
+        }
         line.append("  util " + CellWidth.fit(Units.percent(gpu.utilization), 4, right: true))
         line.append(tail(gpu))
         return line
