@@ -210,6 +210,39 @@ extension ProcessTests {
             #expect(!stdout.contains("\u{1B}"))
         }
 
+        @Test("https with client certificates: --ca-file, --cert-file and --key-file reach a daemon that asks for them")
+        func mutualTLS() async throws {
+            let tls = try TLSFixture.shared.get()
+            let fake = try FakeNVML(scenario: Self.scenario)
+            let directory = try TemporaryDirectory()
+            let config = try directory.write(
+                "headroom.yaml",
+                """
+                interval: 250ms
+                collectors:
+                  nvml_library: \(fake.libraryPath)
+                server:
+                  tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey), client_ca_file: \(tls.caCertificate)}
+                """)
+            let daemon = try HeadroomProcess(["run", "--config", config])
+            defer { daemon.signal(SIGKILL) }
+            try await daemon.waitFor("the serving line") { _, err in err.contains("serving https://127.0.0.1:") }
+            let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("serving https://127.0.0.1:") })
+            let port = try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
+            let url = "https://127.0.0.1:\(port)"
+            let (status, stdout, stderr) = try await HeadroomProcess.run(
+                ["top", "--once", "--url", url, "--ca-file", tls.caCertificate, "--cert-file", tls.clientCertificate, "--key-file", tls.clientKey])
+            #expect(status == 0, "\(stderr)")
+            #expect(stdout.contains(" daemon \(url)"), "\(stdout)")
+            #expect(stdout.contains("tritonserver"))
+            // Without the client certificate the daemon refuses; top says so and samples here.
+            let (_, refused, _) = try await HeadroomProcess.run(["top", "--once", "--url", url, "--ca-file", tls.caCertificate])
+            #expect(refused.contains("no daemon at \(url)"), "\(refused)")
+            let (code, _, message) = try await HeadroomProcess.run(["top", "--once", "--url", url, "--cert-file", tls.clientCertificate])
+            #expect(code == 2)
+            #expect(message.contains("--cert-file and --key-file go together"))
+        }
+
         /// A TCP port that was free a moment ago.
         static func freePort() throws -> Int {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -3,6 +3,7 @@ import Foundation
 import HeadroomCollectors
 import HeadroomConfig
 import HeadroomCore
+import HeadroomNotify
 import HeadroomTop
 
 /// `headroom top`: the dashboard's picture in a terminal.
@@ -29,6 +30,7 @@ struct TopCommand: AsyncParsableCommand {
             EXAMPLES
               headroom top
               headroom top --url http://10.0.0.7:19400 --range 1h
+              headroom top --url https://gpu-01:19400 --ca-file ca.pem --cert-file me.pem --key-file me.key
               headroom top --once --no-color > frame.txt
             """
     )
@@ -39,8 +41,14 @@ struct TopCommand: AsyncParsableCommand {
     @Option(help: "The daemon's base URL (default: from server.listen, http://127.0.0.1:19400).")
     var url: String?
 
-    @Option(help: "CA bundle (PEM) to verify an https --url with.")
+    @Option(help: "CA bundle (PEM) to verify an https --url with (default: the system's roots).")
     var caFile: String?
+
+    @Option(help: "Client certificate (PEM) for a daemon that asks for one (server.tls.client_ca_file).")
+    var certFile: String?
+
+    @Option(help: "The client certificate's private key (PEM).")
+    var keyFile: String?
 
     @Option(name: .shortAndLong, help: "Seconds between redraws (default: the daemon's interval, else 2).")
     var interval: Double?
@@ -78,10 +86,14 @@ struct TopCommand: AsyncParsableCommand {
             printError(problem)
             throw ExitCode(2)
         }
+        if (certFile == nil) != (keyFile == nil) {
+            printError("--cert-file and --key-file go together: give both, or neither")
+            throw ExitCode(2)
+        }
         let environment = ProcessInfo.processInfo.environment
         let color = !noColor && environment["NO_COLOR", default: ""].isEmpty && environment["TERM"] != "dumb" && isatty(STDOUT_FILENO) != 0
         let session = TopSession(
-            client: DaemonClient(baseURL: baseURL, caFile: caFile),
+            client: DaemonClient(baseURL: baseURL, tls: TLSSettings(caFile: caFile, clientCertificateFile: certFile, clientKeyFile: keyFile)),
             collectors: loaded.configuration.collectors, rules: loaded.configuration.rules, interval: interval)
         if once {
             let frame = await session.refresh(range: range, settle: true)

@@ -9,11 +9,11 @@ struct DaemonClient: Sendable {
     let timeout: Duration
     private let transport = LiveHTTPTransport(responseLimit: 32 << 20)
 
-    init(baseURL: String, caFile: String?, timeout: Duration = .seconds(2)) {
+    init(baseURL: String, tls: TLSSettings, timeout: Duration = .seconds(2)) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
-        tls = TLSSettings(caFile: caFile)
+        self.tls = tls
         self.timeout = timeout
     }
 
