@@ -59,5 +59,6 @@ struct DrawingTests {
         #expect(Units.bytesPair(20_937_965_568, 25_769_803_776) == "19.5/24.0 GiB")
         #expect(Units.bytesPair(536_870_912, 85_899_345_920) == "0.5/80.0 GiB")
         #expect(Units.percent(81.25) == "81%")
+        #expect([45, 720, 11_520, 360_000].map { Units.duration($0) } == ["45s", "12m", "3h12m", "4d4h"])
     }
 }

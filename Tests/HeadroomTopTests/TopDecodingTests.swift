@@ -10,7 +10,10 @@ struct TopDecodingTests {
         let body = """
             {"collectors":[{"collector":"nvml","duration_seconds":0.01,"ok":true},{"collector":"pressure","duration_seconds":0,"ok":false,"reason":"no PSI"}],
              "firing_alerts":2,"hostname":"gpu-node-1","interval_seconds":5,"ready":true,"started_at":"2026-12-04T10:00:00Z",
-             "rules":[{"name":"x"}],"time":"2026-12-04T19:27:05Z",
+             "rules":[{"name":"x"},
+                      {"name":"gpu_memory_critical","metric":"gpu_memory_used_percent","matchers":[{"label":"gpu","op":"=~","value":"0|1"}],"condition":"≥","threshold":95,"clear":null,"severity":"critical","gate":true},
+                      {"name":"oom","metric":"container_oom_kills_total","matchers":[],"condition":"increased","threshold":null,"severity":"critical"}],
+             "uptime_seconds":11520.5,"ready":false,"ready_reason":"gpu_memory_critical is firing","time":"2026-12-04T19:27:05Z",
              "samples":[{"kind":"gauge","labels":{"gpu":"0","name":"NVIDIA L4"},"name":"gpu_memory_used_bytes","value":20401094656},
                         {"kind":"counter","labels":{},"name":"container_oom_kills_total","value":3},
                         {"kind":"gauge","labels":{},"name":"cpu_used_percent","value":null},
@@ -26,6 +29,14 @@ struct TopDecodingTests {
         #expect(status.samples.count == 2, "a null value and a sample without a name are skipped")
         #expect(status.samples[0] == Sample("gpu_memory_used_bytes", Labels([("gpu", "0"), ("name", "NVIDIA L4")]), 20_401_094_656))
         #expect(status.samples[1].kind == .counter)
+        let rule = try #require(status.rules?.first)
+        #expect(status.rules?.count == 1, "the unreadable and the increases rule are left out")
+        #expect(rule.condition == .atLeast(95) && rule.severity == .critical)
+        #expect(rule.selector.matches(SeriesKey("gpu_memory_used_percent", Labels([("gpu", "1")]))))
+        #expect(!rule.selector.matches(SeriesKey("gpu_memory_used_percent", Labels([("gpu", "2")]))))
+        #expect(status.uptimeSeconds == 11520.5)
+        #expect(status.ready == false && status.readyReason == "gpu_memory_critical is firing")
+        #expect(try TopStatus.decode(Array(#"{"samples":[]}"#.utf8)).rules == nil, "an older daemon lists no rules")
     }
 
     @Test("a body that is not the status says which endpoint and what to check")

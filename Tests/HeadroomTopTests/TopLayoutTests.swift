@@ -158,3 +158,20 @@ extension TopLayoutTests {
         #expect(!narrow.contains("▅"))
     }
 }
+
+extension TopLayoutTests {
+    @Test("a daemon that lists its rules: its marks, its uptime beside the alerts, and why it is not ready")
+    func daemonRules() {
+        var status = TopFixtures.status()
+        status.rules = [AlertRule(name: "tight", selector: MetricSelector("gpu_memory_used_percent"), condition: .above(50), severity: .warning)]
+        status.uptimeSeconds = 11_520
+        status.ready = false
+        status.readyReason = "gpu_memory_critical is firing"
+        let frame = TopFixtures.frame(status: status, alerts: [], rules: [])
+        #expect(frame.marks(for: frame.model.gpus[0]) == MemoryMarks(warning: 50))
+        let lines = screen(frame, width: 100, height: 24)
+        #expect(lines[0].contains("range 15m  up 3h12m") && lines[0].contains("1 alert firing"))
+        #expect(lines[1].contains(" · not ready: gpu_memory_critical is firing"))
+        #expect(!screen(frame, width: 80, height: 24)[0].contains(" up "), "no room at 80 columns beside the alert count")
+    }
+}

@@ -39,4 +39,15 @@ public enum Units {
         guard let value, value.isFinite else { return "—" }
         return String(format: "%.\(places)f", value)
     }
+
+    /// `45s`, `12m`, `3h12m`, `4d3h`: the two largest units.
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "—" }
+        let total = Int(seconds)
+        let (days, hours, minutes) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60)
+        if days > 0 { return "\(days)d\(hours)h" }
+        if hours > 0 { return "\(hours)h\(minutes)m" }
+        if minutes > 0 { return "\(minutes)m" }
+        return "\(total)s"
+    }
 }

@@ -58,9 +58,10 @@ public struct TopFrame: Sendable {
         self.problem = problem
     }
 
-    /// The marks of one GPU's memory bar, from the rules that watch it.
-    func marks(for gpu: GPUView) -> MemoryMarks {
-        MemoryMarks.from(rules, labels: gpu.identity)
+    /// The marks of one GPU's memory bar, from the rules that watch it: the daemon's when its
+    /// status lists them, else the local configuration's.
+    public func marks(for gpu: GPUView) -> MemoryMarks {
+        MemoryMarks.from(status?.rules ?? rules, labels: gpu.identity)
     }
 
     /// `14:03:07` in the frame's time zone.

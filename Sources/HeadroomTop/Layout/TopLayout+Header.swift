@@ -17,12 +17,17 @@ extension TopLayout {
         var right = StyledLine()
         let firing = max(frame.alerts.count, frame.status?.firingAlerts ?? 0)
         if frame.status == nil {
-            right.append("")
+            // Nothing known yet.
         } else if firing == 0 {
             right.append("no alerts ", .good)
         } else {
             let worst = frame.alerts.map(\.severity).max()
             right.append("\(firing) alert\(firing == 1 ? "" : "s") firing ", worst == .critical ? .critical : .warning)
+        }
+        // The daemon's uptime when it fits beside the alerts.
+        if let uptime = frame.status?.uptimeSeconds {
+            let text = "  up " + Units.duration(uptime)
+            if left.width + CellWidth.of(text) + right.width + 1 <= width { left.append(text) }
         }
         var source = StyledLine()
         switch frame.source {
@@ -35,6 +40,9 @@ extension TopLayout {
         case .local(let url, let reason):
             // Sampled here: the sparklines can only hold what was seen since start.
             source.append(" no daemon at \(url) (\(reason)): sampling here", .warning)
+        }
+        if frame.status?.ready == false {
+            source.append(" · not ready" + (frame.status?.readyReason.map { ": " + $0 } ?? ""), .critical)
         }
         if let failed = frame.status?.collectors.first(where: { !$0.ok }) {
             source.append(" · \(failed.name): \(failed.reason ?? "failed")", .warning)
