@@ -55,10 +55,14 @@ struct TopDecodingTests {
             [{"state":"firing","severity":"critical","rule":"gpu_memory_critical","metric":"gpu_memory_used_percent","labels":{"gpu":"0"},
               "value":97.5,"threshold":95,"since":"2026-12-04T19:20:01.000Z","peak":98,"fingerprint":"0123456789abcdef","fired_at":null,
               "gate":true,"detail":null},
-             {"rule":"odd","severity":"loud","value":null}]
+             {"rule":"odd","severity":"loud","value":null},
+             {"rule":"gpu_memory_leak","severity":"warning","metric":"gpu_memory_used_bytes","value":1.5e10,"threshold":null,
+              "trend":{"slope_per_second":1e6,"seconds_to_exhaustion":540,"capacity":2.5e10,"r2":0.99}}]
             """
         let alerts = try TopAlert.decode(Array(body.utf8))
-        #expect(alerts.count == 2)
+        #expect(alerts.count == 3)
+        #expect(alerts[2].secondsToExhaustion == 540)
+        #expect(alerts[0].secondsToExhaustion == nil)
         #expect(alerts[0].severity == .critical)
         #expect(alerts[0].labels["gpu"] == "0")
         #expect(alerts[0].value == 97.5)

@@ -175,3 +175,13 @@ extension TopLayoutTests {
         #expect(!screen(frame, width: 80, height: 24)[0].contains(" up "), "no room at 80 columns beside the alert count")
     }
 }
+
+extension TopLayoutTests {
+    @Test("a leak alert says when the memory runs out")
+    func leak() {
+        let leak = TopAlert(
+            rule: "gpu_memory_leak", severity: .warning, metric: "gpu_memory_used_bytes", labels: Labels([("gpu", "0")]),
+            value: 14 * TopFixtures.gib, secondsToExhaustion: 540)
+        #expect(screen(TopFixtures.frame(alerts: [leak])).contains { $0.hasPrefix(" WARN gpu_memory_leak gpu=0  14.0 GiB  full in 9m") })
+    }
+}

@@ -12,10 +12,12 @@ public struct TopAlert: Sendable, Hashable {
     /// When the condition started holding.
     public var since: Date?
     public var detail: String?
+    /// For a trend (leak) rule: the predicted seconds until the resource is exhausted.
+    public var secondsToExhaustion: Double?
 
     public init(
         rule: String, severity: Severity, metric: String = "", labels: Labels = .none, value: Double? = nil, threshold: Double? = nil,
-        since: Date? = nil, detail: String? = nil
+        since: Date? = nil, detail: String? = nil, secondsToExhaustion: Double? = nil
     ) {
         self.rule = rule
         self.severity = severity
@@ -25,6 +27,7 @@ public struct TopAlert: Sendable, Hashable {
         self.threshold = threshold
         self.since = since
         self.detail = detail
+        self.secondsToExhaustion = secondsToExhaustion
     }
 
     /// Reads `/api/v1/alerts` (an array of alert objects, `AlertJSON`'s firing shape). An
@@ -45,7 +48,8 @@ public struct TopAlert: Sendable, Hashable {
                     value: JSONValue.number(entry["value"]),
                     threshold: JSONValue.number(entry["threshold"]),
                     since: (entry["since"] as? String).flatMap(RFC3339.parse),
-                    detail: entry["detail"] as? String))
+                    detail: entry["detail"] as? String,
+                    secondsToExhaustion: JSONValue.number((entry["trend"] as? [String: Any])?["seconds_to_exhaustion"])))
         }
         return alerts
     }

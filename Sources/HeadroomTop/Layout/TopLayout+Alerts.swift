@@ -32,6 +32,7 @@ extension TopLayout {
                 line.append(" / " + (alert.metric.hasSuffix("_bytes") ? Units.bytes(threshold) : Units.decimal(threshold, places: 1)), .dim)
             }
         }
+        if let eta = alert.secondsToExhaustion { line.append("  full in " + Units.duration(eta), alert.severity == .critical ? .critical : .warning) }
         if let since = alert.since { line.append("  since " + frame.clock(since.timeIntervalSince1970), .dim) }
         return line
     }
