@@ -185,3 +185,20 @@ extension TopLayoutTests {
         #expect(screen(TopFixtures.frame(alerts: [leak])).contains { $0.hasPrefix(" WARN gpu_memory_leak gpu=0  14.0 GiB  full in 9m") })
     }
 }
+
+extension TopLayoutTests {
+    @Test("the largest scroll shows the last process on the last row")
+    func maximumScroll() {
+        let processes = (1...40).map {
+            TopFixtures.gpu("0", "NVIDIA L4", "gpu_process_memory_used_bytes", Double($0) * 1e6, [("pid", String($0)), ("command", "worker\($0)")])
+        }
+        let frame = TopFixtures.frame(status: TopFixtures.status(TopFixtures.samples + processes))
+        let maximum = TopLayout.maximumScroll(frame, state: TopState(), width: 80, height: 24)
+        let lines = screen(frame, TopState(scroll: maximum))
+        #expect(lines[22].contains("worker1") || lines[22].contains("ollama"), "\(lines)")
+        #expect(!lines.contains { $0.contains("more (↓ to scroll)") })
+        let before = screen(frame, TopState(scroll: maximum - 1))
+        #expect(before.contains { $0.contains("more (↓ to scroll)") })
+        #expect(TopLayout.maximumScroll(TopFixtures.frame(), state: TopState(), width: 80, height: 24) == 0)
+    }
+}

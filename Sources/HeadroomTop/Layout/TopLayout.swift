@@ -35,6 +35,16 @@ public enum TopLayout {
         return fill(top + processLines, bottom, height: height)
     }
 
+    /// The largest useful `TopState.scroll`: the one that shows the last process on the last
+    /// row (the shell clamps to it, so ↑ moves the list at once after scrolling past the end).
+    public static func maximumScroll(_ frame: TopFrame, state: TopState, width: Int, height: Int) -> Int {
+        let shown = lines(frame, state: state, width: width, height: height).map(\.plain)
+        guard let title = shown.firstIndex(where: { $0.hasPrefix(" GPU") && $0.contains("COMMAND") }) else { return 0 }
+        let rows = height - 1 - (title + 1)
+        let count = frame.model.processes.filter { state.selectedGPU == nil || $0.gpu == state.selectedGPU }.count
+        return max(0, count - rows)
+    }
+
     /// `top` then blank lines then `bottom`, cut to `height`.
     private static func fill(_ top: [StyledLine], _ bottom: [StyledLine], height: Int) -> [StyledLine] {
         let body = Array(top.prefix(max(0, height - bottom.count)))

@@ -122,8 +122,7 @@ struct TopCommand: AsyncParsableCommand {
         while !state.quit {
             frame.range = state.range
             let (width, height) = terminal.size
-            let processes = frame.model.processes.filter { state.selectedGPU == nil || $0.gpu == state.selectedGPU }.count
-            state.scroll = min(state.scroll, max(0, processes - 1))
+            state.scroll = min(state.scroll, TopLayout.maximumScroll(frame, state: state, width: width, height: height))
             terminal.draw(TopLayout.render(frame, state: state, width: width, height: height, color: color))
             switch terminal.wait(next - Date().timeIntervalSince1970) {
             case .input(let bytes):
