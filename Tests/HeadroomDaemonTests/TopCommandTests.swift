@@ -243,6 +243,50 @@ extension ProcessTests {
             #expect(message.contains("--cert-file and --key-file go together"))
         }
 
+        @Test("the daemon goes away: the header says so and the view samples here; it comes back: the daemon again")
+        func daemonGoesAway() async throws {
+            let fake = try FakeNVML(scenario: Self.scenario)
+            let directory = try TemporaryDirectory()
+            let port = try Self.freePort()
+            let config = try directory.write(
+                "headroom.yaml", "interval: 250ms\ncollectors:\n  nvml_library: \(fake.libraryPath)\nserver:\n  listen: 127.0.0.1:\(port)\n")
+            let url = "http://127.0.0.1:\(port)"
+            var daemon = try HeadroomProcess(["run", "--config", config], environment: ["HEADROOM_SERVER_LISTEN": "127.0.0.1:\(port)"])
+            _ = try await daemon.servingPort()
+            let tmux = try Tmux(Self.command("--config \(config) --interval 0.3"))
+            try await tmux.waitFor("the daemon's frame") { $0[1].contains("daemon \(url)") && $0.contains { $0.contains("tritonserver") } }
+            daemon.signal(SIGKILL)
+            _ = try await daemon.wait()
+            let alone = try await tmux.waitFor("sampling here") { $0[1].contains("no daemon at \(url)") }
+            try await tmux.waitFor("the fake GPU sampled here") { $0.contains { $0.contains("NVIDIA L4") } && $0.contains { $0.contains("tritonserver") } }
+            #expect(alone[0].contains("headroom top"))
+            daemon = try HeadroomProcess(["run", "--config", config], environment: ["HEADROOM_SERVER_LISTEN": "127.0.0.1:\(port)"])
+            defer { daemon.signal(SIGKILL) }
+            _ = try await daemon.servingPort()
+            try await tmux.waitFor("the daemon again") { $0[1].contains("daemon \(url)") }
+            try tmux.send("q")
+            try await tmux.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
+        }
+
+        @Test("a daemon without history: the sparklines hold what top saw, and the header says why")
+        func historyOff() async throws {
+            let fake = try FakeNVML(scenario: Self.scenario)
+            let directory = try TemporaryDirectory()
+            let config = try directory.write(
+                "headroom.yaml", "interval: 250ms\ncollectors:\n  nvml_library: \(fake.libraryPath)\nhistory:\n  enabled: false\n")
+            let daemon = try HeadroomProcess(["run", "--config", config])
+            defer { daemon.signal(SIGKILL) }
+            let url = "http://127.0.0.1:\(try await daemon.servingPort())"
+            let tmux = try Tmux(Self.command("--url \(url) --interval 0.3"), width: 120, height: 30)
+            let screen = try await tmux.waitFor("the frame") { $0[1].contains("history: since start") }
+            #expect(screen[1].contains("(history is disabled; set history.enabled"), "\(screen[1])")
+            try await tmux.waitFor("sparklines from the ring") { lines in
+                lines.first { $0.hasPrefix(" 0 NVIDIA L4") }?.contains { "▁▂▃▄▅▆▇█".contains($0) } == true
+            }
+            try tmux.send("q")
+            try await tmux.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
+        }
+
         /// A TCP port that was free a moment ago.
         static func freePort() throws -> Int {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
