@@ -87,7 +87,7 @@ extension ProcessTests {
             let gpu = try #require(screen.firstIndex { $0.hasPrefix(" 0 NVIDIA L4") })
             #expect(screen[gpu].contains("util  87%") && screen[gpu].contains("86°C"))
             #expect(screen[gpu + 1].contains(figures + "  81%"))
-            #expect(screen.contains { $0.hasPrefix(" 1 NVIDIA A100") })
+            #expect(screen.contains { $0.hasPrefix(" 1 A100-SXM4-80GB ") }, "the vendor's prefix goes before the model is cut")
             let title = try #require(screen.firstIndex { $0.contains("GPU-MEM▼") })
             #expect(screen[title + 1].contains("4242") && screen[title + 1].contains("12.0 GiB") && screen[title + 1].hasSuffix("python3"))
             #expect(screen[title + 2].contains("4343") && screen[title + 2].hasSuffix("tritonserver"))
@@ -107,7 +107,7 @@ extension ProcessTests {
             #expect(inverted[title2 + 1].contains("4343"))
 
             try tmux.send("Tab", "Tab")
-            let picked = try await tmux.waitFor("GPU 1 picked") { $0.contains { $0.hasPrefix("▶1 NVIDIA A100") } }
+            let picked = try await tmux.waitFor("GPU 1 picked") { $0.contains { $0.hasPrefix("▶1 A100-SXM4-80GB") } }
             #expect(picked.contains { $0.contains("0 on GPU 1") })
             #expect(picked.contains { $0.contains("no process holds memory on GPU 1") })
             try tmux.send("0")

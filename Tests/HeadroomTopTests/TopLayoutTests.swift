@@ -31,7 +31,7 @@ struct TopLayoutTests {
         #expect(lines[gpu0 + 1].hasPrefix("   mem [") && lines[gpu0 + 1].contains("19.5/24.0 GiB  81%"))
         #expect(lines[gpu0 + 1].contains("│"), "the critical mark shows in the empty part")
         #expect(lines[gpu0].contains(where: { "▁▂▃▄▅▆▇█".contains($0) }), "a utilisation sparkline")
-        #expect(lines.contains { $0.hasPrefix(" 1 NVIDIA A100-SXM4-…") && $0.contains("util   3%") })
+        #expect(lines.contains { $0.hasPrefix(" 1 A100-SXM4-80GB ") && $0.contains("util   3%") })
         #expect(lines.contains { $0.hasPrefix(" CPU  23%") && $0.contains("45.0/256.0 GiB  18%") && $0.contains("load 3.20 2.90 2.50") })
         #expect(lines.contains { $0.hasPrefix(" WARN gpu_memory_high gpu=0  81.2 / 80.0  since ") })
         let title = lines.firstIndex { $0.hasPrefix(" GPU     PID     GPU-MEM▼  %MEM  CONTAINER") } ?? 0
@@ -65,11 +65,11 @@ struct TopLayoutTests {
             return TopFixtures.frame(status: TopFixtures.status(samples + TopFixtures.samples.filter { !$0.name.hasPrefix("gpu_") }), alerts: [])
         }
         let eight = screen(frame(8))
-        #expect(eight.filter { $0.contains("NVIDIA H100") }.count == 8)
+        #expect(eight.filter { $0.contains("H100 80GB") }.count == 8)
         #expect(!eight.contains { $0.hasPrefix("   mem [") })
-        #expect(eight.contains { $0.hasPrefix(" 7 NVIDIA H100") && $0.contains("7.0/80.0 GiB") })
+        #expect(eight.contains { $0.hasPrefix(" 7 H100 80GB HBM3") && $0.contains("7.0/80.0 GiB") })
         let twenty = screen(frame(20), TopState(selectedGPU: "12"))
-        #expect(twenty.contains { $0.hasPrefix("▶12 NVIDIA H100") })
+        #expect(twenty.contains { $0.hasPrefix("▶12 H100 80GB") })
         #expect(twenty.contains { $0.contains("more GPUs (Tab or 0-9 to pick)") })
         #expect(twenty.contains { $0.hasPrefix(" GPU ") }, "the process title keeps its place")
     }

@@ -30,6 +30,16 @@ extension TopLayout {
 
     private static func nameWidth(_ width: Int) -> Int { width >= 120 ? 28 : 18 }
 
+    /// The GPU's name in `cells`: without the vendor's prefix (`NVIDIA `, `AMD `) when the
+    /// whole name does not fit, so `A100-SXM4-80GB` shows whole at 80 columns.
+    static func name(_ gpu: GPUView, _ cells: Int) -> String {
+        var name = gpu.name
+        for prefix in ["NVIDIA ", "AMD "] where CellWidth.of(name) > cells && name.hasPrefix(prefix) {
+            name.removeFirst(prefix.count)
+        }
+        return CellWidth.fit(name, cells)
+    }
+
     /// How wide the sparklines are at this terminal width.
     static func sparkWidth(_ width: Int) -> Int { max(0, min(60, (width - 50) * 2 / 3)) }
 
@@ -51,7 +61,7 @@ extension TopLayout {
         let spark = sparkWidth(width)
         let start = frame.now - frame.range.seconds
         var first = marker(gpu, state: state)
-        first.append(CellWidth.fit(gpu.name, nameWidth(width)), .bold)
+        first.append(name(gpu, nameWidth(width)), .bold)
         first.append("  util ")
         first.append(CellWidth.fit(Units.percent(gpu.utilization), 4, right: true), .bold)
         first.append(" ")
@@ -81,7 +91,7 @@ extension TopLayout {
         let percent = gpu.memoryFraction.map { $0 * 100 }
         let spark = width >= 100 ? min(30, (width - 80) / 2) : 0
         var line = marker(gpu, state: state)
-        line.append(CellWidth.fit(gpu.name, nameWidth(width) - 4), .bold)
+        line.append(name(gpu, nameWidth(width) - 4), .bold)
         line.append(" ")
         let bar = max(6, width - 3 - (nameWidth(width) - 4) - 1 - 23 - 10 - 18 - (spark > 0 ? spark + 1 : 0))
         line.append(MemoryBar.render(fraction: gpu.memoryFraction, width: bar, marks: marks))
