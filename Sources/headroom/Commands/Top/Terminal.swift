@@ -41,7 +41,7 @@ final class Terminal {
         for number in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] {
             signal(number) { received in
                 var byte = UInt8(truncatingIfNeeded: received)
-                _ = Glibc.write(signalPipeWrite, &byte, 1)
+                _ = write(signalPipeWrite, &byte, 1)
             }
         }
         var raw = saved
@@ -55,7 +55,7 @@ final class Terminal {
         }
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
         // Alternate screen, cursor hidden, screen cleared once.
-        Self.write("\u{1B}[?1049h\u{1B}[?25l\u{1B}[2J")
+        Self.emit("\u{1B}[?1049h\u{1B}[?25l\u{1B}[2J")
     }
 
     deinit { restore() }
@@ -64,7 +64,7 @@ final class Terminal {
     func restore() {
         guard !restored else { return }
         restored = true
-        Self.write("\u{1B}[?25h\u{1B}[?1049l")
+        Self.emit("\u{1B}[?25h\u{1B}[?1049l")
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
         for number in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] { signal(number, SIG_DFL) }
         signalPipeWrite = -1
@@ -109,20 +109,20 @@ final class Terminal {
             out += "\u{1B}[\(row + 1);1H" + line
         }
         out += "\u{1B}[?2026l"
-        Self.write(out)
+        Self.emit(out)
     }
 
     /// Clears the screen (after a resize; every other frame overwrites the last in place).
     func clear() {
-        Self.write("\u{1B}[2J")
+        Self.emit("\u{1B}[2J")
     }
 
     /// Writes all of `text` to standard output.
-    static func write(_ text: String) {
+    static func emit(_ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeMutableBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return

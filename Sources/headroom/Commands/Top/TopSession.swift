@@ -16,6 +16,8 @@ final class TopSession {
     /// Why the daemon's history is not used (history off), once it said so.
     private var historyRefusal: String?
     private var last: TopFrame?
+    /// When the history was last asked, and for which range.
+    private var historyFetched: (time: Double, range: TopRange)?
 
     /// The points asked per sparkline (each drawn cell takes the highest of its slice).
     static let points = 240
@@ -33,7 +35,7 @@ final class TopSession {
     func refresh(range: TopRange, settle: Bool, historyOnly: Bool = false) async -> TopFrame {
         let now = Date().timeIntervalSince1970
         if historyOnly, var frame = last {
-            if case .daemon = frame.source { await fetchHistory(range: range, now: now) }
+            if case .daemon = frame.source { await fetchHistory(range: range, now: now, force: true) }
             frame.history = history()
             frame.historySource = historySource()
             frame.range = range
@@ -49,7 +51,7 @@ final class TopSession {
             var alerts: [TopAlert] = []
             do { alerts = try await client.alerts() } catch { problem = "alerts: \(error)" }
             ring.record(status.samples, at: now, keep: TopRange.oneDay.seconds)
-            await fetchHistory(range: range, now: now)
+            await fetchHistory(range: range, now: now, force: false)
             frame = TopFrame(
                 source: .daemon(url: client.baseURL), status: status, alerts: alerts, history: history(), historySource: historySource(),
                 now: now, interval: requestedInterval ?? max(1, status.intervalSeconds ?? 2), range: range, rules: rules,
@@ -76,10 +78,17 @@ final class TopSession {
         return frame
     }
 
-    /// Asks the daemon's history for each sparkline metric; a refusal (history off) is kept
-    /// and the ring used from then on.
-    private func fetchHistory(range: TopRange, now: Double) async {
+    /// Asks the daemon's history for each sparkline metric, at most once per sparkline step
+    /// (the ring extends the series in between, so a 24h range does not read a day of chunks
+    /// every interval); a refusal (history off) is kept and the ring used from then on.
+    private func fetchHistory(range: TopRange, now: Double, force: Bool) async {
         guard historyRefusal == nil else { return }
+        if !force, let fetched = historyFetched, fetched.range == range, daemonHistory != nil,
+            now - fetched.time < range.seconds / Double(Self.points)
+        {
+            return
+        }
+        historyFetched = (now, range)
         var fetched = TopHistory()
         for metric in TopHistory.metrics {
             do {
