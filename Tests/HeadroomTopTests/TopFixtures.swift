@@ -72,7 +72,7 @@ enum TopFixtures {
         rules: [AlertRule] = markRules
     ) -> TopFrame {
         TopFrame(
-            source: source, status: status, alerts: alerts, history: history, historySource: .daemon, now: now, interval: 5,
+            source: source, status: status, alerts: alerts, history: history, historySource: .daemon, instant: now, interval: 5,
             range: .fifteenMinutes, rules: rules)
     }
 

@@ -28,7 +28,7 @@ public struct TopFrame: Sendable {
     public var history: TopHistory
     public var historySource: HistorySource
     /// The frame's time, Unix seconds (the sparklines end here).
-    public var now: Double
+    public var instant: Double
     /// Seconds between redraws.
     public var interval: Double
     /// The span the sparklines cover.
@@ -41,7 +41,7 @@ public struct TopFrame: Sendable {
 
     public init(
         source: Source, status: TopStatus?, alerts: [TopAlert] = [], history: TopHistory = TopHistory(),
-        historySource: HistorySource = .sinceStart(reason: nil), now: Double, interval: Double, range: TopRange = .fifteenMinutes, rules: [AlertRule] = [],
+        historySource: HistorySource = .sinceStart(reason: nil), instant: Double, interval: Double, range: TopRange = .fifteenMinutes, rules: [AlertRule] = [],
         timeZone: TimeZone = TimeZone(identifier: "UTC")!, problem: String? = nil
     ) {
         self.source = source
@@ -50,7 +50,7 @@ public struct TopFrame: Sendable {
         self.alerts = alerts
         self.history = history
         self.historySource = historySource
-        self.now = now
+        self.instant = instant
         self.interval = interval
         self.range = range
         self.rules = rules

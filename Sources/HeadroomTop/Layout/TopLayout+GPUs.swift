@@ -59,14 +59,14 @@ extension TopLayout {
 
     private static func wide(_ gpu: GPUView, frame: TopFrame, state: TopState, width: Int) -> [StyledLine] {
         let spark = sparkWidth(width)
-        let start = frame.now - frame.range.seconds
+        let start = frame.instant - frame.range.seconds
         var first = marker(gpu, state: state)
         first.append(name(gpu, nameWidth(width)), .bold)
         first.append("  util ")
         first.append(CellWidth.fit(Units.percent(gpu.utilization), 4, right: true), .bold)
         first.append(" ")
         let utilization = frame.history.points(TopHistory.Key("gpu_utilization_percent", gpu: gpu.index))
-        first.append(Sparkline.render(utilization, from: start, to: frame.now, width: spark, floor: 0, ceiling: 100), .accent)
+        first.append(Sparkline.render(utilization, from: start, to: frame.instant, width: spark, floor: 0, ceiling: 100), .accent)
         first.append(tail(gpu))
 
         let marks = frame.marks(for: gpu)
@@ -80,7 +80,7 @@ extension TopLayout {
         second.append(CellWidth.fit(Units.percent(percent), 4, right: true), TextStyle.level(percent, marks))
         second.append(" ")
         let memory = frame.history.points(TopHistory.Key("gpu_memory_used_bytes", gpu: gpu.index))
-        second.append(Sparkline.render(memory, from: start, to: frame.now, width: spark, floor: 0, ceiling: gpu.memoryTotal ?? 0), .accent)
+        second.append(Sparkline.render(memory, from: start, to: frame.instant, width: spark, floor: 0, ceiling: gpu.memoryTotal ?? 0), .accent)
         return [first, second]
     }
 
@@ -101,7 +101,7 @@ extension TopLayout {
             let memory = frame.history.points(TopHistory.Key("gpu_memory_used_bytes", gpu: gpu.index))
             line.append(" ")
             line.append(
-                Sparkline.render(memory, from: frame.now - frame.range.seconds, to: frame.now, width: spark, floor: 0, ceiling: gpu.memoryTotal ?? 0),
+                Sparkline.render(memory, from: frame.instant - frame.range.seconds, to: frame.instant, width: spark, floor: 0, ceiling: gpu.memoryTotal ?? 0),
                 .accent)
         }
         line.append("  util " + CellWidth.fit(Units.percent(gpu.utilization), 4, right: true))

@@ -8,9 +8,9 @@ extension TopLayout {
         var left = StyledLine(" headroom top", .bold)
         if let status = frame.status {
             left.append("  " + status.hostname)
-            left.append("  " + frame.clock(status.time?.timeIntervalSince1970 ?? frame.now))
+            left.append("  " + frame.clock(status.time?.timeIntervalSince1970 ?? frame.instant))
         } else {
-            left.append("  " + frame.clock(frame.now))
+            left.append("  " + frame.clock(frame.instant))
         }
         left.append("  every \(Units.decimal(frame.interval, places: frame.interval.rounded() == frame.interval ? 0 : 1))s")
         left.append("  range \(frame.range)")

@@ -5,19 +5,19 @@ extension TopLayout {
         guard frame.status != nil else { return [] }
         let host = frame.model.host
         let spark = max(0, min(40, (width - 62) / 2))
-        let start = frame.now - frame.range.seconds
+        let start = frame.instant - frame.range.seconds
         var line = StyledLine(" CPU ", .bold)
         line.append(CellWidth.fit(Units.percent(host.cpuPercent), 4, right: true), TextStyle.level(host.cpuPercent, MemoryMarks(warning: 80, critical: 95)))
         line.append(" ")
         let cpu = frame.history.points(TopHistory.Key("cpu_used_percent"))
-        line.append(Sparkline.render(cpu, from: start, to: frame.now, width: spark, floor: 0, ceiling: 100), .accent)
+        line.append(Sparkline.render(cpu, from: start, to: frame.instant, width: spark, floor: 0, ceiling: 100), .accent)
         line.append("  MEM ", .bold)
         line.append(CellWidth.fit(Units.bytesPair(host.memoryUsed, host.memoryTotal), 16, right: true) + " ")
         line.append(
             CellWidth.fit(Units.percent(host.memoryPercent), 4, right: true), TextStyle.level(host.memoryPercent, MemoryMarks(warning: 85, critical: 95)))
         line.append(" ")
         let memory = frame.history.points(TopHistory.Key("memory_used_percent"))
-        line.append(Sparkline.render(memory, from: start, to: frame.now, width: spark, floor: 0, ceiling: 100), .accent)
+        line.append(Sparkline.render(memory, from: start, to: frame.instant, width: spark, floor: 0, ceiling: 100), .accent)
         if !host.load.isEmpty {
             line.append("  load ", .bold)
             line.append(host.load.map { Units.decimal($0) }.joined(separator: " "))

@@ -39,7 +39,7 @@ final class TopSession {
             frame.history = history()
             frame.historySource = historySource()
             frame.range = range
-            frame.now = now
+            frame.instant = now
             last = frame
             return frame
         }
@@ -54,7 +54,7 @@ final class TopSession {
             await fetchHistory(range: range, now: now, force: false)
             frame = TopFrame(
                 source: .daemon(url: client.baseURL), status: status, alerts: alerts, history: history(), historySource: historySource(),
-                now: now, interval: requestedInterval ?? max(1, status.intervalSeconds ?? 2), range: range, rules: rules,
+                instant: now, interval: requestedInterval ?? max(1, status.intervalSeconds ?? 2), range: range, rules: rules,
                 timeZone: .current, problem: problem)
         } catch {
             let sampler = self.sampler ?? LocalSampler(settings: collectors)
@@ -71,7 +71,7 @@ final class TopSession {
             status.firingAlerts = alerts.count
             frame = TopFrame(
                 source: .local(url: client.baseURL, reason: "\(error)"), status: status, alerts: alerts, history: ring,
-                historySource: .sinceStart(reason: nil), now: now, interval: requestedInterval ?? 2, range: range, rules: rules,
+                historySource: .sinceStart(reason: nil), instant: now, interval: requestedInterval ?? 2, range: range, rules: rules,
                 timeZone: .current)
         }
         last = frame
