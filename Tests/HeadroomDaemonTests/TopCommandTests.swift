@@ -287,6 +287,25 @@ extension ProcessTests {
             try await tmux.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
         }
 
+        @Test("in an interactive shell: Ctrl-Z stops it and gives the shell the terminal, fg brings the view back")
+        func suspend() async throws {
+            let daemon = try await Self.daemon()
+            defer { daemon.process.signal(SIGKILL) }
+            // The test runner ignores SIGTSTP, and children inherit that: a login shell's would not.
+            let tmux = try Tmux("exec env --default-signal=TSTP bash --norc --noprofile -i")
+            try tmux.send("'\(HeadroomProcess.executable.path)' top --url \(daemon.url) --interval 0.3", "Enter")
+            try await tmux.waitFor("the frame") { $0.contains { $0.contains("tritonserver") } }
+            try tmux.send("C-z")
+            try await tmux.waitFor("the job stopped") { $0.contains { $0.contains("Stopped") } && !$0.contains { $0.contains("tritonserver") } }
+            try tmux.send("fg", "Enter")
+            try await tmux.waitFor("the frame again") { $0.contains { $0.contains("tritonserver") } && $0[0].contains("headroom top") }
+            try tmux.send("q")
+            try await tmux.waitFor("the prompt") { !$0.contains { $0.contains("tritonserver") } }
+            try tmux.send("stty -a | tr ' ' '\\n' | grep -x -e '-\\?icanon' -e '-\\?echo'; echo done", "Enter")
+            let after = try await tmux.waitFor("stty's answer") { $0.contains("done") }
+            #expect(after.contains("icanon") && after.contains("echo"), "\(after)")
+        }
+
         /// A TCP port that was free a moment ago.
         static func freePort() throws -> Int {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -105,4 +105,13 @@ struct TopStateTests {
         state.handle(.tab, gpus: gpus)
         #expect(state.scroll == 0)
     }
+
+    @Test("Ctrl-Z suspends, even from the help; Ctrl-L asks for a full redraw")
+    func suspend() {
+        var state = TopState(showHelp: true)
+        #expect(state.handle(.suspend, gpus: gpus) == .suspend)
+        state.showHelp = false
+        #expect(state.handle(.refresh, gpus: gpus) == .redrawAll)
+        #expect(state == TopState())
+    }
 }

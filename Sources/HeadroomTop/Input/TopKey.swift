@@ -15,6 +15,10 @@ public enum TopKey: Sendable, Hashable {
     case escape
     /// Ctrl-C (the terminal is in raw mode, so it arrives as a byte, not a signal).
     case interrupt
+    /// Ctrl-Z: suspend to the shell, as a cooked terminal would.
+    case suspend
+    /// Ctrl-L: draw the whole screen again.
+    case refresh
 
     /// Decodes what one read from the terminal returned: printable characters, control
     /// keys and the usual escape sequences (`ESC [ A` or `ESC O A` for the arrows, `ESC [ 5 ~`
@@ -42,6 +46,8 @@ public enum TopKey: Sendable, Hashable {
                 index += 1
                 if let key = sequence(final: final, parameters: parameters) { keys.append(key) }
             case 0x03: keys.append(.interrupt)
+            case 0x1A: keys.append(.suspend)
+            case 0x0C: keys.append(.refresh)
             case 0x09: keys.append(.tab)
             case 0x0D, 0x0A: keys.append(.enter)
             case 0x20...0x7E: keys.append(.character(Character(Unicode.Scalar(byte))))

@@ -31,6 +31,10 @@ public struct TopState: Sendable, Hashable {
         case redraw
         /// The range changed: fetch the history again.
         case refetchHistory
+        /// Ctrl-Z: give the terminal back and stop until continued.
+        case suspend
+        /// Ctrl-L: clear and draw everything.
+        case redrawAll
         case quit
     }
 
@@ -38,7 +42,7 @@ public struct TopState: Sendable, Hashable {
     /// cycle through them and "all".
     @discardableResult
     public mutating func handle(_ key: TopKey, gpus: [String]) -> Effect {
-        if showHelp, key != .character("q"), key != .interrupt {
+        if showHelp, key != .character("q"), key != .interrupt, key != .suspend {
             // Any key closes the help; it does nothing else.
             showHelp = false
             return .redraw
@@ -47,6 +51,10 @@ public struct TopState: Sendable, Hashable {
         case .character("q"), .character("Q"), .interrupt:
             quit = true
             return .quit
+        case .suspend:
+            return .suspend
+        case .refresh:
+            return .redrawAll
         case .character("?"), .character("h"):
             showHelp = true
         case .character("s"): choose(sort.next)

@@ -25,6 +25,7 @@ struct TopCommand: AsyncParsableCommand {
               Tab → ⇧Tab ←      next / previous GPU; 0-9 that GPU; a or Esc all GPUs
               r + / R -         longer / shorter range (5m 15m 1h 6h 24h)
               ↑ ↓ PgUp PgDn     scroll the processes
+              Ctrl-Z Ctrl-L     suspend (fg comes back); redraw
               ?                 help
 
             EXAMPLES
@@ -123,17 +124,22 @@ struct TopCommand: AsyncParsableCommand {
             frame.range = state.range
             let (width, height) = terminal.size
             state.scroll = min(state.scroll, TopLayout.maximumScroll(frame, state: state, width: width, height: height))
-            terminal.draw(TopLayout.render(frame, state: state, width: width, height: height, color: color))
+            if !terminal.suspended { terminal.draw(TopLayout.render(frame, state: state, width: width, height: height, color: color)) }
             switch terminal.wait(next - Date().timeIntervalSince1970) {
             case .input(let bytes):
                 for key in TopKey.decode(bytes) {
-                    if state.handle(key, gpus: frame.model.gpus.map(\.index)) == .refetchHistory {
-                        frame = await session.refresh(range: state.range, settle: false, historyOnly: true)
+                    switch state.handle(key, gpus: frame.model.gpus.map(\.index)) {
+                    case .refetchHistory: frame = await session.refresh(range: state.range, settle: false, historyOnly: true)
+                    case .suspend: terminal.suspend()
+                    case .redrawAll: terminal.clear()
+                    case .redraw, .quit: break
                     }
                 }
             case .resized:
                 // Rows of the old size may stay behind when the terminal shrinks or grows.
-                terminal.clear()
+                if !terminal.suspended { terminal.clear() }
+            case .resumed:
+                terminal.resume()
             case .terminate:
                 state.quit = true
             case .timeout:

@@ -17,13 +17,21 @@ final class Terminal {
     enum Event {
         case input([UInt8])
         case resized
+        /// Continued (`fg`) after a suspend: the screen is ours again.
+        case resumed
         /// SIGTERM, SIGHUP, SIGINT or the terminal went away.
         case terminate
         case timeout
     }
 
     private var saved = termios()
+    private var raw = termios()
     private var restored = false
+    /// False when SIGTSTP was ignored on entry (no job control: nobody could `fg` us), so
+    /// Ctrl-Z does nothing rather than stopping for good.
+    private let canSuspend: Bool
+    /// Between Ctrl-Z and SIGCONT: nothing is drawn (the shell has the terminal).
+    private(set) var suspended = false
     private let signalPipe: (read: Int32, write: Int32)
 
     /// Enters raw mode and the alternate screen; throws when standard input or output is not
@@ -37,14 +45,17 @@ final class Terminal {
         guard pipe(&fds) == 0 else { throw TopError("cannot create a pipe: \(String(cString: strerror(errno)))") }
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         signalPipe = (fds[0], fds[1])
+        let previous = signal(SIGTSTP, SIG_DFL)
+        signal(SIGTSTP, previous)
+        canSuspend = unsafeBitCast(previous, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self)
         signalPipeWrite = fds[1]
-        for number in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] {
+        for number in [SIGTERM, SIGHUP, SIGINT, SIGWINCH, SIGCONT] {
             signal(number) { received in
                 var byte = UInt8(truncatingIfNeeded: received)
                 _ = write(signalPipeWrite, &byte, 1)
             }
         }
-        var raw = saved
+        raw = saved
         // No line editing, echo or signal keys (Ctrl-C arrives as a byte and quits), no
         // flow control or CR translation; reads return what is there.
         raw.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
@@ -53,9 +64,32 @@ final class Terminal {
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
+        enter()
+    }
+
+    /// Raw mode, the alternate screen, the cursor hidden, the screen cleared once.
+    private func enter() {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
-        // Alternate screen, cursor hidden, screen cleared once.
         Self.emit("\u{1B}[?1049h\u{1B}[?25l\u{1B}[2J")
+    }
+
+    /// Ctrl-Z: gives the shell its terminal back and stops the job, as a cooked terminal's
+    /// SIGTSTP would. The stop lands a moment later (the signal is the process's, and the
+    /// thread that takes it may not be this one), so nothing is drawn until SIGCONT
+    /// (`fg`) says the screen is ours again: see `resume()`.
+    func suspend() {
+        guard canSuspend else { return }
+        suspended = true
+        Self.emit("\u{1B}[?25h\u{1B}[?1049l")
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+        kill(0, SIGTSTP)
+    }
+
+    /// After SIGCONT: raw mode and the alternate screen again.
+    func resume() {
+        guard suspended else { return }
+        suspended = false
+        enter()
     }
 
     deinit { restore() }
@@ -66,7 +100,7 @@ final class Terminal {
         restored = true
         Self.emit("\u{1B}[?25h\u{1B}[?1049l")
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-        for number in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] { signal(number, SIG_DFL) }
+        for number in [SIGTERM, SIGHUP, SIGINT, SIGWINCH, SIGCONT] { signal(number, SIG_DFL) }
         signalPipeWrite = -1
         close(signalPipe.read)
         close(signalPipe.write)
@@ -90,8 +124,9 @@ final class Terminal {
         if fds[1].revents & Int16(POLLIN) != 0 {
             var buffer = [UInt8](repeating: 0, count: 16)
             let count = read(signalPipe.read, &buffer, buffer.count)
-            let signals = buffer.prefix(max(0, count))
-            return signals.contains(where: { Int32($0) != SIGWINCH }) ? .terminate : .resized
+            let signals = buffer.prefix(max(0, count)).map { Int32($0) }
+            if signals.contains(where: { $0 != SIGWINCH && $0 != SIGCONT }) { return .terminate }
+            return signals.contains(SIGCONT) ? .resumed : .resized
         }
         var buffer = [UInt8](repeating: 0, count: 256)
         let count = read(STDIN_FILENO, &buffer, buffer.count)
