@@ -30,6 +30,8 @@ final class Terminal {
     /// False when SIGTSTP was ignored on entry (no job control: nobody could `fg` us), so
     /// Ctrl-Z does nothing rather than stopping for good.
     private let canSuspend: Bool
+    /// The rows on screen, as last drawn.
+    private var shown: [String] = []
     /// Between Ctrl-Z and SIGCONT: nothing is drawn (the shell has the terminal).
     private(set) var suspended = false
     private let signalPipe: (read: Int32, write: Int32)
@@ -69,6 +71,7 @@ final class Terminal {
 
     /// Raw mode, the alternate screen, the cursor hidden, the screen cleared once.
     private func enter() {
+        shown = []
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
         Self.emit("\u{1B}[?1049h\u{1B}[?25l\u{1B}[2J")
     }
@@ -135,20 +138,24 @@ final class Terminal {
         return .input(Array(buffer.prefix(count)))
     }
 
-    /// Draws `lines` over the previous frame: each line is written at its row, already
-    /// exactly as wide as the screen, so nothing is cleared first and nothing flickers. The
-    /// terminals that know synchronized output (mode 2026) show the frame at once.
+    /// Draws `lines` over the previous frame: only the rows that changed are written, each at
+    /// its row and already exactly as wide as the screen, so nothing is cleared first, nothing
+    /// flickers, and an idle view costs an SSH link a few bytes. The terminals that know
+    /// synchronized output (mode 2026) show the frame at once.
     func draw(_ lines: [String]) {
-        var out = "\u{1B}[?2026h"
-        for (row, line) in lines.enumerated() {
+        var out = ""
+        for (row, line) in lines.enumerated() where row >= shown.count || shown[row] != line {
             out += "\u{1B}[\(row + 1);1H" + line
         }
-        out += "\u{1B}[?2026l"
-        Self.emit(out)
+        shown = lines
+        guard !out.isEmpty else { return }
+        Self.emit("\u{1B}[?2026h" + out + "\u{1B}[?2026l")
     }
 
-    /// Clears the screen (after a resize; every other frame overwrites the last in place).
+    /// Clears the screen (after a resize or Ctrl-L; every other frame overwrites the last in
+    /// place); the next `draw` writes every row.
     func clear() {
+        shown = []
         Self.emit("\u{1B}[2J")
     }
 
