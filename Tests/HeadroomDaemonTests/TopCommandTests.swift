@@ -157,9 +157,9 @@ extension ProcessTests {
             #expect(bar.count > 100)
             #expect(screen.count >= 40 && screen[39].contains("q quit"))
             let pid = try tmux.run(["display-message", "-p", "-t", "top", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-            // The pane runs sh; headroom is its child.
-            let (_, children) = try Subprocess.run(["/usr/bin/pgrep", "-P", pid])
-            let child = try #require(Int32(String(decoding: children, as: UTF8.self).split(separator: "\n").first ?? ""))
+            // The pane runs sh; headroom is its child (found through /proc, no procps needed).
+            let shell = try #require(Int32(pid))
+            let child = try #require(try Self.children(of: shell).first)
             kill(child, SIGTERM)
             let after = try await tmux.waitFor("the exit") { $0.contains("exit=0") && $0.contains { $0.hasSuffix("echo") } }
             #expect(after.contains("icanon") && after.contains("echo"))
@@ -304,6 +304,18 @@ extension ProcessTests {
             try tmux.send("stty -a | tr ' ' '\\n' | grep -x -e '-\\?icanon' -e '-\\?echo'; echo done", "Enter")
             let after = try await tmux.waitFor("stty's answer") { $0.contains("done") }
             #expect(after.contains("icanon") && after.contains("echo"), "\(after)")
+        }
+
+        /// The processes whose parent is `parent`, from /proc/*/stat.
+        static func children(of parent: Int32) throws -> [Int32] {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc").compactMap { entry -> Int32? in
+                guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                    let close = stat.lastIndex(of: ")")
+                else { return nil }
+                // "pid (comm) state ppid …": the command may hold spaces and parentheses.
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                return fields.count > 2 && Int32(fields[1]) == parent ? pid : nil
+            }
         }
 
         /// A TCP port that was free a moment ago.
