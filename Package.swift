@@ -166,6 +166,7 @@ let package = Package(
                 "HeadroomNotify",
                 "HeadroomServer",
                 "HeadroomHistory",
+                "HeadroomTop",
                 "CLinuxShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -180,6 +181,11 @@ let package = Package(
             dependencies: ["HeadroomCore", .product(name: "SQLiteNIO", package: "sqlite-nio")],
             swiftSettings: swiftSettings
         ),
+
+        // `headroom top`'s pure part: the daemon's JSON read into a model, the key handling and
+        // the layout of one frame (sparklines, memory bars). The terminal and HTTP are the
+        // executable's.
+        .target(name: "HeadroomTop", dependencies: ["HeadroomCore"], swiftSettings: swiftSettings),
 
         // Test support shared by the test targets.
         .target(
@@ -203,6 +209,11 @@ let package = Package(
         .testTarget(
             name: "HeadroomHistoryTests",
             dependencies: ["HeadroomHistory", "HeadroomCore", "HeadroomTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeadroomTopTests",
+            dependencies: ["HeadroomTop", "HeadroomCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,7 +2,7 @@
 # Keeps the code honest, cheap enough to run on every CI build:
 #   - it follows .swift-format (swift-format ships with the toolchain; reformat with
 #     `swift format -i -r Sources Tests Benchmarks`);
-#   - HeadroomCore, HeadroomConfigSyntax and HeadroomConfig never read a clock, the environment or a file.
+#   - HeadroomCore, HeadroomConfigSyntax, HeadroomConfig and HeadroomTop never read a clock, the environment or a file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! swift format lint --strict -r --configuration .swift-format Sources Tests Benchmarks; then
@@ -11,8 +11,8 @@ if ! swift format lint --strict -r --configuration .swift-format Sources Tests B
 fi
 echo "validate.sh: the code follows .swift-format"
 pattern='Date\(\)|\.now\b|FileManager|ProcessInfo|getenv|fopen|open\(|ContinuousClock|SuspendingClock|DispatchTime|gettimeofday|clock_gettime'
-if grep -RnE "$pattern" Sources/HeadroomCore Sources/HeadroomConfigSyntax Sources/HeadroomConfig --include='*.swift'; then
-    echo "validate.sh: HeadroomCore, HeadroomConfigSyntax and HeadroomConfig must not read clocks, files or the environment (see STYLE.md §5)" >&2
+if grep -RnE "$pattern" Sources/HeadroomCore Sources/HeadroomConfigSyntax Sources/HeadroomConfig Sources/HeadroomTop --include='*.swift'; then
+    echo "validate.sh: HeadroomCore, HeadroomConfigSyntax, HeadroomConfig and HeadroomTop must not read clocks, files or the environment (see STYLE.md §5)" >&2
     exit 1
 fi
-echo "validate.sh: HeadroomCore, HeadroomConfigSyntax and HeadroomConfig are pure"
+echo "validate.sh: HeadroomCore, HeadroomConfigSyntax, HeadroomConfig and HeadroomTop are pure"

@@ -25,7 +25,8 @@ struct Headroom: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            RunCommand.self, CheckCommand.self, GPUsCommand.self, ConfigCommand.self, SilenceCommand.self, NotifyCommand.self, HistoryCommand.self,
+            RunCommand.self, CheckCommand.self, GPUsCommand.self, TopCommand.self, ConfigCommand.self, SilenceCommand.self, NotifyCommand.self,
+            HistoryCommand.self,
             BacktestCommand.self,
         ],
         defaultSubcommand: RunCommand.self

@@ -1,0 +1,63 @@
+import Foundation
+import HeadroomNotify
+import HeadroomTesting
+import Testing
+
+/// A tmux server of the test's own (its own socket) with one detached session of a fixed
+/// size: the test types with `send(_:)`, reads the screen with `screen()`, and polls it with a
+/// deadline rather than sleeping. The server is killed when the value goes.
+final class Tmux {
+    let socket = "headroom-test-" + UUID().uuidString.prefix(8).lowercased()
+
+    /// Starts `command` (run by sh) in a `width`×`height` session with `environment` set.
+    /// NO_COLOR is unset first: the server copies the test runner's environment, and
+    /// `swift test` sets NO_COLOR.
+    init(_ command: String, width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
+        let exports = environment.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'; " }.joined()
+        try run(["new-session", "-d", "-s", "top", "-x", String(width), "-y", String(height), "unset NO_COLOR; " + exports + command])
+    }
+
+    deinit { _ = try? run(["kill-server"]) }
+
+    /// The `tmux` executable (scripts/test installs the Debian package).
+    static var executable: String? {
+        ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> String {
+        let (termination, output) = try Subprocess.run([Self.executable ?? "tmux", "-L", socket] + arguments)
+        guard termination.codeOrSignal == 0 else { throw TmuxError("tmux \(arguments.joined(separator: " ")) failed: \(termination)") }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Types keys, as tmux names them (`q`, `Tab`, `Left`, `C-c`).
+    func send(_ keys: String...) throws {
+        try run(["send-keys", "-t", "top"] + keys)
+    }
+
+    /// The visible screen, one string per row; `escapes` keeps the colour attributes as SGR.
+    func screen(escapes: Bool = false) throws -> [String] {
+        try run(["capture-pane", "-p", "-t", "top"] + (escapes ? ["-e"] : [])).components(separatedBy: "\n")
+    }
+
+    /// Polls the screen until `predicate` holds; records an issue with the last screen when
+    /// the deadline passes.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Duration = .seconds(20), _ predicate: ([String]) -> Bool) async throws -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        var last: [String] = []
+        while ContinuousClock.now < deadline {
+            last = try screen()
+            if predicate(last) { return last }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("timed out waiting for \(what); the screen:\n\(last.joined(separator: "\n"))")
+        return last
+    }
+}
+
+struct TmuxError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,24 @@
+import HeadroomTop
+import Testing
+
+@Suite("Key decoding")
+struct TopKeyTests {
+    @Test("letters, digits, Tab, Enter, Ctrl-C, Ctrl-Z and Ctrl-L")
+    func plain() {
+        #expect(TopKey.decode(Array("q1s".utf8)) == [.character("q"), .character("1"), .character("s")])
+        #expect(TopKey.decode([0x09, 0x0D, 0x03, 0x1A, 0x0C]) == [.tab, .enter, .interrupt, .suspend, .refresh])
+    }
+
+    @Test("arrows in both cursor modes, shift-Tab, paging and Home")
+    func sequences() {
+        #expect(TopKey.decode([0x1B, 0x5B, 0x41, 0x1B, 0x5B, 0x42, 0x1B, 0x4F, 0x43, 0x1B, 0x4F, 0x44]) == [.up, .down, .right, .left])
+        #expect(TopKey.decode(Array("\u{1B}[Z\u{1B}[5~\u{1B}[6~\u{1B}[H\u{1B}[1~".utf8)) == [.backTab, .pageUp, .pageDown, .home, .home])
+    }
+
+    @Test("a lone Escape is a key; an unknown sequence is dropped whole, the keys around it kept")
+    func unknown() {
+        #expect(TopKey.decode([0x1B]) == [.escape])
+        #expect(TopKey.decode(Array("a\u{1B}[15;2~b".utf8)) == [.character("a"), .character("b")])
+        #expect(TopKey.decode([0x80, 0xFF, 0x7F]).isEmpty)
+    }
+}
