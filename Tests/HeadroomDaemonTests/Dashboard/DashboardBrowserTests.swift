@@ -190,6 +190,30 @@ extension ProcessTests {
             await browser.quit()
         }
 
+        @Test("the range buttons redraw the charts over 15 m, 24 h and 7 d from the history, and the choice survives a reload")
+        func ranges() async throws {
+            let directory = try TemporaryDirectory()
+            let (daemon, browser, port) = try await Self.open(directory)
+            defer { daemon.signal(SIGTERM) }
+            for (seconds, label) in [(900, "15m"), (86400, "24h"), (604_800, "7d")] {
+                try await browser.click("[data-range=\"\(seconds)\"]")
+                let span = try await browser.wait(
+                    for: "the \(label) window",
+                    """
+                    const c = window.headroom.state.charts.get('gpu-mem-0'); if (!c) return null;
+                    const [start, end] = c.graph.xAxisRange(); const span = (end - start) / 1000;
+                    return Math.abs(span - \(seconds)) < \(seconds) * 0.05 ? span : null;
+                    """)
+                #expect(abs((span as? Double ?? 0) - Double(seconds)) < Double(seconds) * 0.05)
+                #expect(try await browser.run("return document.querySelector('[data-range=\"\(seconds)\"]').getAttribute('aria-pressed')") as? String == "true")
+            }
+            try await browser.open("http://127.0.0.1:\(port)/")
+            _ = try await browser.wait(for: "the page again", "return window.headroom && window.headroom.rendered() ? true : null")
+            #expect(try await browser.run("return window.headroom.state.range") as? Int == 604_800)
+            #expect(try await browser.consoleEntries().filter { $0.level == "SEVERE" }.isEmpty)
+            await browser.quit()
+        }
+
         @Test("a browser that prefers Chinese gets the page in Simplified Chinese, the switch brings English back, and a dark system scheme darkens it")
         func chinese() async throws {
             let directory = try TemporaryDirectory()
