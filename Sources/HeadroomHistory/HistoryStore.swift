@@ -210,6 +210,17 @@ public final class HistoryStore {
         return samples
     }
 
+    /// Readies the connection for reading much of the file once (a backtest): SQLite maps the
+    /// file instead of copying each page through `pread` into a 512 KiB cache, which took a
+    /// third off the time to rebuild seven node days of rounds (BENCHMARKS.md). Not for the daemon's
+    /// own store: mapped pages would count in its resident memory as queries touch them.
+    public func readInBulk() throws(HistoryError) {
+        try database.execute("PRAGMA mmap_size=\(Self.bulkReadMapBytes)")
+    }
+
+    /// The most of the file `readInBulk` maps (SQLite maps what it reads, up to this).
+    static let bulkReadMapBytes = 1 << 32
+
     /// Bytes the database's files take (the main file and its write-ahead log).
     public var fileBytes: Int {
         [database.path, database.path + "-wal"].reduce(0) { total, file in
