@@ -19,7 +19,7 @@
       throttle: 'clock limits', processes: 'Processes', pid: 'PID', command: 'Command', where: 'Container / pod',
       memoryUsed: 'Memory used', perProcess: 'Memory per process (stacked)', utilChart: 'Utilisation %',
       tempChart: 'Temperature °C', warningAt: 'warning', criticalAt: 'critical', noLimit: 'no limit',
-      oomKills: 'OOM kills', throttled: 'CPU throttled', psiNone: 'no pressure-stall information', rss: 'resident',
+      oomKills: 'OOM kills', throttled: 'CPU throttled (periods)', psiNone: 'no pressure-stall information', rss: 'resident',
       cpuShare: 'of a core', sincePage: 'since this page opened', historyOff: 'History is off on this daemon: charts start when this page opened.',
       unreachable: 'Cannot reach the daemon; retrying…', needToken: 'Enter the server token to silence.',
       silenced: 'silenced', silencedUntil: 'Silenced until', refusedToken: 'Refused: wrong or missing token.',
@@ -39,7 +39,7 @@
       throttle: '时钟限制', processes: '进程', pid: 'PID', command: '命令', where: '容器 / Pod',
       memoryUsed: '显存占用', perProcess: '各进程显存（堆叠）', utilChart: '利用率 %',
       tempChart: '温度 °C', warningAt: '警告', criticalAt: '严重', noLimit: '无上限',
-      oomKills: 'OOM 终止', throttled: 'CPU 被限流', psiNone: '无压力阻塞信息', rss: '常驻内存',
+      oomKills: 'OOM 终止', throttled: 'CPU 被限流（周期）', psiNone: '无压力阻塞信息', rss: '常驻内存',
       cpuShare: '个核心', sincePage: '自本页打开起', historyOff: '此守护进程未开启历史记录：图表从本页打开时开始。',
       unreachable: '无法连接守护进程，正在重试…', needToken: '请输入服务器令牌以静默告警。',
       silenced: '已静默', silencedUntil: '静默至', refusedToken: '被拒绝：令牌错误或缺失。',
@@ -434,12 +434,12 @@
     f('load-figures').append(figure(t('loadLegend'), [value('load1'), value('load5'), value('load15')].map(v => num(v, 2)).join(' / '), value('load1'), { 'data-metric': 'load1' }));
     draw('load', document.getElementById('chart-load'), { metrics: /^load/, format: v => num(v, 1), lines: () => thresholdLines('load1') });
     const cUsage = value('container_memory_usage_bytes'), cLimit = value('container_memory_limit_bytes');
-    const oom = value('container_oom_kills_total'), throttled = value('container_cpu_throttled_seconds_total');
+    const oom = value('container_oom_kills_total'), throttled = value('container_cpu_throttled_percent');
     const cf = f('container-figures');
     if (cUsage == null) cf.append(el('span', { class: 'empty', text: '–' }));
     else cf.append(figure(t('used'), bytes(cUsage), cUsage, { 'data-metric': 'container_memory_usage_bytes' }),
       figure(t('limit'), cLimit ? bytes(cLimit) : t('noLimit'), cLimit), figure(t('oomKills'), num(oom, 0), oom, { 'data-metric': 'container_oom_kills_total' }),
-      figure(t('throttled'), throttled == null ? '–' : num(throttled, 1) + ' s', throttled));
+      figure(t('throttled'), pct(throttled), throttled, { 'data-metric': 'container_cpu_throttled_percent' }));
     draw('container', document.getElementById('chart-container'), { metrics: /^container_/, format: bytes, axisWidth: 64,
       lines: () => cLimit ? [{ value: cLimit, color: '--critical', label: t('limit') + ' ' + bytes(cLimit) }].concat(thresholdLines('container_memory_usage_bytes', 'container_memory_used_percent', cLimit)) : [] });
     const psi = samples('pressure_avg10_percent').filter(s => s.labels.scope === 'host' || s.labels.scope === 'container');
