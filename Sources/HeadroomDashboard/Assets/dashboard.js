@@ -100,7 +100,7 @@
     status: null, alerts: [], silences: [], events: [], rules: [], historyOn: true,
     charts: new Map(), polls: 0, timer: null, failures: 0, renderedAt: null, lastFiring: -1
   };
-  const series = new Map(); // chart id -> Map(series key -> {label, points: [[ms, v]]})
+  let series = new Map(); // chart id -> Map(series key -> {label, points: [[ms, v]]})
 
   function samples(name, where) {
     const list = (state.status && state.status.samples) || [];
@@ -147,9 +147,10 @@
       default: return null;
     }
   }
-  function put(chart, key, label, ms, v) {
-    let chartSeries = series.get(chart);
-    if (!chartSeries) { chartSeries = new Map(); series.set(chart, chartSeries); }
+  function put(chart, key, label, ms, v, into) {
+    const target = into || series;
+    let chartSeries = target.get(chart);
+    if (!chartSeries) { chartSeries = new Map(); target.set(chart, chartSeries); }
     let one = chartSeries.get(key);
     if (!one) { one = { label, points: [] }; chartSeries.set(key, one); }
     one.label = label;
@@ -172,7 +173,9 @@
   async function loadRange() {
     const end = Math.floor(Date.now() / 1000), start = end - state.range;
     const step = stepFor(state.range, state.status && state.status.interval_seconds);
-    series.clear();
+    // Filled aside and swapped in whole: a poll that lands while the queries run appends to
+    // the old map, never ahead of the history (which `put` would then refuse as out of order).
+    const fresh = new Map();
     const results = await Promise.all(chartQueries().map(q =>
       getJSON('api/v1/query_range?query=' + encodeURIComponent(q) + '&start=' + start + '&end=' + end + '&step=' + step)
         .then(body => body.data.result.map(r => ({ name: q, metric: r.metric, values: r.values })))
@@ -181,9 +184,11 @@
       for (const r of list) {
         const where = route(r.name, r.metric);
         if (!where) continue;
-        for (const [ts, text] of r.values) put(where[0], where[1], where[2], ts * 1000, Number(text));
+        for (const [ts, text] of r.values) put(where[0], where[1], where[2], ts * 1000, Number(text), fresh);
       }
     }
+    if (series.has('self')) fresh.set('self', series.get('self')); // live only: no history to re-read
+    series = fresh;
     if (!results.some(list => list.length) && state.historyOn === false) notice(t('historyOff'));
     state.events = await getJSON('api/v1/alerts/history?from=' + start + '&to=' + end + '&limit=1000').catch(() => []);
   }
