@@ -27,19 +27,10 @@ public final class SamplingService: Service, Sendable {
         var announced: [String: CollectorOutcome] = [:]
         var announcedGPUs: [String: String] = [:]
         var rounds = 0
-        /// The live round after which start-up pages are unmapped (`StartupPages`):
-        /// the third after start and after each reload; nil when done or not wanted.
-        var releasePagesAfterRound: Int?
-        /// The server's request count at the latest round (`ServingActivity`).
-        var servedRequests = 0
+        /// When start-up and serving pages are unmapped (`StartupPages`).
+        var pageRelease: PageReleaseSchedule
     }
 
-    /// Live rounds between a start or reload and unmapping its pages: the server and
-    /// the first scrape have set up by then, and the rounds' own code is warm again soon.
-    static let roundsBeforeReleasingPages = 3
-    /// Quiet time after the latest request before serving's pages are unmapped again: a
-    /// scraper every 15–60 s keeps them (it would fault them back in at once).
-    static let quietBeforeReleasingServedPages: Duration = .seconds(90)
     private let releasesStartupPages: Bool
     private let servingActivity: ServingActivity?
 
@@ -95,7 +86,7 @@ public final class SamplingService: Service, Sendable {
             State(
                 runners: built.map(CollectorRunner.init), observers: observers,
                 collectorSettings: collectorSettings, interval: interval,
-                releasePagesAfterRound: releasesStartupPages ? Self.roundsBeforeReleasingPages : nil))
+                pageRelease: PageReleaseSchedule(enabled: releasesStartupPages)))
     }
 
     /// Applies a reloaded configuration's sampling settings.
@@ -103,7 +94,7 @@ public final class SamplingService: Service, Sendable {
         let release = releasesStartupPages
         let rebuild = state.withLock { state -> Bool in
             state.interval = newInterval
-            if release { state.releasePagesAfterRound = state.rounds + Self.roundsBeforeReleasingPages }
+            if release { state.pageRelease.reloaded(at: state.rounds) }
             return newSettings != state.collectorSettings
         }
         guard rebuild else { return }
@@ -235,19 +226,12 @@ public final class SamplingService: Service, Sendable {
         history.record(round.samples, changes: round.changes, at: stamp)
     }
 
-    /// Unmaps start-up pages once the round count reaches `releasePagesAfterRound`; each
-    /// round that saw requests answered puts that round `quietBeforeReleasingServedPages` on.
+    /// Unmaps start-up pages, and serving's once requests stop, when `PageReleaseSchedule` says.
     private func releasePagesIfDue() {
-        let served = releasesStartupPages ? servingActivity?.requests : nil
-        let due = state.withLock { state -> Bool in
-            if let served, served != state.servedRequests {
-                state.servedRequests = served
-                let quiet = Int((Self.quietBeforeReleasingServedPages / state.interval).rounded(.up))
-                state.releasePagesAfterRound = state.rounds + max(Self.roundsBeforeReleasingPages, quiet)
-            }
-            guard let round = state.releasePagesAfterRound, state.rounds >= round else { return false }
-            state.releasePagesAfterRound = nil
-            return true
+        guard releasesStartupPages else { return }
+        let requests = servingActivity?.requests
+        let due = state.withLock { state in
+            state.pageRelease.isDue(round: state.rounds, requests: requests, interval: state.interval)
         }
         guard due else { return }
         let release = StartupPages.release()
