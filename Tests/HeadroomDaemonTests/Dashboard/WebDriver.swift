@@ -2,7 +2,9 @@ import Foundation
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
+import HeadroomNotify
 import HeadroomTesting
+import Synchronization
 import Testing
 
 /// Debian's real `chromium`, headless, driven through `chromedriver` over the W3C WebDriver
@@ -11,6 +13,8 @@ final class WebDriver: Sendable {
     private let driver: ExternalProcess
     private let port: Int
     let session: String
+    /// Set by `quit`; a driver dropped without it (a test that threw) is ended by `deinit`.
+    private let ended = Atomic<Bool>(false)
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
@@ -21,12 +25,23 @@ final class WebDriver: Sendable {
         let chromium = try TestPeer.path("chromium", package: "chromium")
         port = try freeLoopbackPort()
         driver = try ExternalProcess(chromedriver, ["--port=\(port)"], directory: directory.url)
-        let port = port
+        do {
+            session = try await Self.startSession(port: port, chromium: chromium, directory: directory, language: language, width: width, height: height)
+        } catch {
+            // The browser never came up: end chromedriver rather than leave it running.
+            driver.process.signal(SIGTERM)
+            throw Failure(description: "\(error)\n\(driver.log.suffix(2000))")
+        }
+    }
+
+    private static func startSession(
+        port: Int, chromium: String, directory: borrowing TemporaryDirectory, language: String, width: Int, height: Int
+    ) async throws -> String {
         let ready = try await poll("chromedriver ready") {
             let answer = try? LoopbackHTTP.request(port: port, method: "GET", path: "/status", body: nil, timeoutSeconds: 2)
             return answer.map { String(decoding: $0.body, as: UTF8.self).contains(#""ready":true"#) } == true ? true : nil
         }
-        guard ready == true else { throw Failure(description: "chromedriver did not start:\n\(driver.log.suffix(2000))") }
+        guard ready == true else { throw Failure(description: "chromedriver did not start") }
         let capabilities: [String: Any] = [
             "capabilities": [
                 "alwaysMatch": [
@@ -46,13 +61,18 @@ final class WebDriver: Sendable {
         ]
         let answer = try await Self.send(port: port, "POST", "/session", capabilities)
         guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
-            throw Failure(description: "no session: \(answer)\n\(driver.log.suffix(2000))")
+            throw Failure(description: "no session: \(answer)")
         }
-        session = id
+        return id
+    }
+
+    deinit {
+        if !ended.load(ordering: .relaxed) { driver.process.signal(SIGTERM) }
     }
 
     /// Ends the session (Chromium exits) and chromedriver.
     func quit() async {
+        ended.store(true, ordering: .relaxed)
         _ = try? await Self.send(port: port, "DELETE", "/session/\(session)", nil)
         try? await driver.stop()
     }
