@@ -13,20 +13,20 @@ final class Tmux {
     /// NO_COLOR is unset first: the server copies the test runner's environment, and
     /// `swift test` sets NO_COLOR.
     init(_ command: String, width: Int = 80, height: Int = 24, environment: [String: String] = [:]) throws {
+        executable = try TestPeer.path("tmux", package: "tmux")
         let exports = environment.sorted { $0.key < $1.key }.map { "export \($0.key)='\($0.value)'; " }.joined()
         try run(["new-session", "-d", "-s", "top", "-x", String(width), "-y", String(height), "unset NO_COLOR; " + exports + command])
     }
 
     deinit { _ = try? run(["kill-server"]) }
 
-    /// The `tmux` executable (scripts/test installs the Debian package).
-    static var executable: String? {
-        ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    /// The `tmux` executable, found on PATH like every test peer: missing, the test fails with
+    /// the command that installs it (scripts/test does).
+    private let executable: String
 
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let (termination, output) = try Subprocess.run([Self.executable ?? "tmux", "-L", socket] + arguments)
+        let (termination, output) = try Subprocess.run([executable, "-L", socket] + arguments)
         guard termination.codeOrSignal == 0 else { throw TmuxError("tmux \(arguments.joined(separator: " ")) failed: \(termination)") }
         return String(decoding: output, as: UTF8.self)
     }

@@ -7,7 +7,7 @@ extension ProcessTests {
     /// `headroom top` in a real terminal: tmux runs it against the real daemon reading the
     /// fake driver (two GPUs, two processes on the first), the test types keys and reads the
     /// screen.
-    @Suite("headroom top", .enabled(if: Tmux.executable != nil, "tmux is not installed (scripts/test installs it)"))
+    @Suite("headroom top")
     struct TopCommandTests {
         static let scenario = """
             gpus 2
