@@ -57,20 +57,10 @@ struct CheckCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "headroom.check")
         logger.logLevel = .critical
-        let files = RootedSystemFiles(root: configuration.collectors.root)
-        let runners = CollectorCatalog.make(settings: configuration.collectors, files: files).map(CollectorRunner.init)
-        func sample() async -> HostSnapshot {
-            var reports: [CollectorReport] = []
-            var samples: [Sample] = []
-            for (report, collected) in await CollectorRound.run(runners, budget: configuration.collectors.timeout, clock: SystemClock()) {
-                reports.append(report)
-                samples += collected
-            }
-            return HostSnapshot(time: Date(), samples: samples, collectors: reports)
-        }
-        let first = await sample()
+        let host = HostSampler(settings: configuration.collectors)
+        let first = await host.snapshot()
         try await Task.sleep(for: pause)
-        let second = await sample()
+        let second = await host.snapshot()
         let samples = SampleDerivation.evaluationSamples(previous: first, current: second)
         let findings = InstantCheck.findings(rules: configuration.rules, samples: samples)
         var status = InstantCheck.status(findings)

@@ -7,14 +7,11 @@ import HeadroomTop
 /// Samples this host with the daemon's own collectors when no daemon answers, and derives
 /// the rates from the previous round as the daemon does.
 final class LocalSampler {
-    private let runners: [CollectorRunner]
-    private let budget: Duration
+    private let host: HostSampler
     private var previous: HostSnapshot?
 
     init(settings: CollectorSettings) {
-        let files = RootedSystemFiles(root: settings.root)
-        runners = CollectorCatalog.make(settings: settings, files: files).map(CollectorRunner.init)
-        budget = settings.timeout
+        host = HostSampler(settings: settings)
     }
 
     /// Whether a previous round exists (CPU and other rates need two).
@@ -22,13 +19,8 @@ final class LocalSampler {
 
     /// One round, as `/api/v1/status` would show it.
     func sample() async -> TopStatus {
-        var reports: [CollectorReport] = []
-        var samples: [Sample] = []
-        for (report, collected) in await CollectorRound.run(runners, budget: budget, clock: SystemClock()) {
-            reports.append(report)
-            samples += collected
-        }
-        let snapshot = HostSnapshot(time: Date(), samples: samples, collectors: reports)
+        let snapshot = await host.snapshot()
+        let reports = snapshot.collectors
         let evaluated = SampleDerivation.evaluationSamples(previous: previous, current: snapshot)
         previous = snapshot
         return TopStatus(

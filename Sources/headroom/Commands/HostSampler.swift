@@ -1,0 +1,26 @@
+import Foundation
+import HeadroomCollectors
+import HeadroomCore
+import HeadroomDaemon
+
+/// One round of the daemon's own collectors, outside the daemon: `headroom check` and
+/// `headroom top` without a daemon. Each collector keeps the daemon's budget.
+struct HostSampler {
+    private let runners: [CollectorRunner]
+    private let budget: Duration
+
+    init(settings: CollectorSettings) {
+        runners = CollectorCatalog.make(settings: settings, files: RootedSystemFiles(root: settings.root)).map(CollectorRunner.init)
+        budget = settings.timeout
+    }
+
+    func snapshot() async -> HostSnapshot {
+        var reports: [CollectorReport] = []
+        var samples: [Sample] = []
+        for (report, collected) in await CollectorRound.run(runners, budget: budget, clock: SystemClock()) {
+            reports.append(report)
+            samples += collected
+        }
+        return HostSnapshot(time: Date(), samples: samples, collectors: reports)
+    }
+}
