@@ -24,17 +24,24 @@ public enum DashboardAssets {
     /// `index.html`, served at `/`.
     public static let page = Asset(PackageResources.index_html, "text/html; charset=utf-8")
 
-    /// The files under `/assets/`, by name; built on first use (a daemon nobody looks at never
-    /// copies them out of the binary's read-only data).
+    /// The files under `/assets/`, by name. Each is built (its ETag hashed) once, on first
+    /// use: a daemon nobody looks at never copies them out of the binary's read-only data.
     public static func asset(named name: String) -> Asset? {
         switch name {
-        case "dashboard.js": Asset(PackageResources.dashboard_js, "text/javascript; charset=utf-8")
-        case "dashboard.css": Asset(PackageResources.dashboard_css, "text/css; charset=utf-8")
-        case "dygraph.min.js": Asset(PackageResources.dygraph_min_js, "text/javascript; charset=utf-8")
-        case "dygraph.min.css": Asset(PackageResources.dygraph_min_css, "text/css; charset=utf-8")
-        case "icon.svg": Asset(PackageResources.icon_svg, "image/svg+xml")
-        case "dygraphs-LICENSE.txt": Asset(PackageResources.dygraphs_LICENSE_txt, "text/plain; charset=utf-8")
+        case "dashboard.js": script
+        case "dashboard.css": style
+        case "dygraph.min.js": chartLibrary
+        case "dygraph.min.css": chartStyle
+        case "icon.svg": icon
+        case "dygraphs-LICENSE.txt": chartLicence
         default: nil
         }
     }
+
+    private static let script = Asset(PackageResources.dashboard_js, "text/javascript; charset=utf-8")
+    private static let style = Asset(PackageResources.dashboard_css, "text/css; charset=utf-8")
+    private static let chartLibrary = Asset(PackageResources.dygraph_min_js, "text/javascript; charset=utf-8")
+    private static let chartStyle = Asset(PackageResources.dygraph_min_css, "text/css; charset=utf-8")
+    private static let icon = Asset(PackageResources.icon_svg, "image/svg+xml")
+    private static let chartLicence = Asset(PackageResources.dygraphs_LICENSE_txt, "text/plain; charset=utf-8")
 }

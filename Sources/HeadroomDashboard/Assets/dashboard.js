@@ -292,17 +292,20 @@
   // ---- thresholds from the rules ------------------------------------------------------
   // Lines for `metric`: rules on it directly, and on `percentOf` (a percentage of `total`),
   // whose label matchers accept `labels` (the chart's series: {gpu: "0"}, {resource: "memory"}).
+  // One label condition, as the daemon reads it: =, !=, and whole-value =~ / !~.
+  function labelMatches(op, actual, value) {
+    switch (op) {
+      case '=': return actual === value;
+      case '!=': return actual !== value;
+      case '=~': case '!~':
+        try { return new RegExp('^(?:' + value + ')$').test(actual) === (op === '=~'); } catch (e) { return false; }
+      default: return false;
+    }
+  }
   function ruleMatches(rule, labels) {
     return (rule.matchers || []).every(m => {
       const actual = (labels || {})[m.label];
-      if (actual == null) return true; // a label the chart does not pin: the rule may apply
-      switch (m.op) {
-        case '=': return actual === m.value;
-        case '!=': return actual !== m.value;
-        case '=~': try { return new RegExp('^(?:' + m.value + ')$').test(actual); } catch (e) { return false; }
-        case '!~': try { return !new RegExp('^(?:' + m.value + ')$').test(actual); } catch (e) { return false; }
-        default: return true;
-      }
+      return actual == null || labelMatches(m.op, actual, m.value); // a label the chart does not pin: the rule may apply
     });
   }
   function thresholdLines(metric, percentOf, total, labels) {
@@ -464,15 +467,7 @@
     const labels = Object.assign({}, alert.labels, { alertname: alert.rule, severity: alert.severity, metric: alert.metric });
     return state.silences.find(s => (s.matchers || []).length && s.matchers.every(m => {
       const matcher = typeof m === 'string' ? parseMatcher(m) : m;
-      if (!matcher) return false;
-      const actual = labels[matcher.name] || '';
-      switch (matcher.op) {
-        case '=': return actual === matcher.value;
-        case '!=': return actual !== matcher.value;
-        case '=~': try { return new RegExp('^(?:' + matcher.value + ')$').test(actual); } catch (e) { return false; }
-        case '!~': try { return !new RegExp('^(?:' + matcher.value + ')$').test(actual); } catch (e) { return false; }
-        default: return false;
-      }
+      return matcher != null && labelMatches(matcher.op, labels[matcher.name] || '', matcher.value);
     }));
   }
   function parseMatcher(text) {
