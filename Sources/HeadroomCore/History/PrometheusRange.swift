@@ -13,8 +13,14 @@ public enum PrometheusRange {
     public static let maximumPoints: Int64 = 11_000
     /// How much time one window of requests covers at most, so memory stays bounded.
     public static let windowMilliseconds: Int64 = 3_600_000
-    /// Labels the Prometheus server adds to every scraped series, which the daemon never sees.
-    public static let targetLabels: Set<String> = ["instance", "job"]
+    /// The labels the Prometheus server adds to every scraped series (the daemon never sees
+    /// them). They are kept on every replayed sample, dcgm-exporter's mapped ones included, so
+    /// the series of two hosts (or of one target scraped by two jobs) stay apart, and alerts and
+    /// incidents name the host as Prometheus' own alerts do. `job` is kept as well as
+    /// `instance`: dropping it would merge a target scraped under two jobs, and whether that
+    /// happens is only known once the whole range is read, while a label that came and went
+    /// between windows would split one alert in two.
+    public static let targetLabels: [String] = ["instance", "job"]
 
     /// One `query_range` to send per window.
     public struct Query: Sendable, Hashable {
@@ -154,20 +160,23 @@ public enum PrometheusRange {
         }
     }
 
-    /// A series' labels as the daemon had them: the server's target labels dropped.
-    public static func daemonLabels(_ labels: Labels) -> Labels {
-        Labels(labels.pairs.filter { !targetLabels.contains($0.name) }.map { ($0.name, $0.value) })
+    /// A series' target labels (`instance`, `job`), to put back on dcgm-exporter's series once
+    /// mapped (the mapping keeps GPU labels only).
+    public static func target(of labels: Labels) -> Labels {
+        Labels(targetLabels.compactMap { name in labels[name].map { (name, $0) } })
     }
 
     /// Merges one window's series into rounds by timestamp, in time order: Headroom's own
-    /// series (`headroom_` dropped from the name), and dcgm-exporter's mapped to Headroom's
-    /// for the metrics a round has no `headroom_` series of.
+    /// series (`headroom_` dropped from the name, every label kept), and dcgm-exporter's mapped
+    /// to Headroom's with their target labels. A mapped sample is left out when the round has
+    /// a `headroom_` sample of its name from the same host: the same `instance`, or the same
+    /// GPU (`uuid`), which is how a Headroom and a dcgm-exporter on one machine, scraped as two
+    /// targets on two ports, are told to be the same host. Other hosts keep their mapped series.
     public static func rounds(headroom: [Series], dcgm: [Series]) -> [(time: Int64, samples: [Sample])] {
         var own: [Int64: [Sample]] = [:]
         for series in headroom where series.name.hasPrefix(PrometheusExposition.prefix) {
             let name = String(series.name.dropFirst(PrometheusExposition.prefix.count))
-            let labels = daemonLabels(series.labels)
-            for point in series.points { own[point.time, default: []].append(Sample(name, labels, point.value)) }
+            for point in series.points { own[point.time, default: []].append(Sample(name, series.labels, point.value)) }
         }
         var mapped: [Int64: [Sample]] = [:]
         for series in dcgm {
@@ -176,11 +185,40 @@ public enum PrometheusRange {
         let times = Set(own.keys).union(mapped.keys).sorted()
         return times.map { time in
             var samples = own[time] ?? []
-            if let dcgmSamples = mapped[time] {
-                let present = Set(samples.map(\.name))
-                samples += DCGMMapping.headroomSamples(dcgmSamples).filter { !present.contains($0.name) }
-            }
+            if let dcgmSamples = mapped[time] { samples += dcgmFallback(dcgmSamples, besides: samples) }
             return (time, samples)
         }
+    }
+
+    /// One round of dcgm-exporter's samples mapped per target (`DCGMMapping.headroomSamples`
+    /// derives the memory percentage per GPU, so two hosts' `gpu="0"` must not meet there),
+    /// with the target labels put back, less those `own` has from the same host.
+    static func dcgmFallback(_ dcgm: [Sample], besides own: [Sample]) -> [Sample] {
+        var present = Set<String>()
+        for sample in own {
+            present.insert(hostKey(sample.name, "instance", sample.labels["instance"] ?? ""))
+            if let uuid = sample.labels["uuid"] { present.insert(hostKey(sample.name, "uuid", uuid)) }
+        }
+        var targets: [Labels] = []
+        var byTarget: [Labels: [Sample]] = [:]
+        for sample in dcgm {
+            let target = Self.target(of: sample.labels)
+            if byTarget[target] == nil { targets.append(target) }
+            byTarget[target, default: []].append(sample)
+        }
+        var out: [Sample] = []
+        for target in targets {
+            for var sample in DCGMMapping.headroomSamples(byTarget[target] ?? []) {
+                if present.contains(hostKey(sample.name, "instance", target["instance"] ?? "")) { continue }
+                if let uuid = sample.labels["uuid"], present.contains(hostKey(sample.name, "uuid", uuid)) { continue }
+                for pair in target.pairs { sample.labels[pair.name] = pair.value }
+                out.append(sample)
+            }
+        }
+        return out
+    }
+
+    private static func hostKey(_ name: String, _ label: String, _ value: String) -> String {
+        name + "\u{1F}" + label + "\u{1F}" + value
     }
 }
