@@ -6,8 +6,8 @@
 
 /// The pure half of replaying a Prometheus-API server's range data (`headroom backtest
 /// --source http://…`): which queries a configuration's rules need, how a range is split into
-/// requests, how an answer is read, and how the series become rounds. The HTTP half is the
-/// executable's `PrometheusReplaySource`.
+/// requests, how an answer is read, and how the series become rounds. The HTTP half is
+/// HeadroomDaemon's `PrometheusReplaySource`.
 public enum PrometheusRange {
     /// Prometheus refuses a range query of more than 11,000 points per series.
     public static let maximumPoints: Int64 = 11_000

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeadroomConfig
 import HeadroomCore
+import HeadroomDaemon
 import HeadroomHistory
 import HeadroomNotify
 
