@@ -113,5 +113,46 @@ extension ProcessTests {
             #expect(result.2.contains("http://127.0.0.1:\(port)/api/v1/query_range"), "\(result.2)")
             #expect(result.2.contains("HTTP 503") && result.2.contains("history is disabled"), "\(result.2)")
         }
+
+        @Test("https with a private CA and client certificates: --ca-file, --cert-file and --key-file reach the server")
+        func mutualTLS() async throws {
+            // Headroom's own history API stands in for Prometheus, behind TLS that asks for a client certificate.
+            let tls = try TLSFixture.shared.get()
+            let directory = try TemporaryDirectory()
+            let config = try directory.write(
+                "headroom.yaml",
+                """
+                interval: 1s
+                collectors:
+                  disabled: [cpu, load, pressure, amdgpu, nvidia]
+                server:
+                  tls: {cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey), client_ca_file: \(tls.caCertificate)}
+                """)
+            let daemon = try HeadroomProcess(["run", "--config", config])
+            defer { daemon.signal(SIGKILL) }
+            try await daemon.waitFor("the serving line") { _, err in err.contains("serving https://127.0.0.1:") }
+            let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("serving https://127.0.0.1:") })
+            let port = try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
+            let url = "https://127.0.0.1:\(port)"
+            func backtest(_ options: [String]) async throws -> (Int32, String, String) {
+                try await HeadroomProcess.run(
+                    ["backtest", "--config", config, "--source", url, "--from", "10m", "--format", "json"] + options)
+            }
+
+            let (status, stdout, stderr) = try await backtest([
+                "--ca-file", tls.caCertificate, "--cert-file", tls.clientCertificate, "--key-file", tls.clientKey,
+            ])
+            #expect(status == 0, "\(stderr)")
+            #expect(stdout.contains(#""incidents""#), "\(stdout)")
+            // Without the client certificate the server refuses; without the CA it is not trusted.
+            for options in [["--ca-file", tls.caCertificate], ["--cert-file", tls.clientCertificate, "--key-file", tls.clientKey]] {
+                let (code, _, message) = try await backtest(options)
+                #expect(code == 2, "\(options): \(message)")
+                #expect(message.contains("\(url)/api/v1/query_range"), "\(options): \(message)")
+            }
+            let (code, _, message) = try await backtest(["--cert-file", tls.clientCertificate])
+            #expect(code == 2)
+            #expect(message.contains("--cert-file and --key-file go together"), "\(message)")
+        }
     }
 }

@@ -24,7 +24,9 @@ struct BacktestCommand: AsyncParsableCommand {
             --source local reads history.db in the state directory (or history.path); --source \
             http(s)://host:9090 reads range data from a Prometheus-API server (Prometheus, \
             VictoriaMetrics): Headroom's own headroom_* series, or dcgm-exporter's DCGM_FI_DEV_* \
-            mapped to Headroom's names.
+            mapped to Headroom's names, each host's apart (alerts and incidents carry the instance \
+            and job labels). --ca-file, --cert-file and --key-file reach an https server with a \
+            private CA or client certificates.
 
             Exits 0 when every incident was warned of, 1 when one was missed, 2 on bad input.
 
@@ -32,6 +34,7 @@ struct BacktestCommand: AsyncParsableCommand {
               headroom backtest --from 24h
               headroom backtest --config /etc/headroom/headroom.yaml --against stricter.yaml --format json
               headroom backtest --source http://prometheus:9090 --from 2026-12-03T00:00:00Z --to 2026-12-04T00:00:00Z
+              headroom backtest --source https://prometheus:9090 --ca-file ca.pem --cert-file me.pem --key-file me.key
             """
     )
 
@@ -48,6 +51,15 @@ struct BacktestCommand: AsyncParsableCommand {
 
     @Option(help: "local, or the URL of a Prometheus-API server.")
     var source: String = "local"
+
+    @Option(help: "CA bundle (PEM) to verify an https --source with (default: the system's roots).")
+    var caFile: String?
+
+    @Option(help: "Client certificate (PEM) for a --source server that asks for one.")
+    var certFile: String?
+
+    @Option(help: "The client certificate's private key (PEM).")
+    var keyFile: String?
 
     @Option(help: "A second configuration to compare with.")
     var against: String?
@@ -70,6 +82,10 @@ struct BacktestCommand: AsyncParsableCommand {
             printError("--window \(window) is not a duration such as 30m or 1h")
             throw ExitCode(2)
         }
+        if (certFile == nil) != (keyFile == nil) {
+            printError("--cert-file and --key-file go together: give both, or neither")
+            throw ExitCode(2)
+        }
         let main = try HistoryFile.configuration(config)
         let other = try against.map { try HistoryFile.configuration($0) }
         var configurations = [(rules: main.configuration.rules, policy: main.configuration.policy)]
@@ -82,7 +98,9 @@ struct BacktestCommand: AsyncParsableCommand {
                 let store = try HistoryStore(path: path)
                 reports = try await Backtest.run(configurations, source: HistoryReplaySource(store: store), from: start, to: end, window: windowDuration)
             } else if source.hasPrefix("http://") || source.hasPrefix("https://") {
-                let remote = try PrometheusReplaySource(url: source, interval: main.configuration.interval, rules: configurations.flatMap(\.rules))
+                let remote = try PrometheusReplaySource(
+                    url: source, interval: main.configuration.interval, rules: configurations.flatMap(\.rules),
+                    tls: TLSSettings(caFile: caFile, clientCertificateFile: certFile, clientKeyFile: keyFile))
                 reports = try await Backtest.run(configurations, source: remote, from: start, to: end, window: windowDuration)
             } else {
                 printError("--source \(source) is neither local nor an http(s):// URL of a Prometheus-API server")
