@@ -10,19 +10,23 @@
 /// it and how early (pure: rounds in, a report out).
 ///
 /// A rule warned of an incident when it sent a `firing` notification in the `window` before
-/// it (not in the same round: a rule that fires with the incident only reports it). The lead
-/// is measured from the latest such notification.
+/// it (not in the same round: a rule that fires with the incident only reports it), on the
+/// same host: when both the alert and the incident carry an `instance` label (a fleet replayed
+/// from Prometheus), they must agree. The lead is measured from the latest such notification.
 public struct Backtest: Sendable {
     private var engine: AlertEngine
     private let rules: [AlertRule]
     /// Notifications per rule and kind.
     private var counts: [String: [AlertNotification.Kind: Int]] = [:]
-    /// `firing` notification times per rule, oldest first.
-    private var firingTimes: [String: [Date]] = [:]
+    /// `firing` notification times per rule, oldest first, with the alert's `instance` label.
+    private var firingTimes: [String: [(time: Date, instance: String?)]] = [:]
     /// When each (rule, series) started firing, while it fires.
     private var firingSince: [String: Date] = [:]
     private var firingSeconds: [String: Double] = [:]
     private var lastTime: Date?
+
+    /// The label that names the host of a series replayed from a Prometheus-API server.
+    static let hostLabel = "instance"
 
     public init(rules: [AlertRule], policy: AlertPolicy) {
         self.rules = rules
@@ -33,7 +37,9 @@ public struct Backtest: Sendable {
     public mutating func replay(_ samples: [Sample], at time: Date) {
         for notification in engine.evaluate(samples, at: time) {
             counts[notification.alert.rule, default: [:]][notification.kind, default: 0] += 1
-            if notification.kind == .firing { firingTimes[notification.alert.rule, default: []].append(time) }
+            if notification.kind == .firing {
+                firingTimes[notification.alert.rule, default: []].append((time, notification.alert.labels[Self.hostLabel]))
+            }
         }
         for change in engine.lastRoundChanges {
             guard let rule = change.rule else { continue }
@@ -62,8 +68,12 @@ public struct Backtest: Sendable {
         let windowSeconds = window.headroomSeconds
         let warned = incidents.sorted { $0.time < $1.time }.map { incident in
             var warnings: [BacktestReport.Warning] = []
+            let host = incident.labels[Self.hostLabel]
             for rule in rules {
-                guard let latest = firingTimes[rule.name]?.last(where: { $0 < incident.time }),
+                guard
+                    let latest = firingTimes[rule.name]?.last(where: { firing in
+                        firing.time < incident.time && (host == nil || firing.instance == nil || firing.instance == host)
+                    })?.time,
                     incident.time.timeIntervalSince(latest) <= windowSeconds
                 else { continue }
                 warnings.append(.init(rule: rule.name, severity: rule.severity, leadSeconds: incident.time.timeIntervalSince(latest)))

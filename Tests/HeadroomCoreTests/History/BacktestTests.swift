@@ -57,6 +57,38 @@ struct BacktestTests {
         #expect(report.rules[1].firingSeconds == 10)
     }
 
+    /// Two hosts replayed from Prometheus: `a` climbs to critical, `b` stays low and crashes.
+    struct TwoHosts: ReplaySource {
+        func rounds(from: Date, to: Date, _ round: (Date, [Sample]) throws -> Void) async throws {
+            for index in 0..<12 {
+                let time = BacktestTests.start.addingTimeInterval(Double(index) * 5)
+                try round(
+                    time,
+                    [
+                        Sample("gpu_memory_used_percent", ["gpu": "0", "instance": "a:9090"], index >= 3 ? 97 : 50),
+                        Sample("gpu_memory_used_percent", ["gpu": "0", "instance": "b:9090"], index >= 6 ? 96 : 50),
+                        Sample("child_crashes_total", ["command": "serve", "instance": "b:9090"], index >= 10 ? 1 : 0, kind: .counter),
+                        Sample("child_crashes_total", ["command": "serve", "instance": "c:9090"], index >= 10 ? 1 : 0, kind: .counter),
+                    ])
+            }
+        }
+
+        func incidents(from: Date, to: Date) async throws -> [HistoryEvent]? { nil }
+    }
+
+    @Test("a fleet: an alert warns only of its own host's incidents, by the instance label")
+    func hostsApart() async throws {
+        let end = Self.start.addingTimeInterval(60)
+        let report = try #require(try await Backtest.run([(Self.rules, AlertPolicy())], source: TwoHosts(), from: Self.start, to: end).first)
+        let byHost = Dictionary(uniqueKeysWithValues: report.incidents.map { ($0.incident.labels["instance"] ?? "", $0) })
+        // b's own critical alert fired at 30 s, its crash is seen at 50 s: 20 s, not a's 35 s.
+        #expect(byHost["b:9090"]?.warnedBy.map(\.rule) == ["gpu_memory_critical"])
+        #expect(byHost["b:9090"]?.warnedBy.map(\.leadSeconds) == [20])
+        // c had no alert: a's and b's alerts are no warning of it.
+        #expect(byHost["c:9090"]?.warnedBy.isEmpty == true)
+        #expect(report.missed.map { $0.incident.labels["instance"] } == ["c:9090"])
+    }
+
     @Test("the same history replays to the same report, every time")
     func deterministic() async throws {
         var generator = SystemRandomNumberGenerator()
