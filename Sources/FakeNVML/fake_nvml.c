@@ -121,6 +121,18 @@ static int initialized;
 // Counters are atomics, read without `lock`: fake_nvml_stat answers while a hang holds it.
 static atomic_long stat_init, stat_shutdown, stat_inflight, stat_max_inflight, stat_hung, stat_process_calls,
     stat_event_waits, stat_device_calls;
+// fake_nvml_wait_stat's waiters: a counter that changes wakes them (stat_changed), and costs
+// nothing more while nobody waits (the GPU benchmark times calls through this library).
+static pthread_mutex_t stat_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stat_cond = PTHREAD_COND_INITIALIZER;
+static atomic_int stat_waiters;
+
+static void stat_changed(void) {
+    if (atomic_load(&stat_waiters) == 0) return;
+    pthread_mutex_lock(&stat_lock);
+    pthread_cond_broadcast(&stat_cond);
+    pthread_mutex_unlock(&stat_lock);
+}
 
 struct event { int gpu; unsigned long long xid; };
 static struct event events[MAX_EVENTS];
@@ -392,12 +404,14 @@ static long call_enter(void) {
     long now = ++stat_inflight;
     long most = atomic_load(&stat_max_inflight);
     while (now > most && !atomic_compare_exchange_weak(&stat_max_inflight, &most, now)) {}
+    stat_changed();
     return now;
 }
 
 static void call_exit(long *entered) {
     (void)entered;
     stat_inflight--;
+    stat_changed();
 }
 
 #define CALL_GUARD long inflight_guard __attribute__((cleanup(call_exit), unused)) = call_enter()
@@ -409,6 +423,7 @@ static void hang_holding_lock(void) {
     pthread_mutex_lock(&hang_lock);
     if (!released) {
         stat_hung++;
+        stat_changed();
         struct timespec deadline;
         clock_gettime(CLOCK_REALTIME, &deadline);
         deadline.tv_sec += hang_seconds;
@@ -436,6 +451,7 @@ static struct gpu *enter(nvmlDevice_t device, int group, const char *call, nvmlR
     load_scenario();
     refresh_auto_step();
     stat_device_calls++;
+    stat_changed();
     if (!initialized) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_UNINITIALIZED; return NULL; }
     struct handle *h = (struct handle *)device;
     if (!h || h->gpu < 0 || h->gpu >= ngpus) { pthread_mutex_unlock(&lock); *code = NVML_ERROR_INVALID_ARGUMENT; return NULL; }
@@ -504,12 +520,35 @@ EXPORT long fake_nvml_stat(const char *name) {
     return -1;
 }
 
+// Blocks until the counter `name` is at least `at_least` or `timeout_ms` passed; returns its
+// value then (-1 for an unknown name). What a test waits on instead of polling.
+EXPORT long fake_nvml_wait_stat(const char *name, long at_least, long timeout_ms) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000L; }
+    pthread_mutex_lock(&stat_lock);
+    atomic_fetch_add(&stat_waiters, 1);
+    long value;
+    while ((value = fake_nvml_stat(name)) < at_least && value != -1) {
+        if (pthread_cond_timedwait(&stat_cond, &stat_lock, &deadline) == ETIMEDOUT) {
+            value = fake_nvml_stat(name);
+            break;
+        }
+    }
+    atomic_fetch_sub(&stat_waiters, 1);
+    pthread_mutex_unlock(&stat_lock);
+    return value;
+}
+
 // MARK: - Library
 
 EXPORT nvmlReturn_t nvmlInit_v2(void) {
     CALL_GUARD;
     nvmlReturn_t code = enter_system(__func__);
     stat_init++;
+    stat_changed();
     if (code == NVML_SUCCESS && init_code != 0 && init_failures_left != 0) {
         if (init_failures_left > 0) init_failures_left--;
         code = (nvmlReturn_t)init_code;
@@ -529,6 +568,7 @@ EXPORT nvmlReturn_t nvmlShutdown(void) {
     CALL_GUARD;
     nvmlReturn_t code = enter_system(__func__);
     stat_shutdown++;
+    stat_changed();
     if (code == NVML_SUCCESS) {
         if (!initialized) code = NVML_ERROR_UNINITIALIZED;
         else initialized--;
@@ -792,6 +832,7 @@ static nvmlReturn_t processes(nvmlDevice_t device, unsigned int *count, void *in
     CALL_GUARD;
     DEVICE_CALL_NAMED(G_PROCESSES, call)
     stat_process_calls++;
+    stat_changed();
     if (!count) return leave(NVML_ERROR_INVALID_ARGUMENT);
     int n = g->nprocs;
     if (infos == NULL || *count == 0) {
@@ -922,6 +963,7 @@ EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long 
 EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeout_ms) {
     nvmlReturn_t scripted = enter_system(__func__);
     stat_event_waits++;
+    stat_changed();
     if (scripted != NVML_SUCCESS) return leave(scripted);
     if (!event_set_exists || set != (nvmlEventSet_t)&event_set_token || !data) return leave(NVML_ERROR_INVALID_ARGUMENT);
     struct timespec deadline;

@@ -30,6 +30,7 @@ public final class FakeNVML: @unchecked Sendable {
     private let setStepFunction: @convention(c) (UInt32) -> Void
     private let releaseFunction: @convention(c) () -> Void
     private let statFunction: @convention(c) (UnsafePointer<CChar>) -> Int
+    private let waitStatFunction: @convention(c) (UnsafePointer<CChar>, Int, Int) -> Int
 
     /// The directory the package's build products are in (next to the running test binary).
     public static var buildDirectory: String {
@@ -62,6 +63,7 @@ public final class FakeNVML: @unchecked Sendable {
         setStepFunction = try symbol("fake_nvml_set_step", (@convention(c) (UInt32) -> Void).self)
         releaseFunction = try symbol("fake_nvml_release", (@convention(c) () -> Void).self)
         statFunction = try symbol("fake_nvml_stat", (@convention(c) (UnsafePointer<CChar>) -> Int).self)
+        waitStatFunction = try symbol("fake_nvml_wait_stat", (@convention(c) (UnsafePointer<CChar>, Int, Int) -> Int).self)
     }
 
     deinit {
@@ -82,6 +84,18 @@ public final class FakeNVML: @unchecked Sendable {
     /// at once, those waiting behind a hung one included, the Xid event wait excepted),
     /// `process_calls`, `event_waits`, `device_calls`.
     public func stat(_ name: String) -> Int { name.withCString { statFunction($0) } }
+
+    /// Waits until the counter `name` (as `stat`) is at least `value`, woken by the fake when a
+    /// counter changes (no polling); gives up after `timeout`. The counter's value then. The
+    /// wait blocks a thread of its own, never one of Swift concurrency's.
+    public func wait(until name: String, atLeast value: Int, timeout: Duration = .seconds(30)) async -> Int {
+        let milliseconds = Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let wait = waitStatFunction
+        return await withCheckedContinuation { (done: CheckedContinuation<Int, Never>) in
+            let thread = Thread { done.resume(returning: name.withCString { wait($0, value, milliseconds) }) }
+            thread.start()
+        }
+    }
 
     /// A function this instance exports, as `type` (a `@convention(c)` function type): an
     /// NVML call to make directly, or one of the `fake_nvml_abi_*` descriptions. Throws when

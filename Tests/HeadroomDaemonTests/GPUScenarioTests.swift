@@ -166,7 +166,7 @@ struct GPUScenarioTests {
         // Once the round's thread is inside the hung call (after the CPU collector answered),
         // the budget passes.
         let second = await stalled.tickThroughHang(2, budget: .seconds(1)) {
-            while fake.stat("hung") == 0 { await Task.yield() }
+            _ = await fake.wait(until: "hung", atLeast: 1)
         }
         #expect(second.snapshot.collectors.first { $0.collector == "nvidia" }?.outcome == .timedOut(budget: .seconds(1)))
         #expect(second.snapshot.collectors.first { $0.collector == "cpu" }?.outcome == .ok)

@@ -18,6 +18,8 @@ void fake_nvml_release(void);
 // Counters: "init", "shutdown", "inflight", "max_inflight", "hung", "process_calls",
 // "event_waits", "device_calls"; -1 for an unknown name. Never waits for the driver's lock.
 long fake_nvml_stat(const char *name);
+// Blocks until counter `name` is at least `at_least` or `timeout_ms` passed; its value then.
+long fake_nvml_wait_stat(const char *name, long at_least, long timeout_ms);
 
 // The fake's own view of NVML's ABI (fake_nvml_abi.h), for comparison with Headroom's.
 // The index-th type described, NULL past the last: "nvmlMemory_v2_t", "nvmlDevice_t", ...

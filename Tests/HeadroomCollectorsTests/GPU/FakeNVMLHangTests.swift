@@ -30,8 +30,7 @@ struct FakeNVMLHangTests {
             let gpus = (try? collector.read().gpus) ?? []
             stuck.finish(gpus.first?.memoryTotal == nil ? -1 : 0)
         }.start()
-        for _ in 0..<2000 where fake.stat("hung") == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(fake.stat("hung") == 1)
+        #expect(await fake.wait(until: "hung", atLeast: 1) == 1)
 
         // Any other call, even one that touches no GPU, queues behind the hung one.
         let second = Outcome()
@@ -40,8 +39,7 @@ struct FakeNVMLHangTests {
             let code = (try? fake.function("nvmlDeviceGetCount_v2", as: Count.self)).map { $0(&count) } ?? -1
             second.finish(code == 0 && count == 2 ? 0 : code)
         }.start()
-        for _ in 0..<2000 where fake.stat("inflight") < 2 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(fake.stat("inflight") == 2)
+        #expect(await fake.wait(until: "inflight", atLeast: 2) == 2)
         try await Task.sleep(for: .milliseconds(200))
         #expect(stuck.value == nil)
         #expect(second.value == nil)

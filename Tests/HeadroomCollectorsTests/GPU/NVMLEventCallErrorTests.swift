@@ -109,8 +109,6 @@ struct NVMLEventCallErrorTests {
             #expect(Self.watched(try collector.read()) == [0, 1])
         }
         // The watcher thread leaves its wait (at most 500 ms), frees the set, then shuts NVML down.
-        let deadline = ContinuousClock.now + .seconds(20) // generous: a loaded machine
-        while fake.stat("shutdown") == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(fake.stat("shutdown") == 1)
+        #expect(await fake.wait(until: "shutdown", atLeast: 1, timeout: .seconds(20)) == 1)
     }
 }

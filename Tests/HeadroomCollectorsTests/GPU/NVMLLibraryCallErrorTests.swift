@@ -92,9 +92,7 @@ struct NVMLLibraryCallErrorTests {
             #expect(try collector.read().gpus.count == 2)
         }
         // With a watcher, its thread shuts NVML down after leaving its wait (at most 500 ms).
-        let deadline = ContinuousClock.now + .seconds(20) // generous: a loaded machine
-        while fake.stat("shutdown") == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(fake.stat("shutdown") == 1)
+        #expect(await fake.wait(until: "shutdown", atLeast: 1, timeout: .seconds(20)) == 1)
         // The library is still usable by the next collector (as after a failed shutdown on a real driver).
         #expect(try collector(fake).read().gpus.count == 2)
     }
