@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Headroom as it ships (scripts/build-release.sh) and, in the same build tree and with
 # the same flags, the harness and the fake NVML driver; runs every benchmark.
-# Usage: scripts/bench.sh [--idle-seconds N] [--interval-ms 100] [--only sample|evaluate|round|gpu|delivery|idle|wakeups|history|replay]
+# Usage: scripts/bench.sh [--idle-seconds N] [--interval-ms 100] [--only sample|evaluate|round|gpu|delivery|idle|wakeups|history|replay|history-daemon]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The peers the idle benchmark measures beside Headroom in the same run (Debian packages).

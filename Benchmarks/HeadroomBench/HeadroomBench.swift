@@ -7,7 +7,7 @@ import HeadroomCore
 /// the same run (absolute numbers drift between machines; ratios travel).
 ///
 ///   scripts/bench.sh                     # builds release with the static stdlib and runs everything
-///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay] [--interval-ms 100]
+///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100]
 @main
 struct HeadroomBench {
     static func main() async throws {
@@ -29,6 +29,7 @@ struct HeadroomBench {
         if options.only == nil || options.only == "delivery" { await DeliveryBenchmark.run() }
         if options.only == nil || options.only == "history" { await HistoryBenchmark.run() }
         if options.only == nil || options.only == "replay" { await HistoryBenchmark.replay() }
+        if options.only == nil || options.only == "history-daemon" { try await HistoryCostBenchmark.run(options: options) }
     }
 }
 
@@ -50,7 +51,7 @@ struct Options {
             case "--interval-ms": intervalMilliseconds = max(1, Int(iterator.next() ?? "") ?? intervalMilliseconds)
             default:
                 print(
-                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay] [--interval-ms 100]"
+                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100]"
                 )
                 exit(2)
             }

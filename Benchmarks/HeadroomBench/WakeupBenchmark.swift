@@ -57,9 +57,14 @@ enum WakeupBenchmark {
         var onCPU: Double
         /// Context switches in the window, by thread ("name/tid").
         var switches: [String: Int]
+        /// `VmRSS` and `RssAnon` at the end of the window, in bytes.
+        var rss = 0
+        var anon = 0
     }
 
-    static func measure(_ path: String, _ arguments: [String], environment: [String: String], seconds: Int) async throws -> Measurement {
+    static func measure(
+        _ path: String, _ arguments: [String], environment: [String: String], seconds: Int, warmUp: Duration = .seconds(5)
+    ) async throws -> Measurement {
         let process = try Subprocess(
             [path] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }, standardOutput: .null,
             standardError: .null)
@@ -68,7 +73,7 @@ enum WakeupBenchmark {
             process.signal(SIGKILL)
             _ = process.wait()
         }
-        try await Task.sleep(for: .seconds(5))
+        try await Task.sleep(for: warmUp)
         guard IdleBenchmark.alive(pid) else {
             throw IdleBenchmark.ExitedEarly(description: "\(path) ended during its warm-up (run it by hand to see why)")
         }
@@ -82,7 +87,9 @@ enum WakeupBenchmark {
         guard IdleBenchmark.alive(pid) else { throw IdleBenchmark.ExitedEarly(description: "\(path) ended during its measurement") }
         var switches: [String: Int] = [:]
         for (thread, count) in switchesAfter { switches[thread] = count - (switchesBefore[thread] ?? 0) }
-        return Measurement(cpu: cpuAfter - cpuBefore, onCPU: onCPUAfter - onCPUBefore, switches: switches)
+        let status = IdleBenchmark.statusFields(pid)
+        return Measurement(
+            cpu: cpuAfter - cpuBefore, onCPU: onCPUAfter - onCPUBefore, switches: switches, rss: status["VmRSS"] ?? 0, anon: status["RssAnon"] ?? 0)
     }
 
     /// Seconds on a CPU, summed over the process's live threads (first field of `schedstat`).

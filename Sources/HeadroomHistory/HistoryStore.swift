@@ -15,7 +15,8 @@ public import HeadroomCore
 /// flush is lost. A series that stops reporting has its chunk closed at the first flush
 /// `idleAfter` after its last sample, and leaves memory then: memory holds the series that are
 /// alive, the file every series (looked up by its key when it comes back). The head is written whole every 30 flushes; the
-/// flushes between add a row (`head_log`) with only the samples since the one before.
+/// flushes between add a row (`head_log`) with only the bits each open chunk gained since the one
+/// before (`SampleChunk+Log.swift`: nothing is encoded twice).
 ///
 /// `prune(before:maxBytes:)` bounds the file by age and by size.
 ///
@@ -27,7 +28,9 @@ public final class HistoryStore {
     /// overhead more often; more keep more of each series in memory (BENCHMARKS.md).
     public static let defaultSamplesPerChunk = 360
     /// The file format this store writes (`PRAGMA user_version`).
-    static let formatVersion: Int64 = 3
+    static let formatVersion: Int64 = 4
+    /// The earlier format this build still opens: its log rows are read once and folded into the head.
+    static let legacyFormatVersion: Int64 = 3
     private let samplesPerChunk: Int
     /// How long a series may go without a sample before its chunk is closed and it leaves
     /// memory (milliseconds; the daemon passes `alerting.stale_after`).
@@ -40,9 +43,8 @@ public final class HistoryStore {
         /// Whether values are stored by `HistoryPrecision.percent`.
         var quantized: Bool
         var chunk = SampleChunk()
-        /// Samples of the open chunk not yet in the head or its log (as stored).
-        var unloggedTimes: [Int64] = []
-        var unloggedValues: [Double] = []
+        /// Where the open chunk stood when the head or its log last took it.
+        var logged = SampleChunk.Mark()
         /// Whether the chunk the head or its log holds for this series was closed since.
         var restarted = false
     }
@@ -57,22 +59,21 @@ public final class HistoryStore {
     }
 
     let database: SQLiteConnection
-    private var series: [Series] = []
-    private var slotsByKey: [SeriesKey: Int] = [:]
-    private var slotsByID: [Int64: Int] = [:]
-    /// The previous round's series in order, and their slots: a round in the same order finds
-    /// each sample's series by comparing keys, without hashing them.
-    private var roundKeys: [SeriesKey] = []
-    private var roundSlots: [Int] = []
+    var series: [Series] = []
+    var slotsByKey: [SeriesKey: Int] = [:]
+    var slotsByID: [Int64: Int] = [:]
+    /// The latest round's layout and each of its series' slot.
+    private var layout: SeriesLayout?
+    private var layoutSlots: [Int] = []
     private var sealed: [Sealed] = []
     /// Whether an open chunk changed since the head was written.
-    private var headChanged = false
+    var headChanged = false
     /// Rows in `head_log` since the head was last written whole.
-    private var logRows = 0
+    var logRows = 0
     /// The log is folded into the head after this many flushes.
     static let logRowsBeforeCompaction = 30
     /// The newest sample time appended, in milliseconds.
-    private var newest: Int64 = .min
+    var newest: Int64 = .min
 
     public init(path: String, samplesPerChunk: Int = HistoryStore.defaultSamplesPerChunk) throws(HistoryError) {
         self.samplesPerChunk = min(max(samplesPerChunk, 2), SampleChunk.capacity)
@@ -102,7 +103,7 @@ public final class HistoryStore {
                 CREATE TABLE head_log (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
                 PRAGMA user_version = \(Self.formatVersion);
                 """)
-        } else if version != Self.formatVersion {
+        } else if version != Self.formatVersion, version != Self.legacyFormatVersion {
             throw HistoryError(path: path, reason: "file format \(version), this build reads \(Self.formatVersion); delete the file or use a matching build")
         }
         try database.execute(Self.eventSchema)
@@ -115,8 +116,17 @@ public final class HistoryStore {
             addSeries(key, id: id)
         }
         try restoreHead(head)
-        for log in logs { try replayLog(log) }
-        logRows = logs.count
+        if version == Self.legacyFormatVersion {
+            for log in logs { try replayLegacyLog(log) }
+            try database.transaction { () throws(HistoryError) in
+                try writeHead()
+                try database.execute("PRAGMA user_version = \(Self.formatVersion)")
+            }
+        } else {
+            for log in logs { try replayLog(log) }
+            logRows = logs.count
+        }
+        for slot in series.indices { markLogged(slot) }
     }
 
     /// Every series recorded, in no particular order.
@@ -127,39 +137,42 @@ public final class HistoryStore {
     /// Appends one round's samples at `time` (in memory until `flush()`). A sample older than
     /// its series' last one is dropped: a series' history only moves forward.
     public func append(_ samples: [Sample], at time: Date) throws(HistoryError) {
-        let milliseconds = Int64((time.timeIntervalSince1970 * 1000).rounded())
-        newest = max(newest, milliseconds)
-        // Slots of this round, built only once it departs from the previous round's order.
-        var fresh: [Int]? = samples.count == roundKeys.count ? nil : []
-        for (index, sample) in samples.enumerated() {
-            let slot: Int
-            if index < roundKeys.count, roundKeys[index].name == sample.name, roundKeys[index].labels == sample.labels {
-                slot = roundSlots[index]
-            } else {
-                slot = try self.slot(for: sample.key)
-                if fresh == nil { fresh = Array(roundSlots[..<index]) }
-            }
-            fresh?.append(slot)
-            append(sample.value, at: milliseconds, to: slot)
-        }
-        if let fresh {
-            roundKeys = samples.map(\.key)
-            roundSlots = fresh
-        }
+        let layout = SeriesLayout.of(samples, reusing: self.layout)
+        try append(samples.map(\.value), layout: layout, at: time)
     }
 
-    @inline(__always)
-    private func append(_ raw: Double, at milliseconds: Int64, to slot: Int) {
-        if let last = series[slot].chunk.lastTimestamp {
-            guard milliseconds >= last else { return }
-            let first = series[slot].chunk.firstTimestamp ?? milliseconds
-            if series[slot].chunk.count >= samplesPerChunk || milliseconds - first >= Self.chunkSpan { seal(slot) }
+    /// Appends one round given as its values in `layout`'s order (the daemon's form: a round
+    /// waits for the writer as its values alone). Each value's series is found once per layout.
+    public func append(_ values: [Double], layout: SeriesLayout, at time: Date) throws(HistoryError) {
+        precondition(values.count == layout.keys.count, "a round's values must match its layout")
+        let milliseconds = Int64((time.timeIntervalSince1970 * 1000).rounded())
+        newest = max(newest, milliseconds)
+        if layout !== self.layout {
+            layoutSlots = try slots(for: layout.keys)
+            self.layout = layout
         }
-        let value = series[slot].quantized ? HistoryPrecision.percent(raw) : raw
-        series[slot].chunk.append(time: milliseconds, value: value)
-        series[slot].unloggedTimes.append(milliseconds)
-        series[slot].unloggedValues.append(value)
-        headChanged = true
+        // The table is moved out for the loop, so each sample is one plain mutation of an array
+        // this function owns (no exclusivity check and no copy-on-write test on the store).
+        let slots = layoutSlots
+        var table = series
+        series = []
+        defer { series = table }
+        var appended = false
+        for index in values.indices where append(values[index], at: milliseconds, to: &table[slots[index]]) { appended = true }
+        if appended { headChanged = true }
+    }
+
+    /// Appends one value to a series' open chunk, sealing the chunk first when it is full or
+    /// spans `chunkSpan`; false for a sample older than the series' last.
+    @inline(__always)
+    private func append(_ raw: Double, at milliseconds: Int64, to entry: inout Series) -> Bool {
+        if entry.chunk.count > 0 {
+            guard let last = entry.chunk.lastTimestamp, milliseconds >= last else { return false }
+            let first = entry.chunk.firstTimestamp ?? milliseconds
+            if entry.chunk.count >= samplesPerChunk || milliseconds - first >= Self.chunkSpan { seal(&entry) }
+        }
+        entry.chunk.append(time: milliseconds, value: entry.quantized ? HistoryPrecision.percent(raw) : raw)
+        return true
     }
 
     /// Writes the chunks closed since the last flush and the open ones in one transaction,
@@ -168,7 +181,7 @@ public final class HistoryStore {
         var idle = false
         for slot in series.indices {
             if let last = series[slot].chunk.lastTimestamp, last <= newest - min(idleAfter, Self.chunkSpan) {
-                seal(slot)
+                seal(&series[slot])
                 idle = true
             }
         }
@@ -230,28 +243,43 @@ public final class HistoryStore {
 
     // MARK: Series
 
-    private func addSeries(_ key: SeriesKey, id: Int64) {
+    func addSeries(_ key: SeriesKey, id: Int64) {
         slotsByKey[key] = series.count
         slotsByID[id] = series.count
         series.append(Series(key: key, id: id, quantized: HistoryPrecision.quantizes(metric: key.name)))
     }
 
-    private func slot(for key: SeriesKey) throws(HistoryError) -> Int {
-        if let slot = slotsByKey[key] { return slot }
-        if let id = try storedID(of: key) {
-            addSeries(key, id: id)
-            return series.count - 1
-        }
-        var id: Int64 = 0
+    /// The slot of each key. Series not in memory are looked up in the file or entered in it,
+    /// all in one transaction (a round of new series is one commit), and join memory once it
+    /// has committed.
+    private func slots(for keys: [SeriesKey]) throws(HistoryError) -> [Int] {
+        var slots = keys.map { slotsByKey[$0] ?? -1 }
+        guard slots.contains(-1) else { return slots }
+        var found: [SeriesKey: Int64] = [:]
         try database.transaction { () throws(HistoryError) in
-            try database.run("INSERT INTO series (name, key) VALUES (?, ?)", [.text(key.name), .text(Self.text(key))])
-            id = database.lastInsertedID
-            for pair in key.labels.pairs {
-                try database.run("INSERT INTO series_labels (series, name, value) VALUES (?, ?, ?)", [.integer(id), .text(pair.name), .text(pair.value)])
+            for index in keys.indices where slots[index] < 0 && found[keys[index]] == nil {
+                let key = keys[index]
+                if let id = try storedID(of: key) {
+                    found[key] = id
+                    continue
+                }
+                try database.run("INSERT INTO series (name, key) VALUES (?, ?)", [.text(key.name), .text(Self.text(key))])
+                let id = database.lastInsertedID
+                for pair in key.labels.pairs {
+                    try database.run("INSERT INTO series_labels (series, name, value) VALUES (?, ?, ?)", [.integer(id), .text(pair.name), .text(pair.value)])
+                }
+                found[key] = id
             }
         }
-        addSeries(key, id: id)
-        return series.count - 1
+        for index in keys.indices where slots[index] < 0 {
+            if let slot = slotsByKey[keys[index]] {
+                slots[index] = slot
+            } else if let id = found[keys[index]] {
+                addSeries(keys[index], id: id)
+                slots[index] = series.count - 1
+            }
+        }
+        return slots
     }
 
     /// The row of a series not in memory, by its key.
@@ -300,8 +328,8 @@ public final class HistoryStore {
         series = []
         slotsByKey = [:]
         slotsByID = [:]
-        roundKeys = []
-        roundSlots = []
+        layout = nil
+        layoutSlots = []
         for entry in kept {
             addSeries(entry.key, id: entry.id)
             series[series.count - 1] = entry
@@ -309,14 +337,13 @@ public final class HistoryStore {
     }
 
     /// Closes a series' open chunk: it is written, sealed, at the next flush.
-    private func seal(_ slot: Int) {
-        let chunk = series[slot].chunk
+    func seal(_ entry: inout Series) {
+        let chunk = entry.chunk
         guard let first = chunk.firstTimestamp, let last = chunk.lastTimestamp else { return }
-        sealed.append(Sealed(series: series[slot].id, first: first, last: last, count: chunk.count, bytes: chunk.sealedBytes))
-        series[slot].chunk = SampleChunk()
-        series[slot].unloggedTimes = []
-        series[slot].unloggedValues = []
-        series[slot].restarted = true
+        sealed.append(Sealed(series: entry.id, first: first, last: last, count: chunk.count, bytes: chunk.sealedBytes))
+        entry.chunk = SampleChunk()
+        entry.logged = SampleChunk.Mark()
+        entry.restarted = true
         headChanged = true
     }
 
@@ -328,8 +355,7 @@ public final class HistoryStore {
         for slot in series.indices {
             guard let last = series[slot].chunk.lastTimestamp, last < cutoff else { continue }
             series[slot].chunk = SampleChunk()
-            series[slot].unloggedTimes = []
-            series[slot].unloggedValues = []
+            series[slot].logged = SampleChunk.Mark()
             series[slot].restarted = true
             headChanged = true
             discarded += 1
@@ -364,121 +390,5 @@ public final class HistoryStore {
         }
         let gone = Set(empty)
         replaceSeries(series.filter { !gone.contains($0.id) })
-    }
-
-    // MARK: Head: the open chunks, one row
-
-    /// Each open chunk as its series id, its length (varints) and its streaming bytes.
-    private func writeHead() throws(HistoryError) {
-        var head: [UInt8] = []
-        head.reserveCapacity(series.count * 64)
-        for entry in series where entry.chunk.count > 0 {
-            let bytes = entry.chunk.bytes
-            Self.appendVarint(UInt64(bitPattern: entry.id), to: &head)
-            Self.appendVarint(UInt64(bytes.count), to: &head)
-            head += bytes
-        }
-        try database.run("INSERT OR REPLACE INTO head (id, data) VALUES (1, ?)", [.blob(head)])
-        try database.run("DELETE FROM head_log")
-        logRows = 0
-        for slot in series.indices { markLogged(slot) }
-    }
-
-    private func markLogged(_ slot: Int) {
-        series[slot].unloggedTimes.removeAll(keepingCapacity: true)
-        series[slot].unloggedValues.removeAll(keepingCapacity: true)
-        series[slot].restarted = false
-    }
-
-    /// One row of what changed since the head or the last log row: for each such series its
-    /// id, where in its open chunk the samples go (0: a new chunk, which replaces the one
-    /// held; the chunk closed when it has no samples) and those samples as a chunk of their own.
-    private func writeLog() throws(HistoryError) {
-        var log: [UInt8] = []
-        for slot in series.indices where series[slot].restarted || !series[slot].unloggedTimes.isEmpty {
-            let entry = series[slot]
-            var added = SampleChunk()
-            for index in entry.unloggedTimes.indices { added.append(time: entry.unloggedTimes[index], value: entry.unloggedValues[index]) }
-            let bytes = added.bytes
-            Self.appendVarint(UInt64(bitPattern: entry.id), to: &log)
-            Self.appendVarint(UInt64(entry.chunk.count - entry.unloggedTimes.count), to: &log)
-            Self.appendVarint(UInt64(bytes.count), to: &log)
-            log += bytes
-            markLogged(slot)
-        }
-        guard !log.isEmpty else { return }
-        try database.run("INSERT INTO head_log (data) VALUES (?)", [.blob(log)])
-        logRows += 1
-    }
-
-    private func replayLog(_ log: [UInt8]) throws(HistoryError) {
-        var offset = 0
-        while offset < log.count {
-            guard let id = Self.readVarint(log, &offset), let start = Self.readVarint(log, &offset), let length = Self.readVarint(log, &offset),
-                length <= UInt64(log.count - offset), let slot = slotsByID[Int64(bitPattern: id)],
-                let added = SampleChunk.decode(Array(log[offset..<offset + Int(length)])),
-                start == 0 || start == UInt64(series[slot].chunk.count)
-            else {
-                throw HistoryError(path: database.path, reason: "the log of open chunks does not decode; the file is damaged")
-            }
-            if start == 0 { series[slot].chunk = SampleChunk() }
-            for sample in added {
-                guard series[slot].chunk.count == 0 || sample.time >= (series[slot].chunk.lastTimestamp ?? .min) else {
-                    throw HistoryError(path: database.path, reason: "the log of open chunks goes back in time; the file is damaged")
-                }
-                series[slot].chunk.append(time: sample.time, value: sample.value)
-            }
-            newest = max(newest, series[slot].chunk.lastTimestamp ?? .min)
-            offset += Int(length)
-        }
-    }
-
-    private func restoreHead(_ head: [UInt8]) throws(HistoryError) {
-        var offset = 0
-        while offset < head.count {
-            guard let id = Self.readVarint(head, &offset), let length = Self.readVarint(head, &offset), length <= UInt64(head.count - offset),
-                let slot = slotsByID[Int64(bitPattern: id)],
-                let chunk = SampleChunk(restoring: Array(head[offset..<offset + Int(length)]))
-            else {
-                throw HistoryError(path: database.path, reason: "the open chunks do not decode; the file is damaged")
-            }
-            series[slot].chunk = chunk
-            newest = max(newest, chunk.lastTimestamp ?? .min)
-            offset += Int(length)
-        }
-    }
-
-    /// The series ids a head names.
-    static func seriesIDs(inHead head: [UInt8]) -> [Int64] {
-        var ids: [Int64] = []
-        var offset = 0
-        while offset < head.count, let id = readVarint(head, &offset), let length = readVarint(head, &offset),
-            length <= UInt64(head.count - offset)
-        {
-            ids.append(Int64(bitPattern: id))
-            offset += Int(length)
-        }
-        return ids
-    }
-
-    /// The series ids a log row names.
-    static func seriesIDs(inLog log: [UInt8]) -> [Int64] {
-        var ids: [Int64] = []
-        var offset = 0
-        while offset < log.count, let id = readVarint(log, &offset), readVarint(log, &offset) != nil,
-            let length = readVarint(log, &offset), length <= UInt64(log.count - offset)
-        {
-            ids.append(Int64(bitPattern: id))
-            offset += Int(length)
-        }
-        return ids
-    }
-
-    static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        Varint.append(value, to: &out)
-    }
-
-    static func readVarint(_ bytes: [UInt8], _ offset: inout Int) -> UInt64? {
-        Varint.read(bytes, &offset, end: bytes.count)
     }
 }

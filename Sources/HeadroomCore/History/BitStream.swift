@@ -46,6 +46,47 @@ public struct BitWriter: Sendable, Hashable {
 
     @inline(__always)
     public mutating func write(bit: Bool) { write(bit ? 1 : 0, bits: 1) }
+
+    /// The bits from `start` on, zero-padded to whole bytes (what was written since a mark).
+    public func bytes(fromBit start: Int) -> [UInt8] {
+        var out = BitWriter()
+        var position = max(start, 0)
+        let end = bitCount
+        while position < end {
+            let count = min(64, end - position)
+            out.write(bits(at: position, count: count), bits: count)
+            position += count
+        }
+        return out.bytes
+    }
+
+    /// `count` (1...64) bits from bit `position`, right-aligned.
+    private func bits(at position: Int, count: Int) -> UInt64 {
+        let index = position >> 6
+        let offset = position & 63
+        let first = index < words.count ? words[index] : accumulator
+        var value = first << UInt64(offset)
+        if offset + count > 64 {
+            let second = index + 1 < words.count ? words[index + 1] : accumulator
+            value |= second >> UInt64(64 - offset)
+        }
+        return value >> UInt64(64 - count)
+    }
+
+    /// Appends the first `count` bits of `bytes` (as `bytes(fromBit:)` gave them); false when
+    /// `bytes` hold fewer bits.
+    public mutating func append(bits count: Int, from bytes: [UInt8]) -> Bool {
+        guard count >= 0, count <= bytes.count * 8 else { return false }
+        var reader = BitReader(bytes)
+        var left = count
+        while left > 0 {
+            let chunk = min(56, left)
+            guard let value = reader.read(bits: chunk) else { return false }
+            write(value, bits: chunk)
+            left -= chunk
+        }
+        return true
+    }
 }
 
 /// Reads what a `BitWriter` wrote, a word at a time; nil past the end of its bytes.

@@ -9,8 +9,11 @@
 /// recorder) and in a replay (a backtest over a Prometheus-API source, where only the
 /// counters are known), so both see the same incidents.
 ///
-/// Memory: one value per series of the incident metrics present in the latest round; a
-/// series that is absent from a round is forgotten (its next value is a new baseline).
+/// A series that misses rounds (a collector that timed out, a step with no point in a range
+/// query) keeps its last value as the baseline, so a counter that rose meanwhile is still an
+/// incident when the series comes back. Memory: one value per series of the incident metrics
+/// seen in the last `forgetAfter` seconds; a series gone longer is forgotten (its next value
+/// is a new baseline).
 public struct IncidentDetector: Sendable {
     /// The metric each incident is read from, and whether it is a counter that rises (or a
     /// gauge that falls from 1 to 0).
@@ -22,23 +25,32 @@ public struct IncidentDetector: Sendable {
         "gpu_xid_errors_total": (.gpuXid, true),
     ]
 
-    private var previous: [SeriesKey: Double] = [:]
+    private var previous: [SeriesKey: (value: Double, seen: Date)] = [:]
+    /// How long a series' last value is kept while the series is absent (the daemon passes
+    /// `alerting.stale_after`).
+    public let forgetAfter: TimeInterval
 
-    public init() {}
+    public init(forgetAfter: TimeInterval = 300) {
+        self.forgetAfter = forgetAfter
+    }
+
+    /// Whether incidents are read from `metric` (the history keeps only those samples whole).
+    public static func reads(_ metric: String) -> Bool { sources[metric] != nil }
 
     /// The names of the metrics incidents are read from (what a replay must fetch).
     public static var metricNames: [String] { sources.keys.sorted() }
 
     /// The incidents `samples`, taken at `time`, show against the previous round.
     public mutating func observe(_ samples: [Sample], at time: Date) -> [HistoryEvent] {
-        var current: [SeriesKey: Double] = [:]
         var events: [HistoryEvent] = []
+        var seen = 0
         for sample in samples {
             guard let source = Self.sources[sample.name], !sample.value.isNaN else { continue }
             if sample.name == "gpu_xid_errors_total", sample.labels["class"] != "hardware" { continue }
             let key = sample.key
-            current[key] = sample.value
-            guard let before = previous[key] else { continue }
+            let before = previous.updateValue((sample.value, time), forKey: key)?.value
+            seen += 1
+            guard let before else { continue }
             if source.rises, sample.value > before {
                 let count = sample.value - before
                 let detail = sample.detail ?? "\(sample.name) rose by \(Self.format(count))"
@@ -47,7 +59,7 @@ public struct IncidentDetector: Sendable {
                 events.append(.incident(source.incident, at: time, labels: sample.labels, detail: sample.detail ?? "the GPU stopped answering"))
             }
         }
-        previous = current
+        if previous.count > seen { previous = previous.filter { time.timeIntervalSince($0.value.seen) <= forgetAfter } }
         return events
     }
 

@@ -23,7 +23,7 @@ extension Backtest {
         window: Duration = .seconds(3600)
     ) async throws -> [BacktestReport] {
         var backtests = configurations.map { Backtest(rules: $0.rules, policy: $0.policy) }
-        var detector = IncidentDetector()
+        var detector = IncidentDetector(forgetAfter: configurations.first?.policy.staleAfter.headroomSeconds ?? 300)
         var found: [HistoryEvent] = []
         try await source.rounds(from: from, to: to) { time, samples in
             for index in backtests.indices { backtests[index].replay(samples, at: time) }

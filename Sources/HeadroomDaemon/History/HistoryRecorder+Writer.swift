@@ -40,7 +40,7 @@ extension HistoryRecorder {
         }
         if taken.0.isEmpty, taken.1.isEmpty, writer.store != nil { return }
         var events = taken.1
-        for round in taken.0 { events += writer.detector.observe(round.samples, at: round.time) }
+        for round in taken.0 { events += writer.detector.observe(round.incidentSamples, at: round.time) }
         let outcome: Result<Int, HistoryError> = {
             do throws(HistoryError) {
                 if writer.store == nil {
@@ -55,8 +55,8 @@ extension HistoryRecorder {
                 guard let opened = writer.store else { return .success(0) }
                 var written = 0
                 for round in taken.0 {
-                    try opened.append(round.samples, at: round.time)
-                    written += round.samples.count
+                    try opened.append(round.values, layout: round.layout, at: round.time)
+                    written += round.values.count
                 }
                 try opened.record(events)
                 try opened.flush()
@@ -78,7 +78,7 @@ extension HistoryRecorder {
             }
             if wasFailing { logger.notice("history is written again", metadata: ["path": "\(path)"]) }
         case .failure(let error):
-            let count = taken.0.reduce(0) { $0 + $1.samples.count }
+            let count = taken.0.reduce(0) { $0 + $1.values.count }
             let first = status.withLock { status -> Bool in
                 defer {
                     status.problem = error.reason

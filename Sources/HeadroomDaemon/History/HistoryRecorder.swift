@@ -6,9 +6,9 @@ public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// Records the history: the round thread hands each round's samples and alert changes over
-/// (`record`: a lock and an append, nothing else), delivery hands notification outcomes
-/// over, and a thread of this service's own writes them to the `HistoryStore` every
+/// Records the history: the round thread hands each round's values and alert changes over
+/// (`record`: the round's values in a `SeriesLayout` the rounds share while their series do
+/// not change, a lock and an append), delivery hands notification outcomes over, and a thread of this service's own writes them to the `HistoryStore` every
 /// `flush_interval` (one commit), finds incidents in the rounds (`IncidentDetector`), and
 /// applies retention and the size cap. Sampling never waits for the disk.
 ///
@@ -17,8 +17,23 @@ import Synchronization
 /// (an unwritable path, a full disk) keeps the daemon running: `history_write_failed` says
 /// where and why (`HistoryCollector`), and the writer tries again at every flush.
 public final class HistoryRecorder: Service, Sendable {
+    /// A round waiting for the writer: its values in its layout's order, and the samples
+    /// incidents are read from (a handful), whole.
+    struct QueuedRound {
+        var time: Date
+        var layout: SeriesLayout
+        var values: [Double]
+        var incidentSamples: [Sample]
+    }
+
+    /// The latest round's layout, and where in it the samples incidents are read from.
+    struct Shape {
+        var layout: SeriesLayout
+        var incidentIndices: [Int]
+    }
+
     struct Queue {
-        var rounds: [(time: Date, samples: [Sample])] = []
+        var rounds: [QueuedRound] = []
         var events: [HistoryEvent] = []
         var samples = 0
         var stopping = false
@@ -36,7 +51,7 @@ public final class HistoryRecorder: Service, Sendable {
         var cutShortAt: Date?
     }
 
-    /// Samples that may wait for the writer by default (a hung disk): about 6 MiB of rounds,
+    /// Samples that may wait for the writer by default (a hung disk): about 0.8 MiB of values,
     /// an hour of a 134-series node at 5 s, 100 s of 100 series at 100 ms.
     public static let defaultMaximumQueuedSamples = 100_000
     let maximumQueuedSamples: Int
@@ -48,14 +63,16 @@ public final class HistoryRecorder: Service, Sendable {
     let clock: any DaemonClock
     let logger: Logger
     let queue = Mutex(Queue())
+    /// Only the round thread uses it (a lock so the recorder is `Sendable`).
+    let shape = Mutex<Shape?>(nil)
     let status = Mutex(Status())
     /// The store (nil until it opens, or while it cannot) and the incident detector, which
     /// must see the rounds in the order they are written.
     struct Writer {
         var store: HistoryStore?
-        var detector = IncidentDetector()
+        var detector: IncidentDetector
     }
-    let writer = Mutex(Writer())
+    let writer: Mutex<Writer>
     let bell: ThreadBell
 
     /// How long a series may be gone before the store closes its chunk and forgets it in
@@ -67,6 +84,7 @@ public final class HistoryRecorder: Service, Sendable {
         idleAfter: Duration = .seconds(300), maximumQueuedSamples: Int = HistoryRecorder.defaultMaximumQueuedSamples
     ) {
         self.idleAfter = idleAfter
+        writer = Mutex(Writer(store: nil, detector: IncidentDetector(forgetAfter: idleAfter.headroomSeconds)))
         self.maximumQueuedSamples = maximumQueuedSamples
         self.settings = settings
         self.path = path
@@ -75,18 +93,30 @@ public final class HistoryRecorder: Service, Sendable {
         bell = ThreadBell(clock: clock)
     }
 
-    /// One round (on the round thread): its samples and the alerts' changes.
+    /// One round (on the round thread): its samples and the alerts' changes. The samples are
+    /// not kept: only their values, and the few samples incidents are read from.
     public func record(_ samples: [Sample], changes: [HistoryEvent], at time: Date) {
+        let previous = shape.withLock { $0 }
+        let layout = SeriesLayout.of(samples, reusing: previous?.layout)
+        let incidentIndices: [Int]
+        if let previous, previous.layout === layout {
+            incidentIndices = previous.incidentIndices
+        } else {
+            incidentIndices = layout.keys.indices.filter { IncidentDetector.reads(layout.keys[$0].name) }
+            shape.withLock { $0 = Shape(layout: layout, incidentIndices: incidentIndices) }
+        }
+        let round = QueuedRound(
+            time: time, layout: layout, values: samples.map(\.value), incidentSamples: incidentIndices.map { samples[$0] })
         let dropped = queue.withLock { queue -> Int in
             guard !queue.stopping else { return 0 }
-            queue.rounds.append((time, samples))
-            queue.samples += samples.count
+            queue.rounds.append(round)
+            queue.samples += round.values.count
             queue.events += changes
             var dropped = 0
             while queue.samples > maximumQueuedSamples, queue.rounds.count > 1 {
                 let oldest = queue.rounds.removeFirst()
-                queue.samples -= oldest.samples.count
-                dropped += oldest.samples.count
+                queue.samples -= oldest.values.count
+                dropped += oldest.values.count
             }
             return dropped
         }

@@ -33,9 +33,15 @@ struct HistoryEventTests {
         #expect(found[1].labels == child)
         // Unchanged, a counter reset (a restarted child), staying lost: nothing.
         #expect(detector.observe(round(oom: 5, crashes: 0, up: 0, hardware: 2, application: 6, cuda: 0), at: time).isEmpty)
-        // A series absent from a round is forgotten: its next value is a new baseline.
-        #expect(detector.observe([], at: time).isEmpty)
-        #expect(detector.observe(round(oom: 9, crashes: 4, up: 1, hardware: 9, application: 9, cuda: 4), at: time).isEmpty)
+        // Rounds the series miss (a collector that timed out) keep the baseline: what rose
+        // meanwhile is found when they come back.
+        #expect(detector.observe([], at: time.addingTimeInterval(5)).isEmpty)
+        #expect(detector.observe([Sample("cpu_used_percent", .none, 50)], at: time.addingTimeInterval(10)).isEmpty)
+        let back = detector.observe(round(oom: 6, crashes: 1, up: 0, hardware: 2, application: 6, cuda: 0), at: time.addingTimeInterval(15))
+        #expect(back.map(\.kind) == ["container_oom_kill", "child_crashed"])
+        // Gone longer than forgetAfter (300 s by default): forgotten, the next value is a new baseline.
+        #expect(detector.observe([], at: time.addingTimeInterval(400)).isEmpty)
+        #expect(detector.observe(round(oom: 9, crashes: 4, up: 1, hardware: 9, application: 9, cuda: 4), at: time.addingTimeInterval(405)).isEmpty)
     }
 
     @Test("stderr lines that say CUDA ran out of memory are counted, kept or not, whatever the chunking")

@@ -1,0 +1,59 @@
+/// An open chunk written a little at a time: a `Mark` says where the chunk's bits stood when
+/// it was last written, `logEntry(since:)` gives the bits appended after it (no sample is
+/// encoded twice), and `continued(with:)` puts such an entry back after the bits it followed.
+/// The history store writes an open chunk whole now and then, and these entries between.
+extension SampleChunk {
+    /// Where a chunk's two bit streams end.
+    public struct Mark: Sendable, Hashable {
+        public var count = 0
+        public var timeBits = 0
+        public var valueBits = 0
+
+        public init() {}
+    }
+
+    public var mark: Mark {
+        var mark = Mark()
+        mark.count = count
+        mark.timeBits = times.bitCount
+        mark.valueBits = values.bitCount
+        return mark
+    }
+
+    /// The samples appended since `mark`, as their bits: the number of samples, of time bits
+    /// and of value bits (varints), then the time bits and the value bits, each padded to a
+    /// byte. Empty when nothing was appended.
+    public func logEntry(since mark: Mark) -> [UInt8] {
+        guard count > mark.count else { return [] }
+        var out: [UInt8] = []
+        Varint.append(UInt64(count - mark.count), to: &out)
+        Varint.append(UInt64(times.bitCount - mark.timeBits), to: &out)
+        Varint.append(UInt64(values.bitCount - mark.valueBits), to: &out)
+        out += times.bytes(fromBit: mark.timeBits)
+        out += values.bytes(fromBit: mark.valueBits)
+        return out
+    }
+
+    /// This chunk continued by a `logEntry` written when it stood where it stands now; nil
+    /// when the entry is damaged or does not continue it: every sample must decode, and
+    /// encoding them again must give exactly the bits the chunk then holds. `entry` is
+    /// read from `range` (a log row holds many).
+    public func continued(with entry: [UInt8], in range: Range<Int>) -> SampleChunk? {
+        var offset = range.lowerBound
+        let end = min(range.upperBound, entry.count)
+        guard let added = Varint.read(entry, &offset, end: end), let timeBits = Varint.read(entry, &offset, end: end),
+            let valueBits = Varint.read(entry, &offset, end: end), added > 0, added <= UInt64(Self.capacity - count),
+            timeBits <= UInt64(end - offset) * 8
+        else { return nil }
+        let timeBytes = (Int(timeBits) + 7) / 8
+        guard valueBits <= UInt64(end - offset - timeBytes) * 8, (Int(valueBits) + 7) / 8 == end - offset - timeBytes else { return nil }
+        var raw = self
+        guard raw.times.append(bits: Int(timeBits), from: Array(entry[offset..<offset + timeBytes])),
+            raw.values.append(bits: Int(valueBits), from: Array(entry[(offset + timeBytes)..<end]))
+        else { return nil }
+        raw.count += Int(added)
+        // The streams now hold the samples; the rest of the state comes from encoding them again.
+        guard let restated = SampleChunk(restoring: raw.bytes), restated.times == raw.times, restated.values == raw.values else { return nil }
+        return restated
+    }
+}

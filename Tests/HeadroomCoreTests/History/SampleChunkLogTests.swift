@@ -1,0 +1,99 @@
+@testable import HeadroomCore
+import HeadroomTesting
+import Testing
+
+@Suite("Sample chunk log entries")
+struct SampleChunkLogTests {
+    @Test("bits from any position come back whole and append after other bits exactly")
+    func bitSuffixes() {
+        var random = SplitMix64(seed: 11)
+        for _ in 0..<200 {
+            var writer = BitWriter()
+            for _ in 0..<Int(random.next() % 40) {
+                let width = Int(random.next() % 64) + 1
+                writer.write(random.next(), bits: width)
+            }
+            let start = writer.bitCount == 0 ? 0 : Int(random.next() % UInt64(writer.bitCount + 1))
+            let suffix = writer.bytes(fromBit: start)
+            #expect(suffix.count == (writer.bitCount - start + 7) / 8)
+            // The prefix up to `start`, then the suffix appended: the same bits.
+            var prefix = BitWriter()
+            var reader = BitReader(writer.bytes)
+            var left = start
+            while left > 0 {
+                let width = min(64, left)
+                prefix.write(reader.read(bits: width) ?? 0, bits: width)
+                left -= width
+            }
+            let appended = prefix.append(bits: writer.bitCount - start, from: suffix)
+            #expect(appended)
+            #expect(prefix == writer)
+        }
+        var empty = BitWriter()
+        let tooMany = empty.append(bits: 9, from: [0xFF])
+        #expect(!tooMany)
+    }
+
+    /// Samples of every kind the codec has: a regular clock with a pause, integers, decimals
+    /// at several precisions, a value that is only its bits, NaN and infinity.
+    static func samples(_ count: Int) -> [(Int64, Double)] {
+        var random = SplitMix64(seed: 5)
+        var time: Int64 = 1_800_000_000_000
+        return (0..<count).map { index in
+            time += index % 37 == 36 ? 7_321 : 1000
+            let value: Double =
+                switch index % 9 {
+                case 0: Double(random.next() % 1000)
+                case 1: Double(random.next() % 100_000) / 1000
+                case 2: 0.1 + 0.2
+                case 3: .nan
+                case 4: .infinity
+                case 5: -0.0
+                default: Double(8 << 30) + Double(index) * 1_048_576
+                }
+            return (time, value)
+        }
+    }
+
+    @Test("entries written at marks continue a restored chunk to exactly the chunk written")
+    func continuesExactly() throws {
+        let samples = Self.samples(300)
+        var chunk = SampleChunk()
+        var restored = SampleChunk()
+        var mark = chunk.mark
+        for (index, (time, value)) in samples.enumerated() {
+            chunk.append(time: time, value: value)
+            guard index % 23 == 22 || index == samples.count - 1 else { continue }
+            let entry = chunk.logEntry(since: mark)
+            restored = try #require(restored.continued(with: entry, in: 0..<entry.count))
+            mark = chunk.mark
+            #expect(restored == chunk)
+        }
+        #expect(chunk.logEntry(since: chunk.mark).isEmpty)
+        // The restored chunk appends on as the original does.
+        chunk.append(time: samples.last!.0 + 1000, value: 42.5)
+        restored.append(time: samples.last!.0 + 1000, value: 42.5)
+        #expect(restored.bytes == chunk.bytes)
+    }
+
+    @Test("an entry that is damaged, cut short or written at another mark is refused")
+    func refusesWhatDoesNotFit() throws {
+        let samples = Self.samples(60)
+        var chunk = SampleChunk()
+        for (time, value) in samples.prefix(30) { chunk.append(time: time, value: value) }
+        let held = chunk
+        let mark = chunk.mark
+        for (time, value) in samples.dropFirst(30) { chunk.append(time: time, value: value) }
+        let entry = chunk.logEntry(since: mark)
+        #expect(held.continued(with: entry, in: 0..<entry.count) == chunk)
+        // Cut short, or with bytes to spare.
+        #expect(held.continued(with: entry, in: 0..<entry.count - 1) == nil)
+        #expect(held.continued(with: entry + [0], in: 0..<entry.count + 1) == nil)
+        // A flipped bit in the samples: they decode to other values, or not at all.
+        var damaged = entry
+        damaged[damaged.count - 3] ^= 0x10
+        #expect(held.continued(with: damaged, in: 0..<damaged.count) != chunk)
+        // At another mark: after an empty chunk instead of the thirty samples.
+        #expect(SampleChunk().continued(with: entry, in: 0..<entry.count) == nil)
+    }
+}
