@@ -96,9 +96,21 @@ final class HeadroomProcess: Sendable {
 
     /// The port the daemon serves on (it listens on 127.0.0.1:0), from its log line.
     func servingPort() async throws -> Int {
-        try await waitFor("the serving line") { _, err in err.contains("serving http://127.0.0.1:") }
-        let line = try #require(stderr.split(separator: "\n").first { $0.contains("serving http://127.0.0.1:") })
-        return try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
+        try await serving().port
+    }
+
+    /// The base URL the daemon serves on, http or https, from its log line.
+    func servingURL() async throws -> String {
+        let (scheme, port) = try await serving()
+        return "\(scheme)://127.0.0.1:\(port)"
+    }
+
+    private func serving() async throws -> (scheme: String, port: Int) {
+        let marks = ["serving http://127.0.0.1:", "serving https://127.0.0.1:"]
+        try await waitFor("the serving line") { _, err in marks.contains { err.contains($0) } }
+        let line = try #require(stderr.split(separator: "\n").first { line in marks.contains { line.contains($0) } })
+        let port = try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
+        return (line.contains(marks[1]) ? "https" : "http", port)
     }
 
     /// Waits for the process to exit and returns its status: the exit code, or the signal

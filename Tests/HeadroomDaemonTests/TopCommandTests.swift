@@ -226,10 +226,8 @@ extension ProcessTests {
                 """)
             let daemon = try HeadroomProcess(["run", "--config", config])
             defer { daemon.signal(SIGKILL) }
-            try await daemon.waitFor("the serving line") { _, err in err.contains("serving https://127.0.0.1:") }
-            let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("serving https://127.0.0.1:") })
-            let port = try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
-            let url = "https://127.0.0.1:\(port)"
+            let url = try await daemon.servingURL()
+            #expect(url.hasPrefix("https://"))
             let (status, stdout, stderr) = try await HeadroomProcess.run(
                 ["top", "--once", "--url", url, "--ca-file", tls.caCertificate, "--cert-file", tls.clientCertificate, "--key-file", tls.clientKey])
             #expect(status == 0, "\(stderr)")

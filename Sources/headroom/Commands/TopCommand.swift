@@ -42,14 +42,7 @@ struct TopCommand: AsyncParsableCommand {
     @Option(help: "The daemon's base URL (default: from server.listen, http://127.0.0.1:19400).")
     var url: String?
 
-    @Option(help: "CA bundle (PEM) to verify an https --url with (default: the system's roots).")
-    var caFile: String?
-
-    @Option(help: "Client certificate (PEM) for a daemon that asks for one (server.tls.client_ca_file).")
-    var certFile: String?
-
-    @Option(help: "The client certificate's private key (PEM).")
-    var keyFile: String?
+    @OptionGroup var tls: ClientTLSOptions
 
     @Option(name: .shortAndLong, help: "Seconds between redraws (default: the daemon's interval, else 2).")
     var interval: Double?
@@ -87,14 +80,11 @@ struct TopCommand: AsyncParsableCommand {
             printError(problem)
             throw ExitCode(2)
         }
-        if (certFile == nil) != (keyFile == nil) {
-            printError("--cert-file and --key-file go together: give both, or neither")
-            throw ExitCode(2)
-        }
+        let tlsSettings = try tls.settings()
         let environment = ProcessInfo.processInfo.environment
         let color = !noColor && environment["NO_COLOR", default: ""].isEmpty && environment["TERM"] != "dumb" && isatty(STDOUT_FILENO) != 0
         let session = TopSession(
-            client: DaemonClient(baseURL: baseURL, tls: TLSSettings(caFile: caFile, clientCertificateFile: certFile, clientKeyFile: keyFile)),
+            client: DaemonClient(baseURL: baseURL, tls: tlsSettings),
             collectors: loaded.configuration.collectors, rules: loaded.configuration.rules, interval: interval)
         if once {
             let frame = await session.refresh(range: range, settle: true)

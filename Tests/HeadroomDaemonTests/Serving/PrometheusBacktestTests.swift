@@ -130,10 +130,8 @@ extension ProcessTests {
                 """)
             let daemon = try HeadroomProcess(["run", "--config", config])
             defer { daemon.signal(SIGKILL) }
-            try await daemon.waitFor("the serving line") { _, err in err.contains("serving https://127.0.0.1:") }
-            let line = try #require(daemon.stderr.split(separator: "\n").first { $0.contains("serving https://127.0.0.1:") })
-            let port = try #require(Int((line.split(separator: "127.0.0.1:").last ?? "").prefix { $0.isNumber }))
-            let url = "https://127.0.0.1:\(port)"
+            let url = try await daemon.servingURL()
+            #expect(url.hasPrefix("https://"))
             func backtest(_ options: [String]) async throws -> (Int32, String, String) {
                 try await HeadroomProcess.run(
                     ["backtest", "--config", config, "--source", url, "--from", "10m", "--format", "json"] + options)

@@ -52,14 +52,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "local, or the URL of a Prometheus-API server.")
     var source: String = "local"
 
-    @Option(help: "CA bundle (PEM) to verify an https --source with (default: the system's roots).")
-    var caFile: String?
-
-    @Option(help: "Client certificate (PEM) for a --source server that asks for one.")
-    var certFile: String?
-
-    @Option(help: "The client certificate's private key (PEM).")
-    var keyFile: String?
+    @OptionGroup var tls: ClientTLSOptions
 
     @Option(help: "A second configuration to compare with.")
     var against: String?
@@ -82,10 +75,7 @@ struct BacktestCommand: AsyncParsableCommand {
             printError("--window \(window) is not a duration such as 30m or 1h")
             throw ExitCode(2)
         }
-        if (certFile == nil) != (keyFile == nil) {
-            printError("--cert-file and --key-file go together: give both, or neither")
-            throw ExitCode(2)
-        }
+        let tlsSettings = try tls.settings()
         let main = try HistoryFile.configuration(config)
         let other = try against.map { try HistoryFile.configuration($0) }
         var configurations = [(rules: main.configuration.rules, policy: main.configuration.policy)]
@@ -100,7 +90,7 @@ struct BacktestCommand: AsyncParsableCommand {
             } else if source.hasPrefix("http://") || source.hasPrefix("https://") {
                 let remote = try PrometheusReplaySource(
                     url: source, interval: main.configuration.interval, rules: configurations.flatMap(\.rules),
-                    tls: TLSSettings(caFile: caFile, clientCertificateFile: certFile, clientKeyFile: keyFile))
+                    tls: tlsSettings)
                 reports = try await Backtest.run(configurations, source: remote, from: start, to: end, window: windowDuration)
             } else {
                 printError("--source \(source) is neither local nor an http(s):// URL of a Prometheus-API server")
