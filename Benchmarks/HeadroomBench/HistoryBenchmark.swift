@@ -10,6 +10,7 @@ import HeadroomHistory
 enum HistoryBenchmark {
     static func run() async {
         let baseline = await RoundBenchmark.cpuPerRound(rounds: 300)
+        var rollupLine = "one-minute tier: not measured"
         print("")
         print("## History store: one node day at 5 s (\(Node.seriesCount) series, \(Node.rounds) rounds), flushed every minute")
         print(
@@ -24,7 +25,14 @@ enum HistoryBenchmark {
             print(
                 "| \(samplesPerChunk) | \(String(format: "%.2f", result.bytesPerSample)) | \(micro(result.cpuPerRound)) | "
                     + "\(String(format: "%.1f %%", result.cpuPerRound / baseline * 100)) | \(milli(result.read)) |")
+            if samplesPerChunk == HistoryStore.defaultSamplesPerChunk {
+                rollupLine = String(
+                    format:
+                        "one-minute tier: the whole day rolled up in %.2f s of CPU, %.1f bytes a series-minute on disk (min, max, mean, count and the last sample), %.1f%% of the raw day",
+                    result.rollupCPU, result.bytesPerBucket, result.rollupShare * 100)
+            }
         }
+        print(rollupLine)
     }
 
     /// Seven node days recorded, then replayed through the embedded default rules as
@@ -76,6 +84,10 @@ enum HistoryBenchmark {
         var bytesPerSample: Double
         var cpuPerRound: Double
         var read: Double
+        /// The day rolled up into the one-minute tier (every chunk aged out at once).
+        var rollupCPU: Double
+        var bytesPerBucket: Double
+        var rollupShare: Double
     }
 
     static func day(samplesPerChunk: Int) throws -> Result {
@@ -107,7 +119,17 @@ enum HistoryBenchmark {
             reads.add(measure { _ = try? store.samples(of: key, from: .min, to: .max) })
         }
         let samples = Node.seriesCount * Node.rounds
-        return Result(bytesPerSample: Double(store.fileBytes) / Double(samples), cpuPerRound: cpu, read: reads.median)
+        let rawBytes = store.fileBytes
+        // Every chunk ages out at once, rolled up into the one-minute tier.
+        let end = Int64(start.timeIntervalSince1970 * 1000) + Int64(Node.rounds) * 5000
+        let rollupBefore = RoundBenchmark.processCPUSeconds()
+        try store.prune(before: end + 1, maxBytes: .max, keepRollupsFrom: Int64(start.timeIntervalSince1970 * 1000))
+        let rollupCPU = RoundBenchmark.processCPUSeconds() - rollupBefore
+        let rolledBytes = store.fileBytes
+        let minutes = Node.rounds * 5 / 60
+        return Result(
+            bytesPerSample: Double(rawBytes) / Double(samples), cpuPerRound: cpu, read: reads.median, rollupCPU: rollupCPU,
+            bytesPerBucket: Double(rolledBytes) / Double(Node.seriesCount * minutes), rollupShare: Double(rolledBytes) / Double(rawBytes))
     }
 
     /// `headroom-bench --write-history-day PATH`: the synthetic node day, ending at `end`, as

@@ -85,6 +85,7 @@ public enum ConfigurationRenderer {
         out.append("history:")
         out.append("  enabled: \(history.enabled)")
         out.append("  retention: \(YAMLText.duration(history.retention))")
+        out.append("  rollup_retention: \(YAMLText.duration(history.rollupRetention))")
         out.append("  max_bytes: \(HistorySettings.formatBytes(history.maxBytes))")
         out.append("  flush_interval: \(YAMLText.duration(history.flushInterval))")
         if let path = history.path { out.append("  path: \(YAMLText.string(path))") }

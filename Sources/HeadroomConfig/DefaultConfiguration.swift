@@ -88,7 +88,8 @@ public enum DefaultConfiguration {
         # read by /api/v1/query_range, /api/v1/alerts/history, headroom history and backtest.
         history:
           enabled: true
-          retention: 7d
+          retention: 7d             # every sample, at the sampling interval
+          rollup_retention: 30d     # then one-minute min/max/mean/last; 0s: none
           max_bytes: 1GiB           # the oldest data goes first beyond it (said once in the log)
           flush_interval: 10s       # a kill -9 loses at most this much
           # path: /var/lib/headroom/history.db   # default: history.db in the state directory

@@ -87,8 +87,6 @@ public final class HistoryStore {
             guard try database.integer("SELECT count(*) FROM sqlite_master") == 0 else {
                 throw HistoryError(path: path, reason: "written by an earlier development build of Headroom; delete the file to start a new history")
             }
-            // Freed pages go back to the file system at `prune` (only settable before the first table).
-            try database.execute("PRAGMA auto_vacuum=INCREMENTAL")
             try database.execute(
                 """
                 CREATE TABLE series (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
@@ -107,6 +105,7 @@ public final class HistoryStore {
             throw HistoryError(path: path, reason: "file format \(version), this build reads \(Self.formatVersion); delete the file or use a matching build")
         }
         try database.execute(Self.eventSchema)
+        try database.execute(Self.rollupSchema)
         var head: [UInt8] = []
         try database.run("SELECT data FROM head WHERE id = 1") { row in head = row.blob(0) }
         var logs: [[UInt8]] = []
@@ -121,6 +120,12 @@ public final class HistoryStore {
             try database.transaction { () throws(HistoryError) in
                 try writeHead()
                 try database.execute("PRAGMA user_version = \(Self.formatVersion)")
+            }
+            // Format 3 files were made without the incremental vacuum the pruning relies on to
+            // give pages back (set too late to take): rebuilt once with it.
+            if try database.integer("PRAGMA auto_vacuum") == 0 {
+                try database.execute("PRAGMA auto_vacuum=INCREMENTAL")
+                try database.execute("VACUUM")
             }
         } else {
             for log in logs { try replayLog(log) }
@@ -220,7 +225,13 @@ public final class HistoryStore {
             }
             samples += decoded.filter { $0.time >= from && $0.time <= to }
         }
-        return samples
+        // Before the raw tier: the last sample of each minute the downsampled tier kept.
+        let rawStart = samples.first?.time ?? .max
+        guard from < rawStart else { return samples }
+        let older = try rollups(ofSeries: id, from: from, to: min(to, rawStart - 1)).lazy
+            .filter { $0.lastTime >= from && $0.lastTime < rawStart && $0.lastTime <= to }
+            .map { (time: $0.lastTime, value: $0.last) }
+        return Array(older) + samples
     }
 
     /// Readies the connection for reading much of the file once (a backtest): SQLite maps the
@@ -250,50 +261,5 @@ public final class HistoryStore {
         entry.logged = SampleChunk.Mark()
         entry.restarted = true
         headChanged = true
-    }
-
-    // MARK: Pruning (HistoryStore+Pruning.swift)
-
-    /// Drops the open chunks whose last sample is before `cutoff`; returns how many.
-    func discardOpenChunks(endingBefore cutoff: Int64) -> Int {
-        var discarded = 0
-        for slot in series.indices {
-            guard let last = series[slot].chunk.lastTimestamp, last < cutoff else { continue }
-            series[slot].chunk = SampleChunk()
-            series[slot].logged = SampleChunk.Mark()
-            series[slot].restarted = true
-            headChanged = true
-            discarded += 1
-        }
-        return discarded
-    }
-
-    /// Rewrites the head when an open chunk changed (inside the caller's transaction).
-    func flushHeadIfChanged() throws(HistoryError) {
-        guard headChanged else { return }
-        try writeHead()
-        headChanged = false
-    }
-
-    /// The first sample time of the oldest open chunk.
-    var openChunkStart: Int64? { series.compactMap(\.chunk.firstTimestamp).min() }
-
-    /// Deletes the rows and labels of series with no chunk and no open chunk, and forgets them.
-    func forgetEmptySeries() throws(HistoryError) {
-        var stored: Set<Int64> = []
-        try database.run("SELECT DISTINCT series FROM chunks") { row in stored.insert(row.integer(0)) }
-        var rows: [Int64] = []
-        try database.run("SELECT id FROM series") { row in rows.append(row.integer(0)) }
-        let open = Set(series.filter { $0.chunk.count > 0 }.map(\.id))
-        let empty = rows.filter { !stored.contains($0) && !open.contains($0) }
-        guard !empty.isEmpty else { return }
-        try database.transaction { () throws(HistoryError) in
-            for id in empty {
-                try database.run("DELETE FROM series_labels WHERE series = ?", [.integer(id)])
-                try database.run("DELETE FROM series WHERE id = ?", [.integer(id)])
-            }
-        }
-        let gone = Set(empty)
-        replaceSeries(series.filter { !gone.contains($0.id) })
     }
 }

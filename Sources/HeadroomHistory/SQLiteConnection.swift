@@ -28,6 +28,10 @@ final class SQLiteConnection {
             throw HistoryError(path: path, reason: "cannot open: \(reason)")
         }
         sqlite_nio_sqlite3_busy_timeout(handle, 1000)
+        // Freed pages go back to the file system at `PRAGMA incremental_vacuum`. Settable only
+        // while the file is new: before the write-ahead log's first header write, which would
+        // make it a file with no vacuum (a no-op on an existing file).
+        try execute("PRAGMA auto_vacuum=INCREMENTAL")
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=NORMAL")
         // A small page cache (512 KiB, against SQLite's 2 MiB): writes touch the newest pages,

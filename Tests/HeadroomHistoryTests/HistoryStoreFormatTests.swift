@@ -34,6 +34,9 @@ struct HistoryStoreFormatTests {
                 legacy += bytes
             }
             try database.execute("DELETE FROM head; DELETE FROM head_log; PRAGMA user_version = 3")
+            // As format 3 files were: made without the incremental vacuum.
+            try database.execute("PRAGMA auto_vacuum = NONE; VACUUM")
+            #expect(try database.integer("PRAGMA auto_vacuum") == 0)
             try database.run("INSERT INTO head_log (data) VALUES (?)", [.blob(legacy)])
         }
         let reopened = try HistoryStore(path: path)
@@ -44,6 +47,7 @@ struct HistoryStoreFormatTests {
         }
         #expect(try reopened.database.integer("PRAGMA user_version") == HistoryStore.formatVersion)
         #expect(try reopened.database.integer("SELECT count(*) FROM head_log") == 0)
+        #expect(try reopened.database.integer("PRAGMA auto_vacuum") == 2)
         // Recording carries on in the new format, and a reopened file reads all of it.
         try HistoryStoreTests.record(reopened, rounds: 50..<80)
         try reopened.flush()
@@ -51,6 +55,18 @@ struct HistoryStoreFormatTests {
         let read = try again.samples(of: HistoryStoreTests.gpu, from: .min, to: .max)
         #expect(read.count == 80)
         #expect(read.map(\.time) == (0..<80).map { HistoryStoreTests.startMS + Int64($0) * 5000 })
+    }
+
+    @Test("pruning gives the pages it frees back to the file system")
+    func givesPagesBack() throws {
+        let directory = try TemporaryDirectory()
+        let store = try HistoryStore(path: directory.path("history.db"), samplesPerChunk: 120)
+        #expect(try store.database.integer("PRAGMA auto_vacuum") == 2)
+        try HistoryPruningTests.record(store, hours: 0..<6)
+        let pages = try store.database.integer("PRAGMA page_count")
+        try store.prune(before: HistoryStoreTests.startMS + 5 * HistoryPruningTests.hour, maxBytes: .max)
+        #expect(try store.database.integer("PRAGMA freelist_count") == 0)
+        #expect(try store.database.integer("PRAGMA page_count") < pages)
     }
 
     @Test("a file of an unknown format is refused with its version and the remedy")

@@ -28,7 +28,7 @@ import HeadroomCore
 /// | `HEADROOM_SERVER_INSECURE` | `server.insecure` | `true` |
 /// | `HEADROOM_SERVER_TLS_CERT_FILE`, `…_KEY_FILE`, `…_CLIENT_CA_FILE` | `server.tls.*` | `/etc/headroom/tls/tls.crt` |
 /// | `HEADROOM_PUSH_URL`, `HEADROOM_PUSH_PROTOCOL`, `HEADROOM_PUSH_TOKEN`, … | the `push` keys | `http://127.0.0.1:8428` |
-/// | `HEADROOM_HISTORY_ENABLED`, `HEADROOM_HISTORY_RETENTION`, `HEADROOM_HISTORY_MAX_BYTES`, `HEADROOM_HISTORY_FLUSH_INTERVAL`, `HEADROOM_HISTORY_PATH` | the `history` keys | `14d` |
+/// | `HEADROOM_HISTORY_ENABLED`, `HEADROOM_HISTORY_RETENTION`, `HEADROOM_HISTORY_ROLLUP_RETENTION`, `HEADROOM_HISTORY_MAX_BYTES`, `HEADROOM_HISTORY_FLUSH_INTERVAL`, `HEADROOM_HISTORY_PATH` | the `history` keys | `14d` |
 /// | `HEADROOM_RULES_<N>_<KEY>` | a key of entry N (from 0) of the file's `rules:` list | `HEADROOM_RULES_0_FOR=30s` |
 /// | `HEADROOM_RULES_<NAME>_<KEY>` | a key of the effective rule of that name, built-ins included; the longest matching name wins | `HEADROOM_RULES_CPU_OVERLOAD_ABOVE=85` |
 /// | `HEADROOM_RULES_<…>_WITHIN_SAMPLES`, `…_WITHIN_OF` | `within.samples`, `within.of` | `HEADROOM_RULES_CPU_OVERLOAD_WITHIN_OF=5` |

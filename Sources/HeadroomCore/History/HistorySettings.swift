@@ -5,7 +5,11 @@ public struct HistorySettings: Sendable, Hashable {
     public var enabled: Bool
     /// How long samples and events are kept (YAML `history.retention`, default 7d).
     public var retention: Duration
-    /// The most the file may take; the oldest chunks go first beyond it (YAML
+    /// How long one-minute buckets (minimum, maximum, mean, count, last sample) are kept of
+    /// samples older than `retention` (YAML `history.rollup_retention`, default 30d; `0s`:
+    /// none, the samples go at `retention`).
+    public var rollupRetention: Duration
+    /// The most the file may take; the oldest data goes first beyond it (YAML
     /// `history.max_bytes`, default 1 GiB; `512MiB` and `2GB` are accepted).
     public var maxBytes: Int
     /// How often what was recorded is committed to the file; a `kill -9` loses at most
@@ -17,11 +21,12 @@ public struct HistorySettings: Sendable, Hashable {
     public static let defaultMaxBytes = 1 << 30
 
     public init(
-        enabled: Bool = true, retention: Duration = .seconds(7 * 86_400), maxBytes: Int = HistorySettings.defaultMaxBytes,
-        flushInterval: Duration = .seconds(10), path: String? = nil
+        enabled: Bool = true, retention: Duration = .seconds(7 * 86_400), rollupRetention: Duration = .seconds(30 * 86_400),
+        maxBytes: Int = HistorySettings.defaultMaxBytes, flushInterval: Duration = .seconds(10), path: String? = nil
     ) {
         self.enabled = enabled
         self.retention = retention
+        self.rollupRetention = rollupRetention
         self.maxBytes = maxBytes
         self.flushInterval = flushInterval
         self.path = path

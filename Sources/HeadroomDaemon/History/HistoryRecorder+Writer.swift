@@ -99,10 +99,14 @@ extension HistoryRecorder {
     func prune() {
         let now = clock.wallTime()
         let cutoff = Int64((now.timeIntervalSince1970 - settings.retention.headroomSeconds) * 1000)
+        // The one-minute tier keeps what is older than the samples, when it reaches further back.
+        let rollupCutoff =
+            settings.rollupRetention > settings.retention
+            ? Int64((now.timeIntervalSince1970 - settings.rollupRetention.headroomSeconds) * 1000) : nil
         let result: Result<(HistoryPruning, Int), HistoryError>? = writer.withLock { writer in
             guard let store = writer.store else { return nil }
             do throws(HistoryError) {
-                let pruning = try store.prune(before: cutoff, maxBytes: settings.maxBytes)
+                let pruning = try store.prune(before: cutoff, maxBytes: settings.maxBytes, keepRollupsFrom: rollupCutoff)
                 try store.deleteEvents(before: pruning.cutByByteCap ? (pruning.oldestKept ?? cutoff) : cutoff)
                 return .success((pruning, store.fileBytes))
             } catch {
@@ -117,6 +121,16 @@ extension HistoryRecorder {
                 let wasCut = status.cutShortAt != nil
                 status.cutShortAt = pruning.cutByByteCap ? oldest ?? now : nil
                 return (pruning.cutByByteCap && !wasCut, !pruning.cutByByteCap && wasCut && pruning.deletedChunks == 0)
+            }
+            let rollupsNewlyCut = status.withLock { status -> Bool in
+                defer { status.rollupsCutShort = pruning.rollupsCutByByteCap }
+                return pruning.rollupsCutByByteCap && !status.rollupsCutShort
+            }
+            if rollupsNewlyCut, !pruning.cutByByteCap {
+                let kept = pruning.oldestRollup.map { HumanDuration.format(seconds: now.timeIntervalSince1970 - Double($0) / 1000) } ?? "nothing"
+                logger.info(
+                    "history.max_bytes cuts the one-minute tier short: \(kept) kept of \(HumanDuration.format(seconds: settings.rollupRetention.headroomSeconds)) (history.rollup_retention); every sample of history.retention is kept",
+                    metadata: ["path": "\(path)", "max_bytes": "\(settings.maxBytes)"])
             }
             if announce {
                 let kept = oldest.map { HumanDuration.format(seconds: now.timeIntervalSince($0)) } ?? "nothing"

@@ -49,6 +49,8 @@ public final class HistoryRecorder: Service, Sendable {
         var fileBytes = 0
         /// The oldest time still kept when the size cap cut retention short (said once).
         var cutShortAt: Date?
+        /// Whether the size cap cut the one-minute tier short (said once).
+        var rollupsCutShort = false
     }
 
     /// Samples that may wait for the writer by default (a hung disk): about 0.8 MiB of values,

@@ -5,11 +5,12 @@ import Testing
 
 @Suite("History settings in the configuration")
 struct HistoryDecoderTests {
-    @Test("defaults: on, 7 days, 1 GiB, a 10 s flush, in the state directory")
+    @Test("defaults: on, 7 days of samples, 30 of one-minute buckets, 1 GiB, a 10 s flush, in the state directory")
     func defaults() throws {
         let settings = try configuration(nil).history
         #expect(settings == HistorySettings())
         #expect(settings.enabled && settings.retention == .seconds(7 * 86_400) && settings.maxBytes == 1 << 30)
+        #expect(settings.rollupRetention == .seconds(30 * 86_400))
         #expect(settings.flushInterval == .seconds(10) && settings.path == nil)
     }
 
@@ -27,6 +28,10 @@ struct HistoryDecoderTests {
         #expect(rendered.contains("max_bytes: 2000000000"))
         #expect(try configuration(rendered) == loaded)
         #expect(try configuration("history: {enabled: false}").history.enabled == false)
+        let rollups = try configuration("history: {rollup_retention: 90d}", environment: ["HEADROOM_HISTORY_RETENTION": "2d"])
+        #expect(rollups.history.rollupRetention == .seconds(90 * 86_400) && rollups.history.retention == .seconds(2 * 86_400))
+        #expect(ConfigurationRenderer.yaml(rollups).contains("rollup_retention: 2160h"))
+        #expect(try configuration(nil, environment: ["HEADROOM_HISTORY_ROLLUP_RETENTION": "0s"]).history.rollupRetention == .zero)
         #expect(try configuration(nil, environment: ["HEADROOM_HISTORY_ENABLED": "false"]).history.enabled == false)
     }
 
@@ -55,6 +60,10 @@ struct HistoryDecoderTests {
         #expect(issue(at: "history.retention", in: issues("history: {retention: 10m}"))?.message.contains("at least 1h") == true)
         #expect(issue(at: "history.flush_interval", in: issues("history: {flush_interval: 1h}"))?.message.contains("at most 10m") == true)
         #expect(issue(at: "history.retension", in: issues("history: {retension: 7d}"))?.suggestion?.contains("retention") == true)
+        #expect(
+            issue(at: "history.rollup_retention", in: issues("history: {retention: 14d, rollup_retention: 7d}"))?.message
+                == "expected 0s (no one-minute tier) or at least history.retention (336h): the one-minute tier keeps what is older than the samples, got \"168h\""
+        )
         let fromEnvironment = issues(nil, environment: ["HEADROOM_HISTORY_RETENTION": "soon"])
         #expect(fromEnvironment.first?.origin == "env HEADROOM_HISTORY_RETENTION")
     }
