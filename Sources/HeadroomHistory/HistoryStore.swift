@@ -205,8 +205,10 @@ public final class HistoryStore {
     }
 
     /// The samples of one series from `from` to `to` (milliseconds, both included), oldest
-    /// first, flushed or not.
-    public func samples(of key: SeriesKey, from: Int64, to: Int64) throws(HistoryError) -> [(time: Int64, value: Double)] {
+    /// first, flushed or not. With `includingMinutes`, the part older than the samples kept
+    /// comes from the one-minute tier, as each minute's last sample (the history API); without,
+    /// only recorded samples (a backtest, which must replay rounds as they were).
+    public func samples(of key: SeriesKey, from: Int64, to: Int64, includingMinutes: Bool = false) throws(HistoryError) -> [(time: Int64, value: Double)] {
         let slot = slotsByKey[key]
         var id = slot.map { series[$0].id }
         if id == nil { id = try storedID(of: key) }
@@ -227,7 +229,7 @@ public final class HistoryStore {
         }
         // Before the raw tier: the last sample of each minute the downsampled tier kept.
         let rawStart = samples.first?.time ?? .max
-        guard from < rawStart else { return samples }
+        guard includingMinutes, from < rawStart else { return samples }
         let older = try rollups(ofSeries: id, from: from, to: min(to, rawStart - 1)).lazy
             .filter { $0.lastTime >= from && $0.lastTime < rawStart && $0.lastTime <= to }
             .map { (time: $0.lastTime, value: $0.last) }

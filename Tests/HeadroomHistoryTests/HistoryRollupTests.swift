@@ -28,12 +28,15 @@ struct HistoryRollupTests {
         #expect(buckets.count == expected.count && buckets.count >= 100)
         #expect(buckets == expected)
         // Read as samples: each rolled-up minute's last sample, then every raw sample.
-        let read = try store.samples(of: HistoryStoreTests.cpu, from: .min, to: .max)
+        let read = try store.samples(of: HistoryStoreTests.cpu, from: .min, to: .max, includingMinutes: true)
         #expect(read.map(\.time) == expected.map(\.lastTime) + raw.filter { $0.time >= oldestRaw }.map(\.time))
         #expect(read.map(\.value) == expected.map(\.last) + raw.filter { $0.time >= oldestRaw }.map(\.value))
         // A range inside the tier gives its minutes' last samples only.
-        let window = try store.samples(of: HistoryStoreTests.cpu, from: Self.start + 2 * Self.hour, to: Self.start + 2 * Self.hour + 600_000)
+        let window = try store.samples(
+            of: HistoryStoreTests.cpu, from: Self.start + 2 * Self.hour, to: Self.start + 2 * Self.hour + 600_000, includingMinutes: true)
         #expect(window.count == 10 && window.allSatisfy { ($0.time - Self.start) % 60_000 == 55_000 })
+        // What a backtest reads: recorded samples only, never a minute's summary.
+        #expect(try store.samples(of: HistoryStoreTests.cpu, from: .min, to: .max).map(\.time) == raw.filter { $0.time >= oldestRaw }.map(\.time))
         // The tier survives reopening; a later rollup cutoff drops its older minutes.
         let reopened = try HistoryStore(path: path)
         #expect(try reopened.rollups(of: HistoryStoreTests.cpu, from: .min, to: .max) == buckets)

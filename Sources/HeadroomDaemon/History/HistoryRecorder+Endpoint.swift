@@ -12,7 +12,7 @@ extension HistoryRecorder: HistoryEndpoint {
     }
 
     public func samples(of key: SeriesKey, from: Int64, to: Int64) async throws -> [(time: Int64, value: Double)] {
-        try await offThread { try self.read { try $0.samples(of: key, from: from, to: to) } }
+        try await offThread { try self.read { try $0.samples(of: key, from: from, to: to, includingMinutes: true) } }
     }
 
     public func events(from: Date, to: Date, limit: Int) async throws -> [HistoryEvent] {
