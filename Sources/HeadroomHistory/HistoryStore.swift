@@ -14,11 +14,13 @@ public import HeadroomCore
 /// crash of the process everything flushed reads back and at most what came after the last
 /// flush is lost. A series that stops reporting has its chunk closed at the first flush
 /// `idleAfter` after its last sample, and leaves memory then: memory holds the series that are
-/// alive, the file every series (looked up by its key when it comes back). The head is written whole every 30 flushes; the
-/// flushes between add a row (`head_log`) with only the bits each open chunk gained since the one
-/// before (`SampleChunk+Log.swift`: nothing is encoded twice).
+/// alive, the file every series (looked up by its key when it comes back). The head is
+/// written whole every 30 flushes; the flushes between add a row (`head_log`) with only the
+/// bits each open chunk gained since the one before (`SampleChunk+Log.swift`: nothing is
+/// encoded twice).
 ///
-/// `prune(before:maxBytes:)` bounds the file by age and by size.
+/// `prune(before:maxBytes:keepRollupsFrom:)` bounds the file by age and by size, rolling
+/// what ages out into one-minute buckets first (`HistoryStore+Rollups.swift`).
 ///
 /// Not thread-safe: one thread (the daemon's history writer, a backtest) uses a store at a time.
 public final class HistoryStore {

@@ -7,10 +7,11 @@ public import ServiceLifecycle
 import Synchronization
 
 /// Records the history: the round thread hands each round's values and alert changes over
-/// (`record`: the round's values in a `SeriesLayout` the rounds share while their series do
-/// not change, a lock and an append), delivery hands notification outcomes over, and a thread of this service's own writes them to the `HistoryStore` every
-/// `flush_interval` (one commit), finds incidents in the rounds (`IncidentDetector`), and
-/// applies retention and the size cap. Sampling never waits for the disk.
+/// (`record`: the values in a `SeriesLayout` that rounds share while their series do not
+/// change, a lock and an append), delivery hands notification outcomes over, and a thread of
+/// this service's own writes them to the `HistoryStore` every `flush_interval` (one commit),
+/// finds incidents in the rounds (`IncidentDetector`), and applies retention, the one-minute
+/// tier and the size cap. Sampling never waits for the disk.
 ///
 /// Bounded: at most `maximumQueuedSamples` samples wait for the writer (a hung disk); beyond
 /// that the oldest rounds are dropped and counted. A store that cannot be opened or written
