@@ -42,13 +42,15 @@ extension ProcessTests {
         struct SetupError: Error { var message: String }
 
         /// Starts Prometheus scraping `target` every second; returns it and its web port once ready.
-        static func startPrometheus(scraping target: Int, _ directory: borrowing TemporaryDirectory) async throws -> (ExternalProcess, Int) {
+        static func startPrometheus(
+            scraping target: Int, _ directory: borrowing TemporaryDirectory, every interval: String = "1s"
+        ) async throws -> (ExternalProcess, Int) {
             let prometheus = try TestPeer.path("prometheus", package: "prometheus")
             let webPort = try freeLoopbackPort()
             let config = try directory.write(
                 "prometheus.yml",
                 """
-                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                global: {scrape_interval: \(interval), evaluation_interval: 1s}
                 scrape_configs:
                   - job_name: headroom
                     static_configs: [{targets: ["127.0.0.1:\(target)"]}]
@@ -130,7 +132,10 @@ extension ProcessTests {
             for step in 1...200 { lines.append("at \(step) gpu 0 used \(12_884_901_888 + step * 104_857_600)") }
             let fake = try FakeNVML(scenario: lines.joined(separator: "\n") + "\n")
             let (daemon, port) = try await Self.startHeadroom(directory, fake)
-            let (server, webPort) = try await Self.startPrometheus(scraping: port, directory)
+            // Scraped four times a round, so every round Headroom sampled is among Prometheus'
+            // raw samples even when a scrape comes late (at 1 s, two scrapes in one second of
+            // the step grid hid a round from the 1 s steps).
+            let (server, webPort) = try await Self.startPrometheus(scraping: port, directory, every: "250ms")
             let name = "headroom_gpu_memory_used_bytes"
             // Ten seconds of scrapes, then the window that both have whole.
             let enough = try await poll("ten scrapes in Prometheus", timeout: .seconds(60)) { () async -> Double? in
@@ -151,6 +156,15 @@ extension ProcessTests {
                     return series
                 })
             let headroom = try #require(await Self.range(name, port: port, start: start, end: end))
+            // Every sample Prometheus scraped around the window (a range vector: raw, no steps).
+            let encoded = "\(name)[20s]".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name
+            let raw = await httpGet("http://127.0.0.1:\(webPort)/api/v1/query?query=\(encoded)&time=\(end + 2)")
+            let rawSeries = (try? JSONSerialization.jsonObject(with: Data((raw?.body ?? "").utf8)) as? [String: Any])
+                .flatMap { $0["data"] as? [String: Any] }.flatMap { $0["result"] as? [[String: Any]] }
+            let scrapedRaw = (rawSeries?.first?["values"] as? [[Any]] ?? []).compactMap { pair -> (Double, Double)? in
+                guard let time = (pair.first as? NSNumber)?.doubleValue, let value = (pair.last as? String).flatMap(Double.init) else { return nil }
+                return (time, value)
+            }
             try await server.stop()
             daemon.signal(SIGTERM)
             #expect(try await daemon.wait() == 0)
@@ -160,10 +174,10 @@ extension ProcessTests {
             let recorded = try #require(headroom.first)
             #expect(recorded.labels == scraped.labels.filter { $0.key != "instance" && $0.key != "job" })
             #expect(recorded.points.map(\.0) == scraped.points.map(\.0).filter { $0 >= start && $0 <= end }, "the same steps")
-            // Each step's value was sampled within one interval (1 s) of the one Prometheus scraped.
-            let values = Dictionary(scraped.points.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+            // Each step's value is one Prometheus scraped within one interval (1 s) of the step.
+            #expect(scrapedRaw.count >= 20, "raw samples: \(scrapedRaw.count)")
             for (time, value) in recorded.points {
-                let near = [time - 1, time, time + 1].compactMap { values[$0] }
+                let near = scrapedRaw.filter { abs($0.0 - time) <= 1 }.map(\.1)
                 #expect(near.contains(value), "at \(time): Headroom \(value), Prometheus \(near)")
             }
         }
