@@ -15,9 +15,7 @@ extension HistoryStore {
     /// The one-minute buckets of a series from `from` to `to` (milliseconds; buckets whose
     /// minute overlaps the range), oldest first, parts of one minute merged.
     public func rollups(of key: SeriesKey, from: Int64, to: Int64) throws(HistoryError) -> [RollupBucket] {
-        var id = slotsByKey[key].map { series[$0].id }
-        if id == nil { id = try storedID(of: key) }
-        guard let id else { return [] }
+        guard let id = try id(of: key) else { return [] }
         return try rollups(ofSeries: id, from: from, to: to)
     }
 

@@ -42,6 +42,12 @@ extension HistoryStore {
         return slots
     }
 
+    /// The row of a series, in memory or in the file; nil when it was never recorded.
+    func id(of key: SeriesKey) throws(HistoryError) -> Int64? {
+        if let slot = slotsByKey[key] { return series[slot].id }
+        return try storedID(of: key)
+    }
+
     /// The row of a series not in memory, by its key.
     func storedID(of key: SeriesKey) throws(HistoryError) -> Int64? {
         var id: Int64?

@@ -212,9 +212,7 @@ public final class HistoryStore {
     /// only recorded samples (a backtest, which must replay rounds as they were).
     public func samples(of key: SeriesKey, from: Int64, to: Int64, includingMinutes: Bool = false) throws(HistoryError) -> [(time: Int64, value: Double)] {
         let slot = slotsByKey[key]
-        var id = slot.map { series[$0].id }
-        if id == nil { id = try storedID(of: key) }
-        guard let id else { return [] }
+        guard let id = try id(of: key) else { return [] }
         var chunks: [[UInt8]] = []
         try database.run(
             "SELECT data FROM chunks WHERE series = ? AND last_ms >= ? AND first_ms <= ? ORDER BY first_ms, id",

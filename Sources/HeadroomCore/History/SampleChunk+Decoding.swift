@@ -3,9 +3,8 @@ extension SampleChunk {
     /// (truncated, damaged, or a count the sections do not hold). Never traps on any input.
     public static func decode(_ bytes: [UInt8]) -> [(time: Int64, value: Double)]? {
         guard bytes.count >= 7 else { return nil }
+        guard checksumMatches(bytes) else { return nil }
         let end = bytes.count - 4
-        let stored = bytes[end...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard stored == checksum(bytes, upTo: end) else { return nil }
         let count = Int(bytes[1]) << 8 | Int(bytes[2])
         var offset = 3
         let decodedTimes: [Int64]

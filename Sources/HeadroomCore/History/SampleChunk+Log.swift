@@ -21,8 +21,9 @@ extension SampleChunk {
     }
 
     /// The samples appended since `mark`, as their bits: the number of samples, of time bits
-    /// and of value bits (varints), then the time bits and the value bits, each padded to a
-    /// byte. Empty when nothing was appended.
+    /// and of value bits (varints), the time bits and the value bits, each padded to a byte,
+    /// then a 4-byte checksum of what precedes it (as a chunk ends). Empty when nothing was
+    /// appended.
     public func logEntry(since mark: Mark) -> [UInt8] {
         guard count > mark.count else { return [] }
         var out: [UInt8] = []
@@ -31,16 +32,23 @@ extension SampleChunk {
         Varint.append(UInt64(values.bitCount - mark.valueBits), to: &out)
         out += times.bytes(fromBit: mark.timeBits)
         out += values.bytes(fromBit: mark.valueBits)
+        Self.appendChecksum(to: &out)
         return out
     }
 
     /// This chunk continued by a `logEntry` written when it stood where it stands now; nil
-    /// when the entry is damaged or does not continue it: every sample must decode, and
-    /// encoding them again must give exactly the bits the chunk then holds. `entry` is
-    /// read from `range` (a log row holds many).
+    /// when the entry is damaged (its checksum) or does not continue it: every sample must
+    /// decode, and encoding them again must give exactly the bits the chunk then holds.
+    /// `entry` is read from `range` (a log row holds many).
     public func continued(with entry: [UInt8], in range: Range<Int>) -> SampleChunk? {
-        var offset = range.lowerBound
-        let end = min(range.upperBound, entry.count)
+        guard range.lowerBound >= 0, range.upperBound <= entry.count else { return nil }
+        let body = Array(entry[range])
+        guard Self.checksumMatches(body) else { return nil }
+        return continued(withChecked: body, end: body.count - 4)
+    }
+
+    private func continued(withChecked entry: [UInt8], end: Int) -> SampleChunk? {
+        var offset = 0
         guard let added = Varint.read(entry, &offset, end: end), let timeBits = Varint.read(entry, &offset, end: end),
             let valueBits = Varint.read(entry, &offset, end: end), added > 0, added <= UInt64(Self.capacity - count),
             timeBits <= UInt64(end - offset) * 8

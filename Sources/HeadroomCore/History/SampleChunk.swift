@@ -296,6 +296,13 @@ public struct SampleChunk: Sendable, Hashable {
         return UInt32(truncatingIfNeeded: hash)
     }
 
+    /// Whether `bytes` end with the checksum of what precedes it (`appendChecksum`).
+    static func checksumMatches(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        let end = bytes.count - 4
+        return bytes[end...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } == checksum(bytes, upTo: end)
+    }
+
     static func appendChecksum(to out: inout [UInt8]) {
         let sum = checksum(out, upTo: out.count)
         out += [UInt8(sum >> 24), UInt8((sum >> 16) & 0xFF), UInt8((sum >> 8) & 0xFF), UInt8(sum & 0xFF)]

@@ -89,10 +89,12 @@ struct SampleChunkLogTests {
         // Cut short, or with bytes to spare.
         #expect(held.continued(with: entry, in: 0..<entry.count - 1) == nil)
         #expect(held.continued(with: entry + [0], in: 0..<entry.count + 1) == nil)
-        // A flipped bit in the samples: they decode to other values, or not at all.
-        var damaged = entry
-        damaged[damaged.count - 3] ^= 0x10
-        #expect(held.continued(with: damaged, in: 0..<damaged.count) != chunk)
+        // A flipped bit anywhere (the samples, the counts, the checksum): refused.
+        for index in stride(from: 0, to: entry.count, by: 3) {
+            var damaged = entry
+            damaged[index] ^= 0x10
+            #expect(held.continued(with: damaged, in: 0..<damaged.count) == nil, "bit flipped in byte \(index)")
+        }
         // At another mark: after an empty chunk instead of the thirty samples.
         #expect(SampleChunk().continued(with: entry, in: 0..<entry.count) == nil)
     }
