@@ -48,14 +48,6 @@ extension ProcessTests {
             }
         }
 
-        /// A loopback port nothing listens on (bound and released by the kernel's choice).
-        static func freePort() throws -> Int {
-            let (_, output) = try Subprocess.run([
-                "/usr/bin/env", "python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
-            ])
-            return try #require(Int(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
-        }
-
         static func outboxFiles(_ directory: String) -> [String] {
             ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/outbox")) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         }
@@ -64,7 +56,7 @@ extension ProcessTests {
         func killNine() async throws {
             let directory = try TemporaryDirectory()
             let state = directory.path("state")
-            let port = try Self.freePort()
+            let port = try freeLoopbackPort()
             func configuration(threshold: Int) -> String {
                 """
                 interval: 200ms

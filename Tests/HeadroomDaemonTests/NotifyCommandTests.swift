@@ -8,7 +8,7 @@ extension ProcessTests {
         @Test("sends a test notification through each channel, prints the platform's answer and exits 1 if any fails")
         func notifyTest() async throws {
             let directory = try TemporaryDirectory()
-            let port = try DurableDeliveryTests.freePort()
+            let port = try freeLoopbackPort()
             let receiver = try DurableDeliveryTests.Receiver(port: port)
             let path = try directory.write(
                 "headroom.yaml",

@@ -93,7 +93,7 @@ extension ProcessTests {
         func restartContinuesIncident() async throws {
             let directory = try TemporaryDirectory()
             let state = directory.path("state")
-            let port = try DurableDeliveryTests.freePort()
+            let port = try freeLoopbackPort()
             let receiver = try DurableDeliveryTests.Receiver(port: port)
             func run(_ fake: FakeNVML, name: String) throws -> HeadroomProcess {
                 let config = try directory.write(

@@ -135,7 +135,7 @@ extension ProcessTests {
             let directory = try TemporaryDirectory()
             let config = try directory.write("headroom.yaml", "collectors:\n  nvml_library: \(fake.libraryPath)\n")
             // A port nothing listens on: bound, then closed.
-            let url = "http://127.0.0.1:\(try Self.freePort())"
+            let url = "http://127.0.0.1:\(try freeLoopbackPort())"
             let tmux = try Tmux(Self.command("--config \(config) --url \(url) --interval 0.5"))
             let screen = try await tmux.waitFor("the local frame") { $0.contains { $0.contains("NVIDIA L4") } && $0.contains { $0.contains("python3") } }
             #expect(screen[1].contains("no daemon at \(url) (connection refused): sampling here"))
@@ -245,7 +245,7 @@ extension ProcessTests {
         func daemonGoesAway() async throws {
             let fake = try FakeNVML(scenario: Self.scenario)
             let directory = try TemporaryDirectory()
-            let port = try Self.freePort()
+            let port = try freeLoopbackPort()
             let config = try directory.write(
                 "headroom.yaml", "interval: 250ms\ncollectors:\n  nvml_library: \(fake.libraryPath)\nserver:\n  listen: 127.0.0.1:\(port)\n")
             let url = "http://127.0.0.1:\(port)"
@@ -316,23 +316,5 @@ extension ProcessTests {
             }
         }
 
-        /// A TCP port that was free a moment ago.
-        static func freePort() throws -> Int {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(descriptor) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            try withUnsafeMutablePointer(to: &address) { pointer in
-                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                    guard bind(descriptor, socketAddress, length) == 0, getsockname(descriptor, socketAddress, &length) == 0 else {
-                        throw TmuxError("cannot find a free port")
-                    }
-                }
-            }
-            return Int(UInt16(bigEndian: address.sin_port))
-        }
     }
 }

@@ -72,13 +72,14 @@ extension ProcessTests {
                 let data = json["data"] as? [String: Any], data["resultType"] as? String == "matrix",
                 let result = data["result"] as? [[String: Any]]
             else { return nil }
-            return result.map { series in
-                let labels = series["metric"] as? [String: String] ?? [:]
-                let values = (series["values"] as? [[Any]] ?? []).compactMap { pair -> (Double, Double)? in
-                    guard let time = (pair.first as? NSNumber)?.doubleValue, let value = (pair.last as? String).flatMap(Double.init) else { return nil }
-                    return (time, value)
-                }
-                return (labels, values)
+            return result.map { series in (series["metric"] as? [String: String] ?? [:], points(series["values"])) }
+        }
+
+        /// A matrix series' `values`: `[time, "value"]` pairs.
+        static func points(_ values: Any?) -> [(Double, Double)] {
+            (values as? [[Any]] ?? []).compactMap { pair -> (Double, Double)? in
+                guard let time = (pair.first as? NSNumber)?.doubleValue, let value = (pair.last as? String).flatMap(Double.init) else { return nil }
+                return (time, value)
             }
         }
 
@@ -161,10 +162,7 @@ extension ProcessTests {
             let raw = await httpGet("http://127.0.0.1:\(webPort)/api/v1/query?query=\(encoded)&time=\(end + 2)")
             let rawSeries = (try? JSONSerialization.jsonObject(with: Data((raw?.body ?? "").utf8)) as? [String: Any])
                 .flatMap { $0["data"] as? [String: Any] }.flatMap { $0["result"] as? [[String: Any]] }
-            let scrapedRaw = (rawSeries?.first?["values"] as? [[Any]] ?? []).compactMap { pair -> (Double, Double)? in
-                guard let time = (pair.first as? NSNumber)?.doubleValue, let value = (pair.last as? String).flatMap(Double.init) else { return nil }
-                return (time, value)
-            }
+            let scrapedRaw = Self.points(rawSeries?.first?["values"])
             try await server.stop()
             daemon.signal(SIGTERM)
             #expect(try await daemon.wait() == 0)
