@@ -42,11 +42,8 @@ struct TopDecodingTests {
     @Test("a body that is not the status says which endpoint and what to check")
     func notStatus() {
         #expect(throws: TopDecodingError.self) { try TopStatus.decode(Array("<html>".utf8)) }
-        do {
-            _ = try TopStatus.decode(Array("{}".utf8))
-        } catch {
-            #expect(error.description == #"/api/v1/status: the answer has no "samples" array (is the URL a Headroom daemon of the same version? check --url)"#)
-        }
+        let error = #expect(throws: TopDecodingError.self) { try TopStatus.decode(Array("{}".utf8)) }
+        #expect(error?.description == #"/api/v1/status: the answer has no "samples" array (is the URL a Headroom daemon of the same version? check --url)"#)
     }
 
     @Test("/api/v1/alerts: rule, severity, labels, value, threshold and since")

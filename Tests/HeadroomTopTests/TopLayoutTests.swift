@@ -21,8 +21,6 @@ struct TopLayoutTests {
     @Test("80×24: header, both GPUs with bars, figures and sparklines, host, the alert, processes by memory, keys")
     func standard() {
         let lines = screen()
-        let text = lines.joined(separator: "\n")
-        print(text)
         #expect(lines[0].hasPrefix(" headroom top  gpu-node-1  "))
         #expect(lines[0].contains("every 5s") && lines[0].contains("range 15m") && lines[0].contains("1 alert firing"))
         #expect(lines[1].hasPrefix(" daemon http://127.0.0.1:19400 · history: daemon"))

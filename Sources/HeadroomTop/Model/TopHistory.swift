@@ -39,11 +39,10 @@ public struct TopHistory: Sendable, Hashable {
             let key = Key(sample.name, gpu: sample.labels["gpu"])
             // One point per series and round: the first (the whole GPU, not a MIG instance).
             guard seen.insert(key).inserted else { continue }
-            var points = series[key] ?? []
-            if let last = points.last, last.time >= time { continue }
-            points.append(TimedValue(time: time, value: sample.value))
-            if points.count > Self.capacity { points.removeFirst(points.count - Self.capacity) }
-            series[key] = points
+            // Appended in place: a copy of the series (up to `capacity` points) each round otherwise.
+            if let last = series[key]?.last, last.time >= time { continue }
+            series[key, default: []].append(TimedValue(time: time, value: sample.value))
+            if let count = series[key]?.count, count > Self.capacity { series[key]?.removeFirst(count - Self.capacity) }
         }
         for (key, points) in series {
             guard let first = points.first, first.time < time - keep else { continue }

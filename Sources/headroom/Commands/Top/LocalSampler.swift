@@ -14,9 +14,6 @@ final class LocalSampler {
         host = HostSampler(settings: settings)
     }
 
-    /// Whether a previous round exists (CPU and other rates need two).
-    var hasPrevious: Bool { previous != nil }
-
     /// One round, as `/api/v1/status` would show it.
     func sample() async -> TopStatus {
         let snapshot = await host.snapshot()
