@@ -79,6 +79,7 @@ public enum ConfigurationRenderer {
         out.append("  buffer_size: \(push.bufferSize)")
         out.append("  gzip: \(push.gzip)")
         out.append("  timeout: \(YAMLText.duration(push.timeout))")
+        push.tls.render(into: &out, indent: "  ")
         out.blank()
 
         let history = configuration.history

@@ -46,7 +46,7 @@ public struct Daemon: Sendable {
             configuration.push.enabled
             ? PushService(
                 settings: configuration.push, host: configuration.hostname ?? dependencies.hostname,
-                transport: PlainHTTPTransport(), clock: dependencies.clock, logger: logger)
+                transport: LiveHTTPTransport(), clock: dependencies.clock, logger: logger)
             : nil
         self.push = push
         let activity = ServingActivity()

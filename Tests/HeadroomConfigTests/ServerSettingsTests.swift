@@ -135,9 +135,23 @@ struct PushSettingsTests {
         #expect(try configuration(text, environment: ["HEADROOM_PUSH_TOKEN": "secret-token"]) == file)
     }
 
-    @Test("https, a missing url and influx_v2 without org are problems")
+    @Test("https with push.tls: from the file or HEADROOM_PUSH_TLS_*, rendered and read back")
+    func tls() throws {
+        let file = try configuration(
+            "push: {url: 'https://vm:8428', tls: {ca_file: /etc/ca.pem, cert_file: /etc/c.pem, key_file: /etc/k.pem}}\n")
+        #expect(file.push.url == "https://vm:8428")
+        #expect(file.push.tls == TLSSettings(caFile: "/etc/ca.pem", clientCertificateFile: "/etc/c.pem", clientKeyFile: "/etc/k.pem"))
+        let text = ConfigurationRenderer.yaml(file)
+        #expect(text.contains("\n  tls: {ca_file: "), "\(text)")
+        #expect(try configuration(text) == file)
+        let env = try configuration(nil, environment: ["HEADROOM_PUSH_URL": "https://vm:8428", "HEADROOM_PUSH_TLS_CA_FILE": "/etc/ca.pem"])
+        #expect(env.push.tls == TLSSettings(caFile: "/etc/ca.pem"))
+    }
+
+    @Test("another scheme, a client certificate without its key, a missing url and influx_v2 without org are problems")
     func invalid() {
-        #expect(issue(at: "push.url", in: issues("push: {url: 'https://vm:8428'}\n"))?.message.contains("http://") == true)
+        #expect(issue(at: "push.url", in: issues("push: {url: 'ftp://vm:8428'}\n"))?.message.contains("https://") == true)
+        #expect(issue(at: "push.tls", in: issues("push: {url: 'https://vm:8428', tls: {cert_file: /c.pem}}\n")) != nil)
         #expect(!issues("push: {enabled: true}\n").isEmpty)
         #expect(!issues("push: {url: 'http://x:1', protocol: influx_v2}\n").isEmpty)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomCore
 import HeadroomNotify
 import HeadroomTesting
 import Testing

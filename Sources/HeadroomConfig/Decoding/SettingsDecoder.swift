@@ -1,6 +1,7 @@
 import HeadroomCollectors
 import HeadroomConfigSyntax
 import HeadroomCore
+import HeadroomNotify
 
 /// Decodes the top-level settings: `interval`, `hostname`, `collectors`, `alerting`, `log`
 /// and `default_rules` (the `rules` and `channels` lists have their own decoders).
@@ -15,7 +16,9 @@ enum SettingsDecoder {
     static let logKeys = ["level", "format"]
     static let serverKeys = ["enabled", "listen", "token", "token_file", "insecure", "tls"]
     static let serverTLSKeys = ["cert_file", "key_file", "client_ca_file"]
-    static let pushKeys = ["enabled", "url", "protocol", "database", "org", "bucket", "token", "interval", "batch_size", "buffer_size", "gzip", "timeout"]
+    static let pushKeys = [
+        "enabled", "url", "protocol", "database", "org", "bucket", "token", "interval", "batch_size", "buffer_size", "gzip", "timeout", "tls",
+    ]
 
     /// Every scalar (or comma-list) key path outside the `rules` and `channels` lists: what
     /// `HEADROOM_<PATH>` variables can set.
@@ -28,7 +31,8 @@ enum SettingsDecoder {
         + DeliveryDecoder.scalarPaths
         + serverKeys.filter { $0 != "tls" }.map { ["server", $0] }
         + serverTLSKeys.map { ["server", "tls", $0] }
-        + pushKeys.map { ["push", $0] }
+        + pushKeys.filter { $0 != "tls" }.map { ["push", $0] }
+        + TLSSettings.keys.map { ["push", "tls", $0] }
         + limitsKeys.map { ["limits", $0] }
         + HistoryDecoder.scalarPaths
 
@@ -172,14 +176,11 @@ enum SettingsDecoder {
 
     private static func decodePush(_ fields: Fields, reader: inout NodeReader) -> PushSettings {
         var settings = PushSettings()
-        if let url = reader.string(fields, "url", expected: "an http:// URL") {
-            if url.hasPrefix("http://") && url.count > "http://".count {
+        if let url = reader.string(fields, "url", expected: "an http:// or https:// URL") {
+            if ["http://", "https://"].contains(where: { url.hasPrefix($0) && url.count > $0.count }) {
                 settings.url = url
             } else {
-                report(
-                    fields, "url",
-                    "expected an http:// URL such as http://127.0.0.1:8428 (https: push through a local agent or a TLS-terminating proxy), got \"\(url)\"",
-                    &reader)
+                report(fields, "url", "expected an http:// or https:// URL such as http://127.0.0.1:8428, got \"\(url)\"", &reader)
             }
         }
         settings.enabled = reader.bool(fields, "enabled") ?? !settings.url.isEmpty
@@ -193,6 +194,7 @@ enum SettingsDecoder {
         if let value = reader.integer(fields, "buffer_size", range: 1...100_000_000) { settings.bufferSize = value }
         if let value = reader.bool(fields, "gzip") { settings.gzip = value }
         if let value = reader.duration(fields, "timeout", minimum: .milliseconds(100)) { settings.timeout = value }
+        if let tls = TLSSettings(decoding: fields, reader: &reader) { settings.tls = tls }
         if settings.enabled && settings.url.isEmpty {
             report(fields, "enabled", "push needs a url, such as url: http://127.0.0.1:8428", &reader)
         }

@@ -28,11 +28,15 @@ public struct PushSettings: Sendable, Hashable {
     public var gzip: Bool
     /// Per-request timeout (YAML `push.timeout`, default 10s).
     public var timeout: Duration
+    /// How an `https://` url is verified (YAML `push.tls`, default the system's roots, no
+    /// client certificate).
+    public var tls: TLSSettings
 
     public init(
         enabled: Bool = false, url: String = "", protocol: WriteProtocol = .victoriaMetrics, database: String? = nil,
         org: String? = nil, bucket: String? = nil, token: Secret? = nil, interval: Duration = .seconds(10),
-        batchSize: Int = 5000, bufferSize: Int = 100_000, gzip: Bool = true, timeout: Duration = .seconds(10)
+        batchSize: Int = 5000, bufferSize: Int = 100_000, gzip: Bool = true, timeout: Duration = .seconds(10),
+        tls: TLSSettings = TLSSettings()
     ) {
         self.enabled = enabled
         self.url = url
@@ -46,6 +50,7 @@ public struct PushSettings: Sendable, Hashable {
         self.bufferSize = bufferSize
         self.gzip = gzip
         self.timeout = timeout
+        self.tls = tls
     }
 
     /// The write URL for the protocol (query values percent-encoded).

@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomCore
+import HeadroomNotify
 import Logging
 public import ServiceLifecycle
 
@@ -9,7 +10,7 @@ public import ServiceLifecycle
 /// beyond that).
 public actor PushService: Service {
     let settings: PushSettings
-    private let transport: any PushTransport
+    private let transport: any HTTPTransport
     private let logger: Logger
     private let host: String
     private var buffer: PushBuffer
@@ -21,7 +22,7 @@ public actor PushService: Service {
     private let clock: any DaemonClock
     private var reportedOutage = false
 
-    init(settings: PushSettings, host: String, transport: any PushTransport, clock: any DaemonClock, logger: Logger) {
+    init(settings: PushSettings, host: String, transport: any HTTPTransport, clock: any DaemonClock, logger: Logger) {
         self.clock = clock
         self.settings = settings
         self.host = host
@@ -50,18 +51,19 @@ public actor PushService: Service {
         while buffer.count > 0 {
             let batch = buffer.batch(maximum: settings.batchSize)
             var body = Array((batch.joined(separator: "\n") + "\n").utf8)
-            var headers = [("Content-Type", "text/plain; charset=utf-8")]
+            var headers = [HTTPHeader("Content-Type", "text/plain; charset=utf-8")]
             if settings.gzip, let compressed = Gzip.compress(body) {
                 body = compressed
-                headers.append(("Content-Encoding", "gzip"))
+                headers.append(HTTPHeader("Content-Encoding", "gzip"))
             }
-            if let authorization = settings.authorizationHeader { headers.append(("Authorization", authorization)) }
+            if let authorization = settings.authorizationHeader { headers.append(HTTPHeader("Authorization", authorization)) }
+            let request = HTTPRequest(url: settings.writeURL, headers: headers, body: body)
             var status: Int?
             var failure = ""
             do {
-                status = try await transport.post(url: settings.writeURL, headers: headers, body: body, timeout: settings.timeout)
+                status = try await transport.send(request, tls: settings.tls, timeout: settings.timeout).status
             } catch {
-                failure = "\(error)"
+                failure = error.reason
             }
             switch PushOutcome.classify(status: status) {
             case .delivered:

@@ -18,12 +18,7 @@ extension HTTPEndpoint {
             reader.report(fields["url"] ?? fields.node, fields.path("url"), "the url \(problem)")
         }
         if let timeout = reader.duration(fields, "timeout", minimum: .milliseconds(100)) { self.timeout = timeout }
-        if let tls = TLSSettings(decoding: fields, reader: &reader) {
-            self.tls = tls
-            if (tls.clientCertificateFile == nil) != (tls.clientKeyFile == nil), let node = fields["tls"] {
-                reader.report(node, fields.path("tls"), "cert_file and key_file go together: give both or neither")
-            }
-        }
+        if let tls = TLSSettings(decoding: fields, reader: &reader) { self.tls = tls }
     }
 
     /// `url` (as `"<secret>"`, or `url_file` with its path), `allow_insecure`, `timeout`, `tls`.
@@ -39,18 +34,22 @@ extension TLSSettings {
     /// The keys of `tls:`.
     package static let keys = ["ca_file", "cert_file", "key_file"]
 
-    /// The `tls: {ca_file, cert_file, key_file}` mapping of `fields`; nil when absent or invalid.
+    /// The `tls: {ca_file, cert_file, key_file}` mapping of `fields`; nil when absent or
+    /// invalid. A client certificate without its key, or the reverse, is reported.
     package init?(decoding fields: Fields, reader: inout NodeReader) {
         guard let tls = reader.fields(fields, "tls", allowed: Self.keys, expected: "{ca_file, cert_file, key_file}") else { return nil }
         self.init(
             caFile: reader.string(tls, "ca_file"), clientCertificateFile: reader.string(tls, "cert_file"),
             clientKeyFile: reader.string(tls, "key_file"))
+        if (clientCertificateFile == nil) != (clientKeyFile == nil), let node = fields["tls"] {
+            reader.report(node, fields.path("tls"), "cert_file and key_file go together: give both or neither")
+        }
     }
 
-    /// `tls: {…}` with the files that are set; nothing when none is.
-    package func render(into out: inout YAMLLines) {
+    /// `tls: {…}` with the files that are set, at `indent`; nothing when none is.
+    package func render(into out: inout YAMLLines, indent: String = "    ") {
         let files = [("ca_file", caFile), ("cert_file", clientCertificateFile), ("key_file", clientKeyFile)]
             .compactMap { key, value in value.map { "\(key): \(YAMLText.string($0))" } }
-        if !files.isEmpty { out.append("    tls: {\(files.joined(separator: ", "))}") }
+        if !files.isEmpty { out.append("\(indent)tls: {\(files.joined(separator: ", "))}") }
     }
 }

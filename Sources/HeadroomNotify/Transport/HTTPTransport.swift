@@ -1,3 +1,5 @@
+public import HeadroomCore
+
 /// One HTTP request, as a channel builds it (pure data; the URL may hold a secret and is
 /// never printed).
 public struct HTTPRequest: Sendable, Hashable {
@@ -59,20 +61,4 @@ public struct HTTPResponse: Sendable, Hashable {
 ///   neither the URL nor any header value.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest, tls: TLSSettings, timeout: Duration) async throws(DeliveryError) -> HTTPResponse
-}
-
-/// Per-channel TLS settings (YAML `tls: {ca_file, cert_file, key_file}`).
-public struct TLSSettings: Sendable, Hashable {
-    /// PEM bundle of the certificate authorities to trust instead of the system's.
-    public var caFile: String?
-    /// PEM client certificate (chain) to present.
-    public var clientCertificateFile: String?
-    /// PEM private key of the client certificate.
-    public var clientKeyFile: String?
-
-    public init(caFile: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil) {
-        self.caFile = caFile
-        self.clientCertificateFile = clientCertificateFile
-        self.clientKeyFile = clientKeyFile
-    }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+public import HeadroomCore
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -8,8 +9,15 @@ import NIOSSL
 public struct LiveHTTPTransport: HTTPTransport {
     /// One client for the process, never shut down (like `HTTPClient.shared`, but without
     /// redirects and with bounded connect time).
+    ///
+    /// A refused or failed connect fails the request at once. AsyncHTTPClient's default
+    /// instead keeps requests waiting while it retries the host with a backoff that grows to
+    /// 60 s, so an outage surfaced only as the request's timeout and requests resumed up to a
+    /// minute after the server was back. The callers retry on their own terms: the outbox
+    /// with its backoff, push on its next interval.
     private static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(2))
         configuration.tlsConfiguration = .makeClientConfiguration()

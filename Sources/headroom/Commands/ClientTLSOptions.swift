@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeadroomCore
 import HeadroomNotify
 
 /// `--ca-file`, `--cert-file`, `--key-file`: how a command that talks to a server over https

@@ -1,4 +1,6 @@
 import Foundation
+import HeadroomCore
+import HeadroomNotify
 import HeadroomTesting
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -97,14 +99,72 @@ extension ProcessTests {
             #expect(result.timestamps.filter { outageMilliseconds.contains($0) }.count >= 3, "points from the outage window")
         }
 
-        /// The headroom_memory_total_bytes series VictoriaMetrics holds, as `label=value` lists.
-        static func memorySeries(port: Int) async -> [[String: String]] {
-            _ = await httpGet("http://127.0.0.1:\(port)/internal/force_flush")
+        /// The headroom_memory_total_bytes series VictoriaMetrics holds, as `label=value` lists;
+        /// over https when `tls` is given (verified against its CA).
+        static func memorySeries(port: Int, tls: TLSSettings? = nil) async -> [[String: String]] {
+            func get(_ path: String) async -> String? { await Self.get(port: port, path, tls: tls) }
+            _ = await get("/internal/force_flush")
             let match = #"{__name__=~"headroom_memory_total_bytes"}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            guard let (_, body) = await httpGet("http://127.0.0.1:\(port)/api/v1/series?match%5B%5D=\(match)"),
+            guard let body = await get("/api/v1/series?match%5B%5D=\(match)"),
                 let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
             else { return [] }
             return json["data"] as? [[String: String]] ?? []
+        }
+
+        /// A body from VictoriaMetrics, over https when `tls` is given; nil when it did not answer.
+        static func get(port: Int, _ path: String, tls: TLSSettings?) async -> String? {
+            guard let tls else { return await httpGet("http://127.0.0.1:\(port)\(path)")?.body }
+            let request = HTTPRequest(method: "GET", url: "https://127.0.0.1:\(port)\(path)")
+            return try? await LiveHTTPTransport().send(request, tls: tls, timeout: .seconds(5)).bodyText
+        }
+
+        @Test("https: a push is verified against push.tls.ca_file; without it the server's certificate is refused, and the log says so")
+        func https() async throws {
+            let binary = try TestPeer.path("victoria-metrics", package: "victoria-metrics")
+            let fixture = try TLSFixture.shared.get()
+            let directory = try TemporaryDirectory()
+            let port = try freeLoopbackPort()
+            let server = try ExternalProcess(
+                binary,
+                [
+                    "-storageDataPath=\(directory.path("vmdata"))", "-httpListenAddr=127.0.0.1:\(port)", "-loggerLevel=ERROR",
+                    "-tls", "-tlsCertFile=\(fixture.serverCertificate)", "-tlsKeyFile=\(fixture.serverKey)",
+                ], directory: directory.url)
+            let trusted = TLSSettings(caFile: fixture.caCertificate)
+            _ = try await poll("VictoriaMetrics over https") { await Self.get(port: port, "/health", tls: trusted) != nil ? true : nil }
+            func configuration(_ tls: String) throws -> String {
+                try directory.write(
+                    "headroom-\(tls.isEmpty ? "system" : "ca").yaml",
+                    """
+                    interval: 200ms
+                    collectors:
+                      disabled: [cpu, load, pressure, cgroup, nvidia, amdgpu]
+                    push:
+                      url: https://127.0.0.1:\(port)
+                      interval: 100ms
+                      \(tls)
+                    channels: []
+                    """)
+            }
+            // The system's roots do not hold the test CA: refused, nothing stored.
+            let untrusted = try HeadroomProcess(["run", "--config", try configuration("")])
+            try await untrusted.waitFor("a refused push") { _, err in err.contains("push failed") }
+            untrusted.signal(SIGTERM)
+            #expect(try await untrusted.wait() == 0)
+            let refusal = untrusted.stderr.split(separator: "\n").first { $0.contains("push failed") } ?? ""
+            #expect(refusal.contains("TLS") || refusal.contains("certificate"), "\(refusal)")
+            #expect(await Self.memorySeries(port: port, tls: trusted).isEmpty)
+
+            let daemon = try HeadroomProcess(["run", "--config", try configuration("tls: {ca_file: \(fixture.caCertificate)}")])
+            let series = try await poll("the memory series in VictoriaMetrics") { () async -> [[String: String]]? in
+                let found = await Self.memorySeries(port: port, tls: trusted)
+                return found.isEmpty ? nil : found
+            }
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            try await server.stop()
+            #expect(series?.first?["__name__"] == "headroom_memory_total_bytes", "stderr:\n\(daemon.stderr)")
+            #expect(!daemon.stderr.contains("push failed"), "\(daemon.stderr)")
         }
 
         @Test(

@@ -1,4 +1,5 @@
 package import HeadroomConfigSyntax
+import HeadroomCore
 
 extension EmailConfiguration: ChannelYAML {
     package static let type = "email"

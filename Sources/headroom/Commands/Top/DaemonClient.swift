@@ -1,4 +1,5 @@
 import HeadroomNotify
+import HeadroomCore
 import HeadroomTop
 
 /// Reads a running daemon's JSON API: status, alerts and the history's `query_range`.
