@@ -73,9 +73,8 @@ extension ProcessTests {
             let firing = try directory.write("firing.yaml", configuration(threshold: 0))
             let environment = ["HEADROOM_STATE_DIR": state]
             let first = try HeadroomProcess(["run", "--config", firing], environment: environment)
-            let deadline = ContinuousClock.now + .seconds(20)
-            while Self.outboxFiles(state).isEmpty || !first.stderr.contains("will retry"), ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
+            _ = try await poll("the notification on disk", timeout: .seconds(20), every: .milliseconds(20), context: { first.stderr }) {
+                !Self.outboxFiles(state).isEmpty && first.stderr.contains("will retry") ? true : nil
             }
             let pending = Self.outboxFiles(state)
             try #require(pending.count == 1, "stderr:\n\(first.stderr)")
@@ -91,9 +90,8 @@ extension ProcessTests {
             let receiver = try Receiver(port: port)
             let quiet = try directory.write("quiet.yaml", configuration(threshold: 1000))
             let second = try HeadroomProcess(["run", "--config", quiet], environment: environment)
-            let delivered = ContinuousClock.now + .seconds(20)
-            while try await receiver.requests().count < 2 || !Self.outboxFiles(state).isEmpty, ContinuousClock.now < delivered {
-                try await Task.sleep(for: .milliseconds(20))
+            _ = try await poll("both deliveries", timeout: .seconds(20), every: .milliseconds(20), context: { second.stderr }) {
+                try await receiver.requests().count >= 2 && Self.outboxFiles(state).isEmpty ? true : nil
             }
             second.signal(SIGTERM)
             #expect(try await second.wait() == 0)

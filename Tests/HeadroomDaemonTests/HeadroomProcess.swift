@@ -79,17 +79,15 @@ final class HeadroomProcess: Sendable {
     /// Waits until `predicate(stdout, stderr)` holds or the deadline passes.
     @discardableResult
     func waitFor(_ what: String, timeout: Duration = .seconds(20), _ predicate: (String, String) -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        let held = try await poll(what, timeout: timeout, every: .milliseconds(20), context: { "stdout:\n\(stdout)\nstderr:\n\(stderr)" }) {
+            () async -> Bool? in
             if predicate(stdout, stderr) { return true }
-            if !process.isRunning {
-                await readOutputToExit()
-                return predicate(stdout, stderr)
-            }
-            try await Task.sleep(for: .milliseconds(20))
+            guard !process.isRunning else { return nil }
+            // It ended: what it printed last decides.
+            await readOutputToExit()
+            return predicate(stdout, stderr)
         }
-        Issue.record("timed out waiting for \(what)\nstdout:\n\(stdout)\nstderr:\n\(stderr)")
-        return false
+        return held ?? false
     }
 
     func signal(_ number: Int32) { process.signal(number) }

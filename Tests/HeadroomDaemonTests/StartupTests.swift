@@ -114,7 +114,9 @@ extension ProcessTests {
             // 1. 96 %: gpu_memory_critical fires and is delivered.
             let high = try FakeNVML(scenario: Self.gpu(96))
             let first = try run(high, name: "first")
-            try await Self.until("the firing at the receiver", first) { try await receiver.requests().count >= 1 }
+            _ = try await poll("the firing at the receiver", every: .milliseconds(50), context: { first.stderr }) {
+                try await receiver.requests().count >= 1 ? true : nil
+            }
             first.signal(SIGTERM)
             #expect(try await first.wait() == 0)
 
@@ -134,7 +136,9 @@ extension ProcessTests {
             // 3. Another restart, now at 50 %: the alert resolves, once.
             let low = try FakeNVML(scenario: Self.gpu(50))
             let third = try run(low, name: "third")
-            try await Self.until("the resolved at the receiver", third) { try await receiver.requests().count >= 2 }
+            _ = try await poll("the resolved at the receiver", every: .milliseconds(50), context: { third.stderr }) {
+                try await receiver.requests().count >= 2 ? true : nil
+            }
             try await third.waitFor("five more rounds") { _, _ in rounds(third) >= 5 }
             third.signal(SIGTERM)
             #expect(try await third.wait() == 0)
@@ -151,19 +155,6 @@ extension ProcessTests {
             // The incident began before the second run was spawned and resolved after it exited:
             // its duration covers that whole run (measured here, not assumed from the interval).
             #expect((resolved["duration"] as? Double).map { $0 >= secondLived } == true, "\(secondLived) s: \(resolved)")
-        }
-
-        /// Polls `condition` until it holds; records the daemon's log when it never does.
-        static func until(
-            _ what: String, _ process: HeadroomProcess, timeout: Duration = .seconds(30),
-            _ condition: () async throws -> Bool
-        ) async throws {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if try await condition() { return }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            Issue.record("timed out waiting for \(what)\nstderr:\n\(process.stderr)")
         }
     }
 }

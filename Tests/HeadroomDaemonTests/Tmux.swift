@@ -45,15 +45,12 @@ final class Tmux {
     /// the deadline passes.
     @discardableResult
     func waitFor(_ what: String, timeout: Duration = .seconds(20), _ predicate: ([String]) -> Bool) async throws -> [String] {
-        let deadline = ContinuousClock.now + timeout
         var last: [String] = []
-        while ContinuousClock.now < deadline {
+        let shown = try await poll(what, timeout: timeout, every: .milliseconds(50), context: { "the screen:\n\(last.joined(separator: "\n"))" }) {
             last = try screen()
-            if predicate(last) { return last }
-            try await Task.sleep(for: .milliseconds(50))
+            return predicate(last) ? last : nil
         }
-        Issue.record("timed out waiting for \(what); the screen:\n\(last.joined(separator: "\n"))")
-        return last
+        return shown ?? last
     }
 }
 

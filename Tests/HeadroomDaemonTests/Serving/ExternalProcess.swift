@@ -77,13 +77,20 @@ func httpGet(_ url: String, headers: [String: String] = [:]) async -> (status: I
     return (http.statusCode, String(decoding: data, as: UTF8.self))
 }
 
-/// Polls `probe` until it returns a value or the deadline passes.
-func poll<T>(_ what: String, timeout: Duration = .seconds(30), _ probe: () async throws -> T?) async throws -> T? {
+/// Polls `probe` every `every` until it returns a value or `timeout` passes; then records an
+/// issue naming `what` and `context()` (a log, a screen) and returns nil. The one wait of the
+/// tests that drive real processes, servers and terminals: they wait for those, not for time.
+func poll<T>(
+    _ what: String, timeout: Duration = .seconds(30), every: Duration = .milliseconds(100), context: () -> String = { "" },
+    _ probe: () async throws -> T?
+) async throws -> T? {
     let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
+    while true {
         if let value = try await probe() { return value }
-        try await Task.sleep(for: .milliseconds(100))
+        guard ContinuousClock.now < deadline else { break }
+        try await Task.sleep(for: every)
     }
-    Issue.record("timed out waiting for \(what)")
+    let detail = context()
+    Issue.record("timed out waiting for \(what)\(detail.isEmpty ? "" : "\n" + detail)")
     return nil
 }
