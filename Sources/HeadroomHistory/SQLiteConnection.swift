@@ -10,9 +10,18 @@ public struct HistoryError: Error, CustomStringConvertible, Sendable {
 
 /// One SQLite connection, used from one thread at a time: the thin layer over SQLite's C API
 /// the history store needs (statements with bound values, rows, transactions).
+///
+/// Statements are prepared once and kept, keyed by their SQL: a flush runs the same few
+/// statements every time, and preparing one (parsing and planning it) cost more than running
+/// it.
 final class SQLiteConnection {
     let path: String
     private var handle: OpaquePointer?
+    /// Prepared statements by SQL text, reset after each use.
+    private var statements: [String: OpaquePointer] = [:]
+    /// Beyond this many distinct statements (SQL built with a varying number of `?`s), the
+    /// kept ones are finalized and preparing starts over, so the cache stays bounded.
+    private static let maximumStatements = 64
 
     /// Opens (creating) the database in write-ahead-log mode: a commit is durable once made,
     /// through a crash of the process; `synchronous=NORMAL` skips the fsync per commit
@@ -39,7 +48,10 @@ final class SQLiteConnection {
         try execute("PRAGMA cache_size=-512")
     }
 
-    deinit { sqlite_nio_sqlite3_close_v2(handle) }
+    deinit {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        sqlite_nio_sqlite3_close_v2(handle)
+    }
 
     /// Runs SQL that takes no values (schema, pragmas, transaction control).
     func execute(_ sql: String) throws(HistoryError) {
@@ -54,21 +66,27 @@ final class SQLiteConnection {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction(_ body: () throws(HistoryError) -> Void) throws(HistoryError) {
-        try execute("BEGIN IMMEDIATE")
+        try run("BEGIN IMMEDIATE")
         do {
             try body()
         } catch {
-            try? execute("ROLLBACK")
+            try? run("ROLLBACK")
             throw error
         }
-        try execute("COMMIT")
+        try run("COMMIT")
     }
 
-    /// Prepares `sql`, binds `values` to its `?`s in order, and calls `row` for each result row.
+    /// Binds `values` to the `?`s of `sql` in order, and calls `row` for each result row.
     func run(_ sql: String, _ values: [SQLValue] = [], row: (SQLiteRow) throws(HistoryError) -> Void = { _ in }) throws(HistoryError) {
-        var statement: OpaquePointer?
-        guard sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else { throw failure(sql) }
-        defer { sqlite_nio_sqlite3_finalize(statement) }
+        let (statement, kept) = try prepared(sql)
+        defer {
+            if kept {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            } else {
+                sqlite_nio_sqlite3_finalize(statement)
+            }
+        }
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             let code: Int32
@@ -103,6 +121,27 @@ final class SQLiteConnection {
             seen = true
         }
         return result
+    }
+
+    /// The kept statement for `sql` (prepared on first use); a one-off one, finalized after
+    /// use, when the kept one is still running (a statement run from another's row).
+    private func prepared(_ sql: String) throws(HistoryError) -> (OpaquePointer?, kept: Bool) {
+        if let statement = statements[sql] {
+            if sqlite_nio_sqlite3_stmt_busy(statement) == 0 { return (statement, true) }
+            var oneOff: OpaquePointer?
+            guard sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &oneOff, nil) == SQLITE_OK else { throw failure(sql) }
+            return (oneOff, false)
+        }
+        var statement: OpaquePointer?
+        guard sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
+            let statement
+        else { throw failure(sql) }
+        if statements.count >= Self.maximumStatements {
+            for old in statements.values where sqlite_nio_sqlite3_stmt_busy(old) == 0 { sqlite_nio_sqlite3_finalize(old) }
+            statements = statements.filter { sqlite_nio_sqlite3_stmt_busy($0.value) != 0 }
+        }
+        statements[sql] = statement
+        return (statement, true)
     }
 
     private func failure(_ sql: String) -> HistoryError {
