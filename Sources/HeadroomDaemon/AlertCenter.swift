@@ -82,9 +82,18 @@ private struct Center {
         // Headroom's own health first (its size, each collector's state), so at the cap
         // those are never the series refused: the alert that says so must get through.
         let annotated = processGrowth.annotate(derived, at: snapshot.time)
-        let samples =
-            limitSamples + annotated.filter { $0.name.hasPrefix("collector_") }
-            + annotated.filter { !$0.name.hasPrefix("collector_") }
+        var samples = limitSamples
+        var rest: [Sample] = []
+        samples.reserveCapacity(annotated.count + samples.count)
+        rest.reserveCapacity(annotated.count)
+        for sample in annotated {
+            if sample.name.utf8.first == UInt8(ascii: "c") && sample.name.hasPrefix("collector_") {
+                samples.append(sample)
+            } else {
+                rest.append(sample)
+            }
+        }
+        samples += rest
         previous = snapshot
         latestSnapshot = snapshot
         latestSamples = samples

@@ -268,6 +268,25 @@ struct AlertEngineSeriesTableTests {
         #expect(again.map(\.kind) == [.firing])
     }
 
+    @Test("each value goes to its own series whatever order the samples come in: same, swapped, one missing, one new between")
+    func sampleOrder() {
+        let rule = AlertRule(name: "hot", selector: MetricSelector("gpu_temperature_celsius"), condition: .above(80), severity: .critical)
+        var engine = AlertEngine(rules: [rule])
+        func gpu(_ index: String, _ value: Double) -> Sample { Sample("gpu_temperature_celsius", ["gpu": index], value) }
+        func firing(_ samples: [Sample], _ second: Double) -> [String] {
+            engine.evaluate(samples, at: Self.t0.addingTimeInterval(second)).filter { $0.kind == .firing }.compactMap { $0.alert.labels["gpu"] }
+        }
+        #expect(firing([gpu("0", 90), gpu("1", 20)], 0) == ["0"])
+        // Swapped: gpu 1 now sits where gpu 0 was; gpu 0 is still hot and must not resolve.
+        let swapped = engine.evaluate([gpu("1", 20), gpu("0", 90)], at: Self.t0.addingTimeInterval(1))
+        #expect(swapped.isEmpty, "\(swapped.map(\.summary))")
+        #expect(engine.evaluate([gpu("1", 20), gpu("0", 50)], at: Self.t0.addingTimeInterval(2)).map(\.kind) == [.resolved])
+        // A new series first, the known ones after it; then one missing.
+        #expect(firing([gpu("2", 95), gpu("1", 20), gpu("0", 50)], 3) == ["2"])
+        #expect(firing([gpu("1", 99), gpu("0", 50)], 4) == ["1"])
+        #expect(engine.trackedSeries == 3)
+    }
+
     @Test("a series that still holds alert state is not pruned while it may come back (stale_after)")
     func keepsState() {
         let rule = AlertRule(name: "oom", selector: MetricSelector("container_oom_kills_total"), condition: .increases, severity: .critical)

@@ -33,6 +33,26 @@ struct SampleDerivationTests {
         #expect(value("cpu_core_used_percent", ["cpu": "0"]) == 100)
     }
 
+    @Test("rates are the same whether the previous round lists its series in the same order, reversed, or with others between")
+    func previousByPositionOrSeries() {
+        let before =
+            Self.cpu("all", user: 100, system: 50, idle: 800, iowait: 10, steal: 0)
+            + Self.cpu("0", user: 50, system: 25, idle: 400, iowait: 5, steal: 0)
+        let after = HostSnapshot(
+            time: Self.t0.addingTimeInterval(1),
+            samples: Self.cpu("all", user: 160, system: 70, idle: 810, iowait: 15, steal: 5)
+                + Self.cpu("0", user: 100, system: 25, idle: 400, iowait: 5, steal: 0))
+        let inOrder = SampleDerivation.derived(previous: HostSnapshot(time: Self.t0, samples: before), current: after)
+        #expect(inOrder.count == 4)
+        let reversed = SampleDerivation.derived(previous: HostSnapshot(time: Self.t0, samples: before.reversed()), current: after)
+        #expect(reversed == inOrder)
+        let interleaved = before.flatMap { [Sample("load1", .none, 1), $0] }
+        #expect(SampleDerivation.derived(previous: HostSnapshot(time: Self.t0, samples: interleaved), current: after) == inOrder)
+        // A gauge of the same name and labels in the previous round is no counter's baseline.
+        let gauges = before.map { Sample($0.name, $0.labels, $0.value) }
+        #expect(SampleDerivation.derived(previous: HostSnapshot(time: Self.t0, samples: gauges), current: after).isEmpty)
+    }
+
     @Test("a counter that went backwards yields no rate")
     func counterReset() {
         let before = HostSnapshot(time: Self.t0, samples: Self.cpu("all", user: 100, system: 50, idle: 800, iowait: 10, steal: 0))

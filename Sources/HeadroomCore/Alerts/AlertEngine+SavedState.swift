@@ -72,7 +72,7 @@ extension AlertEngine {
 
     /// True when some alert is pending, firing, delivered or flapping: state a restart must not lose.
     public var hasActiveAlerts: Bool {
-        slots.all.contains { $0.machine.isActive || !$0.isQuiet }
+        slots.holdsActiveAlert
     }
 
     /// Takes up a saved state at start, before the first round, and returns what must be

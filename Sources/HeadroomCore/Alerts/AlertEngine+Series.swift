@@ -1,6 +1,37 @@
 /// The series table: each series key interned to an integer id, its label set to another
 /// (for inhibition), values and details of the round, and forgetting series that are gone.
 extension AlertEngine {
+    /// Takes a round's values into the table, interning new series; at `policy.maxSeries`
+    /// a new series is refused (and counted), known ones go on. The collectors return their
+    /// samples in the same order every round, so almost every id is found at the sample's
+    /// position in the latest round with one comparison of name and labels, not a hash of both.
+    mutating func store(_ samples: [Sample]) {
+        lastRoundRefusedSamples = 0
+        var ids = idsByPosition
+        idsByPosition = []
+        for (position, sample) in samples.enumerated() {
+            let id: Int
+            if position < ids.count, ids[position] >= 0, seriesKeys[ids[position]].name == sample.name,
+                seriesKeys[ids[position]].labels == sample.labels
+            {
+                id = ids[position]
+            } else if let found = seriesIndex[sample.key] ?? (seriesIndex.count < policy.maxSeries ? intern(sample.key) : nil) {
+                id = found
+            } else {
+                lastRoundRefusedSamples += 1
+                refusedSamplesTotal &+= 1
+                if position < ids.count { ids[position] = -1 } else { ids.append(-1) }
+                continue
+            }
+            if position < ids.count { ids[position] = id } else { ids.append(id) }
+            values[id] = sample.value
+            details[id] = sample.detail
+            seenRound[id] = round
+        }
+        if ids.count > samples.count { ids.removeLast(ids.count - samples.count) }
+        idsByPosition = ids
+    }
+
     mutating func intern(_ key: SeriesKey) -> Int {
         if let id = seriesIndex[key] { return id }
         let labelID: Int
@@ -52,6 +83,9 @@ extension AlertEngine {
             pruned.insert(id)
         }
         guard !pruned.isEmpty else { return }
+        // Only ids the latest round did not see are pruned; forgetting the positions anyway
+        // keeps a reused id from ever being taken for its old series.
+        idsByPosition = []
         for id in pruned {
             seriesIndex[seriesKeys[id]] = nil
             seriesByName[seriesKeys[id].name]?.removeAll { $0 == id }

@@ -35,6 +35,8 @@ public struct AlertEngine: Sendable {
     var seriesByName: [String: [Int]] = [:]
     /// Ids of pruned series, reused by the next new series.
     var freeIDs: [Int] = []
+    /// The series id of each sample of the latest round, by position (-1: refused).
+    var idsByPosition: [Int] = []
     /// How many rounds a series may go unseen, with no alert state, before it is forgotten.
     public static let pruneAfterRounds: UInt64 = 256
     var round: UInt64 = 0
@@ -51,8 +53,8 @@ public struct AlertEngine: Sendable {
     var slots = SlotTable(rules: 0, series: 0)
     /// Samples of new series refused because `policy.maxSeries` series are tracked: in the
     /// latest round, and since the engine started.
-    public private(set) var lastRoundRefusedSamples = 0
-    public private(set) var refusedSamplesTotal: UInt64 = 0
+    public internal(set) var lastRoundRefusedSamples = 0
+    public internal(set) var refusedSamplesTotal: UInt64 = 0
     /// True when the latest round changed some alert's state (a transition or a
     /// notification): what a saver writes at once rather than on its next period.
     public private(set) var lastRoundTransitioned = false
@@ -136,18 +138,7 @@ public struct AlertEngine: Sendable {
     public mutating func evaluate(_ samples: [Sample], at now: Date) -> [AlertNotification] {
         round &+= 1
         if round % Self.pruneAfterRounds == 0 { pruneSeries() }
-        lastRoundRefusedSamples = 0
-        for sample in samples {
-            // At the cap, a new series is refused (and counted); known ones go on.
-            guard let id = seriesIndex[sample.key] ?? (seriesIndex.count < policy.maxSeries ? intern(sample.key) : nil) else {
-                lastRoundRefusedSamples += 1
-                refusedSamplesTotal &+= 1
-                continue
-            }
-            values[id] = sample.value
-            details[id] = sample.detail
-            seenRound[id] = round
-        }
+        store(samples)
 
         // Pass 1: advance every state machine.
         var touched = touchedScratch

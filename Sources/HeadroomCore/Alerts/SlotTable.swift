@@ -87,6 +87,13 @@ struct SlotTable: Sendable {
         index.compactMap { $0 >= 0 ? pool[Int($0)] : nil }
     }
 
+    /// Whether any slot holds an alert that is active or not yet quiet: a walk over the pool
+    /// alone (the index is rules × series long). A freed position holds a fresh slot, which
+    /// is neither.
+    var holdsActiveAlert: Bool {
+        pool.contains { $0.machine.isActive || !$0.isQuiet }
+    }
+
     /// Whether any rule holds a slot for the series.
     func holdsAny(series: Int) -> Bool {
         series < stride && (0..<rules).contains { index[$0 * stride + series] >= 0 }

@@ -29,7 +29,7 @@ public struct GPUProcessGrowth: Sendable {
         let time = now.timeIntervalSinceReferenceDate
         var byGPU: [String: [(sample: Sample, growth: Double?)]] = [:]
         var seen: Set<SeriesKey> = []
-        for sample in samples where sample.name == "gpu_process_memory_used_bytes" {
+        for sample in samples where sample.isNamed("gpu_process_memory_used_bytes") {
             guard let uuid = sample.labels["uuid"] else { continue }
             let key = sample.key
             seen.insert(key)

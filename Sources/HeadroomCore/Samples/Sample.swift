@@ -47,4 +47,11 @@ public struct Sample: Sendable, Hashable {
 
     /// The series this sample belongs to.
     public var key: SeriesKey { SeriesKey(name, labels) }
+
+    /// Whether the sample's metric is `metric`. Metric names are ASCII (Prometheus' rules),
+    /// so names of different lengths differ: most mismatches are found without comparing
+    /// bytes, which a round does a few hundred times.
+    @inlinable public func isNamed(_ metric: String) -> Bool {
+        name.utf8.count == metric.utf8.count && name == metric
+    }
 }

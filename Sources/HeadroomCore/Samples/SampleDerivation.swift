@@ -27,22 +27,46 @@ public enum SampleDerivation {
     public static func derived(previous: HostSnapshot, current: HostSnapshot) -> [Sample] {
         let elapsed = current.time.timeIntervalSince(previous.time)
         guard elapsed > 0 else { return [] }
-        var before: [SeriesKey: Double] = [:]
-        before.reserveCapacity(previous.samples.count)
-        for sample in previous.samples where sample.kind == .counter {
-            before[sample.key] = sample.value
-        }
+        var before = PreviousCounters(previous.samples)
         var out: [Sample] = []
-        out += cpuPercentages(before: before, current: current.samples)
-        out += containerCPU(before: before, current: current.samples, elapsed: elapsed)
+        out += cpuPercentages(before: &before, current: current.samples)
+        out += containerCPU(before: &before, current: current.samples, elapsed: elapsed)
         return out
+    }
+
+    /// The previous round's counter values. Collectors return their samples in the same order
+    /// every round, so the sample at the same position is almost always the same series: one
+    /// comparison of name and labels instead of hashing both. A table by series, built on the
+    /// first miss, answers the rest.
+    struct PreviousCounters {
+        let samples: [Sample]
+        private var byKey: [SeriesKey: Double]?
+
+        init(_ samples: [Sample]) { self.samples = samples }
+
+        /// The previous value of the counter `sample`, which sits at `position` in its round.
+        mutating func value(of sample: Sample, at position: Int) -> Double? {
+            if position < samples.count {
+                let candidate = samples[position]
+                if candidate.name == sample.name && candidate.labels == sample.labels {
+                    return candidate.kind == .counter ? candidate.value : nil
+                }
+            }
+            if byKey == nil {
+                var table: [SeriesKey: Double] = [:]
+                table.reserveCapacity(samples.count)
+                for sample in samples where sample.kind == .counter { table[sample.key] = sample.value }
+                byKey = table
+            }
+            return byKey?[sample.key]
+        }
     }
 
     // MARK: - Host CPU
 
     /// Busy time excludes idle and iowait, as `top`, psutil and node_exporter-based
     /// dashboards count it; steal stays in busy (the guest could not run).
-    private static func cpuPercentages(before: [SeriesKey: Double], current: [Sample]) -> [Sample] {
+    private static func cpuPercentages(before: inout PreviousCounters, current: [Sample]) -> [Sample] {
         struct Jiffies {
             var total = 0.0
             var idle = 0.0
@@ -51,10 +75,10 @@ public enum SampleDerivation {
             var complete = true
         }
         var deltas: [String: Jiffies] = [:]
-        for sample in current where sample.name == "cpu_seconds_total" {
+        for (position, sample) in current.enumerated() where sample.isNamed("cpu_seconds_total") {
             guard let cpu = sample.labels["cpu"], let mode = sample.labels["mode"] else { continue }
             var entry = deltas[cpu, default: Jiffies()]
-            guard let old = before[sample.key], sample.value >= old else {
+            guard let old = before.value(of: sample, at: position), sample.value >= old else {
                 entry.complete = false
                 deltas[cpu] = entry
                 continue
@@ -85,34 +109,35 @@ public enum SampleDerivation {
 
     // MARK: - Container CPU
 
-    private static func containerCPU(before: [SeriesKey: Double], current: [Sample], elapsed: Double) -> [Sample] {
+    private static func containerCPU(before: inout PreviousCounters, current: [Sample], elapsed: Double) -> [Sample] {
         var limits: [Labels: Double] = [:]
         var periods: [Labels: Double] = [:]
-        for sample in current {
-            switch sample.name {
-            case "container_cpu_limit_cores": limits[sample.labels] = sample.value
-            case "container_cpu_periods_total":
-                if let old = before[sample.key], sample.value >= old { periods[sample.labels] = sample.value - old }
-            default: break
+        // The usage and throttling counters, by position, in the round's order.
+        var rated: [(position: Int, isUsage: Bool)] = []
+        for (position, sample) in current.enumerated() {
+            if sample.isNamed("container_cpu_limit_cores") {
+                limits[sample.labels] = sample.value
+            } else if sample.isNamed("container_cpu_periods_total") {
+                if let old = before.value(of: sample, at: position), sample.value >= old { periods[sample.labels] = sample.value - old }
+            } else if sample.isNamed("container_cpu_usage_seconds_total") {
+                rated.append((position, true))
+            } else if sample.isNamed("container_cpu_throttled_periods_total") {
+                rated.append((position, false))
             }
         }
         var out: [Sample] = []
-        for sample in current {
-            switch sample.name {
-            case "container_cpu_usage_seconds_total":
-                guard let old = before[sample.key], sample.value >= old else { continue }
+        for (position, isUsage) in rated {
+            let sample = current[position]
+            guard let old = before.value(of: sample, at: position), sample.value >= old else { continue }
+            if isUsage {
                 let cores = (sample.value - old) / elapsed
                 out.append(Sample("container_cpu_used_cores", sample.labels, cores))
                 if let limit = limits[sample.labels], limit > 0 {
                     out.append(Sample("container_cpu_used_percent", sample.labels, max(0, cores / limit * 100)))
                 }
-            case "container_cpu_throttled_periods_total":
-                guard let old = before[sample.key], sample.value >= old,
-                    let total = periods[sample.labels]
-                else { continue }
+            } else if let total = periods[sample.labels] {
                 let throttled = sample.value - old
                 out.append(Sample("container_cpu_throttled_percent", sample.labels, total > 0 ? clampPercent(throttled / total * 100) : 0))
-            default: break
             }
         }
         return out

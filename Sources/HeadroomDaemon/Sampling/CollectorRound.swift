@@ -13,7 +13,13 @@ import Synchronization
 /// at once, so they still answer within the budget, and the round is finished elsewhere. At
 /// the full budget, whoever has not answered is reported timed out.
 public enum CollectorRound {
-    public typealias Result = (report: CollectorReport, samples: [Sample])
+    /// What one collector answered. A struct rather than a tuple: arrays of tuples have
+    /// their type metadata looked up at run time each time one is made (a measurable part of
+    /// a round).
+    public struct Result: Sendable {
+        public var report: CollectorReport
+        public var samples: [Sample]
+    }
 
     /// One round, off the caller's thread (`headroom check`, tests): a hung collector never
     /// holds one of the concurrency pool's few threads. Not on Dispatch's global queue either:
@@ -69,7 +75,7 @@ public enum CollectorRound {
     }
 
     private static func settle(_ results: [Result], _ runners: [CollectorRunner]) -> [Result] {
-        results.enumerated().map { index, result in (runners[index].settle(result.report), result.samples) }
+        results.enumerated().map { index, result in Result(report: runners[index].settle(result.report), samples: result.samples) }
     }
 }
 

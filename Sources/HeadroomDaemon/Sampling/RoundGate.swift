@@ -19,13 +19,16 @@ final class RoundGate: Sendable {
         self.names = names
         self.budget = budget
         answered = ThreadBell(clock: clock)
-        state = Mutex(State(results: Array(repeating: nil, count: names.count), remaining: names.count))
+        var results: [Result?] = []
+        results.reserveCapacity(names.count)
+        for _ in names { results.append(nil) }
+        state = Mutex(State(results: results, remaining: names.count))
     }
 
     func deliver(_ index: Int, _ report: CollectorReport, _ samples: [Sample]) {
         let completed = state.withLock { state -> Bool in
             guard state.complete == nil, state.results[index] == nil else { return false }
-            state.results[index] = (report, samples)
+            state.results[index] = Result(report: report, samples: samples)
             state.remaining -= 1
             guard state.remaining == 0 else { return false }
             state.complete = state.results.compactMap { $0 }
@@ -41,7 +44,7 @@ final class RoundGate: Sendable {
         return state.withLock { state in
             if let complete = state.complete { return complete }
             let results = state.results.enumerated().map { index, result in
-                result ?? (CollectorReport(collector: names[index], outcome: .timedOut(budget: budget), duration: budget), [])
+                result ?? Result(report: CollectorReport(collector: names[index], outcome: .timedOut(budget: budget), duration: budget), samples: [])
             }
             state.complete = results
             return results

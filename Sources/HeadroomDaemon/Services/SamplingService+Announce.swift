@@ -36,9 +36,9 @@ extension SamplingService {
     /// Says once per change what each GPU driver shows: the driver version and the GPUs,
     /// or why the driver is unusable.
     func describeGPUs(_ samples: [Sample]) {
-        for driver in samples where driver.name == "gpu_driver_up" {
+        for driver in samples where driver.isNamed("gpu_driver_up") {
             let vendor = driver.labels["vendor"] ?? "?"
-            let gpus = samples.filter { $0.name == "gpu_memory_total_bytes" && $0.labels["vendor"] == vendor && $0.labels["gpu_instance"] == nil }
+            let gpus = samples.filter { $0.isNamed("gpu_memory_total_bytes") && $0.labels["vendor"] == vendor && $0.labels["gpu_instance"] == nil }
             let text: String
             if driver.value == 0 {
                 text = "\(vendor) GPU driver unusable: \(driver.detail ?? "?")"

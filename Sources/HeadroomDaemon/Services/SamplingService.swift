@@ -142,9 +142,9 @@ public final class SamplingService: Service, Sendable {
     private func evaluate(_ collected: [CollectorRound.Result], at stamp: Date) -> RoundSummary {
         var reports: [CollectorReport] = []
         var samples: [Sample] = []
-        for (report, readings) in collected {
-            reports.append(report)
-            samples += readings
+        for result in collected {
+            reports.append(result.report)
+            samples += result.samples
         }
         announce(reports, samples: samples)
         let snapshot = HostSnapshot(time: stamp, samples: samples, collectors: reports)

@@ -17,9 +17,9 @@ struct HostSampler {
     func snapshot() async -> HostSnapshot {
         var reports: [CollectorReport] = []
         var samples: [Sample] = []
-        for (report, collected) in await CollectorRound.run(runners, budget: budget, clock: SystemClock()) {
-            reports.append(report)
-            samples += collected
+        for result in await CollectorRound.run(runners, budget: budget, clock: SystemClock()) {
+            reports.append(result.report)
+            samples += result.samples
         }
         return HostSnapshot(time: Date(), samples: samples, collectors: reports)
     }
