@@ -69,21 +69,23 @@ struct TopDecodingTests {
         #expect(alerts[1].value == nil)
     }
 
-    @Test("query_range: the matrix's series by labels without __name__, values written as strings")
+    @Test("query_range: the matrix's series by labels without __name__, in seconds; a point that is no finite number is a gap")
     func matrix() throws {
         let body = """
             {"status":"success","data":{"resultType":"matrix","result":[
               {"metric":{"__name__":"headroom_gpu_memory_used_bytes","gpu":"1"},"values":[[1800000000,"1024"],[1800000005.5,"2048"],[1800000010,"NaN"]]}]}}
             """
-        let series = try RangeMatrix.decode(Array(body.utf8))
-        #expect(series.count == 1)
-        #expect(series[0].labels == Labels([("gpu", "1")]))
-        #expect(series[0].points == [TimedValue(time: 1_800_000_000, value: 1024), TimedValue(time: 1_800_000_005.5, value: 2048)])
+        var history = TopHistory()
+        history.replace(metric: "gpu_memory_used_bytes", with: try PrometheusRange.parse(Array(body.utf8)))
+        #expect(
+            history.points(TopHistory.Key("gpu_memory_used_bytes", gpu: "1"))
+                == [TimedValue(time: 1_800_000_000, value: 1024), TimedValue(time: 1_800_000_005.5, value: 2048)])
     }
 
-    @Test("query_range refused (history off): the daemon's error text")
+    @Test("query_range refused (history off): the daemon's error text, as the screen shows it")
     func refused() {
         let body = #"{"status":"error","errorType":"unavailable","error":"the history is disabled (history.enabled: false)"}"#
-        #expect(throws: RangeMatrix.Refusal("the history is disabled (history.enabled: false)")) { try RangeMatrix.decode(Array(body.utf8)) }
+        let failure = #expect(throws: PrometheusRange.Failure.self) { try PrometheusRange.parse(Array(body.utf8)) }
+        #expect(failure?.serverError == "the history is disabled (history.enabled: false)")
     }
 }

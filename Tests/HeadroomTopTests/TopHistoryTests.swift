@@ -39,7 +39,7 @@ struct TopHistoryTests {
         history.record([TopFixtures.gpu("0", "L4", "gpu_memory_used_bytes", 1), Sample("cpu_used_percent", .none, 10)], at: 1, keep: 100)
         history.replace(
             metric: "gpu_memory_used_bytes",
-            with: [RangeMatrix.Series(labels: Labels([("gpu", "1")]), points: [TimedValue(time: 0, value: 5)])])
+            with: [PrometheusRange.Series(name: "", labels: Labels([("gpu", "1")]), points: [(time: 0, value: 5)])])
         #expect(history.points(.init("gpu_memory_used_bytes", gpu: "0")).isEmpty)
         #expect(history.points(.init("gpu_memory_used_bytes", gpu: "1")) == [TimedValue(time: 0, value: 5)])
         #expect(history.points(.init("cpu_used_percent")).count == 1)

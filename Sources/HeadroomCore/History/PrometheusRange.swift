@@ -98,11 +98,20 @@ public enum PrometheusRange {
         public var name: String
         public var labels: Labels
         public var points: [(time: Int64, value: Double)]
+
+        public init(name: String, labels: Labels, points: [(time: Int64, value: Double)]) {
+            self.name = name
+            self.labels = labels
+            self.points = points
+        }
     }
 
     /// Why an answer cannot be used: Prometheus' own `error` text, or what is wrong with it.
     public struct Failure: Error, Sendable, Equatable {
         public var message: String
+        /// The server's own `error` text when it refused the query (a bad query, the
+        /// history off), without the status around it: what a screen shows.
+        public var serverError: String? = nil
     }
 
     private struct Answer: Decodable {
@@ -144,7 +153,7 @@ public enum PrometheusRange {
         }
         guard answer.status == "success" else {
             let type = answer.errorType.map { "\($0): " } ?? ""
-            throw Failure(message: "status \(answer.status): \(type)\(answer.error ?? "no error text")")
+            throw Failure(message: "status \(answer.status): \(type)\(answer.error ?? "no error text")", serverError: answer.error)
         }
         guard let data = answer.data, data.resultType == "matrix" else {
             throw Failure(message: "the answer is not a range (matrix) answer")

@@ -51,14 +51,18 @@ public struct TopHistory: Sendable, Hashable {
         }
     }
 
-    /// Replaces one metric's series with a `query_range` answer.
-    public mutating func replace(metric: String, with answer: [RangeMatrix.Series]) {
+    /// Replaces one metric's series with a `query_range` answer (`PrometheusRange.parse`);
+    /// points that are not finite numbers (a gap) are left out.
+    public mutating func replace(metric: String, with answer: [PrometheusRange.Series]) {
         for key in series.keys where key.metric == metric { series[key] = nil }
         for entry in answer {
             if metric.hasPrefix("gpu_"), entry.labels["gpu"] == nil { continue }
             let key = Key(metric, gpu: entry.labels["gpu"])
-            if let existing = series[key], existing.count >= entry.points.count { continue }
-            series[key] = entry.points
+            let points = entry.points.compactMap { point in
+                point.value.isFinite ? TimedValue(time: Double(point.time) / 1000, value: point.value) : nil
+            }
+            if let existing = series[key], existing.count >= points.count { continue }
+            series[key] = points
         }
     }
 

@@ -33,12 +33,12 @@ struct DaemonClient: Sendable {
     }
 
     /// One metric's series over the last `range` seconds up to `end`, `points` steps.
-    func range(_ metric: String, end: Double, range: TopRange, points: Int) async throws -> [RangeMatrix.Series] {
+    func range(_ metric: String, end: Double, range: TopRange, points: Int) async throws -> [PrometheusRange.Series] {
         let step = max(1, (range.seconds / Double(points)).rounded())
         let start = Int(end - range.seconds)
         let path = "/api/v1/query_range?query=\(metric)&start=\(start)&end=\(Int(end))&step=\(Int(step))"
         // An error answer (400, 503 with history off) still carries the Prometheus-style body.
-        return try RangeMatrix.decode(try await get(path, statuses: [200, 400, 422, 503]).body)
+        return try PrometheusRange.parse(try await get(path, statuses: [200, 400, 422, 503]).body)
     }
 
     private func get(_ path: String, statuses: Set<Int>) async throws -> HTTPResponse {

@@ -93,8 +93,8 @@ final class TopSession {
         for metric in TopHistory.metrics {
             do {
                 fetched.replace(metric: metric, with: try await client.range(metric, end: now, range: range, points: Self.points))
-            } catch let refusal as RangeMatrix.Refusal {
-                historyRefusal = refusal.message
+            } catch let refusal as PrometheusRange.Failure {
+                historyRefusal = refusal.serverError ?? refusal.message
                 daemonHistory = nil
                 return
             } catch {
