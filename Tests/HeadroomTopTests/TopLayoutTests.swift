@@ -31,7 +31,8 @@ struct TopLayoutTests {
         #expect(lines[gpu0].contains(where: { "▁▂▃▄▅▆▇█".contains($0) }), "a utilisation sparkline")
         #expect(lines.contains { $0.hasPrefix(" 1 A100-SXM4-80GB ") && $0.contains("util   3%") })
         #expect(lines.contains { $0.hasPrefix(" CPU  23%") && $0.contains("45.0/256.0 GiB  18%") && $0.contains("load 3.20 2.90 2.50") })
-        #expect(lines.contains { $0.hasPrefix(" WARN gpu_memory_high gpu=0  81.2 / 80.0  since ") })
+        // 81.25 rounds half away from zero, as the notification's message writes it.
+        #expect(lines.contains { $0.hasPrefix(" WARN gpu_memory_high gpu=0  81.3 / 80.0  since ") })
         let title = lines.firstIndex { $0.hasPrefix(" GPU     PID     GPU-MEM▼  %MEM  CONTAINER") } ?? 0
         #expect(title > 0)
         #expect(lines[title].contains("3 on all GPUs"))

@@ -1,18 +1,12 @@
-import Foundation
+import HeadroomCore
 
-/// Numbers as the view prints them.
+/// Numbers as the view prints them: the notifications' formats (`MessageFormat`,
+/// `HumanDuration`), with `—` for a value not known.
 public enum Units {
     /// `19.5 GiB`, `512.0 MiB`, `3.0 KiB`, `12 B` (binary units, one decimal).
     public static func bytes(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "—" }
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
-        var scaled = value
-        var unit = 0
-        while abs(scaled) >= 1024 && unit < units.count - 1 {
-            scaled /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(Int(scaled)) B" : String(format: "%.1f", scaled) + " " + units[unit]
+        return MessageFormat.bytes(value)
     }
 
     /// `19.5/24.0 GiB`: both in the larger value's unit.
@@ -25,7 +19,7 @@ public enum Units {
             divisor *= 1024
             unit += 1
         }
-        return String(format: "%.1f/%.1f", used / divisor, total / divisor) + " " + units[unit]
+        return MessageFormat.number(used / divisor, decimals: 1) + "/" + MessageFormat.number(total / divisor, decimals: 1) + " " + units[unit]
     }
 
     /// `87%` (rounded), `—` when unknown.
@@ -37,17 +31,13 @@ public enum Units {
     /// `3.21`.
     public static func decimal(_ value: Double?, places: Int = 2) -> String {
         guard let value, value.isFinite else { return "—" }
-        return String(format: "%.\(places)f", value)
+        return MessageFormat.number(value, decimals: places)
     }
 
-    /// `45s`, `12m`, `3h12m`, `4d3h`: the two largest units.
+    /// `45s`, `12m`, `3h12m`, `4d3h`: `HumanDuration` in whole seconds, and in whole minutes
+    /// from a minute on (a column that ticks every second would redraw for nothing).
     public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "—" }
-        let total = Int(seconds)
-        let (days, hours, minutes) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60)
-        if days > 0 { return "\(days)d\(hours)h" }
-        if hours > 0 { return "\(hours)h\(minutes)m" }
-        if minutes > 0 { return "\(minutes)m" }
-        return "\(total)s"
+        return HumanDuration.format(seconds: seconds >= 60 ? (seconds / 60).rounded(.down) * 60 : seconds.rounded(.down))
     }
 }
