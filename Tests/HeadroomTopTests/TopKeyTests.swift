@@ -6,7 +6,8 @@ struct TopKeyTests {
     @Test("letters, digits, Tab, Enter, Ctrl-C, Ctrl-Z and Ctrl-L")
     func plain() {
         #expect(TopKey.decode(Array("q1s".utf8)) == [.character("q"), .character("1"), .character("s")])
-        #expect(TopKey.decode([0x09, 0x0D, 0x03, 0x1A, 0x0C]) == [.tab, .enter, .interrupt, .suspend, .refresh])
+        // Enter does nothing in the view: dropped.
+        #expect(TopKey.decode([0x09, 0x0D, 0x03, 0x1A, 0x0C]) == [.tab, .interrupt, .suspend, .refresh])
     }
 
     @Test("arrows in both cursor modes, shift-Tab, paging and Home")

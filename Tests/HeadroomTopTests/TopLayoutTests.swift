@@ -186,7 +186,7 @@ extension TopLayoutTests {
 }
 
 extension TopLayoutTests {
-    @Test("the largest scroll shows the last process on the last row")
+    @Test("the largest scroll shows the last process on the last row; End goes there")
     func maximumScroll() {
         let processes = (1...40).map {
             TopFixtures.gpu("0", "NVIDIA L4", "gpu_process_memory_used_bytes", Double($0) * 1e6, [("pid", String($0)), ("command", "worker\($0)")])
@@ -199,5 +199,10 @@ extension TopLayoutTests {
         let before = screen(frame, TopState(scroll: maximum - 1))
         #expect(before.contains { $0.contains("more (↓ to scroll)") })
         #expect(TopLayout.maximumScroll(TopFixtures.frame(), state: TopState(), width: 80, height: 24) == 0)
+        // End scrolls past the end; one layout draws the last page and says where to clamp.
+        var end = TopState()
+        end.handle(.end, gpus: ["0"])
+        #expect(screen(frame, end) == screen(frame, TopState(scroll: maximum)))
+        #expect(TopLayout.layout(frame, state: end, width: 80, height: 24).maximumScroll == maximum)
     }
 }

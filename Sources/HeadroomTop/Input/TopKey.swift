@@ -11,7 +11,6 @@ public enum TopKey: Sendable, Hashable {
     case end
     case tab
     case backTab
-    case enter
     case escape
     /// Ctrl-C (the terminal is in raw mode, so it arrives as a byte, not a signal).
     case interrupt
@@ -49,7 +48,6 @@ public enum TopKey: Sendable, Hashable {
             case 0x1A: keys.append(.suspend)
             case 0x0C: keys.append(.refresh)
             case 0x09: keys.append(.tab)
-            case 0x0D, 0x0A: keys.append(.enter)
             case 0x20...0x7E: keys.append(.character(Character(Unicode.Scalar(byte))))
             default: continue
             }

@@ -22,8 +22,11 @@ public struct TopFrame: Sendable {
 
     public var source: Source
     /// The latest round, nil until the first arrives.
-    public var status: TopStatus?
-    public var model: TopModel
+    public var status: TopStatus? {
+        didSet { model = Self.model(of: status) }
+    }
+    /// What the view draws from `status`, read from it whenever it is set.
+    public private(set) var model: TopModel
     public var alerts: [TopAlert]
     public var history: TopHistory
     public var historySource: HistorySource
@@ -46,7 +49,7 @@ public struct TopFrame: Sendable {
     ) {
         self.source = source
         self.status = status
-        model = status.map { TopModel(samples: $0.samples) } ?? TopModel(gpus: [], host: HostView())
+        model = Self.model(of: status)
         self.alerts = alerts
         self.history = history
         self.historySource = historySource
@@ -56,6 +59,10 @@ public struct TopFrame: Sendable {
         self.rules = rules
         self.timeZone = timeZone
         self.problem = problem
+    }
+
+    private static func model(of status: TopStatus?) -> TopModel {
+        status.map { TopModel(samples: $0.samples) } ?? TopModel(gpus: [], host: HostView())
     }
 
     /// The marks of one GPU's memory bar, from the rules that watch it: the daemon's when its

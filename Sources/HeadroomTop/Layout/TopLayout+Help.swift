@@ -9,7 +9,7 @@ extension TopLayout {
             ("Tab →  ⇧Tab ←", "next / previous GPU (its processes), then all"),
             ("0-9  a  Esc", "that GPU; a or Esc: all GPUs"),
             ("r +  R -", "longer / shorter range: 5m 15m 1h 6h 24h"),
-            ("↑ ↓ PgUp PgDn Home", "scroll the processes"),
+            ("↑ ↓ PgUp PgDn Home End", "scroll the processes"),
             ("Ctrl-Z  Ctrl-L", "suspend to the shell (fg comes back); redraw"),
             ("?  h", "this help (any key closes it)"),
         ]

@@ -1,8 +1,9 @@
 extension TopLayout {
-    /// The processes of the selected GPU (or of all), sorted, from the scroll position, in
-    /// `room` lines: a column title, then one row per process.
-    static func processes(_ frame: TopFrame, state: TopState, width: Int, room: Int) -> [StyledLine] {
-        guard room > 0, frame.status != nil, !frame.model.gpus.isEmpty else { return [] }
+    /// The processes of the selected GPU (or of all), sorted, from the scroll position (clamped
+    /// to the largest useful one, returned too), in `room` lines: a column title, then one row
+    /// per process.
+    static func processes(_ frame: TopFrame, state: TopState, width: Int, room: Int) -> (lines: [StyledLine], maximumScroll: Int) {
+        guard room > 0, frame.status != nil, !frame.model.gpus.isEmpty else { return ([], 0) }
         let list = sorted(frame.model.processes.filter { state.selectedGPU == nil || $0.gpu == state.selectedGPU }, state: state)
         let totals = Dictionary(frame.model.gpus.map { ($0.index, $0.memoryTotal) }, uniquingKeysWith: { first, _ in first })
         let showContainer = list.contains { $0.container != nil || $0.pod != nil }
@@ -14,12 +15,13 @@ extension TopLayout {
         let scope = state.selectedGPU.map { "GPU \($0)" } ?? "all GPUs"
         var lines = [spread(title, StyledLine("\(list.count) on \(scope) "), width: width, fill: .inverse)]
         let rows = room - 1
-        guard rows > 0 else { return lines }
+        guard rows > 0 else { return (lines, 0) }
         if list.isEmpty {
             lines.append(StyledLine(" no process holds memory on \(scope)", .dim))
-            return lines
+            return (lines, 0)
         }
-        let first = max(0, min(state.scroll, list.count - rows))
+        let maximumScroll = max(0, list.count - rows)
+        let first = min(max(0, state.scroll), maximumScroll)
         for (offset, process) in list[first...].prefix(rows).enumerated() {
             if offset == rows - 1 && first + rows < list.count {
                 lines.append(StyledLine(" … \(list.count - first - rows + 1) more (↓ to scroll)", .dim))
@@ -37,7 +39,7 @@ extension TopLayout {
             line.append(process.command)
             lines.append(line)
         }
-        return lines
+        return (lines, maximumScroll)
     }
 
     /// `processes` in the state's order; ties fall back to GPU then PID, so the order is stable.

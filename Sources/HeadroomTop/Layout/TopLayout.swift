@@ -6,22 +6,46 @@ public enum TopLayout {
     public static let minimumWidth = 40
     public static let minimumHeight = 10
 
+    /// One laid-out frame: its lines, and the largest useful `TopState.scroll` (the one that
+    /// shows the last process on the last row; the shell clamps to it, so ↑ moves the list at
+    /// once after scrolling past the end). The process list clamps the scroll it is given, so
+    /// the lines are the same before and after the shell clamps: one layout per redraw.
+    public struct Screen: Sendable {
+        public var lines: [StyledLine]
+        public var maximumScroll: Int
+
+        /// Exactly `height` lines of exactly `width` cells.
+        public func render(width: Int, color: Bool) -> [String] {
+            lines.map { $0.render(width: width, color: color) }
+        }
+    }
+
     /// Exactly `height` lines of exactly `width` cells.
     public static func render(_ frame: TopFrame, state: TopState, width: Int, height: Int, color: Bool) -> [String] {
-        lines(frame, state: state, width: width, height: height).map { $0.render(width: width, color: color) }
+        layout(frame, state: state, width: width, height: height).render(width: width, color: color)
     }
 
     /// The frame as styled lines, `height` of them.
     public static func lines(_ frame: TopFrame, state: TopState, width: Int, height: Int) -> [StyledLine] {
+        layout(frame, state: state, width: width, height: height).lines
+    }
+
+    /// The largest useful `TopState.scroll` (see `Screen`).
+    public static func maximumScroll(_ frame: TopFrame, state: TopState, width: Int, height: Int) -> Int {
+        layout(frame, state: state, width: width, height: height).maximumScroll
+    }
+
+    /// The frame laid out on a `width`×`height` terminal.
+    public static func layout(_ frame: TopFrame, state: TopState, width: Int, height: Int) -> Screen {
         guard width >= minimumWidth, height >= minimumHeight else {
             let note = StyledLine("\(width)×\(height) < \(minimumWidth)×\(minimumHeight): enlarge", .warning)
-            return [note] + Array(repeating: StyledLine(), count: max(0, height - 1))
+            return Screen(lines: [note] + Array(repeating: StyledLine(), count: max(0, height - 1)), maximumScroll: 0)
         }
         var top = header(frame, width: width)
         let bottom = [footer(state, width: width)]
         if state.showHelp {
             top += help(frame, width: width)
-            return fill(top, bottom, height: height)
+            return Screen(lines: fill(top, bottom, height: height), maximumScroll: 0)
         }
         let hostLines = host(frame, width: width)
         let alertLines = alerts(frame, width: width, room: 3)
@@ -31,18 +55,8 @@ public enum TopLayout {
         let room = height - fixed
         let gpuLines = gpus(frame, state: state, width: width, wideRoom: room - 6, room: max(1, room - 4))
         top += gpuLines + hostLines + alertLines
-        let processLines = processes(frame, state: state, width: width, room: height - top.count - bottom.count)
-        return fill(top + processLines, bottom, height: height)
-    }
-
-    /// The largest useful `TopState.scroll`: the one that shows the last process on the last
-    /// row (the shell clamps to it, so ↑ moves the list at once after scrolling past the end).
-    public static func maximumScroll(_ frame: TopFrame, state: TopState, width: Int, height: Int) -> Int {
-        let shown = lines(frame, state: state, width: width, height: height).map(\.plain)
-        guard let title = shown.firstIndex(where: { $0.hasPrefix(" GPU") && $0.contains("COMMAND") }) else { return 0 }
-        let rows = height - 1 - (title + 1)
-        let count = frame.model.processes.filter { state.selectedGPU == nil || $0.gpu == state.selectedGPU }.count
-        return max(0, count - rows)
+        let processes = processes(frame, state: state, width: width, room: height - top.count - bottom.count)
+        return Screen(lines: fill(top + processes.lines, bottom, height: height), maximumScroll: processes.maximumScroll)
     }
 
     /// `top` then blank lines then `bottom`, cut to `height`.

@@ -5,7 +5,6 @@ public struct GPUView: Sendable, Hashable {
     /// The `gpu` label (the index as the driver numbers it).
     public var index: String
     public var name: String
-    public var uuid: String?
     /// The identity labels every series of this GPU carries (`gpu`, `name`, `uuid`,
     /// `vendor`): what rule selectors match against.
     public var identity: Labels

@@ -25,8 +25,7 @@ public struct TopModel: Sendable, Hashable {
             let value = sample.value
             if sample.name.hasPrefix("gpu_"), let index = sample.labels["gpu"] {
                 var gpu = gpus[index] ?? GPUView(index: index, name: sample.labels["name"] ?? "GPU \(index)")
-                if gpu.uuid == nil {
-                    gpu.uuid = sample.labels["uuid"]
+                if gpu.identity["uuid"] == nil {
                     gpu.identity = Labels(["gpu", "name", "uuid", "vendor"].compactMap { name in sample.labels[name].map { (name, $0) } })
                 }
                 Self.apply(sample, to: &gpu, labelCount: &labelCount)

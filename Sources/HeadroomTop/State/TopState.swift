@@ -83,6 +83,9 @@ public struct TopState: Sendable, Hashable {
         case .pageDown: scroll += 10
         case .pageUp: scroll = max(0, scroll - 10)
         case .home: scroll = 0
+        // Past the end: the layout shows the last process on the last row, and the shell
+        // clamps the scroll to that before the next key.
+        case .end: scroll = Int(Int32.max)
         case .escape: selectGPU(nil)
         default: break
         }

@@ -113,8 +113,9 @@ struct TopCommand: AsyncParsableCommand {
         while !state.quit {
             frame.range = state.range
             let (width, height) = terminal.size
-            state.scroll = min(state.scroll, TopLayout.maximumScroll(frame, state: state, width: width, height: height))
-            if !terminal.suspended { terminal.draw(TopLayout.render(frame, state: state, width: width, height: height, color: color)) }
+            let screen = TopLayout.layout(frame, state: state, width: width, height: height)
+            state.scroll = min(state.scroll, screen.maximumScroll)
+            if !terminal.suspended { terminal.draw(screen.render(width: width, color: color)) }
             switch terminal.wait(next - Date().timeIntervalSince1970) {
             case .input(let bytes):
                 for key in TopKey.decode(bytes) {
@@ -141,10 +142,7 @@ struct TopCommand: AsyncParsableCommand {
 
     /// The frame size for --once: the terminal's, else $COLUMNS×$LINES, else 80×24.
     private static func onceSize(_ environment: [String: String]) -> (Int, Int) {
-        var window = winsize()
-        if isatty(STDOUT_FILENO) != 0, withUnsafeMutablePointer(to: &window, { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }) == 0, window.ws_col > 0 {
-            return (Int(window.ws_col), Int(window.ws_row))
-        }
+        if isatty(STDOUT_FILENO) != 0, let size = Terminal.windowSize() { return size }
         let width = environment["COLUMNS"].flatMap { Int($0) } ?? 80
         let height = environment["LINES"].flatMap { Int($0) } ?? 24
         return (max(TopLayout.minimumWidth, width), max(TopLayout.minimumHeight, height))

@@ -6,8 +6,9 @@ import Foundation
     import Musl
 #endif
 
-/// One TCP connect to the URL's host and port, bounded by a timeout: tells at once that no
-/// daemon listens (the HTTP client keeps retrying a refused connection until its deadline).
+/// One TCP connect to the URL's host and port, bounded by a timeout: after a failed request,
+/// says why in a few words ("connection refused", "cannot resolve …") rather than as the HTTP
+/// client's error.
 enum ConnectProbe {
     /// Nil when something accepted the connection; else why not, in a few words.
     static func problem(url: String, timeout: Duration = .milliseconds(500)) -> String? {

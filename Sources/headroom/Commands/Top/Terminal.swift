@@ -110,10 +110,14 @@ final class Terminal {
     }
 
     /// Columns and rows (80×24 when the terminal does not say).
-    var size: (width: Int, height: Int) {
+    var size: (width: Int, height: Int) { Self.windowSize() ?? (80, 24) }
+
+    /// The columns and rows of the terminal on standard output; nil when it is none or does
+    /// not say.
+    static func windowSize() -> (width: Int, height: Int)? {
         var window = winsize()
         let result = withUnsafeMutablePointer(to: &window) { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }
-        guard result == 0, window.ws_col > 0, window.ws_row > 0 else { return (80, 24) }
+        guard result == 0, window.ws_col > 0, window.ws_row > 0 else { return nil }
         return (Int(window.ws_col), Int(window.ws_row))
     }
 

@@ -45,7 +45,6 @@ final class TopSession {
         }
         var frame: TopFrame
         do {
-            if let refused = ConnectProbe.problem(url: client.baseURL) { throw DaemonClient.Failure(description: refused) }
             let status = try await client.status()
             var problem: String?
             var alerts: [TopAlert] = []
@@ -57,6 +56,9 @@ final class TopSession {
                 instant: now, interval: requestedInterval ?? max(1, status.intervalSeconds ?? 2), range: range, rules: rules,
                 timeZone: .current, problem: problem)
         } catch {
+            // Why there is no daemon, in a few words ("connection refused"), when one connect
+            // tells; else the request's own error. Probed only after a failure.
+            let reason = ConnectProbe.problem(url: client.baseURL) ?? "\(error)"
             let sampler = self.sampler ?? LocalSampler(settings: collectors)
             self.sampler = sampler
             daemonHistory = nil
@@ -70,7 +72,7 @@ final class TopSession {
             let alerts = InstantCheck.findings(rules: rules, samples: status.samples).map(TopAlert.init(finding:))
             status.firingAlerts = alerts.count
             frame = TopFrame(
-                source: .local(url: client.baseURL, reason: "\(error)"), status: status, alerts: alerts, history: ring,
+                source: .local(url: client.baseURL, reason: reason), status: status, alerts: alerts, history: ring,
                 historySource: .sinceStart(reason: nil), instant: now, interval: requestedInterval ?? 2, range: range, rules: rules,
                 timeZone: .current)
         }
