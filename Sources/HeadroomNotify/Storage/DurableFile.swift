@@ -15,8 +15,25 @@ package enum DurableFile {
 
     package static func write(_ data: Data, to path: String) throws(Failure) {
         let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        let temporary = directory + "/." + name + ".tmp"
+        try replace(path, with: data, in: directory, flush: true)
+        try syncDirectory(directory)
+    }
+
+    /// Writes several files of one directory with one flush for all: each goes to a
+    /// temporary file renamed over its target, then `syncfs` makes the data and the renames
+    /// durable together (a storm of notifications costs one flush, not one per file).
+    static func writeBatch(_ items: [(data: Data, path: String)]) throws(Failure) {
+        guard let first = items.first else { return }
+        if items.count == 1 { return try write(first.data, to: first.path) }
+        let directory = (first.path as NSString).deletingLastPathComponent
+        for item in items { try replace(item.path, with: item.data, in: directory, flush: false) }
+        try syncFileSystem(directory)
+    }
+
+    /// Writes `data` to a temporary file beside `path` (fsynced when `flush`) and renames it
+    /// over `path`; the temporary file is removed when anything fails.
+    private static func replace(_ path: String, with data: Data, in directory: String, flush: Bool) throws(Failure) {
+        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw Failure(description: errnoText("create", temporary)) }
         var ok = data.withUnsafeBytes { buffer -> Bool in
@@ -31,7 +48,7 @@ package enum DurableFile {
             }
             return true
         }
-        if ok { ok = fsync(descriptor) == 0 }
+        if ok, flush { ok = fsync(descriptor) == 0 }
         let failure = ok ? nil : errnoText("write", temporary)
         close(descriptor)
         if let failure {
@@ -43,45 +60,6 @@ package enum DurableFile {
             unlink(temporary)
             throw Failure(description: failure)
         }
-        try syncDirectory(directory)
-    }
-
-    /// Writes several files of one directory with one flush for all: each goes to a
-    /// temporary file renamed over its target, then `syncfs` makes the data and the renames
-    /// durable together (a storm of notifications costs one flush, not one per file).
-    static func writeBatch(_ items: [(data: Data, path: String)]) throws(Failure) {
-        guard let first = items.first else { return }
-        if items.count == 1 { return try write(first.data, to: first.path) }
-        let directory = (first.path as NSString).deletingLastPathComponent
-        for item in items {
-            let temporary = directory + "/." + (item.path as NSString).lastPathComponent + ".tmp"
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw Failure(description: errnoText("create", temporary)) }
-            let ok = item.data.withUnsafeBytes { buffer -> Bool in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return false
-                    }
-                    offset += written
-                }
-                return true
-            }
-            let failure = ok ? nil : errnoText("write", temporary)
-            close(descriptor)
-            if let failure {
-                unlink(temporary)
-                throw Failure(description: failure)
-            }
-            guard rename(temporary, item.path) == 0 else {
-                let failure = errnoText("rename", temporary)
-                unlink(temporary)
-                throw Failure(description: failure)
-            }
-        }
-        try syncFileSystem(directory)
     }
 
     /// Removes several files of one directory (absent is fine) with one directory fsync.
