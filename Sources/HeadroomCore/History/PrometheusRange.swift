@@ -60,13 +60,9 @@ public enum PrometheusRange {
             case .equal, .notEqual: value = prefix + matcher.value
             case .matchesRegex, .notMatchesRegex: value = prefix + "(?:" + matcher.value + ")"
             }
-            matchers.append("__name__" + matcher.operation.rawValue + quoted(value))
+            matchers.append("__name__" + matcher.operation.rawValue + TextEscaping.quoted(value, .selector))
         }
         return "{" + matchers.joined(separator: ",") + "}"
-    }
-
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 
     /// The step of a configuration's interval: the interval, at least one second.

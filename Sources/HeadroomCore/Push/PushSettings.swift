@@ -56,23 +56,11 @@ public struct PushSettings: Sendable, Hashable {
     /// The write URL for the protocol (query values percent-encoded).
     public var writeURL: String {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        func encode(_ text: String) -> String {
-            var out = ""
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                    UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                    out.append(Character(UnicodeScalar(byte)))
-                default:
-                    let hex = String(byte, radix: 16, uppercase: true)
-                    out += "%" + (hex.count == 1 ? "0" + hex : hex)
-                }
-            }
-            return out
-        }
         switch self.protocol {
-        case .influxV1: return base + "/write?db=" + encode(database ?? "headroom") + "&precision=ns"
-        case .influxV2: return base + "/api/v2/write?org=" + encode(org ?? "") + "&bucket=" + encode(bucket ?? "headroom") + "&precision=ns"
+        case .influxV1: return base + "/write?db=" + TextEscaping.percentEncoded(database ?? "headroom") + "&precision=ns"
+        case .influxV2:
+            return base + "/api/v2/write?org=" + TextEscaping.percentEncoded(org ?? "") + "&bucket=" + TextEscaping.percentEncoded(bucket ?? "headroom")
+                + "&precision=ns"
         case .victoriaMetrics: return base + "/write"
         }
     }

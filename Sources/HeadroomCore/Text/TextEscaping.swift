@@ -22,6 +22,24 @@ public enum TextEscaping {
         case influxKey
     }
 
+    /// `text` percent-encoded for a URL's query or path: every byte of its UTF-8 but the
+    /// unreserved characters of RFC 3986 (letters, digits, `-._~`), so `+`, `/` and `=` are
+    /// encoded too.
+    public static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + hex(UInt32(byte), digits: 2, uppercase: true)
+            }
+        }
+        return out
+    }
+
     /// `text` between double quotes, escaped for `format`.
     public static func quoted(_ text: String, _ format: Format) -> String {
         "\"" + escaped(text, format) + "\""

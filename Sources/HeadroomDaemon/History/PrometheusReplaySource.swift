@@ -97,9 +97,7 @@ public struct PrometheusReplaySource: ReplaySource, Sendable {
     /// One `query_range` from `from` to `to` (Unix milliseconds) at the step.
     func fetch(_ promQL: String, from: Int64, to: Int64) async throws -> [PrometheusRange.Series] {
         let endpoint = base + "/api/v1/query_range"
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let query = promQL.addingPercentEncoding(withAllowedCharacters: allowed) ?? promQL
+        let query = TextEscaping.percentEncoded(promQL)
         let url = "\(endpoint)?query=\(query)&start=\(Self.seconds(from))&end=\(Self.seconds(to))&step=\(Self.seconds(step))"
         let response: HTTPResponse
         do {

@@ -20,6 +20,14 @@ struct TextEscapingTests {
         #expect(TextEscaping.quoted("plain", format) == "\"plain\"")
     }
 
+    @Test("percent-encoding keeps only RFC 3986's unreserved characters, byte by byte of the UTF-8")
+    func percent() {
+        #expect(TextEscaping.percentEncoded("Az09-._~") == "Az09-._~")
+        #expect(TextEscaping.percentEncoded("a+b/c=d e&f?") == "a%2Bb%2Fc%3Dd%20e%26f%3F")
+        #expect(TextEscaping.percentEncoded("{__name__=~\"x\"}") == "%7B__name__%3D~%22x%22%7D")
+        #expect(TextEscaping.percentEncoded("é\n") == "%C3%A9%0A")
+    }
+
     @Test("markup: &, <, > always, the double quote only for attributes")
     func markup() {
         #expect(TextEscaping.markup(#"<b>"x" & y</b>"#, quotes: false) == #"&lt;b&gt;"x" &amp; y&lt;/b&gt;"#)

@@ -97,6 +97,6 @@ struct DingTalkTests {
         try Golden.check(request.body, "dingtalk-firing.json")
         #expect(
             request.url == "https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1800000020500&sign="
-                + DingTalkSignature.percentEncode(DingTalkSignature.sign(secret: "SECabc", timestampMilliseconds: 1_800_000_020_500)))
+                + TextEscaping.percentEncoded(DingTalkSignature.sign(secret: "SECabc", timestampMilliseconds: 1_800_000_020_500)))
     }
 }
