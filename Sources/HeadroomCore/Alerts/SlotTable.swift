@@ -82,11 +82,6 @@ struct SlotTable: Sendable {
         (0..<stride).compactMap { series in position(rule, series).map { (series, pool[$0]) } }
     }
 
-    /// Every slot in use, in no particular order.
-    var all: [AlertSlot] {
-        index.compactMap { $0 >= 0 ? pool[Int($0)] : nil }
-    }
-
     /// Whether any slot holds an alert that is active or not yet quiet: a walk over the pool
     /// alone (the index is rules × series long). A freed position holds a fresh slot, which
     /// is neither.
