@@ -62,7 +62,7 @@ public struct Daemon: Sendable {
             releasesStartupPages: dependencies.releasesStartupPages,
             servingActivity: activity,
             collectors: dependencies.collectors?(configuration.collectors),
-            observers: push.map { push in [{ samples, time in await push.enqueue(samples, at: time) }] } ?? []
+            sinks: push.map { push in [{ samples, time in push.enqueue(samples, at: time) }] } ?? []
         )
         if let history { sampling.attach(HistoryCollector(recorder: history)) }
         server = Daemon.makeServer(

@@ -7,6 +7,8 @@ public struct PushBuffer: Sendable {
     public let capacity: Int
     private var lines: [String] = []
     private var start = 0
+    /// Lines removed from the front of `lines` by compaction (so positions stay absolute).
+    private var compacted = 0
     /// Lines dropped because the buffer was full.
     public private(set) var droppedTotal = 0
 
@@ -30,20 +32,25 @@ public struct PushBuffer: Sendable {
         return max(0, excess)
     }
 
-    /// The oldest `maximum` lines (not removed until `acknowledge`).
-    public func batch(maximum: Int) -> [String] {
-        Array(lines[start..<min(lines.count, start + maximum)])
+    /// The oldest `maximum` lines (not removed until acknowledged), and the position just
+    /// after the last of them, for `acknowledge(through:)`.
+    public func batch(maximum: Int) -> (lines: [String], end: Int) {
+        let taken = Array(lines[start..<min(lines.count, start + maximum)])
+        return (taken, compacted + start + taken.count)
     }
 
-    /// Removes the oldest `count` lines after they were delivered (or rejected for good).
-    public mutating func acknowledge(_ delivered: Int) {
-        start = min(lines.count, start + delivered)
+    /// Removes the lines of a batch after they were delivered (or rejected for good): every
+    /// line before `end`. Lines dropped for room meanwhile are not removed twice, and lines
+    /// appended after the batch stay.
+    public mutating func acknowledge(through end: Int) {
+        start = min(lines.count, max(start, end - compacted))
         compact()
     }
 
     private mutating func compact() {
         if start > 4096 && start * 2 > lines.count {
             lines.removeFirst(start)
+            compacted += start
             start = 0
         }
     }

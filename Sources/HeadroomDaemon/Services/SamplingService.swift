@@ -14,7 +14,8 @@ import Synchronization
 /// `tick(at:)` is one round and is what tests drive. `run()` runs rounds on a `RoundLoop`: a
 /// thread of its own on a fixed grid, where collectors, rules and the alert center are all
 /// called synchronously, so a quiet round is one thread waking once. Only a round with
-/// something to hand over (notifications; samples for push) wakes the task that passes it on.
+/// something to hand over (notifications; samples for an async observer) wakes the task that
+/// passes it on; push's buffer takes its samples on the round thread (a sink).
 public final class SamplingService: Service, Sendable {
     struct State {
         var runners: [CollectorRunner]
@@ -39,6 +40,9 @@ public final class SamplingService: Service, Sendable {
     private let delivery: DeliveryService
     /// Takes each round's samples and alert changes on the round thread (nil: no history).
     private let history: HistoryRecorder?
+    /// Take each round's evaluated samples on the round thread, without waking anyone (push's
+    /// buffer): what must not cost a task hop every round.
+    private let sinks: [@Sendable ([Sample], Date) -> Void]
     let logger: Logger
     private let clock: any DaemonClock
     private let makeFiles: @Sendable (String) -> any SystemFiles
@@ -71,9 +75,11 @@ public final class SamplingService: Service, Sendable {
         releasesStartupPages: Bool = false,
         servingActivity: ServingActivity? = nil,
         collectors: [any Collector]? = nil,
-        observers: [@Sendable ([Sample], Date) async -> Void] = []
+        observers: [@Sendable ([Sample], Date) async -> Void] = [],
+        sinks: [@Sendable ([Sample], Date) -> Void] = []
     ) {
         self.alerts = alerts
+        self.sinks = sinks
         self.delivery = delivery
         self.history = history
         self.logger = logger
@@ -128,6 +134,7 @@ public final class SamplingService: Service, Sendable {
         let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
         let summary = evaluate(await CollectorRound.run(runners, budget: budget, clock: clock), at: stamp)
         recordHistory(at: stamp)
+        feedSinks(at: stamp)
         let observers = state.withLock { $0.observers }
         if !observers.isEmpty {
             let evaluated = alerts.latestSamples
@@ -213,6 +220,7 @@ public final class SamplingService: Service, Sendable {
     ) {
         let summary = evaluate(collected, at: stamp)
         recordHistory(at: stamp)
+        feedSinks(at: stamp)
         releasePagesIfDue()
         let observed = state.withLock { !$0.observers.isEmpty }
         guard observed || !summary.notifications.isEmpty else { return }
@@ -224,6 +232,13 @@ public final class SamplingService: Service, Sendable {
         guard let history else { return }
         let round = alerts.latestRound
         history.record(round.samples, changes: round.changes, at: stamp)
+    }
+
+    /// Hands the round's evaluated samples to the sinks, on this thread.
+    private func feedSinks(at stamp: Date) {
+        guard !sinks.isEmpty else { return }
+        let evaluated = alerts.latestSamples
+        for sink in sinks { sink(evaluated, stamp) }
     }
 
     /// Unmaps start-up pages, and serving's once requests stop, when `PageReleaseSchedule` says.

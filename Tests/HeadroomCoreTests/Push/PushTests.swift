@@ -25,12 +25,34 @@ struct PushCoreTests {
         #expect(buffer.append(["1", "2", "3"]) == 0)
         #expect(buffer.append(["4", "5", "6", "7"]) == 2)
         #expect(buffer.droppedTotal == 2 && buffer.count == 5)
-        #expect(buffer.batch(maximum: 2) == ["3", "4"])
-        #expect(buffer.batch(maximum: 2) == ["3", "4"], "not removed by reading")
-        buffer.acknowledge(2)
-        #expect(buffer.batch(maximum: 10) == ["5", "6", "7"])
+        #expect(buffer.batch(maximum: 2).lines == ["3", "4"])
+        let batch = buffer.batch(maximum: 2)
+        #expect(batch.lines == ["3", "4"], "not removed by reading")
+        buffer.acknowledge(through: batch.end)
+        #expect(buffer.batch(maximum: 10).lines == ["5", "6", "7"])
         for round in 0..<10_000 { buffer.append(["r\(round)"]) }
-        #expect(buffer.count == 5 && buffer.batch(maximum: 1) == ["r9995"])
+        #expect(buffer.count == 5 && buffer.batch(maximum: 1).lines == ["r9995"])
+    }
+
+    @Test("a batch acknowledged after lines were dropped for room and others appended removes only what it sent")
+    func acknowledgeAfterOverflow() {
+        var buffer = PushBuffer(capacity: 4)
+        buffer.append(["1", "2", "3", "4"])
+        let inFlight = buffer.batch(maximum: 2)
+        #expect(inFlight.lines == ["1", "2"])
+        // While it is sent: three more lines, so "1", "2" and "3" are dropped for room.
+        #expect(buffer.append(["5", "6", "7"]) == 3)
+        buffer.acknowledge(through: inFlight.end)
+        #expect(buffer.batch(maximum: 10).lines == ["4", "5", "6", "7"])
+        // Far past compaction, positions stay right.
+        for round in 0..<10_000 {
+            buffer.append(["r\(round)"])
+            let sent = buffer.batch(maximum: 1)
+            buffer.append(["s\(round)"])
+            buffer.acknowledge(through: sent.end)
+        }
+        #expect(buffer.count == 4 && buffer.droppedTotal > 0)
+        #expect(buffer.batch(maximum: 10).lines.last == "s9999")
     }
 
     @Test(
