@@ -124,7 +124,10 @@ public actor PushService: Service {
                     // On a grid; after a flush that overran it (a slow target), from now.
                     next = max(next + self.settings.interval, self.clock.uptime())
                     try await self.clock.sleep(until: next)
-                    await self.flush()
+                    // A send in flight finishes even when shutdown begins (a task of its own
+                    // does not inherit the cancellation): cancelling it after the server took
+                    // the batch would count it failed and send it again at the last flush.
+                    await Task { await self.flush() }.value
                 }
             }
         } catch is CancellationError {}
