@@ -82,7 +82,11 @@ extension ProcessTests {
             let figures = try Self.memoryFigures(try await Self.status(daemon.url))
             #expect(figures == "19.5/24.0 GiB")
             let tmux = try Tmux(Self.command("--url \(daemon.url) --interval 0.5"))
-            let screen = try await tmux.waitFor("the first frame") { $0.contains { $0.contains("NVIDIA L4") } && $0.contains { $0.contains("tritonserver") } }
+            // The whole first frame, down to its key line: a capture can land while a frame is
+            // still being written.
+            let screen = try await tmux.waitFor("the first frame") {
+                $0.contains { $0.contains("NVIDIA L4") } && $0.contains { $0.contains("tritonserver") } && $0.count >= 24 && $0[23].contains("q quit")
+            }
             #expect(screen[0].contains("headroom top") && screen[0].contains("range 15m"))
             #expect(screen[1].contains("daemon \(daemon.url)"))
             let gpu = try #require(screen.firstIndex { $0.hasPrefix(" 0 NVIDIA L4") })
@@ -152,7 +156,9 @@ extension ProcessTests {
             let daemon = try await Self.daemon()
             defer { daemon.process.signal(SIGKILL) }
             let tmux = try Tmux(Self.command("--url \(daemon.url) --interval 0.5"), width: 120, height: 40)
-            let screen = try await tmux.waitFor("the first frame") { $0.contains { $0.contains("tritonserver") } }
+            let screen = try await tmux.waitFor("the first frame, down to its key line") {
+                $0.contains { $0.contains("tritonserver") } && $0.count >= 40 && $0[39].contains("q quit")
+            }
             #expect(screen.contains { $0.hasPrefix(" 1 NVIDIA A100-SXM4-80GB ") })
             let bar = try #require(screen.first { $0.hasPrefix("   mem [") })
             #expect(bar.count > 100)
