@@ -10,10 +10,13 @@ struct TopKeyTests {
         #expect(TopKey.decode([0x09, 0x0D, 0x03, 0x1A, 0x0C]) == [.tab, .interrupt, .suspend, .refresh])
     }
 
-    @Test("arrows in both cursor modes, shift-Tab, paging and Home")
+    @Test("arrows in both cursor modes, shift-Tab, paging, Home and End")
     func sequences() {
         #expect(TopKey.decode([0x1B, 0x5B, 0x41, 0x1B, 0x5B, 0x42, 0x1B, 0x4F, 0x43, 0x1B, 0x4F, 0x44]) == [.up, .down, .right, .left])
         #expect(TopKey.decode(Array("\u{1B}[Z\u{1B}[5~\u{1B}[6~\u{1B}[H\u{1B}[1~".utf8)) == [.backTab, .pageUp, .pageDown, .home, .home])
+        // xterm (CSI and SS3 forms), the VT220 and rxvt codes.
+        #expect(TopKey.decode(Array("\u{1B}OH\u{1B}[7~".utf8)) == [.home, .home])
+        #expect(TopKey.decode(Array("\u{1B}[F\u{1B}OF\u{1B}[4~\u{1B}[8~".utf8)) == [.end, .end, .end, .end])
     }
 
     @Test("a lone Escape is a key; an unknown sequence is dropped whole, the keys around it kept")

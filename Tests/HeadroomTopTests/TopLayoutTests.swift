@@ -192,13 +192,13 @@ extension TopLayoutTests {
             TopFixtures.gpu("0", "NVIDIA L4", "gpu_process_memory_used_bytes", Double($0) * 1e6, [("pid", String($0)), ("command", "worker\($0)")])
         }
         let frame = TopFixtures.frame(status: TopFixtures.status(TopFixtures.samples + processes))
-        let maximum = TopLayout.maximumScroll(frame, state: TopState(), width: 80, height: 24)
+        let maximum = TopLayout.layout(frame, state: TopState(), width: 80, height: 24).maximumScroll
         let lines = screen(frame, TopState(scroll: maximum))
         #expect(lines[22].contains("worker1") || lines[22].contains("ollama"), "\(lines)")
         #expect(!lines.contains { $0.contains("more (↓ to scroll)") })
         let before = screen(frame, TopState(scroll: maximum - 1))
         #expect(before.contains { $0.contains("more (↓ to scroll)") })
-        #expect(TopLayout.maximumScroll(TopFixtures.frame(), state: TopState(), width: 80, height: 24) == 0)
+        #expect(TopLayout.layout(TopFixtures.frame(), state: TopState(), width: 80, height: 24).maximumScroll == 0)
         // End scrolls past the end; one layout draws the last page and says where to clamp.
         var end = TopState()
         end.handle(.end, gpus: ["0"])

@@ -106,6 +106,15 @@ struct TopStateTests {
         #expect(state.scroll == 0)
     }
 
+    @Test("End scrolls past the end (the shell clamps to the last page), Home back to the top; both only redraw")
+    func endAndHome() {
+        var state = TopState()
+        #expect(state.handle(.end, gpus: gpus) == .redraw)
+        #expect(state.scroll > 1_000_000)
+        #expect(state.handle(.home, gpus: gpus) == .redraw)
+        #expect(state == TopState())
+    }
+
     @Test("Ctrl-Z suspends, even from the help; Ctrl-L asks for a full redraw")
     func suspend() {
         var state = TopState(showHelp: true)

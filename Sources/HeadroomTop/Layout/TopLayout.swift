@@ -25,16 +25,6 @@ public enum TopLayout {
         layout(frame, state: state, width: width, height: height).render(width: width, color: color)
     }
 
-    /// The frame as styled lines, `height` of them.
-    public static func lines(_ frame: TopFrame, state: TopState, width: Int, height: Int) -> [StyledLine] {
-        layout(frame, state: state, width: width, height: height).lines
-    }
-
-    /// The largest useful `TopState.scroll` (see `Screen`).
-    public static func maximumScroll(_ frame: TopFrame, state: TopState, width: Int, height: Int) -> Int {
-        layout(frame, state: state, width: width, height: height).maximumScroll
-    }
-
     /// The frame laid out on a `width`×`height` terminal.
     public static func layout(_ frame: TopFrame, state: TopState, width: Int, height: Int) -> Screen {
         guard width >= minimumWidth, height >= minimumHeight else {

@@ -7,7 +7,7 @@ public struct TopState: Sendable, Hashable {
     /// The GPU (its `gpu` label) whose processes are listed, or nil for every GPU.
     public var selectedGPU: String?
     public var range: TopRange
-    /// The first process row shown (the list scrolls with ↑ ↓ PgUp PgDn).
+    /// The first process row shown (the list scrolls with ↑ ↓ PgUp PgDn Home End).
     public var scroll: Int
     public var showHelp: Bool
     public var quit: Bool

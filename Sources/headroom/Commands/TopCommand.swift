@@ -24,7 +24,7 @@ struct TopCommand: AsyncParsableCommand {
               s / m p c g / i   cycle the sort / memory, PID, command, GPU / invert
               Tab → ⇧Tab ←      next / previous GPU; 0-9 that GPU; a or Esc all GPUs
               r + / R -         longer / shorter range (5m 15m 1h 6h 24h)
-              ↑ ↓ PgUp PgDn     scroll the processes
+              ↑ ↓ PgUp PgDn     scroll the processes; Home / End: the first / last
               Ctrl-Z Ctrl-L     suspend (fg comes back); redraw
               ?                 help
 
