@@ -14,15 +14,16 @@ import Synchronization
 /// `tick(at:)` is one round and is what tests drive. `run()` runs rounds on a `RoundLoop`: a
 /// thread of its own on a fixed grid, where collectors, rules and the alert center are all
 /// called synchronously, so a quiet round is one thread waking once. Only a round with
-/// something to hand over (notifications; samples for an async observer) wakes the task that
-/// passes it on; push's buffer takes its samples on the round thread (a sink).
+/// notifications wakes the task that hands them to delivery; whoever takes every round's
+/// samples (push's buffer) takes them on the round thread, as a sink.
 public final class SamplingService: Service, Sendable {
     struct State {
         var runners: [CollectorRunner]
         /// Collectors outside the catalog (the supervised child), kept across reloads.
         var attached: [CollectorRunner] = []
-        /// Called after each round with the samples the rules saw (push).
-        var observers: [@Sendable ([Sample], Date) async -> Void]
+        /// Called on the round thread after each round with the samples the rules saw (push's
+        /// buffer); each must return at once (a lock and an append), never wait.
+        var sinks: [@Sendable ([Sample], Date) -> Void]
         var collectorSettings: CollectorSettings
         var interval: Duration
         var announced: [String: CollectorOutcome] = [:]
@@ -40,9 +41,6 @@ public final class SamplingService: Service, Sendable {
     private let delivery: DeliveryService
     /// Takes each round's samples and alert changes on the round thread (nil: no history).
     private let history: HistoryRecorder?
-    /// Take each round's evaluated samples on the round thread, without waking anyone (push's
-    /// buffer): what must not cost a task hop every round.
-    private let sinks: [@Sendable ([Sample], Date) -> Void]
     let logger: Logger
     private let clock: any DaemonClock
     private let makeFiles: @Sendable (String) -> any SystemFiles
@@ -53,9 +51,8 @@ public final class SamplingService: Service, Sendable {
         public var notifications: [AlertNotification]
     }
 
-    /// What a live round hands to the task that talks to delivery and push.
+    /// What a live round hands to the task that talks to delivery.
     private struct Handover: Sendable {
-        var samples: [Sample]
         var notifications: [AlertNotification]
         var time: Date
     }
@@ -75,11 +72,9 @@ public final class SamplingService: Service, Sendable {
         releasesStartupPages: Bool = false,
         servingActivity: ServingActivity? = nil,
         collectors: [any Collector]? = nil,
-        observers: [@Sendable ([Sample], Date) async -> Void] = [],
         sinks: [@Sendable ([Sample], Date) -> Void] = []
     ) {
         self.alerts = alerts
-        self.sinks = sinks
         self.delivery = delivery
         self.history = history
         self.logger = logger
@@ -90,7 +85,7 @@ public final class SamplingService: Service, Sendable {
         let built = collectors ?? CollectorCatalog.make(settings: collectorSettings, files: makeFiles(collectorSettings.root))
         state = Mutex(
             State(
-                runners: built.map(CollectorRunner.init), observers: observers,
+                runners: built.map(CollectorRunner.init), sinks: sinks,
                 collectorSettings: collectorSettings, interval: interval,
                 pageRelease: PageReleaseSchedule(enabled: releasesStartupPages)))
     }
@@ -114,9 +109,10 @@ public final class SamplingService: Service, Sendable {
 
     public var currentInterval: Duration { state.withLock { $0.interval } }
 
-    /// Calls `observer` after every round with that round's samples and time.
-    public func observeRounds(_ observer: @escaping @Sendable ([Sample], Date) async -> Void) {
-        state.withLock { $0.observers.append(observer) }
+    /// Calls `sink` on the round thread after every round with that round's samples and time;
+    /// it must return at once (a lock and an append), never wait.
+    public func observeRounds(_ sink: @escaping @Sendable ([Sample], Date) -> Void) {
+        state.withLock { $0.sinks.append(sink) }
     }
 
     /// Adds a collector that is not in the catalog (entrypoint mode's child).
@@ -135,11 +131,6 @@ public final class SamplingService: Service, Sendable {
         let summary = evaluate(await CollectorRound.run(runners, budget: budget, clock: clock), at: stamp)
         recordHistory(at: stamp)
         feedSinks(at: stamp)
-        let observers = state.withLock { $0.observers }
-        if !observers.isEmpty {
-            let evaluated = alerts.latestSamples
-            for observer in observers { await observer(evaluated, stamp) }
-        }
         // A test that drives rounds runs the delivery pass itself (`pipeline.retryDue(at:)`).
         await delivery.hand(summary.notifications, at: stamp)
         return summary
@@ -222,9 +213,8 @@ public final class SamplingService: Service, Sendable {
         recordHistory(at: stamp)
         feedSinks(at: stamp)
         releasePagesIfDue()
-        let observed = state.withLock { !$0.observers.isEmpty }
-        guard observed || !summary.notifications.isEmpty else { return }
-        handOver(Handover(samples: observed ? alerts.latestSamples : [], notifications: summary.notifications, time: stamp))
+        guard !summary.notifications.isEmpty else { return }
+        handOver(Handover(notifications: summary.notifications, time: stamp))
     }
 
     /// Hands the round to the history (a lock and an append).
@@ -236,6 +226,7 @@ public final class SamplingService: Service, Sendable {
 
     /// Hands the round's evaluated samples to the sinks, on this thread.
     private func feedSinks(at stamp: Date) {
+        let sinks = state.withLock { $0.sinks }
         guard !sinks.isEmpty else { return }
         let evaluated = alerts.latestSamples
         for sink in sinks { sink(evaluated, stamp) }
@@ -261,9 +252,8 @@ public final class SamplingService: Service, Sendable {
             ])
     }
 
-    /// Off the round thread: samples to the observers, notifications to the outbox.
+    /// Off the round thread: notifications to the outbox.
     private func pass(_ handover: Handover) async {
-        for observer in state.withLock({ $0.observers }) { await observer(handover.samples, handover.time) }
         await delivery.hand(handover.notifications, at: handover.time)
     }
 }
