@@ -87,6 +87,7 @@ private struct Center {
         samples.reserveCapacity(annotated.count + samples.count)
         rest.reserveCapacity(annotated.count)
         for sample in annotated {
+            // The first byte first: most names do not start with "c".
             if sample.name.utf8.first == UInt8(ascii: "c") && sample.name.hasPrefix("collector_") {
                 samples.append(sample)
             } else {

@@ -1,3 +1,4 @@
+public import Foundation
 import Dispatch
 import HeadroomCollectors
 public import HeadroomCore
@@ -72,6 +73,18 @@ public enum CollectorRound {
         clock.cancel(watch)
         guard finished else { return nil }
         return settle(gate.wait(until: deadline), runners)
+    }
+
+    /// The round's snapshot: every collector's report, and their samples in collector order.
+    public static func snapshot(_ results: [Result], at time: Date) -> HostSnapshot {
+        var reports: [CollectorReport] = []
+        var samples: [Sample] = []
+        reports.reserveCapacity(results.count)
+        for result in results {
+            reports.append(result.report)
+            samples += result.samples
+        }
+        return HostSnapshot(time: time, samples: samples, collectors: reports)
     }
 
     private static func settle(_ results: [Result], _ runners: [CollectorRunner]) -> [Result] {

@@ -19,6 +19,8 @@ final class RoundGate: Sendable {
         self.names = names
         self.budget = budget
         answered = ThreadBell(clock: clock)
+        // Appended rather than `Array(repeating:count:)`, whose buffer is made by a generic
+        // function that looks the element type's metadata up at run time every round.
         var results: [Result?] = []
         results.reserveCapacity(names.count)
         for _ in names { results.append(nil) }

@@ -138,21 +138,15 @@ public final class SamplingService: Service, Sendable {
 
     /// The part of a round after the collectors answered: logs what changed, evaluates.
     private func evaluate(_ collected: [CollectorRound.Result], at stamp: Date) -> RoundSummary {
-        var reports: [CollectorReport] = []
-        var samples: [Sample] = []
-        for result in collected {
-            reports.append(result.report)
-            samples += result.samples
-        }
-        announce(reports, samples: samples)
-        let snapshot = HostSnapshot(time: stamp, samples: samples, collectors: reports)
+        let snapshot = CollectorRound.snapshot(collected, at: stamp)
+        announce(snapshot.collectors, samples: snapshot.samples)
         let notifications = alerts.process(snapshot)
         state.withLock { $0.rounds += 1 }
         logger.debug(
             "round complete",
             metadata: [
-                "samples": "\(samples.count)", "notifications": "\(notifications.count)",
-                "failed_collectors": "\(reports.filter(\.isFailure).map(\.collector).joined(separator: ","))",
+                "samples": "\(snapshot.samples.count)", "notifications": "\(notifications.count)",
+                "failed_collectors": "\(snapshot.collectors.filter(\.isFailure).map(\.collector).joined(separator: ","))",
             ])
         return RoundSummary(snapshot: snapshot, notifications: notifications)
     }

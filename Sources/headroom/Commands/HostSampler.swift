@@ -15,12 +15,6 @@ struct HostSampler {
     }
 
     func snapshot() async -> HostSnapshot {
-        var reports: [CollectorReport] = []
-        var samples: [Sample] = []
-        for result in await CollectorRound.run(runners, budget: budget, clock: SystemClock()) {
-            reports.append(result.report)
-            samples += result.samples
-        }
-        return HostSnapshot(time: Date(), samples: samples, collectors: reports)
+        CollectorRound.snapshot(await CollectorRound.run(runners, budget: budget, clock: SystemClock()), at: Date())
     }
 }
