@@ -78,23 +78,12 @@ private struct Center {
 
     mutating func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
         let restored = restorePending ? restoreSaved(at: snapshot.time) : []
+        // Headroom's own health first (its size, then each collector's state, which
+        // `evaluationSamples` puts before the rest), so at the cap those are never the series
+        // refused: the alert that says so must get through.
         let derived = SampleDerivation.evaluationSamples(previous: previous, current: snapshot)
-        // Headroom's own health first (its size, each collector's state), so at the cap
-        // those are never the series refused: the alert that says so must get through.
-        let annotated = processGrowth.annotate(derived, at: snapshot.time)
         var samples = limitSamples
-        var rest: [Sample] = []
-        samples.reserveCapacity(annotated.count + samples.count)
-        rest.reserveCapacity(annotated.count)
-        for sample in annotated {
-            // The first byte first: most names do not start with "c".
-            if sample.name.utf8.first == UInt8(ascii: "c") && sample.name.hasPrefix("collector_") {
-                samples.append(sample)
-            } else {
-                rest.append(sample)
-            }
-        }
-        samples += rest
+        samples += processGrowth.annotate(derived, at: snapshot.time)
         previous = snapshot
         latestSnapshot = snapshot
         latestSamples = samples

@@ -247,11 +247,17 @@ public final class HistoryStore {
     /// The most of the file `readInBulk` maps (SQLite maps what it reads, up to this).
     static let bulkReadMapBytes = 1 << 32
 
-    /// Bytes the database's files take (the main file and its write-ahead log).
+    /// Bytes the database's files take (the main file and its write-ahead log), read after every
+    /// flush. `stat(2)` alone: `FileManager.attributesOfItem` also read `/etc/passwd` and
+    /// `/etc/group` for the owner's names and listed extended attributes, twice a flush.
     public var fileBytes: Int {
-        [database.path, database.path + "-wal"].reduce(0) { total, file in
-            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
-        }
+        Self.size(of: database.path) + Self.size(of: database.path + "-wal")
+    }
+
+    /// A file's size, 0 when it does not exist.
+    static func size(of path: String) -> Int {
+        var status = stat()
+        return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }
 
     /// Closes a series' open chunk: it is written, sealed, at the next flush.

@@ -119,6 +119,18 @@ struct SampleDerivationTests {
         #expect(stalled[2].detail == "did not answer within its 2s budget")
     }
 
+    @Test("Headroom's own collector health comes before the raw samples and the rates (so a series cap never refuses it)")
+    func healthFirst() {
+        let report = [CollectorReport(collector: "cpu", outcome: .ok, duration: .milliseconds(1))]
+        let before = HostSnapshot(time: Self.t0, samples: Self.cpu("all", user: 10, system: 0, idle: 90, iowait: 0, steal: 0), collectors: report)
+        let after = HostSnapshot(
+            time: Self.t0.addingTimeInterval(1), samples: Self.cpu("all", user: 15, system: 0, idle: 95, iowait: 0, steal: 0), collectors: report)
+        let names = SampleDerivation.evaluationSamples(previous: before, current: after).map(\.name)
+        #expect(Array(names.prefix(3)) == ["collector_up", "collector_stalled", "collector_duration_seconds"])
+        #expect(Array(names[3..<8]) == Array(repeating: "cpu_seconds_total", count: 5))
+        #expect(names.dropFirst(8).contains("cpu_used_percent"), "the rates come last: \(names)")
+    }
+
     @Test("collector_failed fires with which collector and why")
     func collectorFailedAlert() throws {
         let rule = AlertRule(

@@ -11,15 +11,17 @@
 /// pure and tested without files. A counter that went backwards (a reset, a new
 /// container) yields no rate for that round rather than a negative or huge one.
 public enum SampleDerivation {
-    /// The samples rules see for `current`: its raw samples, the rates derived from
-    /// `previous` (none on the first round), and per-collector `collector_up` /
-    /// `collector_duration_seconds` built from the collector reports.
+    /// The samples rules see for `current`: per-collector `collector_up` /
+    /// `collector_stalled` / `collector_duration_seconds` built from the collector reports,
+    /// then its raw samples, then the rates derived from `previous` (none on the first round).
+    /// Headroom's own health comes first so that at the series cap it is never what is
+    /// refused (the daemon puts its series counts before it).
     public static func evaluationSamples(previous: HostSnapshot?, current: HostSnapshot) -> [Sample] {
-        var result = current.samples
-        if let previous {
-            result += derived(previous: previous, current: current)
-        }
-        result += collectorSamples(current.collectors)
+        let rates = previous.map { derived(previous: $0, current: current) } ?? []
+        var result = collectorSamples(current.collectors)
+        result.reserveCapacity(result.count + current.samples.count + rates.count)
+        result += current.samples
+        result += rates
         return result
     }
 
