@@ -53,6 +53,30 @@ struct SampleDerivationTests {
         #expect(SampleDerivation.derived(previous: HostSnapshot(time: Self.t0, samples: gauges), current: after).isEmpty)
     }
 
+    @Test("a CPU's modes need not be listed together: interleaved CPUs give the same percentages")
+    func cpuModesInterleaved() {
+        let before =
+            Self.cpu("all", user: 100, system: 50, idle: 800, iowait: 10, steal: 0)
+            + Self.cpu("0", user: 50, system: 25, idle: 400, iowait: 5, steal: 0)
+            + Self.cpu("1", user: 50, system: 25, idle: 400, iowait: 5, steal: 0)
+        let after =
+            Self.cpu("all", user: 160, system: 70, idle: 810, iowait: 15, steal: 5)
+            + Self.cpu("0", user: 100, system: 25, idle: 400, iowait: 5, steal: 0)
+            + Self.cpu("1", user: 60, system: 25, idle: 430, iowait: 5, steal: 0)
+        func derived(_ current: [Sample]) -> [Sample] {
+            SampleDerivation.derived(
+                previous: HostSnapshot(time: Self.t0, samples: before),
+                current: HostSnapshot(time: Self.t0.addingTimeInterval(1), samples: current))
+        }
+        let grouped = derived(after)
+        #expect(grouped.count == 5)
+        #expect(grouped.first { $0.labels == ["cpu": "1"] }?.value == 25)
+        // Mode by mode across the CPUs (all's user, 0's user, 1's user, all's system, …).
+        let interleaved = (0..<5).flatMap { mode in stride(from: mode, to: after.count, by: 5).map { after[$0] } }
+        #expect(interleaved != after)
+        #expect(derived(interleaved) == grouped)
+    }
+
     @Test("a counter that went backwards yields no rate")
     func counterReset() {
         let before = HostSnapshot(time: Self.t0, samples: Self.cpu("all", user: 100, system: 50, idle: 800, iowait: 10, steal: 0))

@@ -76,27 +76,38 @@ public enum SampleDerivation {
             var steal = 0.0
             var complete = true
         }
-        var deltas: [String: Jiffies] = [:]
+        // `/proc/stat` lists each CPU's modes together, so the entry of the previous sample is
+        // almost always this one's: one comparison of the `cpu` label instead of two hashes of
+        // it per sample (a round has eight modes for every CPU). A table finds the others.
+        var entries: [(cpu: String, jiffies: Jiffies)] = []
+        var indexByCPU: [String: Int] = [:]
+        var slot = -1
         for (position, sample) in current.enumerated() where sample.isNamed("cpu_seconds_total") {
             guard let cpu = sample.labels["cpu"], let mode = sample.labels["mode"] else { continue }
-            var entry = deltas[cpu, default: Jiffies()]
+            if slot < 0 || entries[slot].cpu != cpu {
+                if let known = indexByCPU[cpu] {
+                    slot = known
+                } else {
+                    slot = entries.count
+                    indexByCPU[cpu] = slot
+                    entries.append((cpu, Jiffies()))
+                }
+            }
             guard let old = before.value(of: sample, at: position), sample.value >= old else {
-                entry.complete = false
-                deltas[cpu] = entry
+                entries[slot].jiffies.complete = false
                 continue
             }
             let delta = sample.value - old
-            entry.total += delta
+            entries[slot].jiffies.total += delta
             switch mode {
-            case "idle": entry.idle += delta
-            case "iowait": entry.iowait += delta
-            case "steal": entry.steal += delta
+            case "idle": entries[slot].jiffies.idle += delta
+            case "iowait": entries[slot].jiffies.iowait += delta
+            case "steal": entries[slot].jiffies.steal += delta
             default: break
             }
-            deltas[cpu] = entry
         }
         var out: [Sample] = []
-        for (cpu, entry) in deltas.sorted(by: { $0.key < $1.key }) where entry.complete && entry.total > 0 {
+        for (cpu, entry) in entries.sorted(by: { $0.cpu < $1.cpu }) where entry.complete && entry.total > 0 {
             let busy = clampPercent((entry.total - entry.idle - entry.iowait) / entry.total * 100)
             if cpu == "all" {
                 out.append(Sample("cpu_used_percent", .none, busy))
