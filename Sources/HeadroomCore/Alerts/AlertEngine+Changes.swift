@@ -20,11 +20,13 @@ extension AlertEngine {
                 change = .resolved
                 detail = reason ?? ""
             }
-            let rule = rules[entry.rule]
             if detail.isEmpty { detail = details[entry.series] ?? "" }
+            // The rule's two fields, not the whole rule (a copy per change: thousands a round
+            // when a fleet churns).
             lastRoundChanges.append(
                 HistoryEvent(
-                    time: now, category: .alert, kind: change.rawValue, rule: rule.name, severity: rule.severity,
+                    time: now, category: .alert, kind: change.rawValue, rule: rules[entry.rule].name,
+                    severity: rules[entry.rule].severity,
                     labels: seriesKeys[entry.series].labels, detail: detail))
         }
     }

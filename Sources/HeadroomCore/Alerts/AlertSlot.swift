@@ -118,10 +118,13 @@ struct AlertSlot: Sendable {
                     described.resolvedAt != nil || (transition == .fired && described.since != since)
                 }
             if startsFresh {
-                let key = keys[series]
-                alert = Alert(
-                    rule: rule.name, severity: rule.severity, family: rule.family, metric: key.name, labels: key.labels,
-                    condition: rule.condition, value: value, peak: value, since: since, summaryTemplate: rule.summary)
+                // Straight into the storage: through `alert`'s setter the new alert was wrapped
+                // in an optional and copied (thousands of pairs go pending a round in a churn).
+                described = Alert(
+                    rule: rule.name, severity: rule.severity, family: rule.family, metric: keys[series].name,
+                    labels: keys[series].labels, condition: rule.condition, value: value, peak: value, since: since,
+                    summaryTemplate: rule.summary)
+                hasAlert = true
             } else if transition != .none {
                 // A reload may have changed how the rule reads; refresh on transitions only.
                 described.severity = rule.severity
