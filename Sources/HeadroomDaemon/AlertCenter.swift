@@ -78,12 +78,11 @@ private struct Center {
 
     mutating func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
         let restored = restorePending ? restoreSaved(at: snapshot.time) : []
-        // Headroom's own health first (its size, then each collector's state, which
-        // `evaluationSamples` puts before the rest), so at the cap those are never the series
-        // refused: the alert that says so must get through.
-        let derived = SampleDerivation.evaluationSamples(previous: previous, current: snapshot)
-        var samples = limitSamples
-        samples += processGrowth.annotate(derived, at: snapshot.time)
+        // Headroom's own health first (its size, then each collector's state: `evaluationSamples`
+        // puts both before the rest, in the one array it builds), so at the cap those are never
+        // the series refused: the alert that says so must get through.
+        let derived = SampleDerivation.evaluationSamples(previous: previous, current: snapshot, leading: limitSamples)
+        let samples = processGrowth.annotate(derived, at: snapshot.time)
         previous = snapshot
         latestSnapshot = snapshot
         latestSamples = samples

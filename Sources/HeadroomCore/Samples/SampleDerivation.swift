@@ -11,29 +11,35 @@
 /// pure and tested without files. A counter that went backwards (a reset, a new
 /// container) yields no rate for that round rather than a negative or huge one.
 public enum SampleDerivation {
-    /// The samples rules see for `current`: per-collector `collector_up` /
-    /// `collector_stalled` / `collector_duration_seconds` built from the collector reports,
-    /// then its raw samples, then the rates derived from `previous` (none on the first round).
-    /// Headroom's own health comes first so that at the series cap it is never what is
-    /// refused (the daemon puts its series counts before it).
-    public static func evaluationSamples(previous: HostSnapshot?, current: HostSnapshot) -> [Sample] {
-        let rates = previous.map { derived(previous: $0, current: current) } ?? []
-        var result = collectorSamples(current.collectors)
-        result.reserveCapacity(result.count + current.samples.count + rates.count)
+    /// The samples rules see for `current`: `leading` (the daemon's series counts), then
+    /// per-collector `collector_up` / `collector_stalled` / `collector_duration_seconds` built
+    /// from the collector reports, then its raw samples, then the rates derived from
+    /// `previous` (none on the first round). Headroom's own health comes first so that at the
+    /// series cap it is never what is refused. Built in one array: each part appended where it
+    /// is made, not made in an array of its own and copied (a copy of a sample retains its
+    /// name, labels and detail; the array it came from releases them again).
+    public static func evaluationSamples(previous: HostSnapshot?, current: HostSnapshot, leading: [Sample] = []) -> [Sample] {
+        var result = leading
+        result.reserveCapacity(leading.count + 3 * current.collectors.count + current.samples.count + 8)
+        appendCollectorSamples(current.collectors, to: &result)
         result += current.samples
-        result += rates
+        if let previous { appendDerived(previous: previous, current: current, to: &result) }
         return result
     }
 
     /// Rates and percentages from two consecutive snapshots.
     public static func derived(previous: HostSnapshot, current: HostSnapshot) -> [Sample] {
-        let elapsed = current.time.timeIntervalSince(previous.time)
-        guard elapsed > 0 else { return [] }
-        var before = PreviousCounters(previous.samples)
         var out: [Sample] = []
-        out += cpuPercentages(before: &before, current: current.samples)
-        out += containerCPU(before: &before, current: current.samples, elapsed: elapsed)
+        appendDerived(previous: previous, current: current, to: &out)
         return out
+    }
+
+    private static func appendDerived(previous: HostSnapshot, current: HostSnapshot, to out: inout [Sample]) {
+        let elapsed = current.time.timeIntervalSince(previous.time)
+        guard elapsed > 0 else { return }
+        var before = PreviousCounters(previous.samples)
+        cpuPercentages(before: &before, current: current.samples, to: &out)
+        containerCPU(before: &before, current: current.samples, elapsed: elapsed, to: &out)
     }
 
     /// The previous round's counter values. Collectors return their samples in the same order
@@ -68,7 +74,7 @@ public enum SampleDerivation {
 
     /// Busy time excludes idle and iowait, as `top`, psutil and node_exporter-based
     /// dashboards count it; steal stays in busy (the guest could not run).
-    private static func cpuPercentages(before: inout PreviousCounters, current: [Sample]) -> [Sample] {
+    private static func cpuPercentages(before: inout PreviousCounters, current: [Sample], to out: inout [Sample]) {
         struct Jiffies {
             var total = 0.0
             var idle = 0.0
@@ -106,7 +112,6 @@ public enum SampleDerivation {
             default: break
             }
         }
-        var out: [Sample] = []
         for (cpu, entry) in entries.sorted(by: { $0.cpu < $1.cpu }) where entry.complete && entry.total > 0 {
             let busy = clampPercent((entry.total - entry.idle - entry.iowait) / entry.total * 100)
             if cpu == "all" {
@@ -117,12 +122,11 @@ public enum SampleDerivation {
                 out.append(Sample("cpu_core_used_percent", ["cpu": cpu], busy))
             }
         }
-        return out
     }
 
     // MARK: - Container CPU
 
-    private static func containerCPU(before: inout PreviousCounters, current: [Sample], elapsed: Double) -> [Sample] {
+    private static func containerCPU(before: inout PreviousCounters, current: [Sample], elapsed: Double, to out: inout [Sample]) {
         var limits: [Labels: Double] = [:]
         var periods: [Labels: Double] = [:]
         // The usage and throttling counters, by position, in the round's order.
@@ -138,7 +142,6 @@ public enum SampleDerivation {
                 rated.append((position, false))
             }
         }
-        var out: [Sample] = []
         for (position, isUsage) in rated {
             let sample = current[position]
             guard let old = before.value(of: sample, at: position), sample.value >= old else { continue }
@@ -153,13 +156,11 @@ public enum SampleDerivation {
                 out.append(Sample("container_cpu_throttled_percent", sample.labels, total > 0 ? clampPercent(throttled / total * 100) : 0))
             }
         }
-        return out
     }
 
     // MARK: - Collector health
 
-    private static func collectorSamples(_ reports: [CollectorReport]) -> [Sample] {
-        var out: [Sample] = []
+    private static func appendCollectorSamples(_ reports: [CollectorReport], to out: inout [Sample]) {
         for report in reports {
             if case .unavailable = report.outcome { continue }
             let labels: Labels = ["collector": report.collector]
@@ -167,7 +168,6 @@ public enum SampleDerivation {
             out.append(Sample("collector_stalled", labels, report.isStall ? 1 : 0, detail: report.isStall ? report.reason : nil))
             out.append(Sample("collector_duration_seconds", labels, report.duration.headroomSeconds))
         }
-        return out
     }
 
     private static func clampPercent(_ value: Double) -> Double {
