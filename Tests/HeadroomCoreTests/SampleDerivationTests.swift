@@ -153,6 +153,10 @@ struct SampleDerivationTests {
         #expect(Array(names.prefix(3)) == ["collector_up", "collector_stalled", "collector_duration_seconds"])
         #expect(Array(names[3..<8]) == Array(repeating: "cpu_seconds_total", count: 5))
         #expect(names.dropFirst(8).contains("cpu_used_percent"), "the rates come last: \(names)")
+        // The daemon's own series counts, given as `leading`, go before everything else.
+        let leading = [Sample("series_tracked", .none, 12)]
+        let withLeading = SampleDerivation.evaluationSamples(previous: before, current: after, leading: leading).map(\.name)
+        #expect(withLeading == ["series_tracked"] + names)
     }
 
     @Test("collector_failed fires with which collector and why")
