@@ -1,4 +1,5 @@
 import Foundation
+import HeadroomCollectors
 @testable import HeadroomDaemon
 import Testing
 
@@ -117,8 +118,16 @@ struct StartupPagesTests {
         // Twenty more rounds: what the idle daemon runs comes back, the rest does not.
         let releasedAt = daemon.stderr.components(separatedBy: "round complete").count
         try await daemon.waitFor("twenty more rounds") { _, err in err.components(separatedBy: "round complete").count >= releasedAt + 20 }
-        let smaps = try String(contentsOfFile: "/proc/\(daemon.pid)/smaps", encoding: .utf8)
-        let resident: Int = StartupPages.releasable(smaps: smaps).map(\.resident).reduce(0, +)
+        let smaps = String(decoding: try #require(try RootedSystemFiles().readEntire("/proc/\(daemon.pid)/smaps")), as: UTF8.self)
+        let releasable = StartupPages.releasable(smaps: smaps)
+        let resident: Int = releasable.map(\.resident).reduce(0, +)
         #expect(resident * 2 < before, "resident after twenty idle rounds: \(resident) bytes, before the release: \(before)")
+        // The libraries were advised too, not only the executable (a read of smaps that
+        // stopped after its first page took the executable's mappings alone).
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(daemon.pid)/exe")
+        let executableBytes = releasable.filter { $0.path == executable }.map { Int($0.end - $0.start) }.reduce(0, +)
+        #expect(releasable.contains { $0.path.contains("/libc.so") }, "no library among the releasable mappings")
+        let advised = try #require(figure("advised_bytes"))
+        #expect(advised > executableBytes, "advised \(advised) bytes, the executable's read-only mappings alone are \(executableBytes)")
     }
 }

@@ -159,7 +159,7 @@ public enum CgroupDiscovery {
                 "\(files.describe("/proc/self/cgroup")) does not exist, so this process's cgroup is unknown: the kernel has no cgroups, or /proc is not mounted under collectors.root"
             )
         }
-        let mountList = ((try? files.read("/proc/self/mountinfo")) ?? nil).map(mounts)?.filter { files.exists($0.mountPoint) } ?? []
+        let mountList = ((try? files.readEntire("/proc/self/mountinfo")) ?? nil).map(mounts)?.filter { files.exists($0.mountPoint) } ?? []
         var members: [Membership]
         if let selfCgroup {
             members = try memberships(selfCgroup, path: files.describe("/proc/self/cgroup"))

@@ -95,6 +95,32 @@ public final class RootedSystemFiles: SystemFiles {
         }
     }
 
+    /// Opens the file and reads it to its end, a page at a time as the kernel hands it over;
+    /// no kept-open descriptor (read once: `mountinfo` at start, `smaps` after it).
+    public func readEntire(_ path: String) throws(CollectorError) -> [UInt8]? {
+        let real = describe(path)
+        let descriptor = open(real, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return nil }
+            throw .failed("cannot open \(real): \(Self.describe(errno: code))")
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { readDescriptor(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes += chunk[..<count]
+            } else if count == 0 {
+                return bytes
+            } else {
+                let code = errno
+                if code != EINTR { throw .failed("cannot read \(real): \(Self.describe(errno: code))") }
+            }
+        }
+    }
+
     // MARK: - Descriptors
 
     /// The kept-open file for `real`, opening it when needed; nil when it does not exist.
@@ -167,4 +193,9 @@ public final class RootedSystemFiles: SystemFiles {
     private static func describe(errno code: Int32) -> String {
         String(cString: strerror(code))
     }
+}
+
+/// `read(2)`, from outside the type whose own `read` takes a path.
+private func readDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }

@@ -15,6 +15,11 @@ public protocol SystemFiles: Sendable {
     /// it exists but cannot be read, and `.unavailable` when the kernel refuses the
     /// operation (EOPNOTSUPP, as PSI files do on a kernel booted with `psi=0`).
     func read(_ path: String) throws(CollectorError) -> [UInt8]?
+    /// The file's bytes to its end, for the files the kernel hands over one page of records
+    /// per read (`/proc/self/mountinfo`, `/proc/*/smaps`, `/proc/*/maps`: a single read of
+    /// those stops after about 4 KiB however large the buffer). Read once, not every round:
+    /// it costs a read per page and an open and a close. Nil and errors as `read`.
+    func readEntire(_ path: String) throws(CollectorError) -> [UInt8]?
     /// The names in a directory (without `.` and `..`, sorted), or nil when it does not exist.
     func listDirectory(_ path: String) -> [String]?
     /// Whether the path exists (file or directory).
@@ -24,6 +29,11 @@ public protocol SystemFiles: Sendable {
 }
 
 extension SystemFiles {
+    /// Files served from memory or fixtures are whole on every read.
+    public func readEntire(_ path: String) throws(CollectorError) -> [UInt8]? {
+        try read(path)
+    }
+
     /// The file as UTF-8 text (invalid bytes replaced), or nil when it does not exist.
     public func readText(_ path: String) throws(CollectorError) -> String? {
         try read(path).map { String(decoding: $0, as: UTF8.self) }

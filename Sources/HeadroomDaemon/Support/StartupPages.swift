@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HeadroomCollectors
 
 /// Unmaps the code and read-only data the daemon touched only while starting, a few rounds
 /// after start and after each reload.
@@ -92,9 +93,13 @@ enum StartupPages {
 
     /// Reads `/proc/self/smaps` and advises every releasable mapping.
     static func release(smapsPath: String = "/proc/self/smaps") -> Release {
-        guard let before = try? String(contentsOfFile: smapsPath, encoding: .utf8) else {
+        // To its end: the kernel hands `smaps` over a page of mappings per read, and
+        // `String(contentsOfFile:)` stopped after the first (the executable's own mappings:
+        // the libraries' start-up pages stayed mapped).
+        guard let bytes = (try? RootedSystemFiles().readEntire(smapsPath)) ?? nil else {
             return Release(advised: 0, residentBefore: 0, problem: "\(smapsPath) is not readable")
         }
+        let before = String(decoding: bytes, as: UTF8.self)
         let mappings = releasable(smaps: before)
         var advised = 0
         var problem: String?

@@ -95,6 +95,23 @@ struct RootedSystemFilesTests {
         #expect(try files.read("/proc/does-not-exist") == nil)
     }
 
+    @Test("readEntire reads to the end a /proc file the kernel hands over a page of records at a time")
+    func pagedProcFile() throws {
+        let files = RootedSystemFiles()
+        // This process's mappings: its executable, the libraries, the heap, the threads'
+        // stacks; well over a page, and always ending with the kernel's own mappings.
+        let entire = String(decoding: try #require(try files.readEntire("/proc/self/maps")), as: UTF8.self)
+        #expect(entire.utf8.count > 8192, "\(entire.utf8.count) bytes")
+        #expect(entire.hasSuffix("\n"))
+        #expect(entire.contains("[stack]") && entire.contains("[vdso]"), "the last mappings are missing")
+        // One read (what `read` does, right for the files collectors read every round)
+        // stops after the first page of this one.
+        let once = try #require(try files.read("/proc/self/maps"))
+        #expect(once.count < entire.utf8.count)
+        #expect(try files.readEntire("/proc/does-not-exist") == nil)
+        #expect(throws: CollectorError.self) { try files.readEntire("/proc/self") }
+    }
+
     @Test("a directory is not a readable file: the error names it")
     func directory() throws {
         let scratch = try Scratch()
