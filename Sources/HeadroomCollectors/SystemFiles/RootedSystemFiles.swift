@@ -179,7 +179,10 @@ public final class RootedSystemFiles: SystemFiles {
                 }
             }
             if failure != 0 { return .failure(ReadFailure(code: failure)) }
-            // procfs, sysfs and cgroupfs hand over the whole content in one read when it fits.
+            // The files read every round (one value, or one generated block: `/proc/stat`,
+            // `meminfo`, `memory.stat`, PSI) come whole in one read when it fits. Files the
+            // kernel hands over a page of records at a time (`mountinfo`, `smaps`) do not:
+            // those go through `readEntire`.
             if bytes.count < capacity {
                 if bytes.count != last { file.lastLength.store(bytes.count, ordering: .relaxed) }
                 return .success(bytes)
