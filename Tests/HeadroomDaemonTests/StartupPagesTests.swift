@@ -99,6 +99,16 @@ struct StartupPagesTests {
         #expect(StartupPages.releasable(smaps: "Rss: 12 kB\nnot a header line at all\n").isEmpty)
     }
 
+    @Test("smaps that cannot be read: nothing is advised, and the problem names the file and why")
+    func unreadable() {
+        let missing = StartupPages.release(smapsPath: "/proc/self/no-such-smaps")
+        #expect(missing.advised == 0)
+        #expect(missing.problem == "/proc/self/no-such-smaps does not exist")
+        let directory = StartupPages.release(smapsPath: "/proc/self")
+        #expect(directory.advised == 0)
+        #expect(directory.problem?.contains("cannot read /proc/self: Is a directory") == true, "\(directory.problem ?? "nil")")
+    }
+
     @Test("the real daemon unmaps what it touched only while starting, and its idle rounds stay small")
     func realDaemon() async throws {
         let daemon = try HeadroomProcess(

@@ -99,12 +99,7 @@ public final class RootedSystemFiles: SystemFiles {
     /// no kept-open descriptor (read once: `mountinfo` at start, `smaps` after it).
     public func readEntire(_ path: String) throws(CollectorError) -> [UInt8]? {
         let real = describe(path)
-        let descriptor = open(real, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw .failed("cannot open \(real): \(Self.describe(errno: code))")
-        }
+        guard let descriptor = try Self.openDescriptor(real) else { return nil }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -116,6 +111,7 @@ public final class RootedSystemFiles: SystemFiles {
                 return bytes
             } else {
                 let code = errno
+                if code == EOPNOTSUPP { throw .unavailable("\(real): \(Self.describe(errno: code))") }
                 if code != EINTR { throw .failed("cannot read \(real): \(Self.describe(errno: code))") }
             }
         }
@@ -126,16 +122,7 @@ public final class RootedSystemFiles: SystemFiles {
     /// The kept-open file for `real`, opening it when needed; nil when it does not exist.
     private func openFile(_ real: String) throws(CollectorError) -> OpenFile? {
         if let file = openFiles.withLock({ $0[real] }) { return file }
-        let descriptor = open(real, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            let code = errno
-            switch code {
-            case ENOENT, ENOTDIR: return nil
-            case EOPNOTSUPP: throw .unavailable("\(real): \(Self.describe(errno: code))")
-            case EACCES, EPERM: throw .failed("cannot open \(real): \(Self.describe(errno: code)); run headroom as a user that may read it")
-            default: throw .failed("cannot open \(real): \(Self.describe(errno: code))")
-            }
-        }
+        guard let descriptor = try Self.openDescriptor(real) else { return nil }
         let fresh = OpenFile(descriptor)
         return openFiles.withLock { files in
             // Another thread may have opened it meanwhile: keep one (the other closes on release).
@@ -143,6 +130,20 @@ public final class RootedSystemFiles: SystemFiles {
             if files.count >= Self.maximumOpenFiles { files.removeAll() }
             files[real] = fresh
             return fresh
+        }
+    }
+
+    /// Opens `real` for reading; nil when it does not exist. The one place an open's failure
+    /// becomes a `CollectorError`, for `read` and `readEntire` alike.
+    private static func openDescriptor(_ real: String) throws(CollectorError) -> Int32? {
+        let descriptor = open(real, O_RDONLY | O_CLOEXEC)
+        guard descriptor < 0 else { return descriptor }
+        let code = errno
+        switch code {
+        case ENOENT, ENOTDIR: return nil
+        case EOPNOTSUPP: throw .unavailable("\(real): \(describe(errno: code))")
+        case EACCES, EPERM: throw .failed("cannot open \(real): \(describe(errno: code)); run headroom as a user that may read it")
+        default: throw .failed("cannot open \(real): \(describe(errno: code))")
         }
     }
 

@@ -96,10 +96,15 @@ enum StartupPages {
         // To its end: the kernel hands `smaps` over a page of mappings per read, and
         // `String(contentsOfFile:)` stopped after the first (the executable's own mappings:
         // the libraries' start-up pages stayed mapped).
-        guard let bytes = (try? RootedSystemFiles().readEntire(smapsPath)) ?? nil else {
-            return Release(advised: 0, residentBefore: 0, problem: "\(smapsPath) is not readable")
+        let before: String
+        do throws(CollectorError) {
+            guard let bytes = try RootedSystemFiles().readEntire(smapsPath) else {
+                return Release(advised: 0, residentBefore: 0, problem: "\(smapsPath) does not exist")
+            }
+            before = String(decoding: bytes, as: UTF8.self)
+        } catch {
+            return Release(advised: 0, residentBefore: 0, problem: error.description)
         }
-        let before = String(decoding: bytes, as: UTF8.self)
         let mappings = releasable(smaps: before)
         var advised = 0
         var problem: String?
