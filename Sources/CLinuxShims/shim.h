@@ -38,3 +38,12 @@ static inline int hr_timerfd_arm(int fd, int64_t after_ns) {
     struct itimerspec spec = { .it_value = { .tv_sec = after_ns / 1000000000, .tv_nsec = after_ns % 1000000000 } };
     return timerfd_settime(fd, 0, &spec, 0);
 }
+
+// Swift concurrency's hook for its global executor (libswift_Concurrency, ConcurrencyHooks.def):
+// when set, every job the runtime would hand to Dispatch's pool is handed to it instead
+// (TaskThreads). Its real type is a swiftcall function pointer, declared opaque here; read and
+// set through these helpers, since a static binary exports nothing `dlsym` could find.
+extern void *swift_task_enqueueGlobal_hook;
+
+static inline void *hr_enqueue_global_hook(void) { return swift_task_enqueueGlobal_hook; }
+static inline void hr_set_enqueue_global_hook(void *hook) { swift_task_enqueueGlobal_hook = hook; }

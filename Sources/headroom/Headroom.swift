@@ -1,7 +1,25 @@
 import ArgumentParser
+import Dispatch
+import Glibc
+import HeadroomDaemon
+
+/// The process's entry point. Swift concurrency's jobs run on Headroom's own threads
+/// (`TaskThreads`), so the command starts in a detached task rather than in an async `main`
+/// (whose first job the main actor would hand to Dispatch's pool). The main thread waits in
+/// Dispatch's main loop, which serves the main actor should anything ask for it.
+@main
+enum Entry {
+    static func main() {
+        TaskThreads.install()
+        Task.detached {
+            await Headroom.main()
+            exit(0)
+        }
+        dispatchMain()
+    }
+}
 
 /// `headroom`: the root command; with no subcommand it runs the daemon.
-@main
 struct Headroom: AsyncParsableCommand {
     static let version = "0.1.0"
 

@@ -119,6 +119,20 @@ struct RoundLoopTests {
         #expect(fired.withLock { $0 } == [100, 300])
         #expect(start.duration(to: clock.uptime()) >= .milliseconds(300))
     }
+
+    @Test("the system clock's sleep ends at its deadline, no sooner; cancelled, it ends at once and throws")
+    func systemSleep() async throws {
+        let clock = SystemClock()
+        let start = clock.uptime()
+        try await clock.sleep(until: start + .milliseconds(100))
+        #expect(start.duration(to: clock.uptime()) >= .milliseconds(100))
+        // An hour's sleep, cancelled: it throws CancellationError long before.
+        let sleeper = Task { try await clock.sleep(until: clock.uptime() + .seconds(3600)) }
+        sleeper.cancel()
+        await #expect(throws: CancellationError.self) { try await sleeper.value }
+        // Already past: returns without waiting for anything.
+        try await clock.sleep(until: start)
+    }
 }
 
 /// A GPU reading whose `overrunOnCall`-th call moves the clock by `by` while it runs: a round

@@ -18,8 +18,10 @@ public struct SystemClock: DaemonClock {
 
     public var isKernelMonotonic: Bool { true }
 
-    /// The concurrency runtime's own timer: no watchdog wake-up.
+    /// An alarm on the watchdog's timer, not `Task.sleep`: that one goes to Dispatch's pool,
+    /// whose first job arms libdispatch's one-second monitor for good (`TaskThreads`).
     public func sleep(until deadline: MonotonicInstant) async throws {
-        try await Task.sleep(for: uptime().duration(to: deadline))
+        await Doorbell().wait(until: deadline, on: self)
+        try Task.checkCancellation()
     }
 }

@@ -1,0 +1,54 @@
+import CLinuxShims
+import Glibc
+
+/// Swift concurrency's global executor on Headroom's own threads (a `WorkerPool` named
+/// `headroom-task`), instead of Dispatch's pool.
+///
+/// Why: on Linux, the first job Dispatch's pool runs arms libdispatch's worker-pool monitor, a
+/// one-second timer on its manager thread that reads `/proc` for every pool thread and never
+/// stops. In an idle daemon at `interval: 1s` that was a quarter of the process's CPU
+/// (BENCHMARKS.md, "The monitor, gone"). This pool sleeps in the kernel when idle.
+///
+/// How: the runtime's `swift_task_enqueueGlobal_hook`, the hook SwiftNIO uses to run Swift
+/// concurrency on its event loops. Jobs run on the generic executor, exactly as Dispatch's
+/// global executor runs them. What the hook does not cover still goes to Dispatch, correctly
+/// but with the monitor: `Task.sleep` (so the daemon sleeps through `SystemClock`, not
+/// `Task.sleep`), the main actor, and delayed jobs.
+public enum TaskThreads {
+    private typealias Run = @convention(thin) (UnownedJob) -> Void
+    private typealias EnqueueHook = @convention(thin) (UnownedJob, Run) -> Void
+
+    /// Jobs wait at most this long behind threads that all block before one more starts
+    /// (Dispatch's monitor looks once a second).
+    static let rescueAfter: Duration = .milliseconds(50)
+
+    private static let pool = WorkerPool<UnownedJob>(
+        name: "headroom-task", width: width(), rescueAfter: rescueAfter, perform: runOnGenericExecutor)
+
+    /// Routes every global job to Headroom's threads. Call once, first thing in `main`, before
+    /// any task exists. False (and Dispatch keeps the jobs) where the runtime's executor
+    /// reference does not have the layout this relies on.
+    @discardableResult
+    public static func install() -> Bool {
+        guard MemoryLayout<UnownedSerialExecutor>.size == 2 * MemoryLayout<Int>.size, hr_enqueue_global_hook() == nil
+        else { return false }
+        _ = pool
+        let hook: EnqueueHook = { job, _ in TaskThreads.pool.enqueue(job) }
+        hr_set_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
+        return true
+    }
+
+    /// The pool's width: the online CPUs, at least two (Swift's cooperative pool on Dispatch
+    /// is as wide as the machine's CPUs).
+    private static func width() -> Int { max(2, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// Runs `job` as Dispatch's global executor does: on the generic executor, the all-zero
+    /// executor reference (`SerialExecutorRef::generic()` in the runtime).
+    private static func runOnGenericExecutor(_ job: UnownedJob) {
+        swiftJobRun(job, unsafeBitCast((0, 0) as (Int, Int), to: UnownedSerialExecutor.self))
+    }
+}
+
+/// The runtime's entry point for running a job (the standard library declares it the same way).
+@_silgen_name("swift_job_run")
+private func swiftJobRun(_ job: UnownedJob, _ executor: UnownedSerialExecutor)

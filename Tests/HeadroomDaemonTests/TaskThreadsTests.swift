@@ -1,0 +1,140 @@
+import Foundation
+import Glibc
+import HeadroomCore
+import HeadroomNotify
+import Synchronization
+import Testing
+
+@testable import HeadroomDaemon
+
+/// A gate work blocks on until the test opens it.
+private final class Gate: Sendable {
+    private let opened = Mutex(false)
+    func open() { opened.withLock { $0 = true } }
+    func pass() { while !opened.withLock({ $0 }) { usleep(1000) } }
+}
+
+/// Polls `condition` until it holds, for at most `seconds`: liveness, never a timing figure.
+private func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() {
+        if Date() > deadline { return false }
+        usleep(2000)
+    }
+    return true
+}
+
+@Suite("Worker pool")
+struct WorkerPoolTests {
+    private typealias Pool = WorkerPool<@Sendable () -> Void>
+
+    private func pool(width: Int, spareIdle: Duration = .seconds(10)) -> Pool {
+        Pool(name: "test-pool", width: width, rescueAfter: .milliseconds(20), spareIdle: spareIdle) { $0() }
+    }
+
+    @Test("one thread runs its work in the order it came")
+    func ordered() {
+        let pool = pool(width: 1)
+        let seen = Mutex<[Int]>([])
+        for index in 0..<200 { pool.enqueue { seen.withLock { $0.append(index) } } }
+        #expect(eventually { seen.withLock { $0.count } == 200 })
+        #expect(seen.withLock { $0 } == Array(0..<200))
+        #expect(pool.counts.threads == 1)
+    }
+
+    @Test("threads start only when work finds the others busy, up to the width")
+    func lazyThreads() {
+        let pool = pool(width: 3)
+        #expect(pool.counts.threads == 0)
+        let done = Mutex(0)
+        for _ in 0..<50 {
+            pool.enqueue { done.withLock { $0 += 1 } }
+            #expect(eventually { pool.counts.queued == 0 })
+        }
+        #expect(eventually { done.withLock { $0 } == 50 })
+        // One at a time: the first thread was idle each time, so no other started.
+        #expect(pool.counts.threads == 1)
+        let gate = Gate()
+        for _ in 0..<3 { pool.enqueue { gate.pass() } }
+        #expect(eventually { pool.counts.threads == 3 && pool.counts.queued == 0 })
+        gate.open()
+        #expect(eventually { pool.counts.idle == 3 })
+        #expect(pool.counts.rescues == 0)
+    }
+
+    @Test("work behind threads that all block gets a thread of its own")
+    func rescue() {
+        let pool = pool(width: 2)
+        let gate = Gate()
+        for _ in 0..<2 { pool.enqueue { gate.pass() } }
+        let ran = Mutex(false)
+        pool.enqueue { ran.withLock { $0 = true } }
+        #expect(eventually { ran.withLock { $0 } }, "work stuck behind two blocked threads never ran")
+        let counts = pool.counts
+        #expect(counts.rescues == 1)
+        #expect(counts.threads == 3)
+        gate.open()
+    }
+
+    @Test("a rescue thread ends once it has had nothing to do")
+    func sparesEnd() {
+        let pool = pool(width: 1, spareIdle: .milliseconds(50))
+        let gate = Gate()
+        pool.enqueue { gate.pass() }
+        let ran = Mutex(false)
+        pool.enqueue { ran.withLock { $0 = true } }
+        #expect(eventually { ran.withLock { $0 } })
+        #expect(pool.counts.threads == 2)
+        gate.open()
+        #expect(eventually { pool.counts.threads == 1 }, "the spare thread is still there: \(pool.counts)")
+        // The pool still works with its one thread.
+        let again = Mutex(false)
+        pool.enqueue { again.withLock { $0 = true } }
+        #expect(eventually { again.withLock { $0 } })
+    }
+
+    @Test("work queued from the pool's own threads runs too")
+    func fromInside() {
+        let pool = pool(width: 2)
+        let count = Mutex(0)
+        @Sendable func spawn(_ depth: Int) {
+            count.withLock { $0 += 1 }
+            if depth > 0 {
+                pool.enqueue { spawn(depth - 1) }
+                pool.enqueue { spawn(depth - 1) }
+            }
+        }
+        pool.enqueue { spawn(8) }
+        #expect(eventually { count.withLock { $0 } == 511 })
+    }
+}
+
+@Suite("Swift concurrency on Headroom's threads")
+struct TaskThreadsTests {
+    /// The names of a process's threads, from `/proc/PID/task/*/comm`.
+    private func threadNames(_ pid: Int32) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").compactMap { tid in
+            (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    @Test("the real daemon runs its tasks on its own threads, none on Dispatch's monitored pool")
+    func realDaemon() async throws {
+        let daemon = try HeadroomProcess(
+            ["run"], environment: ["HEADROOM_INTERVAL": "100ms", "HEADROOM_LOG_LEVEL": "debug", "HEADROOM_CHANNELS": "console"])
+        defer { daemon.signal(SIGKILL) }
+        // Serving, delivery and the services' tasks have all run by then.
+        try await daemon.waitFor("ten rounds") { _, err in err.components(separatedBy: "round complete").count > 10 }
+        let port = try await daemon.servingPort()
+        let response = try await LiveHTTPTransport().send(
+            HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics"), tls: TLSSettings(), timeout: .seconds(5))
+        #expect(response.status == 200)
+        let names = try threadNames(daemon.pid)
+        #expect(names.contains("headroom-task"), "threads: \(names)")
+        // Dispatch names its pool threads after their root queue's label, whose last 15 bytes
+        // end in "-qos" for the pools its monitor watches (its overcommit pools, which
+        // serial queues and signal sources use, end in ".overcommit" and are not watched).
+        #expect(!names.contains { $0.hasSuffix("-qos") }, "a Swift job ran on Dispatch's pool: threads \(names)")
+    }
+}
