@@ -25,6 +25,17 @@ static inline int64_t hr_monotonic_ns(void) {
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
+/// Initialises a condition variable whose timed waits run on CLOCK_MONOTONIC (for
+/// hr_cond_wait_until): a wall-clock step cannot cut a wait short or stretch it.
+static inline int hr_cond_init_monotonic(pthread_cond_t *cond) {
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    int status = pthread_cond_init(cond, &attributes);
+    pthread_condattr_destroy(&attributes);
+    return status;
+}
+
 /// pthread_cond_timedwait until CLOCK_MONOTONIC reads `deadline_ns` (the condition variable
 /// must have been initialised with that clock).
 static inline int hr_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mutex, int64_t deadline_ns) {

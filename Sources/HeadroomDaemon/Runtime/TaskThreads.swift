@@ -5,9 +5,10 @@ import Glibc
 /// `headroom-task`), instead of Dispatch's pool.
 ///
 /// Why: on Linux, the first job Dispatch's pool runs arms libdispatch's worker-pool monitor, a
-/// one-second timer on its manager thread that reads `/proc` for every pool thread and never
-/// stops. In an idle daemon at `interval: 1s` that was a quarter of the process's CPU
-/// (BENCHMARKS.md, "The monitor, gone"). This pool sleeps in the kernel when idle.
+/// one-second timer on its manager thread that never stops (it looks for stalled pools, and
+/// reads `/proc` for each thread of one that has work). In an idle daemon at `interval: 1s`
+/// it was a wake-up a second besides the round's (BENCHMARKS.md, "The monitor, gone"). This
+/// pool sleeps in the kernel when idle.
 ///
 /// How: the runtime's `swift_task_enqueueGlobal_hook`, the hook SwiftNIO uses to run Swift
 /// concurrency on its event loops. Jobs run on the generic executor, exactly as Dispatch's

@@ -52,13 +52,8 @@ final class WorkerPool<Work>: @unchecked Sendable {
         self.spareIdle = spareIdle
         self.perform = perform
         pthread_mutex_init(mutex, nil)
-        for condition in [workArrived, workStuck] {
-            var attributes = pthread_condattr_t()
-            pthread_condattr_init(&attributes)
-            pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-            pthread_cond_init(condition, &attributes)
-            pthread_condattr_destroy(&attributes)
-        }
+        hr_cond_init_monotonic(workArrived)
+        hr_cond_init_monotonic(workStuck)
     }
 
     /// Queues `work`; wakes an idle thread, or starts one, or tells the rescuer it waits.
@@ -165,7 +160,7 @@ final class WorkerPool<Work>: @unchecked Sendable {
     }
 
     deinit {
-        // Pools live as long as the process (their threads hold them); tests' pools leak with it.
+        // Only a pool that never started a thread gets here: its threads hold it for good.
         pthread_cond_destroy(workStuck)
         pthread_cond_destroy(workArrived)
         pthread_mutex_destroy(mutex)

@@ -17,11 +17,7 @@ final class ThreadBell: @unchecked Sendable {
     init(clock: any DaemonClock) {
         self.clock = clock
         pthread_mutex_init(mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
+        hr_cond_init_monotonic(condition)
     }
 
     deinit {
