@@ -37,9 +37,10 @@ enum WakeupBenchmark {
                     + "| \(String(format: "%.2f", Double(switches) / rounds)) | \(m.switches.count) |")
         }
         print("")
-        print("headroom's threads, context switches per round (voluntary + involuntary):")
-        for (thread, count) in d.switches.sorted(by: { $0.value > $1.value }) where count > 0 {
-            print("- \(thread): \(String(format: "%.2f", Double(count) / rounds))")
+        print("headroom's threads, per round: context switches (voluntary + involuntary), time on a CPU (schedstat):")
+        for (thread, count) in d.switches.sorted(by: { $0.value > $1.value }) where count > 0 || d.threadCPU[thread, default: 0] > 0 {
+            let onCPU = Double(d.threadCPU[thread, default: 0]) / 1e9
+            print("- \(thread): \(String(format: "%.2f", Double(count) / rounds)), \(micro(onCPU / rounds))")
         }
         let ratio = d.onCPU / max(f.onCPU, 1e-9)
         let switchesPerRound = Double(d.switches.values.reduce(0, +)) / rounds
@@ -53,10 +54,14 @@ enum WakeupBenchmark {
     struct Measurement {
         /// utime + stime of the whole process (clock ticks, dead threads included).
         var cpu: Double
-        /// Time on a CPU summed over the live threads (`schedstat`, nanosecond resolution).
+        /// Time on a CPU in the window, summed over the threads alive at its end (`schedstat`,
+        /// nanosecond resolution): each thread's own difference, so a thread that ends in the
+        /// window (Dispatch ends its idle pool threads) takes nothing off the others.
         var onCPU: Double
         /// Context switches in the window, by thread ("name/tid").
         var switches: [String: Int]
+        /// Nanoseconds on a CPU in the window, by thread ("name/tid").
+        var threadCPU: [String: Int] = [:]
         /// `VmRSS` and `RssAnon` at the end of the window, in bytes.
         var rss = 0
         var anon = 0
@@ -78,29 +83,36 @@ enum WakeupBenchmark {
             throw IdleBenchmark.ExitedEarly(description: "\(path) ended during its warm-up (run it by hand to see why)")
         }
         let cpuBefore = IdleBenchmark.cpuSeconds(pid)
-        let onCPUBefore = onCPUSeconds(pid)
         let switchesBefore = threadSwitches(pid)
+        let threadCPUBefore = threadOnCPU(pid)
         try await Task.sleep(for: .seconds(seconds))
+        let threadCPUAfter = threadOnCPU(pid)
         let cpuAfter = IdleBenchmark.cpuSeconds(pid)
-        let onCPUAfter = onCPUSeconds(pid)
         let switchesAfter = threadSwitches(pid)
         guard IdleBenchmark.alive(pid) else { throw IdleBenchmark.ExitedEarly(description: "\(path) ended during its measurement") }
         var switches: [String: Int] = [:]
         for (thread, count) in switchesAfter { switches[thread] = count - (switchesBefore[thread] ?? 0) }
+        var threadCPU: [String: Int] = [:]
+        for (thread, nanoseconds) in threadCPUAfter { threadCPU[thread] = nanoseconds - (threadCPUBefore[thread] ?? 0) }
         let status = IdleBenchmark.statusFields(pid)
         return Measurement(
-            cpu: cpuAfter - cpuBefore, onCPU: onCPUAfter - onCPUBefore, switches: switches, rss: status["VmRSS"] ?? 0, anon: status["RssAnon"] ?? 0)
+            cpu: cpuAfter - cpuBefore, onCPU: Double(threadCPU.values.reduce(0, +)) / 1e9, switches: switches, threadCPU: threadCPU, rss: status["VmRSS"] ?? 0,
+            anon: status["RssAnon"] ?? 0)
     }
 
-    /// Seconds on a CPU, summed over the process's live threads (first field of `schedstat`).
-    static func onCPUSeconds(_ pid: Int32) -> Double {
+    /// Nanoseconds on a CPU of every live thread (first field of `schedstat`), keyed "name/tid".
+    static func threadOnCPU(_ pid: Int32) -> [String: Int] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        var nanoseconds = 0
+        var out: [String: Int] = [:]
         for tid in tasks {
             let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/schedstat", encoding: .utf8)) ?? ""
-            nanoseconds += Int(text.split(separator: " ").first ?? "") ?? 0
+            out["\(threadName(pid, tid))/\(tid)"] = Int(text.split(separator: " ").first ?? "") ?? 0
         }
-        return Double(nanoseconds) / 1e9
+        return out
+    }
+
+    static func threadName(_ pid: Int32, _ tid: String) -> String {
+        (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
     }
 
     /// voluntary + involuntary context switches of every live thread, keyed "name/tid".
@@ -109,10 +121,7 @@ enum WakeupBenchmark {
         var out: [String: Int] = [:]
         for tid in tasks {
             let fields = IdleBenchmark.statusFields(atPath: "/proc/\(pid)/task/\(tid)/status")
-            let name =
-                (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-            out["\(name)/\(tid)"] = (fields["voluntary_ctxt_switches"] ?? 0) + (fields["nonvoluntary_ctxt_switches"] ?? 0)
+            out["\(threadName(pid, tid))/\(tid)"] = (fields["voluntary_ctxt_switches"] ?? 0) + (fields["nonvoluntary_ctxt_switches"] ?? 0)
         }
         return out
     }
