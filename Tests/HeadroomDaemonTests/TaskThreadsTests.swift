@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Synchronization
 import Testing
 
@@ -136,5 +137,20 @@ struct TaskThreadsTests {
         // end in "-qos" for the pools its monitor watches (its overcommit pools, which
         // serial queues and signal sources use, end in ".overcommit" and are not watched).
         #expect(!names.contains { $0.hasSuffix("-qos") }, "a Swift job ran on Dispatch's pool: threads \(names)")
+    }
+
+    @Test("timed waits stay off Dispatch's pool too: the Alertmanager channel's resend loop, each second")
+    func timedWaits() async throws {
+        let directory = try TemporaryDirectory()
+        // Nothing fires, so nothing is posted: the loop only sleeps, and wakes, every second.
+        let config = try directory.write(
+            "headroom.yaml", "interval: 100ms\nchannels:\n  - {type: alertmanager, url: \"http://127.0.0.1:9\", resend_interval: 1s}\n")
+        let daemon = try HeadroomProcess(["run", "--config", config], environment: ["HEADROOM_LOG_LEVEL": "debug"])
+        defer { daemon.signal(SIGKILL) }
+        // Three seconds of rounds: the loop has slept through two resend intervals.
+        try await daemon.waitFor("thirty rounds") { _, err in err.components(separatedBy: "round complete").count > 30 }
+        let names = try threadNames(daemon.pid)
+        #expect(names.contains("headroom-task"), "threads: \(names)")
+        #expect(!names.contains { $0.hasSuffix("-qos") }, "a timed wait ended on Dispatch's pool: threads \(names)")
     }
 }

@@ -1,5 +1,6 @@
 import CLinuxShims
 import Glibc
+import HeadroomNotify
 
 /// Swift concurrency's global executor on Headroom's own threads (a `WorkerPool` named
 /// `headroom-task`), instead of Dispatch's pool.
@@ -13,8 +14,8 @@ import Glibc
 /// How: the runtime's `swift_task_enqueueGlobal_hook`, the hook SwiftNIO uses to run Swift
 /// concurrency on its event loops. Jobs run on the generic executor, exactly as Dispatch's
 /// global executor runs them. What the hook does not cover still goes to Dispatch, correctly
-/// but with the monitor: `Task.sleep` (so the daemon sleeps through `SystemClock`, not
-/// `Task.sleep`), the main actor, and delayed jobs.
+/// but with the monitor: `Task.sleep` (so Headroom waits through `SystemClock` and
+/// `TimedWait`, which `install` points at it), the main actor, and delayed jobs.
 public enum TaskThreads {
     private typealias Run = @convention(thin) (UnownedJob) -> Void
     private typealias EnqueueHook = @convention(thin) (UnownedJob, Run) -> Void
@@ -36,6 +37,11 @@ public enum TaskThreads {
         _ = pool
         let hook: EnqueueHook = { job, _ in TaskThreads.pool.enqueue(job) }
         hr_set_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
+        // The channels' and commands' timed waits, on the watchdog's alarms too.
+        TimedWait.use { duration in
+            let clock = SystemClock()
+            try await clock.sleep(until: clock.uptime() + duration)
+        }
         return true
     }
 

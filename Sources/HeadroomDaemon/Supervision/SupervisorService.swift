@@ -92,7 +92,7 @@ public final class SupervisorService: Service, Sendable {
             await sampling.tick()
             if !stopping, let delay = policy.delay(after: termination, restarts: restarts) {
                 logger.info("restarting the child in \(delay.headroomDescription)", metadata: ["restart": "\(restarts + 1)"])
-                try? await Task.sleep(for: delay)
+                try? await TimedWait.sleep(for: delay)
                 if !stopRequested.withLock({ $0 }) {
                     restarts += 1
                     continue

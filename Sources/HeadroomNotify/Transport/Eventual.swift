@@ -39,7 +39,7 @@ package final class Eventual<Value: Sendable>: Sendable {
         guard let id else { return current }
         let alarm = limit.map { limit in
             Task { [self] in
-                guard (try? await Task.sleep(for: limit)) != nil else { return }
+                guard (try? await TimedWait.sleep(for: limit)) != nil else { return }
                 abandon(id)
             }
         }

@@ -59,7 +59,7 @@ struct CheckCommand: AsyncParsableCommand {
         logger.logLevel = .critical
         let host = HostSampler(settings: configuration.collectors)
         let first = await host.snapshot()
-        try await Task.sleep(for: pause)
+        try await TimedWait.sleep(for: pause)
         let second = await host.snapshot()
         let samples = SampleDerivation.evaluationSamples(previous: first, current: second)
         let findings = InstantCheck.findings(rules: configuration.rules, samples: samples)

@@ -3,6 +3,7 @@ import Foundation
 import HeadroomCollectors
 import HeadroomConfig
 import HeadroomCore
+import HeadroomNotify
 
 /// `headroom gpus`: the GPUs at a glance, or as JSON.
 struct GPUsCommand: AsyncParsableCommand {
@@ -68,7 +69,7 @@ struct GPUsCommand: AsyncParsableCommand {
                 if !found { throw ExitCode(1) }
                 return
             }
-            try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            try await TimedWait.sleep(for: .milliseconds(Int(interval * 1000)))
         } while true
     }
 

@@ -31,7 +31,7 @@ public final class AlertmanagerNotifier: Notifier {
         let interval = configuration.resendInterval
         resender = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                try? await TimedWait.sleep(for: interval)
                 if Task.isCancelled { return }
                 // The alerts are read in turn, after every post asked for before: never older
                 // than what the last post said.

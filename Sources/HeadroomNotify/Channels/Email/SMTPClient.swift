@@ -25,7 +25,7 @@ public struct SMTPClient: MailTransport {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.converse(data, from: from, to: to, configuration: configuration) }
                 group.addTask {
-                    try await Task.sleep(for: configuration.timeout)
+                    try await TimedWait.sleep(for: configuration.timeout)
                     throw DeliveryError.retryable("email: the SMTP conversation took longer than \(configuration.timeout.headroomDescription)")
                 }
                 try await group.next()

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCollectors
 import HeadroomCore
+import HeadroomNotify
 import HeadroomTop
 
 /// Gathers each frame: the daemon's status, alerts and history when it answers, else this
@@ -64,7 +65,7 @@ final class TopSession {
             daemonHistory = nil
             var status = await sampler.sample()
             if settle {
-                try? await Task.sleep(for: .milliseconds(500))
+                try? await TimedWait.sleep(for: .milliseconds(500))
                 status = await sampler.sample()
             }
             let now = Date().timeIntervalSince1970
