@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomCollectors
+import HeadroomTesting
 @testable import HeadroomDaemon
 import Testing
 
@@ -111,8 +112,16 @@ struct StartupPagesTests {
 
     @Test("the real daemon unmaps what it touched only while starting, and its idle rounds stay small")
     func realDaemon() async throws {
-        let daemon = try HeadroomProcess(
-            ["run"],
+        // A private copy of the binary, as on a node (one daemon per binary): the suite runs
+        // other daemons of the build's binary meanwhile, which keep its pages in the page
+        // cache, and the kernel maps up to 64 KiB of cached neighbours around each fault, so
+        // a shared binary's released mappings refill far beyond what the rounds run.
+        let directory = try TemporaryDirectory()
+        let copy = directory.path("headroom")
+        try FileManager.default.copyItem(atPath: HeadroomProcess.executable.path, toPath: copy)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy)
+        let daemon = try HeadroomProcess.wrapped(
+            copy, ["run"],
             environment: [
                 "HEADROOM_INTERVAL": "100ms", "HEADROOM_LOG_LEVEL": "debug", "HEADROOM_CHANNELS": "console",
             ])
@@ -130,11 +139,18 @@ struct StartupPagesTests {
         try await daemon.waitFor("twenty more rounds") { _, err in err.components(separatedBy: "round complete").count >= releasedAt + 20 }
         let smaps = String(decoding: try #require(try RootedSystemFiles().readEntire("/proc/\(daemon.pid)/smaps")), as: UTF8.self)
         let releasable = StartupPages.releasable(smaps: smaps)
-        let resident: Int = releasable.map(\.resident).reduce(0, +)
-        #expect(resident * 2 < before, "resident after twenty idle rounds: \(resident) bytes, before the release: \(before)")
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(daemon.pid)/exe")
+        // What the executable holds again: the shipped binary is static, so that is where the
+        // idle rounds' code lives. The debug build's shared Swift libraries are left out of
+        // the sum: every Swift process on the machine (the test runner among them) keeps their
+        // pages cached, so how far they refill depends on what else runs. The executable holds
+        // about half of the start-up pages (19 of 41 MiB in the debug build, 4.8 after):
+        // unreleased, it would stay above a quarter of them.
+        let resident: Int = releasable.filter { $0.path == executable }.map(\.resident).reduce(0, +)
+        #expect(
+            resident * 4 < before, "the executable's resident bytes after twenty idle rounds: \(resident), all start-up pages before the release: \(before)")
         // The libraries were advised too, not only the executable (a read of smaps that
         // stopped after its first page took the executable's mappings alone).
-        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(daemon.pid)/exe")
         let executableBytes = releasable.filter { $0.path == executable }.map { Int($0.end - $0.start) }.reduce(0, +)
         #expect(releasable.contains { $0.path.contains("/libc.so") }, "no library among the releasable mappings")
         let advised = try #require(figure("advised_bytes"))
