@@ -77,17 +77,21 @@ struct WorkerPoolTests {
         gate.open()
     }
 
-    @Test("a rescue thread ends once it has had nothing to do")
+    @Test("rescue threads end once they have had nothing to do, down to the width and no further")
     func sparesEnd() {
         let pool = pool(width: 1, spareIdle: .milliseconds(50))
         let gate = Gate()
-        pool.enqueue { gate.pass() }
+        // Three blocked threads: the first, then two rescues.
+        for _ in 0..<3 { pool.enqueue { gate.pass() } }
         let ran = Mutex(false)
         pool.enqueue { ran.withLock { $0 = true } }
         #expect(eventually { ran.withLock { $0 } })
-        #expect(pool.counts.threads == 2)
+        #expect(pool.counts.threads == 4)
         gate.open()
-        #expect(eventually { pool.counts.threads == 1 }, "the spare thread is still there: \(pool.counts)")
+        // All four go idle together and their waits run out alike: one stays.
+        #expect(eventually { pool.counts.threads == 1 }, "spare threads are still there: \(pool.counts)")
+        usleep(300_000)
+        #expect(pool.counts.threads == 1, "the pool went below its width: \(pool.counts)")
         // The pool still works with its one thread.
         let again = Mutex(false)
         pool.enqueue { again.withLock { $0 = true } }
@@ -131,6 +135,10 @@ struct TaskThreadsTests {
         let response = try await LiveHTTPTransport().send(
             HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/metrics"), tls: TLSSettings(), timeout: .seconds(5))
         #expect(response.status == 200)
+        let metrics = String(decoding: response.body, as: UTF8.self).split(separator: "\n")
+        let threads = try #require(metrics.first { $0.hasPrefix("headroom_task_threads ") }, "no headroom_task_threads on /metrics")
+        #expect((Double(threads.split(separator: " ").last ?? "") ?? 0) >= 1)
+        #expect(metrics.contains { $0.hasPrefix("# TYPE headroom_task_thread_rescues_total counter") })
         let names = try threadNames(daemon.pid)
         #expect(names.contains("headroom-task"), "threads: \(names)")
         // Dispatch names its pool threads after their root queue's label, whose last 15 bytes

@@ -45,6 +45,11 @@ public enum TaskThreads {
         return true
     }
 
+    /// The pool's threads and rescues, once installed (nil: Dispatch runs the jobs).
+    static var counts: WorkerPool<UnownedJob>.Counts? {
+        hr_enqueue_global_hook() == nil ? nil : pool.counts
+    }
+
     /// The pool's width: the online CPUs, at least two (Swift's cooperative pool on Dispatch
     /// is as wide as the machine's CPUs).
     private static func width() -> Int { max(2, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }

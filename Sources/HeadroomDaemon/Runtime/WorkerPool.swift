@@ -12,7 +12,7 @@ import HeadroomNotify
 /// end after `spareIdle` without work. Dispatch checks for that every second, whether work
 /// waits or not; here the check runs only while work waits behind busy threads.
 final class WorkerPool<Work>: @unchecked Sendable {
-    /// What the pool holds, for tests and diagnostics.
+    /// What the pool holds: for tests, and the daemon's own metrics.
     struct Counts: Equatable {
         var threads: Int
         var idle: Int
@@ -106,7 +106,8 @@ final class WorkerPool<Work>: @unchecked Sendable {
                 let deadline = hr_monotonic_ns() + spareIdle.wholeNanoseconds
                 let status = hr_cond_wait_until(workArrived, mutex, deadline)
                 wokeUp()
-                if status == ETIMEDOUT, queue.count == head {
+                // Every spare times out alike: only those still beyond the width end.
+                if status == ETIMEDOUT, queue.count == head, threads > width {
                     threads -= 1
                     pthread_mutex_unlock(mutex)
                     return

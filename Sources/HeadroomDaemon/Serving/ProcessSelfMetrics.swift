@@ -2,7 +2,7 @@ import Foundation
 import HeadroomCore
 
 /// The daemon's own cost, read from `/proc/self` at scrape time (cheap: two small files),
-/// under the names every Prometheus client library uses.
+/// under the names every Prometheus client library uses, and its task pool's threads.
 enum ProcessSelfMetrics {
     static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
     static let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
@@ -24,6 +24,17 @@ enum ProcessSelfMetrics {
                         name: "process_resident_memory_bytes", help: "Resident memory size in bytes.",
                         type: .gauge, series: [.init(.none, rssPages * pageSize)]))
             }
+        }
+        if let tasks = TaskThreads.counts {
+            out.append(
+                MetricFamily(
+                    name: "headroom_task_threads", help: "Threads running Headroom's Swift concurrency tasks (the headroom-task pool).",
+                    type: .gauge, series: [.init(.none, Double(tasks.threads))]))
+            out.append(
+                MetricFamily(
+                    name: "headroom_task_thread_rescues_total",
+                    help: "Threads started because tasks waited 50 ms behind pool threads that all blocked (a task blocking its thread).",
+                    type: .counter, series: [.init(.none, Double(tasks.rescues))]))
         }
         out.append(
             MetricFamily(
