@@ -60,7 +60,7 @@ public struct Daemon: Sendable {
             clock: dependencies.clock,
             makeFiles: dependencies.makeFiles,
             releasesStartupPages: dependencies.releasesStartupPages,
-            servingActivity: configuration.server.enabled ? activity : nil,
+            servingActivity: activity,
             collectors: dependencies.collectors?(configuration.collectors),
             sinks: push.map { push in [{ samples, time in push.enqueue(samples, at: time) }] } ?? []
         )

@@ -131,7 +131,6 @@ private struct ListeningService: Service {
             try await writer.write(response: response.head, body: response.body)
             activity.count()
         } onServerRunning: { channel in
-            activity.listening()
             await onListening(channel.localAddress?.port ?? listen.port)
         }
         do {

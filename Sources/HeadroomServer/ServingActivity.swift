@@ -5,7 +5,6 @@ import Synchronization
 /// does after start (`StartupPages`), so a page looked at once costs nothing afterwards.
 public final class ServingActivity: Sendable {
     private let answered = Atomic<Int>(0)
-    private let bound = Atomic<Bool>(false)
 
     public init() {}
 
@@ -13,10 +12,4 @@ public final class ServingActivity: Sendable {
     public var requests: Int { answered.load(ordering: .relaxed) }
 
     func count() { answered.add(1, ordering: .relaxed) }
-
-    /// Whether the server has bound its socket: the last of the daemon's start-up work, which
-    /// the start-up release waits for (else it unmaps pages start-up is still about to touch).
-    public var isListening: Bool { bound.load(ordering: .acquiring) }
-
-    func listening() { bound.store(true, ordering: .releasing) }
 }

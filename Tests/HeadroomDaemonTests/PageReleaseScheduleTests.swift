@@ -30,13 +30,6 @@ struct PageReleaseScheduleTests {
         #expect(Self.due(&slow, rounds: 1..<100, interval: .seconds(5)) { round in round >= 10 ? 1 : 0 } == [3, 28])
     }
 
-    @Test("start-up pages wait for the server to listen, when it comes up after the third round")
-    func waitsForTheServer() {
-        var schedule = PageReleaseSchedule(enabled: true)
-        let due = (1..<50).filter { round in schedule.isDue(round: round, requests: 0, listening: round >= 12, interval: .milliseconds(100)) }
-        #expect(due == [12])
-    }
-
     @Test("a reload releases its start-up pages three rounds later; a disabled schedule releases nothing at start")
     func reloadAndDisabled() {
         var schedule = PageReleaseSchedule(enabled: true)

@@ -230,9 +230,8 @@ public final class SamplingService: Service, Sendable {
     private func releasePagesIfDue() {
         guard releasesStartupPages else { return }
         let requests = servingActivity?.requests
-        let listening = servingActivity?.isListening ?? true
         let due = state.withLock { state in
-            state.pageRelease.isDue(round: state.rounds, requests: requests, listening: listening, interval: state.interval)
+            state.pageRelease.isDue(round: state.rounds, requests: requests, interval: state.interval)
         }
         guard due else { return }
         let release = StartupPages.release()

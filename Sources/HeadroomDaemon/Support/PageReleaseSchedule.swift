@@ -1,5 +1,5 @@
 /// When the daemon unmaps pages it no longer uses (`StartupPages`), decided per round (pure):
-/// a few rounds after start (once the server listens) and after each reload, and once requests to the server have
+/// a few rounds after start and after each reload, and once requests to the server have
 /// stopped for `quiet` (the dashboard closed). Requests never delay the start-up release,
 /// and a scraper that comes back within `quiet` keeps serving's pages, which it would only
 /// fault back in.
@@ -24,17 +24,15 @@ struct PageReleaseSchedule: Sendable, Equatable {
     }
 
     /// Whether to release after live round `round`, given the server's request count then
-    /// (nil: no server), whether it listens yet, and the interval between rounds. The start-up
-    /// release waits for the server to listen: on a loaded machine the server can come up
-    /// after the third round, and would fault its start-up pages back in after the release.
-    mutating func isDue(round: Int, requests: Int?, listening: Bool = true, interval: Duration) -> Bool {
+    /// (nil: no server) and the interval between rounds.
+    mutating func isDue(round: Int, requests: Int?, interval: Duration) -> Bool {
         if let requests, requests != servedRequests {
             servedRequests = requests
             let quietRounds = Int((Self.quiet / interval).rounded(.up))
             servedRelease = round + max(Self.roundsAfterStart, quietRounds)
         }
         var due = false
-        if let at = startRelease, round >= at, listening {
+        if let at = startRelease, round >= at {
             startRelease = nil
             due = true
         }
