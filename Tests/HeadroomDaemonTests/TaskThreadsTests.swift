@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import HeadroomCore
@@ -10,9 +11,22 @@ import Testing
 
 /// A gate work blocks on until the test opens it.
 private final class Gate: Sendable {
-    private let opened = Mutex(false)
-    func open() { opened.withLock { $0 = true } }
-    func pass() { while !opened.withLock({ $0 }) { usleep(1000) } }
+    private let semaphore = DispatchSemaphore(value: 0)
+    /// Lets every passer through, now and later.
+    func open() { semaphore.signal() }
+    /// Blocks until opened; each passer lets the next one through.
+    func pass() {
+        semaphore.wait()
+        semaphore.signal()
+    }
+}
+
+/// How many of this process's threads carry `name` (`/proc/self/task/*/comm`).
+private func liveThreads(named name: String) -> Int {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    return tasks.filter { tid in
+        (try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == name
+    }.count
 }
 
 /// Polls `condition` until it holds, for at most `seconds`: liveness, never a timing figure.
@@ -29,8 +43,8 @@ private func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool
 struct WorkerPoolTests {
     private typealias Pool = WorkerPool<@Sendable () -> Void>
 
-    private func pool(width: Int, spareIdle: Duration = .seconds(10)) -> Pool {
-        Pool(name: "test-pool", width: width, rescueAfter: .milliseconds(20), spareIdle: spareIdle) { $0() }
+    private func pool(width: Int, spareIdle: Duration = .seconds(10), name: String = "test-pool") -> Pool {
+        Pool(name: name, width: width, rescueAfter: .milliseconds(20), spareIdle: spareIdle) { $0() }
     }
 
     @Test("one thread runs its work in the order it came")
@@ -48,11 +62,11 @@ struct WorkerPoolTests {
         let pool = pool(width: 3)
         #expect(pool.counts.threads == 0)
         let done = Mutex(0)
-        for _ in 0..<50 {
+        for index in 1...50 {
             pool.enqueue { done.withLock { $0 += 1 } }
-            #expect(eventually { pool.counts.queued == 0 })
+            // Run, and its thread back asleep, before the next.
+            #expect(eventually { done.withLock { $0 } == index && pool.counts.idle == pool.counts.threads })
         }
-        #expect(eventually { done.withLock { $0 } == 50 })
         // One at a time: the first thread was idle each time, so no other started.
         #expect(pool.counts.threads == 1)
         let gate = Gate()
@@ -79,7 +93,9 @@ struct WorkerPoolTests {
 
     @Test("rescue threads end once they have had nothing to do, down to the width and no further")
     func sparesEnd() {
-        let pool = pool(width: 1, spareIdle: .milliseconds(50))
+        // A name of its own, so that its threads can be counted in /proc.
+        let name = "tp-\(UInt32.random(in: 0...UInt32.max))"
+        let pool = pool(width: 1, spareIdle: .milliseconds(50), name: name)
         let gate = Gate()
         // Three blocked threads: the first, then two rescues.
         for _ in 0..<3 { pool.enqueue { gate.pass() } }
@@ -88,9 +104,13 @@ struct WorkerPoolTests {
         #expect(eventually { ran.withLock { $0 } })
         #expect(pool.counts.threads == 4)
         gate.open()
-        // All four go idle together and their waits run out alike: one stays.
-        #expect(eventually { pool.counts.threads == 1 }, "spare threads are still there: \(pool.counts)")
-        usleep(300_000)
+        // All four go idle together and their waits run out alike. Settled: every counted
+        // thread asleep, every uncounted one gone, no more than the width left.
+        #expect(
+            eventually {
+                let counts = pool.counts
+                return counts.threads <= 1 && counts.idle == counts.threads && liveThreads(named: name) == counts.threads
+            }, "never settled: \(pool.counts)")
         #expect(pool.counts.threads == 1, "the pool went below its width: \(pool.counts)")
         // The pool still works with its one thread.
         let again = Mutex(false)
