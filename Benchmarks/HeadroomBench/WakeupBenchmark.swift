@@ -54,14 +54,14 @@ enum WakeupBenchmark {
     struct Measurement {
         /// utime + stime of the whole process (clock ticks, dead threads included).
         var cpu: Double
-        /// Time on a CPU in the window, summed over the threads alive at its end (`schedstat`,
-        /// nanosecond resolution): each thread's own difference, so a thread that ends in the
-        /// window (Dispatch ends its idle pool threads) takes nothing off the others.
-        var onCPU: Double
         /// Context switches in the window, by thread ("name/tid").
         var switches: [String: Int]
-        /// Nanoseconds on a CPU in the window, by thread ("name/tid").
+        /// Nanoseconds on a CPU in the window, by thread ("name/tid", `schedstat`).
         var threadCPU: [String: Int] = [:]
+        /// Seconds on a CPU in the window, summed over the threads alive at its end: each
+        /// thread's own difference, so a thread that ends in the window (Dispatch ends its idle
+        /// pool threads) takes nothing off the others.
+        var onCPU: Double { Double(threadCPU.values.reduce(0, +)) / 1e9 }
         /// `VmRSS` and `RssAnon` at the end of the window, in bytes.
         var rss = 0
         var anon = 0
@@ -96,7 +96,7 @@ enum WakeupBenchmark {
         for (thread, nanoseconds) in threadCPUAfter { threadCPU[thread] = nanoseconds - (threadCPUBefore[thread] ?? 0) }
         let status = IdleBenchmark.statusFields(pid)
         return Measurement(
-            cpu: cpuAfter - cpuBefore, onCPU: Double(threadCPU.values.reduce(0, +)) / 1e9, switches: switches, threadCPU: threadCPU, rss: status["VmRSS"] ?? 0,
+            cpu: cpuAfter - cpuBefore, switches: switches, threadCPU: threadCPU, rss: status["VmRSS"] ?? 0,
             anon: status["RssAnon"] ?? 0)
     }
 

@@ -33,7 +33,8 @@ enum ProcessSelfMetrics {
             out.append(
                 MetricFamily(
                     name: "headroom_task_thread_rescues_total",
-                    help: "Threads started because tasks waited 50 ms behind pool threads that all blocked (a task blocking its thread).",
+                    help:
+                        "Threads started because tasks waited \(TaskThreads.rescueAfter.headroomDescription) behind pool threads that all blocked (a task blocking its thread).",
                     type: .counter, series: [.init(.none, Double(tasks.rescues))]))
         }
         out.append(
