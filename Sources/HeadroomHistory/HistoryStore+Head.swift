@@ -31,11 +31,14 @@ extension HistoryStore {
     /// chunk gained (`SampleChunk.logEntry(since:)`: nothing is encoded again).
     func writeLog() throws(HistoryError) {
         var log: [UInt8] = []
+        // Each entry is made in one reused buffer (its length goes before it), read in place
+        // from the series table: no copy of a series, no array per entry.
+        var bits: [UInt8] = []
         for slot in series.indices where series[slot].restarted || series[slot].chunk.count > series[slot].logged.count {
-            let entry = series[slot]
-            let start = entry.restarted ? SampleChunk.Mark() : entry.logged
-            let bits = entry.chunk.logEntry(since: start)
-            Self.appendVarint(UInt64(bitPattern: entry.id), to: &log)
+            let start = series[slot].restarted ? SampleChunk.Mark() : series[slot].logged
+            bits.removeAll(keepingCapacity: true)
+            series[slot].chunk.appendLogEntry(since: start, to: &bits)
+            Self.appendVarint(UInt64(bitPattern: series[slot].id), to: &log)
             Self.appendVarint(UInt64(start.count), to: &log)
             Self.appendVarint(UInt64(bits.count), to: &log)
             log += bits

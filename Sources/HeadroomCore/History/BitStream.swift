@@ -49,15 +49,29 @@ public struct BitWriter: Sendable, Hashable {
 
     /// The bits from `start` on, zero-padded to whole bytes (what was written since a mark).
     public func bytes(fromBit start: Int) -> [UInt8] {
-        var out = BitWriter()
+        var out: [UInt8] = []
+        appendBytes(fromBit: start, to: &out)
+        return out
+    }
+
+    /// Appends `bytes(fromBit: start)` to `out`, a word at a time and with no array of its own
+    /// (the history's log takes every open chunk's new bits this way at each flush).
+    public func appendBytes(fromBit start: Int, to out: inout [UInt8]) {
         var position = max(start, 0)
         let end = bitCount
+        guard position < end else { return }
+        out.reserveCapacity(out.count + (end - position + 7) / 8)
         while position < end {
             let count = min(64, end - position)
-            out.write(bits(at: position, count: count), bits: count)
+            // Left-aligned, as a fresh writer would hold it: the bytes it gives are the top ones.
+            let piece = bits(at: position, count: count) &<< UInt64(64 - count)
+            var rest = piece
+            for _ in 0..<(count + 7) / 8 {
+                out.append(UInt8(truncatingIfNeeded: rest &>> 56))
+                rest &<<= 8
+            }
             position += count
         }
-        return out.bytes
     }
 
     /// `count` (1...64) bits from bit `position`, right-aligned.

@@ -25,15 +25,22 @@ extension SampleChunk {
     /// then a 4-byte checksum of what precedes it (as a chunk ends). Empty when nothing was
     /// appended.
     public func logEntry(since mark: Mark) -> [UInt8] {
-        guard count > mark.count else { return [] }
         var out: [UInt8] = []
+        appendLogEntry(since: mark, to: &out)
+        return out
+    }
+
+    /// Appends `logEntry(since: mark)` to `out`, with no array of its own: the history's log
+    /// takes an entry for every open chunk at each flush.
+    public func appendLogEntry(since mark: Mark, to out: inout [UInt8]) {
+        guard count > mark.count else { return }
+        let start = out.count
         Varint.append(UInt64(count - mark.count), to: &out)
         Varint.append(UInt64(times.bitCount - mark.timeBits), to: &out)
         Varint.append(UInt64(values.bitCount - mark.valueBits), to: &out)
-        out += times.bytes(fromBit: mark.timeBits)
-        out += values.bytes(fromBit: mark.valueBits)
-        Self.appendChecksum(to: &out)
-        return out
+        times.appendBytes(fromBit: mark.timeBits, to: &out)
+        values.appendBytes(fromBit: mark.valueBits, to: &out)
+        Self.appendChecksum(to: &out, from: start)
     }
 
     /// This chunk continued by a `logEntry` written when it stood where it stands now; nil

@@ -277,11 +277,11 @@ public struct SampleChunk: Sendable, Hashable {
         return out + packed.bytes
     }
 
-    /// A 32-bit hash of `bytes[..<end]`, a word at a time: what tells a damaged chunk.
-    static func checksum(_ bytes: [UInt8], upTo end: Int) -> UInt32 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(end)
+    /// A 32-bit hash of `bytes[start..<end]`, a word at a time: what tells a damaged chunk.
+    static func checksum(_ bytes: [UInt8], from start: Int = 0, upTo end: Int) -> UInt32 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(end - start)
         bytes.withUnsafeBytes { raw in
-            var offset = 0
+            var offset = start
             while offset + 8 <= end {
                 hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01B3
                 hash ^= hash >> 29
@@ -303,9 +303,13 @@ public struct SampleChunk: Sendable, Hashable {
         return bytes[end...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } == checksum(bytes, upTo: end)
     }
 
-    static func appendChecksum(to out: inout [UInt8]) {
-        let sum = checksum(out, upTo: out.count)
-        out += [UInt8(sum >> 24), UInt8((sum >> 16) & 0xFF), UInt8((sum >> 8) & 0xFF), UInt8(sum & 0xFF)]
+    /// Appends the checksum of `out[start...]` (big-endian), which then ends with it.
+    static func appendChecksum(to out: inout [UInt8], from start: Int = 0) {
+        let sum = checksum(out, from: start, upTo: out.count)
+        out.append(UInt8(sum >> 24))
+        out.append(UInt8((sum >> 16) & 0xFF))
+        out.append(UInt8((sum >> 8) & 0xFF))
+        out.append(UInt8(sum & 0xFF))
     }
 
     static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {

@@ -16,6 +16,9 @@ struct SampleChunkLogTests {
             let start = writer.bitCount == 0 ? 0 : Int(random.next() % UInt64(writer.bitCount + 1))
             let suffix = writer.bytes(fromBit: start)
             #expect(suffix.count == (writer.bitCount - start + 7) / 8)
+            var after: [UInt8] = [0xA5, 0x5A]
+            writer.appendBytes(fromBit: start, to: &after)
+            #expect(after == [0xA5, 0x5A] + suffix)
             // The prefix up to `start`, then the suffix appended: the same bits.
             var prefix = BitWriter()
             var reader = BitReader(writer.bytes)
@@ -65,6 +68,13 @@ struct SampleChunkLogTests {
             chunk.append(time: time, value: value)
             guard index % 23 == 22 || index == samples.count - 1 else { continue }
             let entry = chunk.logEntry(since: mark)
+            // Appended to a buffer that holds other bytes (a log row): the same bytes, checksum
+            // included, and they read back from their range.
+            var row: [UInt8] = Array(repeating: UInt8(index & 0xFF), count: index % 7)
+            let start = row.count
+            chunk.appendLogEntry(since: mark, to: &row)
+            #expect(Array(row[start...]) == entry)
+            #expect(restored.continued(with: row, in: start..<row.count) == restored.continued(with: entry, in: 0..<entry.count))
             restored = try #require(restored.continued(with: entry, in: 0..<entry.count))
             mark = chunk.mark
             #expect(restored == chunk)
