@@ -77,9 +77,12 @@ struct WorkerPoolTests {
         #expect(pool.counts.rescues == 0)
     }
 
-    @Test("work behind threads that all block gets a thread of its own")
+    @Test("work behind threads that all block gets a thread of its own, and the rescue is reported")
     func rescue() {
-        let pool = pool(width: 2)
+        let reported = Mutex<[Pool.Counts]>([])
+        let pool = Pool(name: "test-pool", width: 2, rescueAfter: .milliseconds(20), rescued: { counts in reported.withLock { $0.append(counts) } }) {
+            $0()
+        }
         let gate = Gate()
         for _ in 0..<2 { pool.enqueue { gate.pass() } }
         let ran = Mutex(false)
@@ -88,7 +91,14 @@ struct WorkerPoolTests {
         let counts = pool.counts
         #expect(counts.rescues == 1)
         #expect(counts.threads == 3)
+        #expect(eventually { reported.withLock { $0.map(\.rescues) } == [1] })
+        #expect(reported.withLock { $0.first?.threads } == 3)
         gate.open()
+    }
+
+    @Test("rescues are logged at 1, 2, 4, 8… (a stuck task can cause one every 50 ms)")
+    func rescueLogCadence() {
+        #expect((0...17).filter(TaskThreads.logs(rescue:)) == [1, 2, 4, 8, 16])
     }
 
     @Test("rescue threads end once they have had nothing to do, down to the width and no further")

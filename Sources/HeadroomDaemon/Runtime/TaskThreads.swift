@@ -1,6 +1,9 @@
 import CLinuxShims
 import Glibc
+import HeadroomCore
 import HeadroomNotify
+public import Logging
+import Synchronization
 
 /// Swift concurrency's global executor on Headroom's own threads (a `WorkerPool` named
 /// `headroom-task`), instead of Dispatch's pool.
@@ -25,7 +28,10 @@ public enum TaskThreads {
     static let rescueAfter: Duration = .milliseconds(50)
 
     private static let pool = WorkerPool<UnownedJob>(
-        name: "headroom-task", width: width(), rescueAfter: rescueAfter, perform: runOnGenericExecutor)
+        name: "headroom-task", width: width(), rescueAfter: rescueAfter, rescued: report, perform: runOnGenericExecutor)
+
+    /// Where rescues are logged, once the daemon has a logger.
+    private static let rescueLogger = Mutex<Logger?>(nil)
 
     /// Routes every global job to Headroom's threads. Call once, first thing in `main`, before
     /// any task exists. False (and Dispatch keeps the jobs) where the runtime's executor
@@ -43,6 +49,25 @@ public enum TaskThreads {
             try await clock.sleep(until: clock.uptime() + duration)
         }
         return true
+    }
+
+    /// Logs rescues to `logger` from now on: a rescue means a task blocked its thread, which is
+    /// a bug worth reporting. The 1st, 2nd, 4th, 8th… are logged (a stuck task can cause one
+    /// every `rescueAfter`); `headroom_task_thread_rescues_total` counts them all.
+    public static func logRescues(to logger: Logger) {
+        rescueLogger.withLock { $0 = logger }
+    }
+
+    /// Whether the `rescues`-th rescue is logged: the powers of two.
+    static func logs(rescue rescues: Int) -> Bool {
+        rescues > 0 && rescues & (rescues - 1) == 0
+    }
+
+    private static func report(_ counts: WorkerPool<UnownedJob>.Counts) {
+        guard logs(rescue: counts.rescues), let logger = rescueLogger.withLock({ $0 }) else { return }
+        logger.warning(
+            "a task blocked a headroom-task thread: work waited \(rescueAfter.headroomDescription) behind threads that all blocked, so one more started; please report this (rescue \(counts.rescues); logged at 1, 2, 4, 8… rescues; headroom_task_thread_rescues_total counts them all)",
+            metadata: ["threads": "\(counts.threads)", "queued": "\(counts.queued)"])
     }
 
     /// The pool's threads and rescues, once installed (nil: Dispatch runs the jobs).

@@ -26,6 +26,8 @@ final class WorkerPool<Work>: @unchecked Sendable {
     private let rescueAfter: Duration
     private let spareIdle: Duration
     private let perform: (Work) -> Void
+    /// Told, on the rescuer's thread and outside the lock, the counts after each rescue.
+    private let rescued: (@Sendable (Counts) -> Void)?
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     /// Idle threads wait on it; signalled once per queued item while some wait.
     private let workArrived = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -44,9 +46,13 @@ final class WorkerPool<Work>: @unchecked Sendable {
     private var rescuerStarted = false
     private var rescues = 0
 
-    init(name: String, width: Int, rescueAfter: Duration = .milliseconds(50), spareIdle: Duration = .seconds(10), perform: @escaping (Work) -> Void) {
+    init(
+        name: String, width: Int, rescueAfter: Duration = .milliseconds(50), spareIdle: Duration = .seconds(10),
+        rescued: (@Sendable (Counts) -> Void)? = nil, perform: @escaping (Work) -> Void
+    ) {
         precondition(width >= 1, "a pool needs at least one thread")
         self.name = name
+        self.rescued = rescued
         self.width = width
         self.rescueAfter = rescueAfter
         self.spareIdle = spareIdle
@@ -154,8 +160,10 @@ final class WorkerPool<Work>: @unchecked Sendable {
             guard queue.count > head, idle == signalled, taken == progress else { continue }
             threads += 1
             rescues += 1
+            let after = Counts(threads: threads, idle: idle, queued: queue.count - head, rescues: rescues)
             pthread_mutex_unlock(mutex)
             startWorker()
+            rescued?(after)
             pthread_mutex_lock(mutex)
         }
     }

@@ -82,6 +82,7 @@ struct RunCommand: AsyncParsableCommand {
         let format = HeadroomLogHandler.Format(rawValue: configuration.log.format.rawValue) ?? .text
         LoggingSystem.bootstrap { label in HeadroomLogHandler(label: label, level: level, format: format) }
         let logger = Logger(label: "headroom")
+        TaskThreads.logRescues(to: logger)
         for warning in loaded.warnings {
             logger.warning("configuration: \(warning.description)")
         }
