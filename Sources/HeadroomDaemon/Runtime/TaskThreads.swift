@@ -51,9 +51,10 @@ public enum TaskThreads {
         return true
     }
 
-    /// Logs rescues to `logger` from now on: a rescue means a task blocked its thread, which is
-    /// a bug worth reporting. The 1st, 2nd, 4th, 8th… are logged (a stuck task can cause one
-    /// every `rescueAfter`); `headroom_task_thread_rescues_total` counts them all.
+    /// Logs rescues to `logger` from now on: a rescue means tasks held every pool thread for
+    /// `rescueAfter` (blocked in a call, which is a bug worth reporting, or busy that long).
+    /// The 1st, 2nd, 4th, 8th… are logged (a stuck task can cause one every `rescueAfter`);
+    /// `headroom_task_thread_rescues_total` counts them all.
     public static func logRescues(to logger: Logger) {
         rescueLogger.withLock { $0 = logger }
     }
@@ -66,7 +67,7 @@ public enum TaskThreads {
     private static func report(_ counts: WorkerPool<UnownedJob>.Counts) {
         guard logs(rescue: counts.rescues), let logger = rescueLogger.withLock({ $0 }) else { return }
         logger.warning(
-            "a task blocked a headroom-task thread: work waited \(rescueAfter.headroomDescription) behind threads that all blocked, so one more started; please report this (rescue \(counts.rescues); logged at 1, 2, 4, 8… rescues; headroom_task_thread_rescues_total counts them all)",
+            "task threads held: work waited \(rescueAfter.headroomDescription) behind tasks that all held their headroom-task threads (blocked in a call, or busy that long), so one more thread started; a task that blocks its thread is a bug worth reporting (rescue \(counts.rescues); logged at 1, 2, 4, 8… rescues; headroom_task_thread_rescues_total counts them all)",
             metadata: ["threads": "\(counts.threads)", "queued": "\(counts.queued)"])
     }
 
