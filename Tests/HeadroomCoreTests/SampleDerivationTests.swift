@@ -108,6 +108,31 @@ struct SampleDerivationTests {
         #expect(derived["container_cpu_throttled_percent"] == 25)
     }
 
+    @Test("several containers each get their own limit and periods, whatever order each list is in")
+    func severalContainers() {
+        let names = ["a", "b", "c"]
+        let labels = names.map { Labels(["container": $0]) }
+        func counters(_ usage: [Double], _ periods: [Double], _ throttled: [Double]) -> [Sample] {
+            labels.indices.map { Sample("container_cpu_usage_seconds_total", labels[$0], usage[$0], kind: .counter) }
+                + [1, 0, 2].map { Sample("container_cpu_periods_total", labels[$0], periods[$0], kind: .counter) }
+                + [2, 1, 0].map { Sample("container_cpu_throttled_periods_total", labels[$0], throttled[$0], kind: .counter) }
+        }
+        let before = HostSnapshot(time: Self.t0, samples: counters([10, 20, 30], [100, 100, 100], [0, 0, 0]))
+        // Limits in yet another order: c, a, b.
+        let limits = [2, 0, 1].map { Sample("container_cpu_limit_cores", labels[$0], Double($0 + 1)) }
+        let after = HostSnapshot(
+            time: Self.t0.addingTimeInterval(1), samples: limits + counters([10.5, 21, 31.5], [110, 120, 140], [1, 6, 20]))
+        let derived = SampleDerivation.derived(previous: before, current: after)
+        func value(_ name: String, _ container: Int) -> Double? {
+            derived.first { $0.name == name && $0.labels == labels[container] }?.value
+        }
+        #expect(labels.indices.map { value("container_cpu_used_cores", $0) } == [0.5, 1, 1.5])
+        // Each container's cores against its own limit (1, 2 and 3 cores): 50 % for all three.
+        #expect(labels.indices.map { value("container_cpu_used_percent", $0) } == [50, 50, 50])
+        // Throttled periods against each one's own periods: 1/10, 6/20, 20/40.
+        #expect(labels.indices.map { value("container_cpu_throttled_percent", $0) } == [10, 30, 50])
+    }
+
     @Test("no quota: cores are reported, no percentage of infinity")
     func containerUnlimited() {
         let labels: Labels = ["cgroup": "/", "version": "v1"]

@@ -84,6 +84,6 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
 
 extension Labels: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, String)...) {
-        self.init(elements.map { ($0.0, $0.1) })
+        self.init(elements)
     }
 }

@@ -76,82 +76,102 @@ public enum SampleDerivation {
     /// dashboards count it; steal stays in busy (the guest could not run).
     private static func cpuPercentages(before: inout PreviousCounters, current: [Sample], to out: inout [Sample]) {
         struct Jiffies {
+            var cpu: String
             var total = 0.0
             var idle = 0.0
             var iowait = 0.0
             var steal = 0.0
             var complete = true
         }
-        // `/proc/stat` lists each CPU's modes together, so the entry of the previous sample is
-        // almost always this one's: one comparison of the `cpu` label instead of two hashes of
-        // it per sample (a round has eight modes for every CPU). A table finds the others.
-        var entries: [(cpu: String, jiffies: Jiffies)] = []
-        var indexByCPU: [String: Int] = [:]
-        var slot = -1
+        // `/proc/stat` lists each CPU's modes together: an entry starts where the `cpu` label
+        // changes, one comparison per sample and no table. A CPU listed again further on gets
+        // a second entry, merged with its first once they are sorted (below).
+        var entries: [Jiffies] = []
         for (position, sample) in current.enumerated() where sample.isNamed("cpu_seconds_total") {
             guard let cpu = sample.labels["cpu"], let mode = sample.labels["mode"] else { continue }
-            if slot < 0 || entries[slot].cpu != cpu {
-                if let known = indexByCPU[cpu] {
-                    slot = known
-                } else {
-                    slot = entries.count
-                    indexByCPU[cpu] = slot
-                    entries.append((cpu, Jiffies()))
-                }
-            }
+            if entries.last?.cpu != cpu { entries.append(Jiffies(cpu: cpu)) }
+            let slot = entries.count - 1
             guard let old = before.value(of: sample, at: position), sample.value >= old else {
-                entries[slot].jiffies.complete = false
+                entries[slot].complete = false
                 continue
             }
             let delta = sample.value - old
-            entries[slot].jiffies.total += delta
+            entries[slot].total += delta
             switch mode {
-            case "idle": entries[slot].jiffies.idle += delta
-            case "iowait": entries[slot].jiffies.iowait += delta
-            case "steal": entries[slot].jiffies.steal += delta
+            case "idle": entries[slot].idle += delta
+            case "iowait": entries[slot].iowait += delta
+            case "steal": entries[slot].steal += delta
             default: break
             }
         }
-        for (cpu, entry) in entries.sorted(by: { $0.cpu < $1.cpu }) where entry.complete && entry.total > 0 {
+        if !zip(entries, entries.dropFirst()).allSatisfy({ $0.cpu < $1.cpu }) { entries.sort { $0.cpu < $1.cpu } }
+        var index = entries.startIndex
+        while index < entries.endIndex {
+            var entry = entries[index]
+            index += 1
+            while index < entries.endIndex, entries[index].cpu == entry.cpu {
+                entry.total += entries[index].total
+                entry.idle += entries[index].idle
+                entry.iowait += entries[index].iowait
+                entry.steal += entries[index].steal
+                entry.complete = entry.complete && entries[index].complete
+                index += 1
+            }
+            guard entry.complete, entry.total > 0 else { continue }
             let busy = clampPercent((entry.total - entry.idle - entry.iowait) / entry.total * 100)
-            if cpu == "all" {
+            if entry.cpu == "all" {
                 out.append(Sample("cpu_used_percent", .none, busy))
                 out.append(Sample("cpu_iowait_percent", .none, clampPercent(entry.iowait / entry.total * 100)))
                 out.append(Sample("cpu_steal_percent", .none, clampPercent(entry.steal / entry.total * 100)))
             } else {
-                out.append(Sample("cpu_core_used_percent", ["cpu": cpu], busy))
+                out.append(Sample("cpu_core_used_percent", ["cpu": entry.cpu], busy))
             }
         }
     }
 
     // MARK: - Container CPU
 
+    /// Per container: cores used, percent of its limit, and percent of periods throttled.
+    /// Containers come in the same order in each list, so the next container's limit and
+    /// periods are looked for where the previous one's were found; no table is built.
     private static func containerCPU(before: inout PreviousCounters, current: [Sample], elapsed: Double, to out: inout [Sample]) {
-        var limits: [Labels: Double] = [:]
-        var periods: [Labels: Double] = [:]
+        var limits: [(labels: Labels, value: Double)] = []
+        var periods: [(labels: Labels, value: Double)] = []
         // The usage and throttling counters, by position, in the round's order.
         var rated: [(position: Int, isUsage: Bool)] = []
         for (position, sample) in current.enumerated() {
             if sample.isNamed("container_cpu_limit_cores") {
-                limits[sample.labels] = sample.value
+                limits.append((sample.labels, sample.value))
             } else if sample.isNamed("container_cpu_periods_total") {
-                if let old = before.value(of: sample, at: position), sample.value >= old { periods[sample.labels] = sample.value - old }
+                if let old = before.value(of: sample, at: position), sample.value >= old { periods.append((sample.labels, sample.value - old)) }
             } else if sample.isNamed("container_cpu_usage_seconds_total") {
                 rated.append((position, true))
             } else if sample.isNamed("container_cpu_throttled_periods_total") {
                 rated.append((position, false))
             }
         }
+        /// The value for `labels`: at `next` when it is there, else the last with them.
+        func value(for labels: Labels, in list: [(labels: Labels, value: Double)], next: inout Int) -> Double? {
+            if next < list.count, list[next].labels == labels {
+                next += 1
+                return list[next - 1].value
+            }
+            guard let index = list.lastIndex(where: { $0.labels == labels }) else { return nil }
+            next = index + 1
+            return list[index].value
+        }
+        var nextLimit = 0
+        var nextPeriods = 0
         for (position, isUsage) in rated {
             let sample = current[position]
             guard let old = before.value(of: sample, at: position), sample.value >= old else { continue }
             if isUsage {
                 let cores = (sample.value - old) / elapsed
                 out.append(Sample("container_cpu_used_cores", sample.labels, cores))
-                if let limit = limits[sample.labels], limit > 0 {
+                if let limit = value(for: sample.labels, in: limits, next: &nextLimit), limit > 0 {
                     out.append(Sample("container_cpu_used_percent", sample.labels, max(0, cores / limit * 100)))
                 }
-            } else if let total = periods[sample.labels] {
+            } else if let total = value(for: sample.labels, in: periods, next: &nextPeriods) {
                 let throttled = sample.value - old
                 out.append(Sample("container_cpu_throttled_percent", sample.labels, total > 0 ? clampPercent(throttled / total * 100) : 0))
             }
