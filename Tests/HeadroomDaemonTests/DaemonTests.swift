@@ -23,7 +23,7 @@ struct DaemonHarness {
     /// daemon on the system clock instead of `clock`.
     init(
         yaml: String, collectors: [any Collector]?, files: InMemorySystemFiles = InMemorySystemFiles([:]),
-        environment: [String: String] = [:], stateDirectory: String? = nil, realTime: Bool = false
+        environment: [String: String] = [:], stateDirectory: String? = nil, realTime: Bool = false, logger given: Logger? = nil
     ) throws {
         let configuration = try ConfigurationLoader.load(yaml: yaml, source: "test.yaml", environment: environment).get().configuration
         let notifier = RecordingNotifier()
@@ -32,6 +32,7 @@ struct DaemonHarness {
         self.clock = clock
         var logger = Logger(label: "test")
         logger.logLevel = .critical
+        if let given { logger = given }
         let dependencies = Dependencies(
             clock: realTime ? SystemClock() : clock,
             makeFiles: { _ in files },
@@ -88,6 +89,39 @@ struct DaemonTests {
 
     static func gpu(_ percent: Double) -> [Sample] {
         [Sample("gpu_memory_used_percent", ["gpu": "0", "uuid": "GPU-test"], percent)]
+    }
+
+    @Test("a collector's outcome is logged once per change: unavailable, failed, recovered; never again while it holds")
+    func collectorAnnouncements() async throws {
+        let directory = try TemporaryDirectory()
+        let logPath = directory.path("daemon.log")
+        let logger = Logger(label: "test") { label in HeadroomLogHandler(label: label, level: .info, format: .text, sink: TextSink(path: logPath)) }
+        let steady = ScriptedCollector(name: "steady", samples: Self.gpu(10))
+        let flaky = ScriptedCollector(name: "flaky", samples: Self.gpu(10))
+        let absent = ScriptedCollector(name: "absent")
+        absent.fail(.unavailable("no such device"))
+        let harness = try DaemonHarness(yaml: Self.gpuYAML, collectors: [steady, flaky, absent], logger: logger)
+        func announcements() throws -> [String] {
+            try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n").compactMap { line in
+                guard line.contains("collector") else { return nil }
+                // Without the time: the level, the message and the collector.
+                return line.split(separator: " ").dropFirst().joined(separator: " ")
+            }
+        }
+        await harness.tick(0)
+        await harness.tick(5)
+        flaky.fail(.failed("/proc/flaky: line 1: not a number"))
+        await harness.tick(10)
+        await harness.tick(15)
+        flaky.set(Self.gpu(10))
+        await harness.tick(20)
+        await harness.tick(25)
+        #expect(
+            try announcements() == [
+                "info collector unavailable on this host; its metrics are skipped: no such device collector=absent",
+                "warning collector failed: /proc/flaky: line 1: not a number collector=flaky",
+                "info collector recovered collector=flaky",
+            ])
     }
 
     @Test("the seed scenario end to end: warn after 10 s held, critical at once, resolve with peak and duration")

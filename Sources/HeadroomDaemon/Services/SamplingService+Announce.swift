@@ -9,12 +9,22 @@ extension SamplingService {
     /// Logs each collector's situation once, and again only when it changes: a kernel
     /// without PSI is one informative line with the remedy, not an error per sample.
     func announce(_ reports: [CollectorReport], samples: [Sample]) {
-        // Compared as values: nothing is built per round while nothing changes.
+        // Compared as values: nothing is built per round while nothing changes. Rounds report
+        // the collectors in the same order, so each is found at its position, not hashed.
         let (changed, firstRound) = state.withLock { state -> ([(CollectorReport, CollectorOutcome?)], Bool) in
             var changed: [(CollectorReport, CollectorOutcome?)] = []
-            for report in reports where state.announced[report.collector] != report.outcome {
-                changed.append((report, state.announced[report.collector]))
-                state.announced[report.collector] = report.outcome
+            for (position, report) in reports.enumerated() {
+                let index =
+                    position < state.announced.count && state.announced[position].collector == report.collector
+                    ? position : state.announced.firstIndex { $0.collector == report.collector }
+                guard let index else {
+                    changed.append((report, nil))
+                    state.announced.append((report.collector, report.outcome))
+                    continue
+                }
+                guard state.announced[index].outcome != report.outcome else { continue }
+                changed.append((report, state.announced[index].outcome))
+                state.announced[index].outcome = report.outcome
             }
             return (changed, state.rounds == 0)
         }

@@ -26,7 +26,8 @@ public final class SamplingService: Service, Sendable {
         var sinks: [@Sendable ([Sample], Date) -> Void]
         var collectorSettings: CollectorSettings
         var interval: Duration
-        var announced: [String: CollectorOutcome] = [:]
+        /// Each collector's outcome as last announced, in the order rounds report them.
+        var announced: [(collector: String, outcome: CollectorOutcome)] = []
         var announcedGPUs: [String: String] = [:]
         var rounds = 0
         /// When start-up and serving pages are unmapped (`StartupPages`).
@@ -103,7 +104,7 @@ public final class SamplingService: Service, Sendable {
         state.withLock { state in
             state.collectorSettings = newSettings
             state.runners = runners
-            state.announced = [:]
+            state.announced = []
         }
     }
 
