@@ -2,7 +2,7 @@ import HeadroomCore
 
 /// The open chunks on disk: the head (every open chunk, one row) written whole every
 /// `logRowsBeforeCompaction` flushes, and between, a `head_log` row per flush with the bits
-/// each open chunk gained since (`SampleChunk.logEntry(since:)`).
+/// each open chunk gained since (`SampleChunk.appendLogEntry(since:to:)`).
 extension HistoryStore {
     /// Each open chunk as its series id, its length (varints) and its streaming bytes.
     func writeHead() throws(HistoryError) {
@@ -28,7 +28,7 @@ extension HistoryStore {
     /// One row of what changed since the head or the last log row: for each such series its
     /// id, where in its open chunk the samples go (0: a new chunk, which replaces the one
     /// held; the chunk closed when it has no samples), the entry's length, and the bits the
-    /// chunk gained (`SampleChunk.logEntry(since:)`: nothing is encoded again).
+    /// chunk gained (`SampleChunk.appendLogEntry(since:to:)`: nothing is encoded again).
     func writeLog() throws(HistoryError) {
         var log: [UInt8] = []
         // Each entry is made in one reused buffer (its length goes before it), read in place

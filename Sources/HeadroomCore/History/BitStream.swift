@@ -47,15 +47,9 @@ public struct BitWriter: Sendable, Hashable {
     @inline(__always)
     public mutating func write(bit: Bool) { write(bit ? 1 : 0, bits: 1) }
 
-    /// The bits from `start` on, zero-padded to whole bytes (what was written since a mark).
-    public func bytes(fromBit start: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        appendBytes(fromBit: start, to: &out)
-        return out
-    }
-
-    /// Appends `bytes(fromBit: start)` to `out`, a word at a time and with no array of its own
-    /// (the history's log takes every open chunk's new bits this way at each flush).
+    /// Appends the bits from `start` on, zero-padded to whole bytes (what was written since a
+    /// mark), to `out`, a word at a time (the history's log takes every open chunk's new bits
+    /// this way at each flush).
     public func appendBytes(fromBit start: Int, to out: inout [UInt8]) {
         var position = max(start, 0)
         let end = bitCount
@@ -87,7 +81,7 @@ public struct BitWriter: Sendable, Hashable {
         return value >> UInt64(64 - count)
     }
 
-    /// Appends the first `count` bits of `bytes` (as `bytes(fromBit:)` gave them); false when
+    /// Appends the first `count` bits of `bytes` (as `appendBytes(fromBit:to:)` gave them); false when
     /// `bytes` hold fewer bits.
     public mutating func append(bits count: Int, from bytes: [UInt8]) -> Bool {
         guard count >= 0, count <= bytes.count * 8 else { return false }

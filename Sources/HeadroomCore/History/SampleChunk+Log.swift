@@ -1,5 +1,5 @@
 /// An open chunk written a little at a time: a `Mark` says where the chunk's bits stood when
-/// it was last written, `logEntry(since:)` gives the bits appended after it (no sample is
+/// it was last written, `appendLogEntry(since:to:)` gives the bits appended after it (no sample is
 /// encoded twice), and `continued(with:)` puts such an entry back after the bits it followed.
 /// The history store writes an open chunk whole now and then, and these entries between.
 extension SampleChunk {
@@ -20,18 +20,11 @@ extension SampleChunk {
         return mark
     }
 
-    /// The samples appended since `mark`, as their bits: the number of samples, of time bits
-    /// and of value bits (varints), the time bits and the value bits, each padded to a byte,
-    /// then a 4-byte checksum of what precedes it (as a chunk ends). Empty when nothing was
-    /// appended.
-    public func logEntry(since mark: Mark) -> [UInt8] {
-        var out: [UInt8] = []
-        appendLogEntry(since: mark, to: &out)
-        return out
-    }
-
-    /// Appends `logEntry(since: mark)` to `out`, with no array of its own: the history's log
-    /// takes an entry for every open chunk at each flush.
+    /// Appends to `out` the samples appended since `mark`, as their bits: the number of
+    /// samples, of time bits and of value bits (varints), the time bits and the value bits,
+    /// each padded to a byte, then a 4-byte checksum of the entry before it (as a chunk ends).
+    /// Nothing when nothing was appended. Into the caller's buffer: the history's log takes an
+    /// entry for every open chunk at each flush.
     public func appendLogEntry(since mark: Mark, to out: inout [UInt8]) {
         guard count > mark.count else { return }
         let start = out.count
@@ -43,7 +36,7 @@ extension SampleChunk {
         Self.appendChecksum(to: &out, from: start)
     }
 
-    /// This chunk continued by a `logEntry` written when it stood where it stands now; nil
+    /// This chunk continued by a log entry written when it stood where it stands now; nil
     /// when the entry is damaged (its checksum) or does not continue it: every sample must
     /// decode, and encoding them again must give exactly the bits the chunk then holds.
     /// `entry` is read from `range` (a log row holds many).

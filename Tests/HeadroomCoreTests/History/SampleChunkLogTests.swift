@@ -4,6 +4,13 @@ import Testing
 
 @Suite("Sample chunk log entries")
 struct SampleChunkLogTests {
+    /// A log entry on its own, as the first (or only) one of a row.
+    static func entry(_ chunk: SampleChunk, since mark: SampleChunk.Mark) -> [UInt8] {
+        var out: [UInt8] = []
+        chunk.appendLogEntry(since: mark, to: &out)
+        return out
+    }
+
     @Test("bits from any position come back whole and append after other bits exactly")
     func bitSuffixes() {
         var random = SplitMix64(seed: 11)
@@ -14,7 +21,8 @@ struct SampleChunkLogTests {
                 writer.write(random.next(), bits: width)
             }
             let start = writer.bitCount == 0 ? 0 : Int(random.next() % UInt64(writer.bitCount + 1))
-            let suffix = writer.bytes(fromBit: start)
+            var suffix: [UInt8] = []
+            writer.appendBytes(fromBit: start, to: &suffix)
             #expect(suffix.count == (writer.bitCount - start + 7) / 8)
             var after: [UInt8] = [0xA5, 0x5A]
             writer.appendBytes(fromBit: start, to: &after)
@@ -67,7 +75,7 @@ struct SampleChunkLogTests {
         for (index, (time, value)) in samples.enumerated() {
             chunk.append(time: time, value: value)
             guard index % 23 == 22 || index == samples.count - 1 else { continue }
-            let entry = chunk.logEntry(since: mark)
+            let entry = Self.entry(chunk, since: mark)
             // Appended to a buffer that holds other bytes (a log row): the same bytes, checksum
             // included, and they read back from their range.
             var row: [UInt8] = Array(repeating: UInt8(index & 0xFF), count: index % 7)
@@ -79,7 +87,7 @@ struct SampleChunkLogTests {
             mark = chunk.mark
             #expect(restored == chunk)
         }
-        #expect(chunk.logEntry(since: chunk.mark).isEmpty)
+        #expect(Self.entry(chunk, since: chunk.mark).isEmpty)
         // The restored chunk appends on as the original does.
         chunk.append(time: samples.last!.0 + 1000, value: 42.5)
         restored.append(time: samples.last!.0 + 1000, value: 42.5)
@@ -94,7 +102,7 @@ struct SampleChunkLogTests {
         let held = chunk
         let mark = chunk.mark
         for (time, value) in samples.dropFirst(30) { chunk.append(time: time, value: value) }
-        let entry = chunk.logEntry(since: mark)
+        let entry = Self.entry(chunk, since: mark)
         #expect(held.continued(with: entry, in: 0..<entry.count) == chunk)
         // Cut short, or with bytes to spare.
         #expect(held.continued(with: entry, in: 0..<entry.count - 1) == nil)
