@@ -43,8 +43,10 @@ private func eventually(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool
 struct WorkerPoolTests {
     private typealias Pool = WorkerPool<@Sendable () -> Void>
 
-    private func pool(width: Int, spareIdle: Duration = .seconds(10), name: String = "test-pool") -> Pool {
-        Pool(name: name, width: width, rescueAfter: .milliseconds(20), spareIdle: spareIdle) { $0() }
+    private func pool(
+        width: Int, spareIdle: Duration = .seconds(10), name: String = "test-pool", rescued: (@Sendable (Pool.Counts) -> Void)? = nil
+    ) -> Pool {
+        Pool(name: name, width: width, rescueAfter: .milliseconds(20), spareIdle: spareIdle, rescued: rescued) { $0() }
     }
 
     @Test("one thread runs its work in the order it came")
@@ -80,9 +82,7 @@ struct WorkerPoolTests {
     @Test("work behind threads that all block gets a thread of its own, and the rescue is reported")
     func rescue() {
         let reported = Mutex<[Pool.Counts]>([])
-        let pool = Pool(name: "test-pool", width: 2, rescueAfter: .milliseconds(20), rescued: { counts in reported.withLock { $0.append(counts) } }) {
-            $0()
-        }
+        let pool = pool(width: 2) { counts in reported.withLock { $0.append(counts) } }
         let gate = Gate()
         for _ in 0..<2 { pool.enqueue { gate.pass() } }
         let ran = Mutex(false)

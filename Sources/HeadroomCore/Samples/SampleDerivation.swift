@@ -104,7 +104,8 @@ public enum SampleDerivation {
             default: break
             }
         }
-        if !zip(entries, entries.dropFirst()).allSatisfy({ $0.cpu < $1.cpu }) { entries.sort { $0.cpu < $1.cpu } }
+        // By label, as the output goes ("all" comes last); a CPU listed twice ends up adjacent.
+        entries.sort { $0.cpu < $1.cpu }
         var index = entries.startIndex
         while index < entries.endIndex {
             var entry = entries[index]

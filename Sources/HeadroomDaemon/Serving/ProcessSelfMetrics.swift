@@ -34,7 +34,7 @@ enum ProcessSelfMetrics {
                 MetricFamily(
                     name: "headroom_task_thread_rescues_total",
                     help:
-                        "Threads started because tasks waited \(TaskThreads.rescueAfter.headroomDescription) behind pool threads that all blocked (a task blocking its thread).",
+                        "Threads started because tasks waited \(TaskThreads.rescueAfter.headroomDescription) behind pool threads that all stayed busy (a task blocking its thread, or holding it that long).",
                     type: .counter, series: [.init(.none, Double(tasks.rescues))]))
         }
         out.append(
