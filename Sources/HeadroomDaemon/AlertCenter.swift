@@ -42,9 +42,10 @@ public final class AlertCenter: Sendable {
     public var rules: [AlertRule] { center.withLock { $0.engine.rules } }
     /// The samples rules saw in the latest round (raw + derived + collector health).
     public var latestSamples: [Sample] { center.withLock { $0.latestSamples } }
-    /// The latest round's samples and alert state changes, read together (the history).
-    public var latestRound: (samples: [Sample], changes: [HistoryEvent]) {
-        center.withLock { ($0.latestSamples, $0.engine.lastRoundChanges) }
+    /// The latest round's samples, their layout and the alert state changes, read together
+    /// (the history).
+    public var latestRound: (samples: [Sample], layout: SeriesLayout?, changes: [HistoryEvent]) {
+        center.withLock { ($0.latestSamples, $0.latestLayout, $0.engine.lastRoundChanges) }
     }
     /// The latest raw snapshot.
     public var latestSnapshot: HostSnapshot? { center.withLock { $0.latestSnapshot } }
@@ -66,6 +67,9 @@ private struct Center {
     /// How often a round with active but unchanged alerts is saved.
     static let saveInterval: TimeInterval = 30
     var latestSamples: [Sample] = []
+    /// The series of `latestSamples`, in order: compared with the round before once, then
+    /// recognised by identity by the engine and the history.
+    var latestLayout: SeriesLayout?
     var latestSnapshot: HostSnapshot?
 
     init(rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile?, logger: Logger) {
@@ -86,7 +90,9 @@ private struct Center {
         previous = snapshot
         latestSnapshot = snapshot
         latestSamples = samples
-        let notifications = restored + engine.evaluate(samples, at: snapshot.time)
+        let layout = SeriesLayout.of(samples, reusing: latestLayout)
+        latestLayout = layout
+        let notifications = restored + engine.evaluate(samples, layout: layout, at: snapshot.time)
         saveIfDue(at: snapshot.time, changed: engine.lastRoundTransitioned || !restored.isEmpty)
         return stamp(notifications)
     }

@@ -287,6 +287,62 @@ struct AlertEngineSeriesTableTests {
         #expect(engine.trackedSeries == 3)
     }
 
+    @Test(
+        "a round in the latest round's layout takes its series by position: the same alerts as comparing every sample, through new series, reorders and pruned ids reused"
+    )
+    func layoutByIdentity() {
+        let hot = AlertRule(name: "hot", selector: MetricSelector("gpu_temperature_celsius"), condition: .above(80), severity: .critical)
+        let big = AlertRule(name: "big", selector: MetricSelector("gpu_process_memory_used_bytes"), condition: .above(100), severity: .warning)
+        var compared = AlertEngine(rules: [hot, big])
+        var byLayout = AlertEngine(rules: [hot, big])
+        var layout: SeriesLayout?
+        var layouts = 0
+        var notifications = 0
+        func gpu(_ index: String, _ value: Double) -> Sample { Sample("gpu_temperature_celsius", ["gpu": index], value) }
+        func process(_ pid: String, _ value: Double) -> Sample { Sample("gpu_process_memory_used_bytes", ["pid": pid], value) }
+        // A process that leaves (its id is pruned, then reused by the next new series), GPUs
+        // that swap places and heat up and cool down while the layout holds for hundreds of rounds.
+        let rounds = Int(AlertEngine.pruneAfterRounds) * 3
+        for round in 0..<rounds {
+            let heat = Double(round % 7 == 0 ? 90 : 30)
+            var samples: [Sample]
+            switch round {
+            case 0..<10: samples = [gpu("0", heat), process("1", 500), gpu("1", 20)]
+            case 10..<300: samples = [gpu("0", heat), gpu("1", 100 - heat)]
+            case 300..<400: samples = [gpu("1", 100 - heat), gpu("0", heat)]
+            default: samples = [gpu("1", 100 - heat), process("2", heat * 3), gpu("0", heat)]
+            }
+            let time = Self.t0.addingTimeInterval(Double(round))
+            let next = SeriesLayout.of(samples, reusing: layout)
+            if next !== layout { layouts += 1 }
+            layout = next
+            let expected = compared.evaluate(samples, at: time).map(\.summary)
+            let got = byLayout.evaluate(samples, layout: next, at: time).map(\.summary)
+            #expect(got == expected, "round \(round)")
+            notifications += expected.count
+        }
+        #expect(layouts == 4)
+        #expect(byLayout.firingAlerts.map { "\($0.rule)\($0.labels)" } == compared.firingAlerts.map { "\($0.rule)\($0.labels)" })
+        #expect(byLayout.trackedSeries == compared.trackedSeries)
+        // Heat every 7th round: alerts fire, resolve, then flap (each reported once).
+        #expect(notifications > 10)
+    }
+
+    @Test("at max_series, a round in the same layout still refuses and counts the new series every round")
+    func layoutAtTheCap() {
+        let rule = AlertRule(name: "hot", selector: MetricSelector("gpu_temperature_celsius"), condition: .above(80), severity: .critical)
+        var engine = AlertEngine(rules: [rule], policy: AlertPolicy(maxSeries: 2))
+        let samples = ["0", "1", "2"].map { Sample("gpu_temperature_celsius", ["gpu": $0], 90) }
+        let layout = SeriesLayout.of(samples, reusing: nil)
+        for round in 0..<3 {
+            let out = engine.evaluate(samples, layout: layout, at: Self.t0.addingTimeInterval(Double(round)))
+            #expect(engine.lastRoundRefusedSamples == 1)
+            if round == 0 { #expect(out.compactMap { $0.alert.labels["gpu"] }.sorted() == ["0", "1"]) }
+        }
+        #expect(engine.refusedSamplesTotal == 3)
+        #expect(engine.trackedSeries == 2)
+    }
+
     @Test("a series that still holds alert state is not pruned while it may come back (stale_after)")
     func keepsState() {
         let rule = AlertRule(name: "oom", selector: MetricSelector("container_oom_kills_total"), condition: .increases, severity: .critical)

@@ -2,11 +2,22 @@
 /// (for inhibition), values and details of the round, and forgetting series that are gone.
 extension AlertEngine {
     /// Takes a round's values into the table, interning new series; at `policy.maxSeries`
-    /// a new series is refused (and counted), known ones go on. The collectors return their
-    /// samples in the same order every round, so almost every id is found at the sample's
-    /// position in the latest round with one comparison of name and labels, not a hash of both.
-    mutating func store(_ samples: [Sample]) {
+    /// a new series is refused (and counted), known ones go on. A round in the latest round's
+    /// layout takes every id by position. Otherwise: the collectors return their samples in
+    /// the same order every round, so almost every id is found at the sample's position in
+    /// the latest round with one comparison of name and labels, not a hash of both.
+    mutating func store(_ samples: [Sample], layout: SeriesLayout?) {
         lastRoundRefusedSamples = 0
+        if let layout, layout === idsLayout, idsByPosition.count == samples.count {
+            for position in samples.indices {
+                let id = idsByPosition[position]
+                values[id] = samples[position].value
+                details[id] = samples[position].detail
+                seenRound[id] = round
+            }
+            return
+        }
+        idsLayout = nil
         var ids = idsByPosition
         idsByPosition = []
         for (position, sample) in samples.enumerated() {
@@ -30,6 +41,8 @@ extension AlertEngine {
         }
         if ids.count > samples.count { ids.removeLast(ids.count - samples.count) }
         idsByPosition = ids
+        // A refused position must be tried again next round (a series may have gone meanwhile).
+        if lastRoundRefusedSamples == 0 { idsLayout = layout }
     }
 
     mutating func intern(_ key: SeriesKey) -> Int {
@@ -86,6 +99,7 @@ extension AlertEngine {
         // Only ids the latest round did not see are pruned; forgetting the positions anyway
         // keeps a reused id from ever being taken for its old series.
         idsByPosition = []
+        idsLayout = nil
         for id in pruned {
             seriesIndex[seriesKeys[id]] = nil
             seriesByName[seriesKeys[id].name]?.removeAll { $0 == id }

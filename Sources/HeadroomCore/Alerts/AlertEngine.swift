@@ -37,6 +37,9 @@ public struct AlertEngine: Sendable {
     var freeIDs: [Int] = []
     /// The series id of each sample of the latest round, by position (-1: refused).
     var idsByPosition: [Int] = []
+    /// The layout the latest round's samples were in, while `idsByPosition` holds an id for
+    /// every position: a round in the same layout takes its ids from there, comparing nothing.
+    var idsLayout: SeriesLayout?
     /// How many rounds a series may go unseen, with no alert state, before it is forgotten.
     public static let pruneAfterRounds: UInt64 = 256
     var round: UInt64 = 0
@@ -135,10 +138,16 @@ public struct AlertEngine: Sendable {
 
     /// Evaluates one round of samples taken at `now` and returns the notifications to send:
     /// resolutions first, then the rest, each in rule then series order.
-    public mutating func evaluate(_ samples: [Sample], at now: Date) -> [AlertNotification] {
+    ///
+    /// `layout`, when the caller has it, must be the samples' series in their order
+    /// (`SeriesLayout.of`, which the daemon computes once a round for the engine and the
+    /// history alike): a round in the layout of the one before takes each sample's series by
+    /// its position, without comparing names and labels.
+    public mutating func evaluate(_ samples: [Sample], layout: SeriesLayout? = nil, at now: Date) -> [AlertNotification] {
+        assert(layout.map { $0.matches(samples) } ?? true, "a layout that is not the samples' series")
         round &+= 1
         if round % Self.pruneAfterRounds == 0 { pruneSeries() }
-        store(samples)
+        store(samples, layout: layout)
 
         // Pass 1: advance every state machine.
         var touched = touchedScratch

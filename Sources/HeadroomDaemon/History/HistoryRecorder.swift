@@ -97,10 +97,12 @@ public final class HistoryRecorder: Service, Sendable {
     }
 
     /// One round (on the round thread): its samples and the alerts' changes. The samples are
-    /// not kept: only their values, and the few samples incidents are read from.
-    public func record(_ samples: [Sample], changes: [HistoryEvent], at time: Date) {
+    /// not kept: only their values, and the few samples incidents are read from. `layout`,
+    /// when the caller has it, must be the samples' series in order (`SeriesLayout.of`, which
+    /// the alert center computes once a round); without, it is found here.
+    public func record(_ samples: [Sample], layout given: SeriesLayout? = nil, changes: [HistoryEvent], at time: Date) {
         let previous = shape.withLock { $0 }
-        let layout = SeriesLayout.of(samples, reusing: previous?.layout)
+        let layout = given ?? SeriesLayout.of(samples, reusing: previous?.layout)
         let incidentIndices: [Int]
         if let previous, previous.layout === layout {
             incidentIndices = previous.incidentIndices

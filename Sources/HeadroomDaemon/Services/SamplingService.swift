@@ -216,7 +216,7 @@ public final class SamplingService: Service, Sendable {
     private func recordHistory(at stamp: Date) {
         guard let history else { return }
         let round = alerts.latestRound
-        history.record(round.samples, changes: round.changes, at: stamp)
+        history.record(round.samples, layout: round.layout, changes: round.changes, at: stamp)
     }
 
     /// Hands the round's evaluated samples to the sinks, on this thread.

@@ -1,10 +1,10 @@
-public import HeadroomCore
-
 /// The series of a round, in order: what consecutive rounds share while their series do not
-/// change, so a round can travel as its values alone and the store can find each value's
-/// series once per layout instead of once per sample.
+/// change. A round's samples are compared with the previous layout once (`of(_:reusing:)`),
+/// and every consumer that recognises the layout it saw last (the alert engine, the history
+/// store) takes each sample's series by position instead of comparing names and labels again;
+/// a round also travels to the history's writer as its values alone.
 ///
-/// Immutable and shared by reference: the store recognises a layout it has seen by identity.
+/// Immutable and shared by reference: a consumer recognises a layout it has seen by identity.
 public final class SeriesLayout: Sendable {
     public let keys: [SeriesKey]
 
