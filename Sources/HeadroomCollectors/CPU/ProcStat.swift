@@ -117,20 +117,24 @@ public struct ProcStat: Sendable, Hashable {
         out.reserveCapacity((cpus.count + 1) * Self.modes.count + 4)
         Self.labelSets.withLock { cache in
             if cache.count > 4096 { cache.removeAll() }
-            func append(_ line: CPUTimes) {
-                let labels = cache[line.cpu] ?? Self.makeLabels(line.cpu, into: &cache)
-                for (column, ticks) in line.ticks.prefix(Self.modes.count).enumerated() {
-                    out.append(Sample("cpu_seconds_total", labels[column], Double(ticks) / Self.ticksPerSecond, kind: .counter))
-                }
-            }
-            append(all)
-            for line in cpus { append(line) }
+            Self.append(all, to: &out, labels: &cache)
+            for line in cpus { Self.append(line, to: &out, labels: &cache) }
         }
         out.append(Sample("cpu_count", .none, Double(cpus.count)))
         if let contextSwitches { out.append(Sample("context_switches_total", .none, Double(contextSwitches), kind: .counter)) }
         if let processesForked { out.append(Sample("processes_forked_total", .none, Double(processesForked), kind: .counter)) }
         if let processesBlocked { out.append(Sample("procs_blocked", .none, Double(processesBlocked))) }
         return out
+    }
+
+    /// One CPU's `cpu_seconds_total` samples. Everything it changes comes in as `inout`: a
+    /// nested function capturing `out` boxed it, and every append went through the runtime's
+    /// dynamic exclusivity check.
+    private static func append(_ line: CPUTimes, to out: inout [Sample], labels cache: inout [String: [Labels]]) {
+        let labels = cache[line.cpu] ?? makeLabels(line.cpu, into: &cache)
+        for (column, ticks) in line.ticks.prefix(modes.count).enumerated() {
+            out.append(Sample("cpu_seconds_total", labels[column], Double(ticks) / ticksPerSecond, kind: .counter))
+        }
     }
 
     // MARK: - Label sets

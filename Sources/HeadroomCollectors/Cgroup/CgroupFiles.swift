@@ -57,7 +57,7 @@ public enum CgroupFiles {
     /// ones, so a garbled file fails instead of silently losing a value.
     public static func values(_ bytes: [UInt8], keys: [StaticString], path: String) throws(CollectorError) -> [Int64?] {
         try ByteScanner.requireComplete(bytes, path: path)
-        var found = [Int64?](repeating: nil, count: keys.count)
+        var found = [Int64?](filled: nil, count: keys.count)
         var scanner = ByteScanner(bytes)
         var lineNumber = 0
         var sawLine = false

@@ -164,22 +164,19 @@ public final class RootedSystemFiles: SystemFiles {
         var capacity = last == 0 ? initialCapacity : last + last / 2 + 64
         while true {
             var failure: Int32 = 0
-            let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                initialized = 0
-                guard let base = buffer.baseAddress else { return }
+            var bytes = [UInt8](filled: 0, count: capacity)
+            let count = bytes.withUnsafeMutableBytes { buffer in
                 while true {
-                    let count = pread(file.descriptor, base, capacity, 0)
-                    if count >= 0 {
-                        initialized = count
-                        return
-                    }
+                    let count = pread(file.descriptor, buffer.baseAddress, capacity, 0)
+                    if count >= 0 { return count }
                     if errno != EINTR {
                         failure = errno
-                        return
+                        return 0
                     }
                 }
             }
             if failure != 0 { return .failure(ReadFailure(code: failure)) }
+            bytes.removeLast(capacity - count)
             // The files read every round (one value, or one generated block: `/proc/stat`,
             // `meminfo`, `memory.stat`, PSI) come whole in one read when it fits. Files the
             // kernel hands over a page of records at a time (`mountinfo`, `smaps`) do not:

@@ -201,7 +201,7 @@ struct NVMLReader {
             return sizedList(
                 count: { fn(handle, &$0, nil) },
                 fill: { count in
-                    var buffer = [nvmlProcessInfo_t](repeating: nvmlProcessInfo_t(), count: Int(count))
+                    var buffer = [nvmlProcessInfo_t](filled: nvmlProcessInfo_t(), count: Int(count))
                     var filled = count
                     let code = buffer.withUnsafeMutableBufferPointer { fn(handle, &filled, $0.baseAddress) }
                     return (code, filled, buffer.prefix(Int(min(filled, count))).map { ($0.pid, $0.usedGpuMemory) })
@@ -211,7 +211,7 @@ struct NVMLReader {
             return sizedList(
                 count: { fn(handle, &$0, nil) },
                 fill: { count in
-                    var buffer = [nvmlProcessInfo_v1_t](repeating: nvmlProcessInfo_v1_t(), count: Int(count))
+                    var buffer = [nvmlProcessInfo_v1_t](filled: nvmlProcessInfo_v1_t(), count: Int(count))
                     var filled = count
                     let code = buffer.withUnsafeMutableBufferPointer { fn(handle, &filled, $0.baseAddress) }
                     return (code, filled, buffer.prefix(Int(min(filled, count))).map { ($0.pid, $0.usedGpuMemory) })
