@@ -79,7 +79,14 @@ extension ProcessTests {
         func daemonAt80x24() async throws {
             let daemon = try await Self.daemon()
             defer { daemon.process.signal(SIGKILL) }
-            let figures = try Self.memoryFigures(try await Self.status(daemon.url))
+            // The daemon serves before its first round is in: wait for GPU 0's figures.
+            let first = try await poll("a round with GPU 0 in /api/v1/status") { () async throws -> [String: Any]? in
+                let status = try await Self.status(daemon.url)
+                let samples = status["samples"] as? [[String: Any]] ?? []
+                let total = samples.contains { $0["name"] as? String == "gpu_memory_total_bytes" && ($0["labels"] as? [String: String])?["gpu"] == "0" }
+                return total ? status : nil
+            }
+            let figures = try Self.memoryFigures(try #require(first))
             #expect(figures == "19.5/24.0 GiB")
             let tmux = try Tmux(Self.command("--url \(daemon.url) --interval 0.5"))
             // The whole first frame, down to its key line: a capture can land while a frame is
