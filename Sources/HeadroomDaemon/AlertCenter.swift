@@ -44,7 +44,7 @@ public final class AlertCenter: Sendable {
     public var latestSamples: [Sample] { center.withLock { $0.latestSamples } }
     /// The latest round's samples, their layout and the alert state changes, read together
     /// (the history).
-    public var latestRound: (samples: [Sample], layout: SeriesLayout?, changes: [HistoryEvent]) {
+    public var latestRound: (samples: [Sample], layout: SeriesLayout, changes: [HistoryEvent]) {
         center.withLock { ($0.latestSamples, $0.latestLayout, $0.engine.lastRoundChanges) }
     }
     /// The latest raw snapshot.
@@ -69,7 +69,7 @@ private struct Center {
     var latestSamples: [Sample] = []
     /// The series of `latestSamples`, in order: compared with the round before once, then
     /// recognised by identity by the engine and the history.
-    var latestLayout: SeriesLayout?
+    var latestLayout = SeriesLayout([])
     var latestSnapshot: HostSnapshot?
 
     init(rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile?, logger: Logger) {

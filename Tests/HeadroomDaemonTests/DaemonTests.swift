@@ -30,9 +30,9 @@ struct DaemonHarness {
         self.notifier = notifier
         let clock = ManualClock(wall: start)
         self.clock = clock
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        if let given { logger = given }
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .critical
+        let logger = given ?? quiet
         let dependencies = Dependencies(
             clock: realTime ? SystemClock() : clock,
             makeFiles: { _ in files },

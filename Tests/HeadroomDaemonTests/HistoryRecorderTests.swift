@@ -124,7 +124,7 @@ struct HistoryRecorderTests {
             maximumQueuedSamples: 10)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         for round in 0..<8 {
-            recorder.record(Self.round(gpu: Double(round), crashes: 0), changes: [], at: start.addingTimeInterval(Double(round)))
+            recorder.record(Self.round(gpu: Double(round), crashes: 0), at: start.addingTimeInterval(Double(round)))
         }
         // 3 samples a round, at most 10 queued: 3 rounds kept, the 5 oldest dropped.
         #expect(recorder.health.samplesDropped == 15)
@@ -148,13 +148,13 @@ struct HistoryRecorderTests {
         let start = clock.uptime()
         // Asleep after its first pass (which opened the file).
         await clock.waitForPendingAlarm(notBefore: start + .seconds(10))
-        recorder.record(Self.round(gpu: 1, crashes: 0), changes: [], at: clock.wallTime())
+        recorder.record(Self.round(gpu: 1, crashes: 0), at: clock.wallTime())
         clock.advance(by: .seconds(9))
         #expect(recorder.health.samplesWritten == 0)
         clock.advance(by: .seconds(1))
         await clock.waitForPendingAlarm(notBefore: start + .seconds(20))
         #expect(recorder.health.samplesWritten == 3)
-        recorder.record(Self.round(gpu: 2, crashes: 0), changes: [], at: clock.wallTime())
+        recorder.record(Self.round(gpu: 2, crashes: 0), at: clock.wallTime())
         task.cancel()
         try await task.value
         #expect(recorder.health.samplesWritten == 6, "the last rounds are written at shutdown")
@@ -174,7 +174,7 @@ struct HistoryRecorderTests {
         for round in 0..<1440 {
             let time = start.addingTimeInterval(Double(round) * 5)
             let samples = (0..<200).map { Sample("gpu_memory_used_bytes", ["gpu": "\($0)"], Double(round * 1_048_576 + $0)) }
-            recorder.record(samples, changes: [], at: time)
+            recorder.record(samples, at: time)
             if round % 12 == 11 { recorder.write() }
         }
         recorder.write()
@@ -198,5 +198,12 @@ struct HistoryRecorderTests {
         #expect(left.count <= kept.count && left.last?.time == kept.last?.time)
         // The oldest went first; the newest stay (the store's own tests check the file shrinks).
         #expect((left.first?.time ?? 0) > (kept.first?.time ?? 0))
+    }
+}
+
+extension HistoryRecorder {
+    /// A round with no alert changes, handed over as the daemon does: with its samples' layout.
+    fileprivate func record(_ samples: [Sample], at time: Date) {
+        record(samples, layout: SeriesLayout.of(samples, reusing: nil), changes: [], at: time)
     }
 }

@@ -96,13 +96,13 @@ public final class HistoryRecorder: Service, Sendable {
         bell = ThreadBell(clock: clock)
     }
 
-    /// One round (on the round thread): its samples and the alerts' changes. The samples are
-    /// not kept: only their values, and the few samples incidents are read from. `layout`,
-    /// when the caller has it, must be the samples' series in order (`SeriesLayout.of`, which
-    /// the alert center computes once a round); without, it is found here.
-    public func record(_ samples: [Sample], layout given: SeriesLayout? = nil, changes: [HistoryEvent], at time: Date) {
+    /// One round (on the round thread): its samples, their `layout` (the samples' series in
+    /// order: `SeriesLayout.of`, which the alert center computes once a round) and the alerts'
+    /// changes. The samples are not kept: only their values, and the few samples incidents
+    /// are read from.
+    public func record(_ samples: [Sample], layout: SeriesLayout, changes: [HistoryEvent], at time: Date) {
+        assert(layout.matches(samples), "a layout that is not the samples' series")
         let previous = shape.withLock { $0 }
-        let layout = given ?? SeriesLayout.of(samples, reusing: previous?.layout)
         let incidentIndices: [Int]
         if let previous, previous.layout === layout {
             incidentIndices = previous.incidentIndices
