@@ -17,12 +17,12 @@ extension HistoryStore {
         try database.run("INSERT OR REPLACE INTO head (id, data) VALUES (1, ?)", [.blob(head)])
         try database.run("DELETE FROM head_log")
         logRows = 0
-        for slot in series.indices { markLogged(slot) }
+        for slot in series.indices { Self.markLogged(&series[slot]) }
     }
 
-    func markLogged(_ slot: Int) {
-        series[slot].logged = series[slot].chunk.mark
-        series[slot].restarted = false
+    static func markLogged(_ entry: inout Series) {
+        entry.logged = entry.chunk.mark
+        entry.restarted = false
     }
 
     /// One row of what changed since the head or the last log row: for each such series its
@@ -30,19 +30,39 @@ extension HistoryStore {
     /// held; the chunk closed when it has no samples), the entry's length, and the bits the
     /// chunk gained (`SampleChunk.appendLogEntry(since:to:)`: nothing is encoded again).
     func writeLog() throws(HistoryError) {
-        var log: [UInt8] = []
-        // Each entry is made in one reused buffer (its length goes before it), read in place
-        // from the series table: no copy of a series, no array per entry.
-        var bits: [UInt8] = []
-        for slot in series.indices where series[slot].restarted || series[slot].chunk.count > series[slot].logged.count {
-            let start = series[slot].restarted ? SampleChunk.Mark() : series[slot].logged
-            bits.removeAll(keepingCapacity: true)
-            series[slot].chunk.appendLogEntry(since: start, to: &bits)
-            Self.appendVarint(UInt64(bitPattern: series[slot].id), to: &log)
-            Self.appendVarint(UInt64(start.count), to: &log)
-            Self.appendVarint(UInt64(bits.count), to: &log)
-            log += bits
-            markLogged(slot)
+        // The row's length is counted first, then each entry written in place into it
+        // (`SampleChunk.writeLogEntry`): no append per byte. The table is moved out for the
+        // loops, as `append` does, and read through its buffer: no exclusivity check, no copy
+        // of a chunk.
+        var table = series
+        series = []
+        defer { series = table }
+        let log = table.withUnsafeMutableBufferPointer { entries -> [UInt8] in
+            var lengths: [Int] = []
+            lengths.reserveCapacity(entries.count)
+            var length = 0
+            for slot in entries.indices {
+                guard let start = entries[slot].logStart else { continue }
+                let entry = entries[slot].chunk.logEntryLength(since: start)
+                lengths.append(entry)
+                length += Varint.length(UInt64(bitPattern: entries[slot].id)) + Varint.length(UInt64(start.count)) + Varint.length(UInt64(entry)) + entry
+            }
+            var log = [UInt8](repeating: 0, count: length)
+            log.withUnsafeMutableBytes { row in
+                var offset = 0
+                var next = 0
+                for slot in entries.indices {
+                    guard let start = entries[slot].logStart else { continue }
+                    offset = Varint.write(UInt64(bitPattern: entries[slot].id), into: row, at: offset)
+                    offset = Varint.write(UInt64(start.count), into: row, at: offset)
+                    offset = Varint.write(UInt64(lengths[next]), into: row, at: offset)
+                    offset = entries[slot].chunk.writeLogEntry(since: start, into: row, at: offset)
+                    next += 1
+                    Self.markLogged(&entries[slot])
+                }
+                precondition(offset == length, "a log row's entries must fill the length counted for them")
+            }
+            return log
         }
         guard !log.isEmpty else { return }
         try database.run("INSERT INTO head_log (data) VALUES (?)", [.blob(log)])

@@ -49,6 +49,12 @@ public final class HistoryStore {
         var logged = SampleChunk.Mark()
         /// Whether the chunk the head or its log holds for this series was closed since.
         var restarted = false
+
+        /// Where the log's next entry for this series starts: nil when nothing changed since
+        /// the last one.
+        var logStart: SampleChunk.Mark? {
+            restarted ? SampleChunk.Mark() : chunk.count > logged.count ? logged : nil
+        }
     }
 
     /// A chunk closed since the last flush.
@@ -133,7 +139,7 @@ public final class HistoryStore {
             for log in logs { try replayLog(log) }
             logRows = logs.count
         }
-        for slot in series.indices { markLogged(slot) }
+        for slot in series.indices { Self.markLogged(&series[slot]) }
     }
 
     /// Every series recorded, in no particular order.

@@ -48,24 +48,46 @@ public struct BitWriter: Sendable, Hashable {
     public mutating func write(bit: Bool) { write(bit ? 1 : 0, bits: 1) }
 
     /// Appends the bits from `start` on, zero-padded to whole bytes (what was written since a
-    /// mark), to `out`, a word at a time (the history's log takes every open chunk's new bits
-    /// this way at each flush).
+    /// mark), to `out`.
     public func appendBytes(fromBit start: Int, to out: inout [UInt8]) {
+        let count = byteCount(fromBit: start)
+        guard count > 0 else { return }
+        let offset = out.count
+        out.append(contentsOf: repeatElement(0, count: count))
+        out.withUnsafeMutableBytes { _ = writeBytes(fromBit: start, into: $0, at: offset) }
+    }
+
+    /// The number of bytes the bits from `start` on take, zero-padded to whole bytes.
+    public func byteCount(fromBit start: Int) -> Int {
+        (max(bitCount - max(start, 0), 0) + 7) / 8
+    }
+
+    /// Writes the bits from `start` on, zero-padded to whole bytes (`byteCount(fromBit:)` of
+    /// them), into `out` from `offset`, a word at a time; returns the offset after them. The
+    /// history's log writes every open chunk's new bits this way at each flush, in place in
+    /// the row: no append per byte, each of which checks the array.
+    public func writeBytes(fromBit start: Int, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        precondition(offset >= 0 && offset + byteCount(fromBit: start) <= out.count, "the bits must fit in the buffer from \(offset)")
         var position = max(start, 0)
         let end = bitCount
-        guard position < end else { return }
-        out.reserveCapacity(out.count + (end - position + 7) / 8)
+        var index = offset
         while position < end {
             let count = min(64, end - position)
             // Left-aligned, as a fresh writer would hold it: the bytes it gives are the top ones.
-            let piece = bits(at: position, count: count) &<< UInt64(64 - count)
-            var rest = piece
-            for _ in 0..<(count + 7) / 8 {
-                out.append(UInt8(truncatingIfNeeded: rest &>> 56))
-                rest &<<= 8
+            var piece = bits(at: position, count: count) &<< UInt64(64 - count)
+            if count == 64 {
+                out.storeBytes(of: piece.bigEndian, toByteOffset: index, as: UInt64.self)
+                index += 8
+            } else {
+                for _ in 0..<(count + 7) / 8 {
+                    out[index] = UInt8(truncatingIfNeeded: piece &>> 56)
+                    piece &<<= 8
+                    index += 1
+                }
             }
             position += count
         }
+        return index
     }
 
     /// `count` (1...64) bits from bit `position`, right-aligned.

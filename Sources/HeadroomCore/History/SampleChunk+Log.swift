@@ -23,17 +23,36 @@ extension SampleChunk {
     /// Appends to `out` the samples appended since `mark`, as their bits: the number of
     /// samples, of time bits and of value bits (varints), the time bits and the value bits,
     /// each padded to a byte, then a 4-byte checksum of the entry before it (as a chunk ends).
-    /// Nothing when nothing was appended. Into the caller's buffer: the history's log takes an
-    /// entry for every open chunk at each flush.
+    /// Nothing when nothing was appended.
     public func appendLogEntry(since mark: Mark, to out: inout [UInt8]) {
-        guard count > mark.count else { return }
-        let start = out.count
-        Varint.append(UInt64(count - mark.count), to: &out)
-        Varint.append(UInt64(times.bitCount - mark.timeBits), to: &out)
-        Varint.append(UInt64(values.bitCount - mark.valueBits), to: &out)
-        times.appendBytes(fromBit: mark.timeBits, to: &out)
-        values.appendBytes(fromBit: mark.valueBits, to: &out)
-        Self.appendChecksum(to: &out, from: start)
+        let length = logEntryLength(since: mark)
+        guard length > 0 else { return }
+        let offset = out.count
+        out.append(contentsOf: repeatElement(0, count: length))
+        out.withUnsafeMutableBytes { _ = writeLogEntry(since: mark, into: $0, at: offset) }
+    }
+
+    /// The number of bytes of the entry for `mark` (0 when nothing was appended since): a log
+    /// row gives each entry's length before the entry.
+    public func logEntryLength(since mark: Mark) -> Int {
+        guard count > mark.count else { return 0 }
+        return Varint.length(UInt64(count - mark.count)) + Varint.length(UInt64(times.bitCount - mark.timeBits))
+            + Varint.length(UInt64(values.bitCount - mark.valueBits)) + times.byteCount(fromBit: mark.timeBits)
+            + values.byteCount(fromBit: mark.valueBits) + 4
+    }
+
+    /// Writes the entry `appendLogEntry(since:to:)` appends into `out` from `offset`, where
+    /// `logEntryLength(since:)` bytes must be free; returns the offset after it. Into the
+    /// caller's row, in place: the history's log takes an entry for every open chunk at each
+    /// flush.
+    public func writeLogEntry(since mark: Mark, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        guard count > mark.count else { return offset }
+        var index = Varint.write(UInt64(count - mark.count), into: out, at: offset)
+        index = Varint.write(UInt64(times.bitCount - mark.timeBits), into: out, at: index)
+        index = Varint.write(UInt64(values.bitCount - mark.valueBits), into: out, at: index)
+        index = times.writeBytes(fromBit: mark.timeBits, into: out, at: index)
+        index = values.writeBytes(fromBit: mark.valueBits, into: out, at: index)
+        return Self.writeChecksum(into: out, from: offset, at: index)
     }
 
     /// This chunk continued by a log entry written when it stood where it stands now; nil

@@ -279,21 +279,33 @@ public struct SampleChunk: Sendable, Hashable {
 
     /// A 32-bit hash of `bytes[start..<end]`, a word at a time: what tells a damaged chunk.
     static func checksum(_ bytes: [UInt8], from start: Int = 0, upTo end: Int) -> UInt32 {
+        bytes.withUnsafeBytes { checksum($0, from: start, upTo: end) }
+    }
+
+    /// The checksum of `raw[start..<end]`.
+    static func checksum(_ raw: UnsafeRawBufferPointer, from start: Int, upTo end: Int) -> UInt32 {
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(end - start)
-        bytes.withUnsafeBytes { raw in
-            var offset = start
-            while offset + 8 <= end {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01B3
-                hash ^= hash >> 29
-                offset += 8
-            }
-            while offset < end {
-                hash = (hash ^ UInt64(raw[offset])) &* 0x0000_0100_0000_01B3
-                offset += 1
-            }
+        var offset = start
+        while offset + 8 <= end {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01B3
+            hash ^= hash >> 29
+            offset += 8
+        }
+        while offset < end {
+            hash = (hash ^ UInt64(raw[offset])) &* 0x0000_0100_0000_01B3
+            offset += 1
         }
         hash ^= hash >> 32
         return UInt32(truncatingIfNeeded: hash)
+    }
+
+    /// Writes the checksum of `out[start..<offset]` at `offset` (4 bytes, big-endian); returns
+    /// the offset after it.
+    static func writeChecksum(into out: UnsafeMutableRawBufferPointer, from start: Int, at offset: Int) -> Int {
+        precondition(start >= 0 && start <= offset && offset + 4 <= out.count, "the checksum must fit in the buffer at \(offset)")
+        let sum = checksum(UnsafeRawBufferPointer(out), from: start, upTo: offset)
+        out.storeBytes(of: sum.bigEndian, toByteOffset: offset, as: UInt32.self)
+        return offset + 4
     }
 
     /// Whether `bytes` end with the checksum of what precedes it (`appendChecksum`).

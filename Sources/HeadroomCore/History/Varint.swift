@@ -10,6 +10,25 @@ package enum Varint {
         out.append(UInt8(rest))
     }
 
+    /// Writes `value` into `out` from `offset` (`length(value)` bytes); returns the offset after it.
+    package static func write(_ value: UInt64, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        precondition(offset >= 0 && offset + length(value) <= out.count, "the varint must fit in the buffer from \(offset)")
+        var rest = value
+        var index = offset
+        while rest >= 0x80 {
+            out[index] = UInt8(truncatingIfNeeded: rest) | 0x80
+            rest >>= 7
+            index += 1
+        }
+        out[index] = UInt8(rest)
+        return index + 1
+    }
+
+    /// The number of bytes `append` writes for `value`.
+    package static func length(_ value: UInt64) -> Int {
+        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
+    }
+
     /// The integer at `offset` (moved past it), reading no further than `end`; nil when cut
     /// short or longer than 64 bits.
     package static func read(_ bytes: [UInt8], _ offset: inout Int, end: Int) -> UInt64? {

@@ -11,6 +11,17 @@ struct SampleChunkLogTests {
         return out
     }
 
+    @Test("a varint's length is the number of bytes it is written in, at every width")
+    func varintLength() {
+        var values: [UInt64] = [0, 1, 0x7F, 0x80, 0x3FFF, 0x4000, .max]
+        for shift in 0..<64 { values += [1 << UInt64(shift), (1 << UInt64(shift)) - 1, 1 << UInt64(shift) | 1] }
+        for value in values {
+            var out: [UInt8] = []
+            Varint.append(value, to: &out)
+            #expect(Varint.length(value) == out.count, "\(value)")
+        }
+    }
+
     @Test("bits from any position come back whole and append after other bits exactly")
     func bitSuffixes() {
         var random = SplitMix64(seed: 11)
@@ -76,6 +87,8 @@ struct SampleChunkLogTests {
             chunk.append(time: time, value: value)
             guard index % 23 == 22 || index == samples.count - 1 else { continue }
             let entry = Self.entry(chunk, since: mark)
+            // The length a log row gives before the entry, known before it is written.
+            #expect(chunk.logEntryLength(since: mark) == entry.count)
             // Appended to a buffer that holds other bytes (a log row): the same bytes, checksum
             // included, and they read back from their range.
             var row: [UInt8] = Array(repeating: UInt8(index & 0xFF), count: index % 7)
@@ -88,6 +101,9 @@ struct SampleChunkLogTests {
             #expect(restored == chunk)
         }
         #expect(Self.entry(chunk, since: chunk.mark).isEmpty)
+        #expect(chunk.logEntryLength(since: chunk.mark) == 0)
+        // From the start (a restarted chunk's entry): every sample, in one entry of that length.
+        #expect(chunk.logEntryLength(since: SampleChunk.Mark()) == Self.entry(chunk, since: SampleChunk.Mark()).count)
         // The restored chunk appends on as the original does.
         chunk.append(time: samples.last!.0 + 1000, value: 42.5)
         restored.append(time: samples.last!.0 + 1000, value: 42.5)
