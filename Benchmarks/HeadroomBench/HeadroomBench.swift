@@ -14,6 +14,9 @@ struct HeadroomBench {
         if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--floor-loop" {
             WakeupBenchmark.floorLoop(intervalMilliseconds: Int(CommandLine.arguments[2]) ?? 100)
         }
+        if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--wake-loop" {
+            WakeupBenchmark.floorLoop(intervalMilliseconds: Int(CommandLine.arguments[2]) ?? 100, readingFiles: false)
+        }
         if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--write-history-day" {
             try HistoryBenchmark.writeDay(to: CommandLine.arguments[2], endingAt: Date())
             return

@@ -4,7 +4,8 @@ import HeadroomNotify
 
 /// What one round costs the whole process, measured from outside: `headroom run` on the
 /// embedded default at `interval: 100ms`, against the C floor (a process that reads the same
-/// files on the same grid and does nothing else) started in the same run. CPU comes from
+/// files on the same grid and does nothing else) started in the same run, and a process that
+/// only wakes on that grid (what a wake-up costs here, before any file is read). CPU comes from
 /// the threads' `schedstat` (nanoseconds on a CPU), cross-checked with `/proc/PID/stat`
 /// (clock ticks, every thread, dead ones included); context switches are summed over
 /// `/proc/PID/task/*/status`, per thread, so the table shows which threads wake.
@@ -26,11 +27,12 @@ enum WakeupBenchmark {
         ]
         async let daemon = measure(headroom, ["run"], environment: environment, seconds: seconds)
         async let floor = measure(CommandLine.arguments[0], ["--floor-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds)
-        let (d, f) = try await (daemon, floor)
+        async let wake = measure(CommandLine.arguments[0], ["--wake-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds)
+        let (d, f, w) = try await (daemon, floor, wake)
 
         print("| process | CPU per round (schedstat) | ratio to C floor | CPU per round (utime+stime) | context switches per round | threads |")
         print("|---|---|---|---|---|---|")
-        for (name, m) in [("headroom run", d), ("C floor (same files, same grid)", f)] {
+        for (name, m) in [("headroom run", d), ("C floor (same files, same grid)", f), ("C wake-up only (same grid, no files)", w)] {
             let switches = m.switches.values.reduce(0, +)
             print(
                 "| \(name) | \(micro(m.onCPU / rounds)) | \(String(format: "%.2f×", m.onCPU / max(f.onCPU, 1e-9))) | \(micro(m.cpu / rounds)) "
@@ -42,6 +44,9 @@ enum WakeupBenchmark {
             let onCPU = Double(d.threadCPU[thread, default: 0]) / 1e9
             print("- \(thread): \(String(format: "%.2f", Double(count) / rounds)), \(micro(onCPU / rounds))")
         }
+        print(
+            "of the floor, waking is \(micro(w.onCPU / rounds)) a round and reading the files \(micro((f.onCPU - w.onCPU) / rounds)); "
+                + "headroom's own work above the floor: \(micro((d.onCPU - f.onCPU) / rounds)) a round")
         let ratio = d.onCPU / max(f.onCPU, 1e-9)
         let switchesPerRound = Double(d.switches.values.reduce(0, +)) / rounds
         print(
@@ -126,9 +131,10 @@ enum WakeupBenchmark {
         return out
     }
 
-    /// `headroom-bench --floor-loop MS`: the floor process. Never returns.
-    static func floorLoop(intervalMilliseconds: Int) -> Never {
-        let paths = steadyStateFiles().paths
+    /// `headroom-bench --floor-loop MS`: the floor process; `--wake-loop MS` (`readingFiles`
+    /// false): the same loop with no file to read. Never returns.
+    static func floorLoop(intervalMilliseconds: Int, readingFiles: Bool = true) -> Never {
+        let paths = readingFiles ? steadyStateFiles().paths : []
         let cPaths = paths.map { strdup($0) }
         let pointers: [UnsafePointer<CChar>?] = cPaths.map { UnsafePointer($0) }
         let floor = pointers.withUnsafeBufferPointer { hr_floor_open($0.baseAddress, Int32($0.count)) }
