@@ -47,9 +47,9 @@ extension HistoryStore {
                 lengths.append(entry)
                 length += Varint.length(UInt64(bitPattern: entries[slot].id)) + Varint.length(UInt64(start.count)) + Varint.length(UInt64(entry)) + entry
             }
-            var log = [UInt8](repeating: 0, count: length)
-            log.withUnsafeMutableBytes { row in
-                var offset = 0
+            var log: [UInt8] = []
+            log.append(count: length) { row, first in
+                var offset = first
                 var next = 0
                 for slot in entries.indices {
                     guard let start = entries[slot].logStart else { continue }
@@ -60,7 +60,7 @@ extension HistoryStore {
                     next += 1
                     Self.markLogged(&entries[slot])
                 }
-                precondition(offset == length, "a log row's entries must fill the length counted for them")
+                return offset
             }
             return log
         }

@@ -50,11 +50,7 @@ public struct BitWriter: Sendable, Hashable {
     /// Appends the bits from `start` on, zero-padded to whole bytes (what was written since a
     /// mark), to `out`.
     public func appendBytes(fromBit start: Int, to out: inout [UInt8]) {
-        let count = byteCount(fromBit: start)
-        guard count > 0 else { return }
-        let offset = out.count
-        out.append(contentsOf: repeatElement(0, count: count))
-        out.withUnsafeMutableBytes { _ = writeBytes(fromBit: start, into: $0, at: offset) }
+        out.append(count: byteCount(fromBit: start)) { buffer, offset in writeBytes(fromBit: start, into: buffer, at: offset) }
     }
 
     /// The number of bytes the bits from `start` on take, zero-padded to whole bytes.
@@ -67,19 +63,23 @@ public struct BitWriter: Sendable, Hashable {
     /// history's log writes every open chunk's new bits this way at each flush, in place in
     /// the row: no append per byte, each of which checks the array.
     public func writeBytes(fromBit start: Int, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
-        precondition(offset >= 0 && offset + byteCount(fromBit: start) <= out.count, "the bits must fit in the buffer from \(offset)")
         var position = max(start, 0)
         let end = bitCount
         var index = offset
+        // Each store is checked against the buffer, in release builds too: a miscounted
+        // length stops here rather than writing past the row.
+        precondition(index >= 0, "a negative offset")
         while position < end {
             let count = min(64, end - position)
             // Left-aligned, as a fresh writer would hold it: the bytes it gives are the top ones.
             var piece = bits(at: position, count: count) &<< UInt64(64 - count)
             if count == 64 {
+                precondition(index + 8 <= out.count, "the bits must fit in the buffer")
                 out.storeBytes(of: piece.bigEndian, toByteOffset: index, as: UInt64.self)
                 index += 8
             } else {
                 for _ in 0..<(count + 7) / 8 {
+                    precondition(index < out.count, "the bits must fit in the buffer")
                     out[index] = UInt8(truncatingIfNeeded: piece &>> 56)
                     piece &<<= 8
                     index += 1
@@ -172,5 +172,19 @@ public struct BitReader: Sendable {
             value = value &<< 8 | (index + offset < bytes.count ? UInt64(bytes[index + offset]) : 0)
         }
         return value
+    }
+}
+
+extension [UInt8] {
+    /// Appends `count` bytes that `write` fills in place: it is given the array's bytes and
+    /// where the new ones start, and returns where it stopped, which must be their end. One
+    /// growth of the array instead of an append (and its checks) per byte. Inlinable, so the
+    /// history's writer gets it specialized, its closure inlined.
+    @inlinable package mutating func append(count: Int, writtenBy write: (UnsafeMutableRawBufferPointer, Int) -> Int) {
+        guard count > 0 else { return }
+        let offset = self.count
+        append(contentsOf: repeatElement(0, count: count))
+        let end = withUnsafeMutableBytes { write($0, offset) }
+        precondition(end == offset + count, "\(end - offset) bytes written in place of \(count)")
     }
 }

@@ -25,11 +25,7 @@ extension SampleChunk {
     /// each padded to a byte, then a 4-byte checksum of the entry before it (as a chunk ends).
     /// Nothing when nothing was appended.
     public func appendLogEntry(since mark: Mark, to out: inout [UInt8]) {
-        let length = logEntryLength(since: mark)
-        guard length > 0 else { return }
-        let offset = out.count
-        out.append(contentsOf: repeatElement(0, count: length))
-        out.withUnsafeMutableBytes { _ = writeLogEntry(since: mark, into: $0, at: offset) }
+        out.append(count: logEntryLength(since: mark)) { buffer, offset in writeLogEntry(since: mark, into: buffer, at: offset) }
     }
 
     /// The number of bytes of the entry for `mark` (0 when nothing was appended since): a log

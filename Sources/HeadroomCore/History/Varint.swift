@@ -12,14 +12,17 @@ package enum Varint {
 
     /// Writes `value` into `out` from `offset` (`length(value)` bytes); returns the offset after it.
     package static func write(_ value: UInt64, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
-        precondition(offset >= 0 && offset + length(value) <= out.count, "the varint must fit in the buffer from \(offset)")
+        // Each byte is checked against the buffer, in release builds too.
+        precondition(offset >= 0, "a negative offset")
         var rest = value
         var index = offset
         while rest >= 0x80 {
+            precondition(index < out.count, "the varint must fit in the buffer")
             out[index] = UInt8(truncatingIfNeeded: rest) | 0x80
             rest >>= 7
             index += 1
         }
+        precondition(index < out.count, "the varint must fit in the buffer")
         out[index] = UInt8(rest)
         return index + 1
     }
