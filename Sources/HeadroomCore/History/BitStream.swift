@@ -47,19 +47,14 @@ public struct BitWriter: Sendable, Hashable {
     @inline(__always)
     public mutating func write(bit: Bool) { write(bit ? 1 : 0, bits: 1) }
 
-    /// Appends the bits from `start` on, zero-padded to whole bytes (what was written since a
-    /// mark), to `out`.
-    public func appendBytes(fromBit start: Int, to out: inout [UInt8]) {
-        out.append(count: byteCount(fromBit: start)) { buffer, offset in writeBytes(fromBit: start, into: buffer, at: offset) }
-    }
-
     /// The number of bytes the bits from `start` on take, zero-padded to whole bytes.
     public func byteCount(fromBit start: Int) -> Int {
         (max(bitCount - max(start, 0), 0) + 7) / 8
     }
 
-    /// Writes the bits from `start` on, zero-padded to whole bytes (`byteCount(fromBit:)` of
-    /// them), into `out` from `offset`, a word at a time; returns the offset after them. The
+    /// Writes the bits from `start` on (what was written since a mark), zero-padded to whole
+    /// bytes (`byteCount(fromBit:)` of them), into `out` from `offset`, a word at a time;
+    /// returns the offset after them. The
     /// history's log writes every open chunk's new bits this way at each flush, in place in
     /// the row: no append per byte, each of which checks the array.
     public func writeBytes(fromBit start: Int, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
@@ -103,7 +98,7 @@ public struct BitWriter: Sendable, Hashable {
         return value >> UInt64(64 - count)
     }
 
-    /// Appends the first `count` bits of `bytes` (as `appendBytes(fromBit:to:)` gave them); false when
+    /// Appends the first `count` bits of `bytes` (as `writeBytes(fromBit:into:at:)` gave them); false when
     /// `bytes` hold fewer bits.
     public mutating func append(bits count: Int, from bytes: [UInt8]) -> Bool {
         guard count >= 0, count <= bytes.count * 8 else { return false }

@@ -315,9 +315,9 @@ public struct SampleChunk: Sendable, Hashable {
         return bytes[end...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } == checksum(bytes, upTo: end)
     }
 
-    /// Appends the checksum of `out[start...]` (big-endian), which then ends with it.
-    static func appendChecksum(to out: inout [UInt8], from start: Int = 0) {
-        let sum = checksum(out, from: start, upTo: out.count)
+    /// Appends the checksum of `out` (big-endian), which then ends with it.
+    static func appendChecksum(to out: inout [UInt8]) {
+        let sum = checksum(out, upTo: out.count)
         out.append(UInt8(sum >> 24))
         out.append(UInt8((sum >> 16) & 0xFF))
         out.append(UInt8((sum >> 8) & 0xFF))

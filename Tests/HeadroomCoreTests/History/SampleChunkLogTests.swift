@@ -11,6 +11,31 @@ struct SampleChunkLogTests {
         return out
     }
 
+    /// The entry as the format describes it, made without the code under test: the three
+    /// counts with `Varint.append`, each stream's new bits read back from its `bytes` and
+    /// copied through a fresh `BitWriter`, then the checksum of all that.
+    static func expectedEntry(_ chunk: SampleChunk, since mark: SampleChunk.Mark) -> [UInt8] {
+        guard chunk.count > mark.count else { return [] }
+        var out: [UInt8] = []
+        Varint.append(UInt64(chunk.count - mark.count), to: &out)
+        Varint.append(UInt64(chunk.times.bitCount - mark.timeBits), to: &out)
+        Varint.append(UInt64(chunk.values.bitCount - mark.valueBits), to: &out)
+        for (stream, from) in [(chunk.times, mark.timeBits), (chunk.values, mark.valueBits)] {
+            var reader = BitReader(stream.bytes)
+            var copy = BitWriter()
+            var position = 0
+            while position < stream.bitCount {
+                let width = min(56, stream.bitCount - position, position < from ? from - position : 56)
+                let bits = reader.read(bits: width) ?? 0
+                if position >= from { copy.write(bits, bits: width) }
+                position += width
+            }
+            out += copy.bytes
+        }
+        SampleChunk.appendChecksum(to: &out)
+        return out
+    }
+
     @Test("a varint's length is the number of bytes it is written in, at every width")
     func varintLength() {
         var values: [UInt64] = [0, 1, 0x7F, 0x80, 0x3FFF, 0x4000, .max]
@@ -33,10 +58,10 @@ struct SampleChunkLogTests {
             }
             let start = writer.bitCount == 0 ? 0 : Int(random.next() % UInt64(writer.bitCount + 1))
             var suffix: [UInt8] = []
-            writer.appendBytes(fromBit: start, to: &suffix)
+            suffix.append(count: writer.byteCount(fromBit: start)) { buffer, offset in writer.writeBytes(fromBit: start, into: buffer, at: offset) }
             #expect(suffix.count == (writer.bitCount - start + 7) / 8)
             var after: [UInt8] = [0xA5, 0x5A]
-            writer.appendBytes(fromBit: start, to: &after)
+            after.append(count: writer.byteCount(fromBit: start)) { buffer, offset in writer.writeBytes(fromBit: start, into: buffer, at: offset) }
             #expect(after == [0xA5, 0x5A] + suffix)
             // The prefix up to `start`, then the suffix appended: the same bits.
             var prefix = BitWriter()
@@ -87,8 +112,11 @@ struct SampleChunkLogTests {
             chunk.append(time: time, value: value)
             guard index % 23 == 22 || index == samples.count - 1 else { continue }
             let entry = Self.entry(chunk, since: mark)
-            // The length a log row gives before the entry, known before it is written.
-            #expect(chunk.logEntryLength(since: mark) == entry.count)
+            // The bytes the format describes, and the length a log row gives before them,
+            // known before the entry is written.
+            let expected = Self.expectedEntry(chunk, since: mark)
+            #expect(entry == expected)
+            #expect(chunk.logEntryLength(since: mark) == expected.count)
             // Appended to a buffer that holds other bytes (a log row): the same bytes, checksum
             // included, and they read back from their range.
             var row: [UInt8] = Array(repeating: UInt8(index & 0xFF), count: index % 7)
@@ -103,7 +131,9 @@ struct SampleChunkLogTests {
         #expect(Self.entry(chunk, since: chunk.mark).isEmpty)
         #expect(chunk.logEntryLength(since: chunk.mark) == 0)
         // From the start (a restarted chunk's entry): every sample, in one entry of that length.
-        #expect(chunk.logEntryLength(since: SampleChunk.Mark()) == Self.entry(chunk, since: SampleChunk.Mark()).count)
+        let whole = Self.expectedEntry(chunk, since: SampleChunk.Mark())
+        #expect(Self.entry(chunk, since: SampleChunk.Mark()) == whole)
+        #expect(chunk.logEntryLength(since: SampleChunk.Mark()) == whole.count)
         // The restored chunk appends on as the original does.
         chunk.append(time: samples.last!.0 + 1000, value: 42.5)
         restored.append(time: samples.last!.0 + 1000, value: 42.5)
