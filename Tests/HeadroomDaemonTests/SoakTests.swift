@@ -7,6 +7,8 @@ extension ProcessTests {
     /// round for a minute (3,000 PIDs), then quiet. Anonymous memory must plateau while the
     /// churn goes on and stay near the quiet level after it, because every structure keyed
     /// by a series is released once the series is gone (BENCHMARKS.md has the figures).
+    /// And reloads: each replaces the rules, the channels and the collectors; what the old
+    /// ones held (descriptors, threads, memory) must go with them.
     @Suite("Soak")
     struct SoakTests {
         static let churnSteps = 600
@@ -35,6 +37,78 @@ extension ProcessTests {
                 let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") })
             else { return nil }
             return Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "")
+        }
+
+        /// Open descriptors and threads of `pid`.
+        static func descriptorsAndThreads(_ pid: Int32) -> (descriptors: Int, threads: Int) {
+            let manager = FileManager.default
+            return (
+                (try? manager.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count ?? -1,
+                (try? manager.contentsOfDirectory(atPath: "/proc/\(pid)/task"))?.count ?? -1
+            )
+        }
+
+        static let reloads = 200
+
+        @Test("200 reloads between two configurations: descriptors, threads and anonymous memory stay where the first reloads left them")
+        func reloadSoak() async throws {
+            let directory = try TemporaryDirectory()
+            let port = try freeLoopbackPort()
+            let receiver = try DurableDeliveryTests.Receiver(port: port)
+            let alerts = directory.path("alerts.jsonl")
+            // Every reload swaps the rule (the old one's alert resolves, the new one fires at
+            // once), so each new channel writes: the file channel opens its file, the webhook
+            // posts to a real receiver. The collector set and the interval change too.
+            func configuration(_ variant: Int) -> String {
+                """
+                interval: \(variant == 0 ? "100ms" : "150ms")
+                log: {level: debug}
+                collectors:
+                  disabled: [\(variant == 0 ? "load" : "pressure"), amdgpu]
+                default_rules: false
+                rules:
+                  - {name: always_\(variant), metric: memory_used_bytes, above: 0}
+                channels:
+                  - {type: jsonlog, path: "\(alerts)"}
+                  - {type: webhook, name: hook, url: "http://127.0.0.1:\(port)/hook/reload", timeout: 2s}
+                """
+            }
+            let path = try directory.write("headroom.yaml", configuration(0))
+            let daemon = try HeadroomProcess(["run", "--config", path])
+            defer { daemon.signal(SIGKILL) }
+            try await daemon.waitFor("SIGHUP to be trapped") { _, err in err.contains("reloading on SIGHUP is armed") }
+            func lines() -> Int {
+                ((try? String(contentsOfFile: alerts, encoding: .utf8)) ?? "").count { $0 == "\n" }
+            }
+            _ = try await daemon.waitFor("the first firing") { _, _ in lines() >= 1 }
+            var figures: [(reload: Int, descriptors: Int, threads: Int, anonymous: Int)] = []
+            for reload in 1...Self.reloads {
+                _ = try directory.write("headroom.yaml", configuration(reload % 2))
+                daemon.signal(SIGHUP)
+                // The old rule's resolved and the new rule's firing, each through the new channels.
+                guard try await daemon.waitFor("reload \(reload) to fire", { _, _ in lines() >= 1 + 2 * reload }) else { return }
+                if reload == 20 || reload == Self.reloads {
+                    // Counted once the webhook has had every post too (none in flight).
+                    let posts = try await poll("reload \(reload)'s webhook posts", timeout: .seconds(20), every: .milliseconds(20)) {
+                        try await receiver.requests().count >= 1 + 2 * reload ? true : nil
+                    }
+                    guard posts != nil else { return }
+                    let (descriptors, threads) = Self.descriptorsAndThreads(daemon.pid)
+                    figures.append((reload, descriptors, threads, try #require(Self.rssAnon(daemon.pid), "the daemon exited:\n\(daemon.stderr)")))
+                }
+            }
+            #expect(daemon.stderr.components(separatedBy: "configuration reloaded").count - 1 == Self.reloads)
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            let (early, late) = (figures[0], figures[1])
+            let summary = figures.map { "after \($0.reload): \($0.descriptors) descriptors, \($0.threads) threads, RssAnon \($0.anonymous) KiB" }
+                .joined(separator: "; ")
+            print("reload soak: \(summary)")
+            // A file left open per reload would be 180 more; a thread per reload, 180 more.
+            #expect(late.descriptors - early.descriptors <= 3, "\(summary)")
+            #expect(late.threads - early.threads <= 2, "\(summary)")
+            // 180 reloads within 1 MiB: about 5 KiB a reload would be a leak.
+            #expect(late.anonymous - early.anonymous < 1024, "\(summary)")
         }
 
         @Test("3,000 churning GPU processes in a minute: anonymous memory plateaus and stays near the quiet level after")

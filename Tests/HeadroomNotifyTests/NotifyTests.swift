@@ -137,6 +137,23 @@ struct JSONLogTests {
         #expect(try String(contentsOfFile: path + ".1", encoding: .utf8).split(separator: "\n").count == 2)
     }
 
+    @Test("the file is closed when the channel goes (a reload replaces it)")
+    func closedWithTheChannel() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-jsonlog-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("alerts.jsonl").path
+        /// This process's descriptors open on `path`.
+        func descriptors() -> Int {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return entries.count { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == path }
+        }
+        var notifier: JSONLogNotifier? = JSONLogNotifier(channel: "jsonlog", configuration: JSONLogConfiguration(path: path), timeZone: utc)
+        try await notifier?.deliver(sampleNotification())
+        #expect(descriptors() == 1)
+        notifier = nil
+        #expect(descriptors() == 0)
+    }
+
     @Test("an unwritable path is a retryable failure naming the path")
     func unwritable() async {
         let notifier = JSONLogNotifier(channel: "jsonlog", configuration: JSONLogConfiguration(path: "/proc/headroom-cannot-write/alerts.jsonl"), timeZone: utc)

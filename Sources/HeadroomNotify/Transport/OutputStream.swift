@@ -7,7 +7,8 @@
 #endif
 
 /// Where a text channel writes: a file descriptor it does not own (stdout, stderr) or an
-/// append-only file it opens itself and reopens when the file is rotated away.
+/// append-only file it opens itself, reopens when the file is rotated away, and closes when
+/// the sink goes (a reload replaces every channel's sink).
 public final class TextSink: Sendable {
     private enum Target: Sendable {
         case descriptor(Int32)
@@ -25,6 +26,13 @@ public final class TextSink: Sendable {
 
     /// Appends to `path`, creating it (mode 0640) and its directory when missing.
     public init(path: String) { target = .file(path) }
+
+    deinit {
+        guard case .file = target else { return }
+        state.withLock { state in
+            if state.fd >= 0 { close(state.fd) }
+        }
+    }
 
     /// True when the sink is a terminal (colour is then allowed).
     public var isTerminal: Bool {
