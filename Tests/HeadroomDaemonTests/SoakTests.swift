@@ -7,8 +7,9 @@ extension ProcessTests {
     /// round for a minute (3,000 PIDs), then quiet. Anonymous memory must plateau while the
     /// churn goes on and stay near the quiet level after it, because every structure keyed
     /// by a series is released once the series is gone (BENCHMARKS.md has the figures).
-    /// And reloads: each replaces the rules, the channels and the collectors; what the old
-    /// ones held (descriptors, threads, memory) must go with them.
+    /// And reloads: each replaces the rules, the channels and the collectors (the GPU driver's
+    /// session and its Xid watcher thread included); what the old ones held (descriptors,
+    /// threads, memory) must go with them.
     @Suite("Soak")
     struct SoakTests {
         static let churnSteps = 600
@@ -50,21 +51,25 @@ extension ProcessTests {
 
         static let reloads = 200
 
-        @Test("200 reloads between two configurations: descriptors, threads and anonymous memory stay where the first reloads left them")
+        @Test("200 reloads between two configurations: descriptors and threads stay where the first reloads left them, anonymous memory settles")
         func reloadSoak() async throws {
             let directory = try TemporaryDirectory()
             let port = try freeLoopbackPort()
             let receiver = try DurableDeliveryTests.Receiver(port: port)
             let alerts = directory.path("alerts.jsonl")
+            // Two GPUs: each collector set opens the driver and starts its Xid watcher thread.
+            let fake = try FakeNVML(scenario: "gpus 2\n")
             // Every reload swaps the rule (the old one's alert resolves, the new one fires at
             // once), so each new channel writes: the file channel opens its file, the webhook
-            // posts to a real receiver. The collector set and the interval change too.
+            // posts to a real receiver. The collector set (rebuilt, the driver's session with
+            // it) and the interval change too.
             func configuration(_ variant: Int) -> String {
                 """
                 interval: \(variant == 0 ? "100ms" : "150ms")
                 log: {level: debug}
                 collectors:
                   disabled: [\(variant == 0 ? "load" : "pressure"), amdgpu]
+                  nvml_library: \(fake.libraryPath)
                 default_rules: false
                 rules:
                   - {name: always_\(variant), metric: memory_used_bytes, above: 0}
@@ -87,7 +92,7 @@ extension ProcessTests {
                 daemon.signal(SIGHUP)
                 // The old rule's resolved and the new rule's firing, each through the new channels.
                 guard try await daemon.waitFor("reload \(reload) to fire", { _, _ in lines() >= 1 + 2 * reload }) else { return }
-                if reload == 20 || reload == Self.reloads {
+                if [20, Self.reloads / 2, Self.reloads].contains(reload) {
                     // Counted once the webhook has had every post too (none in flight).
                     let posts = try await poll("reload \(reload)'s webhook posts", timeout: .seconds(20), every: .milliseconds(20)) {
                         try await receiver.requests().count >= 1 + 2 * reload ? true : nil
@@ -100,15 +105,20 @@ extension ProcessTests {
             #expect(daemon.stderr.components(separatedBy: "configuration reloaded").count - 1 == Self.reloads)
             daemon.signal(SIGTERM)
             #expect(try await daemon.wait() == 0)
-            let (early, late) = (figures[0], figures[1])
+            try #require(figures.count == 3)
+            let (early, middle, late) = (figures[0], figures[1], figures[2])
             let summary = figures.map { "after \($0.reload): \($0.descriptors) descriptors, \($0.threads) threads, RssAnon \($0.anonymous) KiB" }
                 .joined(separator: "; ")
             print("reload soak: \(summary)")
-            // A file left open per reload would be 180 more; a thread per reload, 180 more.
+            // A file left open a reload would be 180 more; a thread a reload, 180 more.
             #expect(late.descriptors - early.descriptors <= 3, "\(summary)")
             #expect(late.threads - early.threads <= 2, "\(summary)")
-            // 180 reloads within 1 MiB: about 5 KiB a reload would be a leak.
-            #expect(late.anonymous - early.anonymous < 1024, "\(summary)")
+            // Memory settles rather than stays flat: the history's queue holds every round's
+            // series layout until its next flush (a new layout at each reload that changes the
+            // collectors), SQLite's cache fills, the allocator warms up. By hand it reaches
+            // about 7.4 MiB after 500 reloads and stays there to 1,500 (BENCHMARKS.md). So the
+            // second hundred must add less than 1 MiB: what 10 KiB kept a reload would add.
+            #expect(late.anonymous - middle.anonymous < 1024, "\(summary)")
         }
 
         @Test("3,000 churning GPU processes in a minute: anonymous memory plateaus and stays near the quiet level after")
