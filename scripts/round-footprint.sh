@@ -7,8 +7,8 @@
 # Runs the embedded default at `interval: 1s` under valgrind's callgrind (a release build with
 # symbols, the same flags as the shipped one), zeroes the counts after a warm-up, counts N
 # seconds of rounds, and prints for the round thread and the history's writer: instructions
-# a round, and the distinct 64-byte lines of code executed (by module, then the largest
-# functions).
+# a round, the distinct 64-byte lines of code executed and the 4 KiB pages they lie on (by
+# module, then the largest functions).
 #
 # Needs valgrind and python3 (installed when missing). The first build takes minutes.
 # Usage: scripts/round-footprint.sh [--seconds N] [--binary PATH]   (PATH: built with symbols,
@@ -99,13 +99,15 @@ for name in ("round", "history's writer"):
     by_object = collections.defaultdict(set)
     for (o, f), s in lines.items(): by_object[o] |= s
     code = sum(len(s) for s in by_object.values()) * 64 / 1024
-    print(f"\n{name}: {sum(ir.values()) / per:,.0f} instructions a round over {per} rounds, {code:.1f} KiB of code executed")
+    # Pages rather than lines: a cold round misses in the TLB once per page it touches.
+    pages = sum(len({line >> 6 for line in s}) for s in by_object.values())
+    print(f"\n{name}: {sum(ir.values()) / per:,.0f} instructions a round over {per} rounds, {code:.1f} KiB of code executed on {pages} pages of 4 KiB")
     by_module, ir_module = collections.defaultdict(set), collections.Counter()
     for (o, f), s in lines.items():
         by_module[module(o, f)] |= {(o, x) for x in s}; ir_module[module(o, f)] += ir[(o, f)]
-    print("| module | code executed | instructions a round |\n|---|---|---|")
+    print("| module | code executed | pages | instructions a round |\n|---|---|---|---|")
     for m, s in sorted(by_module.items(), key=lambda item: -len(item[1]))[:10]:
-        print(f"| {m} | {len(s) * 64 / 1024:.1f} KiB | {ir_module[m] / per:,.0f} |")
+        print(f"| {m} | {len(s) * 64 / 1024:.1f} KiB | {len({(o, x >> 6) for o, x in s})} | {ir_module[m] / per:,.0f} |")
     print("largest functions (code executed, instructions a round):")
     for (o, f), s in sorted(lines.items(), key=lambda item: -len(item[1]))[:12]:
         print(f"  {len(s) * 64 / 1024:4.1f} KiB {ir[(o, f)] / per:9,.0f}  {f}")

@@ -7,7 +7,7 @@ import HeadroomCore
 /// the same run (absolute numbers drift between machines; ratios travel).
 ///
 ///   scripts/bench.sh                     # builds release with the static stdlib and runs everything
-///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100]
+///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH]
 @main
 struct HeadroomBench {
     static func main() async throws {
@@ -43,6 +43,9 @@ struct Options {
     var only: String?
     /// The wake-up benchmark's interval.
     var intervalMilliseconds = 100
+    /// A second headroom binary the wake-up benchmark runs beside the first, in the same
+    /// window: a change measured against its baseline with the machine's noise shared.
+    var against: String?
 
     init<S: Sequence>(_ arguments: S) where S.Element == String {
         var iterator = arguments.makeIterator()
@@ -52,9 +55,10 @@ struct Options {
             case "--headroom": headroom = iterator.next()
             case "--only": only = iterator.next()
             case "--interval-ms": intervalMilliseconds = max(1, Int(iterator.next() ?? "") ?? intervalMilliseconds)
+            case "--against": against = iterator.next()
             default:
                 print(
-                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100]"
+                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH]"
                 )
                 exit(2)
             }

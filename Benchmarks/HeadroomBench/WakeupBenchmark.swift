@@ -4,11 +4,14 @@ import HeadroomNotify
 
 /// What one round costs the whole process, measured from outside: `headroom run` on the
 /// embedded default at `interval: 100ms`, against the C floor (a process that reads the same
-/// files on the same grid and does nothing else) started in the same run, and a process that
-/// only wakes on that grid (what a wake-up costs here, before any file is read). CPU comes from
+/// files at the same interval and does nothing else) started in the same run, and a process
+/// that only wakes at that interval (what a wake-up costs here, before any file is read); each
+/// on a grid of its own, a quarter of an interval from the others. CPU comes from
 /// the threads' `schedstat` (nanoseconds on a CPU), cross-checked with `/proc/PID/stat`
 /// (clock ticks, every thread, dead ones included); context switches are summed over
-/// `/proc/PID/task/*/status`, per thread, so the table shows which threads wake.
+/// `/proc/PID/task/*/status`, per thread, so the table shows which threads wake. With
+/// `--against PATH`, a second headroom binary runs in the same window (its own state
+/// directory), so a change is compared with its baseline under the same noise.
 enum WakeupBenchmark {
     static func run(options: Options) async throws {
         guard let (headroom, directory) = try IdleBenchmark.workspace("Wake-ups per round", options: options) else { return }
@@ -25,28 +28,42 @@ enum WakeupBenchmark {
             "HEADROOM_STATE_DIR": directory.path,
             "HEADROOM_LOG_LEVEL": "warning",
         ]
+        // Each process starts a quarter of an interval after the one before, so their grids do
+        // not line up: a process that wakes right after another finds the kernel's and libc's
+        // code for reading these files warm, and costs less than it does alone (two copies
+        // of one binary on one grid differed by 20 to 40 % here).
+        let quarter = Duration.milliseconds(intervalMilliseconds) / 4
         async let daemon = measure(headroom, ["run"], environment: environment, seconds: seconds)
-        async let floor = measure(CommandLine.arguments[0], ["--floor-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds)
-        async let wake = measure(CommandLine.arguments[0], ["--wake-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds)
-        let (d, f, w) = try await (daemon, floor, wake)
+        async let floor = measure(
+            CommandLine.arguments[0], ["--floor-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, startAfter: quarter)
+        // The baseline binary, when given, runs in the same window with a state directory of its own.
+        async let baseline = measureAgainst(options.against, environment: environment, directory: directory, seconds: seconds, startAfter: quarter * 2)
+        async let wake = measure(
+            CommandLine.arguments[0], ["--wake-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, startAfter: quarter * 3)
+        let (d, f, w, b) = try await (daemon, floor, wake, baseline)
 
         print("| process | CPU per round (schedstat) | ratio to C floor | CPU per round (utime+stime) | context switches per round | threads |")
         print("|---|---|---|---|---|---|")
-        for (name, m) in [("headroom run", d), ("C floor (same files, same grid)", f), ("C wake-up only (same grid, no files)", w)] {
+        var rows = [("headroom run", d), ("C floor (same files, same interval)", f), ("C wake-up only (same interval, no files)", w)]
+        if let b, let against = options.against { rows.insert(("against: \(against)", b), at: 1) }
+        for (name, m) in rows {
             let switches = m.switches.values.reduce(0, +)
             print(
                 "| \(name) | \(micro(m.onCPU / rounds)) | \(String(format: "%.2f×", m.onCPU / max(f.onCPU, 1e-9))) | \(micro(m.cpu / rounds)) "
                     + "| \(String(format: "%.2f", Double(switches) / rounds)) | \(m.switches.count) |")
         }
         print("")
-        print("headroom's threads, per round: context switches (voluntary + involuntary), time on a CPU (schedstat):")
-        for (thread, count) in d.switches.sorted(by: { $0.value > $1.value }) where count > 0 || d.threadCPU[thread, default: 0] > 0 {
-            let onCPU = Double(d.threadCPU[thread, default: 0]) / 1e9
-            print("- \(thread): \(String(format: "%.2f", Double(count) / rounds)), \(micro(onCPU / rounds))")
-        }
+        printThreads("headroom's", d, rounds: rounds)
         print(
             "of the floor, waking is \(micro(w.onCPU / rounds)) a round and reading the files \(micro((f.onCPU - w.onCPU) / rounds)); "
                 + "headroom's own work above the floor: \(micro((d.onCPU - f.onCPU) / rounds)) a round")
+        if let b {
+            printThreads("against's", b, rounds: rounds)
+            print(
+                "headroom against the baseline, same window: \(micro(d.onCPU / rounds)) against \(micro(b.onCPU / rounds)) a round "
+                    + "(\(String(format: "%+.1f %%", (d.onCPU / max(b.onCPU, 1e-9) - 1) * 100))); above the floor \(micro((d.onCPU - f.onCPU) / rounds)) against \(micro((b.onCPU - f.onCPU) / rounds))"
+            )
+        }
         let ratio = d.onCPU / max(f.onCPU, 1e-9)
         let switchesPerRound = Double(d.switches.values.reduce(0, +)) / rounds
         print(
@@ -54,6 +71,28 @@ enum WakeupBenchmark {
                 + "≤ 2 context switches per round → \(switchesPerRound <= 2 ? "met" : "NOT met")")
         print(
             "(CPU-time resolution is one clock tick, 10 ms: \(Int((d.cpu * 100).rounded())) ticks for headroom, \(Int((f.cpu * 100).rounded())) for the floor)")
+    }
+
+    /// Each thread that woke or ran: context switches and time on a CPU, per round.
+    private static func printThreads(_ whose: String, _ measurement: Measurement, rounds: Double) {
+        print("\(whose) threads, per round: context switches (voluntary + involuntary), time on a CPU (schedstat):")
+        for (thread, count) in measurement.switches.sorted(by: { $0.value > $1.value })
+        where count > 0 || measurement.threadCPU[thread, default: 0] > 0 {
+            let onCPU = Double(measurement.threadCPU[thread, default: 0]) / 1e9
+            print("- \(thread): \(String(format: "%.2f", Double(count) / rounds)), \(micro(onCPU / rounds))")
+        }
+    }
+
+    /// The baseline binary (`--against`), nil when none is given.
+    private static func measureAgainst(
+        _ path: String?, environment: [String: String], directory: URL, seconds: Int, startAfter: Duration
+    ) async throws -> Measurement? {
+        guard let path else { return nil }
+        let state = directory.appendingPathComponent("against")
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        var environment = environment
+        environment["HEADROOM_STATE_DIR"] = state.path
+        return try await measure(path, ["run"], environment: environment, seconds: seconds, startAfter: startAfter)
     }
 
     struct Measurement {
@@ -73,8 +112,10 @@ enum WakeupBenchmark {
     }
 
     static func measure(
-        _ path: String, _ arguments: [String], environment: [String: String], seconds: Int, warmUp: Duration = .seconds(5)
+        _ path: String, _ arguments: [String], environment: [String: String], seconds: Int, warmUp: Duration = .seconds(5),
+        startAfter: Duration = .zero
     ) async throws -> Measurement {
+        try await Task.sleep(for: startAfter)
         let process = try Subprocess(
             [path] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }, standardOutput: .null,
             standardError: .null)
