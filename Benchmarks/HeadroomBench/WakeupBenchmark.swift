@@ -25,7 +25,7 @@ enum WakeupBenchmark {
         let environment = [
             "HEADROOM_INTERVAL": "\(intervalMilliseconds)ms",
             "HEADROOM_SERVER_LISTEN": "127.0.0.1:0",
-            "HEADROOM_STATE_DIR": directory.path,
+            "HEADROOM_STATE_DIR": try stateDirectory(directory, "headroom"),
             "HEADROOM_LOG_LEVEL": "warning",
         ]
         // Each process starts a quarter of an interval after the one before, so their grids do
@@ -83,15 +83,20 @@ enum WakeupBenchmark {
         }
     }
 
+    /// A daemon's own state directory in the benchmark's workspace, made.
+    private static func stateDirectory(_ workspace: URL, _ name: String) throws -> String {
+        let state = workspace.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        return state.path
+    }
+
     /// The baseline binary (`--against`), nil when none is given.
     private static func measureAgainst(
         _ path: String?, environment: [String: String], directory: URL, seconds: Int, startAfter: Duration
     ) async throws -> Measurement? {
         guard let path else { return nil }
-        let state = directory.appendingPathComponent("against")
-        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         var environment = environment
-        environment["HEADROOM_STATE_DIR"] = state.path
+        environment["HEADROOM_STATE_DIR"] = try stateDirectory(directory, "against")
         return try await measure(path, ["run"], environment: environment, seconds: seconds, startAfter: startAfter)
     }
 

@@ -54,9 +54,9 @@ public struct BitWriter: Sendable, Hashable {
 
     /// Writes the bits from `start` on (what was written since a mark), zero-padded to whole
     /// bytes (`byteCount(fromBit:)` of them), into `out` from `offset`, a word at a time;
-    /// returns the offset after them. The
-    /// history's log writes every open chunk's new bits this way at each flush, in place in
-    /// the row: no append per byte, each of which checks the array.
+    /// returns the offset after them. The history's log writes every open chunk's new bits
+    /// this way at each flush, in place in the row: no append per byte, each of which checks
+    /// the array.
     public func writeBytes(fromBit start: Int, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
         var position = max(start, 0)
         let end = bitCount

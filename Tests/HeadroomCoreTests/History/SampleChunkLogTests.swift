@@ -57,12 +57,15 @@ struct SampleChunkLogTests {
                 writer.write(random.next(), bits: width)
             }
             let start = writer.bitCount == 0 ? 0 : Int(random.next() % UInt64(writer.bitCount + 1))
-            var suffix: [UInt8] = []
-            suffix.append(count: writer.byteCount(fromBit: start)) { buffer, offset in writer.writeBytes(fromBit: start, into: buffer, at: offset) }
+            /// The bits from `start` on appended to `out`, written in place as the log writes them.
+            func appendingSuffix(to out: [UInt8]) -> [UInt8] {
+                var out = out
+                out.append(count: writer.byteCount(fromBit: start)) { buffer, offset in writer.writeBytes(fromBit: start, into: buffer, at: offset) }
+                return out
+            }
+            let suffix = appendingSuffix(to: [])
             #expect(suffix.count == (writer.bitCount - start + 7) / 8)
-            var after: [UInt8] = [0xA5, 0x5A]
-            after.append(count: writer.byteCount(fromBit: start)) { buffer, offset in writer.writeBytes(fromBit: start, into: buffer, at: offset) }
-            #expect(after == [0xA5, 0x5A] + suffix)
+            #expect(appendingSuffix(to: [0xA5, 0x5A]) == [0xA5, 0x5A] + suffix)
             // The prefix up to `start`, then the suffix appended: the same bits.
             var prefix = BitWriter()
             var reader = BitReader(writer.bytes)
