@@ -8,34 +8,66 @@ import Synchronization
 ///
 /// With a state file, the engine's state outlives the process: the first round takes up
 /// what the previous process saved (a restart continues incidents instead of starting new
-/// ones), a round in which an alert changed state saves at once, a round in which alerts
-/// are merely active saves at most every `saveInterval`, and `saveState(at:)` saves on
+/// ones), a round in which an alert changed state returns a save at once, a round in which
+/// alerts are merely active one at most every `saveInterval`, and `saveState(at:)` saves on
 /// shutdown. While nothing is active and nothing changed, nothing is written.
+///
+/// `process` and `reload` do not write: they return the state to save (`Outcome.save`), and
+/// the caller writes it with `write(_:)` off the round thread, after the outcome's
+/// notifications are in the outbox. So a disk that stalls holds up neither sampling nor the
+/// outbox, and a crash between the two writes cannot leave a saved firing whose notification
+/// never reached the outbox (an incident nobody hears of). What it can leave is the other
+/// way round: the restarted engine starts that alert afresh, so it fires again if the
+/// breach holds, and a breach that ended meanwhile gets no resolved.
 ///
 /// Not an actor: the round thread calls it synchronously (no hop, no wake-up of another
 /// thread); the server's readers take the same lock for a moment.
 public final class AlertCenter: Sendable {
     private let center: Mutex<Center>
+    private let writer: StateWriter?
+
+    /// What a round or a reload produced: notifications to hand to delivery, then a state to write.
+    public struct Outcome: Sendable {
+        public var notifications: [AlertNotification]
+        public var save: PendingSave?
+    }
+
+    /// The engine's state as of one round, numbered: of two, the later one is what the
+    /// file ends up holding, whichever is written last.
+    public struct PendingSave: Sendable {
+        let state: AlertEngineState
+        let number: Int
+    }
 
     public init(
         rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile? = nil,
         logger: Logger = Logger(label: "headroom")
     ) {
         center = Mutex(Center(rules: rules, policy: policy, hostname: hostname, stateFile: stateFile, logger: logger))
+        writer = stateFile.map { StateWriter(file: $0, logger: logger) }
     }
 
     /// Derives rates against the previous round, evaluates every rule, and returns the
-    /// notifications to deliver, stamped with the host name.
-    public func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
+    /// notifications to deliver, stamped with the host name, and the state to write when a
+    /// save is due.
+    public func process(_ snapshot: HostSnapshot) -> Outcome {
         center.withLock { $0.process(snapshot) }
     }
 
-    public func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> [AlertNotification] {
+    public func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> Outcome {
         center.withLock { $0.reload(rules: rules, policy: policy, at: now) }
     }
 
+    /// Writes `save` to the state file (a write, an fsync, a rename: call it off the round
+    /// thread), unless a later one was written already. Writers take turns.
+    public func write(_ save: PendingSave) {
+        writer?.write(save)
+    }
+
+    /// Writes the current state now (shutdown).
     public func saveState(at now: Date) {
-        center.withLock { $0.saveState(at: now) }
+        guard let save = center.withLock({ $0.saveState(at: now) }) else { return }
+        write(save)
     }
 
     public var firingAlerts: [Alert] { center.withLock { $0.engine.firingAlerts } }
@@ -63,7 +95,8 @@ private struct Center {
     private var lastSavedAt: Date?
     /// The latest save held active alerts (so a quiet engine still writes once to clear them).
     private var savedActive = false
-    private var saveFailing = false
+    /// How many saves were handed out (each `PendingSave`'s number).
+    private var saves = 0
     /// How often a round with active but unchanged alerts is saved.
     static let saveInterval: TimeInterval = 30
     var latestSamples: [Sample] = []
@@ -80,7 +113,7 @@ private struct Center {
         restorePending = stateFile != nil
     }
 
-    mutating func process(_ snapshot: HostSnapshot) -> [AlertNotification] {
+    mutating func process(_ snapshot: HostSnapshot) -> AlertCenter.Outcome {
         let restored = restorePending ? restoreSaved(at: snapshot.time) : []
         // Headroom's own health first (its size, then each collector's state: `evaluationSamples`
         // puts both before the rest, in the one array it builds), so at the cap those are never
@@ -93,19 +126,18 @@ private struct Center {
         let layout = SeriesLayout.of(samples, reusing: latestLayout)
         latestLayout = layout
         let notifications = restored + engine.evaluate(samples, layout: layout, at: snapshot.time)
-        saveIfDue(at: snapshot.time, changed: engine.lastRoundTransitioned || !restored.isEmpty)
-        return stamp(notifications)
+        let save = saveIfDue(at: snapshot.time, changed: engine.lastRoundTransitioned || !restored.isEmpty)
+        return AlertCenter.Outcome(notifications: stamp(notifications), save: save)
     }
 
-    mutating func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> [AlertNotification] {
+    mutating func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> AlertCenter.Outcome {
         let closing = engine.replaceRules(rules, policy: policy, at: now)
-        if !closing.isEmpty { save(at: now) }
-        return stamp(closing)
+        return AlertCenter.Outcome(notifications: stamp(closing), save: closing.isEmpty ? nil : save(at: now))
     }
 
-    mutating func saveState(at now: Date) {
-        guard stateFile != nil, !restorePending else { return }
-        save(at: now)
+    mutating func saveState(at now: Date) -> AlertCenter.PendingSave? {
+        guard !restorePending else { return nil }
+        return save(at: now)
     }
 
     // MARK: - Saved state
@@ -156,31 +188,25 @@ private struct Center {
         ]
     }
 
-    private mutating func saveIfDue(at now: Date, changed: Bool) {
-        guard stateFile != nil else { return }
+    private mutating func saveIfDue(at now: Date, changed: Bool) -> AlertCenter.PendingSave? {
         if changed {
-            save(at: now)
+            return save(at: now)
         } else if lastSavedAt.map({ now.timeIntervalSince($0) >= Self.saveInterval }) ?? true,
             savedActive || engine.hasActiveAlerts
         {
-            save(at: now)
+            return save(at: now)
         }
+        return nil
     }
 
-    private mutating func save(at now: Date) {
-        guard let stateFile else { return }
+    /// The state to write now (nil without a state file).
+    private mutating func save(at now: Date) -> AlertCenter.PendingSave? {
+        guard stateFile != nil else { return nil }
         let state = engine.savedState(at: now)
-        do {
-            try stateFile.save(state)
-            if saveFailing { logger.info("alert state saved again to \(stateFile.path)") }
-            saveFailing = false
-        } catch {
-            // Said once until it recovers: the daemon keeps running on the state in memory.
-            if !saveFailing { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
-            saveFailing = true
-        }
         lastSavedAt = now
         savedActive = state.hasActiveAlerts
+        saves += 1
+        return AlertCenter.PendingSave(state: state, number: saves)
     }
 
     private func stamp(_ notifications: [AlertNotification]) -> [AlertNotification] {
@@ -188,6 +214,39 @@ private struct Center {
             var copy = notification
             copy.host = hostname
             return copy
+        }
+    }
+}
+
+/// Writes the saves handed out, one writer at a time (they share the temporary file), and
+/// skips one older than what the file already holds.
+private final class StateWriter: Sendable {
+    private struct Written {
+        var number = 0
+        var failing = false
+    }
+    private let file: AlertStateFile
+    private let logger: Logger
+    private let written = Mutex(Written())
+
+    init(file: AlertStateFile, logger: Logger) {
+        self.file = file
+        self.logger = logger
+    }
+
+    func write(_ save: AlertCenter.PendingSave) {
+        written.withLock { written in
+            guard save.number > written.number else { return }
+            do throws(AlertStateFileError) {
+                try file.save(save.state)
+                if written.failing { logger.info("alert state saved again to \(file.path)") }
+                written.failing = false
+            } catch {
+                // Said once until it recovers: the daemon keeps running on the state in memory.
+                if !written.failing { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
+                written.failing = true
+            }
+            written.number = save.number
         }
     }
 }

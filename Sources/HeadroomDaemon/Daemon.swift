@@ -125,7 +125,8 @@ public struct Daemon: Sendable {
             let closing = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
             // Through the delivery service, like a round's: it keeps each alert's notifications in order.
-            await delivery.hand(closing, at: now)
+            await delivery.hand(closing.notifications, at: now)
+            if let save = closing.save { alerts.write(save) }
             sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
             logger.info(
                 "configuration reloaded",

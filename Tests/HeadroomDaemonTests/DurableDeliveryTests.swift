@@ -73,8 +73,10 @@ extension ProcessTests {
             let firing = try directory.write("firing.yaml", configuration(threshold: 0))
             let environment = ["HEADROOM_STATE_DIR": state]
             let first = try HeadroomProcess(["run", "--config", firing], environment: environment)
-            _ = try await poll("the notification on disk", timeout: .seconds(20), every: .milliseconds(20), context: { first.stderr }) {
-                !Self.outboxFiles(state).isEmpty && first.stderr.contains("will retry") ? true : nil
+            // The state file is written after the outbox entry, off the round thread: wait for both.
+            _ = try await poll("the notification and the alert state on disk", timeout: .seconds(20), every: .milliseconds(20), context: { first.stderr }) {
+                !Self.outboxFiles(state).isEmpty && first.stderr.contains("will retry")
+                    && FileManager.default.fileExists(atPath: state + "/alert-state.json") ? true : nil
             }
             let pending = Self.outboxFiles(state)
             try #require(pending.count == 1, "stderr:\n\(first.stderr)")
@@ -105,6 +107,61 @@ extension ProcessTests {
             #expect(Self.outboxFiles(state).isEmpty)
             #expect(second.stderr.contains("outbox recovered"))
             #expect(second.stderr.contains("alert state restored"))
+        }
+
+        @Test("an alert state file whose write hangs holds up neither the rounds nor delivery; the state is saved once writes go through")
+        func stalledStateFile() async throws {
+            let directory = try TemporaryDirectory()
+            let state = directory.path("state")
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            // The state file's temporary file is a FIFO: whoever writes it blocks in open(2) until
+            // a reader comes, as a write does on a stalled disk.
+            let temporary = state + "/.alert-state.json.tmp"
+            try #require(mkfifo(temporary, 0o600) == 0)
+            let port = try freeLoopbackPort()
+            let receiver = try Receiver(port: port)
+            let config = try directory.write(
+                "stall.yaml",
+                """
+                interval: 100ms
+                log: {level: debug}
+                default_rules: false
+                rules:
+                  - {name: memory_any, metric: memory_used_percent, above: 0, severity: critical}
+                channels:
+                  - {type: webhook, name: hook, url: "http://127.0.0.1:\(port)/hook", timeout: 2s}
+                """)
+            let daemon = try HeadroomProcess(["run", "--config", config], environment: ["HEADROOM_STATE_DIR": state])
+            defer { daemon.signal(SIGKILL) }
+            func rounds() -> Int { daemon.stderr.components(separatedBy: "round complete").count - 1 }
+
+            // 1. The alert fires at once and its save hangs; the firing is delivered and rounds go on.
+            _ = try await poll("the firing at the receiver", timeout: .seconds(20), every: .milliseconds(20), context: { daemon.stderr }) {
+                try await receiver.requests().count >= 1 ? true : nil
+            }
+            let delivered = rounds()
+            try await daemon.waitFor("ten rounds after the delivery") { _, _ in rounds() >= delivered + 10 }
+            #expect(!FileManager.default.fileExists(atPath: state + "/alert-state.json"))
+
+            // 2. A reader comes: the hung write goes on and fails (a FIFO cannot be fsync'd), is
+            //    said once, naming the file, and the daemon keeps running on the state in memory.
+            let reader = open(temporary, O_RDONLY | O_NONBLOCK)
+            try #require(reader >= 0)
+            _ = try await poll("the hung write released", timeout: .seconds(20), every: .milliseconds(20), context: { daemon.stderr }) {
+                var scratch = [UInt8](repeating: 0, count: 4096)
+                while read(reader, &scratch, scratch.count) > 0 {}
+                return daemon.stderr.contains("cannot save the alert state") ? true : nil
+            }
+            close(reader)
+            #expect(daemon.stderr.contains(temporary), "\(daemon.stderr)")
+
+            // 3. Shutdown saves again, to a real file this time, and says so.
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            #expect(daemon.stderr.contains("alert state saved again to \(state)/alert-state.json"), "\(daemon.stderr)")
+            let saved = try String(contentsOfFile: state + "/alert-state.json", encoding: .utf8)
+            #expect(saved.contains("memory_any") && saved.contains("firing"), "\(saved)")
+            #expect(try await receiver.requests().count == 1)
         }
     }
 }

@@ -52,9 +52,10 @@ public final class SamplingService: Service, Sendable {
         public var notifications: [AlertNotification]
     }
 
-    /// What a live round hands to the task that talks to delivery.
+    /// What a live round hands to the task that talks to delivery and the disk.
     private struct Handover: Sendable {
         var notifications: [AlertNotification]
+        var save: AlertCenter.PendingSave?
         var time: Date
     }
 
@@ -129,27 +130,27 @@ public final class SamplingService: Service, Sendable {
     public func tick(at time: Date? = nil) async -> RoundSummary {
         let stamp = time ?? clock.wallTime()
         let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
-        let summary = evaluate(await CollectorRound.run(runners, budget: budget, clock: clock), at: stamp)
+        let (summary, save) = evaluate(await CollectorRound.run(runners, budget: budget, clock: clock), at: stamp)
         recordHistory(at: stamp)
         feedSinks(at: stamp)
         // A test that drives rounds runs the delivery pass itself (`pipeline.retryDue(at:)`).
-        await delivery.hand(summary.notifications, at: stamp)
+        await pass(Handover(notifications: summary.notifications, save: save, time: stamp))
         return summary
     }
 
     /// The part of a round after the collectors answered: logs what changed, evaluates.
-    private func evaluate(_ collected: [CollectorRound.Result], at stamp: Date) -> RoundSummary {
+    private func evaluate(_ collected: [CollectorRound.Result], at stamp: Date) -> (RoundSummary, AlertCenter.PendingSave?) {
         let snapshot = CollectorRound.snapshot(collected, at: stamp)
         announce(snapshot.collectors, samples: snapshot.samples)
-        let notifications = alerts.process(snapshot)
+        let outcome = alerts.process(snapshot)
         state.withLock { $0.rounds += 1 }
         logger.debug(
             "round complete",
             metadata: [
-                "samples": "\(snapshot.samples.count)", "notifications": "\(notifications.count)",
+                "samples": "\(snapshot.samples.count)", "notifications": "\(outcome.notifications.count)",
                 "failed_collectors": "\(snapshot.collectors.filter(\.isFailure).map(\.collector).joined(separator: ","))",
             ])
-        return RoundSummary(snapshot: snapshot, notifications: notifications)
+        return (RoundSummary(snapshot: snapshot, notifications: outcome.notifications), outcome.save)
     }
 
     // MARK: - Service
@@ -159,7 +160,7 @@ public final class SamplingService: Service, Sendable {
     public func run() async throws {
         let (handovers, sender) = AsyncStream<Handover>.makeStream()
         // Rounds wait for this task only when it is `handoverBacklog` rounds behind (a
-        // hung disk under the outbox): bounded, and nothing is dropped.
+        // hung disk under the outbox or the state file): bounded, and nothing is dropped.
         let room = DispatchSemaphore(value: Self.handoverBacklog)
         let passer = Task {
             for await handover in handovers {
@@ -204,12 +205,12 @@ public final class SamplingService: Service, Sendable {
         _ collected: [CollectorRound.Result], at stamp: Date,
         handOver: @Sendable (Handover) -> Void
     ) {
-        let summary = evaluate(collected, at: stamp)
+        let (summary, save) = evaluate(collected, at: stamp)
         recordHistory(at: stamp)
         feedSinks(at: stamp)
         releasePagesIfDue()
-        guard !summary.notifications.isEmpty else { return }
-        handOver(Handover(notifications: summary.notifications, time: stamp))
+        guard !summary.notifications.isEmpty || save != nil else { return }
+        handOver(Handover(notifications: summary.notifications, save: save, time: stamp))
     }
 
     /// Hands the round to the history (a lock and an append).
@@ -247,8 +248,10 @@ public final class SamplingService: Service, Sendable {
             ])
     }
 
-    /// Off the round thread: notifications to the outbox.
+    /// Off the round thread: notifications to the outbox, then the alert state to its file
+    /// (in that order: see `AlertCenter`).
     private func pass(_ handover: Handover) async {
         await delivery.hand(handover.notifications, at: handover.time)
+        if let save = handover.save { alerts.write(save) }
     }
 }
