@@ -28,6 +28,9 @@ public final class AlertCenter: Sendable {
 
     /// What a round or a reload produced: notifications to hand to delivery, then a state to write.
     public struct Outcome: Sendable {
+        /// Firings delivered before this process, taken up from the saved state (the first
+        /// round only): for the channels that keep re-sending (`DeliveryService.resume`).
+        public var resume: [AlertNotification] = []
         public var notifications: [AlertNotification]
         public var save: PendingSave?
     }
@@ -71,6 +74,11 @@ public final class AlertCenter: Sendable {
     }
 
     public var firingAlerts: [Alert] { center.withLock { $0.engine.firingAlerts } }
+    /// The firings delivered and not yet resolved, as firing notifications at `now`, stamped
+    /// with the host name (`AlertEngine.deliveredFirings`).
+    public func deliveredFirings(at now: Date) -> [AlertNotification] {
+        center.withLock { $0.stamp($0.engine.deliveredFirings(at: now)) }
+    }
     public var rules: [AlertRule] { center.withLock { $0.engine.rules } }
     /// The samples rules saw in the latest round (raw + derived + collector health).
     public var latestSamples: [Sample] { center.withLock { $0.latestSamples } }
@@ -114,7 +122,10 @@ private struct Center {
     }
 
     mutating func process(_ snapshot: HostSnapshot) -> AlertCenter.Outcome {
-        let restored = restorePending ? restoreSaved(at: snapshot.time) : []
+        let restoring = restorePending
+        let restored = restoring ? restoreSaved(at: snapshot.time) : []
+        // What the previous process had delivered, before this round changes any of it.
+        let resume = restoring ? stamp(engine.deliveredFirings(at: snapshot.time)) : []
         // Headroom's own health first (its size, then each collector's state: `evaluationSamples`
         // puts both before the rest, in the one array it builds), so at the cap those are never
         // the series refused: the alert that says so must get through.
@@ -127,7 +138,7 @@ private struct Center {
         latestLayout = layout
         let notifications = restored + engine.evaluate(samples, layout: layout, at: snapshot.time)
         let save = saveIfDue(at: snapshot.time, changed: engine.lastRoundTransitioned || !restored.isEmpty)
-        return AlertCenter.Outcome(notifications: stamp(notifications), save: save)
+        return AlertCenter.Outcome(resume: resume, notifications: stamp(notifications), save: save)
     }
 
     mutating func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> AlertCenter.Outcome {
@@ -209,7 +220,7 @@ private struct Center {
         return AlertCenter.PendingSave(state: state, number: saves)
     }
 
-    private func stamp(_ notifications: [AlertNotification]) -> [AlertNotification] {
+    func stamp(_ notifications: [AlertNotification]) -> [AlertNotification] {
         notifications.map { notification in
             var copy = notification
             copy.host = hostname

@@ -124,6 +124,8 @@ public struct Daemon: Sendable {
             let now = dependencies.clock.wallTime()
             let closing = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
+            // Every channel is new: the ones that re-send firing alerts take up those still firing.
+            await pipeline.resume(alerts.deliveredFirings(at: now), at: now)
             // Through the delivery service, like a round's: it keeps each alert's notifications in order.
             await delivery.hand(closing.notifications, at: now)
             if let save = closing.save { alerts.write(save) }

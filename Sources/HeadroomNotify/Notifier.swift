@@ -18,6 +18,20 @@ public protocol Notifier: Sendable {
     func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError)
 }
 
+/// A notifier that keeps telling its receiver about the alerts still firing (Alertmanager's
+/// re-sends), so that the receiver ends them by itself if headroom goes away.
+///
+/// Implementation requirements:
+/// - A new instance (a start, a reload) knows nothing of what the ones before it sent:
+///   `resume` hands it the firings delivered and not yet resolved. Take them up as if this
+///   instance had delivered them, and tell the receiver soon, not a whole interval later
+///   (the previous instance's last word may be about to expire).
+/// - Return without waiting for the receiver.
+public protocol ResendingNotifier: Notifier {
+    /// Takes up `firings`, already delivered, as still firing.
+    func resume(_ firings: [AlertNotification]) async
+}
+
 extension Notifier {
     /// Delivers with the notification's own idempotency key (first attempt).
     public func deliver(_ notification: AlertNotification) async throws(DeliveryError) {

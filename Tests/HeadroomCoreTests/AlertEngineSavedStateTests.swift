@@ -46,6 +46,26 @@ struct AlertEngineSavedStateTests {
         #expect(resolved.summary.contains("lasted 20s"))
     }
 
+    @Test("the delivered firings, what a re-sending channel takes up after a restart: firing ones only, the same after the restore, none once resolved")
+    func deliveredFirings() throws {
+        var first = Scenario([gpuCrit, gpuWarn])
+        first.step(at: 0, [Sample("gpu_memory_used_percent", Self.gpu, 96)])
+        first.step(at: 5, [Sample("gpu_memory_used_percent", Self.gpu, 99)])
+        // The critical fired and was notified; the warning's 10 s hold is still pending.
+        let before = first.engine.deliveredFirings(at: first.start.addingTimeInterval(6))
+        #expect(before.map(\.alert.rule) == ["gpu_memory_critical"])
+        #expect(before.map(\.kind) == [.firing])
+        #expect(before.first?.alert.peak == 99)
+        #expect(before.first?.time == first.start.addingTimeInterval(6))
+
+        var (second, _) = try Self.restarted(first, savedAt: 6, restoredAt: 8)
+        let restored = second.engine.deliveredFirings(at: second.start.addingTimeInterval(8))
+        #expect(restored.map(\.alert) == before.map(\.alert))
+        second.step(at: 10, [Sample("gpu_memory_used_percent", Self.gpu, 50)])
+        #expect(second.notifications.map(\.kind) == [.resolved])
+        #expect(second.engine.deliveredFirings(at: second.start.addingTimeInterval(10)).isEmpty)
+    }
+
     @Test("a for: 10s hold that ran 7 s before the restart fires 3 s after it")
     func pendingHoldContinues() throws {
         var first = Scenario([gpuWarn])

@@ -61,8 +61,9 @@ extension ProcessTests {
             let fake = try FakeNVML(scenario: "gpus 2\n")
             // Every reload swaps the rule (the old one's alert resolves, the new one fires at
             // once), so each new channel writes: the file channel opens its file, the webhook
-            // posts to a real receiver. The collector set (rebuilt, the driver's session with
-            // it) and the interval change too.
+            // and the Alertmanager channel (its re-send loop, every second) post to a real
+            // receiver. The collector set (rebuilt, the driver's session with it) and the
+            // interval change too.
             func configuration(_ variant: Int) -> String {
                 """
                 interval: \(variant == 0 ? "100ms" : "150ms")
@@ -76,6 +77,7 @@ extension ProcessTests {
                 channels:
                   - {type: jsonlog, path: "\(alerts)"}
                   - {type: webhook, name: hook, url: "http://127.0.0.1:\(port)/hook/reload", timeout: 2s}
+                  - {type: alertmanager, url: "http://127.0.0.1:\(port)/am", resend_interval: 1s, timeout: 2s}
                 """
             }
             let path = try directory.write("headroom.yaml", configuration(0))
@@ -95,7 +97,7 @@ extension ProcessTests {
                 if [20, Self.reloads / 2, Self.reloads].contains(reload) {
                     // Counted once the webhook has had every post too (none in flight).
                     let posts = try await poll("reload \(reload)'s webhook posts", timeout: .seconds(20), every: .milliseconds(20)) {
-                        try await receiver.requests().count >= 1 + 2 * reload ? true : nil
+                        try await receiver.requests().count { $0.path.hasPrefix("/hook/") } >= 1 + 2 * reload ? true : nil
                     }
                     guard posts != nil else { return }
                     let (descriptors, threads) = Self.descriptorsAndThreads(daemon.pid)
@@ -103,6 +105,14 @@ extension ProcessTests {
                 }
             }
             #expect(daemon.stderr.components(separatedBy: "configuration reloaded").count - 1 == Self.reloads)
+            // The channels a reload replaced are gone with their re-send loops: over the next
+            // 20 rounds (2 s at least) one loop re-sends, once a second, not 200.
+            func alertmanagerPosts() async throws -> Int { try await receiver.requests().count { $0.path.hasPrefix("/am/") } }
+            func rounds() -> Int { daemon.stderr.components(separatedBy: "round complete").count - 1 }
+            let (postsBefore, roundsBefore) = (try await alertmanagerPosts(), rounds())
+            try await daemon.waitFor("20 more rounds") { _, _ in rounds() >= roundsBefore + 20 }
+            let resent = try await alertmanagerPosts() - postsBefore
+            #expect(resent >= 1 && resent <= 10, "\(resent) Alertmanager posts in 20 rounds")
             daemon.signal(SIGTERM)
             #expect(try await daemon.wait() == 0)
             try #require(figures.count == 3)

@@ -213,6 +213,20 @@ public struct AlertEngine: Sendable {
         return out.filter { $0.kind == .resolved } + out.filter { $0.kind != .resolved }
     }
 
+    /// The firings notified and not yet closed by a resolved, as firing notifications at
+    /// `now` (ordered by rule, then labels): what a channel that keeps re-sending firing
+    /// alerts (Alertmanager) must take up when a new instance of it starts mid-incident, after
+    /// a restart or a reload.
+    public func deliveredFirings(at now: Date) -> [AlertNotification] {
+        var out: [AlertNotification] = []
+        for ruleIndex in rules.indices {
+            for (_, slot) in slots.entries(rule: ruleIndex) where slot.deliveredFiring {
+                if let alert = slot.alert { out.append(AlertNotification(kind: .firing, alert: alert, time: now)) }
+            }
+        }
+        return out.sorted { ($0.alert.rule, $0.alert.labels) < ($1.alert.rule, $1.alert.labels) }
+    }
+
     /// The alerts currently firing, for exporters and `headroom check`.
     public var firingAlerts: [Alert] {
         var out: [Alert] = []

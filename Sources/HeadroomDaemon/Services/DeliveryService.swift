@@ -30,6 +30,12 @@ public actor DeliveryService: Service {
         bell.ring()
     }
 
+    /// Hands firings already delivered to the channels that keep re-sending them
+    /// (`DeliveryPipeline.resume`).
+    public nonisolated func resume(_ firings: [AlertNotification], at time: Date) async {
+        await pipeline.resume(firings, at: time)
+    }
+
     public func run() async throws {
         await pipeline.recover(at: clock.wallTime())
         await cancelWhenGracefulShutdown {

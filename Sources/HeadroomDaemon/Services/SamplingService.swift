@@ -54,6 +54,7 @@ public final class SamplingService: Service, Sendable {
 
     /// What a live round hands to the task that talks to delivery and the disk.
     private struct Handover: Sendable {
+        var resume: [AlertNotification] = []
         var notifications: [AlertNotification]
         var save: AlertCenter.PendingSave?
         var time: Date
@@ -130,16 +131,16 @@ public final class SamplingService: Service, Sendable {
     public func tick(at time: Date? = nil) async -> RoundSummary {
         let stamp = time ?? clock.wallTime()
         let (runners, budget) = state.withLock { ($0.runners + $0.attached, $0.collectorSettings.timeout) }
-        let (summary, save) = evaluate(await CollectorRound.run(runners, budget: budget, clock: clock), at: stamp)
+        let (summary, outcome) = evaluate(await CollectorRound.run(runners, budget: budget, clock: clock), at: stamp)
         recordHistory(at: stamp)
         feedSinks(at: stamp)
         // A test that drives rounds runs the delivery pass itself (`pipeline.retryDue(at:)`).
-        await pass(Handover(notifications: summary.notifications, save: save, time: stamp))
+        await pass(Handover(resume: outcome.resume, notifications: summary.notifications, save: outcome.save, time: stamp))
         return summary
     }
 
     /// The part of a round after the collectors answered: logs what changed, evaluates.
-    private func evaluate(_ collected: [CollectorRound.Result], at stamp: Date) -> (RoundSummary, AlertCenter.PendingSave?) {
+    private func evaluate(_ collected: [CollectorRound.Result], at stamp: Date) -> (RoundSummary, AlertCenter.Outcome) {
         let snapshot = CollectorRound.snapshot(collected, at: stamp)
         announce(snapshot.collectors, samples: snapshot.samples)
         let outcome = alerts.process(snapshot)
@@ -150,7 +151,7 @@ public final class SamplingService: Service, Sendable {
                 "samples": "\(snapshot.samples.count)", "notifications": "\(outcome.notifications.count)",
                 "failed_collectors": "\(snapshot.collectors.filter(\.isFailure).map(\.collector).joined(separator: ","))",
             ])
-        return (RoundSummary(snapshot: snapshot, notifications: outcome.notifications), outcome.save)
+        return (RoundSummary(snapshot: snapshot, notifications: outcome.notifications), outcome)
     }
 
     // MARK: - Service
@@ -205,12 +206,12 @@ public final class SamplingService: Service, Sendable {
         _ collected: [CollectorRound.Result], at stamp: Date,
         handOver: @Sendable (Handover) -> Void
     ) {
-        let (summary, save) = evaluate(collected, at: stamp)
+        let (summary, outcome) = evaluate(collected, at: stamp)
         recordHistory(at: stamp)
         feedSinks(at: stamp)
         releasePagesIfDue()
-        guard !summary.notifications.isEmpty || save != nil else { return }
-        handOver(Handover(notifications: summary.notifications, save: save, time: stamp))
+        guard !outcome.resume.isEmpty || !summary.notifications.isEmpty || outcome.save != nil else { return }
+        handOver(Handover(resume: outcome.resume, notifications: summary.notifications, save: outcome.save, time: stamp))
     }
 
     /// Hands the round to the history (a lock and an append).
@@ -248,9 +249,11 @@ public final class SamplingService: Service, Sendable {
             ])
     }
 
-    /// Off the round thread: notifications to the outbox, then the alert state to its file
-    /// (in that order: see `AlertCenter`).
+    /// Off the round thread: restored firings to the channels that re-send them,
+    /// notifications to the outbox, then the alert state to its file (in that order: see
+    /// `AlertCenter`).
     private func pass(_ handover: Handover) async {
+        await delivery.resume(handover.resume, at: handover.time)
         await delivery.hand(handover.notifications, at: handover.time)
         if let save = handover.save { alerts.write(save) }
     }

@@ -116,6 +116,22 @@ public actor DeliveryPipeline {
         flushDisk()
     }
 
+    /// Hands `firings`, already delivered and still firing, to the channels that keep
+    /// re-sending (`ResendingNotifier`): a restart's restored alerts, or the alerts firing
+    /// across a reload, which built every channel anew. Each takes what it accepts (enabled,
+    /// severity) and no silence holds back now.
+    public func resume(_ firings: [AlertNotification], at now: Date) async {
+        guard !firings.isEmpty else { return }
+        reloadSilences()
+        for route in routes {
+            guard let notifier = route.notifier as? any ResendingNotifier else { continue }
+            let taken = firings.filter { firing in
+                Self.accepts(route.configuration, firing) && !silences.contains { $0.silences(firing, at: now) }
+            }
+            await notifier.resume(taken)
+        }
+    }
+
     /// Attempts the pending notifications whose backoff has elapsed (or all, with `force`),
     /// oldest first, never overtaking an earlier pending notification of the same alert.
     ///

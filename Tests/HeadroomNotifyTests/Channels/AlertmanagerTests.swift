@@ -2,6 +2,7 @@ import Foundation
 import HeadroomCore
 import HeadroomNotify
 import HeadroomTesting
+import Logging
 import Synchronization
 import Testing
 
@@ -60,6 +61,71 @@ struct AlertmanagerTests {
         #expect(landed[first...].allSatisfy { $0.contains(resolvedAt) }, "\(landed)")
     }
 
+    @Test("a new instance resumed with firings delivered before it posts them at once, not an interval later, and takes them up as its own")
+    func resumed() async throws {
+        let server = try Receiver.plain.get()
+        let path = "/am/\(UUID().uuidString)"
+        // A re-send interval far longer than the test: only the resume can post in time.
+        let notifier = AlertmanagerNotifier(
+            channel: "am",
+            configuration: AlertmanagerConfiguration(
+                endpoints: [HTTPEndpoint(url: Secret(server.url(path)), timeout: .seconds(5))], resendInterval: .seconds(3600)),
+            transport: LiveHTTPTransport())
+        let resumedAt = Date()
+        await notifier.resume([sampleNotification()])
+        // Any time well inside the hour means the resume posted (the suite's busy start can
+        // hold a task back for seconds): the limit decides when, never whether, this passes.
+        var received: [Receiver.Received] = []
+        let deadline = ContinuousClock.now + .seconds(120)
+        while received.isEmpty, ContinuousClock.now < deadline {
+            received = try await server.requests(under: path)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let first = try #require(received.first)
+        let alert = try #require((try JSONSerialization.jsonObject(with: Data(first.body)) as? [[String: Any]])?.first)
+        #expect((alert["labels"] as? [String: String])?["alertname"] == "cpu_overload")
+        #expect(alert["startsAt"] as? String == "2027-01-15T08:00:10.000Z")
+        // endsAt four intervals past the post, not past the notification's own time.
+        let endsAt = try #require((alert["endsAt"] as? String).flatMap { ISO8601DateFormatter.withFractions.date(from: $0) })
+        #expect(endsAt.timeIntervalSince(resumedAt) >= 4 * 3600 - 1)
+        // Taken up as if delivered here: its resolved is posted and replaces it.
+        try await notifier.deliver(sampleNotification(.resolved))
+        let last = try #require(try await server.requests(under: path).last)
+        let resolved = try #require((try JSONSerialization.jsonObject(with: Data(last.body)) as? [[String: Any]])?.first)
+        #expect(resolved["endsAt"] as? String == "2027-01-15T08:06:33.000Z")
+        await notifier.resume([])
+        #expect(try await server.requests(under: path).count == 2)
+    }
+
+    @Test("the pipeline resumes firings to the channels that re-send them, each only what it accepts and no silence holds back")
+    func pipelineResume() async throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_100)
+        let all = ResumeRecorder(channel: "all")
+        let critical = ResumeRecorder(channel: "critical")
+        let plain = RecordingNotifier(channel: "plain")
+        let pipeline = DeliveryPipeline(
+            routes: [
+                DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "all", settings: .console(.init())), notifier: all),
+                DeliveryPipeline.Route(
+                    configuration: ChannelConfiguration(name: "critical", minimumSeverity: .critical, settings: .console(.init())), notifier: critical),
+                DeliveryPipeline.Route(
+                    configuration: ChannelConfiguration(name: "off", enabled: false, settings: .console(.init())), notifier: ResumeRecorder(channel: "off")),
+                DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "plain", settings: .console(.init())), notifier: plain),
+            ], store: nil, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        var silenced = sampleNotification(severity: .critical)
+        silenced.alert.labels = ["gpu": "1"]
+        await pipeline.setSilences([
+            Silence(
+                id: "s1", matchers: [try SilenceMatcher.parse("gpu=1").get()], startsAt: now, endsAt: now.addingTimeInterval(60), comment: "",
+                createdBy: "test")
+        ])
+        await pipeline.resume([sampleNotification(severity: .warning), sampleNotification(severity: .critical), silenced], at: now)
+        #expect(all.resumed.map(\.alert.severity) == [.warning, .critical])
+        #expect(critical.resumed.map(\.alert.severity) == [.critical])
+        #expect(plain.received.isEmpty)
+        #expect(await pipeline.pendingCount == 0)
+    }
+
     @Test("a 400 from Alertmanager is permanent, a 5xx retryable")
     func statuses() {
         #expect(ResponseClassifier.status(HTTPResponse(status: 400), channel: "am") == .permanent("am: HTTP 400"))
@@ -73,6 +139,19 @@ extension ISO8601DateFormatter {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter
     }
+}
+
+/// A re-sending channel that keeps what it is asked to resume (and delivers nothing).
+final class ResumeRecorder: ResendingNotifier {
+    let channel: String
+    private let taken = Mutex<[AlertNotification]>([])
+    var resumed: [AlertNotification] { taken.withLock { $0 } }
+
+    init(channel: String) { self.channel = channel }
+
+    func resume(_ firings: [AlertNotification]) async { taken.withLock { $0 += firings } }
+
+    func deliver(_: AlertNotification, context _: DeliveryContext) async throws(DeliveryError) {}
 }
 
 /// Answers 200 to every post and records each as it lands; holds the second post (the first

@@ -7,7 +7,10 @@ public import HeadroomCore
 /// with its resolve time and re-sent for 15 minutes. Success needs every Alertmanager.
 /// Posts go out one at a time, in order: a re-send taken before an alert resolved must not
 /// land after the resolved post (Alertmanager would show it firing again until `endsAt`).
-public final class AlertmanagerNotifier: Notifier {
+/// A new instance mid-incident (a restart, a reload) is handed the firings delivered before
+/// it (`resume`) and posts them at once, so an alert still firing never expires in
+/// Alertmanager for want of a re-send.
+public final class AlertmanagerNotifier: ResendingNotifier {
     public let channel: String
     private let configuration: AlertmanagerConfiguration
     private let transport: any HTTPTransport
@@ -33,18 +36,36 @@ public final class AlertmanagerNotifier: Notifier {
             while !Task.isCancelled {
                 try? await TimedWait.sleep(for: interval)
                 if Task.isCancelled { return }
-                // The alerts are read in turn, after every post asked for before: never older
-                // than what the last post said.
-                _ = await order.run {
-                    let alerts = await state.due(at: now(), resendInterval: interval)
-                    guard !alerts.isEmpty else { return .success(()) }
-                    return await AlertmanagerNotifier.attempt(alerts, configuration: configuration, transport: transport, channel: channel)
-                }
+                await AlertmanagerNotifier.resend(
+                    state: state, order: order, configuration: configuration, transport: transport, channel: channel, now: now)
             }
         }
     }
 
     deinit { resender.cancel() }
+
+    /// Posts every alert due a re-send, in turn after every post asked for before (so never
+    /// older than what the last post said).
+    private static func resend(
+        state: AlertmanagerResendState, order: AlertmanagerPostOrder, configuration: AlertmanagerConfiguration,
+        transport: any HTTPTransport, channel: String, now: @escaping @Sendable () -> Date
+    ) async {
+        _ = await order.run {
+            let alerts = await state.due(at: now(), resendInterval: configuration.resendInterval)
+            guard !alerts.isEmpty else { return .success(()) }
+            return await AlertmanagerNotifier.attempt(alerts, configuration: configuration, transport: transport, channel: channel)
+        }
+    }
+
+    public func resume(_ firings: [AlertNotification]) async {
+        guard !firings.isEmpty else { return }
+        let current = now()
+        for firing in firings { await state.record(firing, at: current) }
+        // The first re-send now: the last post of the instance before may be about to expire.
+        Task { [state, order, configuration, transport, channel, now] in
+            await Self.resend(state: state, order: order, configuration: configuration, transport: transport, channel: channel, now: now)
+        }
+    }
 
     public func deliver(_ notification: AlertNotification, context: DeliveryContext) async throws(DeliveryError) {
         let current = now()
