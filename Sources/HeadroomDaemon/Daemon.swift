@@ -5,6 +5,7 @@ public import HeadroomNotify
 public import HeadroomServer
 public import Logging
 public import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// The composition root: configuration + dependencies → running services.
@@ -23,12 +24,15 @@ public struct Daemon: Sendable {
     /// `history.enabled` is false, or with neither a state directory nor `history.path`).
     public let history: HistoryRecorder?
     private let dependencies: Dependencies
+    /// The configuration running now: what a reload compares the new file with.
+    private let running: RunningConfiguration
     let logger: Logger
 
     /// Wires collectors → samples → rules → alerts → delivery for `configuration`.
     public init(configuration: HeadroomConfiguration, dependencies: Dependencies, logger: Logger) {
         self.dependencies = dependencies
         self.logger = logger
+        running = RunningConfiguration(configuration)
         alerts = AlertCenter(
             rules: configuration.rules, policy: configuration.policy,
             hostname: configuration.hostname ?? dependencies.hostname,
@@ -122,6 +126,10 @@ public struct Daemon: Sendable {
             return false
         case .success(let configuration):
             let now = dependencies.clock.wallTime()
+            let restartOnly = running.current.withLock { current in
+                defer { current = current.reloaded(to: configuration) }
+                return current.restartOnlyChanges(in: configuration)
+            }
             let closing = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
             // Every channel is new: the ones that re-send firing alerts take up those still firing.
@@ -137,6 +145,10 @@ public struct Daemon: Sendable {
                     "channels": "\(configuration.channels.filter(\.enabled).map(\.name).joined(separator: ","))",
                     "interval": "\(configuration.interval.headroomDescription)",
                 ])
+            if !restartOnly.isEmpty {
+                logger.warning(
+                    "the file changes \(restartOnly.joined(separator: ", ")), which a reload does not apply: the running settings stay until headroom restarts")
+            }
             return true
         }
     }
@@ -173,5 +185,14 @@ public struct Daemon: Sendable {
         configuration.channels.filter(\.enabled).map {
             DeliveryPipeline.Route(configuration: $0, notifier: dependencies.makeNotifier($0))
         }
+    }
+}
+
+/// The running configuration, behind a lock: reloads replace it.
+private final class RunningConfiguration: Sendable {
+    let current: Mutex<HeadroomConfiguration>
+
+    init(_ configuration: HeadroomConfiguration) {
+        current = Mutex(configuration)
     }
 }

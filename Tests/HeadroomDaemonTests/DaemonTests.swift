@@ -290,6 +290,31 @@ struct DaemonTests {
         let warn = harness.daemon.alerts.rules.first { $0.name == "gpu_memory_high" }
         #expect(warn?.condition == .atLeast(70))
     }
+
+    @Test("reload: a change a reload cannot apply (server, log) is named in a warning, at every reload until it is undone")
+    func reloadNamesRestartOnlyChanges() async throws {
+        let directory = try TemporaryDirectory()
+        let logPath = directory.path("daemon.log")
+        let logger = Logger(label: "test") { label in HeadroomLogHandler(label: label, level: .info, format: .text, sink: TextSink(path: logPath)) }
+        let harness = try DaemonHarness(yaml: Self.gpuYAML, collectors: [ScriptedCollector(name: "gpu", samples: Self.gpu(10))], logger: logger)
+        func warnings() throws -> [String] {
+            try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n").filter { $0.contains("a reload does not apply") }
+                .map { String($0) }
+        }
+        func reload(_ yaml: String) async throws {
+            #expect(await harness.daemon.reload(ConfigurationLoader.load(yaml: yaml, source: "new.yaml", environment: [:]).map(\.configuration)))
+        }
+        let moved = Self.gpuYAML + "\nserver: {listen: \"127.0.0.1:19500\"}\nlog: {level: debug}\n"
+        try await reload(Self.gpuYAML.replacingOccurrences(of: "at_least: 80", with: "at_least: 70"))
+        #expect(try warnings().isEmpty)
+        try await reload(moved)
+        try await reload(moved)
+        let found = try warnings()
+        #expect(found.count == 2)
+        #expect(found.allSatisfy { $0.contains("warning the file changes log, server, which a reload does not apply") }, "\(found)")
+        try await reload(Self.gpuYAML)
+        #expect(try warnings().count == 2)
+    }
 }
 
 @Suite("Series limit")
