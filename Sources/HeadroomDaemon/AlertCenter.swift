@@ -13,10 +13,10 @@ import Synchronization
 /// shutdown. While nothing is active and nothing changed, nothing is written.
 ///
 /// `process` and `reload` do not write: they return the state to save (`Outcome.save`), and
-/// the caller writes it with `write(_:)` off the round thread, after the outcome's
-/// notifications are in the outbox. So a disk that stalls holds up neither sampling nor the
-/// outbox, and a crash between the two writes cannot leave a saved firing whose notification
-/// never reached the outbox (an incident nobody hears of). What it can leave is the other
+/// the caller hands it with `write(_:)` to the state file's own thread once the outcome's
+/// notifications are in the outbox (`AlertStateSaver`). So a disk that stalls holds up
+/// neither sampling nor the outbox, and a crash between the two writes cannot leave a saved
+/// firing whose notification never reached the outbox (an incident nobody hears of). What it can leave is the other
 /// way round: the restarted engine starts that alert afresh, so it fires again if the
 /// breach holds, and a breach that ended meanwhile gets no resolved.
 ///
@@ -24,12 +24,12 @@ import Synchronization
 /// thread); the server's readers take the same lock for a moment.
 public final class AlertCenter: Sendable {
     private let center: Mutex<Center>
-    private let writer: StateWriter?
+    private let saver: AlertStateSaver?
 
     /// What a round or a reload produced: notifications to hand to delivery, then a state to write.
     public struct Outcome: Sendable {
-        /// Firings delivered before this process, taken up from the saved state (the first
-        /// round only): for the channels that keep re-sending (`DeliveryService.resume`).
+        /// Firings delivered before the channels that keep re-sending them were built (the
+        /// first round after a restore; a reload): for those channels (`DeliveryService.resume`).
         public var resume: [AlertNotification] = []
         public var notifications: [AlertNotification]
         public var save: PendingSave?
@@ -47,7 +47,7 @@ public final class AlertCenter: Sendable {
         logger: Logger = Logger(label: "headroom")
     ) {
         center = Mutex(Center(rules: rules, policy: policy, hostname: hostname, stateFile: stateFile, logger: logger))
-        writer = stateFile.map { StateWriter(file: $0, logger: logger) }
+        saver = stateFile.map { AlertStateSaver(file: $0, logger: logger) }
     }
 
     /// Derives rates against the previous round, evaluates every rule, and returns the
@@ -61,16 +61,16 @@ public final class AlertCenter: Sendable {
         center.withLock { $0.reload(rules: rules, policy: policy, at: now) }
     }
 
-    /// Writes `save` to the state file (a write, an fsync, a rename: call it off the round
-    /// thread), unless a later one was written already. Writers take turns.
+    /// Hands `save` to the state file's own thread, which writes the latest it has (a write,
+    /// an fsync, a rename); returns at once.
     public func write(_ save: PendingSave) {
-        writer?.write(save)
+        saver?.submit(save)
     }
 
-    /// Writes the current state now (shutdown).
+    /// Writes the current state now, on this thread (shutdown).
     public func saveState(at now: Date) {
         guard let save = center.withLock({ $0.saveState(at: now) }) else { return }
-        write(save)
+        saver?.writeNow(save)
     }
 
     public var firingAlerts: [Alert] { center.withLock { $0.engine.firingAlerts } }
@@ -225,39 +225,6 @@ private struct Center {
             var copy = notification
             copy.host = hostname
             return copy
-        }
-    }
-}
-
-/// Writes the saves handed out, one writer at a time (they share the temporary file), and
-/// skips one older than what the file already holds.
-private final class StateWriter: Sendable {
-    private struct Written {
-        var number = 0
-        var failing = false
-    }
-    private let file: AlertStateFile
-    private let logger: Logger
-    private let written = Mutex(Written())
-
-    init(file: AlertStateFile, logger: Logger) {
-        self.file = file
-        self.logger = logger
-    }
-
-    func write(_ save: AlertCenter.PendingSave) {
-        written.withLock { written in
-            guard save.number > written.number else { return }
-            do throws(AlertStateFileError) {
-                try file.save(save.state)
-                if written.failing { logger.info("alert state saved again to \(file.path)") }
-                written.failing = false
-            } catch {
-                // Said once until it recovers: the daemon keeps running on the state in memory.
-                if !written.failing { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
-                written.failing = true
-            }
-            written.number = save.number
         }
     }
 }

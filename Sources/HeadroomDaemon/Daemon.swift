@@ -130,13 +130,13 @@ public struct Daemon: Sendable {
                 defer { current = current.reloaded(to: configuration) }
                 return current.restartOnlyChanges(in: configuration)
             }
-            let closing = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
+            var outcome = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
             await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
             // Every channel is new: the ones that re-send firing alerts take up those still firing.
-            await pipeline.resume(alerts.deliveredFirings(at: now), at: now)
-            // Through the delivery service, like a round's: it keeps each alert's notifications in order.
-            await delivery.hand(closing.notifications, at: now)
-            if let save = closing.save { alerts.write(save) }
+            outcome.resume = alerts.deliveredFirings(at: now)
+            // Behind the rounds' handovers, through the delivery service: each alert's
+            // notifications stay in order, and the state is written after them.
+            await sampling.handOver(reload: outcome, at: now)
             sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
             logger.info(
                 "configuration reloaded",

@@ -109,10 +109,11 @@ extension ProcessTests {
             // 20 rounds (2 s at least) one loop re-sends, once a second, not 200.
             func alertmanagerPosts() async throws -> Int { try await receiver.requests().count { $0.path.hasPrefix("/am/") } }
             func rounds() -> Int { daemon.stderr.components(separatedBy: "round complete").count - 1 }
-            let (postsBefore, roundsBefore) = (try await alertmanagerPosts(), rounds())
+            let (postsBefore, roundsBefore, since) = (try await alertmanagerPosts(), rounds(), ContinuousClock.now)
             try await daemon.waitFor("20 more rounds") { _, _ in rounds() >= roundsBefore + 20 }
             let resent = try await alertmanagerPosts() - postsBefore
-            #expect(resent >= 1 && resent <= 10, "\(resent) Alertmanager posts in 20 rounds")
+            let seconds = Int(since.duration(to: .now).components.seconds)
+            #expect(resent >= 1 && resent <= seconds + 3, "\(resent) Alertmanager posts in \(seconds) s")
             daemon.signal(SIGTERM)
             #expect(try await daemon.wait() == 0)
             try #require(figures.count == 3)
@@ -120,9 +121,11 @@ extension ProcessTests {
             let summary = figures.map { "after \($0.reload): \($0.descriptors) descriptors, \($0.threads) threads, RssAnon \($0.anonymous) KiB" }
                 .joined(separator: "; ")
             print("reload soak: \(summary)")
-            // A file left open a reload would be 180 more; a thread a reload, 180 more.
+            // A file left open a reload would be 180 more; a thread a reload, 180 more. The
+            // threads that come and go (a rescue of the task pool, the alert state's writer,
+            // which lives while it has a save to write) may be caught at either count.
             #expect(late.descriptors - early.descriptors <= 3, "\(summary)")
-            #expect(late.threads - early.threads <= 2, "\(summary)")
+            #expect(late.threads - early.threads <= 3, "\(summary)")
             // Memory settles rather than stays flat, mostly in the history (with it off, a
             // fifth of the growth): by hand it reaches about 7.4 MiB after 500 reloads and stays
             // there to 1,500 (BENCHMARKS.md). So the second hundred must add less than 1 MiB:

@@ -32,6 +32,8 @@ public final class SamplingService: Service, Sendable {
         var rounds = 0
         /// When start-up and serving pages are unmapped (`StartupPages`).
         var pageRelease: PageReleaseSchedule
+        /// Queues a handover behind the rounds' while the loop runs (nil otherwise).
+        var queue: (@Sendable (Handover) -> Void)?
     }
 
     private let releasesStartupPages: Bool
@@ -52,12 +54,14 @@ public final class SamplingService: Service, Sendable {
         public var notifications: [AlertNotification]
     }
 
-    /// What a live round hands to the task that talks to delivery and the disk.
-    private struct Handover: Sendable {
+    /// What a live round (or a reload) hands to the task that talks to delivery and the disk.
+    struct Handover: Sendable {
         var resume: [AlertNotification] = []
         var notifications: [AlertNotification]
         var save: AlertCenter.PendingSave?
         var time: Date
+        /// A round's: it took a place of the backlog, which it gives back once passed.
+        var fromRound = true
     }
 
     /// How many rounds' handovers may wait for that task before rounds wait for it instead.
@@ -166,9 +170,10 @@ public final class SamplingService: Service, Sendable {
         let passer = Task {
             for await handover in handovers {
                 await self.pass(handover)
-                room.signal()
+                if handover.fromRound { room.signal() }
             }
         }
+        state.withLock { $0.queue = { sender.yield($0) } }
         let loop = RoundLoop(interval: { self.currentInterval }, clock: clock)
         await cancelWhenGracefulShutdown {
             await loop.run(name: "headroom-round") {
@@ -178,7 +183,10 @@ public final class SamplingService: Service, Sendable {
                 }
             }
         }
-        sender.finish()
+        state.withLock {
+            $0.queue = nil
+            sender.finish()
+        }
         await passer.value
         // The next process takes up the incidents where this one leaves them.
         alerts.saveState(at: clock.wallTime())
@@ -247,6 +255,21 @@ public final class SamplingService: Service, Sendable {
                 "advised_bytes": "\(release.advised)",
                 "resident_bytes_before": "\(release.residentBefore)",
             ])
+    }
+
+    /// A reload's outcome (its closing notifications, its save, the firings its new channels
+    /// take up), behind the rounds' handovers that wait, so it keeps their order: a round's
+    /// firing before the reload's resolved of it, each state written after its notifications.
+    /// With no loop running (tests), passed at once.
+    public func handOver(reload outcome: AlertCenter.Outcome, at time: Date) async {
+        let handover = Handover(
+            resume: outcome.resume, notifications: outcome.notifications, save: outcome.save, time: time, fromRound: false)
+        let queued = state.withLock { state -> Bool in
+            guard let queue = state.queue else { return false }
+            queue(handover)
+            return true
+        }
+        if !queued { await pass(handover) }
     }
 
     /// Off the round thread: restored firings to the channels that re-send them,

@@ -6,9 +6,12 @@ import Logging
 /// durable together.
 extension DeliveryPipeline {
     /// Loads the outbox a previous run left (entries for channels no longer configured are
-    /// dropped with a warning) and returns how many entries are pending.
+    /// dropped with a warning) and returns how many entries are pending. Once: a second call
+    /// only counts.
     @discardableResult
     public func recover(at now: Date) -> Int {
+        guard !recovered else { return outbox.pending.count }
+        recovered = true
         guard let store else { return 0 }
         let firings = store.loadDeliveredFirings()
         let sendTimes = store.loadSendTimes()

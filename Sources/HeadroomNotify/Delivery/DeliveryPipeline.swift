@@ -50,6 +50,8 @@ public actor DeliveryPipeline {
     let silenceStore: SilenceStore?
     var silences: [Silence] = []
     var silencesModified: Date?
+    /// `recover` has run: what a previous run left is in `outbox`.
+    var recovered = false
     /// Per-channel delivery counters.
     public var statistics: [String: ChannelStatistics] { outbox.statistics }
 
@@ -116,18 +118,18 @@ public actor DeliveryPipeline {
         flushDisk()
     }
 
-    /// Hands `firings`, already delivered and still firing, to the channels that keep
-    /// re-sending (`ResendingNotifier`): a restart's restored alerts, or the alerts firing
-    /// across a reload, which built every channel anew. Each takes what it accepts (enabled,
-    /// severity) and no silence holds back now.
+    /// Hands `firings`, delivered and still firing, to the channels that keep re-sending
+    /// (`ResendingNotifier`): a restart's restored alerts, or the alerts firing across a
+    /// reload, which built every channel anew. Each takes the ones it still accepts (enabled,
+    /// severity) and confirmed delivered itself (the outbox's record, which survives
+    /// restarts; read first if `recover` has not run yet): not one a silence kept from it,
+    /// nor one still pending or given up on.
     public func resume(_ firings: [AlertNotification], at now: Date) async {
         guard !firings.isEmpty else { return }
-        reloadSilences()
+        recover(at: now)
         for route in routes {
             guard let notifier = route.notifier as? any ResendingNotifier else { continue }
-            let taken = firings.filter { firing in
-                Self.accepts(route.configuration, firing) && !silences.contains { $0.silences(firing, at: now) }
-            }
+            let taken = firings.filter { Self.accepts(route.configuration, $0) && outbox.wasDelivered($0, channel: route.configuration.name) }
             await notifier.resume(taken)
         }
     }

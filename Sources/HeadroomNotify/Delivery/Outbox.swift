@@ -132,12 +132,16 @@ struct Outbox: Sendable {
     func isSilenced(_ notification: AlertNotification, channel: String, silences: [Silence], at now: Date) -> Bool {
         guard silences.contains(where: { $0.silences(notification, at: now) }) else { return false }
         guard notification.kind == .resolved, settings.resolvedAfterSilence else { return true }
-        let key = channel + "\n" + notification.alert.fingerprint
         let firingPending = pending.contains {
             $0.channel == channel && $0.stored.rule == notification.alert.rule
                 && $0.notification?.alert.fingerprint == notification.alert.fingerprint
         }
-        return !(deliveredFirings.contains(key) || firingPending)
+        return !(wasDelivered(notification, channel: channel) || firingPending)
+    }
+
+    /// Whether `channel` confirmed the firing of `notification`'s alert and no resolved since.
+    func wasDelivered(_ notification: AlertNotification, channel: String) -> Bool {
+        deliveredFirings.contains(channel + "\n" + notification.alert.fingerprint)
     }
 
     mutating func noteDelivered(_ notification: AlertNotification, channel: String) {

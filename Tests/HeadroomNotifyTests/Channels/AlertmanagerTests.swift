@@ -93,37 +93,58 @@ struct AlertmanagerTests {
         let last = try #require(try await server.requests(under: path).last)
         let resolved = try #require((try JSONSerialization.jsonObject(with: Data(last.body)) as? [[String: Any]])?.first)
         #expect(resolved["endsAt"] as? String == "2027-01-15T08:06:33.000Z")
-        await notifier.resume([])
-        #expect(try await server.requests(under: path).count == 2)
     }
 
-    @Test("the pipeline resumes firings to the channels that re-send them, each only what it accepts and no silence holds back")
+    @Test("after a restart the pipeline resumes to each re-sending channel the firings it confirmed and still accepts: not a silenced one, not a failed one")
     func pipelineResume() async throws {
         let now = Date(timeIntervalSince1970: 1_800_000_100)
-        let all = ResumeRecorder(channel: "all")
-        let critical = ResumeRecorder(channel: "critical")
-        let plain = RecordingNotifier(channel: "plain")
-        let pipeline = DeliveryPipeline(
-            routes: [
-                DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "all", settings: .console(.init())), notifier: all),
+        let directory = temporaryStateDirectory()
+        let store = OutboxStore(stateDirectory: directory)
+        try store.prepare()
+        /// "all" takes `allFrom` and up, "critical" critical only, "failing" refuses when told.
+        func routes(failing: Bool, allFrom: Severity = .info) -> ([ResumeRecorder], RecordingNotifier, [DeliveryPipeline.Route]) {
+            let recorders = [ResumeRecorder(channel: "all"), ResumeRecorder(channel: "critical"), ResumeRecorder(channel: "failing", fails: failing)]
+            let plain = RecordingNotifier(channel: "plain")
+            let routes = [
                 DeliveryPipeline.Route(
-                    configuration: ChannelConfiguration(name: "critical", minimumSeverity: .critical, settings: .console(.init())), notifier: critical),
+                    configuration: ChannelConfiguration(name: "all", minimumSeverity: allFrom, settings: .console(.init())), notifier: recorders[0]),
                 DeliveryPipeline.Route(
-                    configuration: ChannelConfiguration(name: "off", enabled: false, settings: .console(.init())), notifier: ResumeRecorder(channel: "off")),
+                    configuration: ChannelConfiguration(name: "critical", minimumSeverity: .critical, settings: .console(.init())), notifier: recorders[1]),
+                DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "failing", settings: .console(.init())), notifier: recorders[2]),
                 DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "plain", settings: .console(.init())), notifier: plain),
-            ], store: nil, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        var silenced = sampleNotification(severity: .critical)
-        silenced.alert.labels = ["gpu": "1"]
-        await pipeline.setSilences([
+            ]
+            return (recorders, plain, routes)
+        }
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        var gpu0 = sampleNotification(severity: .critical)
+        gpu0.alert.labels = ["gpu": "0"]
+        var gpu1 = sampleNotification(severity: .critical)
+        gpu1.alert.labels = ["gpu": "1"]
+        let warning = sampleNotification(severity: .warning)
+
+        // The first process: gpu 1 is silenced; the failing channel refuses everything for good.
+        let first = DeliveryPipeline(routes: routes(failing: true).2, store: store, logger: logger)
+        await first.setSilences([
             Silence(
                 id: "s1", matchers: [try SilenceMatcher.parse("gpu=1").get()], startsAt: now, endsAt: now.addingTimeInterval(60), comment: "",
                 createdBy: "test")
         ])
-        await pipeline.resume([sampleNotification(severity: .warning), sampleNotification(severity: .critical), silenced], at: now)
-        #expect(all.resumed.map(\.alert.severity) == [.warning, .critical])
-        #expect(critical.resumed.map(\.alert.severity) == [.critical])
+        await first.submit([warning, gpu0, gpu1], at: now)
+
+        // The next process, its channels new, resumed before its delivery service recovered.
+        let (recorders, plain, next) = routes(failing: false)
+        let second = DeliveryPipeline(routes: next, store: OutboxStore(stateDirectory: directory), logger: logger)
+        await second.resume([warning, gpu0, gpu1], at: now.addingTimeInterval(5))
+        #expect(recorders[0].resumed.map(\.alert.labels) == [.none, ["gpu": "0"]])
+        #expect(recorders[1].resumed.map(\.alert.labels) == [["gpu": "0"]])
+        #expect(recorders[2].resumed.isEmpty)
         #expect(plain.received.isEmpty)
-        #expect(await pipeline.pendingCount == 0)
+
+        // A channel reloaded to no longer accept a severity is not handed it.
+        let (narrowed, _, stricter) = routes(failing: false, allFrom: .critical)
+        let third = DeliveryPipeline(routes: stricter, store: OutboxStore(stateDirectory: directory), logger: logger)
+        await third.resume([warning, gpu0], at: now.addingTimeInterval(10))
+        #expect(narrowed[0].resumed.map(\.alert.labels) == [["gpu": "0"]])
     }
 
     @Test("a 400 from Alertmanager is permanent, a 5xx retryable")
@@ -144,14 +165,20 @@ extension ISO8601DateFormatter {
 /// A re-sending channel that keeps what it is asked to resume (and delivers nothing).
 final class ResumeRecorder: ResendingNotifier {
     let channel: String
+    private let fails: Bool
     private let taken = Mutex<[AlertNotification]>([])
     var resumed: [AlertNotification] { taken.withLock { $0 } }
 
-    init(channel: String) { self.channel = channel }
+    init(channel: String, fails: Bool = false) {
+        self.channel = channel
+        self.fails = fails
+    }
 
     func resume(_ firings: [AlertNotification]) async { taken.withLock { $0 += firings } }
 
-    func deliver(_: AlertNotification, context _: DeliveryContext) async throws(DeliveryError) {}
+    func deliver(_: AlertNotification, context _: DeliveryContext) async throws(DeliveryError) {
+        if fails { throw .permanent("refused") }
+    }
 }
 
 /// Answers 200 to every post and records each as it lands; holds the second post (the first

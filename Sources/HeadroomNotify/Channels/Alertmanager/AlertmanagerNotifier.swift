@@ -59,8 +59,7 @@ public final class AlertmanagerNotifier: ResendingNotifier {
 
     public func resume(_ firings: [AlertNotification]) async {
         guard !firings.isEmpty else { return }
-        let current = now()
-        for firing in firings { await state.record(firing, at: current) }
+        for firing in firings { await state.adopt(firing) }
         // The first re-send now: the last post of the instance before may be about to expire.
         Task { [state, order, configuration, transport, channel, now] in
             await Self.resend(state: state, order: order, configuration: configuration, transport: transport, channel: channel, now: now)
@@ -124,6 +123,12 @@ actor AlertmanagerResendState {
 
     func record(_ notification: AlertNotification, at now: Date) {
         latest[notification.alert.fingerprint] = notification
+    }
+
+    /// Takes up a firing delivered before this channel existed, unless the channel has
+    /// posted something of that alert itself since (which is newer).
+    func adopt(_ firing: AlertNotification) {
+        if latest[firing.alert.fingerprint] == nil { latest[firing.alert.fingerprint] = firing }
     }
 
     /// The bodies to re-send now: firing alerts with a fresh `endsAt`, resolved ones until

@@ -1,0 +1,77 @@
+import HeadroomNotify
+import Logging
+import Synchronization
+
+/// Writes the alert state file on a thread of its own, the latest save winning: `submit`
+/// never waits, so a disk that stalls holds up this thread alone, never the task that feeds
+/// the outbox or a round. The thread starts when a save arrives and ends when none is left:
+/// an engine with nothing to save has no thread for it.
+///
+/// Writes take turns (they share the temporary file), and one older than what the file holds
+/// is skipped: `writeNow` (shutdown) can meet the thread's last write.
+final class AlertStateSaver: Sendable {
+    private struct Queue {
+        var pending: AlertCenter.PendingSave?
+        var draining = false
+    }
+    private struct Written {
+        var number = 0
+        var failing = false
+    }
+    private let file: AlertStateFile
+    private let logger: Logger
+    private let queue = Mutex(Queue())
+    private let written = Mutex(Written())
+
+    init(file: AlertStateFile, logger: Logger) {
+        self.file = file
+        self.logger = logger
+    }
+
+    /// Hands `save` to the saver's thread (replacing one it has not begun), and returns.
+    func submit(_ save: AlertCenter.PendingSave) {
+        let start = queue.withLock { queue -> Bool in
+            queue.pending = save
+            defer { queue.draining = true }
+            return !queue.draining
+        }
+        if start { DetachedThread.start(name: "headroom-state") { self.drain() } }
+    }
+
+    /// Writes `save` on the caller's thread, after any write under way (shutdown).
+    func writeNow(_ save: AlertCenter.PendingSave) {
+        queue.withLock { queue in
+            if let pending = queue.pending, pending.number < save.number { queue.pending = nil }
+        }
+        write(save)
+    }
+
+    private func drain() {
+        while let save = queue.withLock({ queue -> AlertCenter.PendingSave? in
+            guard let save = queue.pending.take() else {
+                queue.draining = false
+                return nil
+            }
+            return save
+        }) {
+            write(save)
+        }
+    }
+
+    private func write(_ save: AlertCenter.PendingSave) {
+        written.withLock { written in
+            guard save.number > written.number else { return }
+            do throws(AlertStateFileError) {
+                try file.save(save.state)
+                if written.failing { logger.info("alert state saved again to \(file.path)") }
+                written.failing = false
+                written.number = save.number
+            } catch {
+                // Said once until it recovers: the daemon keeps running on the state in memory,
+                // and the next save tries again.
+                if !written.failing { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
+                written.failing = true
+            }
+        }
+    }
+}
