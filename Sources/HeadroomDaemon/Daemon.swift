@@ -130,13 +130,10 @@ public struct Daemon: Sendable {
                 defer { current = current.reloaded(to: configuration) }
                 return current.restartOnlyChanges(in: configuration)
             }
-            var outcome = alerts.reload(rules: configuration.rules, policy: configuration.policy, at: now)
-            await pipeline.replaceRoutes(Daemon.routes(configuration, dependencies))
-            // Every channel is new: the ones that re-send firing alerts take up those still firing.
-            outcome.resume = alerts.deliveredFirings(at: now)
-            // Behind the rounds' handovers, through the delivery service: each alert's
-            // notifications stay in order, and the state is written after them.
-            await sampling.handOver(reload: outcome, at: now)
+            // Between two rounds, in their order: every channel is new, and the ones that
+            // re-send firing alerts take up those still firing.
+            await sampling.reload(
+                rules: configuration.rules, policy: configuration.policy, routes: Daemon.routes(configuration, dependencies), at: now)
             sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
             logger.info(
                 "configuration reloaded",

@@ -30,6 +30,11 @@ public actor DeliveryService: Service {
         bell.ring()
     }
 
+    /// Swaps the channel set (a reload; `DeliveryPipeline.replaceRoutes`).
+    public nonisolated func replaceRoutes(_ routes: [DeliveryPipeline.Route]) async {
+        await pipeline.replaceRoutes(routes)
+    }
+
     /// Hands firings already delivered to the channels that keep re-sending them
     /// (`DeliveryPipeline.resume`).
     public nonisolated func resume(_ firings: [AlertNotification], at time: Date) async {

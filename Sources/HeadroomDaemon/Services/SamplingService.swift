@@ -40,6 +40,9 @@ public final class SamplingService: Service, Sendable {
     private let servingActivity: ServingActivity?
 
     let state: Mutex<State>
+    /// Held from a round's (or a reload's) evaluation until its handover is queued, so the
+    /// queue holds them in the order the engine saw them.
+    private let order = Mutex(())
     private let alerts: AlertCenter
     private let delivery: DeliveryService
     /// Takes each round's samples and alert changes on the round thread (nil: no history).
@@ -56,6 +59,8 @@ public final class SamplingService: Service, Sendable {
 
     /// What a live round (or a reload) hands to the task that talks to delivery and the disk.
     struct Handover: Sendable {
+        /// A reload's channels, which replace the running ones first.
+        var routes: [DeliveryPipeline.Route]?
         var resume: [AlertNotification] = []
         var notifications: [AlertNotification]
         var save: AlertCenter.PendingSave?
@@ -165,7 +170,7 @@ public final class SamplingService: Service, Sendable {
     public func run() async throws {
         let (handovers, sender) = AsyncStream<Handover>.makeStream()
         // Rounds wait for this task only when it is `handoverBacklog` rounds behind (a
-        // hung disk under the outbox or the state file): bounded, and nothing is dropped.
+        // hung disk under the outbox): bounded, and nothing is dropped.
         let room = DispatchSemaphore(value: Self.handoverBacklog)
         let passer = Task {
             for await handover in handovers {
@@ -214,12 +219,14 @@ public final class SamplingService: Service, Sendable {
         _ collected: [CollectorRound.Result], at stamp: Date,
         handOver: @Sendable (Handover) -> Void
     ) {
-        let (summary, outcome) = evaluate(collected, at: stamp)
-        recordHistory(at: stamp)
-        feedSinks(at: stamp)
-        releasePagesIfDue()
-        guard !outcome.resume.isEmpty || !summary.notifications.isEmpty || outcome.save != nil else { return }
-        handOver(Handover(resume: outcome.resume, notifications: summary.notifications, save: outcome.save, time: stamp))
+        order.withLock { _ in
+            let (summary, outcome) = evaluate(collected, at: stamp)
+            recordHistory(at: stamp)
+            feedSinks(at: stamp)
+            releasePagesIfDue()
+            guard !outcome.resume.isEmpty || !summary.notifications.isEmpty || outcome.save != nil else { return }
+            handOver(Handover(resume: outcome.resume, notifications: summary.notifications, save: outcome.save, time: stamp))
+        }
     }
 
     /// Hands the round to the history (a lock and an append).
@@ -257,25 +264,33 @@ public final class SamplingService: Service, Sendable {
             ])
     }
 
-    /// A reload's outcome (its closing notifications, its save, the firings its new channels
-    /// take up), behind the rounds' handovers that wait, so it keeps their order: a round's
-    /// firing before the reload's resolved of it, each state written after its notifications.
-    /// With no loop running (tests), passed at once.
-    public func handOver(reload outcome: AlertCenter.Outcome, at time: Date) async {
-        let handover = Handover(
-            resume: outcome.resume, notifications: outcome.notifications, save: outcome.save, time: time, fromRound: false)
-        let queued = state.withLock { state -> Bool in
-            guard let queue = state.queue else { return false }
-            queue(handover)
-            return true
+    /// Applies a reload's rules and channels between two rounds: the engine swaps its rules,
+    /// and what that produced (the closing notifications, the save, the firings the new
+    /// channels take up) is queued with the new channels in the rounds' order, so a round's
+    /// firing and the reload's resolved of it reach the outbox in the order they happened,
+    /// each through the channels of its time, and each state is written after its
+    /// notifications. With no loop running (tests), passed at once.
+    func reload(rules: [AlertRule], policy: AlertPolicy, routes: [DeliveryPipeline.Route], at time: Date) async {
+        let unqueued = order.withLock { _ -> Handover? in
+            let outcome = alerts.reload(rules: rules, policy: policy, at: time)
+            let handover = Handover(
+                routes: routes, resume: alerts.deliveredFirings(at: time), notifications: outcome.notifications, save: outcome.save,
+                time: time, fromRound: false)
+            return state.withLock { state -> Handover? in
+                guard let queue = state.queue else { return handover }
+                queue(handover)
+                return nil
+            }
         }
-        if !queued { await pass(handover) }
+        if let unqueued { await pass(unqueued) }
     }
 
-    /// Off the round thread: restored firings to the channels that re-send them,
+    /// Off the round thread: a reload's channels in place of the running ones, restored
+    /// firings to the channels that re-send them,
     /// notifications to the outbox, then the alert state to its file (in that order: see
     /// `AlertCenter`).
     private func pass(_ handover: Handover) async {
+        if let routes = handover.routes { await delivery.replaceRoutes(routes) }
         await delivery.resume(handover.resume, at: handover.time)
         await delivery.hand(handover.notifications, at: handover.time)
         if let save = handover.save { alerts.write(save) }

@@ -28,10 +28,10 @@ final class AlertStateSaver: Sendable {
         self.logger = logger
     }
 
-    /// Hands `save` to the saver's thread (replacing one it has not begun), and returns.
+    /// Hands `save` to the saver's thread (replacing an older one it has not begun), and returns.
     func submit(_ save: AlertCenter.PendingSave) {
         let start = queue.withLock { queue -> Bool in
-            queue.pending = save
+            if (queue.pending?.number ?? 0) < save.number { queue.pending = save }
             defer { queue.draining = true }
             return !queue.draining
         }
