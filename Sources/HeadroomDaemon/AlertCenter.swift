@@ -28,8 +28,8 @@ public final class AlertCenter: Sendable {
 
     /// What a round or a reload produced: notifications to hand to delivery, then a state to write.
     public struct Outcome: Sendable {
-        /// Firings delivered before the channels that keep re-sending them were built (the
-        /// first round after a restore; a reload): for those channels (`DeliveryService.resume`).
+        /// Firings a previous process delivered, taken up from its saved state (the first
+        /// round only): for the channels that keep re-sending them (`DeliveryService.resume`).
         public var resume: [AlertNotification] = []
         public var notifications: [AlertNotification]
         public var save: PendingSave?

@@ -14,8 +14,10 @@ import Synchronization
 /// `tick(at:)` is one round and is what tests drive. `run()` runs rounds on a `RoundLoop`: a
 /// thread of its own on a fixed grid, where collectors, rules and the alert center are all
 /// called synchronously, so a quiet round is one thread waking once. Only a round with
-/// notifications wakes the task that hands them to delivery; whoever takes every round's
-/// samples (push's buffer) takes them on the round thread, as a sink.
+/// something to hand over (notifications, an alert state to save) wakes the task that hands
+/// them to delivery and to the state file; a reload's rules and channels go the same way,
+/// between two rounds (`reload`). Whoever takes every round's samples (push's buffer) takes
+/// them on the round thread, as a sink.
 public final class SamplingService: Service, Sendable {
     struct State {
         var runners: [CollectorRunner]
@@ -286,9 +288,8 @@ public final class SamplingService: Service, Sendable {
     }
 
     /// Off the round thread: a reload's channels in place of the running ones, restored
-    /// firings to the channels that re-send them,
-    /// notifications to the outbox, then the alert state to its file (in that order: see
-    /// `AlertCenter`).
+    /// firings to the channels that re-send them, notifications to the outbox, then the alert
+    /// state to its file's thread (in that order: see `AlertCenter`).
     private func pass(_ handover: Handover) async {
         if let routes = handover.routes { await delivery.replaceRoutes(routes) }
         await delivery.resume(handover.resume, at: handover.time)
