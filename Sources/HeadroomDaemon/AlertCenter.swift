@@ -74,6 +74,17 @@ public final class AlertCenter: Sendable {
     }
 
     public var firingAlerts: [Alert] { center.withLock { $0.engine.firingAlerts } }
+    /// The state file's writes as `/metrics` samples (none without a state file):
+    /// `alert_state_saves_total`, `alert_state_save_failures_total`, and
+    /// `alert_state_save_failing`, 1 while the latest write failed.
+    public var stateSaveSamples: [Sample] {
+        guard let counts = saver?.counts else { return [] }
+        return [
+            Sample("alert_state_saves_total", .none, Double(counts.saves), kind: .counter),
+            Sample("alert_state_save_failures_total", .none, Double(counts.failures), kind: .counter),
+            Sample("alert_state_save_failing", .none, counts.failing ? 1 : 0),
+        ]
+    }
     /// The firings delivered and not yet resolved, as firing notifications at `now`, stamped
     /// with the host name (`AlertEngine.deliveredFirings`).
     public func deliveredFirings(at now: Date) -> [AlertNotification] {

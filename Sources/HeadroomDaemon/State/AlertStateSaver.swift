@@ -18,10 +18,21 @@ final class AlertStateSaver: Sendable {
         var number = 0
         var failing = false
     }
+    /// Writes done and failed, and whether the latest failed (`/metrics`).
+    struct Counts: Sendable {
+        var saves = 0
+        var failures = 0
+        var failing = false
+    }
     private let file: AlertStateFile
     private let logger: Logger
     private let queue = Mutex(Queue())
+    /// Held through each write: writes take turns.
     private let written = Mutex(Written())
+    /// Apart from `written`, so a scrape never waits behind a write that hangs.
+    private let tally = Mutex(Counts())
+
+    var counts: Counts { tally.withLock { $0 } }
 
     init(file: AlertStateFile, logger: Logger) {
         self.file = file
@@ -66,11 +77,19 @@ final class AlertStateSaver: Sendable {
                 if written.failing { logger.info("alert state saved again to \(file.path)") }
                 written.failing = false
                 written.number = save.number
+                tally.withLock {
+                    $0.saves += 1
+                    $0.failing = false
+                }
             } catch {
                 // Said once until it recovers: the daemon keeps running on the state in memory,
                 // and the next save tries again.
                 if !written.failing { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
                 written.failing = true
+                tally.withLock {
+                    $0.failures += 1
+                    $0.failing = true
+                }
             }
         }
     }

@@ -151,6 +151,40 @@ struct ServingTests {
         try await server.stop()
     }
 
+    @Test("alert state self-metrics: a state file that cannot be written counts a failure and says failing until a write succeeds")
+    func stateSaveMetrics() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let directory = try TemporaryDirectory()
+        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil, stateDirectory: directory.url.path)
+        let server = try await ServedServer(try #require(harness.daemon.server))
+        /// Waits for the state file's thread: the page once it shows every line of `lines`.
+        func page(showing lines: [String]) async throws -> String? {
+            try await poll("\(lines) on /metrics", timeout: .seconds(20), every: .milliseconds(10)) {
+                let body = try await server.request("/metrics").body
+                return lines.allSatisfy { body.contains($0 + "\n") } ? body : nil
+            }
+        }
+
+        await harness.tick(0) // 50 %: nothing to save
+        #expect(try await page(showing: ["headroom_alert_state_saves_total 0", "headroom_alert_state_save_failing 0"]) != nil)
+
+        // The temporary file's path is a directory: the write fails.
+        let blocker = directory.path(".alert-state.json.tmp")
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        fake.setStep(1)
+        await harness.tick(2) // 96 %: gpu_memory_critical fires; its save fails
+        let failed = try await page(showing: ["headroom_alert_state_save_failures_total 1", "headroom_alert_state_save_failing 1"])
+        #expect(failed?.contains("headroom_alert_state_saves_total 0\n") == true)
+        #expect(failed?.contains("# TYPE headroom_alert_state_save_failures_total counter") == true)
+
+        // The path is free again; the firing alert is saved at its next 30 s save.
+        try FileManager.default.removeItem(atPath: blocker)
+        await harness.tick(32)
+        #expect(try await page(showing: ["headroom_alert_state_saves_total 1", "headroom_alert_state_save_failing 0"]) != nil)
+        #expect(FileManager.default.fileExists(atPath: directory.path("alert-state.json")))
+        try await server.stop()
+    }
+
     @Test("delivery self-metrics over a socket: attempts, successes, failures by reason, outbox depth and age while a failed delivery waits, then its retry")
     func deliveryMetrics() async throws {
         let fake = try FakeNVML(scenario: Self.scenario)
