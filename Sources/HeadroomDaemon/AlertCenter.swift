@@ -14,11 +14,12 @@ import Synchronization
 ///
 /// `process` and `reload` do not write: they return the state to save (`Outcome.save`), and
 /// the caller hands it with `write(_:)` to the state file's own thread once the outcome's
-/// notifications are in the outbox (`AlertStateSaver`). So a disk that stalls holds up
-/// neither sampling nor the outbox, and a crash between the two writes cannot leave a saved
-/// firing whose notification never reached the outbox (an incident nobody hears of). What it can leave is the other
-/// way round: the restarted engine starts that alert afresh, so it fires again if the
-/// breach holds, and a breach that ended meanwhile gets no resolved.
+/// notifications are in the outbox (`AlertStateSaver`). So a state file whose write stalls
+/// holds up neither sampling nor the outbox, and a crash between the two writes cannot leave
+/// a saved firing whose notification never reached the outbox (an incident nobody hears
+/// of). What it can leave is the other way round: the restarted engine starts that alert
+/// afresh, so it fires again if the breach holds, and a breach that ended meanwhile gets no
+/// resolved.
 ///
 /// Not an actor: the round thread calls it synchronously (no hop, no wake-up of another
 /// thread); the server's readers take the same lock for a moment.
@@ -28,8 +29,9 @@ public final class AlertCenter: Sendable {
 
     /// What a round or a reload produced: notifications to hand to delivery, then a state to write.
     public struct Outcome: Sendable {
-        /// Firings a previous process delivered, taken up from its saved state (the first
-        /// round only): for the channels that keep re-sending them (`DeliveryService.resume`).
+        /// The firings delivered and not yet resolved, for channels built since (which keep
+        /// re-sending them: `DeliveryService.resume`): a restore's, in the first round, taken
+        /// before that round changes anything; a reload's, which builds every channel anew.
         public var resume: [AlertNotification] = []
         public var notifications: [AlertNotification]
         public var save: PendingSave?
@@ -84,11 +86,6 @@ public final class AlertCenter: Sendable {
             Sample("alert_state_save_failures_total", .none, Double(counts.failures), kind: .counter),
             Sample("alert_state_save_failing", .none, counts.failing ? 1 : 0),
         ]
-    }
-    /// The firings delivered and not yet resolved, as firing notifications at `now`, stamped
-    /// with the host name (`AlertEngine.deliveredFirings`).
-    public func deliveredFirings(at now: Date) -> [AlertNotification] {
-        center.withLock { $0.stamp($0.engine.deliveredFirings(at: now)) }
     }
     public var rules: [AlertRule] { center.withLock { $0.engine.rules } }
     /// The samples rules saw in the latest round (raw + derived + collector health).
@@ -154,7 +151,8 @@ private struct Center {
 
     mutating func reload(rules: [AlertRule], policy: AlertPolicy, at now: Date) -> AlertCenter.Outcome {
         let closing = engine.replaceRules(rules, policy: policy, at: now)
-        return AlertCenter.Outcome(notifications: stamp(closing), save: closing.isEmpty ? nil : save(at: now))
+        return AlertCenter.Outcome(
+            resume: stamp(engine.deliveredFirings(at: now)), notifications: stamp(closing), save: closing.isEmpty ? nil : save(at: now))
     }
 
     mutating func saveState(at now: Date) -> AlertCenter.PendingSave? {
@@ -231,7 +229,7 @@ private struct Center {
         return AlertCenter.PendingSave(state: state, number: saves)
     }
 
-    func stamp(_ notifications: [AlertNotification]) -> [AlertNotification] {
+    private func stamp(_ notifications: [AlertNotification]) -> [AlertNotification] {
         notifications.map { notification in
             var copy = notification
             copy.host = hostname

@@ -276,8 +276,7 @@ public final class SamplingService: Service, Sendable {
         let unqueued = order.withLock { _ -> Handover? in
             let outcome = alerts.reload(rules: rules, policy: policy, at: time)
             let handover = Handover(
-                routes: routes, resume: alerts.deliveredFirings(at: time), notifications: outcome.notifications, save: outcome.save,
-                time: time, fromRound: false)
+                routes: routes, resume: outcome.resume, notifications: outcome.notifications, save: outcome.save, time: time, fromRound: false)
             return state.withLock { state -> Handover? in
                 guard let queue = state.queue else { return handover }
                 queue(handover)

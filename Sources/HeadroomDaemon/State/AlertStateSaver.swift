@@ -14,11 +14,8 @@ final class AlertStateSaver: Sendable {
         var pending: AlertCenter.PendingSave?
         var draining = false
     }
-    private struct Written {
-        var number = 0
-        var failing = false
-    }
-    /// Writes done and failed, and whether the latest failed (`/metrics`).
+    /// Writes done and failed, and whether the latest failed (`/metrics`, and whether a
+    /// success is worth a line in the log).
     struct Counts: Sendable {
         var saves = 0
         var failures = 0
@@ -27,8 +24,8 @@ final class AlertStateSaver: Sendable {
     private let file: AlertStateFile
     private let logger: Logger
     private let queue = Mutex(Queue())
-    /// Held through each write: writes take turns.
-    private let written = Mutex(Written())
+    /// The number of the save the file holds; held through each write, so writes take turns.
+    private let written = Mutex(0)
     /// Apart from `written`, so a scrape never waits behind a write that hangs.
     private let tally = Mutex(Counts())
 
@@ -71,25 +68,29 @@ final class AlertStateSaver: Sendable {
 
     private func write(_ save: AlertCenter.PendingSave) {
         written.withLock { written in
-            guard save.number > written.number else { return }
+            guard save.number > written else { return }
             do throws(AlertStateFileError) {
                 try file.save(save.state)
-                if written.failing { logger.info("alert state saved again to \(file.path)") }
-                written.failing = false
-                written.number = save.number
-                tally.withLock {
-                    $0.saves += 1
-                    $0.failing = false
+                written = save.number
+                let recovered = tally.withLock { tally -> Bool in
+                    defer {
+                        tally.saves += 1
+                        tally.failing = false
+                    }
+                    return tally.failing
                 }
+                if recovered { logger.info("alert state saved again to \(file.path)") }
             } catch {
                 // Said once until it recovers: the daemon keeps running on the state in memory,
                 // and the next save tries again.
-                if !written.failing { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
-                written.failing = true
-                tally.withLock {
-                    $0.failures += 1
-                    $0.failing = true
+                let first = tally.withLock { tally -> Bool in
+                    defer {
+                        tally.failures += 1
+                        tally.failing = true
+                    }
+                    return !tally.failing
                 }
+                if first { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
             }
         }
     }
