@@ -76,15 +76,18 @@ public final class AlertCenter: Sendable {
     }
 
     public var firingAlerts: [Alert] { center.withLock { $0.engine.firingAlerts } }
-    /// The state file's writes as `/metrics` samples (none without a state file):
-    /// `alert_state_saves_total`, `alert_state_save_failures_total`, and
-    /// `alert_state_save_failing`, 1 while the latest write failed.
+    /// Whether the engine's state is saved to a file (a state directory).
+    public var savesState: Bool { saver != nil }
+    /// The state file's writes as samples (none without a state file), which the next round
+    /// reads (`AlertStateCollector`): `alert_state_saves_total`,
+    /// `alert_state_save_failures_total`, and `alert_state_save_failing`, 1 with the reason
+    /// while the latest write failed (the built-in rule `alert_state_save_failed` alerts on it).
     public var stateSaveSamples: [Sample] {
         guard let counts = saver?.counts else { return [] }
         return [
+            Sample("alert_state_save_failing", .none, counts.problem == nil ? 0 : 1, detail: counts.problem),
             Sample("alert_state_saves_total", .none, Double(counts.saves), kind: .counter),
             Sample("alert_state_save_failures_total", .none, Double(counts.failures), kind: .counter),
-            Sample("alert_state_save_failing", .none, counts.failing ? 1 : 0),
         ]
     }
     public var rules: [AlertRule] { center.withLock { $0.engine.rules } }

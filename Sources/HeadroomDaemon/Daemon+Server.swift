@@ -24,7 +24,7 @@ extension Daemon {
             } ?? NoSilences()
         return HTTPServer(
             settings: configuration.server, state: reader, silences: silences,
-            delivery: DaemonMetricsSource(pipeline: pipeline, alerts: alerts, push: push, now: now),
+            delivery: DaemonMetricsSource(pipeline: pipeline, push: push, now: now),
             history: history ?? NoHistory(), now: now, activity: activity)
     }
 }

@@ -69,6 +69,7 @@ public struct Daemon: Sendable {
             sinks: push.map { push in [{ samples, time in push.enqueue(samples, at: time) }] } ?? []
         )
         if let history { sampling.attach(HistoryCollector(recorder: history)) }
+        if alerts.savesState { sampling.attach(AlertStateCollector(alerts: alerts)) }
         server = Daemon.makeServer(
             configuration, dependencies, alerts: alerts, sampling: sampling, pipeline: pipeline, push: push, history: history, activity: activity)
     }

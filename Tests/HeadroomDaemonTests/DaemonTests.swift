@@ -278,8 +278,9 @@ struct DaemonTests {
 
         let invalid = ConfigurationLoader.load(yaml: "interval: fast\n", source: "new.yaml", environment: [:]).map(\.configuration)
         #expect(await harness.daemon.reload(invalid) == false)
-        // Two rules + collector_failed, collector_stalled, series_limit_reached, history_write_failed.
-        #expect(harness.daemon.alerts.rules.count == 6)
+        // Two rules + collector_failed, collector_stalled, series_limit_reached, history_write_failed,
+        // alert_state_save_failed.
+        #expect(harness.daemon.alerts.rules.count == 7)
 
         let tighter = Self.gpuYAML.replacingOccurrences(of: "at_least: 80", with: "at_least: 70")
         let valid = ConfigurationLoader.load(yaml: tighter, source: "new.yaml", environment: [:]).map(\.configuration)

@@ -14,6 +14,7 @@ enum BuiltinRules {
         - {name: collector_stalled, metric: collector_stalled, at_least: 1, severity: critical, family: collector, summary: "collector {label:collector} is stalled: {detail}; its metrics are absent until it returns"}
         - {name: series_limit_reached, metric: series_limit_reached, at_least: 1, keep_firing_for: 5m, severity: warning, summary: "headroom tracks limits.max_series series and refuses new ones ({detail}; counted in headroom_series_dropped_total): raise limits.max_series, or find the label that churns"}
         - {name: history_write_failed, metric: history_write_failed, at_least: 1, severity: warning, summary: "cannot write the history to {detail}; sampling and alerting go on, the history has a gap: free space, fix the path's permissions, or set history.path"}
+        - {name: alert_state_save_failed, metric: alert_state_save_failing, at_least: 1, severity: warning, summary: "cannot save the alert state ({detail}); alerting goes on, but a restart now would fire active alerts again and miss their resolved: free space, or fix state_dir's permissions"}
         """
 
     /// The default set, dropped by `default_rules: false`. Summaries are left to the

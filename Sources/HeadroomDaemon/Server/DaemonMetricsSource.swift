@@ -5,11 +5,9 @@ import HeadroomServer
 
 /// Puts the daemon's own delivery and push counters on `/metrics` (the server's
 /// delivery-metrics seam): attempts, successes, failures by reason, digests, silenced,
-/// outbox depth and the age of the oldest pending notification, the alert state file's
-/// writes, then the push counters.
+/// outbox depth and the age of the oldest pending notification, then the push counters.
 struct DaemonMetricsSource: DeliveryMetricsSource {
     let pipeline: DeliveryPipeline
-    let alerts: AlertCenter
     let push: PushService?
     let now: @Sendable () -> Date
 
@@ -31,7 +29,6 @@ struct DaemonMetricsSource: DeliveryMetricsSource {
         }
         out.append(Sample("delivery_outbox_pending", .none, Double(metrics.outboxDepth)))
         out.append(Sample("delivery_outbox_oldest_age_seconds", .none, metrics.oldestPendingAge ?? 0))
-        out += alerts.stateSaveSamples
         out += await push?.samples() ?? []
         return out
     }

@@ -14,12 +14,13 @@ final class AlertStateSaver: Sendable {
         var pending: AlertCenter.PendingSave?
         var draining = false
     }
-    /// Writes done and failed, and whether the latest failed (`/metrics`, and whether a
+    /// Writes done and failed, and why the latest failed (the round's samples, and whether a
     /// success is worth a line in the log).
     struct Counts: Sendable {
         var saves = 0
         var failures = 0
-        var failing = false
+        /// Why the latest write failed (naming the file); nil once one succeeds.
+        var problem: String?
     }
     private let file: AlertStateFile
     private let logger: Logger
@@ -75,9 +76,9 @@ final class AlertStateSaver: Sendable {
                 let recovered = tally.withLock { tally -> Bool in
                     defer {
                         tally.saves += 1
-                        tally.failing = false
+                        tally.problem = nil
                     }
-                    return tally.failing
+                    return tally.problem != nil
                 }
                 if recovered { logger.info("alert state saved again to \(file.path)") }
             } catch {
@@ -86,9 +87,9 @@ final class AlertStateSaver: Sendable {
                 let first = tally.withLock { tally -> Bool in
                     defer {
                         tally.failures += 1
-                        tally.failing = true
+                        tally.problem = error.description
                     }
-                    return !tally.failing
+                    return tally.problem == nil
                 }
                 if first { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
             }

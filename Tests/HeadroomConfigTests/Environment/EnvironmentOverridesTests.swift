@@ -51,7 +51,7 @@ struct EnvironmentOverridesTests {
     func defaultRulesVariable() throws {
         #expect(
             try configuration(nil, environment: ["HEADROOM_DEFAULT_RULES": "false"]).rules.map(\.name) == [
-                "collector_failed", "collector_stalled", "series_limit_reached", "history_write_failed",
+                "collector_failed", "collector_stalled", "series_limit_reached", "history_write_failed", "alert_state_save_failed",
             ])
     }
 

@@ -36,6 +36,11 @@ struct BuiltinRulesTests {
                 "cannot write the history to {detail}; sampling and alerting go on, the history has a gap: free space, fix the path's permissions, or set history.path"
         ),
         AlertRule(
+            name: "alert_state_save_failed", selector: MetricSelector("alert_state_save_failing"), condition: .atLeast(1), severity: .warning,
+            summary:
+                "cannot save the alert state ({detail}); alerting goes on, but a restart now would fire active alerts again and miss their resolved: free space, or fix state_dir's permissions"
+        ),
+        AlertRule(
             name: "gpu_memory_high", selector: MetricSelector("gpu_memory_used_percent"), condition: .atLeast(80),
             hold: .duration(.seconds(10)), clear: 75, severity: .warning, family: "gpu_memory"),
         AlertRule(

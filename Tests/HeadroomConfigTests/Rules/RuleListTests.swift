@@ -13,10 +13,11 @@ struct RuleListTests {
     func withoutDefaults() throws {
         #expect(
             try configuration("default_rules: false").rules.map(\.name) == [
-                "collector_failed", "collector_stalled", "series_limit_reached", "history_write_failed",
+                "collector_failed", "collector_stalled", "series_limit_reached", "history_write_failed", "alert_state_save_failed",
             ])
         let rules = try configuration("default_rules: false\nrules:\n  - {name: b, metric: m, above: 1}\n  - {name: a, metric: m, above: 2}").rules
-        #expect(rules.map(\.name) == ["collector_failed", "collector_stalled", "series_limit_reached", "history_write_failed", "b", "a"])
+        #expect(
+            rules.map(\.name) == ["collector_failed", "collector_stalled", "series_limit_reached", "history_write_failed", "alert_state_save_failed", "b", "a"])
     }
 
     @Test("a file rule with a built-in's name replaces it in place; others are appended in file order")
@@ -57,12 +58,13 @@ struct RuleListTests {
     @Test("collector_failed survives default_rules: false and can be replaced or switched off")
     func alwaysOn() throws {
         let replaced = try configuration("default_rules: false\nrules:\n  - {name: collector_failed, metric: collector_up, below: 1, severity: critical}").rules
-        #expect(replaced.map(\.name) == ["collector_failed", "collector_stalled", "series_limit_reached", "history_write_failed"])
+        #expect(replaced.map(\.name) == ["collector_failed", "collector_stalled", "series_limit_reached", "history_write_failed", "alert_state_save_failed"])
         #expect(replaced.first?.severity == .critical)
         #expect(replaced.first?.summary == nil)
         let off = try load(
             "default_rules: false\nrules:\n  - {name: collector_failed, enabled: false}\n  - {name: collector_stalled, enabled: false}\n"
-                + "  - {name: series_limit_reached, enabled: false}\n  - {name: history_write_failed, enabled: false}")
+                + "  - {name: series_limit_reached, enabled: false}\n  - {name: history_write_failed, enabled: false}\n"
+                + "  - {name: alert_state_save_failed, enabled: false}")
         #expect(off.configuration.rules.isEmpty)
         #expect(off.warnings.isEmpty)
     }

@@ -151,36 +151,53 @@ struct ServingTests {
         try await server.stop()
     }
 
-    @Test("alert state self-metrics: a state file that cannot be written counts a failure and says failing until a write succeeds")
+    @Test("a state file that cannot be written: counted on /metrics, alert_state_save_failed fires naming the file and resolves once a write succeeds")
     func stateSaveMetrics() async throws {
         let fake = try FakeNVML(scenario: Self.scenario)
         let directory = try TemporaryDirectory()
-        let harness = try DaemonHarness(yaml: Self.yaml(fake), collectors: nil, stateDirectory: directory.url.path)
+        let yaml = Self.yaml(fake).replacingOccurrences(of: "channels: []", with: "channels:\n  - type: console")
+        let harness = try DaemonHarness(yaml: yaml, collectors: nil, stateDirectory: directory.url.path)
         let server = try await ServedServer(try #require(harness.daemon.server))
-        /// Waits for the state file's thread: the page once it shows every line of `lines`.
-        func page(showing lines: [String]) async throws -> String? {
-            try await poll("\(lines) on /metrics", timeout: .seconds(20), every: .milliseconds(10)) {
-                let body = try await server.request("/metrics").body
-                return lines.allSatisfy { body.contains($0 + "\n") } ? body : nil
+        /// Waits for the state file's thread: its samples once `value` says so.
+        func saver(_ name: String, reaches value: Double) async throws {
+            _ = try await poll("\(name) = \(value)", timeout: .seconds(20), every: .milliseconds(10)) {
+                harness.daemon.alerts.stateSaveSamples.first { $0.name == name && $0.value == value }
             }
+        }
+        func stateAlerts() -> [String] {
+            harness.notifier.received.filter { $0.alert.rule == "alert_state_save_failed" }.map { "\($0.kind)" }
         }
 
         await harness.tick(0) // 50 %: nothing to save
-        #expect(try await page(showing: ["headroom_alert_state_saves_total 0", "headroom_alert_state_save_failing 0"]) != nil)
+        var page = try await server.request("/metrics").body
+        #expect(page.contains("headroom_alert_state_saves_total 0\n") && page.contains("headroom_alert_state_save_failing 0\n"))
 
         // The temporary file's path is a directory: the write fails.
         let blocker = directory.path(".alert-state.json.tmp")
         try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
         fake.setStep(1)
         await harness.tick(2) // 96 %: gpu_memory_critical fires; its save fails
-        let failed = try await page(showing: ["headroom_alert_state_save_failures_total 1", "headroom_alert_state_save_failing 1"])
-        #expect(failed?.contains("headroom_alert_state_saves_total 0\n") == true)
-        #expect(failed?.contains("# TYPE headroom_alert_state_save_failures_total counter") == true)
+        try await saver("alert_state_save_failing", reaches: 1)
+        #expect(stateAlerts().isEmpty, "rounds read the failure from the next one on")
 
-        // The path is free again; the firing alert is saved at its next 30 s save.
+        await harness.tick(4)
+        #expect(stateAlerts() == ["firing"])
+        let firing = try #require(harness.notifier.received.last { $0.alert.rule == "alert_state_save_failed" })
+        #expect(firing.summary.contains(blocker), "\(firing.summary)")
+        page = try await server.request("/metrics").body
+        #expect(page.contains("headroom_alert_state_save_failures_total 1\n") && page.contains("headroom_alert_state_save_failing 1\n"))
+        #expect(page.contains("headroom_alert_state_saves_total 0\n"))
+        #expect(page.contains("# TYPE headroom_alert_state_save_failures_total counter"))
+
+        // The path is free again; the firing alerts are saved at their next 30 s save, and the
+        // round after that resolves the rule.
         try FileManager.default.removeItem(atPath: blocker)
-        await harness.tick(32)
-        #expect(try await page(showing: ["headroom_alert_state_saves_total 1", "headroom_alert_state_save_failing 0"]) != nil)
+        await harness.tick(34)
+        try await saver("alert_state_save_failing", reaches: 0)
+        await harness.tick(36)
+        #expect(stateAlerts() == ["firing", "resolved"])
+        page = try await server.request("/metrics").body
+        #expect(page.contains("headroom_alert_state_saves_total 1\n") && page.contains("headroom_alert_state_save_failing 0\n"))
         #expect(FileManager.default.fileExists(atPath: directory.path("alert-state.json")))
         try await server.stop()
     }
