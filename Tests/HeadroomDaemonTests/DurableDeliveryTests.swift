@@ -166,5 +166,104 @@ extension ProcessTests {
             #expect(saved.contains("memory_any") && saved.contains("memory_held") && saved.contains("firing"), "\(saved)")
             #expect(try await receiver.requests().count == 2)
         }
+
+        /// A daemon whose GPU memory flips between 50 and 96 % every 300 ms (a firing or a
+        /// resolved each time) with a webhook to `receiver`, and whose outbox's record of
+        /// delivered firings is written through a FIFO: the first delivery's write blocks in
+        /// open(2) until a reader comes, as on a stalled disk. Returns the daemon, the FIFO, and
+        /// the fake driver (to keep while the daemon runs).
+        static func stalledOutboxDaemon(
+            _ directory: borrowing TemporaryDirectory, receiver: Receiver
+        ) throws -> (HeadroomProcess, String, FakeNVML) {
+            let state = directory.path("state")
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            let temporary = state + "/.delivered-firings.json.tmp"
+            try #require(mkfifo(temporary, 0o600) == 0)
+            var lines = ["gpus 1", "gpu 0 total 25769803776", "gpu 0 used 12884901888", "auto_step_ms 300"]
+            for step in 1...400 { lines.append("at \(step) gpu 0 used \(step % 2 == 1 ? 24_739_011_379 : 12_884_901_888)") }
+            let fake = try FakeNVML(scenario: lines.joined(separator: "\n") + "\n")
+            let config = try directory.write(
+                "stall.yaml",
+                """
+                interval: 100ms
+                log: {level: debug}
+                collectors:
+                  disabled: [cpu, memory, load, cgroup, pressure, amdgpu]
+                  nvml_library: \(fake.libraryPath)
+                history: {enabled: false}
+                alerting: {flapping: {max_changes: 0}}
+                default_rules: false
+                rules:
+                  - {name: gpu_full, metric: gpu_memory_used_percent, at_least: 95, severity: critical}
+                channels:
+                  - {type: webhook, name: hook, url: "http://127.0.0.1:\(receiver.port)/hook", timeout: 2s}
+                """)
+            return (try HeadroomProcess(["run", "--config", config], environment: ["HEADROOM_STATE_DIR": state]), temporary, fake)
+        }
+
+        @Test(
+            "an outbox whose disk stops answering holds up neither delivery nor the rounds: notifications go out from memory, and the outbox catches up once writes go through"
+        )
+        func stalledOutbox() async throws {
+            let directory = try TemporaryDirectory()
+            let state = directory.path("state")
+            let receiver = try Receiver(port: try freeLoopbackPort())
+            let (daemon, temporary, fake) = try Self.stalledOutboxDaemon(directory, receiver: receiver)
+            defer {
+                daemon.signal(SIGKILL)
+                withExtendedLifetime(fake) {}
+            }
+            func rounds() -> Int { daemon.stderr.components(separatedBy: "round complete").count - 1 }
+
+            // 1. The first delivery's record hangs. The pipeline waits for it its patience
+            //    (5 s), says so once, then goes on delivering from memory; rounds go on.
+            _ = try await poll("twenty notifications at the receiver", timeout: .seconds(40), every: .milliseconds(50), context: { daemon.stderr }) {
+                try await receiver.requests().count >= 20 ? true : nil
+            }
+            #expect(daemon.stderr.components(separatedBy: "the outbox's disk has not answered").count == 2, "said once")
+            let delivered = rounds()
+            try await daemon.waitFor("ten more rounds") { _, _ in rounds() >= delivered + 10 }
+            #expect(!FileManager.default.fileExists(atPath: state + "/delivered-firings.json"))
+
+            // 2. A reader comes: the hung write goes on and fails (a FIFO cannot be fsync'd),
+            //    the writes queued behind it go through, and that is said once.
+            let reader = open(temporary, O_RDONLY | O_NONBLOCK)
+            try #require(reader >= 0)
+            _ = try await poll("the outbox written again", timeout: .seconds(20), every: .milliseconds(20), context: { daemon.stderr }) {
+                var scratch = [UInt8](repeating: 0, count: 4096)
+                while read(reader, &scratch, scratch.count) > 0 {}
+                return daemon.stderr.contains("the outbox's disk answers again") ? true : nil
+            }
+            close(reader)
+            #expect(daemon.stderr.contains("cannot save which firings were delivered"), "\(daemon.stderr)")
+
+            // 3. Shutdown: every notification was delivered, so no entry is left in the outbox
+            //    (the ones delivered while the disk hung were never written), and the record of
+            //    delivered firings is a file again.
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            #expect(!daemon.stderr.contains("did not answer within"), "\(daemon.stderr)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: state + "/outbox")
+            #expect(left.isEmpty, "\(left)")
+            #expect(FileManager.default.fileExists(atPath: state + "/delivered-firings.json"))
+            let kinds = try await receiver.requests().compactMap { $0.body["status"] as? String }
+            #expect(kinds.count >= 20 && kinds.allSatisfy { $0 == "firing" || $0 == "resolved" }, "\(kinds)")
+        }
+
+        @Test("SIGTERM while the outbox's disk does not answer: the daemon still exits, after at most 5 s more, saying how many files are not written")
+        func shutdownOnStalledOutbox() async throws {
+            let directory = try TemporaryDirectory()
+            let receiver = try Receiver(port: try freeLoopbackPort())
+            let (daemon, _, fake) = try Self.stalledOutboxDaemon(directory, receiver: receiver)
+            defer {
+                daemon.signal(SIGKILL)
+                withExtendedLifetime(fake) {}
+            }
+            try await daemon.waitFor("the stall said") { _, stderr in stderr.contains("the outbox's disk has not answered") }
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            #expect(daemon.stderr.contains("the outbox's disk did not answer within 5.0 seconds:"), "\(daemon.stderr)")
+            #expect(daemon.stderr.contains("sampling stopped"))
+        }
     }
 }

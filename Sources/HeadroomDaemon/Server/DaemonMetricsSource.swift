@@ -5,7 +5,8 @@ import HeadroomServer
 
 /// Puts the daemon's own delivery and push counters on `/metrics` (the server's
 /// delivery-metrics seam): attempts, successes, failures by reason, digests, silenced,
-/// outbox depth and the age of the oldest pending notification, then the push counters.
+/// outbox depth, the age of the oldest pending notification and the outbox's writes waiting
+/// for its disk, then the push counters.
 struct DaemonMetricsSource: DeliveryMetricsSource {
     let pipeline: DeliveryPipeline
     let push: PushService?
@@ -29,6 +30,7 @@ struct DaemonMetricsSource: DeliveryMetricsSource {
         }
         out.append(Sample("delivery_outbox_pending", .none, Double(metrics.outboxDepth)))
         out.append(Sample("delivery_outbox_oldest_age_seconds", .none, metrics.oldestPendingAge ?? 0))
+        out.append(Sample("delivery_outbox_writes_waiting", .none, Double(metrics.writesWaiting)))
         out += await push?.samples() ?? []
         return out
     }

@@ -13,6 +13,8 @@ public actor DeliveryService: Service {
     private let clock: any DaemonClock
     private let logger: Logger
     private let bell = Doorbell()
+    /// How long shutdown waits for the outbox's last writes on a disk that stopped answering.
+    static let shutdownWriteLimit: Duration = .seconds(5)
 
     public init(pipeline: DeliveryPipeline, clock: any DaemonClock, logger: Logger) {
         self.pipeline = pipeline
@@ -58,6 +60,12 @@ public actor DeliveryService: Service {
         // Graceful shutdown (after sampling stopped): one last attempt at everything pending.
         await pipeline.retryDue(at: clock.wallTime(), force: true)
         let left = await pipeline.pendingCount
+        let unwritten = await pipeline.finishWrites(within: Self.shutdownWriteLimit)
+        if unwritten > 0 {
+            logger.warning(
+                "the outbox's disk did not answer within \(Self.shutdownWriteLimit): \(unwritten) of its files are not written; after a restart, notifications delivered meanwhile may be sent again, and pending ones written only in memory are lost"
+            )
+        }
         logger.info("delivery stopped; pending notifications flushed", metadata: ["still_pending": "\(left)"])
     }
 }

@@ -15,7 +15,9 @@ extension DeliveryPipeline {
         guard let store else { return 0 }
         let firings = store.loadDeliveredFirings()
         let sendTimes = store.loadSendTimes()
-        let (entries, unreadable) = store.load()
+        // A write already under way (the disk stalled before this ran) keeps its temporary file.
+        let (entries, unreadable) = store.load(removingTemporaries: writer?.writesWaiting ?? 0 == 0)
+        writer?.noteOnDisk(entries.map(\.id))
         for name in unreadable {
             logger.error("outbox entry cannot be read; left in place for inspection", metadata: ["file": "\(store.directory)/\(name)"])
         }
@@ -47,42 +49,30 @@ extension DeliveryPipeline {
         unsaved[entry.id] = .remove(entry.id)
     }
 
-    /// Writes and removes what this pass changed, with one flush each (a storm costs one
-    /// fsync, not one per notification). New entries are flushed before their first attempt.
+    /// At shutdown, after the last pass: waits until the outbox's writes are done, at most
+    /// `limit` even on a disk that stopped answering, and returns how many files are left
+    /// unwritten.
+    public func finishWrites(within limit: Duration) -> Int {
+        writer?.finish(within: limit) ?? 0
+    }
+
+    /// Hands what this pass changed to the disk's thread and waits until it is durable, at
+    /// most the writer's patience (`OutboxWriter`): new entries are on disk before their
+    /// first attempt, unless the disk stopped answering.
     func flushDisk() {
-        if let store, outbox.budgetsChanged {
+        guard let writer else { return }
+        var batch = OutboxWriter.Batch()
+        if outbox.budgetsChanged {
             outbox.budgetsChanged = false
-            do { try store.saveSendTimes(outbox.budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent)) } catch {
-                logger.error("cannot save the rate budgets", metadata: ["error": "\(error)"])
-            }
+            batch.sendTimes = outbox.budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent)
         }
-        if let store, outbox.deliveredFiringsChanged {
+        if outbox.deliveredFiringsChanged {
             outbox.deliveredFiringsChanged = false
-            do { try store.saveDeliveredFirings(outbox.deliveredFirings) } catch {
-                logger.error("cannot save which firings were delivered", metadata: ["error": "\(error)"])
-            }
+            batch.deliveredFirings = outbox.deliveredFirings
         }
-        guard let store, !unsaved.isEmpty else { return }
-        let changes = unsaved.values.sorted { $0.id < $1.id }
+        batch.changes = unsaved
         unsaved = [:]
-        let writes = changes.compactMap { if case .write(let entry) = $0 { entry } else { nil } }
-        let removals = changes.compactMap { if case .remove(let id) = $0 { id } else { nil } }
-        do {
-            try store.write(writes)
-        } catch {
-            logger.error(
-                "cannot write the outbox; these notifications are kept in memory only",
-                metadata: [
-                    "notifications": "\(writes.count)", "error": "\(error)",
-                ])
-        }
-        do {
-            try store.remove(removals)
-        } catch {
-            logger.error(
-                "cannot remove delivered notifications from the outbox; they may be sent again after a restart",
-                metadata: ["notifications": "\(removals.count)", "error": "\(error)"])
-        }
+        writer.persist(batch)
     }
 
     enum DiskChange {

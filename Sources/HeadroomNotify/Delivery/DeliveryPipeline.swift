@@ -7,7 +7,9 @@ public import Logging
 ///
 /// For each (notification, channel) the entry is written to the outbox (fsync, atomic
 /// rename) before the first attempt and removed only on confirmed success, on a permanent
-/// failure (logged loudly) or when its per-severity deadline passes. `recover(at:)` loads
+/// failure (logged loudly) or when its per-severity deadline passes. The writes are made on
+/// the outbox's own thread (`OutboxWriter`): a disk that stops answering holds up a pass for
+/// `diskPatience` once, after which notifications go out from memory until it answers. `recover(at:)` loads
 /// what a previous run left. Notifications of one alert reach one channel in order: a new
 /// one waits while an earlier one for the same alert is still pending. Every attempt carries
 /// the entry's idempotency key, so receivers can drop the duplicates at-least-once delivery
@@ -42,6 +44,8 @@ public actor DeliveryPipeline {
     /// The decisions; this actor performs the I/O they ask for.
     var outbox: Outbox
     let store: OutboxStore?
+    /// Makes the outbox's changes durable off this actor (nil without a store).
+    let writer: OutboxWriter?
     let jitter: @Sendable () -> Double
     /// Takes each notification's outcome per channel (the history); nil: nobody keeps them.
     let recordEvents: (@Sendable ([HistoryEvent]) -> Void)?
@@ -57,16 +61,19 @@ public actor DeliveryPipeline {
 
     /// - Parameters:
     ///   - store: the durable outbox; nil keeps pending notifications in memory only.
+    ///   - diskPatience: how long a pass waits for the outbox's disk before it delivers from
+    ///     memory (`OutboxWriter`).
     ///   - jitter: a number in 0..<1 per retry (injected so tests are deterministic).
     public init(
         routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil, silences: SilenceStore? = nil,
-        maximumPending: Int = 10_000, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        maximumPending: Int = 10_000, diskPatience: Duration = .seconds(5), jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         events: (@Sendable ([HistoryEvent]) -> Void)? = nil, logger: Logger
     ) {
         self.silenceStore = silences
         self.routes = routes
         self.outbox = Outbox(settings: settings, maximumPending: maximumPending)
         self.store = store
+        self.writer = store.map { OutboxWriter(store: $0, patience: diskPatience, logger: logger) }
         self.jitter = jitter
         self.recordEvents = events
         self.logger = logger
@@ -93,7 +100,9 @@ public actor DeliveryPipeline {
 
     /// Counters, outbox depth and oldest pending age, read together.
     public func metrics(at now: Date) -> DeliveryMetrics {
-        DeliveryMetrics(channels: statistics, outboxDepth: outbox.pending.count, oldestPendingAge: oldestPendingAge(at: now))
+        DeliveryMetrics(
+            channels: statistics, outboxDepth: outbox.pending.count, oldestPendingAge: oldestPendingAge(at: now),
+            writesWaiting: writer?.writesWaiting ?? 0)
     }
 
     /// Writes each notification for every channel that accepts it to the outbox, then

@@ -105,15 +105,16 @@ public struct OutboxStore: Sendable {
     }
 
     /// Every entry on disk in creation order, and the names of files that could not be read
-    /// (kept for an operator to inspect). Leftover temporary files are deleted.
-    public func load() -> (entries: [OutboxEntry], unreadable: [String]) {
+    /// (kept for an operator to inspect). Leftover temporary files are deleted, unless
+    /// `removingTemporaries` is false (a write of this process may be under way).
+    public func load(removingTemporaries: Bool = true) -> (entries: [OutboxEntry], unreadable: [String]) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return ([], []) }
         let decoder = StateJSON.decoder()
         var entries: [OutboxEntry] = []
         var unreadable: [String] = []
         for name in names.sorted() {
             if name.hasPrefix(".") && name.hasSuffix(".tmp") {
-                unlink(directory + "/" + name)
+                if removingTemporaries { unlink(directory + "/" + name) }
                 continue
             }
             guard name.hasSuffix(".json") else { continue }

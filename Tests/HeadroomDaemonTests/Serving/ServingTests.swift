@@ -238,7 +238,7 @@ struct ServingTests {
             #"headroom_delivery_attempts_total{channel="console"} 2"#,
             #"headroom_delivery_successes_total{channel="console"} 1"#,
             #"headroom_delivery_failures_total{channel="console",reason="retryable"} 1"#,
-            "headroom_delivery_outbox_pending 0", "headroom_delivery_outbox_oldest_age_seconds 0",
+            "headroom_delivery_outbox_pending 0", "headroom_delivery_outbox_oldest_age_seconds 0", "headroom_delivery_outbox_writes_waiting 0",
         ] {
             #expect(page.contains(line + "\n"), "\(line)")
         }

@@ -87,6 +87,61 @@ struct OutboxTests {
         #expect(await delivery.statistics["hook"]?.successes == 1)
     }
 
+    @Test(
+        "a disk that stops answering: the pipeline waits its patience once, then delivers from memory; what waits is coalesced, and written once the disk answers"
+    )
+    func stalledDisk() async throws {
+        let directory = temporaryStateDirectory()
+        let store = OutboxStore(stateDirectory: directory)
+        try store.prepare()
+        // The record of delivered firings is written through a FIFO: that write blocks in
+        // open(2) until a reader comes, as on a stalled disk.
+        let fifo = directory + "/.delivered-firings.json.tmp"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let notifier = ScriptedNotifier()
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+            store: store, diskPatience: .milliseconds(200), jitter: { 1 }, logger: Self.logger)
+
+        // A is written before its attempt; once delivered, its record hangs, and so its removal
+        // waits behind it: the pass returns after its patience.
+        await delivery.submit([sampleNotification()], at: start)
+        #expect(notifier.delivered.count == 1)
+        #expect(files(store).count == 1)
+        // B goes out from memory: its write and its removal meet while waiting and cancel out.
+        var other = sampleNotification()
+        other.alert.labels = ["cpu": "1"]
+        await delivery.submit([other], at: start.addingTimeInterval(1))
+        #expect(notifier.delivered.count == 2)
+        #expect(files(store).count == 1, "B's file is never written")
+        #expect(await delivery.pendingCount == 0)
+        #expect(
+            await delivery.metrics(at: start).writesWaiting == 3,
+            "A's record and removal being written, the newer record waiting; B's write and removal cancelled out")
+
+        // A reader comes: the hung write goes on and fails (a FIFO cannot be fsync'd), then what
+        // waited is written: A's removal, and the record with both firings.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        let record = directory + "/delivered-firings.json"
+        let deadline = ContinuousClock.now + .seconds(20)
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        while !(files(store).isEmpty && FileManager.default.fileExists(atPath: record)), ContinuousClock.now < deadline {
+            while read(reader, &scratch, scratch.count) > 0 {}
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(files(store).isEmpty)
+        let keys = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: record))) as? [String]
+        #expect(keys?.count == 2, "\(keys ?? [])")
+        #expect(await delivery.metrics(at: start).writesWaiting == 0)
+
+        // The disk answers again: a new entry is on disk before its attempt, as before.
+        notifier.answer([.retryable("down")])
+        await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(2))
+        #expect(files(store).count == 1)
+    }
+
     @Test("a storm is written durably as one batch before the first attempt: every file exists when its delivery starts")
     func batch() async throws {
         let store = OutboxStore(stateDirectory: temporaryStateDirectory())

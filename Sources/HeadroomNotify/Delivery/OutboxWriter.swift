@@ -1,0 +1,221 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// Makes the outbox's changes durable on a thread of its own, in the order they were made.
+///
+/// The pipeline waits for each batch as it always did (an entry is on disk before its first
+/// attempt), but at most `patience`: a disk that stops answering (a hung fsync, a stalled
+/// network volume) then holds up this thread alone. Until it answers again the pipeline
+/// does not wait at all and delivers from memory, and behind the pipeline the rounds never
+/// wait for the disk. Said once when it stalls and once when it answers again.
+///
+/// What waits for the disk is coalesced per file, the newest change winning: an entry
+/// rewritten replaces the write not yet begun, a removal replaces it, and an entry never
+/// written is not removed at all. So what waits is bounded by what the outbox holds.
+final class OutboxWriter: Sendable {
+    /// Changes to make durable together.
+    struct Batch: Sendable {
+        var changes: [String: DeliveryPipeline.DiskChange] = [:]
+        var deliveredFirings: Set<String>?
+        var sendTimes: [String: [Date]]?
+
+        var isEmpty: Bool { changes.isEmpty && deliveredFirings == nil && sendTimes == nil }
+    }
+
+    private struct State {
+        var queued = Batch()
+        /// Files of the batch being written.
+        var inFlight = 0
+        /// The number of the latest batch handed over, and of the latest one written (or
+        /// cancelled out while it waited).
+        var submitted = 0
+        var written = 0
+        var draining = false
+        /// Entries whose file exists or may (recovered, or handed to the disk since) and
+        /// has not been removed: the ones a removal must reach.
+        var onDisk: Set<String> = []
+        /// Set when a wait ran out: the number the disk has yet to reach.
+        var stalledAt: Int?
+        var waiters: [Int: DispatchSemaphore] = [:]
+    }
+
+    private let store: OutboxStore
+    private let patience: Duration
+    private let logger: Logger
+    private let state = Mutex(State())
+    /// Whether the stall was said; held while either line is logged, so "answers again"
+    /// never comes before the stall it ends.
+    private let announced = Mutex(false)
+
+    init(store: OutboxStore, patience: Duration, logger: Logger) {
+        self.store = store
+        self.patience = patience
+        self.logger = logger
+    }
+
+    /// Files waiting for the disk (written, replaced or removed), the batch being written
+    /// included (`/metrics`).
+    var writesWaiting: Int {
+        state.withLock { state in
+            state.inFlight + state.queued.changes.count + (state.queued.deliveredFirings == nil ? 0 : 1)
+                + (state.queued.sendTimes == nil ? 0 : 1)
+        }
+    }
+
+    /// Entries found on disk at start, which removals must reach.
+    func noteOnDisk(_ ids: [String]) {
+        state.withLock { $0.onDisk.formUnion(ids) }
+    }
+
+    /// Hands `batch` to the disk's thread, then waits until it is written, at most
+    /// `patience`, and not at all while the disk has not answered a previous wait. Returns
+    /// whether it was written.
+    @discardableResult
+    func persist(_ batch: Batch) -> Bool {
+        guard !batch.isEmpty else { return true }
+        let semaphore = DispatchSemaphore(value: 0)
+        let (number, start, wait) = state.withLock { state -> (Int, Bool, Bool) in
+            Self.merge(batch, into: &state)
+            state.submitted += 1
+            let wait = state.stalledAt == nil
+            if wait { state.waiters[state.submitted] = semaphore }
+            defer { state.draining = true }
+            return (state.submitted, !state.draining, wait)
+        }
+        if start { DetachedThread.start(name: "headroom-outbox") { self.drain() } }
+        guard wait else { return false }
+        if semaphore.wait(timeout: .now() + Self.dispatchInterval(patience)) == .success { return true }
+        let written = state.withLock { state -> Bool in
+            guard state.waiters.removeValue(forKey: number) != nil else { return true } // written meanwhile
+            state.stalledAt = max(state.stalledAt ?? 0, number)
+            return false
+        }
+        if !written {
+            announced.withLock { said in
+                guard !said, isStalled else { return }
+                said = true
+                logger.warning(
+                    "the outbox's disk has not answered for \(patience): notifications are delivered from memory until it does; those not yet written are lost if headroom stops meanwhile",
+                    metadata: ["directory": "\(store.directory)"])
+            }
+        }
+        return written
+    }
+
+    /// At shutdown: waits until everything handed over is written, at most `limit`, stalled
+    /// or not, and returns how many files are still waiting.
+    func finish(within limit: Duration) -> Int {
+        let semaphore = DispatchSemaphore(value: 0)
+        let (number, idle) = state.withLock { state -> (Int, Bool) in
+            guard state.written < state.submitted else { return (state.submitted, true) }
+            state.waiters[state.submitted] = semaphore
+            return (state.submitted, false)
+        }
+        if !idle, semaphore.wait(timeout: .now() + Self.dispatchInterval(limit)) == .timedOut {
+            state.withLock { _ = $0.waiters.removeValue(forKey: number) }
+        }
+        return writesWaiting
+    }
+
+    private var isStalled: Bool { state.withLock { $0.stalledAt != nil } }
+
+    private static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
+        .nanoseconds(Int(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000))
+    }
+
+    /// Folds `batch` into what waits, the newest change of each file winning.
+    private static func merge(_ batch: Batch, into state: inout State) {
+        for (id, change) in batch.changes {
+            switch change {
+            case .write:
+                state.queued.changes[id] = change
+            case .remove:
+                if state.onDisk.contains(id) {
+                    state.queued.changes[id] = change
+                } else {
+                    state.queued.changes[id] = nil // its write never began: nothing to remove
+                }
+            }
+        }
+        if let firings = batch.deliveredFirings { state.queued.deliveredFirings = firings }
+        if let times = batch.sendTimes { state.queued.sendTimes = times }
+    }
+
+    /// Writes batch after batch until none waits. Each batch taken covers every number
+    /// handed over so far; an empty queue means all of them are done (changes that cancelled
+    /// out while waiting included), which releases every waiter.
+    private func drain() {
+        var taken: (batch: Batch, number: Int)?
+        while true {
+            if let taken { write(taken.batch) }
+            let (next, answered) = state.withLock { state -> ((batch: Batch, number: Int)?, Bool) in
+                if let taken { state.written = taken.number }
+                state.inFlight = 0
+                var next: (batch: Batch, number: Int)?
+                if state.queued.isEmpty {
+                    state.written = state.submitted
+                    state.draining = false
+                } else {
+                    for (id, change) in state.queued.changes {
+                        if case .write = change { state.onDisk.insert(id) } else { state.onDisk.remove(id) }
+                    }
+                    next = (state.queued, state.submitted)
+                    state.inFlight =
+                        state.queued.changes.count + (state.queued.deliveredFirings == nil ? 0 : 1)
+                        + (state.queued.sendTimes == nil ? 0 : 1)
+                    state.queued = Batch()
+                }
+                for (waiting, semaphore) in state.waiters where waiting <= state.written {
+                    semaphore.signal()
+                    state.waiters[waiting] = nil
+                }
+                guard let stalled = state.stalledAt, state.written >= stalled else { return (next, false) }
+                state.stalledAt = nil
+                return (next, true)
+            }
+            if answered {
+                announced.withLock { said in
+                    guard said, !isStalled else { return }
+                    said = false
+                    logger.notice("the outbox's disk answers again", metadata: ["directory": "\(store.directory)"])
+                }
+            }
+            guard let next else { return }
+            taken = next
+        }
+    }
+
+    /// Writes and removes with one flush each (a storm costs one fsync, not one per
+    /// notification); each failure is logged and the rest goes on.
+    private func write(_ batch: Batch) {
+        if let times = batch.sendTimes {
+            do { try store.saveSendTimes(times) } catch {
+                logger.error("cannot save the rate budgets", metadata: ["error": "\(error)"])
+            }
+        }
+        if let firings = batch.deliveredFirings {
+            do { try store.saveDeliveredFirings(firings) } catch {
+                logger.error("cannot save which firings were delivered", metadata: ["error": "\(error)"])
+            }
+        }
+        let changes = batch.changes.values.sorted { $0.id < $1.id }
+        let writes = changes.compactMap { if case .write(let entry) = $0 { entry } else { nil } }
+        let removals = changes.compactMap { if case .remove(let id) = $0 { id } else { nil } }
+        do {
+            try store.write(writes)
+        } catch {
+            logger.error(
+                "cannot write the outbox; these notifications are kept in memory only",
+                metadata: ["notifications": "\(writes.count)", "error": "\(error)"])
+        }
+        do {
+            try store.remove(removals)
+        } catch {
+            logger.error(
+                "cannot remove delivered notifications from the outbox; they may be sent again after a restart",
+                metadata: ["notifications": "\(removals.count)", "error": "\(error)"])
+        }
+    }
+}
