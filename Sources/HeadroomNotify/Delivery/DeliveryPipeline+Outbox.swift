@@ -16,7 +16,7 @@ extension DeliveryPipeline {
         let firings = store.loadDeliveredFirings()
         let sendTimes = store.loadSendTimes()
         // A write already under way (the disk stalled before this ran) keeps its temporary file.
-        let (entries, unreadable) = store.load(removingTemporaries: writer?.writesWaiting ?? 0 == 0)
+        let (entries, unreadable) = store.load(removingTemporaries: (writer?.writesWaiting ?? 0) == 0)
         writer?.noteOnDisk(entries.map(\.id))
         for name in unreadable {
             logger.error("outbox entry cannot be read; left in place for inspection", metadata: ["file": "\(store.directory)/\(name)"])
@@ -61,23 +61,22 @@ extension DeliveryPipeline {
     /// first attempt, unless the disk stopped answering.
     func flushDisk() {
         guard let writer else { return }
-        var batch = OutboxWriter.Batch()
-        if outbox.budgetsChanged {
-            outbox.budgetsChanged = false
-            batch.sendTimes = outbox.budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent)
-        }
-        if outbox.deliveredFiringsChanged {
-            outbox.deliveredFiringsChanged = false
-            batch.deliveredFirings = outbox.deliveredFirings
-        }
-        batch.changes = unsaved
+        let sendTimes = outbox.budgetsChanged ? outbox.budgets.filter { !$0.value.limits.isEmpty }.mapValues(\.sent) : nil
+        let deliveredFirings = outbox.deliveredFiringsChanged ? outbox.deliveredFirings : nil
+        outbox.budgetsChanged = false
+        outbox.deliveredFiringsChanged = false
+        let changes = unsaved
         unsaved = [:]
-        writer.persist(batch)
+        writer.persist(OutboxWriter.Batch(changes: changes, deliveredFirings: deliveredFirings, sendTimes: sendTimes))
     }
 
     enum DiskChange {
         case write(OutboxEntry)
         case remove(String)
+
+        var isRemoval: Bool {
+            if case .remove = self { true } else { false }
+        }
 
         var id: String {
             // (the file name: creation-ordered)

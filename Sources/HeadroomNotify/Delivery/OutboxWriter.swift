@@ -73,7 +73,7 @@ final class OutboxWriter: Sendable {
     /// `patience`, and not at all while the disk has not answered a previous wait. Returns
     /// whether it was written.
     @discardableResult
-    func persist(_ batch: Batch) -> Bool {
+    func persist(_ batch: consuming Batch) -> Bool {
         guard !batch.isEmpty else { return true }
         let semaphore = DispatchSemaphore(value: 0)
         let (number, start, wait) = state.withLock { state -> (Int, Bool, Bool) in
@@ -127,7 +127,19 @@ final class OutboxWriter: Sendable {
 
     /// Folds `batch` into what waits, the newest change of each file winning.
     private static func merge(_ batch: Batch, into state: inout State) {
-        for (id, change) in batch.changes {
+        if state.queued.changes.isEmpty, batch.changes.allSatisfy({ !$0.value.isRemoval || state.onDisk.contains($0.key) }) {
+            // Nothing waits (the usual case): taken as it is, not copied entry by entry (a storm's
+            // 10,000 entries).
+            state.queued.changes = batch.changes
+        } else {
+            fold(batch.changes, into: &state)
+        }
+        if let firings = batch.deliveredFirings { state.queued.deliveredFirings = firings }
+        if let times = batch.sendTimes { state.queued.sendTimes = times }
+    }
+
+    private static func fold(_ changes: [String: DeliveryPipeline.DiskChange], into state: inout State) {
+        for (id, change) in changes {
             switch change {
             case .write:
                 state.queued.changes[id] = change
@@ -139,8 +151,6 @@ final class OutboxWriter: Sendable {
                 }
             }
         }
-        if let firings = batch.deliveredFirings { state.queued.deliveredFirings = firings }
-        if let times = batch.sendTimes { state.queued.sendTimes = times }
     }
 
     /// Writes batch after batch until none waits. Each batch taken covers every number
