@@ -69,11 +69,14 @@ public final class AlertCenter: Sendable {
         saver?.submit(save)
     }
 
-    /// Writes the current state now, on this thread (shutdown).
+    /// Writes the current state now and waits for it, at most `shutdownSaveLimit` (shutdown).
     public func saveState(at now: Date) {
         guard let save = center.withLock({ $0.saveState(at: now) }) else { return }
-        saver?.writeNow(save)
+        saver?.writeNow(save, within: Self.shutdownSaveLimit)
     }
+
+    /// How long shutdown waits for the alert state's last save on a disk that stopped answering.
+    static let shutdownSaveLimit: Duration = .seconds(5)
 
     public var firingAlerts: [Alert] { center.withLock { $0.engine.firingAlerts } }
     /// Whether the engine's state is saved to a file (a state directory).

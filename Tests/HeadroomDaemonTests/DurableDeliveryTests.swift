@@ -167,6 +167,34 @@ extension ProcessTests {
             #expect(try await receiver.requests().count == 2)
         }
 
+        @Test("SIGTERM while the alert state's write hangs: the daemon still exits, after at most 5 s more, saying the state is not saved")
+        func shutdownOnStalledStateFile() async throws {
+            let directory = try TemporaryDirectory()
+            let state = directory.path("state")
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            try #require(mkfifo(state + "/.alert-state.json.tmp", 0o600) == 0)
+            let receiver = try Receiver(port: try freeLoopbackPort())
+            let config = try directory.write(
+                "stall.yaml",
+                """
+                interval: 100ms
+                default_rules: false
+                rules:
+                  - {name: memory_any, metric: memory_used_percent, above: 0, severity: critical}
+                channels:
+                  - {type: webhook, name: hook, url: "http://127.0.0.1:\(receiver.port)/hook", timeout: 2s}
+                """)
+            let daemon = try HeadroomProcess(["run", "--config", config], environment: ["HEADROOM_STATE_DIR": state])
+            defer { daemon.signal(SIGKILL) }
+            // The firing's save hangs in open(2); shutdown's save waits behind it.
+            _ = try await poll("the firing at the receiver", timeout: .seconds(20), every: .milliseconds(20), context: { daemon.stderr }) {
+                try await receiver.requests().count >= 1 ? true : nil
+            }
+            daemon.signal(SIGTERM)
+            #expect(try await daemon.wait() == 0)
+            #expect(daemon.stderr.contains("the alert state's disk did not answer within 5.0 seconds"), "\(daemon.stderr)")
+        }
+
         /// A daemon whose GPU memory flips between 50 and 96 % every 300 ms (a firing or a
         /// resolved each time) with a webhook to `receiver`, and whose outbox's record of
         /// delivered firings is written through a FIFO: the first delivery's write blocks in

@@ -1,3 +1,4 @@
+import Dispatch
 import HeadroomNotify
 import Logging
 import Synchronization
@@ -8,11 +9,14 @@ import Synchronization
 /// an engine with nothing to save has no thread for it.
 ///
 /// Writes take turns (they share the temporary file), and one older than what the file holds
-/// is skipped: `writeNow` (shutdown) can meet the thread's last write.
+/// is skipped. Shutdown's save (`writeNow`) goes the same way and is waited for, at most a
+/// limit: a disk that stopped answering cannot keep the process from exiting.
 final class AlertStateSaver: Sendable {
     private struct Queue {
         var pending: AlertCenter.PendingSave?
         var draining = false
+        /// Shutdown's wait: the save it waits for (or a newer one), and how to wake it.
+        var waiter: (number: Int, semaphore: DispatchSemaphore)?
     }
     /// Writes done and failed, and why the latest failed (the round's samples, and whether a
     /// success is worth a line in the log).
@@ -39,20 +43,36 @@ final class AlertStateSaver: Sendable {
 
     /// Hands `save` to the saver's thread (replacing an older one it has not begun), and returns.
     func submit(_ save: AlertCenter.PendingSave) {
+        enqueue(save, waiter: nil)
+    }
+
+    /// Hands `save` to the saver's thread and waits until it (or a newer one) was tried, at
+    /// most `limit` (shutdown). Says so when the disk did not answer in time: the file keeps
+    /// its previous save.
+    func writeNow(_ save: AlertCenter.PendingSave, within limit: Duration) {
+        let semaphore = DispatchSemaphore(value: 0)
+        enqueue(save, waiter: (save.number, semaphore))
+        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
+        guard semaphore.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .timedOut else { return }
+        let waited = queue.withLock { queue -> Bool in
+            defer { queue.waiter = nil }
+            return queue.waiter != nil
+        }
+        if waited {
+            logger.error(
+                "the alert state's disk did not answer within \(limit): the state at shutdown is not saved to \(file.path); a restart takes up an older save or starts afresh"
+            )
+        }
+    }
+
+    private func enqueue(_ save: AlertCenter.PendingSave, waiter: (number: Int, semaphore: DispatchSemaphore)?) {
         let start = queue.withLock { queue -> Bool in
             if (queue.pending?.number ?? 0) < save.number { queue.pending = save }
+            if let waiter { queue.waiter = waiter }
             defer { queue.draining = true }
             return !queue.draining
         }
         if start { DetachedThread.start(name: "headroom-state") { self.drain() } }
-    }
-
-    /// Writes `save` on the caller's thread, after any write under way (shutdown).
-    func writeNow(_ save: AlertCenter.PendingSave) {
-        queue.withLock { queue in
-            if let pending = queue.pending, pending.number < save.number { queue.pending = nil }
-        }
-        write(save)
     }
 
     private func drain() {
@@ -64,6 +84,11 @@ final class AlertStateSaver: Sendable {
             return save
         }) {
             write(save)
+            queue.withLock { queue in
+                guard let waiter = queue.waiter, save.number >= waiter.number else { return }
+                waiter.semaphore.signal()
+                queue.waiter = nil
+            }
         }
     }
 
