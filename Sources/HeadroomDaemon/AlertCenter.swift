@@ -46,10 +46,10 @@ public final class AlertCenter: Sendable {
 
     public init(
         rules: [AlertRule], policy: AlertPolicy, hostname: String, stateFile: AlertStateFile? = nil,
-        logger: Logger = Logger(label: "headroom")
+        logger: Logger = Logger(label: "headroom"), clock: any DaemonClock = SystemClock()
     ) {
         center = Mutex(Center(rules: rules, policy: policy, hostname: hostname, stateFile: stateFile, logger: logger))
-        saver = stateFile.map { AlertStateSaver(file: $0, logger: logger) }
+        saver = stateFile.map { AlertStateSaver(file: $0, logger: logger, clock: clock) }
     }
 
     /// Derives rates against the previous round, evaluates every rule, and returns the
@@ -84,11 +84,14 @@ public final class AlertCenter: Sendable {
     /// The state file's writes as samples (none without a state file), which the next round
     /// reads (`AlertStateCollector`): `alert_state_saves_total`,
     /// `alert_state_save_failures_total`, and `alert_state_save_failing`, 1 with the reason
-    /// while the latest write failed (the built-in rule `alert_state_save_failed` alerts on it).
+    /// while the latest write failed or one has hung for `AlertStateSaver.stallLimit` (the
+    /// built-in rule `alert_state_save_failed` alerts on it).
     public var stateSaveSamples: [Sample] {
-        guard let counts = saver?.counts else { return [] }
+        guard let saver else { return [] }
+        let counts = saver.counts
+        let problem = saver.problem
         return [
-            Sample("alert_state_save_failing", .none, counts.problem == nil ? 0 : 1, detail: counts.problem),
+            Sample("alert_state_save_failing", .none, problem == nil ? 0 : 1, detail: problem),
             Sample("alert_state_saves_total", .none, Double(counts.saves), kind: .counter),
             Sample("alert_state_save_failures_total", .none, Double(counts.failures), kind: .counter),
         ]

@@ -37,7 +37,7 @@ public struct Daemon: Sendable {
             rules: configuration.rules, policy: configuration.policy,
             hostname: configuration.hostname ?? dependencies.hostname,
             stateFile: dependencies.stateDirectory.map { AlertStateFile(stateDirectory: $0(configuration.delivery)) },
-            logger: logger)
+            logger: logger, clock: dependencies.clock)
         let history = Daemon.history(configuration, dependencies, logger)
         self.history = history
         pipeline = DeliveryPipeline(

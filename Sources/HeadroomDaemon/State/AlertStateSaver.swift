@@ -1,4 +1,5 @@
 import Dispatch
+import HeadroomCore
 import HeadroomNotify
 import Logging
 import Synchronization
@@ -25,9 +26,12 @@ final class AlertStateSaver: Sendable {
         var failures = 0
         /// Why the latest write failed (naming the file); nil once one succeeds.
         var problem: String?
+        /// When the write under way began (nil: none is).
+        var writingSince: MonotonicInstant?
     }
     private let file: AlertStateFile
     private let logger: Logger
+    private let clock: any DaemonClock
     private let queue = Mutex(Queue())
     /// The number of the save the file holds; held through each write, so writes take turns.
     private let written = Mutex(0)
@@ -36,9 +40,24 @@ final class AlertStateSaver: Sendable {
 
     var counts: Counts { tally.withLock { $0 } }
 
-    init(file: AlertStateFile, logger: Logger) {
+    /// A write under way this long counts as failed: its disk does not answer.
+    static let stallLimit: Duration = .seconds(10)
+
+    /// Why saving fails now: the latest write's error, or a write under way for `stallLimit`
+    /// or longer (a disk that stopped answering fails nothing, it only hangs); nil otherwise.
+    var problem: String? {
+        let counts = counts
+        if let problem = counts.problem { return problem }
+        guard let since = counts.writingSince else { return nil }
+        let elapsed = since.duration(to: clock.uptime())
+        guard elapsed >= Self.stallLimit else { return nil }
+        return "writing \(file.path) has not finished in \(Int(elapsed.headroomSeconds)) s: its disk does not answer"
+    }
+
+    init(file: AlertStateFile, logger: Logger, clock: any DaemonClock) {
         self.file = file
         self.logger = logger
+        self.clock = clock
     }
 
     /// Hands `save` to the saver's thread (replacing an older one it has not begun), and returns.
@@ -52,11 +71,15 @@ final class AlertStateSaver: Sendable {
     func writeNow(_ save: AlertCenter.PendingSave, within limit: Duration) {
         let semaphore = DispatchSemaphore(value: 0)
         enqueue(save, waiter: (save.number, semaphore))
-        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
-        guard semaphore.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .timedOut else { return }
+        if semaphore.wait(timeout: .now() + .nanoseconds(Int(limit.wholeNanoseconds))) == .success {
+            // Failures are said once until a write succeeds: this one is the last, say it.
+            if let problem = counts.problem { logger.error("the alert state at shutdown is not saved: \(problem)") }
+            return
+        }
         let waited = queue.withLock { queue -> Bool in
-            defer { queue.waiter = nil }
-            return queue.waiter != nil
+            guard let waiter = queue.waiter, waiter.semaphore === semaphore else { return false }
+            queue.waiter = nil
+            return true
         }
         if waited {
             logger.error(
@@ -68,7 +91,10 @@ final class AlertStateSaver: Sendable {
     private func enqueue(_ save: AlertCenter.PendingSave, waiter: (number: Int, semaphore: DispatchSemaphore)?) {
         let start = queue.withLock { queue -> Bool in
             if (queue.pending?.number ?? 0) < save.number { queue.pending = save }
-            if let waiter { queue.waiter = waiter }
+            if let waiter {
+                queue.waiter?.semaphore.signal() // one shutdown: an earlier wait gives way
+                queue.waiter = waiter
+            }
             defer { queue.draining = true }
             return !queue.draining
         }
@@ -95,6 +121,9 @@ final class AlertStateSaver: Sendable {
     private func write(_ save: AlertCenter.PendingSave) {
         written.withLock { written in
             guard save.number > written else { return }
+            let started = clock.uptime()
+            tally.withLock { $0.writingSince = started }
+            defer { tally.withLock { $0.writingSince = nil } }
             do throws(AlertStateFileError) {
                 try file.save(save.state)
                 written = save.number
