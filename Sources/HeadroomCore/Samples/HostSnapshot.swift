@@ -76,6 +76,12 @@ public struct HostSnapshot: Sendable {
 }
 
 extension Duration {
+    /// The duration in whole nanoseconds, as the kernel's clocks and Dispatch's timeouts take it.
+    public var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
     /// Seconds as a Double.
     public var headroomSeconds: Double {
         let parts = components

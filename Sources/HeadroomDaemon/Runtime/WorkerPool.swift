@@ -1,3 +1,4 @@
+import HeadroomCore
 import CLinuxShims
 import Glibc
 import HeadroomNotify

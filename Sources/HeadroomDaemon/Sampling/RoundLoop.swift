@@ -1,3 +1,4 @@
+import HeadroomCore
 import HeadroomNotify
 import Synchronization
 

@@ -9,12 +9,15 @@ import Synchronization
 /// the outbox or a round. The thread starts when a save arrives and ends when none is left:
 /// an engine with nothing to save has no thread for it.
 ///
-/// Writes take turns (they share the temporary file), and one older than what the file holds
-/// is skipped. Shutdown's save (`writeNow`) goes the same way and is waited for, at most a
-/// limit: a disk that stopped answering cannot keep the process from exiting.
+/// Only that thread writes, so writes take turns (they share the temporary file), and a save
+/// no newer than the last one it took is dropped. Shutdown's save (`writeNow`) goes the same
+/// way and is waited for, at most a limit: a disk that stopped answering cannot keep the
+/// process from exiting.
 final class AlertStateSaver: Sendable {
     private struct Queue {
         var pending: AlertCenter.PendingSave?
+        /// The number of the latest save the thread took.
+        var taken = 0
         var draining = false
         /// Shutdown's wait: the save it waits for (or a newer one), and how to wake it.
         var waiter: (number: Int, semaphore: DispatchSemaphore)?
@@ -33,9 +36,7 @@ final class AlertStateSaver: Sendable {
     private let logger: Logger
     private let clock: any DaemonClock
     private let queue = Mutex(Queue())
-    /// The number of the save the file holds; held through each write, so writes take turns.
-    private let written = Mutex(0)
-    /// Apart from `written`, so a scrape never waits behind a write that hangs.
+    /// Never held through a write, so a scrape never waits behind one that hangs.
     private let tally = Mutex(Counts())
 
     var counts: Counts { tally.withLock { $0 } }
@@ -90,7 +91,7 @@ final class AlertStateSaver: Sendable {
 
     private func enqueue(_ save: AlertCenter.PendingSave, waiter: (number: Int, semaphore: DispatchSemaphore)?) {
         let start = queue.withLock { queue -> Bool in
-            if (queue.pending?.number ?? 0) < save.number { queue.pending = save }
+            if max(queue.pending?.number ?? 0, queue.taken) < save.number { queue.pending = save }
             if let waiter {
                 queue.waiter?.semaphore.signal() // one shutdown: an earlier wait gives way
                 queue.waiter = waiter
@@ -107,6 +108,7 @@ final class AlertStateSaver: Sendable {
                 queue.draining = false
                 return nil
             }
+            queue.taken = save.number
             return save
         }) {
             write(save)
@@ -119,34 +121,30 @@ final class AlertStateSaver: Sendable {
     }
 
     private func write(_ save: AlertCenter.PendingSave) {
-        written.withLock { written in
-            guard save.number > written else { return }
-            let started = clock.uptime()
-            tally.withLock { $0.writingSince = started }
-            defer { tally.withLock { $0.writingSince = nil } }
-            do throws(AlertStateFileError) {
-                try file.save(save.state)
-                written = save.number
-                let recovered = tally.withLock { tally -> Bool in
-                    defer {
-                        tally.saves += 1
-                        tally.problem = nil
-                    }
-                    return tally.problem != nil
+        let started = clock.uptime()
+        tally.withLock { $0.writingSince = started }
+        defer { tally.withLock { $0.writingSince = nil } }
+        do throws(AlertStateFileError) {
+            try file.save(save.state)
+            let recovered = tally.withLock { tally -> Bool in
+                defer {
+                    tally.saves += 1
+                    tally.problem = nil
                 }
-                if recovered { logger.info("alert state saved again to \(file.path)") }
-            } catch {
-                // Said once until it recovers: the daemon keeps running on the state in memory,
-                // and the next save tries again.
-                let first = tally.withLock { tally -> Bool in
-                    defer {
-                        tally.failures += 1
-                        tally.problem = error.description
-                    }
-                    return tally.problem == nil
-                }
-                if first { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
+                return tally.problem != nil
             }
+            if recovered { logger.info("alert state saved again to \(file.path)") }
+        } catch {
+            // Said once until it recovers: the daemon keeps running on the state in memory,
+            // and the next save tries again.
+            let first = tally.withLock { tally -> Bool in
+                defer {
+                    tally.failures += 1
+                    tally.problem = error.description
+                }
+                return tally.problem == nil
+            }
+            if first { logger.error("cannot save the alert state; a restart will start afresh: \(error.description)") }
         }
     }
 }

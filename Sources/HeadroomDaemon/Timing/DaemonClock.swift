@@ -1,4 +1,5 @@
 public import Foundation
+import HeadroomCore
 
 /// The daemon's time, injected: the sampling loop's grid, the collectors' budget, delivery's
 /// retries and push's backoff all read and wait on one of these. `SystemClock` is the real
@@ -59,12 +60,4 @@ public struct ClockAlarm: Hashable, Sendable {
     public let id: UInt64
 
     public init(id: UInt64) { self.id = id }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, as the kernel's clocks take it.
-    public var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }

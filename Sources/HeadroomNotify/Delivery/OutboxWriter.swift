@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HeadroomCore
 import Logging
 import Synchronization
 
@@ -21,7 +22,9 @@ final class OutboxWriter: Sendable {
         var deliveredFirings: Set<String>?
         var sendTimes: [String: [Date]]?
 
-        var isEmpty: Bool { changes.isEmpty && deliveredFirings == nil && sendTimes == nil }
+        var isEmpty: Bool { files == 0 }
+        /// The files it writes or removes.
+        var files: Int { changes.count + (deliveredFirings == nil ? 0 : 1) + (sendTimes == nil ? 0 : 1) }
     }
 
     private struct State {
@@ -57,12 +60,7 @@ final class OutboxWriter: Sendable {
 
     /// Files waiting for the disk (written, replaced or removed), the batch being written
     /// included (`/metrics`).
-    var writesWaiting: Int {
-        state.withLock { state in
-            state.inFlight + state.queued.changes.count + (state.queued.deliveredFirings == nil ? 0 : 1)
-                + (state.queued.sendTimes == nil ? 0 : 1)
-        }
-    }
+    var writesWaiting: Int { state.withLock { $0.inFlight + $0.queued.files } }
 
     /// Entries found on disk at start, which removals must reach.
     func noteOnDisk(_ ids: [String]) {
@@ -70,11 +68,9 @@ final class OutboxWriter: Sendable {
     }
 
     /// Hands `batch` to the disk's thread, then waits until it is written, at most
-    /// `patience`, and not at all while the disk has not answered a previous wait. Returns
-    /// whether it was written.
-    @discardableResult
-    func persist(_ batch: consuming Batch) -> Bool {
-        guard !batch.isEmpty else { return true }
+    /// `patience`, and not at all while the disk has not answered a previous wait.
+    func persist(_ batch: consuming Batch) {
+        guard !batch.isEmpty else { return }
         let semaphore = DispatchSemaphore(value: 0)
         let (number, start, wait) = state.withLock { state -> (Int, Bool, Bool) in
             Self.merge(batch, into: &state)
@@ -85,23 +81,20 @@ final class OutboxWriter: Sendable {
             return (state.submitted, !state.draining, wait)
         }
         if start { DetachedThread.start(name: "headroom-outbox") { self.drain() } }
-        guard wait else { return false }
-        if semaphore.wait(timeout: .now() + Self.dispatchInterval(patience)) == .success { return true }
-        let written = state.withLock { state -> Bool in
-            guard state.waiters.removeValue(forKey: number) != nil else { return true } // written meanwhile
+        guard wait, semaphore.wait(timeout: .now() + .nanoseconds(Int(patience.wholeNanoseconds))) == .timedOut else { return }
+        let stalled = state.withLock { state -> Bool in
+            guard state.waiters.removeValue(forKey: number) != nil else { return false } // written meanwhile
             state.stalledAt = max(state.stalledAt ?? 0, number)
-            return false
+            return true
         }
-        if !written {
-            announced.withLock { said in
-                guard !said, isStalled else { return }
-                said = true
-                logger.warning(
-                    "the outbox's disk has not answered for \(patience): notifications are delivered from memory until it does; those not yet written are lost if headroom stops meanwhile",
-                    metadata: ["directory": "\(store.directory)"])
-            }
+        guard stalled else { return }
+        announced.withLock { said in
+            guard !said, isStalled else { return }
+            said = true
+            logger.warning(
+                "the outbox's disk has not answered for \(patience): notifications are delivered from memory until it does; those not yet written are lost if headroom stops meanwhile",
+                metadata: ["directory": "\(store.directory)"])
         }
-        return written
     }
 
     /// At shutdown: waits until everything handed over is written, at most `limit`, stalled
@@ -113,17 +106,13 @@ final class OutboxWriter: Sendable {
             state.waiters[state.submitted] = semaphore
             return (state.submitted, false)
         }
-        if !idle, semaphore.wait(timeout: .now() + Self.dispatchInterval(limit)) == .timedOut {
+        if !idle, semaphore.wait(timeout: .now() + .nanoseconds(Int(limit.wholeNanoseconds))) == .timedOut {
             state.withLock { _ = $0.waiters.removeValue(forKey: number) }
         }
         return writesWaiting
     }
 
     private var isStalled: Bool { state.withLock { $0.stalledAt != nil } }
-
-    private static func dispatchInterval(_ duration: Duration) -> DispatchTimeInterval {
-        .nanoseconds(Int(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000))
-    }
 
     /// Folds `batch` into what waits, the newest change of each file winning.
     private static func merge(_ batch: Batch, into state: inout State) {
@@ -172,9 +161,7 @@ final class OutboxWriter: Sendable {
                         if case .write = change { state.onDisk.insert(id) } else { state.onDisk.remove(id) }
                     }
                     next = (state.queued, state.submitted)
-                    state.inFlight =
-                        state.queued.changes.count + (state.queued.deliveredFirings == nil ? 0 : 1)
-                        + (state.queued.sendTimes == nil ? 0 : 1)
+                    state.inFlight = state.queued.files
                     state.queued = Batch()
                 }
                 for (waiting, semaphore) in state.waiters where waiting <= state.written {

@@ -202,6 +202,45 @@ struct ServingTests {
         try await server.stop()
     }
 
+    @Test("a state write that hangs fails nothing: after 10 s on the daemon's clock it counts as failed, and alert_state_save_failed fires naming the file")
+    func hungStateSave() async throws {
+        let fake = try FakeNVML(scenario: Self.scenario)
+        let directory = try TemporaryDirectory()
+        // The temporary file is a FIFO: the write blocks in open(2), as on a disk that stopped answering.
+        try #require(mkfifo(directory.path(".alert-state.json.tmp"), 0o600) == 0)
+        let yaml = Self.yaml(fake).replacingOccurrences(of: "channels: []", with: "channels:\n  - type: console")
+        let harness = try DaemonHarness(yaml: yaml, collectors: nil, stateDirectory: directory.url.path)
+        func stateAlerts() -> [AlertNotification] { harness.notifier.received.filter { $0.alert.rule == "alert_state_save_failed" } }
+
+        fake.setStep(1)
+        await harness.tick(0) // 96 %: gpu_memory_critical fires; its save hangs
+        // Rounds every 2 s of the daemon's clock until the saver's thread, somewhere inside the
+        // hung write, has been in it 10 s.
+        var seconds = 0
+        while stateAlerts().isEmpty, seconds < 60 {
+            seconds += 2
+            harness.clock.advance(to: harness.start.addingTimeInterval(Double(seconds)))
+            await harness.tick(Double(seconds))
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let firing = try #require(stateAlerts().first)
+        #expect(firing.kind == .firing)
+        #expect(firing.summary.contains("writing \(directory.path("alert-state.json")) has not finished in"), "\(firing.summary)")
+        #expect(seconds >= 10, "not before 10 s of the daemon's clock")
+        let page = harness.daemon.alerts.stateSaveSamples
+        #expect(page.first { $0.name == "alert_state_save_failures_total" }?.value == 0, "a hang is not a failure")
+        // A reader comes: the hung write goes on and fails (a FIFO cannot be fsync'd), now a
+        // failure like any other. The reader stays open until then (no SIGPIPE for the writer).
+        let reader = open(directory.path(".alert-state.json.tmp"), O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        _ = try await poll("the hung write failed", timeout: .seconds(20), every: .milliseconds(10)) {
+            var scratch = [UInt8](repeating: 0, count: 4096)
+            while read(reader, &scratch, scratch.count) > 0 {}
+            return harness.daemon.alerts.stateSaveSamples.first { $0.name == "alert_state_save_failures_total" && $0.value >= 1 }
+        }
+    }
+
     @Test("delivery self-metrics over a socket: attempts, successes, failures by reason, outbox depth and age while a failed delivery waits, then its retry")
     func deliveryMetrics() async throws {
         let fake = try FakeNVML(scenario: Self.scenario)
