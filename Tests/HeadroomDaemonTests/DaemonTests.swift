@@ -292,6 +292,27 @@ struct DaemonTests {
         #expect(warn?.condition == .atLeast(70))
     }
 
+    @Test("reload after sampling stopped (shutdown): the rules are not changed, so no resolved can miss the outbox")
+    func reloadAfterShutdown() async throws {
+        let gpu = ScriptedCollector(name: "gpu", samples: Self.gpu(96))
+        let harness = try DaemonHarness(yaml: Self.gpuYAML, collectors: [gpu])
+        await harness.tick(0)
+        #expect(harness.received == ["firing:gpu_memory_critical"])
+        // The loop runs and stops as at shutdown, which then saves the engine's state.
+        let running = Task { try await harness.daemon.sampling.run() }
+        running.cancel()
+        _ = await running.result
+
+        // A SIGHUP now, with the critical rule gone: it would resolve the firing alert in the
+        // engine (and in the state shutdown saves) while its resolved had yet to reach the outbox.
+        let without = Self.gpuYAML.split(separator: "\n").filter { !$0.contains("gpu_memory_critical") }.joined(separator: "\n")
+        let valid = ConfigurationLoader.load(yaml: without, source: "new.yaml", environment: [:]).map(\.configuration)
+        #expect(await harness.daemon.reload(valid))
+        #expect(harness.daemon.alerts.firingAlerts.map(\.rule) == ["gpu_memory_critical"])
+        #expect(harness.daemon.alerts.rules.contains { $0.name == "gpu_memory_critical" })
+        #expect(await harness.daemon.pipeline.pendingCount == 0)
+    }
+
     @Test("reload: a change a reload cannot apply (server, log) is named in a warning, at every reload until it is undone")
     func reloadNamesRestartOnlyChanges() async throws {
         let directory = try TemporaryDirectory()

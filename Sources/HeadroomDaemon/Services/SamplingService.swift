@@ -36,6 +36,9 @@ public final class SamplingService: Service, Sendable {
         var pageRelease: PageReleaseSchedule
         /// Queues a handover behind the rounds' while the loop runs (nil otherwise).
         var queue: (@Sendable (Handover) -> Void)?
+        /// Set once the loop has stopped for good (shutdown): a reload no longer changes the
+        /// engine, whose state shutdown saves only after every handover has passed.
+        var stopped = false
     }
 
     private let releasesStartupPages: Bool
@@ -190,9 +193,13 @@ public final class SamplingService: Service, Sendable {
                 }
             }
         }
-        state.withLock {
-            $0.queue = nil
-            sender.finish()
+        // Under the order lock, so a reload is either queued before the end or sees `stopped`.
+        order.withLock { _ in
+            state.withLock {
+                $0.queue = nil
+                $0.stopped = true
+                sender.finish()
+            }
         }
         await passer.value
         // The next process takes up the incidents where this one leaves them.
@@ -272,8 +279,15 @@ public final class SamplingService: Service, Sendable {
     /// firing and the reload's resolved of it reach the outbox in the order they happened,
     /// each through the channels of its time, and each state is written after its
     /// notifications. With no loop running (tests), passed at once.
+    ///
+    /// Once shutdown has stopped the loop, a reload changes nothing and says so: the state
+    /// shutdown saves must not hold a reload's resolved that has not reached the outbox.
     func reload(rules: [AlertRule], policy: AlertPolicy, routes: [DeliveryPipeline.Route], at time: Date) async {
         let unqueued = order.withLock { _ -> Handover? in
+            guard !state.withLock({ $0.stopped }) else {
+                logger.info("reload not applied to the rules: headroom is shutting down")
+                return nil
+            }
             let outcome = alerts.reload(rules: rules, policy: policy, at: time)
             let handover = Handover(
                 routes: routes, resume: outcome.resume, notifications: outcome.notifications, save: outcome.save, time: time, fromRound: false)
