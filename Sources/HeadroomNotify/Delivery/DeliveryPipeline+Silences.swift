@@ -9,14 +9,14 @@ extension DeliveryPipeline {
         silences = newSilences
     }
 
+    /// Takes up the silences file's changes, waiting for its disk at most `diskPatience`.
     func reloadSilences() {
-        guard let silenceStore else { return }
-        let modified = silenceStore.modificationDate()
-        guard modified != silencesModified else { return }
-        silencesModified = modified
-        do {
-            silences = try silenceStore.load()
-        } catch {
+        switch silenceWatcher?.refresh() {
+        case nil, .unchanged?:
+            return
+        case .loaded(let loaded)?:
+            silences = loaded
+        case .failed(let error)?:
             logger.error("cannot read the silences; keeping the previous ones", metadata: ["error": "\(error)"])
         }
     }

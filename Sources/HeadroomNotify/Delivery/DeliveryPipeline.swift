@@ -51,9 +51,9 @@ public actor DeliveryPipeline {
     let recordEvents: (@Sendable ([HistoryEvent]) -> Void)?
     let logger: Logger
     var unsaved: [String: DiskChange] = [:]
-    let silenceStore: SilenceStore?
+    /// Reads the silences file off this actor (nil: silences set by tests only).
+    let silenceWatcher: SilenceWatcher?
     var silences: [Silence] = []
-    var silencesModified: Date?
     /// `recover` has run: what a previous run left is in `outbox`.
     var recovered = false
     /// Per-channel delivery counters.
@@ -62,14 +62,15 @@ public actor DeliveryPipeline {
     /// - Parameters:
     ///   - store: the durable outbox; nil keeps pending notifications in memory only.
     ///   - diskPatience: how long a pass waits for the outbox's disk before it delivers from
-    ///     memory (`OutboxWriter`).
+    ///     memory (`OutboxWriter`), and for the silences file before the silences last read
+    ///     apply (`SilenceWatcher`).
     ///   - jitter: a number in 0..<1 per retry (injected so tests are deterministic).
     public init(
         routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil, silences: SilenceStore? = nil,
         maximumPending: Int = 10_000, diskPatience: Duration = .seconds(5), jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         events: (@Sendable ([HistoryEvent]) -> Void)? = nil, logger: Logger
     ) {
-        self.silenceStore = silences
+        self.silenceWatcher = silences.map { SilenceWatcher(store: $0, patience: diskPatience, logger: logger) }
         self.routes = routes
         self.outbox = Outbox(settings: settings, maximumPending: maximumPending)
         self.store = store

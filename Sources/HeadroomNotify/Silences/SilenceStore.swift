@@ -9,9 +9,12 @@ public struct SilenceStore: Sendable {
         path = (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + "silences.json"
     }
 
-    /// Every stored silence (none when the file does not exist).
+    /// Every stored silence (none when the file does not exist; a file that cannot be read
+    /// is an error, not taken for none).
     public func load() throws(SilenceError) -> [Silence] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        let bytes: Data?
+        do { bytes = try DurableFile.read(path) } catch { throw SilenceError(error.description, kind: .storage) }
+        guard let data = bytes else { return [] }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do { return try decoder.decode([Silence].self, from: data) } catch {

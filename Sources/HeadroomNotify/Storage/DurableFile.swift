@@ -19,6 +19,30 @@ package enum DurableFile {
         try syncDirectory(directory)
     }
 
+    /// The file's bytes, nil when it does not exist. Read with plain open(2) and read(2): a
+    /// file that cannot be read (permissions, not a regular file that answers) is an error
+    /// naming it, never taken for an empty one, and a disk that stops answering blocks here
+    /// as it would anywhere (callers that must not wait read on a thread of their own).
+    package static func read(_ path: String) throws(Failure) -> Data? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw Failure(description: errnoText("open", path))
+        }
+        defer { close(descriptor) }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: errnoText("read", path))
+            }
+            if count == 0 { return data }
+            data.append(contentsOf: chunk[..<count])
+        }
+    }
+
     /// Writes several files of one directory with one flush for all: each goes to a
     /// temporary file renamed over its target, then `syncfs` makes the data and the renames
     /// durable together (a storm of notifications costs one flush, not one per file).

@@ -70,6 +70,60 @@ struct SilenceTests {
         #expect(notifier.attempts.map(\.kind) == [.firing, .resolved])
     }
 
+    @Test("a silences file that does not answer holds up one pass for its patience, not delivery; what it says applies once it answers")
+    func hungSilencesFile() async throws {
+        let directory = temporaryStateDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = SilenceStore(stateDirectory: directory)
+        // The file is a FIFO: reading it blocks in open(2) until a writer comes, as a file on
+        // a disk that stopped answering.
+        try #require(mkfifo(store.path, 0o600) == 0)
+        let handler = CapturingLogHandler()
+        let notifier = ScriptedNotifier()
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: .console(.init())), notifier: notifier)],
+            silences: store, diskPatience: .milliseconds(200), jitter: { 1 }, logger: Logger(label: "test") { _ in handler })
+
+        await delivery.submit([sampleNotification()], at: start)
+        await delivery.submit([sampleNotification(.repeat)], at: start.addingTimeInterval(10))
+        #expect(notifier.attempts.map(\.kind) == [.firing, .repeat], "both sent while the read hangs")
+        #expect(handler.text.components(separatedBy: "has not answered").count == 2, "said once: \(handler.text)")
+
+        // A writer comes with a silence of the alert: the hung read returns it, and the next
+        // pass applies it.
+        let elsewhere = SilenceStore(stateDirectory: temporaryStateDirectory())
+        try elsewhere.save([try silence(["alertname=cpu_overload"])])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: elsewhere.path))
+        // Non-blocking: this open succeeds only while a read waits at the other end.
+        let writer = open(store.path, O_WRONLY | O_NONBLOCK)
+        try #require(writer >= 0, "no read is waiting on the file")
+        _ = bytes.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+        close(writer)
+        let deadline = ContinuousClock.now + .seconds(20)
+        var at = start.addingTimeInterval(20)
+        while await delivery.statistics["hook"]?.silenced ?? 0 == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            at.addTimeInterval(10)
+            await delivery.submit([sampleNotification(.repeat)], at: at)
+        }
+        #expect(await delivery.statistics["hook"]?.silenced == 1)
+        #expect(handler.text.contains("the silences file answers again"))
+    }
+
+    @Test("a silences file that cannot be read is an error naming it, not an empty list; an absent one is")
+    func unreadableFile() throws {
+        let directory = temporaryStateDirectory()
+        let store = SilenceStore(stateDirectory: directory)
+        #expect(try store.load().isEmpty)
+        try FileManager.default.createDirectory(atPath: store.path, withIntermediateDirectories: true)
+        #expect {
+            try store.load()
+        } throws: { error in
+            guard let error = error as? SilenceError else { return false }
+            return error.kind == .storage && error.description.contains(store.path)
+        }
+    }
+
     @Test("the contract survives a restart: the delivered firings are kept in the state directory")
     func restart() async throws {
         let directory = temporaryStateDirectory()
