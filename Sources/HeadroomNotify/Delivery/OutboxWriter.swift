@@ -10,7 +10,10 @@ import Synchronization
 /// attempt), but at most `patience`: a disk that stops answering (a hung fsync, a stalled
 /// network volume) then holds up this thread alone. Until it answers again the pipeline
 /// does not wait at all and delivers from memory, and behind the pipeline the rounds never
-/// wait for the disk. Said once when it stalls and once when it answers again.
+/// wait for the disk. It answers again once it has written everything handed over and the
+/// last write took less than `patience`: a disk that is slow rather than hung (every flush
+/// longer than the patience) stays in the stall instead of going in and out of it at each
+/// pass. Said once when it stalls and once when it answers again.
 ///
 /// What waits for the disk is coalesced per file, the newest change winning: an entry
 /// rewritten replaces the write not yet begun, a removal replaces it, and an entry never
@@ -39,7 +42,8 @@ final class OutboxWriter: Sendable {
         /// Entries whose file exists or may (recovered, or handed to the disk since) and
         /// has not been removed: the ones a removal must reach.
         var onDisk: Set<String> = []
-        /// Set when a wait ran out: the number the disk has yet to reach.
+        /// Set when a wait ran out: the number the disk has yet to reach (after a write that
+        /// took `patience` or more, the next batch's).
         var stalledAt: Int?
         var waiters: [Int: DispatchSemaphore] = [:]
     }
@@ -148,7 +152,12 @@ final class OutboxWriter: Sendable {
     private func drain() {
         var taken: (batch: Batch, number: Int)?
         while true {
-            if let taken { write(taken.batch) }
+            var slow = false
+            if let taken {
+                let start = DispatchTime.now().uptimeNanoseconds
+                write(taken.batch)
+                slow = DispatchTime.now().uptimeNanoseconds - start >= UInt64(patience.wholeNanoseconds)
+            }
             let (next, answered) = state.withLock { state -> ((batch: Batch, number: Int)?, Bool) in
                 if let taken { state.written = taken.number }
                 state.inFlight = 0
@@ -169,6 +178,11 @@ final class OutboxWriter: Sendable {
                     state.waiters[waiting] = nil
                 }
                 guard let stalled = state.stalledAt, state.written >= stalled else { return (next, false) }
+                guard !slow else {
+                    // Caught up, slowly: the next batch written decides.
+                    state.stalledAt = state.submitted + (next == nil ? 1 : 0)
+                    return (next, false)
+                }
                 state.stalledAt = nil
                 return (next, true)
             }

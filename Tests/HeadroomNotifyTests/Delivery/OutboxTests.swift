@@ -142,6 +142,52 @@ struct OutboxTests {
         #expect(files(store).count == 1)
     }
 
+    @Test("a disk that is slow rather than hung stays in the stall until a write takes less than the patience: said once each way, not at every pass")
+    func slowDisk() async throws {
+        let directory = temporaryStateDirectory()
+        let store = OutboxStore(stateDirectory: directory)
+        try store.prepare()
+        let fifo = directory + "/.delivered-firings.json.tmp"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let handler = CapturingLogHandler()
+        let notifier = ScriptedNotifier()
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
+            store: store, diskPatience: .milliseconds(200), jitter: { 1 }, logger: Logger(label: "test") { _ in handler })
+        func said(_ text: String) -> Int { handler.text.components(separatedBy: text).count - 1 }
+
+        // A's record hangs past the patience: the stall is said.
+        await delivery.submit([sampleNotification()], at: start)
+        #expect(said("has not answered") == 1)
+        // The write then finishes, slowly (a reader comes; nothing waits behind it): caught up,
+        // but not within the patience, so still no waiting and nothing said. (The reader comes
+        // a patience later still, so the write surely took longer than one.)
+        try await Task.sleep(for: .milliseconds(200))
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while await delivery.metrics(at: start).writesWaiting > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await delivery.metrics(at: start).writesWaiting == 0)
+        #expect(said("answers again") == 0, "\(handler.text)")
+
+        // The next batch is written in time: the disk answers again, said once, and the pass
+        // after waits for its write as before.
+        var other = sampleNotification()
+        other.alert.labels = ["cpu": "1"]
+        await delivery.submit([other], at: start.addingTimeInterval(1))
+        while said("answers again") == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(said("answers again") == 1)
+        notifier.answer([.retryable("down")])
+        await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(2))
+        #expect(files(store).count == 1, "the resolved's entry, on disk before its attempt")
+        #expect(said("has not answered") == 1)
+    }
+
     @Test("a storm is written durably as one batch before the first attempt: every file exists when its delivery starts")
     func batch() async throws {
         let store = OutboxStore(stateDirectory: temporaryStateDirectory())
