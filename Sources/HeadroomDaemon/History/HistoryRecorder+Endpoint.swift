@@ -6,6 +6,9 @@ public import HeadroomServer
 
 /// The history API's reads. Each runs on a thread of its own, not on the server's: a read
 /// waits for the writer's lock, and a writer stuck on a hung disk must not stall the server.
+/// A read waits at most `queryPatience`; while `hungQueryLimit` reads are hung, new ones are
+/// refused at once (`DiskCalls`), so a dashboard polling a hung disk gets answers and holds
+/// a few threads, not one more per poll.
 extension HistoryRecorder: HistoryEndpoint {
     public func seriesKeys() async throws -> [SeriesKey] {
         try await offThread { try self.read { try $0.seriesKeys() } }
@@ -20,8 +23,8 @@ extension HistoryRecorder: HistoryEndpoint {
     }
 
     private func offThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DetachedThread.start(name: "headroom-query") { continuation.resume(with: Result { try body() }) }
+        do { return try await queries.run("the history \(path)", body) } catch let unanswered as DiskCalls.Unanswered {
+            throw HistoryNotAnswering(unanswered.description)
         }
     }
 }

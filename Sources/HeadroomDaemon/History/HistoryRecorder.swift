@@ -77,6 +77,13 @@ public final class HistoryRecorder: Service, Sendable {
     }
     let writer: Mutex<Writer>
     let bell: ThreadBell
+    /// The history API's reads (`HistoryRecorder+Endpoint`).
+    let queries: DiskCalls
+    /// How long a history API read waits by default (a week's range on a large node takes a
+    /// few seconds).
+    public static let defaultQueryPatience: Duration = .seconds(30)
+    /// Hung history reads that refuse new ones.
+    static let hungQueryLimit = 4
 
     /// How long a series may be gone before the store closes its chunk and forgets it in
     /// memory (`alerting.stale_after`: the alert engine's own bound).
@@ -84,8 +91,10 @@ public final class HistoryRecorder: Service, Sendable {
 
     public init(
         settings: HistorySettings, path: String, clock: any DaemonClock, logger: Logger,
-        idleAfter: Duration = .seconds(300), maximumQueuedSamples: Int = HistoryRecorder.defaultMaximumQueuedSamples
+        idleAfter: Duration = .seconds(300), maximumQueuedSamples: Int = HistoryRecorder.defaultMaximumQueuedSamples,
+        queryPatience: Duration = HistoryRecorder.defaultQueryPatience
     ) {
+        queries = DiskCalls(name: "headroom-query", limit: Self.hungQueryLimit, patience: queryPatience)
         self.idleAfter = idleAfter
         writer = Mutex(Writer(store: nil, detector: IncidentDetector(forgetAfter: idleAfter.headroomSeconds)))
         self.maximumQueuedSamples = maximumQueuedSamples

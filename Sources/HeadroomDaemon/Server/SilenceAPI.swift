@@ -8,11 +8,17 @@ import HeadroomServer
 ///
 /// Create body: `{"matchers": ["alertname=cpu_overload", "gpu=~0|1"], "duration": "2h",
 /// "comment": "…", "created_by": "…"}`; answers 201 `{"id": "…"}`. Expire: 200 with the silence.
+///
+/// The file is read and written on a thread of its own (`DiskCalls`): a request waits for it
+/// at most 5 s, then answers 503; while one such call is still hung, requests answer 503 at
+/// once. A disk that stops answering holds one thread, not one per request of a polling
+/// dashboard.
 struct SilenceAPI: SilenceEndpoint {
     let store: SilenceStore
     let now: @Sendable () -> Date
+    var calls = DiskCalls(name: "headroom-silence", limit: 1, patience: .seconds(5))
 
-    private struct CreateRequest: Decodable {
+    private struct CreateRequest: Decodable, Sendable {
         var matchers: [String]
         var duration: String?
         var comment: String?
@@ -20,17 +26,17 @@ struct SilenceAPI: SilenceEndpoint {
     }
 
     func list() async -> SilenceResult {
-        answer(200) { () throws(SilenceError) in try encode(try store.running(at: now())) }
+        await onDisk(200) { [store, now] () throws(SilenceError) in try Self.encode(try store.running(at: now())) }
     }
 
     func create(_ body: [UInt8]) async -> SilenceResult {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         guard let request = try? decoder.decode(CreateRequest.self, from: Data(body)) else {
-            return failure(SilenceError(#"expected {"matchers": ["alertname=cpu_overload"], "duration": "2h", "comment": "…"}"#))
+            return Self.failure(SilenceError(#"expected {"matchers": ["alertname=cpu_overload"], "duration": "2h", "comment": "…"}"#))
         }
         let current = now()
-        return answer(201) { () throws(SilenceError) in
+        return await onDisk(201) { [store] () throws(SilenceError) in
             let silence = try SilenceChange.silence(
                 matchers: request.matchers, duration: request.duration ?? "1h",
                 comment: request.comment ?? "", createdBy: request.createdBy ?? "api",
@@ -42,15 +48,22 @@ struct SilenceAPI: SilenceEndpoint {
     }
 
     func expire(id: String) async -> SilenceResult {
-        answer(200) { () throws(SilenceError) in try encode(try store.expire(id, at: now())) }
+        await onDisk(200) { [store, now] () throws(SilenceError) in try Self.encode(try store.expire(id, at: now())) }
     }
 
-    /// `status` with the body `json` builds, or the error's status and message.
-    private func answer(_ status: Int, _ json: () throws(SilenceError) -> String) -> SilenceResult {
-        do { return SilenceResult(status: status, json: try json()) } catch { return failure(error) }
+    /// `status` with the body `json` builds (on the file's own thread), or the error's status
+    /// and message; 503 when the file's disk does not answer.
+    private func onDisk(_ status: Int, _ json: @escaping @Sendable () throws(SilenceError) -> String) async -> SilenceResult {
+        do {
+            return try await calls.run("the silences file \(store.path)") {
+                do throws(SilenceError) { return SilenceResult(status: status, json: try json()) } catch { return Self.failure(error) }
+            }
+        } catch {
+            return SilenceResult(status: 503, json: #"{"error":\#(JSONText.quote("\(error)"))}"#)
+        }
     }
 
-    private func encode(_ value: some Encodable) throws(SilenceError) -> String {
+    private static func encode(_ value: some Encodable) throws(SilenceError) -> String {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -60,7 +73,7 @@ struct SilenceAPI: SilenceEndpoint {
         }
     }
 
-    private func failure(_ error: SilenceError) -> SilenceResult {
+    private static func failure(_ error: SilenceError) -> SilenceResult {
         let status =
             switch error.kind {
             case .invalid: 400

@@ -107,6 +107,7 @@ struct HistoryQuery {
 
     static func failure(_ error: any Error) -> QueryError {
         if let disabled = error as? HistoryDisabled { return QueryError(type: .unavailable, message: disabled.description) }
+        if let hung = error as? HistoryNotAnswering { return QueryError(type: .unavailable, message: hung.description) }
         return QueryError(type: .internal, message: "reading the history failed: \(error)")
     }
 }

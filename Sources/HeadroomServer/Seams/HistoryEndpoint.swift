@@ -11,7 +11,8 @@ public import HeadroomCore
 /// The daemon plugs in its history store; a server without one uses `NoHistory`.
 ///
 /// Implementations may be called concurrently from many requests, must not block a thread
-/// while reading, and return samples in time order.
+/// while reading, and return samples in time order. A read that cannot be answered for now
+/// (its disk does not answer) throws `HistoryNotAnswering`, which the routes answer with 503.
 public protocol HistoryEndpoint: Sendable {
     /// Every recorded series (stored names, without the exposition prefix).
     func seriesKeys() async throws -> [SeriesKey]
@@ -20,4 +21,10 @@ public protocol HistoryEndpoint: Sendable {
     /// The alert changes, notification outcomes and incidents from `from` to `to` (both
     /// included), oldest first; at most `limit`, the newest when there are more.
     func events(from: Date, to: Date, limit: Int) async throws -> [HistoryEvent]
+}
+
+/// The history cannot be read for now: its disk does not answer (503, with `description`).
+public struct HistoryNotAnswering: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,81 @@
+import Dispatch
+import Foundation
+import HeadroomCore
+import HeadroomNotify
+import HeadroomServer
+import HeadroomTesting
+import Logging
+import Synchronization
+import Testing
+
+@testable import HeadroomDaemon
+
+@Suite("The APIs on a disk that stops answering")
+struct HungDiskAPITests {
+    @Test("a hung silences file answers 503 after the patience, then at once while it hangs (no thread per request); 200 once it answers")
+    func hungFile() async throws {
+        let directory = try TemporaryDirectory()
+        let store = SilenceStore(stateDirectory: directory.url.path)
+        // A FIFO: reading it blocks in open(2) until a writer comes, as on a hung disk.
+        try #require(mkfifo(store.path, 0o600) == 0)
+        let api = SilenceAPI(
+            store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
+            calls: DiskCalls(name: "test-silence", limit: 1, patience: .milliseconds(200)))
+
+        let first = await api.list()
+        #expect(first.status == 503)
+        #expect(first.json.contains("has not answered") && first.json.contains(store.path), "\(first.json)")
+        let second = await api.list()
+        #expect(second.status == 503)
+        #expect(second.json.contains("have not returned"), "\(second.json)")
+        #expect(api.calls.hung == 1)
+
+        // The disk answers: the hung read gets its bytes, and the file is a regular one again.
+        let writer = open(store.path, O_WRONLY | O_NONBLOCK)
+        try #require(writer >= 0, "no read is waiting on the file")
+        unlink(store.path)
+        try store.save([])
+        _ = "[]".utf8CString.withUnsafeBufferPointer { write(writer, $0.baseAddress, 2) }
+        close(writer)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while api.calls.hung > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let third = await api.list()
+        #expect(third.status == 200)
+        #expect(third.json == "[]")
+    }
+
+    @Test("history reads held up by a hung writer answer after their patience; beyond four hung, new ones are refused at once")
+    func hungHistory() async throws {
+        let directory = try TemporaryDirectory()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let recorder = HistoryRecorder(
+            settings: HistorySettings(), path: directory.path("history.db"), clock: ManualClock(), logger: logger,
+            queryPatience: .milliseconds(100))
+        // The writer hangs in the store, holding its lock, as on a disk that stopped answering.
+        let release = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            recorder.writer.withLock { _ in
+                holding.signal()
+                release.wait()
+            }
+        }
+        holding.wait()
+        for _ in 0..<HistoryRecorder.hungQueryLimit {
+            await #expect(throws: HistoryNotAnswering.self) { try await recorder.seriesKeys() }
+        }
+        #expect(recorder.queries.hung == HistoryRecorder.hungQueryLimit)
+        await #expect {
+            try await recorder.seriesKeys()
+        } throws: { error in
+            (error as? HistoryNotAnswering)?.description.contains("have not returned") == true
+        }
+
+        release.signal()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while recorder.queries.hung > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(recorder.queries.hung == 0)
+        #expect(try await recorder.seriesKeys().isEmpty)
+    }
+}

@@ -1,0 +1,51 @@
+import Dispatch
+import Foundation
+import HeadroomNotify
+import Synchronization
+import Testing
+
+@Suite("Calls on a disk that may hang")
+struct DiskCallsTests {
+    struct Broken: Error {}
+
+    @Test("a call's result or error comes back as it is")
+    func answers() async throws {
+        let calls = DiskCalls(name: "test-disk", limit: 1, patience: .seconds(30))
+        #expect(try await calls.run("reading") { 42 } == 42)
+        await #expect(throws: Broken.self) { try await calls.run("reading") { () throws -> Int in throw Broken() } }
+        #expect(calls.hung == 0)
+    }
+
+    @Test("a hung call is given up after the patience; while the limit of hung calls stands, new ones are refused without running")
+    func hung() async throws {
+        let calls = DiskCalls(name: "test-disk", limit: 1, patience: .milliseconds(100))
+        let release = DispatchSemaphore(value: 0)
+        let runs = Mutex(0)
+        await #expect {
+            try await calls.run("reading the file") { () -> Int in
+                runs.withLock { $0 += 1 }
+                release.wait()
+                return 1
+            }
+        } throws: { error in
+            "\(error)".contains("reading the file has not answered in")
+        }
+        #expect(calls.hung == 1)
+        await #expect {
+            try await calls.run("reading the file") { () -> Int in
+                runs.withLock { $0 += 1 }
+                return 2
+            }
+        } throws: { error in
+            "\(error)".contains("1 earlier call(s) have not returned")
+        }
+        #expect(runs.withLock { $0 } == 1, "the refused call never ran")
+
+        // The hung call returns: new calls run again.
+        release.signal()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while calls.hung > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(calls.hung == 0)
+        #expect(try await calls.run("reading the file") { 3 } == 3)
+    }
+}
