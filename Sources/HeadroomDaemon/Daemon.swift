@@ -118,7 +118,8 @@ public struct Daemon: Sendable {
     }
 
     /// Applies a reloaded configuration if it is valid; otherwise keeps the running one and
-    /// logs every problem. Alert state of unchanged rules is kept.
+    /// logs every problem. Alert state of unchanged rules is kept. False when nothing was
+    /// applied: the file is invalid, or shutdown has begun.
     @discardableResult
     public func reload(_ result: Result<HeadroomConfiguration, ConfigurationErrors>) async -> Bool {
         switch result {
@@ -127,14 +128,17 @@ public struct Daemon: Sendable {
             return false
         case .success(let configuration):
             let now = dependencies.clock.wallTime()
+            // Between two rounds, in their order: every channel is new, and the ones that
+            // re-send firing alerts take up those still firing. Not once shutdown has begun
+            // (said there): nothing of the file is applied then.
+            guard
+                await sampling.reload(
+                    rules: configuration.rules, policy: configuration.policy, routes: Daemon.routes(configuration, dependencies), at: now)
+            else { return false }
             let restartOnly = running.current.withLock { current in
                 defer { current = current.reloaded(to: configuration) }
                 return current.restartOnlyChanges(in: configuration)
             }
-            // Between two rounds, in their order: every channel is new, and the ones that
-            // re-send firing alerts take up those still firing.
-            await sampling.reload(
-                rules: configuration.rules, policy: configuration.policy, routes: Daemon.routes(configuration, dependencies), at: now)
             sampling.apply(interval: configuration.interval, collectors: configuration.collectors)
             logger.info(
                 "configuration reloaded",

@@ -280,24 +280,36 @@ public final class SamplingService: Service, Sendable {
     /// each through the channels of its time, and each state is written after its
     /// notifications. With no loop running (tests), passed at once.
     ///
-    /// Once shutdown has stopped the loop, a reload changes nothing and says so: the state
-    /// shutdown saves must not hold a reload's resolved that has not reached the outbox.
-    func reload(rules: [AlertRule], policy: AlertPolicy, routes: [DeliveryPipeline.Route], at time: Date) async {
-        let unqueued = order.withLock { _ -> Handover? in
-            guard !state.withLock({ $0.stopped }) else {
-                logger.info("reload not applied to the rules: headroom is shutting down")
-                return nil
-            }
+    /// Once shutdown has stopped the loop, a reload changes nothing, says so and returns
+    /// false: the state shutdown saves must not hold a reload's resolved that has not reached
+    /// the outbox.
+    @discardableResult
+    func reload(rules: [AlertRule], policy: AlertPolicy, routes: [DeliveryPipeline.Route], at time: Date) async -> Bool {
+        enum Step {
+            case stopping, queued
+            case unqueued(Handover)
+        }
+        let step = order.withLock { _ -> Step in
+            guard !state.withLock({ $0.stopped }) else { return .stopping }
             let outcome = alerts.reload(rules: rules, policy: policy, at: time)
             let handover = Handover(
                 routes: routes, resume: outcome.resume, notifications: outcome.notifications, save: outcome.save, time: time, fromRound: false)
-            return state.withLock { state -> Handover? in
-                guard let queue = state.queue else { return handover }
+            return state.withLock { state -> Step in
+                guard let queue = state.queue else { return .unqueued(handover) }
                 queue(handover)
-                return nil
+                return .queued
             }
         }
-        if let unqueued { await pass(unqueued) }
+        switch step {
+        case .stopping:
+            logger.info("configuration reload not applied: headroom is shutting down")
+            return false
+        case .queued:
+            return true
+        case .unqueued(let handover):
+            await pass(handover)
+            return true
+        }
     }
 
     /// Off the round thread: a reload's channels in place of the running ones, restored

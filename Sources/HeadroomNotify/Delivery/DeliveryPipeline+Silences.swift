@@ -11,13 +11,13 @@ extension DeliveryPipeline {
 
     /// Takes up the silences file's changes, waiting for its disk at most `diskPatience`.
     func reloadSilences() {
-        switch silenceWatcher?.refresh() {
-        case nil, .unchanged?:
-            return
-        case .loaded(let loaded)?:
-            silences = loaded
-        case .failed(let error)?:
-            logger.error("cannot read the silences; keeping the previous ones", metadata: ["error": "\(error)"])
+        for change in silenceWatcher?.refresh() ?? [] {
+            switch change {
+            case .loaded(let loaded):
+                silences = loaded
+            case .failed(let error):
+                logger.error("cannot read the silences; keeping the previous ones", metadata: ["error": "\(error)"])
+            }
         }
     }
 }

@@ -10,10 +10,10 @@ import Synchronization
 /// attempt), but at most `patience`: a disk that stops answering (a hung fsync, a stalled
 /// network volume) then holds up this thread alone. Until it answers again the pipeline
 /// does not wait at all and delivers from memory, and behind the pipeline the rounds never
-/// wait for the disk. It answers again once it has written everything handed over and the
-/// last write took less than `patience`: a disk that is slow rather than hung (every flush
-/// longer than the patience) stays in the stall instead of going in and out of it at each
-/// pass. Said once when it stalls and once when it answers again.
+/// wait for the disk. It answers again once it has written what was handed over before it
+/// stalled and the last write took less than `patience`: a disk that is slow rather than
+/// hung (every flush longer than the patience) stays in the stall instead of going in and
+/// out of it at each pass. Said once when it stalls and once when it answers again.
 ///
 /// What waits for the disk is coalesced per file, the newest change winning: an entry
 /// rewritten replaces the write not yet begun, a removal replaces it, and an entry never

@@ -9,35 +9,40 @@ import Synchronization
 /// holds up a thread of its own, never the pipeline.
 ///
 /// `refresh()` starts a check (the file's modification time, then the file when that
-/// changed) and waits for it at most `patience`. While a check that ran out of patience has
-/// not returned, later calls start none and do not wait: the silences last read keep
-/// applying. A check that returns late hands its result to the next call. Said once when a
-/// check hangs and once when it returns.
+/// changed) and waits for it at most `patience`. Once a wait has run out, delivery stops
+/// waiting: later calls start a check when none is under way and take what earlier checks
+/// found, and the silences last read keep applying meanwhile. It waits again after a check
+/// returns within `patience`, so a file that is slow rather than hung does not go in and out
+/// of the stall at every pass. Said once each way.
 final class SilenceWatcher: Sendable {
-    /// What a check found.
+    /// What a check found that delivery has to take up.
     enum Refresh: Sendable {
-        case unchanged
         case loaded([Silence])
         case failed(SilenceError)
     }
 
     private struct State {
-        /// The modification time of the file as last read (nil: absent or never read).
+        /// The modification time of the file as last read (nil: absent or never read). Kept
+        /// as it was when a read fails, so the next check reads again.
         var modified: Date?
+        /// The latest failure handed over, not handed again until a read succeeds or the
+        /// failure changes.
+        var failure: String?
         var checking = false
         /// The caller waiting for the check under way (nil once it stopped waiting).
         var waiter: DispatchSemaphore?
-        /// The result of the latest check, not yet handed to a caller.
-        var result: Refresh?
+        /// What checks found and no caller took yet, oldest first.
+        var found: [Refresh] = []
     }
 
     private let store: SilenceStore
     private let patience: Duration
     private let logger: Logger
     private let state = Mutex(State())
-    /// Whether the hang was said; held while either line is logged, so "answers again" never
-    /// comes before the hang it ends.
-    private let announced = Mutex(false)
+    /// Whether delivery stopped waiting (and said so). Taken before `state`; held while
+    /// either line is logged and while a check hands its result over, so "answers again"
+    /// comes after the stall it ends and before what the check found is used.
+    private let stalled = Mutex(false)
 
     init(store: SilenceStore, patience: Duration, logger: Logger) {
         self.store = store
@@ -45,69 +50,83 @@ final class SilenceWatcher: Sendable {
         self.logger = logger
     }
 
-    /// What changed since the last call: nil when nothing is known yet (a check is hung, or
-    /// ran out of patience now).
-    func refresh() -> Refresh? {
+    /// What changed since the last call, oldest first (to apply in order): what earlier
+    /// checks found, then what a new one finds within `patience` unless delivery stopped
+    /// waiting.
+    func refresh() -> [Refresh] {
+        let waits = !stalled.withLock { $0 }
         let semaphore = DispatchSemaphore(value: 0)
-        let (late, start) = state.withLock { state -> (Refresh?, Bool) in
-            if let result = state.result {
-                state.result = nil
-                return (result, false)
-            }
-            guard !state.checking else { return (nil, false) }
+        let (earlier, started) = state.withLock { state -> ([Refresh], Bool) in
+            defer { state.found = [] }
+            guard !state.checking else { return (state.found, false) }
             state.checking = true
-            state.waiter = semaphore
-            return (nil, true)
+            if waits { state.waiter = semaphore }
+            return (state.found, true)
         }
-        if let late { return late }
-        guard start else { return nil }
-        DetachedThread.start(name: "headroom-silence") { self.check() }
-        guard semaphore.wait(timeout: .now() + .nanoseconds(Int(patience.wholeNanoseconds))) == .timedOut else { return take() }
+        if started { DetachedThread.start(name: "headroom-silence") { self.check() } }
+        guard started, waits else { return earlier }
+        if semaphore.wait(timeout: .now() + .nanoseconds(Int(patience.wholeNanoseconds))) == .success { return earlier + take() }
         let gaveUp = state.withLock { state -> Bool in
             guard state.waiter === semaphore else { return false } // answered meanwhile
             state.waiter = nil
             return true
         }
-        guard gaveUp else { return take() }
-        announced.withLock { said in
+        guard gaveUp else { return earlier + take() }
+        stalled.withLock { said in
             guard !said, state.withLock({ $0.checking }) else { return }
             said = true
             logger.warning(
                 "the silences file has not answered for \(patience): the silences last read apply until it does",
                 metadata: ["path": "\(store.path)"])
         }
-        return nil
+        return earlier
     }
 
-    private func take() -> Refresh? {
+    private func take() -> [Refresh] {
         state.withLock { state in
-            defer { state.result = nil }
-            return state.result
+            defer { state.found = [] }
+            return state.found
         }
     }
 
     /// On the check's thread: reads the file if it changed, then hands the result over.
     private func check() {
+        let began = DispatchTime.now().uptimeNanoseconds
         let known = state.withLock { $0.modified }
         let modified = store.modificationDate()
-        let result: Refresh
-        if modified == known {
-            result = .unchanged
-        } else {
-            do { result = .loaded(try store.load()) } catch { result = .failed(error) }
+        var result: Refresh?
+        var read = modified
+        if modified != known {
+            do { result = .loaded(try store.load()) } catch {
+                result = .failed(error)
+                read = known
+            }
         }
-        let waiter = state.withLock { state -> DispatchSemaphore? in
-            state.modified = modified
-            state.checking = false
-            state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
+        let quick = DispatchTime.now().uptimeNanoseconds - began < UInt64(patience.wholeNanoseconds)
+        stalled.withLock { said in
+            if said, quick {
+                said = false
+                logger.notice("the silences file answers again", metadata: ["path": "\(store.path)"])
+            }
+            let waiter = state.withLock { state -> DispatchSemaphore? in
+                state.modified = read
+                state.checking = false
+                switch result {
+                case .failed(let error)?:
+                    if state.failure != error.description {
+                        state.failure = error.description
+                        state.found.append(.failed(error))
+                    }
+                case .loaded(let silences)?:
+                    state.failure = nil
+                    state.found.append(.loaded(silences))
+                case nil:
+                    break
+                }
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.signal()
         }
-        announced.withLock { said in
-            guard said else { return }
-            said = false
-            logger.notice("the silences file answers again", metadata: ["path": "\(store.path)"])
-        }
-        waiter?.signal()
     }
 }

@@ -153,16 +153,17 @@ struct OutboxTests {
         let notifier = ScriptedNotifier()
         let delivery = DeliveryPipeline(
             routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
-            store: store, diskPatience: .milliseconds(200), jitter: { 1 }, logger: Logger(label: "test") { _ in handler })
+            store: store, diskPatience: .seconds(1), jitter: { 1 }, logger: Logger(label: "test") { _ in handler })
         func said(_ text: String) -> Int { handler.text.components(separatedBy: text).count - 1 }
 
-        // A's record hangs past the patience: the stall is said.
+        // A's record hangs past the patience (1 s: a real fsync on a loaded machine stays well
+        // inside it): the stall is said.
         await delivery.submit([sampleNotification()], at: start)
         #expect(said("has not answered") == 1)
         // The write then finishes, slowly (a reader comes; nothing waits behind it): caught up,
         // but not within the patience, so still no waiting and nothing said. (The reader comes
         // a patience later still, so the write surely took longer than one.)
-        try await Task.sleep(for: .milliseconds(200))
+        try await Task.sleep(for: .seconds(1))
         let reader = open(fifo, O_RDONLY | O_NONBLOCK)
         try #require(reader >= 0)
         defer { close(reader) }
@@ -171,6 +172,8 @@ struct OutboxTests {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(await delivery.metrics(at: start).writesWaiting == 0)
+        // The writer says "answers again" (if it would) right after the gauge drops: give it time.
+        try await Task.sleep(for: .milliseconds(500))
         #expect(said("answers again") == 0, "\(handler.text)")
 
         // The next batch is written in time: the disk answers again, said once, and the pass
