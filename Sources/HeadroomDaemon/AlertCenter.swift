@@ -84,7 +84,7 @@ public final class AlertCenter: Sendable {
     /// The state file's writes as samples (none without a state file), which the next round
     /// reads (`AlertStateCollector`): `alert_state_saves_total`,
     /// `alert_state_save_failures_total`, and `alert_state_save_failing`, 1 with the reason
-    /// while the latest write failed or one has hung for `AlertStateSaver.stallLimit` (the
+    /// while the latest write failed or one has hung for `HungWrite.limit` (the
     /// built-in rule `alert_state_save_failed` alerts on it).
     public var stateSaveSamples: [Sample] {
         guard let saver else { return [] }

@@ -199,6 +199,52 @@ struct HistoryRecorderTests {
         // The oldest went first; the newest stay (the store's own tests check the file shrinks).
         #expect((left.first?.time ?? 0) > (kept.first?.time ?? 0))
     }
+
+    @Test("a flush that hangs fails nothing: after 10 s on the daemon's clock history_write_failed fires naming the file, and resolves once it is written")
+    func hungFlush() async throws {
+        let directory = try TemporaryDirectory()
+        // The history file is a FIFO: its opening for writing blocks until a reader comes, as
+        // on a disk that stopped answering.
+        let path = directory.path(HistorySettings.fileName)
+        try #require(mkfifo(path, 0o600) == 0)
+        let collector = ScriptedCollector(name: "gpu", samples: Self.round(gpu: 40, crashes: 0))
+        let harness = try DaemonHarness(yaml: Self.yaml, collectors: [collector], stateDirectory: directory.url.path)
+        let history = try #require(harness.daemon.history)
+        func failed() -> [AlertNotification] { harness.notifier.received.filter { $0.alert.rule == "history_write_failed" } }
+
+        await harness.tick(0)
+        Thread.detachNewThread { history.write() }
+        // Rounds every 2 s of the daemon's clock until the flush, somewhere inside its hung
+        // open, has been under way 10 s.
+        var seconds = 0
+        while failed().isEmpty, seconds < 60 {
+            seconds += 2
+            harness.clock.advance(to: harness.start.addingTimeInterval(Double(seconds)))
+            await harness.tick(Double(seconds))
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let firing = try #require(failed().first)
+        #expect(firing.kind == .firing)
+        #expect(firing.summary.contains("writing \(path) has not finished in"), "\(firing.summary)")
+        #expect(seconds >= 10, "not before 10 s of the daemon's clock")
+        #expect(history.health.problem == nil, "a hang is not a failure")
+
+        // The disk answers: the FIFO goes aside and a reader releases the hung open; the store
+        // is then made anew at the path, the flush completes, and the alert resolves.
+        let aside = directory.path("aside.fifo")
+        try #require(rename(path, aside) == 0)
+        let reader = open(aside, O_RDONLY | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        while failed().count < 2, seconds < 120 {
+            seconds += 2
+            harness.clock.advance(to: harness.start.addingTimeInterval(Double(seconds)))
+            await harness.tick(Double(seconds))
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(failed().map(\.kind) == [.firing, .resolved])
+        #expect(history.health.samplesWritten > 0)
+    }
 }
 
 extension HistoryRecorder {

@@ -39,6 +39,9 @@ extension HistoryRecorder {
             return (queue.rounds, queue.events)
         }
         if taken.0.isEmpty, taken.1.isEmpty, writer.store != nil { return }
+        let started = clock.uptime()
+        status.withLock { $0.writingSince = started }
+        defer { status.withLock { $0.writingSince = nil } }
         var events = taken.1
         for round in taken.0 { events += writer.detector.observe(round.incidentSamples, at: round.time) }
         let outcome: Result<Int, HistoryError> = {

@@ -44,6 +44,9 @@ public final class HistoryRecorder: Service, Sendable {
     struct Status {
         /// Why the last open or write failed (nil while it works).
         var problem: String?
+        /// When the flush under way began (nil: none is); one under way `HungWrite.limit` or
+        /// longer counts as failed.
+        var writingSince: MonotonicInstant?
         var samplesWritten: UInt64 = 0
         var samplesDropped: UInt64 = 0
         var eventsWritten: UInt64 = 0

@@ -41,18 +41,12 @@ final class AlertStateSaver: Sendable {
 
     var counts: Counts { tally.withLock { $0 } }
 
-    /// A write under way this long counts as failed: its disk does not answer.
-    static let stallLimit: Duration = .seconds(10)
-
-    /// Why saving fails now: the latest write's error, or a write under way for `stallLimit`
-    /// or longer (a disk that stopped answering fails nothing, it only hangs); nil otherwise.
+    /// Why saving fails now: the latest write's error, or a write under way for
+    /// `HungWrite.limit` or longer; nil otherwise.
     var problem: String? {
         let counts = counts
         if let problem = counts.problem { return problem }
-        guard let since = counts.writingSince else { return nil }
-        let elapsed = since.duration(to: clock.uptime())
-        guard elapsed >= Self.stallLimit else { return nil }
-        return "writing \(file.path) has not finished in \(Int(elapsed.headroomSeconds)) s: its disk does not answer"
+        return HungWrite.problem(path: file.path, since: counts.writingSince, now: clock.uptime())
     }
 
     init(file: AlertStateFile, logger: Logger, clock: any DaemonClock) {
