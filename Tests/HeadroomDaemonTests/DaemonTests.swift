@@ -55,6 +55,20 @@ struct DaemonHarness {
         return notifications
     }
 
+    /// Rounds every 2 s of the daemon's clock, moved by hand (what waits on a real thread
+    /// meanwhile, a hung write, sees the time pass), after `seconds`, while `waiting` holds and
+    /// at most until `limit`; returns the seconds reached.
+    func tickEvery2s(after seconds: Int, until limit: Int, while waiting: () -> Bool) async throws -> Int {
+        var seconds = seconds
+        while waiting(), seconds < limit {
+            seconds += 2
+            clock.advance(to: start.addingTimeInterval(Double(seconds)))
+            await tick(Double(seconds))
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return seconds
+    }
+
     /// One round at `seconds` in which a collector hangs on the round's thread. Once the round
     /// has armed its deadline and `entered` returns (the hung call has begun, so the collectors
     /// before it have answered), the clock moves through the collector budget: the round ends

@@ -214,15 +214,8 @@ struct HistoryRecorderTests {
 
         await harness.tick(0)
         Thread.detachNewThread { history.write() }
-        // Rounds every 2 s of the daemon's clock until the flush, somewhere inside its hung
-        // open, has been under way 10 s.
-        var seconds = 0
-        while failed().isEmpty, seconds < 60 {
-            seconds += 2
-            harness.clock.advance(to: harness.start.addingTimeInterval(Double(seconds)))
-            await harness.tick(Double(seconds))
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        // Until the flush, somewhere inside its hung open, has been under way 10 s.
+        let seconds = try await harness.tickEvery2s(after: 0, until: 60) { failed().isEmpty }
         let firing = try #require(failed().first)
         #expect(firing.kind == .firing)
         #expect(firing.summary.contains("writing \(path) has not finished in"), "\(firing.summary)")
@@ -236,12 +229,7 @@ struct HistoryRecorderTests {
         let reader = open(aside, O_RDONLY | O_NONBLOCK)
         try #require(reader >= 0)
         defer { close(reader) }
-        while failed().count < 2, seconds < 120 {
-            seconds += 2
-            harness.clock.advance(to: harness.start.addingTimeInterval(Double(seconds)))
-            await harness.tick(Double(seconds))
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        _ = try await harness.tickEvery2s(after: seconds, until: 120) { failed().count < 2 }
         #expect(failed().map(\.kind) == [.firing, .resolved])
         #expect(history.health.samplesWritten > 0)
     }

@@ -214,15 +214,8 @@ struct ServingTests {
 
         fake.setStep(1)
         await harness.tick(0) // 96 %: gpu_memory_critical fires; its save hangs
-        // Rounds every 2 s of the daemon's clock until the saver's thread, somewhere inside the
-        // hung write, has been in it 10 s.
-        var seconds = 0
-        while stateAlerts().isEmpty, seconds < 60 {
-            seconds += 2
-            harness.clock.advance(to: harness.start.addingTimeInterval(Double(seconds)))
-            await harness.tick(Double(seconds))
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        // Until the saver's thread, somewhere inside the hung write, has been in it 10 s.
+        let seconds = try await harness.tickEvery2s(after: 0, until: 60) { stateAlerts().isEmpty }
         let firing = try #require(stateAlerts().first)
         #expect(firing.kind == .firing)
         #expect(firing.summary.contains("writing \(directory.path("alert-state.json")) has not finished in"), "\(firing.summary)")
