@@ -32,7 +32,9 @@ public final class AlertmanagerPeer {
 
     /// Waits (bounded) until Alertmanager answers /-/ready.
     public func ready() async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(20)
+        // Generous: it starts in under a second alone, but the suite's first half-minute keeps
+        // both CPUs and the test process's threads busy.
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if let response = try? await get("/-/ready"), response.status == 200 { return true }
             try await Task.sleep(for: .milliseconds(100))

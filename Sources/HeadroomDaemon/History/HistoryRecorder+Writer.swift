@@ -11,11 +11,17 @@ extension HistoryRecorder {
         var nextPrune = clock.wallTime()
         while true {
             let stopping = queue.withLock { $0.stopping }
+            // Under way from before the writer's lock is taken, so a prune or a query that
+            // hangs holding it counts too (`HungWrite`).
+            let started = clock.uptime()
+            status.withLock { $0.writingSince = started }
             write()
             if clock.wallTime() >= nextPrune {
+                status.withLock { $0.writingSince = clock.uptime() }
                 prune()
                 nextPrune = clock.wallTime().addingTimeInterval(Self.pruneInterval)
             }
+            status.withLock { $0.writingSince = nil }
             if stopping { break }
             bell.wait(until: clock.uptime() + settings.flushInterval)
         }
@@ -29,6 +35,8 @@ extension HistoryRecorder {
         writer.withLock { writer in write(&writer) }
     }
 
+    /// The flush itself; `writingSince` is set around it (and, on the writer's thread, from
+    /// before the lock).
     private func write(_ writer: inout Writer) {
         let taken = queue.withLock { queue in
             defer {

@@ -87,6 +87,8 @@ public final class HistoryRecorder: Service, Sendable {
     public static let defaultQueryPatience: Duration = .seconds(30)
     /// Hung history reads that refuse new ones.
     static let hungQueryLimit = 4
+    /// History reads under way at once, at most (a dashboard's panels, Grafana's).
+    static let queryCap = 32
 
     /// How long a series may be gone before the store closes its chunk and forgets it in
     /// memory (`alerting.stale_after`: the alert engine's own bound).
@@ -97,7 +99,7 @@ public final class HistoryRecorder: Service, Sendable {
         idleAfter: Duration = .seconds(300), maximumQueuedSamples: Int = HistoryRecorder.defaultMaximumQueuedSamples,
         queryPatience: Duration = HistoryRecorder.defaultQueryPatience
     ) {
-        queries = DiskCalls(name: "headroom-query", limit: Self.hungQueryLimit, patience: queryPatience)
+        queries = DiskCalls(name: "headroom-query", limit: Self.hungQueryLimit, cap: Self.queryCap, patience: queryPatience)
         self.idleAfter = idleAfter
         writer = Mutex(Writer(store: nil, detector: IncidentDetector(forgetAfter: idleAfter.headroomSeconds)))
         self.maximumQueuedSamples = maximumQueuedSamples

@@ -10,13 +10,13 @@ import HeadroomServer
 /// "comment": "…", "created_by": "…"}`; answers 201 `{"id": "…"}`. Expire: 200 with the silence.
 ///
 /// The file is read and written on a thread of its own (`DiskCalls`): a request waits for it
-/// at most 5 s, then answers 503; while one such call is still hung, requests answer 503 at
-/// once. A disk that stops answering holds one thread, not one per request of a polling
-/// dashboard.
+/// at most 5 s, then answers 503 (a create or an expire may still be applied once the disk
+/// answers, and says so); while one such call is still hung, requests answer 503 at once. A
+/// disk that stops answering holds at most 8 threads, not one per request.
 struct SilenceAPI: SilenceEndpoint {
     let store: SilenceStore
     let now: @Sendable () -> Date
-    var calls = DiskCalls(name: "headroom-silence", limit: 1, patience: .seconds(5))
+    var calls = DiskCalls(name: "headroom-silence", limit: 1, cap: 8, patience: .seconds(5))
 
     private struct CreateRequest: Decodable, Sendable {
         var matchers: [String]
@@ -36,7 +36,7 @@ struct SilenceAPI: SilenceEndpoint {
             return Self.failure(SilenceError(#"expected {"matchers": ["alertname=cpu_overload"], "duration": "2h", "comment": "…"}"#))
         }
         let current = now()
-        return await onDisk(201) { [store] () throws(SilenceError) in
+        return await onDisk(201, changes: true) { [store] () throws(SilenceError) in
             let silence = try SilenceChange.silence(
                 matchers: request.matchers, duration: request.duration ?? "1h",
                 comment: request.comment ?? "", createdBy: request.createdBy ?? "api",
@@ -48,18 +48,21 @@ struct SilenceAPI: SilenceEndpoint {
     }
 
     func expire(id: String) async -> SilenceResult {
-        await onDisk(200) { [store, now] () throws(SilenceError) in try Self.encode(try store.expire(id, at: now())) }
+        await onDisk(200, changes: true) { [store, now] () throws(SilenceError) in try Self.encode(try store.expire(id, at: now())) }
     }
 
     /// `status` with the body `json` builds (on the file's own thread), or the error's status
     /// and message; 503 when the file's disk does not answer.
-    private func onDisk(_ status: Int, _ json: @escaping @Sendable () throws(SilenceError) -> String) async -> SilenceResult {
+    private func onDisk(
+        _ status: Int, changes: Bool = false, _ json: @escaping @Sendable () throws(SilenceError) -> String
+    ) async -> SilenceResult {
         do {
             return try await calls.run("the silences file \(store.path)") {
                 do throws(SilenceError) { return SilenceResult(status: status, json: try json()) } catch { return Self.failure(error) }
             }
         } catch {
-            return SilenceResult(status: 503, json: #"{"error":\#(JSONText.quote("\(error)"))}"#)
+            let later = changes ? "; the change may still be applied once it answers: list the silences before trying again" : ""
+            return SilenceResult(status: 503, json: #"{"error":\#(JSONText.quote("\(error)\(later)"))}"#)
         }
     }
 

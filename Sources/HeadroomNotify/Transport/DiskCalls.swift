@@ -3,64 +3,84 @@ import Synchronization
 
 /// Blocking calls on a disk that may stop answering (a hard network mount, a dying disk),
 /// made for request handlers: each runs on a thread of its own, never a concurrency thread,
-/// and its caller waits at most `patience`. A call still running past that counts as hung
-/// until it returns; while `limit` calls are hung, new ones are refused at once instead of
-/// each leaving one more thread stuck. So a dashboard that polls a hung disk holds at most
-/// `limit` threads (plus those within their patience), and gets an answer every time.
+/// and its caller waits at most `patience`.
+///
+/// Bounded both ways: at most `cap` calls run at once (the threads a hung disk can hold), and
+/// a call still running past its patience counts as hung until it returns; while `limit`
+/// calls are hung, new ones are refused at once. So requests to a hung disk get an answer
+/// every time, and hold at most `cap` threads however many come.
 package final class DiskCalls: Sendable {
-    /// Why a call has no answer: it did not return in time, or earlier ones are still hung.
+    /// Why a call has no answer: it did not return in time, or earlier ones are still hung or
+    /// running.
     package struct Unanswered: Error, CustomStringConvertible {
         package var description: String
     }
 
     private struct Counts {
-        /// Calls whose caller stopped waiting before they returned.
+        /// Calls started and not returned.
+        var running = 0
+        /// Of those, calls whose caller stopped waiting.
         var hung = 0
     }
 
     private let name: String
     private let limit: Int
+    private let cap: Int
     private let patience: Duration
     private let counts = Mutex(Counts())
 
     /// - Parameters:
     ///   - name: the threads' name (at most 15 bytes are kept).
     ///   - limit: how many hung calls refuse new ones.
+    ///   - cap: how many calls may run at once.
     ///   - patience: how long a caller waits.
-    package init(name: String, limit: Int, patience: Duration) {
+    package init(name: String, limit: Int, cap: Int, patience: Duration) {
         self.name = name
         self.limit = limit
+        self.cap = cap
         self.patience = patience
     }
 
     /// Calls still running after their caller stopped waiting.
     package var hung: Int { counts.withLock { $0.hung } }
 
-    /// `body`'s result, or `Unanswered` naming `what`.
+    /// `body`'s result, or `Unanswered` naming `what` (`CancellationError` when the caller's
+    /// task is cancelled meanwhile: not counted as hung).
     package func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
-        guard counts.withLock({ $0.hung < limit }) else {
-            throw Unanswered(description: "\(what): \(limit) earlier call(s) have not returned: its disk does not answer")
+        let refusal = counts.withLock { counts -> String? in
+            if counts.hung >= limit { return "\(counts.hung) earlier call(s) have not returned: its disk does not answer" }
+            if counts.running >= cap { return "\(counts.running) calls are under way, the most at once" }
+            counts.running += 1
+            return nil
         }
+        if let refusal { throw Unanswered(description: "\(what): \(refusal)") }
         let outcome = Eventual<Result<T, any Error>>()
-        // Whichever comes second of the call's return and its caller's giving up settles the
-        // count (under this lock, then the counts').
-        let ends = Mutex<(returned: Bool, abandoned: Bool)>((false, false))
+        // The call's result, kept where its caller's giving up looks too: whichever comes second
+        // of the return and the giving up settles the counts (this lock, then the counts').
+        let ends = Mutex<(result: Result<T, any Error>?, abandoned: Bool)>((nil, false))
         DetachedThread.start(name: name) {
-            outcome.complete(Result { try body() })
+            let result = Result { try body() }
             ends.withLock { ends in
-                ends.returned = true
-                if ends.abandoned { self.counts.withLock { $0.hung -= 1 } }
+                ends.result = result
+                self.counts.withLock { counts in
+                    counts.running -= 1
+                    if ends.abandoned { counts.hung -= 1 }
+                }
             }
+            // Counted out before its caller hears: a caller's next call finds the slot free.
+            outcome.complete(result)
         }
         if let result = await outcome.value(within: patience) { return try result.get() }
-        let hung = ends.withLock { ends -> Bool in
-            guard !ends.returned else { return false }
+        let cancelled = Task.isCancelled
+        let answer = ends.withLock { ends -> Result<T, any Error>? in
+            if let result = ends.result { return result } // returned meanwhile: taken after all
+            guard !cancelled else { return nil }
             ends.abandoned = true
             counts.withLock { $0.hung += 1 }
-            return true
+            return nil
         }
-        // Returned meanwhile (its answer is set before it says so): taken after all.
-        if !hung, let result = outcome.current { return try result.get() }
+        if let answer { return try answer.get() }
+        if cancelled { throw CancellationError() }
         throw Unanswered(description: "\(what) has not answered in \(patience.headroomDescription): its disk does not answer")
     }
 }

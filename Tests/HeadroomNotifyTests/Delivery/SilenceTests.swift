@@ -108,6 +108,9 @@ struct SilenceTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: store.path))
         _ = bytes.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
         close(writer)
+        // That read returned, but slowly: still stalled, nothing said yet.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(said("answers again") == 0, "a slow answer does not end the stall")
 
         // The next pass applies what the late read found; the read it starts returns in time,
         // which ends the stall, said once.
@@ -121,6 +124,33 @@ struct SilenceTests {
         #expect(notifier.attempts.map(\.kind) == [.firing, .repeat], "nothing more sent once the silence applies")
         #expect(said("answers again") == 1)
         #expect(said("has not answered") == 1)
+    }
+
+    @Test("a silences file that could not be read is read again when it can be, even with the same modification time")
+    func readAgainAfterFailure() async throws {
+        let directory = temporaryStateDirectory()
+        let store = SilenceStore(stateDirectory: directory)
+        // Unreadable first (a directory in its place), stamped with the time the file will have.
+        let stamp = Date(timeIntervalSince1970: 1_800_000_000)
+        try FileManager.default.createDirectory(atPath: store.path, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.modificationDate: stamp], ofItemAtPath: store.path)
+        let handler = CapturingLogHandler()
+        let notifier = ScriptedNotifier()
+        let delivery = DeliveryPipeline(
+            routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: notifier.channel, settings: .console(.init())), notifier: notifier)],
+            silences: store, jitter: { 1 }, logger: Logger(label: "test") { _ in handler })
+        await delivery.submit([sampleNotification()], at: start)
+        await delivery.submit([sampleNotification(.repeat)], at: start.addingTimeInterval(10))
+        #expect(notifier.attempts.count == 2)
+        #expect(handler.text.components(separatedBy: "cannot read the silences").count == 2, "said once: \(handler.text)")
+
+        // Readable now, with the same modification time (as a permission fixed would leave it).
+        try FileManager.default.removeItem(atPath: store.path)
+        try store.save([try silence(["alertname=cpu_overload"])])
+        try FileManager.default.setAttributes([.modificationDate: stamp], ofItemAtPath: store.path)
+        await delivery.submit([sampleNotification(.repeat)], at: start.addingTimeInterval(20))
+        #expect(notifier.attempts.count == 2, "the silence applies")
+        #expect(await delivery.statistics["hook"]?.silenced == 1)
     }
 
     @Test("a silences file that cannot be read is an error naming it, not an empty list; an absent one is")

@@ -10,7 +10,7 @@ struct DiskCallsTests {
 
     @Test("a call's result or error comes back as it is")
     func answers() async throws {
-        let calls = DiskCalls(name: "test-disk", limit: 1, patience: .seconds(30))
+        let calls = DiskCalls(name: "test-disk", limit: 1, cap: 4, patience: .seconds(30))
         #expect(try await calls.run("reading") { 42 } == 42)
         await #expect(throws: Broken.self) { try await calls.run("reading") { () throws -> Int in throw Broken() } }
         #expect(calls.hung == 0)
@@ -18,7 +18,7 @@ struct DiskCallsTests {
 
     @Test("a hung call is given up after the patience; while the limit of hung calls stands, new ones are refused without running")
     func hung() async throws {
-        let calls = DiskCalls(name: "test-disk", limit: 1, patience: .milliseconds(100))
+        let calls = DiskCalls(name: "test-disk", limit: 1, cap: 4, patience: .milliseconds(100))
         let release = DispatchSemaphore(value: 0)
         let runs = Mutex(0)
         await #expect {
@@ -47,5 +47,30 @@ struct DiskCallsTests {
         while calls.hung > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(calls.hung == 0)
         #expect(try await calls.run("reading the file") { 3 } == 3)
+    }
+
+    @Test("at most `cap` calls run at once: one more is refused without running, and runs once a slot is free")
+    func cap() async throws {
+        let calls = DiskCalls(name: "test-disk", limit: 4, cap: 1, patience: .seconds(60))
+        let release = DispatchSemaphore(value: 0)
+        let started = Mutex(false)
+        let first = Task {
+            try await calls.run("reading") { () -> Int in
+                started.withLock { $0 = true }
+                release.wait() // on the call's own thread
+                return 1
+            }
+        }
+        // Waited for without blocking a concurrency thread (the suite's tests share a few).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !started.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        await #expect {
+            try await calls.run("reading") { 2 }
+        } throws: { error in
+            "\(error)".contains("1 calls are under way, the most at once")
+        }
+        release.signal()
+        #expect(try await first.value == 1)
+        #expect(try await calls.run("reading") { 3 } == 3)
     }
 }
