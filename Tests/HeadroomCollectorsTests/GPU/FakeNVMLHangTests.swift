@@ -20,7 +20,10 @@ struct FakeNVMLHangTests {
 
     @Test("while a collector's call hangs, a second caller's call waits for it; release frees both")
     func hangBlocksEveryCall() async throws {
-        let fake = try FakeNVML(scenario: "gpus 2\nhang_seconds 20\nat 1 gpu 0 hang memory\n")
+        // The hang ends by itself only after 120 s (the test releases it): the suite's first
+        // half-minute can delay this task's waits by 20 s and more, and a hang that ended by
+        // itself meanwhile would leave nothing for the second call to queue behind.
+        let fake = try FakeNVML(scenario: "gpus 2\nhang_seconds 120\nat 1 gpu 0 hang memory\n")
         let collector = NVMLCollector(libraryPath: fake.libraryPath, files: InMemorySystemFiles([:]))
         #expect(try collector.read().gpus.count == 2)
         fake.setStep(1)
