@@ -19,7 +19,7 @@ struct HungDiskAPITests {
         let directory = try TemporaryDirectory()
         let store = SilenceStore(stateDirectory: directory.url.path)
         // A FIFO: reading it blocks in open(2) until a writer comes, as on a hung disk.
-        try #require(mkfifo(store.path, 0o600) == 0)
+        try HangingFile.make(at: store.path)
         let api = SilenceAPI(
             store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
             calls: DiskCalls(name: "test-silence", limit: 1, cap: 8, patience: .milliseconds(200)))
@@ -34,17 +34,7 @@ struct HungDiskAPITests {
 
         // The disk answers: the hung read gets its bytes, and the file is a regular one again.
         let deadline = ContinuousClock.now + .seconds(20)
-        var writer: Int32 = -1
-        while writer < 0, ContinuousClock.now < deadline {
-            // Non-blocking: this open succeeds only while a read waits at the other end.
-            writer = open(store.path, O_WRONLY | O_NONBLOCK)
-            if writer < 0 { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        try #require(writer >= 0, "no read is waiting on the file")
-        unlink(store.path)
-        try store.save([])
-        _ = "[]".utf8CString.withUnsafeBufferPointer { write(writer, $0.baseAddress, 2) }
-        close(writer)
+        try #require(try await HangingFile.answer(at: store.path) { try store.save([]) }, "no read is waiting on the file")
         while api.calls.hung > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         // A loaded machine may take longer than the test's short patience: asked again then.
         var third = await api.list()

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Logging
 import Testing
 
@@ -79,7 +80,7 @@ struct SilenceTests {
         let store = SilenceStore(stateDirectory: directory)
         // The file is a FIFO: reading it blocks in open(2) until a writer comes, as a file on
         // a disk that stopped answering.
-        try #require(mkfifo(store.path, 0o600) == 0)
+        try HangingFile.make(at: store.path)
         let handler = CapturingLogHandler()
         let notifier = ScriptedNotifier()
         let delivery = DeliveryPipeline(
@@ -96,18 +97,8 @@ struct SilenceTests {
         // (late), from a writer that comes while it waits; the file is a regular one again.
         try await Task.sleep(for: .milliseconds(200)) // the read surely took longer than the patience
         let deadline = ContinuousClock.now + .seconds(20)
-        var writer: Int32 = -1
-        while writer < 0, ContinuousClock.now < deadline {
-            // Non-blocking: this open succeeds only while a read waits at the other end.
-            writer = open(store.path, O_WRONLY | O_NONBLOCK)
-            if writer < 0 { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        try #require(writer >= 0, "no read is waiting on the file")
-        unlink(store.path)
-        try store.save([try silence(["alertname=cpu_overload"])])
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: store.path))
-        _ = bytes.withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
-        close(writer)
+        let added = try silence(["alertname=cpu_overload"])
+        try #require(try await HangingFile.answer(at: store.path) { try store.save([added]) }, "no read is waiting on the file")
         // That read returned, but slowly: still stalled, nothing said yet.
         try await Task.sleep(for: .milliseconds(300))
         #expect(said("answers again") == 0, "a slow answer does not end the stall")
