@@ -26,6 +26,7 @@ import Synchronization
 public final class AlertCenter: Sendable {
     private let center: Mutex<Center>
     private let saver: AlertStateSaver?
+    private let stateFile: AlertStateFile?
 
     /// What a round or a reload produced: notifications to hand to delivery, then a state to write.
     public struct Outcome: Sendable {
@@ -50,6 +51,18 @@ public final class AlertCenter: Sendable {
     ) {
         center = Mutex(Center(rules: rules, policy: policy, hostname: hostname, stateFile: stateFile, logger: logger))
         saver = stateFile.map { AlertStateSaver(file: $0, logger: logger, clock: clock) }
+        self.stateFile = stateFile
+    }
+
+    /// The saved state's file (nil without a state directory).
+    public var stateFilePath: String? { stateFile?.path }
+
+    /// Reads the saved state now (start-up, under `StartupDeadline`), for the first round to
+    /// take up; without this the first round reads it itself, on the round thread.
+    public func loadSavedState() {
+        guard let stateFile else { return }
+        let loaded = stateFile.load()
+        center.withLock { $0.preloaded = loaded }
     }
 
     /// Derives rates against the previous round, evaluates every rule, and returns the
@@ -117,6 +130,8 @@ private struct Center {
     private let stateFile: AlertStateFile?
     private let logger: Logger
     private var restorePending: Bool
+    /// The saved state as read at start (`AlertCenter.loadSavedState`), for the first round.
+    var preloaded: Result<AlertEngineState?, AlertStateFileError>?
     private var lastSavedAt: Date?
     /// The latest save held active alerts (so a quiet engine still writes once to clear them).
     private var savedActive = false
@@ -174,7 +189,9 @@ private struct Center {
     private mutating func restoreSaved(at now: Date) -> [AlertNotification] {
         restorePending = false
         guard let stateFile else { return [] }
-        switch stateFile.load() {
+        let loaded = preloaded ?? stateFile.load()
+        preloaded = nil
+        switch loaded {
         case .success(nil):
             return []
         case .failure(let error):

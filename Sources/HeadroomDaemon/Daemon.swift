@@ -23,7 +23,7 @@ public struct Daemon: Sendable {
     /// Records every round, alert change, notification outcome and incident (nil when
     /// `history.enabled` is false, or with neither a state directory nor `history.path`).
     public let history: HistoryRecorder?
-    private let dependencies: Dependencies
+    let dependencies: Dependencies
     /// The configuration running now: what a reload compares the new file with.
     private let running: RunningConfiguration
     let logger: Logger

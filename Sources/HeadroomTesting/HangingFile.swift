@@ -15,12 +15,18 @@ public enum HangingFile {
     /// file's bytes. False when no read came to wait.
     public static func answer(at path: String, timeout: Duration = .seconds(20), replace: () throws -> Void) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
-        var writer: Int32 = -1
-        while writer < 0, ContinuousClock.now < deadline {
-            // Non-blocking: this open succeeds only while a read waits at the other end.
-            writer = open(path, O_WRONLY | O_NONBLOCK)
-            if writer < 0 { try await Task.sleep(for: .milliseconds(10)) }
+        while ContinuousClock.now < deadline {
+            if try answerNow(at: path, replace: replace) { return true }
+            try await Task.sleep(for: .milliseconds(10))
         }
+        return false
+    }
+
+    /// `answer` without the wait, for a read already blocked on the FIFO (from a thread that
+    /// must not wait). False when none is.
+    public static func answerNow(at path: String, replace: () throws -> Void) throws -> Bool {
+        // Non-blocking: this open succeeds only while a read waits at the other end.
+        let writer = open(path, O_WRONLY | O_NONBLOCK)
         guard writer >= 0 else { return false }
         defer { close(writer) }
         unlink(path)

@@ -8,10 +8,10 @@ extension ProcessTests {
     @Suite("Startup and restart")
     struct StartupTests {
         /// Runs `headroom run` to its exit and returns (status, stderr, seconds taken).
-        static func failedStart(_ environment: [String: String]) async throws -> (Int32, String, Double) {
+        static func failedStart(_ environment: [String: String], timeout: Duration = .seconds(30)) async throws -> (Int32, String, Double) {
             let started = ContinuousClock.now
             let process = try HeadroomProcess(["run"], environment: environment)
-            let status = try await process.wait(timeout: .seconds(30))
+            let status = try await process.wait(timeout: timeout)
             let elapsed = started.duration(to: .now)
             return (status, process.stderr, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
@@ -81,6 +81,22 @@ extension ProcessTests {
             #expect(status == 2)
             #expect(stderr.hasPrefix(prefix), "\(stderr)")
             #expect(!stderr.contains("started"), "\(stderr)")
+        }
+
+        @Test("a state directory whose disk does not answer: exit 2 after 30 s, one line naming state_dir, the file stuck and the remedy")
+        func hungStateDirectory() async throws {
+            let directory = try TemporaryDirectory()
+            let state = directory.path("state")
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            // Opening it blocks like a hard network mount whose server went away.
+            try HangingFile.make(at: state + "/alert-state.json")
+            let (status, stderr, seconds) = try await Self.failedStart(["HEADROOM_STATE_DIR": state], timeout: .seconds(120))
+            #expect(status == 2)
+            #expect(seconds >= 30)
+            #expect(
+                stderr
+                    == "headroom: the state directory \(state) (state_dir, HEADROOM_STATE_DIR) does not answer: reading \(state)/alert-state.json has not finished in 30s; check the disk or the network mount it is on, or set state_dir to a directory on a local disk\n"
+            )
         }
 
         /// GPU 0 of 24 GiB at `percent`.

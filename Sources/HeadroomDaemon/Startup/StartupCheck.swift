@@ -16,13 +16,16 @@ public enum StartupCheck {
         public let stateLock: StateDirectoryLock?
     }
 
+    /// The state directory's lock is a step of `deadline` (a disk that does not answer ends
+    /// the start through it).
     public static func run(
         _ configuration: HeadroomConfiguration, _ dependencies: Dependencies,
-        logger: Logger
+        deadline: StartupDeadline? = nil, logger: Logger
     ) -> Result<Resources, StartupFailure> {
         var lock: StateDirectoryLock?
         if let directory = dependencies.stateDirectory?(configuration.delivery) {
-            switch StateDirectoryLock.acquire(directory: directory) {
+            let acquire = { StateDirectoryLock.acquire(directory: directory) }
+            switch deadline.map({ $0.step("creating and locking \(StateDirectoryLock.path(in: directory))", acquire) }) ?? acquire() {
             case .success(let acquired): lock = acquired
             case .failure(let failure): return .failure(failure)
             }

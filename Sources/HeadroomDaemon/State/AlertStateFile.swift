@@ -12,12 +12,17 @@ public struct AlertStateFile: Sendable {
         path = (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + "alert-state.json"
     }
 
-    /// The saved state; nil when there is none. A file that cannot be read or parsed is an
-    /// error naming the path (the daemon then starts afresh and says so).
+    /// The saved state; nil when there is none. A file that cannot be read (no permission, a
+    /// directory) or parsed is an error naming the path (the daemon then starts afresh and
+    /// says so). Read with plain open(2) and read(2): on a disk that stopped answering, this
+    /// hangs like the disk (start-up gives it `StartupDeadline`'s patience).
     public func load() -> Result<AlertEngineState?, AlertStateFileError> {
-        guard FileManager.default.fileExists(atPath: path) else { return .success(nil) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(AlertStateFileError(description: "cannot read \(path): permission denied"))
+        let data: Data
+        do throws(DurableFile.Failure) {
+            guard let read = try DurableFile.read(path) else { return .success(nil) }
+            data = read
+        } catch {
+            return .failure(AlertStateFileError(description: error.description))
         }
         do {
             return .success(try StateJSON.decoder().decode(AlertEngineState.self, from: data))

@@ -28,7 +28,7 @@ public final class StateDirectoryLock: Sendable {
                     "cannot create the state directory \(where_): \(String(cString: strerror(code))); create it writable for this user, or set state_dir to a writable directory"
                 ))
         }
-        let path = (directory.hasSuffix("/") ? directory : directory + "/") + "headroom.pid"
+        let path = path(in: directory)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             return .failure(
@@ -54,6 +54,11 @@ public final class StateDirectoryLock: Sendable {
         _ = ftruncate(descriptor, 0)
         _ = pwrite(descriptor, text, text.count, 0)
         return .success(StateDirectoryLock(path: path, descriptor: descriptor))
+    }
+
+    /// The lock file of `directory`.
+    public static func path(in directory: String) -> String {
+        (directory.hasSuffix("/") ? directory : directory + "/") + "headroom.pid"
     }
 
     /// Lets the directory go (the process exiting does the same).

@@ -44,6 +44,8 @@ public actor DeliveryPipeline {
     /// The decisions; this actor performs the I/O they ask for.
     var outbox: Outbox
     let store: OutboxStore?
+    /// Where the outbox keeps its files (nil: memory only).
+    public nonisolated var outboxDirectory: String? { store?.directory }
     /// Makes the outbox's changes durable off this actor (nil without a store).
     let writer: OutboxWriter?
     let jitter: @Sendable () -> Double

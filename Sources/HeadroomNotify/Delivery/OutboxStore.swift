@@ -76,7 +76,7 @@ public struct OutboxStore: Sendable {
     }
 
     public func loadDeliveredFirings() -> Set<String> {
-        guard let data = FileManager.default.contents(atPath: deliveredFiringsPath),
+        guard let data = (try? DurableFile.read(deliveredFiringsPath)) ?? nil,
             let keys = (try? JSONSerialization.jsonObject(with: data)) as? [String]
         else { return [] }
         return Set(keys)
@@ -98,7 +98,7 @@ public struct OutboxStore: Sendable {
     }
 
     func loadSendTimes() -> [String: [Date]] {
-        guard let data = FileManager.default.contents(atPath: rateBudgetsPath),
+        guard let data = (try? DurableFile.read(rateBudgetsPath)) ?? nil,
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: [Int64]]
         else { return [:] }
         return object.mapValues { $0.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
@@ -118,7 +118,17 @@ public struct OutboxStore: Sendable {
                 continue
             }
             guard name.hasSuffix(".json") else { continue }
-            guard let data = FileManager.default.contents(atPath: directory + "/" + name),
+            let read: Data?
+            do throws(DurableFile.Failure) {
+                // Plain open(2) and read(2): on a disk that stopped answering this hangs like
+                // the disk, which start-up's deadline then names (FileManager skips what is
+                // not a regular file, and so hid that).
+                guard let data = try DurableFile.read(directory + "/" + name) else { continue } // removed meanwhile
+                read = data
+            } catch {
+                read = nil
+            }
+            guard let data = read,
                 let entry = try? decoder.decode(OutboxEntry.self, from: data), entry.notification != nil
             else {
                 unreadable.append(name)

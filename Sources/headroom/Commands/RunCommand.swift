@@ -88,9 +88,17 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let dependencies = Dependencies.live(environment: source.environment)
+        // A state directory whose disk does not answer ends the start too: one line, exit 2,
+        // from the deadline's thread while start-up's own call still hangs on the disk (so
+        // `_exit`: exit's handlers could wait on that call).
+        let directory = dependencies.stateDirectory?(configuration.delivery)
+        let deadline = StartupDeadline(directory: directory ?? "") { failure in
+            printError("headroom: \(failure)")
+            _exit(2)
+        }
         // Every resource the daemon needs, before anything starts: one line and exit 2.
         let resources: StartupCheck.Resources
-        switch StartupCheck.run(configuration, dependencies, logger: logger) {
+        switch StartupCheck.run(configuration, dependencies, deadline: deadline, logger: logger) {
         case .failure(let failure):
             printError("headroom: \(failure)")
             throw ExitCode(2)
@@ -98,7 +106,11 @@ struct RunCommand: AsyncParsableCommand {
             resources = held
         }
         defer { withExtendedLifetime(resources) {} }
-        let daemon = Daemon(configuration: configuration, dependencies: dependencies, logger: logger)
+        let makeDaemon = { Daemon(configuration: configuration, dependencies: dependencies, logger: logger) }
+        // Building it creates the outbox's directory: its first call into the state directory.
+        let daemon = directory.map { deadline.step("creating \($0)/outbox", makeDaemon) } ?? makeDaemon()
+        await daemon.recoverState(within: deadline)
+        deadline.finish()
         logger.info(
             "headroom \(Headroom.version) started",
             metadata: [
