@@ -87,14 +87,22 @@ struct StartupDeadlineTests {
 
     /// Recovers `harness`'s state under a deadline of 0.5 s whose expiry answers `file` (a
     /// FIFO) from the deadline's thread, freeing the read it found stuck; returns what expired.
+    /// The stuck read holds a concurrency thread until then: 0.5 s and the answer, bounded.
     static func recoverThroughHang(_ harness: DaemonHarness, state: String, file: String) async throws -> [StartupFailure] {
         let expiries = Expiries()
         let answered = Mutex(false)
         let deadline = StartupDeadline(directory: state, patience: .milliseconds(500)) { failure in
-            // The disk answers with something that cannot be parsed; the failure is recorded
-            // after (the freed read may end recovery before this closure returns).
+            // The disk answers with something that cannot be parsed, once the read has reached
+            // the FIFO (a loaded machine may expire the step before it does); retried here, on
+            // the deadline's thread, which may wait. The failure is recorded after (the freed
+            // read may end recovery before this closure returns).
+            let limit = ContinuousClock.now + .seconds(20)
             do {
-                let freed = try HangingFile.answerNow(at: file) { try "not json".write(toFile: file, atomically: false, encoding: .utf8) }
+                var freed = false
+                while !freed, ContinuousClock.now < limit {
+                    freed = try HangingFile.answerNow(at: file) { try "not json".write(toFile: file, atomically: false, encoding: .utf8) }
+                    if !freed { usleep(10_000) }
+                }
                 answered.withLock { $0 = freed }
             } catch {
                 Issue.record("answering \(file): \(error)")

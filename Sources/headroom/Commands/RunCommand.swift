@@ -107,7 +107,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(resources) {} }
         let makeDaemon = { Daemon(configuration: configuration, dependencies: dependencies, logger: logger) }
-        // Building it creates the outbox's directory: its first call into the state directory.
+        // Building it creates the outbox's directory (its only call into the state directory).
         let daemon = directory.map { deadline.step("creating \($0)/outbox", makeDaemon) } ?? makeDaemon()
         await daemon.recoverState(within: deadline)
         deadline.finish()
