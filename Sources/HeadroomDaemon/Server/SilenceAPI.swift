@@ -7,7 +7,10 @@ import HeadroomServer
 /// delivery pipeline re-reads it when it changes.
 ///
 /// Create body: `{"matchers": ["alertname=cpu_overload", "gpu=~0|1"], "duration": "2h",
-/// "comment": "…", "created_by": "…"}`; answers 201 `{"id": "…"}`. Expire: 200 with the silence.
+/// "comment": "…", "created_by": "…", "id": "…"}`; answers 201 `{"id": "…"}`. The `id` is
+/// optional: a client that chooses one may send the create again (after a timeout, a 503)
+/// and it is applied once: 200 with the same id when that silence is there already, 409
+/// when the id names another one. Expire: 200 with the silence.
 ///
 /// The file is read and written on a thread of its own (`DiskCalls`): a request waits for it
 /// at most 5 s, then answers 503 (a create or an expire may still be applied once the disk
@@ -23,10 +26,11 @@ struct SilenceAPI: SilenceEndpoint {
         var duration: String?
         var comment: String?
         var createdBy: String?
+        var id: String?
     }
 
     func list() async -> SilenceResult {
-        await onDisk(200) { [store, now] () throws(SilenceError) in try Self.encode(try store.running(at: now())) }
+        await onDisk { [store, now] () throws(SilenceError) in SilenceResult(status: 200, json: try Self.encode(try store.running(at: now()))) }
     }
 
     func create(_ body: [UInt8]) async -> SilenceResult {
@@ -35,34 +39,41 @@ struct SilenceAPI: SilenceEndpoint {
         guard let request = try? decoder.decode(CreateRequest.self, from: Data(body)) else {
             return Self.failure(SilenceError(#"expected {"matchers": ["alertname=cpu_overload"], "duration": "2h", "comment": "…"}"#))
         }
+        if let id = request.id, !SilenceChange.isValidID(id) {
+            return Self.failure(SilenceError("id \(JSONText.quote(id)): expected 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
+        }
         let current = now()
-        return await onDisk(201, changes: true) { [store] () throws(SilenceError) in
+        let later = request.id == nil ? "list the silences before trying again" : "send it again with the same id: it is applied once"
+        return await onDisk(later: later) { [store] () throws(SilenceError) in
             let silence = try SilenceChange.silence(
                 matchers: request.matchers, duration: request.duration ?? "1h",
                 comment: request.comment ?? "", createdBy: request.createdBy ?? "api",
-                id: SilenceChange.newID(), at: current
+                id: request.id ?? SilenceChange.newID(), at: current
             ).get()
-            try store.add(silence, at: current)
-            return #"{"id":"\#(silence.id)"}"#
+            let added = try store.add(silence, at: current)
+            return SilenceResult(status: added ? 201 : 200, json: #"{"id":\#(JSONText.quote(silence.id))}"#)
         }
     }
 
     func expire(id: String) async -> SilenceResult {
-        await onDisk(200, changes: true) { [store, now] () throws(SilenceError) in try Self.encode(try store.expire(id, at: now())) }
+        await onDisk(later: "list the silences before trying again") { [store, now] () throws(SilenceError) in
+            SilenceResult(status: 200, json: try Self.encode(try store.expire(id, at: now())))
+        }
     }
 
-    /// `status` with the body `json` builds (on the file's own thread), or the error's status
-    /// and message; 503 when the file's disk does not answer.
+    /// What `answer` builds (on the file's own thread), or the error's status and message; 503
+    /// when the file's disk does not answer, which for a change (`later`: what to do about
+    /// it) says the change may still be applied.
     private func onDisk(
-        _ status: Int, changes: Bool = false, _ json: @escaping @Sendable () throws(SilenceError) -> String
+        later: String? = nil, _ answer: @escaping @Sendable () throws(SilenceError) -> SilenceResult
     ) async -> SilenceResult {
         do {
             return try await calls.run("the silences file \(store.path)") {
-                do throws(SilenceError) { return SilenceResult(status: status, json: try json()) } catch { return Self.failure(error) }
+                do throws(SilenceError) { return try answer() } catch { return Self.failure(error) }
             }
         } catch {
-            let later = changes ? "; the change may still be applied once it answers: list the silences before trying again" : ""
-            return SilenceResult(status: 503, json: #"{"error":\#(JSONText.quote("\(error)\(later)"))}"#)
+            let note = later.map { "; the change may still be applied once it answers: \($0)" } ?? ""
+            return SilenceResult(status: 503, json: #"{"error":\#(JSONText.quote("\(error)\(note)"))}"#)
         }
     }
 
@@ -82,6 +93,7 @@ struct SilenceAPI: SilenceEndpoint {
             case .invalid: 400
             case .notFound: 404
             case .storage: 500
+            case .conflict: 409
             }
         return SilenceResult(status: status, json: #"{"error":\#(JSONText.quote(error.description))}"#)
     }

@@ -32,9 +32,38 @@ public enum SilenceChange {
                 comment: comment, createdBy: createdBy))
     }
 
-    /// `silences` with `silence` added.
-    public static func adding(_ silence: Silence, to silences: [Silence], at now: Date) -> [Silence] {
-        kept(silences, at: now) + [silence]
+    /// What adding a silence does.
+    public enum Addition: Sendable, Equatable {
+        /// The silences with it added (and those ended over a day ago dropped).
+        case added([Silence])
+        /// A silence with its id is kept already, with the same matchers, comment and author:
+        /// a create sent again whose first try was applied. Nothing changes.
+        case present(Silence)
+    }
+
+    /// `silences` with `silence` added. An id names one silence: an id kept for a silence
+    /// with other matchers, comment or author is a conflict; the same silence again (a
+    /// retried create, its times a moment later) is `present`, and nothing changes.
+    public static func adding(_ silence: Silence, to silences: [Silence], at now: Date) -> Result<Addition, SilenceError> {
+        let kept = kept(silences, at: now)
+        guard let existing = kept.first(where: { $0.id == silence.id }) else { return .success(.added(kept + [silence])) }
+        guard existing.matchers == silence.matchers, existing.comment == silence.comment, existing.createdBy == silence.createdBy else {
+            return .failure(SilenceError("silence \(silence.id) exists already with other matchers, comment or author; give another id", kind: .conflict))
+        }
+        return .success(.present(existing))
+    }
+
+    /// Whether `id` may name a silence a client chooses: 1 to 64 letters, digits, `.`, `_`
+    /// or `-`, starting with a letter or digit.
+    public static func isValidID(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard (1...64).contains(bytes.count), let first = bytes.first, isAlphanumeric(first) else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     /// `silences` with the silence `id` ended at `now`, and that silence; an error when no

@@ -61,6 +61,8 @@ public struct SilenceError: Error, Sendable, CustomStringConvertible {
         case notFound
         /// The silences file cannot be read or written (exit 1, HTTP 500).
         case storage
+        /// The id names another silence already (exit 1, HTTP 409).
+        case conflict
     }
 
     public var description: String

@@ -44,8 +44,16 @@ public struct SilenceStore: Sendable {
     }
 
     /// Stores `silence` beside the others (`SilenceChange.adding`).
-    public func add(_ silence: Silence, at now: Date) throws(SilenceError) {
-        try save(SilenceChange.adding(silence, to: try load(), at: now))
+    /// False when it was there already (a create sent again: nothing is written).
+    @discardableResult
+    public func add(_ silence: Silence, at now: Date) throws(SilenceError) -> Bool {
+        switch SilenceChange.adding(silence, to: try load(), at: now) {
+        case .failure(let error): throw error
+        case .success(.present): return false
+        case .success(.added(let silences)):
+            try save(silences)
+            return true
+        }
     }
 
     /// Ends the running silence `id` now and returns it (`SilenceChange.expiring`).

@@ -75,7 +75,7 @@ struct SilenceCommand: ParsableCommand {
                 ).get()
             }
             let store = try location.store()
-            try SilenceCommand.reporting { () throws(SilenceError) in try store.add(silence, at: now) }
+            _ = try SilenceCommand.reporting { () throws(SilenceError) in try store.add(silence, at: now) }
             print(silence.id)
         }
     }

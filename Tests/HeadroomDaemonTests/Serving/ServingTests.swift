@@ -355,6 +355,19 @@ struct ServingTests {
         let expired = try await server.request("/api/v1/silences/\(id)", method: "DELETE", headers: auth)
         #expect(expired.status == 200)
         #expect(try await server.request("/api/v1/silences").body == "[]")
+
+        // A create with an id of the client's: sent again (a timeout, a 503) it is applied once.
+        let body = #"{"matchers": ["alertname=cpu_overload"], "duration": "1h", "id": "deploy-42"}"#
+        let first = try await server.request("/api/v1/silences", method: "POST", headers: auth, body: body)
+        #expect(first.status == 201 && first.body == #"{"id":"deploy-42"}"#)
+        let again = try await server.request("/api/v1/silences", method: "POST", headers: auth, body: body)
+        #expect(again.status == 200 && again.body == #"{"id":"deploy-42"}"#)
+        #expect(try await server.request("/api/v1/silences").body.components(separatedBy: #""id":"deploy-42""#).count == 2)
+        let other = try await server.request(
+            "/api/v1/silences", method: "POST", headers: auth, body: #"{"matchers": ["gpu=0"], "id": "deploy-42"}"#)
+        #expect(other.status == 409 && other.body.contains("silence deploy-42 exists already"))
+        let badID = try await server.request("/api/v1/silences", method: "POST", headers: auth, body: #"{"matchers": ["gpu=0"], "id": "a b"}"#)
+        #expect(badID.status == 400 && badID.body.contains("expected 1 to 64 letters"))
         try await server.stop()
     }
 }

@@ -257,7 +257,41 @@ struct SilenceTests {
             }
             #expect(error.kind == .notFound && error.description.contains("no active silence \(id)"))
         }
-        let added = SilenceChange.adding(try silence(["gpu=3"]), to: [running, ended, old], at: at)
-        #expect(added.map(\.id) == ["s1", "s2", "s1"])
+        var fresh = try silence(["gpu=3"])
+        fresh.id = "s4"
+        let added = try SilenceChange.adding(fresh, to: [running, ended, old], at: at).get()
+        #expect(added == .added([running, ended, fresh]))
+    }
+
+    @Test("an id names one silence: the same silence again (a retried create) is present and changes nothing, another one under its id is a conflict")
+    func addingByID() throws {
+        let running = try silence(["alertname=cpu_overload"])
+        let at = start.addingTimeInterval(120)
+        // Sent again two minutes later: its times differ, the silence does not.
+        var retried = running
+        retried.startsAt = at
+        retried.endsAt = at.addingTimeInterval(3600)
+        #expect(try SilenceChange.adding(retried, to: [running], at: at).get() == .present(running))
+        for other in [
+            try silence(["gpu=3"]),
+            {
+                var changed = running
+                changed.comment = "other"
+                return changed
+            }(),
+        ] {
+            guard case .failure(let error) = SilenceChange.adding(other, to: [running], at: at) else {
+                Issue.record("\(other) was added under s1")
+                continue
+            }
+            #expect(error.kind == .conflict && error.description.contains("silence s1 exists already"))
+        }
+        // An id whose silence ended over a day ago (and is dropped) is free again.
+        var old = running
+        old.endsAt = start.addingTimeInterval(-2 * 86_400)
+        let reused = try silence(["gpu=3"])
+        #expect(try SilenceChange.adding(reused, to: [old], at: at).get() == .added([reused]))
+        #expect(["a", "6f1c2a9e", "deploy-2026-12-06_1.2", String(repeating: "x", count: 64)].allSatisfy(SilenceChange.isValidID))
+        #expect(!["", "-x", ".x", "a b", "a/b", "é", String(repeating: "x", count: 65)].contains(where: SilenceChange.isValidID))
     }
 }
