@@ -36,19 +36,25 @@ public enum SilenceChange {
     public enum Addition: Sendable, Equatable {
         /// The silences with it added (and those ended over a day ago dropped).
         case added([Silence])
-        /// A silence with its id is kept already, with the same matchers, comment and author:
-        /// a create sent again whose first try was applied. Nothing changes.
+        /// A silence with its id is running already, with the same matchers, duration, comment
+        /// and author: a create sent again whose first try was applied. Nothing changes.
         case present(Silence)
     }
 
-    /// `silences` with `silence` added. An id names one silence: an id kept for a silence
-    /// with other matchers, comment or author is a conflict; the same silence again (a
-    /// retried create, its times a moment later) is `present`, and nothing changes.
+    /// `silences` with `silence` added. An id names one silence: the same silence again while
+    /// it runs (a retried create, its times a moment later) is `present`, and nothing
+    /// changes; an id kept for another silence, or for one that has ended (expired, or run
+    /// out: sending it again would silence nothing), is a conflict.
     public static func adding(_ silence: Silence, to silences: [Silence], at now: Date) -> Result<Addition, SilenceError> {
         let kept = kept(silences, at: now)
         guard let existing = kept.first(where: { $0.id == silence.id }) else { return .success(.added(kept + [silence])) }
-        guard existing.matchers == silence.matchers, existing.comment == silence.comment, existing.createdBy == silence.createdBy else {
-            return .failure(SilenceError("silence \(silence.id) exists already with other matchers, comment or author; give another id", kind: .conflict))
+        guard existing.endsAt > now else {
+            return .failure(SilenceError("silence \(silence.id) ended at \(RFC3339.format(existing.endsAt)); give another id", kind: .conflict))
+        }
+        let sameLength = abs(existing.endsAt.timeIntervalSince(existing.startsAt) - silence.endsAt.timeIntervalSince(silence.startsAt)) < 0.001
+        guard existing.matchers == silence.matchers, sameLength, existing.comment == silence.comment, existing.createdBy == silence.createdBy else {
+            return .failure(
+                SilenceError("silence \(silence.id) exists already with other matchers, duration, comment or author; give another id", kind: .conflict))
         }
         return .success(.present(existing))
     }

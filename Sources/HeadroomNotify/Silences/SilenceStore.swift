@@ -47,20 +47,44 @@ public struct SilenceStore: Sendable {
     /// False when it was there already (a create sent again: nothing is written).
     @discardableResult
     public func add(_ silence: Silence, at now: Date) throws(SilenceError) -> Bool {
-        switch SilenceChange.adding(silence, to: try load(), at: now) {
-        case .failure(let error): throw error
-        case .success(.present): return false
-        case .success(.added(let silences)):
-            try save(silences)
-            return true
+        try exclusively { () throws(SilenceError) in
+            switch SilenceChange.adding(silence, to: try load(), at: now) {
+            case .failure(let error): throw error
+            case .success(.present): return false
+            case .success(.added(let silences)):
+                try save(silences)
+                return true
+            }
         }
     }
 
     /// Ends the running silence `id` now and returns it (`SilenceChange.expiring`).
     public func expire(_ id: String, at now: Date) throws(SilenceError) -> Silence {
-        let (silences, expired) = try SilenceChange.expiring(id, in: try load(), at: now).get()
-        try save(silences)
-        return expired
+        try exclusively { () throws(SilenceError) in
+            let (silences, expired) = try SilenceChange.expiring(id, in: try load(), at: now).get()
+            try save(silences)
+            return expired
+        }
+    }
+
+    /// Runs a change (read, change, write) holding an exclusive `flock` on
+    /// `silences.json.lock` beside the file: two changes at once, from the API's threads or a
+    /// `headroom silence` beside the daemon, each see the other's result (two creates under
+    /// one id: one is added, the other finds it), rather than the last write dropping the
+    /// first's silence.
+    private func exclusively<T>(_ change: () throws(SilenceError) -> T) throws(SilenceError) -> T {
+        let lockPath = path + ".lock"
+        let directory = (path as NSString).deletingLastPathComponent
+        _ = mkdir(directory, 0o700)
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw SilenceError("cannot open \(lockPath): \(String(cString: strerror(errno)))", kind: .storage)
+        }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw SilenceError("cannot lock \(lockPath): \(String(cString: strerror(errno)))", kind: .storage) }
+        }
+        return try change()
     }
 
     /// The file's modification time, to reload only when it changed.

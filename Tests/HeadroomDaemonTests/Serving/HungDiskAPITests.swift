@@ -46,6 +46,58 @@ struct HungDiskAPITests {
         #expect(third.json == "[]")
     }
 
+    @Test(
+        "a create with an id on a hung silences file: 503 says to send it again; once the disk answers, the hung create lands and the retry finds it (applied once)",
+        .timeLimit(.minutes(1)))
+    func hungCreateRetried() async throws {
+        let directory = try TemporaryDirectory()
+        let store = SilenceStore(stateDirectory: directory.url.path)
+        try HangingFile.make(at: store.path)
+        let api = SilenceAPI(
+            store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
+            calls: DiskCalls(name: "test-silence", limit: 1, cap: 8, patience: .milliseconds(200)))
+        let body = Array(#"{"matchers": ["alertname=gpu_memory_high"], "duration": "2h", "id": "deploy-42"}"#.utf8)
+
+        let first = await api.create(body)
+        #expect(first.status == 503)
+        #expect(first.json.contains("may still be applied once it answers: send it again with the same id"), "\(first.json)")
+        // The disk answers: the hung create reads an empty list, then adds and writes its silence.
+        let deadline = ContinuousClock.now + .seconds(20)
+        try #require(try await HangingFile.answer(at: store.path) { try store.save([]) }, "no read is waiting on the file")
+        var retry = await api.create(body)
+        while retry.status == 503, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            retry = await api.create(body)
+        }
+        #expect(retry.status == 200 && retry.json == #"{"id":"deploy-42"}"#, "\(retry)")
+        #expect(try store.load().map(\.id) == ["deploy-42"])
+    }
+
+    @Test("a change waits for the silences file's lock (held here as `headroom silence` beside the daemon would), then applies", .timeLimit(.minutes(1)))
+    func changeWaitsForLock() async throws {
+        let directory = try TemporaryDirectory()
+        let store = SilenceStore(stateDirectory: directory.url.path)
+        let api = SilenceAPI(
+            store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
+            calls: DiskCalls(name: "test-silence", limit: 1, cap: 8, patience: .milliseconds(200)))
+        let holder = open(store.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        try #require(holder >= 0 && flock(holder, LOCK_EX) == 0)
+        let body = Array(#"{"matchers": ["gpu=0"], "id": "maintenance"}"#.utf8)
+        let waiting = await api.create(body)
+        #expect(waiting.status == 503, "\(waiting)")
+        #expect(try store.load().isEmpty)
+        close(holder)
+        let deadline = ContinuousClock.now + .seconds(20)
+        var again = await api.create(body)
+        while again.status == 503, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            again = await api.create(body)
+        }
+        // The create that waited landed once the lock was free; the one sent again finds it.
+        #expect(again.status == 200, "\(again)")
+        #expect(try store.load().map(\.id) == ["maintenance"])
+    }
+
     @Test("history reads held up by a hung writer answer after their patience; beyond four hung, new ones are refused at once")
     func hungHistory() async throws {
         let directory = try TemporaryDirectory()

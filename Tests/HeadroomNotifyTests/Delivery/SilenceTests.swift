@@ -263,7 +263,9 @@ struct SilenceTests {
         #expect(added == .added([running, ended, fresh]))
     }
 
-    @Test("an id names one silence: the same silence again (a retried create) is present and changes nothing, another one under its id is a conflict")
+    @Test(
+        "an id names one silence: the same silence again while it runs (a retried create) is present and changes nothing; another one under its id, or one that ended, is a conflict"
+    )
     func addingByID() throws {
         let running = try silence(["alertname=cpu_overload"])
         let at = start.addingTimeInterval(120)
@@ -272,20 +274,25 @@ struct SilenceTests {
         retried.startsAt = at
         retried.endsAt = at.addingTimeInterval(3600)
         #expect(try SilenceChange.adding(retried, to: [running], at: at).get() == .present(running))
-        for other in [
-            try silence(["gpu=3"]),
-            {
-                var changed = running
-                changed.comment = "other"
-                return changed
-            }(),
-        ] {
+        var otherComment = running
+        otherComment.comment = "other"
+        var longer = retried
+        longer.endsAt = at.addingTimeInterval(7200)
+        for other in [try silence(["gpu=3"]), otherComment, longer] {
             guard case .failure(let error) = SilenceChange.adding(other, to: [running], at: at) else {
                 Issue.record("\(other) was added under s1")
                 continue
             }
             #expect(error.kind == .conflict && error.description.contains("silence s1 exists already"))
         }
+        // Expired (or run out): the same create again would silence nothing, so it is refused.
+        var expired = running
+        expired.endsAt = start.addingTimeInterval(60)
+        guard case .failure(let ended) = SilenceChange.adding(retried, to: [expired], at: at) else {
+            Issue.record("a retry of an ended silence was taken as present")
+            return
+        }
+        #expect(ended.kind == .conflict && ended.description.contains("silence s1 ended at"))
         // An id whose silence ended over a day ago (and is dropped) is free again.
         var old = running
         old.endsAt = start.addingTimeInterval(-2 * 86_400)
