@@ -9,8 +9,8 @@ import HeadroomServer
 /// Create body: `{"matchers": ["alertname=cpu_overload", "gpu=~0|1"], "duration": "2h",
 /// "comment": "…", "created_by": "…", "id": "…"}`; answers 201 `{"id": "…"}`. The `id` is
 /// optional: a client that chooses one may send the create again (after a timeout, a 503)
-/// and it is applied once: 200 with the same id when that silence is there already, 409
-/// when the id names another one. Expire: 200 with the silence.
+/// and it is applied once: 200 with the same id while that silence runs, 409 when the id
+/// names another silence or one that has ended. Expire: 200 with the silence.
 ///
 /// The file is read and written on a thread of its own (`DiskCalls`): a request waits for it
 /// at most 5 s, then answers 503 (a create or an expire may still be applied once the disk
