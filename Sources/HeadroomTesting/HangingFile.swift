@@ -14,12 +14,7 @@ public enum HangingFile {
     /// file in its place with `replace` (later reads find it), then hands the blocked read that
     /// file's bytes. False when no read came to wait.
     public static func answer(at path: String, timeout: Duration = .seconds(20), replace: () throws -> Void) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try answerNow(at: path, replace: replace) { return true }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+        try await Poll.until(within: timeout) { try answerNow(at: path, replace: replace) }
     }
 
     /// `answer` without the wait, for a read already blocked on the FIFO (from a thread that

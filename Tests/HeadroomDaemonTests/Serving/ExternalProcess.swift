@@ -84,12 +84,7 @@ func poll<T>(
     _ what: String, timeout: Duration = .seconds(30), every: Duration = .milliseconds(100), context: () -> String = { "" },
     _ probe: () async throws -> T?
 ) async throws -> T? {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if let value = try await probe() { return value }
-        guard ContinuousClock.now < deadline else { break }
-        try await Task.sleep(for: every)
-    }
+    if let value = try await Poll.value(within: timeout, every: every, probe) { return value }
     let detail = context()
     Issue.record("timed out waiting for \(what)\(detail.isEmpty ? "" : "\n" + detail)")
     return nil

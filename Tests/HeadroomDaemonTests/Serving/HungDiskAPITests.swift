@@ -12,17 +12,33 @@ import Testing
 
 @Suite("The APIs on a disk that stops answering")
 struct HungDiskAPITests {
+    /// The silences API over the silences file in `path`, with a patience of 0.2 s.
+    static func silenceAPI(in path: String) -> (SilenceStore, SilenceAPI) {
+        let store = SilenceStore(stateDirectory: path)
+        let api = SilenceAPI(
+            store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
+            calls: DiskCalls(name: "test-silence", limit: 1, cap: 8, patience: .milliseconds(200)))
+        return (store, api)
+    }
+
+    /// `request`'s first answer other than 503: a call that waited on the disk or the lock is
+    /// refused at once until it has returned, and a loaded machine may take longer than the
+    /// short patience.
+    static func answered(_ request: () async -> SilenceResult) async throws -> SilenceResult? {
+        try await Poll.value(every: .milliseconds(50)) {
+            let result = await request()
+            return result.status == 503 ? nil : result
+        }
+    }
+
     @Test(
         "a hung silences file answers 503 after the patience, then at once while it hangs (no thread per request); 200 once it answers",
         .timeLimit(.minutes(1)))
     func hungFile() async throws {
         let directory = try TemporaryDirectory()
-        let store = SilenceStore(stateDirectory: directory.url.path)
+        let (store, api) = Self.silenceAPI(in: directory.url.path)
         // A FIFO: reading it blocks in open(2) until a writer comes, as on a hung disk.
         try HangingFile.make(at: store.path)
-        let api = SilenceAPI(
-            store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
-            calls: DiskCalls(name: "test-silence", limit: 1, cap: 8, patience: .milliseconds(200)))
 
         let first = await api.list()
         #expect(first.status == 503)
@@ -33,17 +49,11 @@ struct HungDiskAPITests {
         #expect(api.calls.hung == 1)
 
         // The disk answers: the hung read gets its bytes, and the file is a regular one again.
-        let deadline = ContinuousClock.now + .seconds(20)
         try #require(try await HangingFile.answer(at: store.path) { try store.save([]) }, "no read is waiting on the file")
-        while api.calls.hung > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        // A loaded machine may take longer than the test's short patience: asked again then.
-        var third = await api.list()
-        while third.status == 503, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-            third = await api.list()
-        }
-        #expect(third.status == 200)
-        #expect(third.json == "[]")
+        let third = try await Self.answered { await api.list() }
+        #expect(api.calls.hung == 0)
+        #expect(third?.status == 200)
+        #expect(third?.json == "[]")
     }
 
     @Test(
@@ -51,24 +61,16 @@ struct HungDiskAPITests {
         .timeLimit(.minutes(1)))
     func hungCreateRetried() async throws {
         let directory = try TemporaryDirectory()
-        let store = SilenceStore(stateDirectory: directory.url.path)
+        let (store, api) = Self.silenceAPI(in: directory.url.path)
         try HangingFile.make(at: store.path)
-        let api = SilenceAPI(
-            store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
-            calls: DiskCalls(name: "test-silence", limit: 1, cap: 8, patience: .milliseconds(200)))
         let body = Array(#"{"matchers": ["alertname=gpu_memory_high"], "duration": "2h", "id": "deploy-42"}"#.utf8)
 
         let first = await api.create(body)
         #expect(first.status == 503)
         #expect(first.json.contains("may still be applied once it answers: send it again with the same id"), "\(first.json)")
         // The disk answers: the hung create reads an empty list, then adds and writes its silence.
-        let deadline = ContinuousClock.now + .seconds(20)
         try #require(try await HangingFile.answer(at: store.path) { try store.save([]) }, "no read is waiting on the file")
-        var retry = await api.create(body)
-        while retry.status == 503, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-            retry = await api.create(body)
-        }
+        let retry = try #require(try await Self.answered { await api.create(body) })
         #expect(retry.status == 200 && retry.json == #"{"id":"deploy-42"}"#, "\(retry)")
         #expect(try store.load().map(\.id) == ["deploy-42"])
     }
@@ -76,10 +78,7 @@ struct HungDiskAPITests {
     @Test("a change waits for the silences file's lock (held here as `headroom silence` beside the daemon would), then applies", .timeLimit(.minutes(1)))
     func changeWaitsForLock() async throws {
         let directory = try TemporaryDirectory()
-        let store = SilenceStore(stateDirectory: directory.url.path)
-        let api = SilenceAPI(
-            store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
-            calls: DiskCalls(name: "test-silence", limit: 1, cap: 8, patience: .milliseconds(200)))
+        let (store, api) = Self.silenceAPI(in: directory.url.path)
         let holder = open(store.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         try #require(holder >= 0 && flock(holder, LOCK_EX) == 0)
         let body = Array(#"{"matchers": ["gpu=0"], "id": "maintenance"}"#.utf8)
@@ -87,13 +86,8 @@ struct HungDiskAPITests {
         #expect(waiting.status == 503, "\(waiting)")
         #expect(try store.load().isEmpty)
         close(holder)
-        let deadline = ContinuousClock.now + .seconds(20)
-        var again = await api.create(body)
-        while again.status == 503, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-            again = await api.create(body)
-        }
         // The create that waited landed once the lock was free; the one sent again finds it.
+        let again = try #require(try await Self.answered { await api.create(body) })
         #expect(again.status == 200, "\(again)")
         #expect(try store.load().map(\.id) == ["maintenance"])
     }
@@ -117,8 +111,7 @@ struct HungDiskAPITests {
             }
         }
         // Waited for without blocking a concurrency thread (the suite's tests share a few).
-        let held = ContinuousClock.now + .seconds(20)
-        while !holding.withLock({ $0 }), ContinuousClock.now < held { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(try await Poll.until { holding.withLock { $0 } })
         for _ in 0..<HistoryRecorder.hungQueryLimit {
             await #expect(throws: HistoryNotAnswering.self) { try await recorder.seriesKeys() }
         }
@@ -135,25 +128,16 @@ struct HungDiskAPITests {
         defer { recorder.stop() }
         let health = HistoryCollector(recorder: recorder)
         func failing() throws -> Sample? { try health.collect().first { $0.name == "history_write_failed" && $0.value == 1 } }
-        let waiting = ContinuousClock.now + .seconds(20)
-        while recorder.status.withLock({ $0.writingSince }) == nil, ContinuousClock.now < waiting {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try #require(try await Poll.until { recorder.status.withLock { $0.writingSince } != nil })
         #expect(try failing() == nil, "not before 10 s")
         clock.advance(by: .seconds(11))
         let failed = try #require(try failing())
         #expect(failed.detail?.contains("writing \(recorder.path) has not finished in 11 s") == true, "\(failed.detail ?? "")")
 
         release.signal()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while recorder.queries.hung > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(recorder.queries.hung == 0)
+        #expect(try await Poll.until { recorder.queries.hung == 0 })
         // A loaded machine may take longer than the test's short patience: asked again then.
-        var keys: [SeriesKey]?
-        while keys == nil, ContinuousClock.now < deadline {
-            keys = try? await recorder.seriesKeys()
-            if keys == nil { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        let keys = try await Poll.value(every: .milliseconds(50)) { try? await recorder.seriesKeys() }
         #expect(keys?.isEmpty == true)
     }
 }

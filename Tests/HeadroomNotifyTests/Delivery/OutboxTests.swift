@@ -125,11 +125,10 @@ struct OutboxTests {
         try #require(reader >= 0)
         defer { close(reader) }
         let record = directory + "/delivered-firings.json"
-        let deadline = ContinuousClock.now + .seconds(20)
         var scratch = [UInt8](repeating: 0, count: 4096)
-        while !(files(store).isEmpty && FileManager.default.fileExists(atPath: record)), ContinuousClock.now < deadline {
+        try await Poll.until {
             while read(reader, &scratch, scratch.count) > 0 {}
-            try await Task.sleep(for: .milliseconds(10))
+            return files(store).isEmpty && FileManager.default.fileExists(atPath: record)
         }
         #expect(files(store).isEmpty)
         let keys = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: record))) as? [String]
@@ -167,11 +166,7 @@ struct OutboxTests {
         let reader = open(fifo, O_RDONLY | O_NONBLOCK)
         try #require(reader >= 0)
         defer { close(reader) }
-        let deadline = ContinuousClock.now + .seconds(20)
-        while await delivery.metrics(at: start).writesWaiting > 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(await delivery.metrics(at: start).writesWaiting == 0)
+        #expect(try await Poll.until { await delivery.metrics(at: start).writesWaiting == 0 })
         // The writer says "answers again" (if it would) right after the gauge drops: give it time.
         try await Task.sleep(for: .milliseconds(500))
         #expect(said("answers again") == 0, "\(handler.text)")
@@ -181,9 +176,7 @@ struct OutboxTests {
         var other = sampleNotification()
         other.alert.labels = ["cpu": "1"]
         await delivery.submit([other], at: start.addingTimeInterval(1))
-        while said("answers again") == 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await Poll.until { said("answers again") > 0 }
         #expect(said("answers again") == 1)
         notifier.answer([.retryable("down")])
         await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(2))

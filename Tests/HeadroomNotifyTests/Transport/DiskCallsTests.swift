@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HeadroomNotify
+import HeadroomTesting
 import Synchronization
 import Testing
 
@@ -43,9 +44,7 @@ struct DiskCallsTests {
 
         // The hung call returns: new calls run again.
         release.signal()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while calls.hung > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(calls.hung == 0)
+        #expect(try await Poll.until { calls.hung == 0 })
         #expect(try await calls.run("reading the file") { 3 } == 3)
     }
 
@@ -62,8 +61,7 @@ struct DiskCallsTests {
             }
         }
         // Waited for without blocking a concurrency thread (the suite's tests share a few).
-        let deadline = ContinuousClock.now + .seconds(20)
-        while !started.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        try #require(try await Poll.until { started.withLock { $0 } })
         await #expect {
             try await calls.run("reading") { 2 }
         } throws: { error in
