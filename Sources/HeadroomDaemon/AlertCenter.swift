@@ -26,7 +26,6 @@ import Synchronization
 public final class AlertCenter: Sendable {
     private let center: Mutex<Center>
     private let saver: AlertStateSaver?
-    private let stateFile: AlertStateFile?
 
     /// What a round or a reload produced: notifications to hand to delivery, then a state to write.
     public struct Outcome: Sendable {
@@ -51,17 +50,16 @@ public final class AlertCenter: Sendable {
     ) {
         center = Mutex(Center(rules: rules, policy: policy, hostname: hostname, stateFile: stateFile, logger: logger))
         saver = stateFile.map { AlertStateSaver(file: $0, logger: logger, clock: clock) }
-        self.stateFile = stateFile
     }
 
     /// The saved state's file (nil without a state directory).
-    public var stateFilePath: String? { stateFile?.path }
+    public var stateFilePath: String? { saver?.file.path }
 
     /// Reads the saved state now (start-up, under `StartupDeadline`), for the first round to
     /// take up; without this the first round reads it itself, on the round thread.
     public func loadSavedState() {
-        guard let stateFile else { return }
-        let loaded = stateFile.load()
+        guard let file = saver?.file else { return }
+        let loaded = file.load()
         center.withLock { $0.preloaded = loaded }
     }
 

@@ -9,20 +9,11 @@ import Testing
 /// deadline, and what the previous run left is read before any service starts.
 @Suite("Start-up deadline")
 struct StartupDeadlineTests {
-    /// What `expire` was given, and a way to wait for it without holding a concurrency thread.
+    /// What `expire` was given.
     final class Expiries: Sendable {
         let failures = Mutex<[StartupFailure]>([])
         func record(_ failure: StartupFailure) { failures.withLock { $0.append(failure) } }
         var all: [StartupFailure] { failures.withLock { $0 } }
-        /// Polls until one came, at most `limit`.
-        func first(within limit: Duration = .seconds(30)) async throws -> StartupFailure? {
-            let deadline = ContinuousClock.now + limit
-            while ContinuousClock.now < deadline {
-                if let failure = all.first { return failure }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            return all.first
-        }
     }
 
     /// Runs `body` on a thread of its own (a step stuck on a disk must not hold a test's
@@ -36,52 +27,65 @@ struct StartupDeadlineTests {
         return done
     }
 
-    @Test("a step still running after its patience ends the start once, naming state_dir, the step and the remedy")
+    @Test(
+        "a step still running after its patience on the daemon's clock ends the start once, naming state_dir, the step and the remedy", .timeLimit(.minutes(1)))
     func stuckStep() async throws {
+        let clock = ManualClock()
         let expiries = Expiries()
         let release = DispatchSemaphore(value: 0)
-        let deadline = StartupDeadline(directory: "/var/lib/headroom", patience: .milliseconds(300)) { failure in
+        let deadline = StartupDeadline(directory: "/var/lib/headroom", clock: clock) { failure in
             expiries.record(failure)
             release.signal()
         }
+        let begun = clock.uptime()
         let done = Self.onThread {
             deadline.step("reading /var/lib/headroom/alert-state.json") { release.wait() }
         }
-        let failure = try #require(try await expiries.first())
+        // The watcher sleeps until the step's 30 s have passed.
+        await clock.waitForPendingAlarm(notBefore: begun + .seconds(30))
+        clock.advance(by: .seconds(29))
+        #expect(expiries.all.isEmpty)
+        clock.advance(by: .seconds(1))
+        let failure = try #require(try await Poll.value { expiries.all.first })
         #expect(
             failure.description
-                == "the state directory /var/lib/headroom (state_dir, HEADROOM_STATE_DIR) does not answer: reading /var/lib/headroom/alert-state.json has not finished in 300ms; check the disk or the network mount it is on, or set state_dir to a directory on a local disk"
+                == "the state directory /var/lib/headroom (state_dir, HEADROOM_STATE_DIR) does not answer: reading /var/lib/headroom/alert-state.json has not finished in 30s; check the disk or the network mount it is on, or set state_dir to a directory on a local disk"
         )
         await done.wait()
         deadline.finish()
         #expect(expiries.all.count == 1)
     }
 
-    @Test("each step has the whole patience: steps that each end in time, together longer than it, do not end the start")
+    @Test("each step has the whole patience: steps that each end in time, together longer than it, do not end the start", .timeLimit(.minutes(1)))
     func patiencePerStep() async throws {
+        let clock = ManualClock()
         let expiries = Expiries()
-        let deadline = StartupDeadline(directory: "/state", patience: .seconds(2)) { expiries.record($0) }
+        let deadline = StartupDeadline(directory: "/state", patience: .seconds(2), clock: clock) { expiries.record($0) }
         let done = Self.onThread {
+            // 4.5 s in all, 1.5 s each.
             for step in 1...3 {
-                deadline.step("step \(step)") { Thread.sleep(forTimeInterval: 1.0) }
+                deadline.step("step \(step)") { clock.advance(by: .milliseconds(1500)) }
             }
+            // Returns once the watcher has ended: it decided on every step before.
             deadline.finish()
         }
         await done.wait()
         #expect(expiries.all.isEmpty, "\(expiries.all)")
     }
 
-    @Test("between steps and after finish nothing is watched: no step under way never expires")
+    @Test("between steps and after finish nothing is watched: no step under way never expires", .timeLimit(.minutes(1)))
     func idleBetweenSteps() async throws {
+        let clock = ManualClock()
         let expiries = Expiries()
-        let deadline = StartupDeadline(directory: "/state", patience: .milliseconds(100)) { expiries.record($0) }
-        deadline.step("a quick one") {}
-        // The watcher waits for the next step, not for the patience.
-        try await Task.sleep(for: .milliseconds(400))
-        #expect(expiries.all.isEmpty)
-        deadline.step("another quick one") {}
-        deadline.finish()
-        try await Task.sleep(for: .milliseconds(400))
+        let deadline = StartupDeadline(directory: "/state", patience: .seconds(1), clock: clock) { expiries.record($0) }
+        let done = Self.onThread {
+            deadline.step("a quick one") {}
+            clock.advance(by: .seconds(7200))
+            deadline.step("another quick one") {}
+            deadline.finish()
+            clock.advance(by: .seconds(7200))
+        }
+        await done.wait()
         #expect(expiries.all.isEmpty)
     }
 
@@ -91,7 +95,7 @@ struct StartupDeadlineTests {
     static func recoverThroughHang(_ harness: DaemonHarness, state: String, file: String) async throws -> [StartupFailure] {
         let expiries = Expiries()
         let answered = Mutex(false)
-        let deadline = StartupDeadline(directory: state, patience: .milliseconds(500)) { failure in
+        let deadline = StartupDeadline(directory: state, patience: .milliseconds(500), clock: SystemClock()) { failure in
             // The disk answers with something that cannot be parsed, once the read has reached
             // the FIFO (a loaded machine may expire the step before it does); retried here, on
             // the deadline's thread, which may wait. The failure is recorded after (the freed
@@ -111,7 +115,7 @@ struct StartupDeadlineTests {
         }
         await harness.daemon.recoverState(within: deadline)
         deadline.finish()
-        _ = try await expiries.first()
+        _ = try await Poll.value { expiries.all.first }
         #expect(answered.withLock { $0 })
         return expiries.all
     }
@@ -159,7 +163,7 @@ struct StartupDeadlineTests {
         #expect(FileManager.default.fileExists(atPath: file))
 
         let second = try DaemonHarness(yaml: DaemonTests.gpuYAML, collectors: [gpu], stateDirectory: state)
-        let deadline = StartupDeadline(directory: state) { Issue.record("expired: \($0)") }
+        let deadline = StartupDeadline(directory: state, clock: SystemClock()) { Issue.record("expired: \($0)") }
         await second.daemon.recoverState(within: deadline)
         deadline.finish()
         // Gone after start: a first round that read the file itself would start afresh (pending).

@@ -20,12 +20,11 @@ public enum StartupCheck {
     /// the start through it).
     public static func run(
         _ configuration: HeadroomConfiguration, _ dependencies: Dependencies,
-        deadline: StartupDeadline? = nil, logger: Logger
+        deadline: StartupDeadline, logger: Logger
     ) -> Result<Resources, StartupFailure> {
         var lock: StateDirectoryLock?
         if let directory = dependencies.stateDirectory?(configuration.delivery) {
-            let acquire = { StateDirectoryLock.acquire(directory: directory) }
-            switch deadline.map({ $0.step("creating and locking \(StateDirectoryLock.path(in: directory))", acquire) }) ?? acquire() {
+            switch deadline.step("creating and locking \(StateDirectoryLock.path(in: directory))", { StateDirectoryLock.acquire(directory: directory) }) {
             case .success(let acquired): lock = acquired
             case .failure(let failure): return .failure(failure)
             }

@@ -13,19 +13,19 @@ import Synchronization
 /// `state_dir`, the step and the remedy (`headroom run` prints it and exits 2, so an
 /// orchestrator shows why and restarts it later).
 ///
-/// Each step has the whole patience: a slow disk that answers each call in time is not a
-/// disk that does not answer. The thread starts with the first step and ends at `finish()`
-/// (or once it has expired the start).
+/// Each step has the whole patience, measured on the daemon's clock from the step's start: a
+/// slow disk that answers each call in time is not a disk that does not answer. The thread
+/// (asleep on a `ThreadBell`) starts with the first step and ends at `finish()` (or once it
+/// has expired the start).
 public final class StartupDeadline: Sendable {
     /// How long one step may take before start-up gives up on the disk: far above a slow
     /// disk's seconds, far below a liveness probe's patience for a daemon that never answers.
     public static let defaultPatience: Duration = .seconds(30)
 
     private struct Watch {
-        /// The step under way, nil between steps.
-        var step: String?
-        /// Counts steps begun and ended: the watcher's wait is for one of them.
-        var generation = 0
+        /// The step under way (numbered) and when it began; nil between steps.
+        var step: (number: Int, what: String, began: MonotonicInstant)?
+        var steps = 0
         var watching = false
         var finished = false
     }
@@ -33,17 +33,25 @@ public final class StartupDeadline: Sendable {
     /// The state directory the steps' files lie in (named in the failure).
     public let directory: String
     public let patience: Duration
+    private let clock: any DaemonClock
     private let expire: @Sendable (StartupFailure) -> Void
     private let watch = Mutex(Watch())
     /// Rung at each step's start and end, and at `finish()`.
-    private let bell = DispatchSemaphore(value: 0)
+    private let bell: ThreadBell
+    /// Opened when the watching thread has ended.
+    private let ended = DispatchSemaphore(value: 0)
 
     /// `expire` runs on the watching thread while the step is still stuck on the disk: it
     /// must end the process (or, in tests, free the step) rather than wait for it.
-    public init(directory: String, patience: Duration = StartupDeadline.defaultPatience, expire: @escaping @Sendable (StartupFailure) -> Void) {
+    public init(
+        directory: String, patience: Duration = StartupDeadline.defaultPatience, clock: any DaemonClock,
+        expire: @escaping @Sendable (StartupFailure) -> Void
+    ) {
         self.directory = directory
         self.patience = patience
+        self.clock = clock
         self.expire = expire
+        bell = ThreadBell(clock: clock)
     }
 
     /// Runs `body`, which calls into the state directory (`what` says which file, for the failure).
@@ -62,10 +70,15 @@ public final class StartupDeadline: Sendable {
         return try await body()
     }
 
-    /// Start-up is over: the watching thread ends.
+    /// Start-up is over: returns once the watching thread has ended (so no step expires after).
     public func finish() {
-        watch.withLock { $0.finished = true }
-        bell.signal()
+        let watching = watch.withLock { watch -> Bool in
+            watch.finished = true
+            return watch.watching
+        }
+        guard watching else { return }
+        bell.ring()
+        ended.wait()
     }
 
     /// What `expire` is given when `step` has not returned within the patience.
@@ -76,42 +89,47 @@ public final class StartupDeadline: Sendable {
     }
 
     private func begin(_ what: String) {
+        let began = clock.uptime()
         let first = watch.withLock { watch -> Bool in
-            watch.step = what
-            watch.generation += 1
+            watch.steps += 1
+            watch.step = (watch.steps, what, began)
             defer { watch.watching = true }
             return !watch.watching
         }
         if first {
-            DetachedThread.start(name: "headroom-start") { self.watchSteps() }
+            DetachedThread.start(name: "headroom-start") {
+                self.watchSteps()
+                self.ended.signal()
+            }
         } else {
-            bell.signal()
+            bell.ring()
         }
     }
 
     private func end() {
-        watch.withLock { watch in
-            watch.step = nil
-            watch.generation += 1
-        }
-        bell.signal()
+        watch.withLock { $0.step = nil }
+        bell.ring()
     }
 
-    /// The watching thread: waits out each step's patience; a bell (a step begun or ended)
-    /// starts the wait again for whatever is under way then.
+    /// The watching thread: sleeps until the step under way has had its patience (or, between
+    /// steps, until rung), on the daemon's clock.
     private func watchSteps() {
-        let patience = DispatchTimeInterval.nanoseconds(Int(clamping: patience.wholeNanoseconds))
         while true {
-            let (step, generation, finished) = watch.withLock { ($0.step, $0.generation, $0.finished) }
+            let (step, finished) = watch.withLock { ($0.step, $0.finished) }
             if finished { return }
             guard let step else {
-                bell.wait()
+                bell.wait(until: clock.uptime() + .seconds(3600))
                 continue
             }
-            guard bell.wait(timeout: .now() + patience) == .timedOut else { continue }
-            let stuck = watch.withLock { $0.generation == generation && !$0.finished }
+            let deadline = step.began + patience
+            if clock.uptime() < deadline {
+                bell.wait(until: deadline)
+                continue
+            }
+            // Its patience has passed: stuck, unless it ended meanwhile (another step began).
+            let stuck = watch.withLock { $0.step?.number == step.number && !$0.finished }
             if stuck {
-                expire(failure(step))
+                expire(failure(step.what))
                 return
             }
         }

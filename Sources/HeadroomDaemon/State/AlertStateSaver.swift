@@ -32,7 +32,7 @@ final class AlertStateSaver: Sendable {
         /// When the write under way began (nil: none is).
         var writingSince: MonotonicInstant?
     }
-    private let file: AlertStateFile
+    let file: AlertStateFile
     private let logger: Logger
     private let clock: any DaemonClock
     private let queue = Mutex(Queue())

@@ -92,7 +92,7 @@ struct RunCommand: AsyncParsableCommand {
         // from the deadline's thread while start-up's own call still hangs on the disk (so
         // `_exit`: exit's handlers could wait on that call).
         let directory = dependencies.stateDirectory?(configuration.delivery)
-        let deadline = StartupDeadline(directory: directory ?? "") { failure in
+        let deadline = StartupDeadline(directory: directory ?? "", clock: dependencies.clock) { failure in
             printError("headroom: \(failure)")
             _exit(2)
         }
