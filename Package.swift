@@ -63,8 +63,10 @@ let package = Package(
         // without a YAML parser, so each channel reads and writes its own keys in its folder.
         .target(name: "HeadroomConfigSyntax", dependencies: ["HeadroomCore"], swiftSettings: swiftSettings),
 
-        // Delivers notifications: the one Notifier protocol and its channels. CLinuxShims: the
-        // posix_spawn and thread-naming calls of Subprocess, which the daemon and tests share.
+        // Delivers notifications: the one Notifier protocol and its channels. Also the threads,
+        // processes and time that delivery and the daemon share (Transport, Timing: the injected
+        // DaemonClock, which delivery's disk patience runs on too). CLinuxShims: posix_spawn,
+        // thread naming, the monotonic condition variable and timer.
         .target(
             name: "HeadroomNotify",
             dependencies: [

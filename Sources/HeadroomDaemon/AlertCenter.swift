@@ -1,5 +1,6 @@
 public import Foundation
 public import HeadroomCore
+public import HeadroomNotify
 public import Logging
 import Synchronization
 

@@ -44,7 +44,7 @@ public struct Daemon: Sendable {
             routes: Daemon.routes(configuration, dependencies), settings: configuration.delivery,
             store: Daemon.outbox(configuration, dependencies, logger),
             silences: dependencies.stateDirectory.map { SilenceStore(stateDirectory: $0(configuration.delivery)) },
-            events: Daemon.eventSink(history), logger: logger)
+            clock: dependencies.clock, events: Daemon.eventSink(history), logger: logger)
         delivery = DeliveryService(pipeline: pipeline, clock: dependencies.clock, logger: logger)
         let push =
             configuration.push.enabled

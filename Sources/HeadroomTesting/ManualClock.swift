@@ -1,6 +1,7 @@
 public import Foundation
-public import HeadroomDaemon
+import Glibc
 import HeadroomCore
+public import HeadroomNotify
 import Synchronization
 
 /// A clock that moves only when told: the daemon's loops, collector budgets, delivery
@@ -88,6 +89,17 @@ public final class ManualClock: DaemonClock {
                 return false
             }
             if now { continuation.resume() }
+        }
+    }
+
+    /// Moves time forward by `duration` from a thread of its own, once more than `count`
+    /// alarms have been set. For code that blocks a concurrency thread while it waits on this
+    /// clock (delivery waiting for its disk): a task moving the clock could be queued behind
+    /// that very wait, and with it every other test's task.
+    public func advance(by duration: Duration, onceMoreAlarmsThan count: UInt64) {
+        DetachedThread.start(name: "test-clock") { [self] in
+            while alarmsSet <= count { usleep(1000) }
+            advance(by: duration)
         }
     }
 

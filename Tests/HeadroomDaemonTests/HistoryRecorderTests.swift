@@ -3,6 +3,7 @@ import HeadroomCollectors
 import HeadroomCore
 import HeadroomDaemon
 import HeadroomHistory
+import HeadroomNotify
 import HeadroomTesting
 import Logging
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 @testable import HeadroomDaemon
 import HeadroomCollectors
 import HeadroomCore
+import HeadroomNotify
 import HeadroomTesting
 import ServiceLifecycle
 import Synchronization

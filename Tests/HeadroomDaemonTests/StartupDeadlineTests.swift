@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 @testable import HeadroomDaemon
+import HeadroomNotify
 import HeadroomTesting
 import Synchronization
 import Testing

@@ -1,5 +1,6 @@
 import HeadroomCollectors
 import HeadroomCore
+import HeadroomNotify
 import Synchronization
 
 /// The history's health as samples: `history_write_failed` (1 with the path and the reason

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomHistory
+import HeadroomNotify
 import Logging
 import Synchronization
 

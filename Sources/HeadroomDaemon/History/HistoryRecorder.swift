@@ -1,7 +1,7 @@
 public import Foundation
 public import HeadroomCore
 public import HeadroomHistory
-import HeadroomNotify
+public import HeadroomNotify
 public import Logging
 public import ServiceLifecycle
 import Synchronization

@@ -1,8 +1,8 @@
-public import Foundation
 import Dispatch
+public import Foundation
 import HeadroomCollectors
 public import HeadroomCore
-import HeadroomNotify
+public import HeadroomNotify
 import Synchronization
 
 /// One sampling round over several runners.

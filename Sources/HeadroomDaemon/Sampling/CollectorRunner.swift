@@ -1,6 +1,7 @@
 import Dispatch
 public import HeadroomCollectors
 public import HeadroomCore
+public import HeadroomNotify
 import Synchronization
 
 /// Runs one collector off the sampling loop, on its own serial queue.

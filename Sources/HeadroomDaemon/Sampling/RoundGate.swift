@@ -1,4 +1,5 @@
 import HeadroomCore
+import HeadroomNotify
 import Synchronization
 
 /// Collects one round's results: complete when the last collector answers, or at the

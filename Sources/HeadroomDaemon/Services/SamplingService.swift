@@ -2,7 +2,7 @@ import Dispatch
 public import Foundation
 public import HeadroomCollectors
 public import HeadroomCore
-import HeadroomNotify
+public import HeadroomNotify
 public import HeadroomServer
 public import Logging
 public import ServiceLifecycle

@@ -1,6 +1,6 @@
 import Dispatch
 import HeadroomCore
-import HeadroomNotify
+public import HeadroomNotify
 import Synchronization
 
 /// Start-up's calls into the state directory, each given `patience` to return.

@@ -1,4 +1,5 @@
 import HeadroomCore
+import HeadroomNotify
 
 /// A disk that stops answering fails nothing: its writes only hang. So a write still under way
 /// after `limit` counts as failed, for the alert state's saves (`alert_state_save_failed`) and

@@ -66,17 +66,19 @@ public actor DeliveryPipeline {
     ///   - diskPatience: how long a pass waits for the outbox's disk before it delivers from
     ///     memory (`OutboxWriter`), and for the silences file before the silences last read
     ///     apply (`SilenceWatcher`).
+    ///   - clock: what `diskPatience` runs on (a test's manual clock moves it by hand).
     ///   - jitter: a number in 0..<1 per retry (injected so tests are deterministic).
     public init(
         routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil, silences: SilenceStore? = nil,
-        maximumPending: Int = 10_000, diskPatience: Duration = .seconds(5), jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        events: (@Sendable ([HistoryEvent]) -> Void)? = nil, logger: Logger
+        maximumPending: Int = 10_000, diskPatience: Duration = .seconds(5), clock: any DaemonClock = SystemClock(),
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, events: (@Sendable ([HistoryEvent]) -> Void)? = nil,
+        logger: Logger
     ) {
-        self.silenceWatcher = silences.map { SilenceWatcher(store: $0, patience: diskPatience, logger: logger) }
+        self.silenceWatcher = silences.map { SilenceWatcher(store: $0, patience: diskPatience, clock: clock, logger: logger) }
         self.routes = routes
         self.outbox = Outbox(settings: settings, maximumPending: maximumPending)
         self.store = store
-        self.writer = store.map { OutboxWriter(store: $0, patience: diskPatience, logger: logger) }
+        self.writer = store.map { OutboxWriter(store: $0, patience: diskPatience, clock: clock, logger: logger) }
         self.jitter = jitter
         self.recordEvents = events
         self.logger = logger

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import HeadroomCore
 import Logging
@@ -32,6 +31,8 @@ final class OutboxWriter: Sendable {
 
     private struct State {
         var queued = Batch()
+        /// When the first change still queued was handed over.
+        var queuedSince: MonotonicInstant?
         /// Files of the batch being written.
         var inFlight = 0
         /// The number of the latest batch handed over, and of the latest one written (or
@@ -45,20 +46,23 @@ final class OutboxWriter: Sendable {
         /// Set when a wait ran out: the number the disk has yet to reach (after a write that
         /// took `patience` or more, the next batch's).
         var stalledAt: Int?
-        var waiters: [Int: DispatchSemaphore] = [:]
+        var waiters: [Int: ThreadBell] = [:]
     }
 
     private let store: OutboxStore
     private let patience: Duration
+    /// What `patience` runs on, and a write is timed on.
+    private let clock: any DaemonClock
     private let logger: Logger
     private let state = Mutex(State())
     /// Whether the stall was said; held while either line is logged, so "answers again"
     /// never comes before the stall it ends.
     private let announced = Mutex(false)
 
-    init(store: OutboxStore, patience: Duration, logger: Logger) {
+    init(store: OutboxStore, patience: Duration, clock: any DaemonClock, logger: Logger) {
         self.store = store
         self.patience = patience
+        self.clock = clock
         self.logger = logger
     }
 
@@ -75,17 +79,19 @@ final class OutboxWriter: Sendable {
     /// `patience`, and not at all while the disk has not answered a previous wait.
     func persist(_ batch: consuming Batch) {
         guard !batch.isEmpty else { return }
-        let semaphore = DispatchSemaphore(value: 0)
+        let bell = ThreadBell(clock: clock)
+        let now = clock.uptime()
         let (number, start, wait) = state.withLock { state -> (Int, Bool, Bool) in
+            if state.queued.isEmpty { state.queuedSince = now }
             Self.merge(batch, into: &state)
             state.submitted += 1
             let wait = state.stalledAt == nil
-            if wait { state.waiters[state.submitted] = semaphore }
+            if wait { state.waiters[state.submitted] = bell }
             defer { state.draining = true }
             return (state.submitted, !state.draining, wait)
         }
         if start { DetachedThread.start(name: "headroom-outbox") { self.drain() } }
-        guard wait, semaphore.wait(timeout: .now() + .nanoseconds(Int(patience.wholeNanoseconds))) == .timedOut else { return }
+        guard wait, !bell.wait(until: now + patience) else { return }
         let stalled = state.withLock { state -> Bool in
             guard state.waiters.removeValue(forKey: number) != nil else { return false } // written meanwhile
             state.stalledAt = max(state.stalledAt ?? 0, number)
@@ -104,13 +110,14 @@ final class OutboxWriter: Sendable {
     /// At shutdown: waits until everything handed over is written, at most `limit`, stalled
     /// or not, and returns how many files are still waiting.
     func finish(within limit: Duration) -> Int {
-        let semaphore = DispatchSemaphore(value: 0)
+        let bell = ThreadBell(clock: clock)
+        let deadline = clock.uptime() + limit
         let (number, idle) = state.withLock { state -> (Int, Bool) in
             guard state.written < state.submitted else { return (state.submitted, true) }
-            state.waiters[state.submitted] = semaphore
+            state.waiters[state.submitted] = bell
             return (state.submitted, false)
         }
-        if !idle, semaphore.wait(timeout: .now() + .nanoseconds(Int(limit.wholeNanoseconds))) == .timedOut {
+        if !idle, !bell.wait(until: deadline) {
             state.withLock { _ = $0.waiters.removeValue(forKey: number) }
         }
         return writesWaiting
@@ -149,19 +156,25 @@ final class OutboxWriter: Sendable {
     /// Writes batch after batch until none waits. Each batch taken covers every number
     /// handed over so far; an empty queue means all of them are done (changes that cancelled
     /// out while waiting included), which releases every waiter.
+    ///
+    /// A write is slow when it ends `patience` or more after its batch could first be written:
+    /// handed over, and this thread done with the batch before. A thread slow to start is
+    /// part of the wait, as it is for the pass that waits.
     private func drain() {
-        var taken: (batch: Batch, number: Int)?
+        var taken: (batch: Batch, number: Int, begins: MonotonicInstant)?
+        var freeSince: MonotonicInstant?
         while true {
             var slow = false
             if let taken {
-                let start = DispatchTime.now().uptimeNanoseconds
                 write(taken.batch)
-                slow = DispatchTime.now().uptimeNanoseconds - start >= UInt64(patience.wholeNanoseconds)
+                let end = clock.uptime()
+                freeSince = end
+                slow = taken.begins.duration(to: end) >= patience
             }
-            let (next, answered) = state.withLock { state -> ((batch: Batch, number: Int)?, Bool) in
+            let (next, answered) = state.withLock { state -> ((batch: Batch, number: Int, begins: MonotonicInstant)?, Bool) in
                 if let taken { state.written = taken.number }
                 state.inFlight = 0
-                var next: (batch: Batch, number: Int)?
+                var next: (batch: Batch, number: Int, begins: MonotonicInstant)?
                 if state.queued.isEmpty {
                     state.written = state.submitted
                     state.draining = false
@@ -169,12 +182,13 @@ final class OutboxWriter: Sendable {
                     for (id, change) in state.queued.changes {
                         if case .write = change { state.onDisk.insert(id) } else { state.onDisk.remove(id) }
                     }
-                    next = (state.queued, state.submitted)
+                    let begins = [state.queuedSince, freeSince].compactMap { $0 }.max() ?? clock.uptime()
+                    next = (state.queued, state.submitted, begins)
                     state.inFlight = state.queued.files
                     state.queued = Batch()
                 }
-                for (waiting, semaphore) in state.waiters where waiting <= state.written {
-                    semaphore.signal()
+                for (waiting, bell) in state.waiters where waiting <= state.written {
+                    bell.ring()
                     state.waiters[waiting] = nil
                 }
                 guard let stalled = state.stalledAt, state.written >= stalled else { return (next, false) }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import HeadroomCore
 import Logging
@@ -30,13 +29,15 @@ final class SilenceWatcher: Sendable {
         var failure: String?
         var checking = false
         /// The caller waiting for the check under way (nil once it stopped waiting).
-        var waiter: DispatchSemaphore?
+        var waiter: ThreadBell?
         /// What checks found and no caller took yet, oldest first.
         var found: [Refresh] = []
     }
 
     private let store: SilenceStore
     private let patience: Duration
+    /// What `patience` runs on, and a check is timed on.
+    private let clock: any DaemonClock
     private let logger: Logger
     private let state = Mutex(State())
     /// Whether delivery stopped waiting (and said so). Taken before `state`; held while
@@ -44,9 +45,10 @@ final class SilenceWatcher: Sendable {
     /// comes after the stall it ends and before what the check found is used.
     private let stalled = Mutex(false)
 
-    init(store: SilenceStore, patience: Duration, logger: Logger) {
+    init(store: SilenceStore, patience: Duration, clock: any DaemonClock, logger: Logger) {
         self.store = store
         self.patience = patience
+        self.clock = clock
         self.logger = logger
     }
 
@@ -55,19 +57,22 @@ final class SilenceWatcher: Sendable {
     /// waiting.
     func refresh() -> [Refresh] {
         let waits = !stalled.withLock { $0 }
-        let semaphore = DispatchSemaphore(value: 0)
+        let bell = ThreadBell(clock: clock)
+        let now = clock.uptime()
         let (earlier, started) = state.withLock { state -> ([Refresh], Bool) in
             defer { state.found = [] }
             guard !state.checking else { return (state.found, false) }
             state.checking = true
-            if waits { state.waiter = semaphore }
+            if waits { state.waiter = bell }
             return (state.found, true)
         }
-        if started { DetachedThread.start(name: "headroom-silence") { self.check() } }
+        // Timed from here, not from when its thread first runs: a thread slow to start is
+        // part of the wait.
+        if started { DetachedThread.start(name: "headroom-silence") { self.check(began: now) } }
         guard started, waits else { return earlier }
-        if semaphore.wait(timeout: .now() + .nanoseconds(Int(patience.wholeNanoseconds))) == .success { return earlier + take() }
+        if bell.wait(until: now + patience) { return earlier + take() }
         let gaveUp = state.withLock { state -> Bool in
-            guard state.waiter === semaphore else { return false } // answered meanwhile
+            guard state.waiter === bell else { return false } // answered meanwhile
             state.waiter = nil
             return true
         }
@@ -90,8 +95,7 @@ final class SilenceWatcher: Sendable {
     }
 
     /// On the check's thread: reads the file if it changed, then hands the result over.
-    private func check() {
-        let began = DispatchTime.now().uptimeNanoseconds
+    private func check(began: MonotonicInstant) {
         let known = state.withLock { $0.modified }
         let modified = store.modificationDate()
         var result: Refresh?
@@ -102,13 +106,13 @@ final class SilenceWatcher: Sendable {
                 read = known
             }
         }
-        let quick = DispatchTime.now().uptimeNanoseconds - began < UInt64(patience.wholeNanoseconds)
+        let quick = began.duration(to: clock.uptime()) < patience
         stalled.withLock { said in
             if said, quick {
                 said = false
                 logger.notice("the silences file answers again", metadata: ["path": "\(store.path)"])
             }
-            let waiter = state.withLock { state -> DispatchSemaphore? in
+            let waiter = state.withLock { state -> ThreadBell? in
                 state.modified = read
                 state.checking = false
                 switch result {
@@ -126,7 +130,7 @@ final class SilenceWatcher: Sendable {
                 defer { state.waiter = nil }
                 return state.waiter
             }
-            waiter?.signal()
+            waiter?.ring()
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HeadroomCollectors
 import HeadroomCore
 import HeadroomDaemon
+import HeadroomNotify
 
 /// One round of the daemon's own collectors, outside the daemon: `headroom check` and
 /// `headroom top` without a daemon. Each collector keeps the daemon's budget.

@@ -87,9 +87,20 @@ struct OutboxTests {
         #expect(await delivery.statistics["hook"]?.successes == 1)
     }
 
+    /// Submits `notifications` in a pass whose second wait for the disk (the first is the new
+    /// entries' write, the second the removal and record after delivery) hangs, and moves
+    /// `clock` past `patience` once that wait has begun: the pass gives up on the disk then,
+    /// not before.
+    func submitOutlasting(
+        _ patience: Duration, on clock: ManualClock, _ delivery: DeliveryPipeline, _ notifications: [AlertNotification], at now: Date
+    ) async {
+        clock.advance(by: patience, onceMoreAlarmsThan: clock.alarmsSet + 1)
+        await delivery.submit(notifications, at: now)
+    }
+
     @Test(
-        "a disk that stops answering: the pipeline waits its patience once, then delivers from memory; what waits is coalesced, and written once the disk answers"
-    )
+        "a disk that stops answering: the pipeline waits its patience once, then delivers from memory; what waits is coalesced, and written once the disk answers",
+        .timeLimit(.minutes(1)))
     func stalledDisk() async throws {
         let directory = temporaryStateDirectory()
         let store = OutboxStore(stateDirectory: directory)
@@ -99,19 +110,23 @@ struct OutboxTests {
         let fifo = directory + "/.delivered-firings.json.tmp"
         try #require(mkfifo(fifo, 0o600) == 0)
         let notifier = ScriptedNotifier()
+        let clock = ManualClock()
         let delivery = DeliveryPipeline(
             routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
-            store: store, diskPatience: .milliseconds(200), jitter: { 1 }, logger: Self.logger)
+            store: store, diskPatience: .seconds(5), clock: clock, jitter: { 1 }, logger: Self.logger)
 
         // A is written before its attempt; once delivered, its record hangs, and so its removal
         // waits behind it: the pass returns after its patience.
-        await delivery.submit([sampleNotification()], at: start)
+        await submitOutlasting(.seconds(5), on: clock, delivery, [sampleNotification()], at: start)
         #expect(notifier.delivered.count == 1)
         #expect(files(store).count == 1)
-        // B goes out from memory: its write and its removal meet while waiting and cancel out.
+        // B goes out from memory, without waiting for the disk at all (no deadline armed): its
+        // write and its removal meet while waiting and cancel out.
+        let armed = clock.alarmsSet
         var other = sampleNotification()
         other.alert.labels = ["cpu": "1"]
         await delivery.submit([other], at: start.addingTimeInterval(1))
+        #expect(clock.alarmsSet == armed, "the stalled disk is not waited for")
         #expect(notifier.delivered.count == 2)
         #expect(files(store).count == 1, "B's file is never written")
         #expect(await delivery.pendingCount == 0)
@@ -141,7 +156,9 @@ struct OutboxTests {
         #expect(files(store).count == 1)
     }
 
-    @Test("a disk that is slow rather than hung stays in the stall until a write takes less than the patience: said once each way, not at every pass")
+    @Test(
+        "a disk that is slow rather than hung stays in the stall until a write takes less than the patience: said once each way, not at every pass",
+        .timeLimit(.minutes(1)))
     func slowDisk() async throws {
         let directory = temporaryStateDirectory()
         let store = OutboxStore(stateDirectory: directory)
@@ -150,36 +167,37 @@ struct OutboxTests {
         try #require(mkfifo(fifo, 0o600) == 0)
         let handler = CapturingLogHandler()
         let notifier = ScriptedNotifier()
+        let clock = ManualClock()
         let delivery = DeliveryPipeline(
             routes: [DeliveryPipeline.Route(configuration: ChannelConfiguration(name: "hook", settings: .console(.init())), notifier: notifier)],
-            store: store, diskPatience: .seconds(1), jitter: { 1 }, logger: Logger(label: "test") { _ in handler })
+            store: store, diskPatience: .seconds(5), clock: clock, jitter: { 1 }, logger: Logger(label: "test") { _ in handler })
         func said(_ text: String) -> Int { handler.text.components(separatedBy: text).count - 1 }
 
-        // A's record hangs past the patience (1 s: a real fsync on a loaded machine stays well
-        // inside it): the stall is said.
-        await delivery.submit([sampleNotification()], at: start)
+        // A's record hangs past the patience: the stall is said.
+        await submitOutlasting(.seconds(5), on: clock, delivery, [sampleNotification()], at: start)
         #expect(said("has not answered") == 1)
-        // The write then finishes, slowly (a reader comes; nothing waits behind it): caught up,
-        // but not within the patience, so still no waiting and nothing said. (The reader comes
-        // a patience later still, so the write surely took longer than one.)
-        try await Task.sleep(for: .seconds(1))
+        // The write then finishes, slowly: a reader comes a patience later still, and nothing
+        // waits behind it. Caught up, but not within the patience: still stalled.
+        clock.advance(by: .seconds(5))
         let reader = open(fifo, O_RDONLY | O_NONBLOCK)
         try #require(reader >= 0)
         defer { close(reader) }
         #expect(try await Poll.until { await delivery.metrics(at: start).writesWaiting == 0 })
-        // The writer says "answers again" (if it would) right after the gauge drops: give it time.
-        try await Task.sleep(for: .milliseconds(500))
         #expect(said("answers again") == 0, "\(handler.text)")
 
-        // The next batch is written in time: the disk answers again, said once, and the pass
-        // after waits for its write as before.
+        // The next pass does not wait for the disk either (no deadline armed), and its batch is
+        // written in time: the disk answers again, said once.
+        let armed = clock.alarmsSet
         var other = sampleNotification()
         other.alert.labels = ["cpu": "1"]
         await delivery.submit([other], at: start.addingTimeInterval(1))
+        #expect(clock.alarmsSet == armed, "a slow answer did not end the stall")
         try await Poll.until { said("answers again") > 0 }
         #expect(said("answers again") == 1)
+        // The pass after waits for its write as before.
         notifier.answer([.retryable("down")])
         await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(2))
+        #expect(clock.alarmsSet > armed, "waited for the disk again")
         #expect(files(store).count == 1, "the resolved's entry, on disk before its attempt")
         #expect(said("has not answered") == 1)
     }

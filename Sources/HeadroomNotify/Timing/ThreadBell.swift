@@ -7,14 +7,14 @@ import Glibc
 /// On the system clock the wait is a timed sleep in the kernel (a condition variable on
 /// CLOCK_MONOTONIC): reaching the deadline wakes this thread and nothing else. On a clock the
 /// kernel does not know (a test's manual clock), an alarm at the deadline wakes it instead.
-final class ThreadBell: @unchecked Sendable {
+package final class ThreadBell: @unchecked Sendable {
     private let clock: any DaemonClock
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     /// Guarded by `mutex`.
     private var rung = false
 
-    init(clock: any DaemonClock) {
+    package init(clock: any DaemonClock) {
         self.clock = clock
         pthread_mutex_init(mutex, nil)
         hr_cond_init_monotonic(condition)
@@ -27,7 +27,7 @@ final class ThreadBell: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func ring() {
+    package func ring() {
         pthread_mutex_lock(mutex)
         rung = true
         pthread_cond_signal(condition)
@@ -36,7 +36,7 @@ final class ThreadBell: @unchecked Sendable {
 
     /// Blocks until rung (true) or until `deadline` has passed on the clock (false).
     @discardableResult
-    func wait(until deadline: MonotonicInstant) -> Bool {
+    package func wait(until deadline: MonotonicInstant) -> Bool {
         if clock.isKernelMonotonic { return waitInKernel(until: deadline) }
         let passed = Flag()
         let alarm = clock.schedule(at: deadline) { [self] in

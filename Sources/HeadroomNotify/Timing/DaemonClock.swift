@@ -2,7 +2,8 @@ public import Foundation
 import HeadroomCore
 
 /// The daemon's time, injected: the sampling loop's grid, the collectors' budget, delivery's
-/// retries and push's backoff all read and wait on one of these. `SystemClock` is the real
+/// retries and its patience with the disk, push's backoff and start-up's deadline all read
+/// and wait on one of these. `SystemClock` is the real
 /// one; a test passes a manual clock (HeadroomTesting's `ManualClock`) and moves time by hand.
 ///
 /// Not Swift's `Clock`: that one only sleeps tasks, and the round thread must sleep in the

@@ -1,6 +1,5 @@
 import CLinuxShims
 import Glibc
-import HeadroomNotify
 import Synchronization
 
 /// `SystemClock`'s alarms: deadlines that cost nothing until they pass. A round arms one at a quarter of its

@@ -2,14 +2,16 @@ import Synchronization
 
 /// Wakes one waiting task: `ring()` from anywhere, `wait()` sleeps until rung. A ring while
 /// nobody waits is remembered (once), so none is lost.
-final class Doorbell: Sendable {
+package final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiter: CheckedContinuation<Void, Never>?
     }
     private let state = Mutex(State())
 
-    func ring() {
+    package init() {}
+
+    package func ring() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter.take() { return waiter }
             state.rung = true
@@ -21,14 +23,14 @@ final class Doorbell: Sendable {
     /// Returns when rung, at `deadline` on `clock` (nil: no deadline), or when the task is
     /// cancelled. The deadline is an alarm that rings: the caller cannot tell them apart, and
     /// need not, since it looks at what is due either way.
-    func wait(until deadline: MonotonicInstant?, on clock: any DaemonClock) async {
+    package func wait(until deadline: MonotonicInstant?, on clock: any DaemonClock) async {
         let alarm = deadline.map { clock.schedule(at: $0) { self.ring() } }
         await wait()
         if let alarm { clock.cancel(alarm) }
     }
 
     /// Returns when rung or when the task is cancelled.
-    func wait() async {
+    package func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { state -> Bool in
