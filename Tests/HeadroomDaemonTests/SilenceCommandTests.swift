@@ -32,5 +32,30 @@ extension ProcessTests {
             #expect(bad == 2)
             #expect(badError.contains("expected NAME=VALUE"))
         }
+
+        @Test("a state directory whose disk does not answer ends list and add after 10 s with one line naming state_dir, exit 1")
+        func hungStateDirectory() async throws {
+            let directory = try TemporaryDirectory()
+            let state = directory.path("state")
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            // Opening it blocks like a hard network mount whose server went away.
+            try HangingFile.make(at: state + "/silences.json")
+            let environment = ["HEADROOM_STATE_DIR": state]
+            let began = ContinuousClock.now
+            async let list = HeadroomProcess.run(["silence", "list"], environment: environment)
+            async let add = HeadroomProcess.run(["silence", "add", "alertname=cpu_overload"], environment: environment)
+            let (listed, listOutput, listError) = try await list
+            let (added, addOutput, addError) = try await add
+            #expect(ContinuousClock.now - began >= .seconds(10))
+            let line = { (what: String) in
+                "headroom: the state directory \(state) (state_dir, HEADROOM_STATE_DIR) does not answer: \(what) \(state)/silences.json has not finished in 10s; check the disk or the network mount it is on, or set state_dir to a directory on a local disk\n"
+            }
+            #expect(listed == 1)
+            #expect(listOutput.isEmpty)
+            #expect(listError == line("reading"))
+            #expect(added == 1)
+            #expect(addOutput.isEmpty, "no id printed for a silence not stored")
+            #expect(addError == line("changing"))
+        }
     }
 }

@@ -3,7 +3,8 @@ import HeadroomCore
 public import HeadroomNotify
 import Synchronization
 
-/// Start-up's calls into the state directory, each given `patience` to return.
+/// Start-up's calls into the state directory, each given `patience` to return (and
+/// `headroom silence`'s, with a shorter one).
 ///
 /// A disk that stops answering (a hard network mount whose server went away, a dying disk)
 /// fails nothing: its calls hang. Without a deadline the daemon then hung at start with no

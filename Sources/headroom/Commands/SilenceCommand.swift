@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeadroomConfig
 import HeadroomCore
+import HeadroomDaemon
 import HeadroomNotify
 
 /// `headroom silence add|list|expire`: silences kept in the state directory, which the
@@ -27,7 +28,8 @@ struct SilenceCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Configuration file (for state_dir).")
         var config: String?
 
-        func store() throws -> SilenceStore {
+        /// The silences file, and the state directory it lies in.
+        func store() throws -> (SilenceStore, directory: String) {
             let source = ConfigurationSource(explicitPath: config)
             switch source.load() {
             case .failure(let errors):
@@ -37,9 +39,27 @@ struct SilenceCommand: ParsableCommand {
                 let directory = StateDirectory.resolve(
                     configured: loaded.configuration.delivery.stateDirectory,
                     environment: source.environment, isRoot: getuid() == 0)
-                return SilenceStore(stateDirectory: directory)
+                return (SilenceStore(stateDirectory: directory), directory)
             }
         }
+    }
+
+    /// How long one call into the state directory may take: far above a slow disk's seconds,
+    /// short enough for a person at a terminal or a deploy script silencing before a restart.
+    static let patience: Duration = .seconds(10)
+
+    /// Runs `body` (which reads or changes `store`'s file, or waits for its lock) under a
+    /// deadline: a disk that does not answer (a hard network mount whose server went away)
+    /// ends the command with one line naming state_dir and exit 1, as an unusable file does,
+    /// instead of hanging for good. `_exit`: the call still hangs, and exit's handlers could
+    /// wait on it.
+    static func onDisk<T>(_ location: (SilenceStore, directory: String), _ what: String, _ body: (SilenceStore) throws -> T) throws -> T {
+        let deadline = StartupDeadline(directory: location.directory, patience: patience, clock: SystemClock()) { failure in
+            printError("headroom: \(failure)")
+            _exit(1)
+        }
+        defer { deadline.finish() }
+        return try deadline.step("\(what) \(location.0.path)") { try body(location.0) }
     }
 
     /// Runs `body`, turning a silence error into its message and exit code: 2 for what was
@@ -74,8 +94,9 @@ struct SilenceCommand: ParsableCommand {
                     id: SilenceChange.newID(), at: now
                 ).get()
             }
-            let store = try location.store()
-            _ = try SilenceCommand.reporting { () throws(SilenceError) in try store.add(silence, at: now) }
+            _ = try SilenceCommand.onDisk(try location.store(), "changing") { store in
+                try SilenceCommand.reporting { () throws(SilenceError) in try store.add(silence, at: now) }
+            }
             print(silence.id)
         }
     }
@@ -87,8 +108,9 @@ struct SilenceCommand: ParsableCommand {
 
         func run() throws {
             let now = Date()
-            let store = try location.store()
-            let active = try SilenceCommand.reporting { () throws(SilenceError) in try store.running(at: now) }
+            let active = try SilenceCommand.onDisk(try location.store(), "reading") { store in
+                try SilenceCommand.reporting { () throws(SilenceError) in try store.running(at: now) }
+            }
             if active.isEmpty {
                 print("no active silences")
                 return
@@ -111,8 +133,9 @@ struct SilenceCommand: ParsableCommand {
         @OptionGroup var location: Location
 
         func run() throws {
-            let store = try location.store()
-            _ = try SilenceCommand.reporting { () throws(SilenceError) in try store.expire(id, at: Date()) }
+            _ = try SilenceCommand.onDisk(try location.store(), "changing") { store in
+                try SilenceCommand.reporting { () throws(SilenceError) in try store.expire(id, at: Date()) }
+            }
             print("expired \(id)")
         }
     }
