@@ -5,7 +5,9 @@ public import HeadroomNotify
 import Synchronization
 
 /// A clock that moves only when told: the daemon's loops, collector budgets, delivery
-/// retries and push backoff wait on it, and a test moves time by hand instead of sleeping.
+/// retries and its patience with the disk, push backoff and start-up's deadline wait on it,
+/// and a test moves time by hand instead of sleeping. (A delivery pass waiting for a disk
+/// that does not answer therefore waits until the test moves the clock.)
 ///
 /// `advance(by:)` moves time forward alarm by alarm: each due alarm runs on the calling
 /// thread with the clock standing at its deadline, including alarms that the actions
@@ -96,11 +98,35 @@ public final class ManualClock: DaemonClock {
     /// alarms have been set. For code that blocks a concurrency thread while it waits on this
     /// clock (delivery waiting for its disk): a task moving the clock could be queued behind
     /// that very wait, and with it every other test's task.
-    public func advance(by duration: Duration, onceMoreAlarmsThan count: UInt64) {
+    ///
+    /// Until cancelled, the thread then also frees any wait that comes after (an alarm
+    /// pending), and one that stays pending for 10 s of real time before the first move: a
+    /// wait the test did not expect ends, and fails the test through `ClockMover.cancel()`'s
+    /// count, rather than holding a concurrency thread for good.
+    public func advance(by duration: Duration, onceMoreAlarmsThan count: UInt64) -> ClockMover {
+        let mover = ClockMover()
         DetachedThread.start(name: "test-clock") { [self] in
-            while alarmsSet <= count { usleep(1000) }
-            advance(by: duration)
+            var pendingSince: ContinuousClock.Instant?
+            while !mover.isCancelled {
+                var due = false
+                if mover.moves == 0, alarmsSet > count {
+                    due = true
+                } else if pendingDeadlines.isEmpty {
+                    pendingSince = nil
+                } else {
+                    let since = pendingSince ?? .now
+                    pendingSince = since
+                    due = mover.moves > 0 || ContinuousClock.now - since > .seconds(10)
+                }
+                if due, mover.begin() {
+                    advance(by: duration)
+                    pendingSince = nil
+                } else {
+                    usleep(1000)
+                }
+            }
         }
+        return mover
     }
 
     /// Moves time forward until the wall time reads `wall` (no move when it already does).
@@ -126,6 +152,33 @@ public final class ManualClock: DaemonClock {
             }
             guard let next else { break }
             next.action()
+        }
+    }
+}
+
+/// The thread `ManualClock.advance(by:onceMoreAlarmsThan:)` started.
+public final class ClockMover: Sendable {
+    private let state = Mutex((cancelled: false, moves: 0))
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    var moves: Int { state.withLock { $0.moves } }
+
+    /// Whether it may move the clock (not cancelled); counted as a move.
+    func begin() -> Bool {
+        state.withLock { state in
+            guard !state.cancelled else { return false }
+            state.moves += 1
+            return true
+        }
+    }
+
+    /// Stops it; returns how many times it moved the clock.
+    @discardableResult
+    public func cancel() -> Int {
+        state.withLock { state in
+            state.cancelled = true
+            return state.moves
         }
     }
 }

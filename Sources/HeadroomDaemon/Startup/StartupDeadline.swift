@@ -12,7 +12,7 @@ import Synchronization
 /// sampled again. Each step taken through `step` is watched from a thread of its own; one
 /// still running after `patience` ends the start through `expire`, with one line naming
 /// `state_dir`, the step and the remedy (`headroom run` prints it and exits 2, so an
-/// orchestrator shows why and restarts it later).
+/// orchestrator shows why and restarts it later; `headroom silence` exits 1).
 ///
 /// Each step has the whole patience, measured on the daemon's clock from the step's start: a
 /// slow disk that answers each call in time is not a disk that does not answer. The thread
@@ -128,11 +128,14 @@ public final class StartupDeadline: Sendable {
                 continue
             }
             // Its patience has passed: stuck, unless it ended meanwhile (another step began).
-            let stuck = watch.withLock { $0.step?.number == step.number && !$0.finished }
-            if stuck {
+            // Expired under the lock that ends a step: a step that has ended is never reported
+            // stuck. (One whose body returns in the instant before its `end()` still can be.)
+            let expired = watch.withLock { watch -> Bool in
+                guard watch.step?.number == step.number, !watch.finished else { return false }
                 expire(failure(step.what))
-                return
+                return true
             }
+            if expired { return }
         }
     }
 }

@@ -66,7 +66,8 @@ public actor DeliveryPipeline {
     ///   - diskPatience: how long a pass waits for the outbox's disk before it delivers from
     ///     memory (`OutboxWriter`), and for the silences file before the silences last read
     ///     apply (`SilenceWatcher`).
-    ///   - clock: what `diskPatience` runs on (a test's manual clock moves it by hand).
+    ///   - clock: what `diskPatience` runs on (under a test's manual clock, a pass waiting for
+    ///     a disk that does not answer waits until the test moves it).
     ///   - jitter: a number in 0..<1 per retry (injected so tests are deterministic).
     public init(
         routes: [Route], settings: DeliverySettings = DeliverySettings(), store: OutboxStore? = nil, silences: SilenceStore? = nil,

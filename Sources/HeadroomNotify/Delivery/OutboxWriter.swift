@@ -10,9 +10,10 @@ import Synchronization
 /// network volume) then holds up this thread alone. Until it answers again the pipeline
 /// does not wait at all and delivers from memory, and behind the pipeline the rounds never
 /// wait for the disk. It answers again once it has written what was handed over before it
-/// stalled and the last write took less than `patience`: a disk that is slow rather than
-/// hung (every flush longer than the patience) stays in the stall instead of going in and
-/// out of it at each pass. Said once when it stalls and once when it answers again.
+/// stalled and the last batch was written within `patience` of when it could first be
+/// (`drain`): a disk that is slow rather than hung (every flush longer than the patience)
+/// stays in the stall instead of going in and out of it at each pass. Said once when it
+/// stalls and once when it answers again. The patience runs on the daemon's clock.
 ///
 /// What waits for the disk is coalesced per file, the newest change winning: an entry
 /// rewritten replaces the write not yet begun, a removal replaces it, and an entry never
@@ -43,8 +44,8 @@ final class OutboxWriter: Sendable {
         /// Entries whose file exists or may (recovered, or handed to the disk since) and
         /// has not been removed: the ones a removal must reach.
         var onDisk: Set<String> = []
-        /// Set when a wait ran out: the number the disk has yet to reach (after a write that
-        /// took `patience` or more, the next batch's).
+        /// Set when a wait ran out: the number the disk has yet to reach (after a slow write,
+        /// the next batch's).
         var stalledAt: Int?
         var waiters: [Int: ThreadBell] = [:]
     }

@@ -11,8 +11,9 @@ import Synchronization
 /// changed) and waits for it at most `patience`. Once a wait has run out, delivery stops
 /// waiting: later calls start a check when none is under way and take what earlier checks
 /// found, and the silences last read keep applying meanwhile. It waits again after a check
-/// returns within `patience`, so a file that is slow rather than hung does not go in and out
-/// of the stall at every pass. Said once each way.
+/// returns within `patience` of the `refresh()` that started it, so a file that is slow
+/// rather than hung does not go in and out of the stall at every pass. Said once each way.
+/// The patience runs on the daemon's clock.
 final class SilenceWatcher: Sendable {
     /// What a check found that delivery has to take up.
     enum Refresh: Sendable {

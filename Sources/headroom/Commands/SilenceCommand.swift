@@ -44,8 +44,9 @@ struct SilenceCommand: ParsableCommand {
         }
     }
 
-    /// How long one call into the state directory may take: far above a slow disk's seconds,
-    /// short enough for a person at a terminal or a deploy script silencing before a restart.
+    /// How long the command's work in the state directory may take: far above a slow disk's
+    /// seconds, short enough for a person at a terminal or a deploy script silencing before a
+    /// restart.
     static let patience: Duration = .seconds(10)
 
     /// Runs `body` (which reads or changes `store`'s file, or waits for its lock) under a

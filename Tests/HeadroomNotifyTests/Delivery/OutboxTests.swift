@@ -31,6 +31,36 @@ func temporaryStateDirectory() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("headroom-state-\(UUID().uuidString)").path
 }
 
+/// Runs `pass`, whose `waits`-th wait on `clock` (counting from 1) is for a disk that does not
+/// answer, and moves the clock by `patience` once that wait has begun: the pass gives up on
+/// the disk then, not before. Fails unless the pass waited so, that many times.
+func outlasting(
+    _ patience: Duration, waits: UInt64, on clock: ManualClock, sourceLocation: SourceLocation = #_sourceLocation, _ pass: () async -> Void
+) async {
+    let armed = clock.alarmsSet
+    let began = clock.uptime()
+    let mover = clock.advance(by: patience, onceMoreAlarmsThan: armed + waits - 1)
+    defer { mover.cancel() }
+    await pass()
+    let moves = mover.cancel()
+    #expect(
+        moves == 1 && clock.alarmsSet == armed + waits && clock.uptime() == began + patience,
+        "waited \(clock.alarmsSet - armed) times, expected \(waits); the clock moved \(moves) times", sourceLocation: sourceLocation)
+}
+
+/// Runs `pass`, which must not wait on `clock`. A wait it makes anyway is cut short (the clock
+/// jumps an hour) and fails the test, rather than hanging it.
+func withoutWaiting(
+    on clock: ManualClock, _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation, _ pass: () async throws -> Void
+) async rethrows {
+    let armed = clock.alarmsSet
+    let rescue = clock.advance(by: .seconds(3600), onceMoreAlarmsThan: armed)
+    defer { rescue.cancel() }
+    try await pass()
+    let moves = rescue.cancel()
+    #expect(moves == 0 && clock.alarmsSet == armed, comment, sourceLocation: sourceLocation)
+}
+
 @Suite("Outbox")
 struct OutboxTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
@@ -88,14 +118,11 @@ struct OutboxTests {
     }
 
     /// Submits `notifications` in a pass whose second wait for the disk (the first is the new
-    /// entries' write, the second the removal and record after delivery) hangs, and moves
-    /// `clock` past `patience` once that wait has begun: the pass gives up on the disk then,
-    /// not before.
+    /// entries' write, the second the removal and record after delivery) hangs.
     func submitOutlasting(
         _ patience: Duration, on clock: ManualClock, _ delivery: DeliveryPipeline, _ notifications: [AlertNotification], at now: Date
     ) async {
-        clock.advance(by: patience, onceMoreAlarmsThan: clock.alarmsSet + 1)
-        await delivery.submit(notifications, at: now)
+        await outlasting(patience, waits: 2, on: clock) { await delivery.submit(notifications, at: now) }
     }
 
     @Test(
@@ -122,11 +149,11 @@ struct OutboxTests {
         #expect(files(store).count == 1)
         // B goes out from memory, without waiting for the disk at all (no deadline armed): its
         // write and its removal meet while waiting and cancel out.
-        let armed = clock.alarmsSet
         var other = sampleNotification()
         other.alert.labels = ["cpu": "1"]
-        await delivery.submit([other], at: start.addingTimeInterval(1))
-        #expect(clock.alarmsSet == armed, "the stalled disk is not waited for")
+        await withoutWaiting(on: clock, "the stalled disk is not waited for") {
+            await delivery.submit([other], at: start.addingTimeInterval(1))
+        }
         #expect(notifier.delivered.count == 2)
         #expect(files(store).count == 1, "B's file is never written")
         #expect(await delivery.pendingCount == 0)
@@ -143,7 +170,8 @@ struct OutboxTests {
         var scratch = [UInt8](repeating: 0, count: 4096)
         try await Poll.until {
             while read(reader, &scratch, scratch.count) > 0 {}
-            return files(store).isEmpty && FileManager.default.fileExists(atPath: record)
+            let waiting = await delivery.metrics(at: start).writesWaiting
+            return files(store).isEmpty && FileManager.default.fileExists(atPath: record) && waiting == 0
         }
         #expect(files(store).isEmpty)
         let keys = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: record))) as? [String]
@@ -152,7 +180,9 @@ struct OutboxTests {
 
         // The disk answers again: a new entry is on disk before its attempt, as before.
         notifier.answer([.retryable("down")])
+        let armed = clock.alarmsSet
         await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(2))
+        #expect(clock.alarmsSet > armed, "waited for the disk again")
         #expect(files(store).count == 1)
     }
 
@@ -185,17 +215,19 @@ struct OutboxTests {
         #expect(try await Poll.until { await delivery.metrics(at: start).writesWaiting == 0 })
         #expect(said("answers again") == 0, "\(handler.text)")
 
-        // The next pass does not wait for the disk either (no deadline armed), and its batch is
-        // written in time: the disk answers again, said once.
-        let armed = clock.alarmsSet
+        // The next notification's write is not waited for either (no deadline armed): a slow
+        // answer did not end the stall. That write is quick: the disk answers again, said once.
         var other = sampleNotification()
         other.alert.labels = ["cpu": "1"]
-        await delivery.submit([other], at: start.addingTimeInterval(1))
-        #expect(clock.alarmsSet == armed, "a slow answer did not end the stall")
-        try await Poll.until { said("answers again") > 0 }
+        await withoutWaiting(on: clock, "a slow answer did not end the stall") {
+            await delivery.enqueue([other], at: start.addingTimeInterval(1))
+        }
+        await delivery.retryDue(at: start.addingTimeInterval(1))
+        #expect(try await Poll.until { said("answers again") > 0 })
         #expect(said("answers again") == 1)
         // The pass after waits for its write as before.
         notifier.answer([.retryable("down")])
+        let armed = clock.alarmsSet
         await delivery.submit([sampleNotification(.resolved)], at: start.addingTimeInterval(2))
         #expect(clock.alarmsSet > armed, "waited for the disk again")
         #expect(files(store).count == 1, "the resolved's entry, on disk before its attempt")
