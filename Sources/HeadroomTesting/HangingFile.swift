@@ -3,8 +3,10 @@ import Foundation
 /// A FIFO standing in for a file on a disk that stopped answering: opening it for reading
 /// blocks in open(2) until a writer comes, through the same calls a real read makes.
 public enum HangingFile {
-    /// Makes `path` a FIFO (fails when something is there).
+    /// Makes `path` a FIFO, and the directories above it (fails when something is there).
     public static func make(at path: String) throws {
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         guard mkfifo(path, 0o600) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }

@@ -37,7 +37,6 @@ extension ProcessTests {
         func hungStateDirectory() async throws {
             let directory = try TemporaryDirectory()
             let state = directory.path("state")
-            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
             // Opening it blocks like a hard network mount whose server went away.
             try HangingFile.make(at: state + "/silences.json")
             let environment = ["HEADROOM_STATE_DIR": state]

@@ -125,7 +125,6 @@ struct StartupDeadlineTests {
     func hungAlertState() async throws {
         let directory = try TemporaryDirectory()
         let state = directory.path("state")
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
         let file = state + "/alert-state.json"
         try HangingFile.make(at: file)
         let harness = try DaemonHarness(yaml: DaemonTests.gpuYAML, collectors: [ScriptedCollector(name: "gpu")], stateDirectory: state)
@@ -141,7 +140,6 @@ struct StartupDeadlineTests {
     func hungOutbox() async throws {
         let directory = try TemporaryDirectory()
         let state = directory.path("state")
-        try FileManager.default.createDirectory(atPath: state + "/outbox", withIntermediateDirectories: true)
         let entry = state + "/outbox/0000000000-a.json"
         try HangingFile.make(at: entry)
         let harness = try DaemonHarness(yaml: DaemonTests.gpuYAML, collectors: [ScriptedCollector(name: "gpu")], stateDirectory: state)

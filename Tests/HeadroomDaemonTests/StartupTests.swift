@@ -87,7 +87,6 @@ extension ProcessTests {
         func hungStateDirectory() async throws {
             let directory = try TemporaryDirectory()
             let state = directory.path("state")
-            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
             // Opening it blocks like a hard network mount whose server went away.
             try HangingFile.make(at: state + "/alert-state.json")
             let (status, stderr, seconds) = try await Self.failedStart(["HEADROOM_STATE_DIR": state], timeout: .seconds(120))

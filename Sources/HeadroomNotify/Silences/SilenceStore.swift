@@ -3,9 +3,12 @@ public import Foundation
 /// The silences, persisted in `<state_dir>/silences.json` (written atomically, like the
 /// outbox) so `headroom silence add|list|expire` and the running daemon share them.
 public struct SilenceStore: Sendable {
+    /// The state directory the file lies in.
+    public let directory: String
     public let path: String
 
     public init(stateDirectory: String) {
+        directory = stateDirectory
         path = (stateDirectory.hasSuffix("/") ? stateDirectory : stateDirectory + "/") + "silences.json"
     }
 

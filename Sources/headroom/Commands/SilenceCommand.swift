@@ -28,8 +28,7 @@ struct SilenceCommand: ParsableCommand {
         @Option(name: .shortAndLong, help: "Configuration file (for state_dir).")
         var config: String?
 
-        /// The silences file, and the state directory it lies in.
-        func store() throws -> (SilenceStore, directory: String) {
+        func store() throws -> SilenceStore {
             let source = ConfigurationSource(explicitPath: config)
             switch source.load() {
             case .failure(let errors):
@@ -39,7 +38,7 @@ struct SilenceCommand: ParsableCommand {
                 let directory = StateDirectory.resolve(
                     configured: loaded.configuration.delivery.stateDirectory,
                     environment: source.environment, isRoot: getuid() == 0)
-                return (SilenceStore(stateDirectory: directory), directory)
+                return SilenceStore(stateDirectory: directory)
             }
         }
     }
@@ -54,13 +53,13 @@ struct SilenceCommand: ParsableCommand {
     /// ends the command with one line naming state_dir and exit 1, as an unusable file does,
     /// instead of hanging for good. `_exit`: the call still hangs, and exit's handlers could
     /// wait on it.
-    static func onDisk<T>(_ location: (SilenceStore, directory: String), _ what: String, _ body: (SilenceStore) throws -> T) throws -> T {
-        let deadline = StartupDeadline(directory: location.directory, patience: patience, clock: SystemClock()) { failure in
+    static func onDisk<T>(_ store: SilenceStore, _ what: String, _ body: (SilenceStore) throws -> T) throws -> T {
+        let deadline = StartupDeadline(directory: store.directory, patience: patience, clock: SystemClock()) { failure in
             printError("headroom: \(failure)")
             _exit(1)
         }
         defer { deadline.finish() }
-        return try deadline.step("\(what) \(location.0.path)") { try body(location.0) }
+        return try deadline.step("\(what) \(store.path)") { try body(store) }
     }
 
     /// Runs `body`, turning a silence error into its message and exit code: 2 for what was

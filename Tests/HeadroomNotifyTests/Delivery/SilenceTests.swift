@@ -76,7 +76,6 @@ struct SilenceTests {
         .timeLimit(.minutes(1)))
     func hungSilencesFile() async throws {
         let directory = temporaryStateDirectory()
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = SilenceStore(stateDirectory: directory)
         // The file is a FIFO: reading it blocks in open(2) until a writer comes, as a file on
         // a disk that stopped answering.
