@@ -89,6 +89,23 @@ struct AlertEngineTests {
         #expect(settled >= 295 + 600)
     }
 
+    @Test("a flapping pair keeps only the latest max_changes + 1 changes, and still settles a window after the last")
+    func flapTimesBounded() throws {
+        let rule = AlertRule(name: "hot", selector: MetricSelector("x_percent"), condition: .above(50))
+        var scenario = Scenario([rule], policy: AlertPolicy(flapWindow: .seconds(600), flapMaxChanges: 4))
+        // A change every 5 s for 10 minutes: 120 changes inside one window.
+        let flips = (0..<120).map { $0 % 2 == 0 ? 60.0 : 40.0 }
+        scenario.feed("x_percent", flips, every: 5)
+        let state = scenario.engine.savedState(at: scenario.start.addingTimeInterval(600))
+        let entry = try #require(state.entries.first { $0.rule == "hot" })
+        #expect(entry.flapping)
+        #expect(entry.flapTimes == (115..<120).map { scenario.start.addingTimeInterval(Double($0) * 5) })
+        // Then quiet (below the threshold): it settles once the last change (595 s) has left the window.
+        scenario.feed("x_percent", Array(repeating: 40, count: 130), every: 5, from: 600)
+        #expect(scenario.log.map(\.kind) == [.firing, .resolved, .firing, .resolved, .flapping, .resolved])
+        #expect(try #require(scenario.log.last).time == 1200)
+    }
+
     @Test("a fire/resolve older than the flap window does not count, however long the alert fired in between")
     func flapWindowAfterLongFiring() {
         // The steady rounds of a firing alert skip its flap bookkeeping; the fire at t=0 must

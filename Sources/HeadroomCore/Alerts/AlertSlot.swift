@@ -23,7 +23,8 @@ struct AlertSlot: Sendable {
     /// A firing (or flapping) notification went out and no resolved has closed it yet.
     var deliveredFiring = false
     var lastNotifiedAt: Date?
-    /// Times of fire/resolve transitions inside the flap window.
+    /// Times of the latest fire/resolve transitions inside the flap window: at most
+    /// `flapMaxChanges + 1`, all that flap detection needs (`decide`).
     var flapTimes: [Date] = [] {
         didSet {
             flapCount = flapTimes.count
@@ -163,6 +164,12 @@ struct AlertSlot: Sendable {
         switch transition {
         case .fired, .resolved:
             flapTimes.append(now)
+            // Only the latest `flapMaxChanges + 1` changes decide anything: flapping starts
+            // when they all lie inside the window and ends when the latest leaves it. A slot
+            // that kept every change of the window carried up to one a round (120 at 5 s in
+            // 10 minutes) and pruned them all at every decision.
+            let kept = max(limits.flapMaxChanges, 0) + 1
+            if flapCount > kept { flapTimes.removeFirst(flapCount - kept) }
             if limits.flapMaxChanges > 0, !flapping, flapCount > limits.flapMaxChanges {
                 flapping = true
                 if let alert {
