@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Headroom as it ships (scripts/build-release.sh) and, in the same build tree and with
 # the same flags, the harness and the fake NVML driver; runs every benchmark.
-# Usage: scripts/bench.sh [--idle-seconds N] [--interval-ms 100] [--only sample|evaluate|round|gpu|delivery|idle|wakeups|history|replay|history-daemon]
+# Usage: scripts/bench.sh [--idle-seconds N] [--interval-ms 100] [--only sample|evaluate|flapping|round|gpu|delivery|idle|wakeups|history|replay|history-daemon]
 #        [--against PATH]   (with --only wakeups: a second headroom binary in the same window)
 set -euo pipefail
 cd "$(dirname "$0")/.."

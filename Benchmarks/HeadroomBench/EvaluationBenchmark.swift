@@ -12,22 +12,26 @@ enum EvaluationBenchmark {
         run(scenario: "churn (every value random every round)", ceiling: 100, churn: true)
     }
 
+    /// The 20 rules every scenario runs: thresholds 50…88, holds mixed, half with a clear
+    /// threshold, families of four for inhibition.
+    static let rules: [AlertRule] = (0..<20).map { index in
+        let threshold = 50.0 + Double(index) * 2
+        let hold: HoldPolicy =
+            switch index % 4 {
+            case 0: .immediately
+            case 1: .duration(.seconds(10))
+            case 2: .consecutiveSamples(3)
+            default: .within(samples: 2, of: 4)
+            }
+        return AlertRule(
+            name: "rule_\(index)", selector: MetricSelector("bench_used_percent"),
+            condition: .atLeast(threshold), hold: hold, clear: index % 2 == 0 ? threshold - 5 : nil,
+            severity: index % 3 == 0 ? .critical : .warning, family: "bench_\(index % 5)")
+    }
+
     static func run(scenario: String, ceiling: Double, churn: Bool) {
         let seriesCount = 1000
-        let rules: [AlertRule] = (0..<20).map { index in
-            let threshold = 50.0 + Double(index) * 2
-            let hold: HoldPolicy =
-                switch index % 4 {
-                case 0: .immediately
-                case 1: .duration(.seconds(10))
-                case 2: .consecutiveSamples(3)
-                default: .within(samples: 2, of: 4)
-                }
-            return AlertRule(
-                name: "rule_\(index)", selector: MetricSelector("bench_used_percent"),
-                condition: .atLeast(threshold), hold: hold, clear: index % 2 == 0 ? threshold - 5 : nil,
-                severity: index % 3 == 0 ? .critical : .warning, family: "bench_\(index % 5)")
-        }
+        let rules = Self.rules
         var engine = AlertEngine(rules: rules)
         let labels = (0..<seriesCount).map { Labels(["gpu": String($0 % 8), "series": String($0)]) }
         var generator: UInt64 = 42

@@ -7,7 +7,7 @@ import HeadroomCore
 /// the same run (absolute numbers drift between machines; ratios travel).
 ///
 ///   scripts/bench.sh                     # builds release with the static stdlib and runs everything
-///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH]
+///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|flapping|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH]
 @main
 struct HeadroomBench {
     static func main() async throws {
@@ -25,6 +25,7 @@ struct HeadroomBench {
         print("headroom-bench on \(ProcessInfo.processInfo.hostName), \(ProcessInfo.processInfo.activeProcessorCount) CPUs, \(RFC3339Now.string())")
         if options.only == nil || options.only == "sample" { SampleBenchmark.run() }
         if options.only == nil || options.only == "evaluate" { EvaluationBenchmark.run() }
+        if options.only == nil || options.only == "flapping" { FlappingMemoryBenchmark.run() }
         if options.only == nil || options.only == "round" { await RoundBenchmark.run() }
         if options.only == nil || options.only == "gpu" { try GPUBenchmark.run() }
         if options.only == nil || options.only == "idle" { try await IdleBenchmark.run(options: options) }
@@ -58,7 +59,7 @@ struct Options {
             case "--against": against = iterator.next()
             default:
                 print(
-                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH]"
+                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|flapping|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH]"
                 )
                 exit(2)
             }
