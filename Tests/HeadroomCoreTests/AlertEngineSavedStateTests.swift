@@ -146,7 +146,9 @@ struct AlertEngineSavedStateTests {
     func codable() throws {
         let leak = AlertRule(
             name: "leak", selector: MetricSelector("memory_used_bytes"),
-            condition: .trend(TrendCondition(capacity: .fixed(1e12), window: .seconds(100_000))))
+            // 1,000 s at 1 s: every sample stays in the window (AlertSlot.trendPointsPerWindow)
+            // and the save thins them.
+            condition: .trend(TrendCondition(capacity: .fixed(1e12), window: .seconds(1000))))
         var first = Scenario([gpuCrit, leak])
         for t in 0..<1000 {
             first.step(at: Double(t), [Sample("memory_used_bytes", .none, Double(t) * 1000), Sample("gpu_memory_used_percent", Self.gpu, 96)])

@@ -283,7 +283,9 @@ public struct AlertEngine: Sendable {
             case .metric(let name): capacity = capacityValue(name, for: seriesKeys[id].labels)
             }
             let fit = slots.update(at: at) { slot -> TrendFit? in
-                slot.appendTrend(time: time, value: value, horizon: time - condition.window.headroomSeconds)
+                slot.appendTrend(
+                    time: time, value: value, horizon: time - shape.window,
+                    spacing: shape.window / AlertSlot.trendPointsPerWindow)
                 guard let capacity, capacity > 0, slot.trendTimes.count >= condition.minimumSamples else { return nil }
                 return TrendFit.fit(times: slot.trendTimes, values: slot.trendValues)
             }
