@@ -146,7 +146,7 @@ struct AlertEngineSavedStateTests {
     func codable() throws {
         let leak = AlertRule(
             name: "leak", selector: MetricSelector("memory_used_bytes"),
-            // 1,000 s at 1 s: every sample stays in the window (AlertSlot.trendPointsPerWindow)
+            // 1,000 s at 1 s: every sample stays in the window (TrendWindow.pointsPerWindow)
             // and the save thins them.
             condition: .trend(TrendCondition(capacity: .fixed(1e12), window: .seconds(1000))))
         var first = Scenario([gpuCrit, leak])

@@ -57,7 +57,7 @@ extension AlertEngine {
             for (id, slot) in slots.entries(rule: ruleIndex) {
                 guard seriesIndex[seriesKeys[id]] == id else { continue }
                 let key = seriesKeys[id]
-                let (times, values) = Self.thinned(slot.trendTimes, slot.trendValues, to: AlertEngineState.maximumTrendPoints)
+                let (times, values) = Self.thinned(slot.trendWindow.times, slot.trendWindow.values, to: AlertEngineState.maximumTrendPoints)
                 entries.append(
                     AlertEngineState.Entry(
                         rule: rule.name, kind: Self.kindName(rule.condition), metric: key.name,
@@ -118,8 +118,7 @@ extension AlertEngine {
             slot.flapping = entry.flapping
             slot.previousValue = entry.previousValue
             if entry.trendTimes.count == entry.trendValues.count {
-                slot.trendTimes = entry.trendTimes
-                slot.trendValues = entry.trendValues
+                slot.trendWindow = TrendWindow(times: entry.trendTimes, values: entry.trendValues)
             }
             slots.remove(rule: ruleIndex, series: id)
             slots.insert(slot, rule: ruleIndex, series: id)

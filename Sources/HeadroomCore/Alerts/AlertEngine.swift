@@ -283,11 +283,9 @@ public struct AlertEngine: Sendable {
             case .metric(let name): capacity = capacityValue(name, for: seriesKeys[id].labels)
             }
             let fit = slots.update(at: at) { slot -> TrendFit? in
-                slot.appendTrend(
-                    time: time, value: value, horizon: time - shape.window,
-                    spacing: shape.window / AlertSlot.trendPointsPerWindow)
-                guard let capacity, capacity > 0, slot.trendTimes.count >= condition.minimumSamples else { return nil }
-                return TrendFit.fit(times: slot.trendTimes, values: slot.trendValues)
+                slot.trendWindow.append(time: time, value: value, window: shape.window)
+                guard let capacity, capacity > 0, slot.trendWindow.count >= condition.minimumSamples else { return nil }
+                return slot.trendWindow.fit
             }
             if let capacity, let fit,
                 fit.span >= condition.window.headroomSeconds / 2, fit.r2 >= condition.minimumR2,

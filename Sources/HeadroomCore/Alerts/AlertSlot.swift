@@ -39,9 +39,8 @@ struct AlertSlot: Sendable {
     var flapping = false
     /// `increases` rules: the previous counter value.
     var previousValue: Double?
-    /// Trend rules: the fit window.
-    var trendTimes: [Double] = []
-    var trendValues: [Double] = []
+    /// Trend rules: the points of the fit window.
+    var trendWindow = TrendWindow()
 
     init(timing: AlertStateMachine.Timing) {
         machine = AlertStateMachine(timing: timing)
@@ -86,31 +85,6 @@ struct AlertSlot: Sendable {
     private func repeatDue(limits: AlertPolicy.Limits, at now: Date) -> Bool {
         guard limits.repeatSeconds > 0, let last = lastNotifiedAt else { return false }
         return now.timeIntervalSince(last) + 0.001 >= limits.repeatSeconds
-    }
-
-    /// How finely a trend window is kept: any two points with one between them lie at least
-    /// `window / trendPointsPerWindow` apart, so a window holds at most twice this many points
-    /// (plus two) whatever the interval; at `interval: 100ms` on a 10-minute window about 550
-    /// of 6,000 samples, which all used to be kept (96 KiB per series) and fitted every round.
-    /// An interval of a second or more on the default 10-minute window keeps every sample.
-    static let trendPointsPerWindow = 512.0
-
-    /// Adds a point to the trend window and drops the points older than `horizon`. The newest
-    /// point is always the latest sample: one that comes within `spacing` of the point before
-    /// the newest takes the newest's place instead of adding a point.
-    mutating func appendTrend(time: Double, value: Double, horizon: Double, spacing: Double) {
-        let count = trendTimes.count
-        if count >= 2, time - trendTimes[count - 2] < spacing {
-            trendTimes[count - 1] = time
-            trendValues[count - 1] = value
-        } else {
-            trendTimes.append(time)
-            trendValues.append(value)
-        }
-        if let firstKept = trendTimes.firstIndex(where: { $0 >= horizon }), firstKept > 0 {
-            trendTimes.removeFirst(firstKept)
-            trendValues.removeFirst(firstKept)
-        }
     }
 
     mutating func update(

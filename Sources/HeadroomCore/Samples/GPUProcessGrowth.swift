@@ -8,13 +8,13 @@
 /// memory alerts read "… : pid 4242 python facefusion.py holds 18.2 GiB, +120.0 MiB/min".
 ///
 /// Pure: fed every round's samples and time; it keeps each process's recent readings
-/// (over `window`) to fit its growth, and forgets processes that are gone.
+/// (over `window`, a `TrendWindow` each) to fit its growth, and forgets processes that are gone.
 public struct GPUProcessGrowth: Sendable {
     /// How far back growth is fitted.
     public var window: Double
     /// How many processes a message names.
     public var top: Int
-    private var history: [SeriesKey: (times: [Double], values: [Double])] = [:]
+    private var history: [SeriesKey: TrendWindow] = [:]
 
     /// The metrics whose detail names the top processes.
     public static let annotated: Set<String> = ["gpu_memory_used_percent", "gpu_memory_used_bytes", "gpu_memory_free_bytes"]
@@ -33,16 +33,10 @@ public struct GPUProcessGrowth: Sendable {
             guard let uuid = sample.labels["uuid"] else { continue }
             let key = sample.key
             seen.insert(key)
-            var entry = history[key] ?? ([], [])
-            entry.times.append(time)
-            entry.values.append(sample.value)
-            if let keep = entry.times.firstIndex(where: { $0 >= time - window }), keep > 0 {
-                entry.times.removeFirst(keep)
-                entry.values.removeFirst(keep)
-            }
-            history[key] = entry
+            // In place: copied out and back, the points were copied whole every round.
+            history[key, default: TrendWindow()].append(time: time, value: sample.value, window: window)
             var growth: Double?
-            if entry.times.count >= 3, let fit = TrendFit.fit(times: entry.times, values: entry.values), fit.span >= 30 {
+            if let points = history[key], points.count >= 3, let fit = points.fit, fit.span >= 30 {
                 growth = fit.slope
             }
             byGPU[uuid, default: []].append((sample, growth))
