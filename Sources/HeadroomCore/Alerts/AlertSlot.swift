@@ -154,9 +154,8 @@ struct AlertSlot: Sendable {
         case .fired, .resolved:
             flapTimes.append(now)
             // Only the latest `flapMaxChanges + 1` changes decide anything: flapping starts
-            // when they all lie inside the window and ends when the latest leaves it. A slot
-            // that kept every change of the window carried up to one a round (120 at 5 s in
-            // 10 minutes) and pruned them all at every decision.
+            // when they all lie inside the window and ends when the latest leaves it. Keeping
+            // more would grow the slot with the interval (up to a change a round).
             let kept = max(limits.flapMaxChanges, 0) + 1
             if flapCount > kept { flapTimes.removeFirst(flapCount - kept) }
             if limits.flapMaxChanges > 0, !flapping, flapCount > limits.flapMaxChanges {

@@ -33,12 +33,8 @@ public struct GPUProcessGrowth: Sendable {
             guard let uuid = sample.labels["uuid"] else { continue }
             let key = sample.key
             seen.insert(key)
-            // In place: copied out and back, the points were copied whole every round.
-            history[key, default: TrendWindow()].append(time: time, value: sample.value, window: window)
-            var growth: Double?
-            if let points = history[key], points.count >= 3, let fit = points.fit, fit.span >= 30 {
-                growth = fit.slope
-            }
+            // In place, one lookup: copied out and back, the points were copied whole every round.
+            let growth = Self.record(&history[key, default: TrendWindow()], time: time, value: sample.value, window: window)
             byGPU[uuid, default: []].append((sample, growth))
         }
         if history.count > seen.count { history = history.filter { seen.contains($0.key) } }
@@ -66,5 +62,12 @@ public struct GPUProcessGrowth: Sendable {
             annotated.detail = text
             return annotated
         }
+    }
+
+    /// Adds a reading to a process's window; its growth per second once 30 s of it fit a line.
+    private static func record(_ points: inout TrendWindow, time: Double, value: Double, window: Double) -> Double? {
+        points.append(time: time, value: value, window: window)
+        guard points.count >= 3, let fit = points.fit, fit.span >= 30 else { return nil }
+        return fit.slope
     }
 }
