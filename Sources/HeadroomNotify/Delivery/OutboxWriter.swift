@@ -71,6 +71,10 @@ final class OutboxWriter: Sendable {
     /// included (`/metrics`).
     var writesWaiting: Int { state.withLock { $0.inFlight + $0.queued.files } }
 
+    /// Files of the batch being written (0: none): whether this thread has taken up what was
+    /// handed over, or it still waits for it (tests).
+    var filesInFlight: Int { state.withLock { $0.inFlight } }
+
     /// Entries found on disk at start, which removals must reach.
     func noteOnDisk(_ ids: [String]) {
         state.withLock { $0.onDisk.formUnion(ids) }
