@@ -160,12 +160,14 @@ private struct Center {
         // Headroom's own health first (its size, then each collector's state: `evaluationSamples`
         // puts both before the rest, in the one array it builds), so at the cap those are never
         // the series refused: the alert that says so must get through.
-        let derived = SampleDerivation.evaluationSamples(previous: previous, current: snapshot, leading: limitSamples)
-        let samples = processGrowth.annotate(derived, at: snapshot.time)
+        var samples = SampleDerivation.evaluationSamples(previous: previous, current: snapshot, leading: limitSamples)
+        // The layout first: the growth annotation reads its processes by position in it (and
+        // writes only details, which are not part of a series).
+        let layout = SeriesLayout.of(samples, reusing: latestLayout)
+        processGrowth.annotate(&samples, layout: layout, at: snapshot.time)
         previous = snapshot
         latestSnapshot = snapshot
         latestSamples = samples
-        let layout = SeriesLayout.of(samples, reusing: latestLayout)
         latestLayout = layout
         let notifications = restored + engine.evaluate(samples, layout: layout, at: snapshot.time)
         let save = saveIfDue(at: snapshot.time, changed: engine.lastRoundTransitioned || !restored.isEmpty)

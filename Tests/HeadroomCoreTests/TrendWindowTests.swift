@@ -58,7 +58,7 @@ struct TrendWindowTests {
 
     @Test("GPU process growth at 100 ms reads the same growth through its thinned window")
     func processGrowthAtFastInterval() {
-        var growth = GPUProcessGrowth()
+        var growth = GrowthAnnotator()
         let mib = 1024.0 * 1024
         let gpu: [(String, String)] = [("gpu", "0"), ("uuid", "GPU-a")]
         var out: [Sample] = []

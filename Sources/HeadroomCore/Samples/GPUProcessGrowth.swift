@@ -7,60 +7,107 @@
 /// Says who holds a GPU's memory, in the detail of that GPU's memory series, so GPU
 /// memory alerts read "… : pid 4242 python facefusion.py holds 18.2 GiB, +120.0 MiB/min".
 ///
-/// Pure: fed every round's samples and time; it keeps each process's recent readings
-/// (over `window`, a `TrendWindow` each) to fit its growth, and forgets processes that are gone.
+/// Pure: fed every round's samples, their layout and the time; it keeps each process's
+/// recent readings (over `window`, a `TrendWindow` each) to fit its growth, and forgets a
+/// process once a round's layout no longer holds it.
+///
+/// Where the processes and their GPUs' memory series lie in a round is worked out once per
+/// layout (`Plan`): a round in the layout of the one before reads its processes by
+/// position, with no hashing of labels (it hashed every process's key and GPU three times a
+/// round, and looked up every sample's name in a set).
 public struct GPUProcessGrowth: Sendable {
     /// How far back growth is fitted.
     public var window: Double
     /// How many processes a message names.
     public var top: Int
-    private var history: [SeriesKey: TrendWindow] = [:]
+    private var plan = Plan()
 
     /// The metrics whose detail names the top processes.
     public static let annotated: Set<String> = ["gpu_memory_used_percent", "gpu_memory_used_bytes", "gpu_memory_free_bytes"]
+    static let processMetric = "gpu_process_memory_used_bytes"
 
     public init(window: Double = 300, top: Int = 3) {
         self.window = window
         self.top = top
     }
 
-    /// `samples` with the memory series of every GPU that has processes annotated.
-    public mutating func annotate(_ samples: [Sample], at now: Date) -> [Sample] {
-        let time = now.timeIntervalSinceReferenceDate
-        var byGPU: [String: [(sample: Sample, growth: Double?)]] = [:]
-        var seen: Set<SeriesKey> = []
-        for sample in samples where sample.isNamed("gpu_process_memory_used_bytes") {
-            guard let uuid = sample.labels["uuid"] else { continue }
-            let key = sample.key
-            seen.insert(key)
-            // In place, one lookup: copied out and back, the points were copied whole every round.
-            let growth = Self.record(&history[key, default: TrendWindow()], time: time, value: sample.value, window: window)
-            byGPU[uuid, default: []].append((sample, growth))
-        }
-        if history.count > seen.count { history = history.filter { seen.contains($0.key) } }
-        guard !byGPU.isEmpty else { return samples }
+    /// Where a layout's processes and annotated series lie, and each process's window.
+    private struct Plan: Sendable {
+        /// The layout this plan is of (nil: none yet).
+        var layout: SeriesLayout?
+        var processes: [Process] = []
+        /// Per GPU, in order of first appearance.
+        var gpus: [GPU] = []
 
-        var texts: [String: String] = [:]
-        for (uuid, processes) in byGPU {
-            let ranked = processes.sorted { $0.sample.value > $1.sample.value }.prefix(top)
-            texts[uuid] = ranked.map { entry in
-                let pid = entry.sample.labels["pid"] ?? "?"
-                let command = entry.sample.labels["command"].map { " " + $0 } ?? ""
-                var text = "pid \(pid)\(command) holds \(MessageFormat.bytes(entry.sample.value))"
-                if let growth = entry.growth, abs(growth * 60) >= 1024 * 1024 {
-                    text += ", " + MessageFormat.ratePerMinute(growth, metric: "gpu_process_memory_used_bytes")
-                }
-                if let container = entry.sample.labels["container"] { text += " (container \(container))" }
-                return text
-            }.joined(separator: "; ")
+        struct GPU: Sendable {
+            /// Its processes, as indices in `processes`.
+            var processes: [Int] = []
+            /// The positions of its memory series, which take the text.
+            var targets: [Int] = []
         }
-        return samples.map { sample in
-            guard Self.annotated.contains(sample.name), sample.detail == nil, let uuid = sample.labels["uuid"],
-                let text = texts[uuid]
-            else { return sample }
-            var annotated = sample
-            annotated.detail = text
-            return annotated
+
+        struct Process: Sendable {
+            var position: Int
+            var key: SeriesKey
+            /// "pid 4242 python facefusion.py" and " (container 0b8f1c6e2d4a)": fixed by the labels.
+            var name: String
+            var container: String
+            var points = TrendWindow()
+        }
+
+        /// The plan of `layout`, taking over the windows of processes `previous` tracked.
+        init(layout: SeriesLayout, previous: Plan) {
+            self.layout = layout
+            let kept = Dictionary(previous.processes.map { ($0.key, $0.points) }, uniquingKeysWith: { first, _ in first })
+            var gpuOf: [String: Int] = [:]
+            for (position, key) in layout.keys.enumerated()
+            where key.name == GPUProcessGrowth.processMetric {
+                guard let uuid = key.labels["uuid"] else { continue }
+                let gpu = gpuOf[uuid] ?? gpus.count
+                if gpu == gpus.count {
+                    gpuOf[uuid] = gpu
+                    gpus.append(GPU())
+                }
+                gpus[gpu].processes.append(processes.count)
+                let command = key.labels["command"].map { " " + $0 } ?? ""
+                processes.append(
+                    Process(
+                        position: position, key: key, name: "pid \(key.labels["pid"] ?? "?")\(command)",
+                        container: key.labels["container"].map { " (container \($0))" } ?? "",
+                        points: kept[key] ?? TrendWindow()))
+            }
+            guard !gpus.isEmpty else { return }
+            for (position, key) in layout.keys.enumerated() where GPUProcessGrowth.annotated.contains(key.name) {
+                if let uuid = key.labels["uuid"], let gpu = gpuOf[uuid] { gpus[gpu].targets.append(position) }
+            }
+        }
+
+        init() {}
+    }
+
+    /// Writes into the detail of every GPU memory series (that has none) who holds that GPU's
+    /// memory. `layout` must be the samples' series in their order (`SeriesLayout.of`).
+    public mutating func annotate(_ samples: inout [Sample], layout: SeriesLayout, at now: Date) {
+        assert(layout.matches(samples), "a layout that is not the samples' series")
+        if plan.layout !== layout { plan = Plan(layout: layout, previous: plan) }
+        guard !plan.gpus.isEmpty else { return }
+        let time = now.timeIntervalSinceReferenceDate
+        var growth = [Double?](repeating: nil, count: plan.processes.count)
+        for index in plan.processes.indices {
+            let position = plan.processes[index].position
+            growth[index] = Self.record(&plan.processes[index].points, time: time, value: samples[position].value, window: window)
+        }
+        for gpu in plan.gpus where !gpu.targets.isEmpty {
+            let ranked = gpu.processes.sorted { samples[plan.processes[$0].position].value > samples[plan.processes[$1].position].value }
+            let text = ranked.prefix(top).map { index in
+                let process = plan.processes[index]
+                var text = "\(process.name) holds \(MessageFormat.bytes(samples[process.position].value))"
+                if let rate = growth[index], abs(rate * 60) >= 1024 * 1024 {
+                    text += ", " + MessageFormat.ratePerMinute(rate, metric: Self.processMetric)
+                }
+                return text + process.container
+            }.joined(separator: "; ")
+            for position in gpu.targets where samples[position].detail == nil { samples[position].detail = text }
         }
     }
 

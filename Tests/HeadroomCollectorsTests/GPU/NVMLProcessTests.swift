@@ -88,6 +88,46 @@ struct NVMLProcessTests {
         #expect(snapshot.gpus[1].samples.first { $0.name == "gpu_processes" }?.detail?.contains("hostPID: true") == true)
     }
 
+    @Test("a PID not visible here is looked up again every tenth read, a visible one at every read")
+    func hiddenPIDLookedUpSeldom() throws {
+        let fake = try FakeNVML(scenario: Self.base)
+        let files = SwitchableFiles(Self.proc)
+        let collector = NVMLCollector(libraryPath: fake.libraryPath, files: files)
+        for _ in 0..<100 { _ = try collector.read() }
+        // A visible PID's comm at every read: a reused PID is noticed at once.
+        #expect(files.reads(of: "/proc/4242/comm") == 100)
+        #expect(files.reads(of: "/proc/777/comm") == 10)
+        // The cached description stands meanwhile.
+        #expect(try collector.read().gpus[1].attributionProblem?.contains("--pid=host") == true)
+        // Once it is visible (the host's /proc mounted under Headroom), within ten reads.
+        var visible = Self.proc
+        visible.contents["/proc/777/comm"] = Array("python3\n".utf8)
+        visible.contents["/proc/777/cmdline"] = Array("/usr/bin/python3\0serve.py\0".utf8)
+        files.replace(visible)
+        var reads = 0
+        var command: String?
+        while reads < 10, command != "python3 serve.py" {
+            command = try collector.read().gpus[1].processes?.first?.command
+            reads += 1
+        }
+        #expect(command == "python3 serve.py")
+        #expect(reads <= 10)
+    }
+
+    @Test("a process on several GPUs is described once a round, and listed on each")
+    func processOnTwoGPUs() throws {
+        let fake = try FakeNVML(scenario: Self.base + "\ngpu 1 procs 4242:1073741824 777:2147483648\n")
+        let files = SwitchableFiles(Self.proc)
+        let collector = NVMLCollector(libraryPath: fake.libraryPath, files: files)
+        var snapshot = try collector.read()
+        for _ in 1..<20 { snapshot = try collector.read() }
+        #expect(files.reads(of: "/proc/4242/comm") == 20)
+        #expect(files.reads(of: "/proc/777/comm") == 2)
+        #expect(snapshot.gpus[0].processes?.first?.command == "python3 facefusion.py headless-run")
+        #expect(snapshot.gpus[1].processes?.map(\.command) == ["python3", "python3 facefusion.py headless-run"])
+        #expect(snapshot.gpus[1].processes?.last?.container == "0b8f1c6e2d4a")
+    }
+
     @Test("a PID that exists here but is another process (another PID namespace) is not attributed")
     func pidOfAnotherNamespace() throws {
         let fake = try FakeNVML(scenario: Self.base)

@@ -212,17 +212,22 @@ public final class NVMLCollector: Collector, Sendable {
                     var processes: [GPUReading.Process] = []
                     var hidden = false
                     for (pid, bytes) in listed {
-                        livePIDs.insert(pid)
-                        let driverName =
-                            session.processNames[pid]
-                            ?? library.processName.flatMap { fn in
-                                let (code, text) = library.string { fn(UInt32(pid), $0, $1) }
-                                return code == Int32(HR_NVML_SUCCESS) && !text.isEmpty ? text : nil
-                            }
-                        if let driverName { session.processNames[pid] = driverName }
-                        let described = attribution.describe(pid: pid, driverName: driverName, cached: session.processes[pid])
-                        session.processes[pid] = described
-                        let found = described.result
+                        let found: ProcessAttribution.Result
+                        if !livePIDs.insert(pid).inserted, let described = session.processes[pid] {
+                            // On another GPU already this round (one process, several GPUs): described once.
+                            found = described.result
+                        } else {
+                            let driverName =
+                                session.processNames[pid]
+                                ?? library.processName.flatMap { fn in
+                                    let (code, text) = library.string { fn(UInt32(pid), $0, $1) }
+                                    return code == Int32(HR_NVML_SUCCESS) && !text.isEmpty ? text : nil
+                                }
+                            if let driverName { session.processNames[pid] = driverName }
+                            let described = attribution.describe(pid: pid, driverName: driverName, cached: session.processes[pid])
+                            session.processes[pid] = described
+                            found = described.result
+                        }
                         hidden = hidden || !found.visible
                         processes.append(
                             GPUReading.Process(
