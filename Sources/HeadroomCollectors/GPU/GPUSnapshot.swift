@@ -22,8 +22,29 @@ public struct GPUSnapshot: Sendable, Hashable, Codable {
 
     /// Every series of the round: the driver's, then each GPU's.
     public var samples: [Sample] {
+        var sets: [GPUReading.Identity: GPULabelSets] = [:]
+        return samples(labelSets: &sets)
+    }
+
+    /// `samples`, with each GPU's label sets taken from `labelSets` (and added there): a
+    /// collector keeps them from round to round. Sets of GPUs gone are dropped.
+    public func samples(labelSets: inout [GPUReading.Identity: GPULabelSets]) -> [Sample] {
         var out = driverSamples
-        for gpu in gpus { out += gpu.samples }
+        out.reserveCapacity(out.count + 40 * gpus.count)
+        for gpu in gpus {
+            let sets: GPULabelSets
+            if let known = labelSets[gpu.identity] {
+                sets = known
+            } else {
+                sets = GPULabelSets(gpu.identity)
+                labelSets[gpu.identity] = sets
+            }
+            gpu.appendSamples(to: &out, labels: sets)
+        }
+        if labelSets.count > gpus.count {
+            let present = Set(gpus.map(\.identity))
+            labelSets = labelSets.filter { present.contains($0.key) }
+        }
         return out
     }
 

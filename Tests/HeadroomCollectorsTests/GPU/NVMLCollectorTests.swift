@@ -227,6 +227,27 @@ struct NVMLCollectorTests {
         #expect(snapshot.skipped == ["GPU 1: NVML_ERROR_NO_PERMISSION (Insufficient Permissions)"])
     }
 
+    @Test("label sets kept from round to round give exactly the series built afresh; a GPU's go when it does")
+    func keptLabelSets() throws {
+        let fake = try FakeNVML(scenario: Self.threeGPUs + "\nat 1 gpu 1 used 30000000000\n")
+        let collector = collector(fake)
+        var sets: [GPUReading.Identity: GPULabelSets] = [:]
+        let first = try collector.read()
+        #expect(first.samples(labelSets: &sets) == first.samples)
+        #expect(sets.count == 3)
+        fake.setStep(1)
+        let second = try collector.read()
+        let kept = second.samples(labelSets: &sets)
+        #expect(kept == second.samples)
+        #expect(kept != first.samples, "the second round's values, not the first's")
+        var fewer = second
+        let gone = fewer.gpus.remove(at: 1)
+        #expect(fewer.samples(labelSets: &sets) == fewer.samples)
+        #expect(sets.count == 2 && sets[gone.identity] == nil)
+        // What the collector hands the round is the same.
+        #expect(try collector.collect() == second.samples)
+    }
+
     @Test("MIG instances are read as their own memory series")
     func mig() throws {
         let fake = try FakeNVML(

@@ -11,6 +11,8 @@ public final class AMDGPUCollector: Collector, Sendable {
     public let name = "amdgpu"
     private let files: any SystemFiles
     private let cards = Mutex<(list: [AMDGPUCard]?, round: Int)>((nil, 0))
+    /// Each GPU's label sets, kept from round to round (`GPUSnapshot.samples(labelSets:)`).
+    private let labelSets = Mutex<[GPUReading.Identity: GPULabelSets]>([:])
 
     private let noDevice: CollectorError
 
@@ -20,7 +22,8 @@ public final class AMDGPUCollector: Collector, Sendable {
     }
 
     public func collect() throws(CollectorError) -> [Sample] {
-        try read().samples
+        let snapshot = try read()
+        return labelSets.withLock { snapshot.samples(labelSets: &$0) }
     }
 
     /// One round's readings, for `headroom gpus` as well as `collect()`.

@@ -22,6 +22,8 @@ public final class NVMLCollector: Collector, Sendable {
     private let directories: [String]
     private let files: any SystemFiles
     private let state = Mutex(State())
+    /// Each GPU's label sets, kept from round to round (`GPUSnapshot.samples(labelSets:)`).
+    private let labelSets = Mutex<[GPUReading.Identity: GPULabelSets]>([:])
 
     private struct State: @unchecked Sendable {
         var round = 0
@@ -70,7 +72,8 @@ public final class NVMLCollector: Collector, Sendable {
     }
 
     public func collect() throws(CollectorError) -> [Sample] {
-        try read().samples
+        let snapshot = try read()
+        return labelSets.withLock { snapshot.samples(labelSets: &$0) }
     }
 
     /// One round's readings, for `headroom gpus` as well as `collect()`.
