@@ -44,27 +44,27 @@ extension SamplingService {
     }
 
     /// Says once per change what each GPU driver shows: the driver version and the GPUs,
-    /// or why the driver is unusable.
+    /// or why the driver is unusable. Compared as values every round; the line is built only
+    /// when they change (it was built, eight byte counts formatted, every round).
     func describeGPUs(_ samples: [Sample]) {
         for driver in samples where driver.isNamed("gpu_driver_up") {
             let vendor = driver.labels["vendor"] ?? "?"
-            let gpus = samples.filter { $0.isNamed("gpu_memory_total_bytes") && $0.labels["vendor"] == vendor && $0.labels["gpu_instance"] == nil }
-            let text: String
-            if driver.value == 0 {
-                text = "\(vendor) GPU driver unusable: \(driver.detail ?? "?")"
-            } else {
-                let list = gpus.map { "GPU \($0.labels["gpu"] ?? "?") \($0.labels["name"] ?? "?") \(MessageFormat.bytes($0.value))" }
-                let name = vendor == "nvidia" ? "NVIDIA" : vendor.uppercased()
-                text =
-                    "\(name) \(driver.detail ?? "driver"): \(list.count) GPU\(list.count == 1 ? "" : "s")"
-                    + (list.isEmpty ? "" : " (\(list.joined(separator: ", ")))")
+            var shown = GPUAnnouncement(up: driver.value != 0, detail: driver.detail)
+            if shown.up {
+                for gpu in samples where gpu.isNamed("gpu_memory_total_bytes") {
+                    guard gpu.labels["vendor"] == vendor, gpu.labels["gpu_instance"] == nil else { continue }
+                    shown.gpus.append(.init(index: gpu.labels["gpu"] ?? "?", name: gpu.labels["name"] ?? "?", totalBytes: gpu.value))
+                }
             }
-            let isNew = state.withLock { state in
-                defer { state.announcedGPUs[vendor] = text }
-                return state.announcedGPUs[vendor] != text
+            let text = state.withLock { state -> String? in
+                let last = state.announcedGPUs[vendor]
+                guard last?.shown != shown else { return nil }
+                let text = shown.text(vendor: vendor)
+                state.announcedGPUs[vendor] = (shown, text)
+                return last?.text != text ? text : nil
             }
-            guard isNew else { continue }
-            if driver.value == 0 { logger.warning("\(text)") } else { logger.info("\(text)") }
+            guard let text else { continue }
+            if shown.up { logger.info("\(text)") } else { logger.warning("\(text)") }
         }
     }
 
@@ -88,5 +88,27 @@ extension SamplingService {
             }
         }
         logger.info("cgroup \(version) \(cgroup): \(parts.joined(separator: "; "))")
+    }
+}
+
+/// What the log says about one vendor's GPU driver, as values.
+struct GPUAnnouncement: Equatable {
+    var up: Bool
+    /// The driver's version when up, why it is unusable when not.
+    var detail: String?
+    var gpus: [GPU] = []
+
+    struct GPU: Equatable {
+        var index: String
+        var name: String
+        var totalBytes: Double
+    }
+
+    func text(vendor: String) -> String {
+        guard up else { return "\(vendor) GPU driver unusable: \(detail ?? "?")" }
+        let list = gpus.map { "GPU \($0.index) \($0.name) \(MessageFormat.bytes($0.totalBytes))" }
+        let name = vendor == "nvidia" ? "NVIDIA" : vendor.uppercased()
+        return "\(name) \(detail ?? "driver"): \(list.count) GPU\(list.count == 1 ? "" : "s")"
+            + (list.isEmpty ? "" : " (\(list.joined(separator: ", ")))")
     }
 }
