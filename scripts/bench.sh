@@ -3,6 +3,7 @@
 # the same flags, the harness and the fake NVML driver; runs every benchmark.
 # Usage: scripts/bench.sh [--idle-seconds N] [--interval-ms 100] [--only sample|evaluate|flapping|round|gpu|delivery|idle|wakeups|history|replay|history-daemon]
 #        [--against PATH]   (with --only wakeups: a second headroom binary in the same window)
+#        [--gpus N] [--warm-up-seconds S]   (with --only wakeups: N fake GPUs; S seconds before the window)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The peers the idle benchmark measures beside Headroom in the same run (Debian packages).

@@ -7,7 +7,7 @@ import HeadroomCore
 /// the same run (absolute numbers drift between machines; ratios travel).
 ///
 ///   scripts/bench.sh                     # builds release with the static stdlib and runs everything
-///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|flapping|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH]
+///   headroom-bench [--idle-seconds 60] [--headroom PATH] [--only sample|evaluate|flapping|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH] [--gpus N] [--warm-up-seconds 5]
 @main
 struct HeadroomBench {
     static func main() async throws {
@@ -47,6 +47,10 @@ struct Options {
     /// A second headroom binary the wake-up benchmark runs beside the first, in the same
     /// window: a change measured against its baseline with the machine's noise shared.
     var against: String?
+    /// The wake-up benchmark: fake GPUs for the daemons (0: none), and how long they run
+    /// before the window is measured.
+    var gpus = 0
+    var warmUpSeconds = 5
 
     init<S: Sequence>(_ arguments: S) where S.Element == String {
         var iterator = arguments.makeIterator()
@@ -57,9 +61,11 @@ struct Options {
             case "--only": only = iterator.next()
             case "--interval-ms": intervalMilliseconds = max(1, Int(iterator.next() ?? "") ?? intervalMilliseconds)
             case "--against": against = iterator.next()
+            case "--gpus": gpus = max(0, Int(iterator.next() ?? "") ?? gpus)
+            case "--warm-up-seconds": warmUpSeconds = max(0, Int(iterator.next() ?? "") ?? warmUpSeconds)
             default:
                 print(
-                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|flapping|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH]"
+                    "unknown argument \(argument); usage: headroom-bench [--idle-seconds N] [--headroom PATH] [--only sample|evaluate|flapping|round|gpu|idle|wakeups|delivery|history|replay|history-daemon] [--interval-ms 100] [--against PATH] [--gpus N] [--warm-up-seconds 5]"
                 )
                 exit(2)
             }

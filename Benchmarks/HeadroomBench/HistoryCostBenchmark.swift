@@ -12,23 +12,12 @@ enum HistoryCostBenchmark {
     static func run(options: Options) async throws {
         guard let (headroom, directory) = try IdleBenchmark.workspace("History in the daemon", options: options) else { return }
         defer { try? FileManager.default.removeItem(at: directory) }
-        let built = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/libFakeNVML.so"
-        guard FileManager.default.fileExists(atPath: built) else {
-            print("\n## History in the daemon: skipped, \(built) not built (scripts/bench.sh builds it)")
-            return
-        }
-        let library = directory.appendingPathComponent("libnvidia-ml.so.1").path
-        try FileManager.default.copyItem(atPath: built, toPath: library)
         // 8 busy GPUs, two processes each; the processes are this one, so attribution reads /proc.
         let pid = getpid()
-        var lines = ["gpus 8", "pname \(pid) \(CommandLine.arguments[0])"]
-        for gpu in 0..<8 {
-            lines += [
-                "gpu \(gpu) name NVIDIA H100 80GB HBM3", "gpu \(gpu) total 85899345920", "gpu \(gpu) used \((40 + gpu) * 1_000_000_000)",
-                "gpu \(gpu) reserved 536870912", "gpu \(gpu) util 93", "gpu \(gpu) procs \(pid):30000000000 \(pid):1000000000",
-            ]
-        }
-        try lines.joined(separator: "\n").write(toFile: directory.appendingPathComponent("fake-nvml.scenario").path, atomically: true, encoding: .utf8)
+        guard
+            let library = try FakeGPUHost.install(
+                in: directory, gpus: 8, procs: "\(pid):30000000000 \(pid):1000000000", title: "History in the daemon")
+        else { return }
 
         let seconds = max(options.idleSeconds, 10)
         let intervalMilliseconds = options.intervalMilliseconds
