@@ -44,6 +44,18 @@ public struct GPUProcessGrowth: Sendable {
             var processes: [Int] = []
             /// The positions of its memory series, which take the text.
             var targets: [Int] = []
+            /// What the text last said, and the text: built again only when that changes (a
+            /// GPU's processes mostly hold the same memory from one round to the next).
+            var shown: [Shown] = []
+            var text = ""
+        }
+
+        /// One process as a text names it.
+        struct Shown: Equatable, Sendable {
+            var process: Int
+            var bytes: Double
+            /// The growth per second, when it is large enough to be named.
+            var rate: Double?
         }
 
         struct Process: Sendable {
@@ -92,22 +104,27 @@ public struct GPUProcessGrowth: Sendable {
         if plan.layout !== layout { plan = Plan(layout: layout, previous: plan) }
         guard !plan.gpus.isEmpty else { return }
         let time = now.timeIntervalSinceReferenceDate
+        var bytes = [Double](repeating: 0, count: plan.processes.count)
         var growth = [Double?](repeating: nil, count: plan.processes.count)
         for index in plan.processes.indices {
-            let position = plan.processes[index].position
-            growth[index] = Self.record(&plan.processes[index].points, time: time, value: samples[position].value, window: window)
+            bytes[index] = samples[plan.processes[index].position].value
+            growth[index] = Self.record(&plan.processes[index].points, time: time, value: bytes[index], window: window)
         }
-        for gpu in plan.gpus where !gpu.targets.isEmpty {
-            let ranked = gpu.processes.sorted { samples[plan.processes[$0].position].value > samples[plan.processes[$1].position].value }
-            let text = ranked.prefix(top).map { index in
-                let process = plan.processes[index]
-                var text = "\(process.name) holds \(MessageFormat.bytes(samples[process.position].value))"
-                if let rate = growth[index], abs(rate * 60) >= 1024 * 1024 {
-                    text += ", " + MessageFormat.ratePerMinute(rate, metric: Self.processMetric)
-                }
-                return text + process.container
-            }.joined(separator: "; ")
-            for position in gpu.targets where samples[position].detail == nil { samples[position].detail = text }
+        for gpu in plan.gpus.indices where !plan.gpus[gpu].targets.isEmpty {
+            let shown = plan.gpus[gpu].processes.sorted { bytes[$0] > bytes[$1] }.prefix(top).map { index in
+                Plan.Shown(process: index, bytes: bytes[index], rate: growth[index].flatMap { abs($0 * 60) >= 1024 * 1024 ? $0 : nil })
+            }
+            if shown != plan.gpus[gpu].shown {
+                plan.gpus[gpu].shown = shown
+                plan.gpus[gpu].text = shown.map { entry in
+                    let process = plan.processes[entry.process]
+                    var text = "\(process.name) holds \(MessageFormat.bytes(entry.bytes))"
+                    if let rate = entry.rate { text += ", " + MessageFormat.ratePerMinute(rate, metric: Self.processMetric) }
+                    return text + process.container
+                }.joined(separator: "; ")
+            }
+            let text = plan.gpus[gpu].text
+            for position in plan.gpus[gpu].targets where samples[position].detail == nil { samples[position].detail = text }
         }
     }
 
