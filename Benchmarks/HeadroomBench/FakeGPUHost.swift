@@ -5,9 +5,10 @@ import Foundation
 /// H100s beside it (`fake-nvml.scenario`).
 enum FakeGPUHost {
     /// Installs the driver with `gpus` GPUs, each listing the processes `procs` (`PID:BYTES …`,
-    /// the scenario's syntax); this process is named after its binary. Returns the library's
-    /// path, or nil after a line saying the benchmark `title` is skipped (the fake not built).
-    static func install(in directory: URL, gpus: Int, procs: String, title: String) throws -> String? {
+    /// the scenario's syntax) and set as `settings` say (`ecc_mode 1`, …); this process is named
+    /// after its binary. Returns the library's path, or nil after a line saying the benchmark
+    /// `title` is skipped (the fake not built).
+    static func install(in directory: URL, gpus: Int, procs: String, settings: [String] = [], title: String) throws -> String? {
         let built = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/libFakeNVML.so"
         guard FileManager.default.fileExists(atPath: built) else {
             print("\n## \(title): skipped, \(built) not built (scripts/bench.sh builds it)")
@@ -19,8 +20,9 @@ enum FakeGPUHost {
         for gpu in 0..<gpus {
             lines += [
                 "gpu \(gpu) name NVIDIA H100 80GB HBM3", "gpu \(gpu) total 85899345920", "gpu \(gpu) used \((40 + gpu) * 1_000_000_000)",
-                "gpu \(gpu) reserved 536870912", "gpu \(gpu) util 93", "gpu \(gpu) procs \(procs)",
+                "gpu \(gpu) reserved 536870912", "gpu \(gpu) util 93",
             ]
+            lines += settings.map { "gpu \(gpu) \($0)" } + ["gpu \(gpu) procs \(procs)"]
         }
         try lines.joined(separator: "\n").write(toFile: directory.appendingPathComponent("fake-nvml.scenario").path, atomically: true, encoding: .utf8)
         return library

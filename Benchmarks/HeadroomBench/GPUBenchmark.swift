@@ -8,29 +8,19 @@ import HeadroomCore
 /// before nvidia-smi has even initialised NVML.
 enum GPUBenchmark {
     static func run() throws {
-        let directory = NSTemporaryDirectory() + "headroom-bench-nvml-\(getpid())"
-        try? FileManager.default.removeItem(atPath: directory)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let built = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/libFakeNVML.so"
-        guard FileManager.default.fileExists(atPath: built) else {
-            print("\n## GPU sample: skipped, \(built) not built (scripts/bench.sh builds it)")
-            return
-        }
-        try FileManager.default.copyItem(atPath: built, toPath: directory + "/libnvidia-ml.so.1")
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory() + "headroom-bench-nvml-\(getpid())")
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         // 8 busy GPUs, two processes each; the processes are this one, so /proc attribution is real work.
         let pid = getpid()
-        var lines = ["gpus 8", "pname \(pid) \(CommandLine.arguments[0])"]
-        for gpu in 0..<8 {
-            lines += [
-                "gpu \(gpu) name NVIDIA H100 80GB HBM3", "gpu \(gpu) total 85899345920", "gpu \(gpu) used \((40 + gpu) * 1_000_000_000)",
-                "gpu \(gpu) reserved 536870912", "gpu \(gpu) util 93", "gpu \(gpu) ecc_mode 1", "gpu \(gpu) reasons 0x1",
-                "gpu \(gpu) procs \(pid):30000000000 \(pid):1000000000",
-            ]
-        }
-        try lines.joined(separator: "\n").write(toFile: directory + "/fake-nvml.scenario", atomically: true, encoding: .utf8)
+        guard
+            let library = try FakeGPUHost.install(
+                in: directory, gpus: 8, procs: "\(pid):30000000000 \(pid):1000000000", settings: ["ecc_mode 1", "reasons 0x1"],
+                title: "GPU sample")
+        else { return }
 
-        let collector = NVMLCollector(libraryPath: directory + "/libnvidia-ml.so.1", files: RootedSystemFiles(root: "/"))
+        let collector = NVMLCollector(libraryPath: library, files: RootedSystemFiles(root: "/"))
         let first = try collector.collect() // opens, initialises, enumerates once
         let gpus = first.filter { $0.name == "gpu_up" }.count
 

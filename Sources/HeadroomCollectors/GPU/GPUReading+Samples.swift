@@ -1,10 +1,6 @@
 public import HeadroomCore
 
 extension GPUReading {
-    /// The labels every series of this GPU carries: `gpu`, `uuid`, `name`, `pci_bus_id`,
-    /// `vendor` (plus `gpu_instance`/`compute_instance` for a MIG instance).
-    public var labels: Labels { GPULabelSets.base(identity) }
-
     /// The series of this reading. Names carry their unit (README "GPU metrics").
     public var samples: [Sample] {
         var out: [Sample] = []
@@ -107,7 +103,13 @@ public struct GPULabelSets: Sendable {
 
     public init(_ identity: GPUReading.Identity) {
         self.identity = identity
-        let base = Self.base(identity)
+        var pairs: [(String, String)] = [
+            ("gpu", String(identity.index)), ("uuid", identity.uuid), ("name", identity.name),
+            ("pci_bus_id", identity.pciBusID), ("vendor", identity.vendor),
+        ]
+        if let gpuInstance = identity.gpuInstance { pairs.append(("gpu_instance", String(gpuInstance))) }
+        if let computeInstance = identity.computeInstance { pairs.append(("compute_instance", String(computeInstance))) }
+        let base = Labels(pairs)
         func with(_ extra: (String, String)...) -> Labels {
             var labels = base
             for (name, value) in extra { labels[name] = value }
@@ -118,15 +120,5 @@ public struct GPULabelSets: Sendable {
         ecc = [with(("type", "corrected")), with(("type", "uncorrected"))]
         remappedRows = [with(("type", "correctable")), with(("type", "uncorrectable"))]
         xid = XidCatalog.classes.map { with(("class", $0)) }
-    }
-
-    static func base(_ identity: GPUReading.Identity) -> Labels {
-        var pairs: [(String, String)] = [
-            ("gpu", String(identity.index)), ("uuid", identity.uuid), ("name", identity.name),
-            ("pci_bus_id", identity.pciBusID), ("vendor", identity.vendor),
-        ]
-        if let gpuInstance = identity.gpuInstance { pairs.append(("gpu_instance", String(gpuInstance))) }
-        if let computeInstance = identity.computeInstance { pairs.append(("compute_instance", String(computeInstance))) }
-        return Labels(pairs)
     }
 }

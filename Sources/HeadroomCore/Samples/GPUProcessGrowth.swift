@@ -65,6 +65,9 @@ public struct GPUProcessGrowth: Sendable {
             var name: String
             var container: String
             var points = TrendWindow()
+            /// This round's bytes, and growth per second once it can be fitted.
+            var bytes = 0.0
+            var growth: Double?
         }
 
         /// The plan of `layout`, taking over the windows of processes `previous` tracked.
@@ -104,15 +107,17 @@ public struct GPUProcessGrowth: Sendable {
         if plan.layout !== layout { plan = Plan(layout: layout, previous: plan) }
         guard !plan.gpus.isEmpty else { return }
         let time = now.timeIntervalSinceReferenceDate
-        var bytes = [Double](repeating: 0, count: plan.processes.count)
-        var growth = [Double?](repeating: nil, count: plan.processes.count)
         for index in plan.processes.indices {
-            bytes[index] = samples[plan.processes[index].position].value
-            growth[index] = Self.record(&plan.processes[index].points, time: time, value: bytes[index], window: window)
+            let bytes = samples[plan.processes[index].position].value
+            plan.processes[index].bytes = bytes
+            plan.processes[index].growth = Self.record(&plan.processes[index].points, time: time, value: bytes, window: window)
         }
         for gpu in plan.gpus.indices where !plan.gpus[gpu].targets.isEmpty {
-            let shown = plan.gpus[gpu].processes.sorted { bytes[$0] > bytes[$1] }.prefix(top).map { index in
-                Plan.Shown(process: index, bytes: bytes[index], rate: growth[index].flatMap { abs($0 * 60) >= 1024 * 1024 ? $0 : nil })
+            let processes = plan.processes
+            let shown = plan.gpus[gpu].processes.sorted { processes[$0].bytes > processes[$1].bytes }.prefix(top).map { index in
+                Plan.Shown(
+                    process: index, bytes: processes[index].bytes,
+                    rate: processes[index].growth.flatMap { abs($0 * 60) >= 1024 * 1024 ? $0 : nil })
             }
             if shown != plan.gpus[gpu].shown {
                 plan.gpus[gpu].shown = shown

@@ -56,14 +56,12 @@ extension SamplingService {
                     shown.gpus.append(.init(index: gpu.labels["gpu"] ?? "?", name: gpu.labels["name"] ?? "?", totalBytes: gpu.value))
                 }
             }
-            let text = state.withLock { state -> String? in
-                let last = state.announcedGPUs[vendor]
-                guard last?.shown != shown else { return nil }
-                let text = shown.text(vendor: vendor)
-                state.announcedGPUs[vendor] = (shown, text)
-                return last?.text != text ? text : nil
+            let isNew = state.withLock { state in
+                defer { state.announcedGPUs[vendor] = shown }
+                return state.announcedGPUs[vendor] != shown
             }
-            guard let text else { continue }
+            guard isNew else { continue }
+            let text = shown.text(vendor: vendor)
             if shown.up { logger.info("\(text)") } else { logger.warning("\(text)") }
         }
     }

@@ -30,8 +30,8 @@ public final class SamplingService: Service, Sendable {
         var interval: Duration
         /// Each collector's outcome as last announced, in the order rounds report them.
         var announced: [(collector: String, outcome: CollectorOutcome)] = []
-        /// Per GPU vendor: what the log last said, as values and as the line.
-        var announcedGPUs: [String: (shown: GPUAnnouncement, text: String)] = [:]
+        /// Per GPU vendor: what the log last said, as values.
+        var announcedGPUs: [String: GPUAnnouncement] = [:]
         var rounds = 0
         /// When start-up and serving pages are unmapped (`StartupPages`).
         var pageRelease: PageReleaseSchedule
