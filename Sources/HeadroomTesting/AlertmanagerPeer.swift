@@ -34,12 +34,9 @@ public final class AlertmanagerPeer {
     public func ready() async throws -> Bool {
         // Generous: it starts in under a second alone, but the suite's first half-minute keeps
         // both CPUs and the test process's threads busy.
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let response = try? await get("/-/ready"), response.status == 200 { return true }
-            try await Task.sleep(for: .milliseconds(100))
+        try await Poll.until(within: .seconds(60), every: .milliseconds(100)) {
+            (try? await get("/-/ready"))?.status == 200
         }
-        return false
     }
 
     /// The alerts Alertmanager holds (`/api/v2/alerts`), as it returns them.

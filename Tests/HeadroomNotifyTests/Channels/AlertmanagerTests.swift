@@ -10,7 +10,7 @@ import Testing
 struct AlertmanagerTests {
     @Test("posts to every Alertmanager, re-sends firing alerts with endsAt four intervals ahead, resolved with its resolve time")
     func resend() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let id = UUID().uuidString
         let endpoints = ["a", "b"].map { HTTPEndpoint(url: Secret(server.url("/am/\(id)-\($0)")), timeout: .seconds(5)) }
         let notifier = AlertmanagerNotifier(
@@ -20,12 +20,12 @@ struct AlertmanagerTests {
         let sentAt = Date()
         try await notifier.deliver(firing)
         let deliveredAt = Date()
-        var received: [Receiver.Received] = []
-        let deadline = ContinuousClock.now + .seconds(10)
-        while received.count < 4, ContinuousClock.now < deadline { // two initial posts + a re-send to each
-            received = try await server.requests(under: "/am/\(id)-a") + server.requests(under: "/am/\(id)-b")
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        // Two initial posts and a re-send to each.
+        let received: [Receiver.Received] =
+            try await Poll.value(within: .seconds(10), every: .milliseconds(50)) {
+                let all = try await server.requests(under: "/am/\(id)-a") + server.requests(under: "/am/\(id)-b")
+                return all.count >= 4 ? all : nil
+            } ?? []
         #expect(received.count >= 4)
         let first = try #require((try JSONSerialization.jsonObject(with: Data(received[0].body)) as? [[String: Any]])?.first)
         #expect((first["labels"] as? [String: String]) == ["alertname": "cpu_overload", "severity": "warning", "instance": "gpu-01"])
@@ -63,7 +63,7 @@ struct AlertmanagerTests {
 
     @Test("a new instance resumed with firings delivered before it posts them at once, not an interval later, and takes them up as its own")
     func resumed() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let path = "/am/\(UUID().uuidString)"
         // A re-send interval far longer than the test: only the resume can post in time.
         let notifier = AlertmanagerNotifier(
@@ -75,13 +75,11 @@ struct AlertmanagerTests {
         await notifier.resume([sampleNotification()])
         // Any time well inside the hour means the resume posted (the suite's busy start can
         // hold a task back for seconds): the limit decides when, never whether, this passes.
-        var received: [Receiver.Received] = []
-        let deadline = ContinuousClock.now + .seconds(120)
-        while received.isEmpty, ContinuousClock.now < deadline {
-            received = try await server.requests(under: path)
-            try await Task.sleep(for: .milliseconds(20))
+        let received: [Receiver.Received]? = try await Poll.value(within: .seconds(120), every: .milliseconds(20)) {
+            let all = try await server.requests(under: path)
+            return all.isEmpty ? nil : all
         }
-        let first = try #require(received.first)
+        let first = try #require(received?.first)
         let alert = try #require((try JSONSerialization.jsonObject(with: Data(first.body)) as? [[String: Any]])?.first)
         #expect((alert["labels"] as? [String: String])?["alertname"] == "cpu_overload")
         #expect(alert["startsAt"] as? String == "2027-01-15T08:00:10.000Z")
