@@ -13,7 +13,7 @@ public struct TLSFixture: Sendable {
     public var clientCertificate: String { directory + "/client.pem" }
     public var clientKey: String { directory + "/client.key" }
 
-    public static let shared = Result { try TLSFixture.make() }
+    public static let shared = SharedFixture { try TLSFixture.make() }
 
     public static func make() throws -> TLSFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headroom-tls-\(UUID().uuidString)").path

@@ -226,7 +226,7 @@ extension ProcessTests {
 
         @Test("https with client certificates: --ca-file, --cert-file and --key-file reach a daemon that asks for them")
         func mutualTLS() async throws {
-            let tls = try TLSFixture.shared.get()
+            let tls = try await TLSFixture.shared.get()
             let fake = try FakeNVML(scenario: Self.scenario)
             let directory = try TemporaryDirectory()
             let config = try directory.write(

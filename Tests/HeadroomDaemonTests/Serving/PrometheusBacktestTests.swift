@@ -123,7 +123,7 @@ extension ProcessTests {
         @Test("https with a private CA and client certificates: --ca-file, --cert-file and --key-file reach the server")
         func mutualTLS() async throws {
             // Headroom's own history API stands in for Prometheus, behind TLS that asks for a client certificate.
-            let tls = try TLSFixture.shared.get()
+            let tls = try await TLSFixture.shared.get()
             let directory = try TemporaryDirectory()
             let config = try directory.write(
                 "headroom.yaml",

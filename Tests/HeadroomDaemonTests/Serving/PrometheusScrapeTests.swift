@@ -183,7 +183,7 @@ extension ProcessTests {
         @Test("over mutual TLS: Prometheus scrapes with its CA file and client certificate, and reads the GPU memory")
         func scrapeOverTLS() async throws {
             let prometheus = try TestPeer.path("prometheus", package: "prometheus")
-            let tls = try TLSFixture.shared.get()
+            let tls = try await TLSFixture.shared.get()
             let directory = try TemporaryDirectory()
             let fake = try FakeNVML(scenario: Self.scenario)
             let (daemon, port) = try await Self.startHeadroom(
@@ -229,7 +229,7 @@ extension ProcessTests {
 
         @Test("the binary refuses to start with a TLS key that is not the certificate's, naming both files; exit 2")
         func unusableTLS() async throws {
-            let tls = try TLSFixture.shared.get()
+            let tls = try await TLSFixture.shared.get()
             let directory = try TemporaryDirectory()
             let config = try directory.write(
                 "headroom.yaml",

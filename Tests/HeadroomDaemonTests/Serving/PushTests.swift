@@ -121,7 +121,7 @@ extension ProcessTests {
         @Test("https: a push is verified against push.tls.ca_file; without it the server's certificate is refused, and the log says so")
         func https() async throws {
             let binary = try TestPeer.path("victoria-metrics", package: "victoria-metrics")
-            let fixture = try TLSFixture.shared.get()
+            let fixture = try await TLSFixture.shared.get()
             let directory = try TemporaryDirectory()
             let port = try freeLoopbackPort()
             let server = try ExternalProcess(

@@ -61,7 +61,7 @@ struct ServingTLSTests {
 
     @Test("serves HTTPS with the configured chain; clients that do not trust its CA, or speak plain HTTP, get nothing")
     func https() async throws {
-        let tls = try TLSFixture.shared.get()
+        let tls = try await TLSFixture.shared.get()
         let harness = try DaemonHarness(
             yaml: Self.yaml(tls: "{cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey)}"),
             collectors: [])
@@ -84,7 +84,7 @@ struct ServingTLSTests {
 
     @Test("with client_ca_file, only clients presenting a certificate of that CA are served")
     func mutualTLS() async throws {
-        let tls = try TLSFixture.shared.get()
+        let tls = try await TLSFixture.shared.get()
         let harness = try DaemonHarness(
             yaml: Self.yaml(tls: "{cert_file: \(tls.serverCertificate), key_file: \(tls.serverKey), client_ca_file: \(tls.caCertificate)}"),
             collectors: [])
@@ -130,8 +130,8 @@ struct ServingTLSTests {
     }
 
     @Test("unusable TLS files stop the start with the key, the file and the problem", arguments: ["missing", "not-pem", "wrong-key"])
-    func unusableFiles(_ case: String) throws {
-        let tls = try TLSFixture.shared.get()
+    func unusableFiles(_ case: String) async throws {
+        let tls = try await TLSFixture.shared.get()
         let garbage = tls.directory + "/garbage-\(UUID().uuidString).pem"
         try "not a certificate\n".write(toFile: garbage, atomically: true, encoding: .utf8)
         let (certificate, key, expected): (String, String, String) =

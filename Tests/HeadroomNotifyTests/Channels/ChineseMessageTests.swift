@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 /// `language: zh-CN` on every channel that writes for a person: the chat robots through
@@ -51,7 +52,7 @@ struct ChineseMessageTests {
 
     @Test("each chat robot receives the firing and the resolved in Simplified Chinese", arguments: Robot.allCases)
     func robots(robot: Robot) async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         // One robot each, so no platform's per-second limit (Slack's 1/s) is in the way.
         var bodies: [String] = []
         for kind in [AlertNotification.Kind.firing, .resolved] {

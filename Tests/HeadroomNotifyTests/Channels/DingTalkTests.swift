@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 @Suite("DingTalk channel")
@@ -16,7 +17,7 @@ struct DingTalkTests {
 
     @Test("signed with a millisecond timestamp in the query; the stand-in verifies sign and keyword")
     func delivers() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let robot = "ok-\(UUID().uuidString)"
         try await notifier(server, robot: robot).deliver(sampleNotification())
         let received = try #require(try await server.requests(under: "/dingtalk/\(robot)").first)
@@ -28,7 +29,7 @@ struct DingTalkTests {
 
     @Test("a wrong secret fails the security check: 310000 is permanent and says what to check")
     func wrongSecret() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         await #expect(
             throws: DeliveryError.permanent(
                 "dingtalk: DingTalk errcode 310000: sign not match: the security check failed; check the robot's secret (sign), keyword and IP allowlist")
@@ -39,7 +40,7 @@ struct DingTalkTests {
 
     @Test("without the required keyword the stand-in refuses with 310000")
     func keyword() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         await #expect(throws: DeliveryError.self) {
             try await notifier(server, robot: "kw-\(UUID().uuidString)", keyword: nil).deliver(sampleNotification())
         }
@@ -47,7 +48,7 @@ struct DingTalkTests {
 
     @Test("over the limit: 130101 is retryable, and the robot stays banned afterwards")
     func rateLimit() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let ding = notifier(server, robot: "burst-\(UUID().uuidString)")
         for _ in 0..<2 { try await ding.deliver(sampleNotification()) }
         for _ in 0..<2 {

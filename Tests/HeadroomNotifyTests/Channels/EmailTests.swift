@@ -7,18 +7,19 @@ import Testing
 @Suite("Email channel")
 struct EmailTests {
     static let tls = TLSFixture.shared
-    static let starttls = Result { try SMTPServer(mode: "starttls", tls: try tls.get()) }
-    static let implicit = Result { try SMTPServer(mode: "tls", tls: try tls.get()) }
-    static let loginOnly = Result { try SMTPServer(mode: "starttls", tls: try tls.get(), loginOnly: true) }
+    static let starttls = SharedFixture { try SMTPServer(mode: "starttls", tls: try tls.wait()) }
+    static let implicit = SharedFixture { try SMTPServer(mode: "tls", tls: try tls.wait()) }
+    static let loginOnly = SharedFixture { try SMTPServer(mode: "starttls", tls: try tls.wait(), loginOnly: true) }
 
     func configuration(
         _ server: SMTPServer, security: EmailConfiguration.Security, password: String = SMTPServer.password,
         caFile: String? = nil
-    ) throws -> EmailConfiguration {
-        EmailConfiguration(
+    ) async throws -> EmailConfiguration {
+        let caFile = if let caFile { caFile } else { try await Self.tls.get().caCertificate }
+        return EmailConfiguration(
             host: "127.0.0.1", port: server.port, security: security, username: SMTPServer.user, password: Secret(password),
             from: "headroom@example.test", to: ["oncall@example.test", "李雷@example.test"],
-            tls: TLSSettings(caFile: try caFile ?? Self.tls.get().caCertificate), timeout: .seconds(10))
+            tls: TLSSettings(caFile: caFile), timeout: .seconds(10))
     }
 
     /// Parses the received MIME message with Python's email package, independently of our writer.
@@ -44,12 +45,12 @@ struct EmailTests {
         "STARTTLS, AUTH PLAIN, two recipients; the received MIME parses with a UTF-8 subject, both parts, Date and Message-ID",
         arguments: ["starttls", "tls", "login"])
     func delivers(mode: String) async throws {
-        let server = try (mode == "tls" ? Self.implicit : mode == "login" ? Self.loginOnly : Self.starttls).get()
+        let server = try await (mode == "tls" ? Self.implicit : mode == "login" ? Self.loginOnly : Self.starttls).get()
         let before = server.messages().count
         var notification = sampleNotification(.resolved)
         notification.host = "推理-01"
         let email = EmailNotifier(
-            channel: "mail", configuration: try configuration(server, security: mode == "tls" ? .tls : .starttls),
+            channel: "mail", configuration: try await configuration(server, security: mode == "tls" ? .tls : .starttls),
             transport: SMTPClient(heloName: "headroom.test"), timeZone: shanghai)
         try await email.deliver(notification)
         let messages = server.messages()
@@ -69,8 +70,8 @@ struct EmailTests {
 
     @Test("a wrong password is a permanent error quoting the server, never the password")
     func wrongPassword() async throws {
-        let server = try Self.starttls.get()
-        let email = EmailNotifier(channel: "mail", configuration: try configuration(server, security: .starttls, password: "wrong-secret"))
+        let server = try await Self.starttls.get()
+        let email = EmailNotifier(channel: "mail", configuration: try await configuration(server, security: .starttls, password: "wrong-secret"))
         do {
             try await email.deliver(sampleNotification())
             Issue.record("delivered with a wrong password")
@@ -86,9 +87,10 @@ struct EmailTests {
 
     @Test("a server certificate from another CA is refused before AUTH")
     func untrusted() async throws {
-        let server = try Self.starttls.get()
+        let server = try await Self.starttls.get()
         let before = server.messages().count
-        let email = EmailNotifier(channel: "mail", configuration: try configuration(server, security: .starttls, caFile: try Self.tls.get().otherCACertificate))
+        let email = EmailNotifier(
+            channel: "mail", configuration: try await configuration(server, security: .starttls, caFile: try await Self.tls.get().otherCACertificate))
         await #expect(throws: DeliveryError.self) { try await email.deliver(sampleNotification()) }
         #expect(server.messages().count == before)
     }

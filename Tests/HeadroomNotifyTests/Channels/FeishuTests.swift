@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 @Suite("Feishu channel")
@@ -15,7 +16,7 @@ struct FeishuTests {
 
     @Test("an interactive card signed in the body; the stand-in verifies the sign")
     func delivers() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let robot = "ok-\(UUID().uuidString)"
         try await notifier(server, robot: robot).deliver(sampleNotification(severity: .critical))
         let received = try #require(try await server.requests(under: "/feishu/\(robot)").first)
@@ -27,7 +28,7 @@ struct FeishuTests {
 
     @Test("a wrong secret is 19021: permanent, reported with what to check")
     func wrongSecret() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         await #expect(
             throws: DeliveryError.permanent(
                 "feishu: Feishu code 19021: sign match fail or timestamp is not within one hour from current time: check the bot's secret and this machine's clock"
@@ -39,7 +40,7 @@ struct FeishuTests {
 
     @Test("more than 5 in the window is 11232: retryable")
     func rateLimit() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let feishu = notifier(server, robot: "burst-\(UUID().uuidString)")
         for _ in 0..<5 { try await feishu.deliver(sampleNotification()) }
         await #expect(throws: DeliveryError.retryable("feishu: Feishu code 11232: frequency limited psm")) {
@@ -55,7 +56,7 @@ struct FeishuTests {
 
     @Test("a huge message stays under 20 KB and the stand-in accepts it")
     func size() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let robot = "big-\(UUID().uuidString)"
         var notification = sampleNotification()
         notification.alert.labels = ["描述": String(repeating: "\"引号\"与反斜杠\\", count: 3000)]

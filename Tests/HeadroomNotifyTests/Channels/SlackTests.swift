@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 @Suite("Slack channel")
@@ -13,7 +14,7 @@ struct SlackTests {
 
     @Test("posts text and blocks; the stand-in answers ok")
     func delivers() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let id = "/slack/ok-\(UUID().uuidString)"
         try await notifier(server.url(id)).deliver(sampleNotification(.resolved))
         let received = try #require(try await server.requests(under: id).first)
@@ -23,7 +24,7 @@ struct SlackTests {
 
     @Test("a second message within a second gets 429 with Retry-After, which is retryable")
     func rateLimit() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let slack = notifier(server.url("/slack/burst-\(UUID().uuidString)"))
         try await slack.deliver(sampleNotification())
         await #expect(throws: DeliveryError.retryable("slack: HTTP 429 (Retry-After 1): rate_limited")) {
@@ -33,7 +34,7 @@ struct SlackTests {
 
     @Test("Slack's error texts are permanent and quoted", arguments: ["channel_not_found", "no_service"])
     func errors(text: String) async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         await #expect(throws: DeliveryError.permanent("slack: HTTP 404: \(text)")) {
             try await notifier(server.url("/slack/e-\(UUID().uuidString)/\(text)")).deliver(sampleNotification())
         }

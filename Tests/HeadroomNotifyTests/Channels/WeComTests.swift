@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 @testable import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 @Suite("WeCom channel")
@@ -17,7 +18,7 @@ struct WeComTests {
 
     @Test("markdown within the byte limit, accepted with errcode 0")
     func delivers() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let robot = "ok-\(UUID().uuidString)"
         try await notifier(url(server, robot: robot)).deliver(sampleNotification())
         let received = try #require(try await server.requests(under: "/wecom/\(robot)").first)
@@ -27,7 +28,7 @@ struct WeComTests {
 
     @Test("over the per-minute limit the stand-in answers 45009 in a 200 body: retryable, not delivered")
     func rateLimited() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let wecom = notifier(url(server, robot: "burst-\(UUID().uuidString)"))
         for _ in 0..<3 { try await wecom.deliver(sampleNotification()) }
         await #expect(throws: DeliveryError.retryable("wecom: WeCom errcode 45009: api freq out of limit")) {
@@ -37,7 +38,7 @@ struct WeComTests {
 
     @Test("a wrong key is errcode 93000: permanent, and the key is not in the message")
     func wrongKey() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         await #expect(throws: DeliveryError.permanent("wecom: WeCom errcode 93000: invalid webhook url")) {
             try await notifier(url(server, robot: "k-\(UUID().uuidString)", key: "bogus-key")).deliver(sampleNotification())
         }
@@ -45,7 +46,7 @@ struct WeComTests {
 
     @Test("long Chinese content is cut to 4096 bytes on a character boundary and accepted by the stand-in")
     func truncation() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let robot = "long-\(UUID().uuidString)"
         var notification = sampleNotification()
         notification.alert.labels = ["容器": String(repeating: "显存不足告警", count: 400)]

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Testing
 
 @Suite("Webhook channel")
@@ -17,7 +18,7 @@ struct WebhookTests {
 
     @Test("posts the JSON log schema with Idempotency-Key, timestamp and a signature the receiver verifies")
     func signed() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let id = "/hook/signed-\(UUID().uuidString)"
         let notification = sampleNotification()
         try await notifier(server.url(id)).deliver(notification)
@@ -36,7 +37,7 @@ struct WebhookTests {
 
     @Test("a wrong signing secret is refused by the receiver (401) and reported as permanent")
     func wrongSecret() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let webhook = notifier(server.url("/hook/wrong-\(UUID().uuidString)")) { $0.signingSecret = Secret("not-the-secret") }
         await #expect(throws: DeliveryError.permanent("hook: HTTP 401: bad signature")) { try await webhook.deliver(sampleNotification()) }
     }
@@ -47,7 +48,7 @@ struct WebhookTests {
             (500, true), (503, true), (429, true), (408, true), (400, false), (404, false), (410, false),
         ])
     func statuses(status: Int, retryable: Bool) async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let webhook = notifier(server.url("/hook/s-\(UUID().uuidString)/status/\(status)"))
         do {
             try await webhook.deliver(sampleNotification())
@@ -60,7 +61,7 @@ struct WebhookTests {
 
     @Test("bearer and basic authorization, custom headers; none of them appear in errors")
     func authorization() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let id = "/hook/auth-\(UUID().uuidString)"
         try await notifier(server.url(id)) {
             $0.authorization = .bearer(Secret("tok-123"))

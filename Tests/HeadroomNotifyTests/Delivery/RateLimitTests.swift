@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Logging
 import Testing
 
@@ -110,7 +111,7 @@ struct RateLimitTests {
 
     @Test("a storm towards the DingTalk stand-in arrives as one signed digest and no ban")
     func standIn() async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let robot = "storm-\(UUID().uuidString)"
         let url = server.url("/dingtalk/\(robot)/send?access_token=\(Receiver.secrets["dingtalk_token"]!)")
         let configuration = DingTalkConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCore
 import HeadroomNotify
+import HeadroomTesting
 import Logging
 import Synchronization
 import Testing
@@ -33,7 +34,7 @@ final class CapturingLogHandler: LogHandler, Sendable {
 struct SecretLeakTests {
     @Test("failed deliveries log the reason, never the URL's token, the bearer token or the signing secret", arguments: [500, 401])
     func logs(status: Int) async throws {
-        let server = try Receiver.plain.get()
+        let server = try await Receiver.plain.get()
         let handler = CapturingLogHandler()
         let logger = Logger(label: "test") { _ in handler }
         let configuration = WebhookConfiguration(

@@ -73,7 +73,7 @@ final class Receiver: @unchecked Sendable {
     }
 
     /// The shared plain-HTTP receiver.
-    static let plain = Result { try Receiver.start() }
+    static let plain = SharedFixture { try Receiver.start() }
 
     /// `scheme://127.0.0.1:port` + path.
     func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }

@@ -8,8 +8,8 @@ import Testing
 @Suite("HTTPS transport")
 struct HTTPSTests {
     static let tls = TLSFixture.shared
-    static let server = Result { try Receiver.start(tls: try tls.get()) }
-    static let mutualServer = Result { try Receiver.start(tls: try tls.get(), requireClientCertificate: true) }
+    static let server = SharedFixture { try Receiver.start(tls: try tls.wait()) }
+    static let mutualServer = SharedFixture { try Receiver.start(tls: try tls.wait(), requireClientCertificate: true) }
 
     func webhook(_ url: String, tls: TLSSettings, timeout: Duration = .seconds(5)) -> WebhookNotifier {
         WebhookNotifier(
@@ -21,9 +21,9 @@ struct HTTPSTests {
 
     @Test("delivers over HTTPS when the server's CA is the configured ca_file; the receiver verifies the HMAC")
     func trusted() async throws {
-        let server = try Self.server.get()
+        let server = try await Self.server.get()
         let id = "/hook/trusted-\(UUID().uuidString)"
-        try await webhook(server.url(id), tls: TLSSettings(caFile: try Self.tls.get().caCertificate)).deliver(sampleNotification())
+        try await webhook(server.url(id), tls: TLSSettings(caFile: try await Self.tls.get().caCertificate)).deliver(sampleNotification())
         let received = try await server.requests(under: id)
         #expect(received.count == 1)
         #expect(received.first?.json["rule"] as? String == "cpu_overload")
@@ -33,9 +33,9 @@ struct HTTPSTests {
         "refuses a certificate from a CA it was not told to trust, and the system roots do not trust it either",
         arguments: [true, false])
     func untrusted(otherCA: Bool) async throws {
-        let server = try Self.server.get()
+        let server = try await Self.server.get()
         let id = "/hook/untrusted-\(UUID().uuidString)"
-        let tls = otherCA ? TLSSettings(caFile: try Self.tls.get().otherCACertificate) : TLSSettings()
+        let tls = otherCA ? TLSSettings(caFile: try await Self.tls.get().otherCACertificate) : TLSSettings()
         await #expect {
             try await webhook(server.url(id), tls: tls, timeout: .seconds(1)).deliver(sampleNotification())
         } throws: { error in
@@ -47,8 +47,8 @@ struct HTTPSTests {
 
     @Test("presents the client certificate when configured; a server that requires one refuses us without it")
     func clientCertificate() async throws {
-        let tls = try Self.tls.get()
-        let server = try Self.mutualServer.get()
+        let tls = try await Self.tls.get()
+        let server = try await Self.mutualServer.get()
         let id = "/hook/mtls-\(UUID().uuidString)"
         let withCertificate = TLSSettings(caFile: tls.caCertificate, clientCertificateFile: tls.clientCertificate, clientKeyFile: tls.clientKey)
         try await webhook(server.url(id), tls: withCertificate).deliver(sampleNotification())
