@@ -3,8 +3,9 @@
 /// never a timing figure; the timeout is for a broken build, not a slow machine.
 ///
 /// The timeout counts the time the poll asked to wait and the time its probes took, not the
-/// time it was kept from running: a sleep that ends late (the suite's first half-minute under
-/// load can hold every concurrency thread for tens of seconds) moves the deadline by as much,
+/// time it was kept from running: a sleep that ends late (under load, the suite's first
+/// half-minute queues a wake-up behind hundreds of starting tests for over 20 s: most of the
+/// suite's tests, however quick, report 22-27 s) moves the deadline by as much,
 /// so the poll always asks again once it runs, instead of waking past its deadline and giving
 /// up after one look at something the same starvation held back.
 public enum Poll {

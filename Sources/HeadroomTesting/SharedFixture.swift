@@ -7,10 +7,9 @@ import Synchronization
 ///
 /// A `static let fixture = Result { … }` made it on the first asker's concurrency thread and
 /// blocked every other asker's in the lazy global's once: with a concurrency thread per core,
-/// a fixture that took seconds to start (python3 or openssl while the suite's first half-minute
-/// loads the machine) stopped every test in the process. Under `scripts/test-under-load`, 63
-/// tests, most of them doing nothing slow, finished 26.1 s after they started, and a 20 s wait
-/// in one of them failed.
+/// two tests asking for a fixture that takes seconds to start (six openssl runs and a python3
+/// server while the suite's first half-minute loads the machine) held every thread the other
+/// tests could run on, for as long as it took.
 public final class SharedFixture<Value: Sendable>: Sendable {
     private typealias Waiter = @Sendable (Result<Value, any Error>) -> Void
     private enum State {
