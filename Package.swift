@@ -201,7 +201,8 @@ let package = Package(
         .executableTarget(
             name: "HeadroomBench",
             dependencies: [
-                "HeadroomCore", "HeadroomCollectors", "HeadroomConfig", "HeadroomDaemon", "HeadroomHistory", "HeadroomNotify", "CReadFloor",
+                "HeadroomCore", "HeadroomCollectors", "HeadroomConfig", "HeadroomDaemon", "HeadroomHistory", "HeadroomNotify", "HeadroomTesting",
+                "CReadFloor",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/HeadroomBench",

@@ -1,21 +1,19 @@
 import Foundation
+import HeadroomTesting
 
-/// The package's fake NVML driver, set up for a daemon to load as it would load a real one:
-/// `libFakeNVML.so` copied as `libnvidia-ml.so.1` into a workspace, with a scenario of busy
-/// H100s beside it (`fake-nvml.scenario`).
+/// The package's fake NVML driver (`FakeNVML`, the tests' own copy of it) playing busy H100s,
+/// for a daemon or a collector to load as it would load a real driver.
 enum FakeGPUHost {
-    /// Installs the driver with `gpus` GPUs, each listing the processes `procs` (`PID:BYTES …`,
-    /// the scenario's syntax) and set as `settings` say (`ecc_mode 1`, …); this process is named
-    /// after its binary. Returns the library's path, or nil after a line saying the benchmark
-    /// `title` is skipped (the fake not built).
-    static func install(in directory: URL, gpus: Int, procs: String, settings: [String] = [], title: String) throws -> String? {
-        let built = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/libFakeNVML.so"
+    /// The driver with `gpus` GPUs, each listing the processes `procs` (`PID:BYTES …`, the
+    /// scenario's syntax) and set as `settings` say (`ecc_mode 1`, …); this process is named
+    /// after its binary. Keep it for as long as it is used (its directory goes with it). Nil
+    /// after a line saying the benchmark `title` is skipped (the fake not built).
+    static func install(gpus: Int, procs: String, settings: [String] = [], title: String) throws -> FakeNVML? {
+        let built = FakeNVML.buildDirectory + "/" + FakeNVML.Variant.current.rawValue
         guard FileManager.default.fileExists(atPath: built) else {
             print("\n## \(title): skipped, \(built) not built (scripts/bench.sh builds it)")
             return nil
         }
-        let library = directory.appendingPathComponent("libnvidia-ml.so.1").path
-        try FileManager.default.copyItem(atPath: built, toPath: library)
         var lines = ["gpus \(gpus)", "pname \(getpid()) \(CommandLine.arguments[0])"]
         for gpu in 0..<gpus {
             lines += [
@@ -24,8 +22,7 @@ enum FakeGPUHost {
             ]
             lines += settings.map { "gpu \(gpu) \($0)" } + ["gpu \(gpu) procs \(procs)"]
         }
-        try lines.joined(separator: "\n").write(toFile: directory.appendingPathComponent("fake-nvml.scenario").path, atomically: true, encoding: .utf8)
-        return library
+        return try FakeNVML(scenario: lines.joined(separator: "\n"))
     }
 
     /// A PID no process has: PIDs stay below `pid_max`. A GPU process with it is one Headroom

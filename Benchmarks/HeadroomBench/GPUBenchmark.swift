@@ -1,6 +1,7 @@
 import Foundation
 import HeadroomCollectors
 import HeadroomCore
+import HeadroomTesting
 
 /// One sample of 8 GPUs through the NVML collector (the fake driver, loaded with dlopen
 /// exactly as the real one is) against one process spawn measured in the same run: the
@@ -8,19 +9,15 @@ import HeadroomCore
 /// before nvidia-smi has even initialised NVML.
 enum GPUBenchmark {
     static func run() throws {
-        let directory = URL(fileURLWithPath: NSTemporaryDirectory() + "headroom-bench-nvml-\(getpid())")
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
         // 8 busy GPUs, two processes each; the processes are this one, so /proc attribution is real work.
         let pid = getpid()
         guard
-            let library = try FakeGPUHost.install(
-                in: directory, gpus: 8, procs: "\(pid):30000000000 \(pid):1000000000", settings: ["ecc_mode 1", "reasons 0x1"],
-                title: "GPU sample")
+            let fake = try FakeGPUHost.install(
+                gpus: 8, procs: "\(pid):30000000000 \(pid):1000000000", settings: ["ecc_mode 1", "reasons 0x1"], title: "GPU sample")
         else { return }
+        defer { withExtendedLifetime(fake) {} }
 
-        let collector = NVMLCollector(libraryPath: library, files: RootedSystemFiles(root: "/"))
+        let collector = NVMLCollector(libraryPath: fake.libraryPath, files: RootedSystemFiles(root: "/"))
         let first = try collector.collect() // opens, initialises, enumerates once
         let gpus = first.filter { $0.name == "gpu_up" }.count
 

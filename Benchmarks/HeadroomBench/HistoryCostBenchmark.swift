@@ -1,5 +1,6 @@
 import Foundation
 import HeadroomHistory
+import HeadroomTesting
 
 /// What the history costs the daemon, measured from outside: two `headroom run` on the
 /// embedded default with 8 fake GPUs (two processes each), half an interval apart, one with the
@@ -14,10 +15,10 @@ enum HistoryCostBenchmark {
         defer { try? FileManager.default.removeItem(at: directory) }
         // 8 busy GPUs, two processes each; the processes are this one, so attribution reads /proc.
         let pid = getpid()
-        guard
-            let library = try FakeGPUHost.install(
-                in: directory, gpus: 8, procs: "\(pid):30000000000 \(pid):1000000000", title: "History in the daemon")
+        guard let fake = try FakeGPUHost.install(gpus: 8, procs: "\(pid):30000000000 \(pid):1000000000", title: "History in the daemon")
         else { return }
+        defer { withExtendedLifetime(fake) {} }
+        let library = fake.libraryPath
 
         let seconds = max(options.idleSeconds, 10)
         let intervalMilliseconds = options.intervalMilliseconds

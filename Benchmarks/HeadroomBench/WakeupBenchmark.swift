@@ -1,6 +1,7 @@
 import CReadFloor
 import Foundation
 import HeadroomNotify
+import HeadroomTesting
 
 /// What one round costs the whole process, measured from outside: `headroom run` on the
 /// embedded default at `interval: 100ms`, against the C floor (a process that reads the same
@@ -32,13 +33,16 @@ enum WakeupBenchmark {
             "HEADROOM_LOG_LEVEL": "warning",
         ]
         var host = ""
+        var fake: FakeNVML?
+        defer { withExtendedLifetime(fake) {} }
         if options.gpus > 0 {
             guard
-                let library = try FakeGPUHost.install(
-                    in: directory, gpus: options.gpus, procs: "\(getpid()):30000000000 \(FakeGPUHost.invisiblePID):1000000000",
+                let driver = try FakeGPUHost.install(
+                    gpus: options.gpus, procs: "\(getpid()):30000000000 \(FakeGPUHost.invisiblePID):1000000000",
                     title: "Wake-ups per round")
             else { return }
-            environment["HEADROOM_COLLECTORS_NVML_LIBRARY"] = library
+            fake = driver
+            environment["HEADROOM_COLLECTORS_NVML_LIBRARY"] = driver.libraryPath
             host = " with \(options.gpus) fake GPUs (two processes each, one of them not visible)"
         }
         print(
