@@ -104,9 +104,10 @@ struct NVMLProcessTests {
         visible.contents["/proc/777/comm"] = Array("python3\n".utf8)
         visible.contents["/proc/777/cmdline"] = Array("/usr/bin/python3\0serve.py\0".utf8)
         files.replace(visible)
+        // Read up to twice the bound, so a lag past it shows as a count, not a missing name.
         var reads = 0
         var command: String?
-        while reads < 10, command != "python3 serve.py" {
+        while reads < 20, command != "python3 serve.py" {
             command = try collector.read().gpus[1].processes?.first?.command
             reads += 1
         }
