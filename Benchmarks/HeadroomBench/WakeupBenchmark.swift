@@ -12,7 +12,8 @@ import HeadroomTesting
 /// (clock ticks, every thread, dead ones included); context switches are summed over
 /// `/proc/PID/task/*/status`, per thread, so the table shows which threads wake. With
 /// `--against PATH`, a second headroom binary runs in the same window (its own state
-/// directory), so a change is compared with its baseline under the same noise. With `--gpus N`
+/// directory), so a change is compared with its baseline under the same noise, and then a
+/// second window with the two in each other's place (a place's bias cancels). With `--gpus N`
 /// the daemons read N fake GPUs, each holding a process of this benchmark's (visible) and one
 /// with a PID no process has (not visible, as from a container without the host's PIDs): a GPU
 /// node's round, to compare with `--against` (the C floor reads no GPU). `--warm-up-seconds`
@@ -49,44 +50,31 @@ enum WakeupBenchmark {
             "## Wake-ups per round: embedded default\(host) at interval \(intervalMilliseconds)ms, \(seconds) s measured after a \(options.warmUpSeconds) s warm-up (\(headroom))"
         )
         if options.gpus > 0 { print("(the C floor reads no GPU: with GPUs, compare headroom with --against, not with the floor)") }
-        // Each process starts a quarter of an interval after the one before, so their grids do
-        // not line up: a process that wakes right after another finds the kernel's and libc's
-        // code for reading these files warm, and costs less than it does alone (two copies
-        // of one binary on one grid differed by 20 to 40 % here).
-        let quarter = Duration.milliseconds(intervalMilliseconds) / 4
-        async let daemon = measure(headroom, ["run"], environment: environment, seconds: seconds, warmUp: warmUp)
-        async let floor = measure(
-            CommandLine.arguments[0], ["--floor-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, warmUp: warmUp,
-            startAfter: quarter)
-        // The baseline binary, when given, runs in the same window with a state directory of its own.
-        async let baseline = measureAgainst(
-            options.against, environment: environment, directory: directory, seconds: seconds, warmUp: warmUp, startAfter: quarter * 2)
-        async let wake = measure(
-            CommandLine.arguments[0], ["--wake-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, warmUp: warmUp,
-            startAfter: quarter * 3)
-        let (d, f, w, b) = try await (daemon, floor, wake, baseline)
-
-        print("| process | CPU per round (schedstat) | ratio to C floor | CPU per round (utime+stime) | context switches per round | threads |")
-        print("|---|---|---|---|---|---|")
-        var rows = [("headroom run", d), ("C floor (same files, same interval)", f), ("C wake-up only (same interval, no files)", w)]
-        if let b, let against = options.against { rows.insert(("against: \(against)", b), at: 1) }
-        for (name, m) in rows {
-            let switches = m.switches.values.reduce(0, +)
-            print(
-                "| \(name) | \(micro(m.onCPU / rounds)) | \(String(format: "%.2f×", m.onCPU / max(f.onCPU, 1e-9))) | \(micro(m.cpu / rounds)) "
-                    + "| \(String(format: "%.2f", Double(switches) / rounds)) | \(m.switches.count) |")
-        }
-        print("")
+        let window = Window(
+            seconds: seconds, warmUp: warmUp, intervalMilliseconds: intervalMilliseconds, environment: environment, directory: directory)
+        let (d, f, w, b) = try await window.measure(headroom, beside: options.against)
+        let rows: [(String, Measurement)] = [("headroom run", d)] + (b.map { [("against: \(options.against ?? "")", $0)] } ?? [])
+        printTable(rows, floor: f, wake: w, rounds: rounds)
         printThreads("headroom's", d, rounds: rounds)
         print(
             "of the floor, waking is \(micro(w.onCPU / rounds)) a round and reading the files \(micro((f.onCPU - w.onCPU) / rounds)); "
                 + "headroom's own work above the floor: \(micro((d.onCPU - f.onCPU) / rounds)) a round")
-        if let b {
+        if let b, let against = options.against {
             printThreads("against's", b, rounds: rounds)
+            // The place a daemon has among the grids shifts its cost by up to ±10 % here (the
+            // process before it warms or cools the caches), so a second window swaps the two
+            // places, and the comparison is the geometric mean of both: a place's bias cancels.
+            print("")
+            print("The same again with the two daemons' places swapped (the baseline first):")
+            let (b2, f2, w2, d2) = try await window.measure(against, beside: headroom)
+            guard let d2 else { return }
+            printTable([("against: \(against)", b2), ("headroom run", d2)], floor: f2, wake: w2, rounds: rounds)
+            let first = d.onCPU / max(b.onCPU, 1e-9)
+            let second = d2.onCPU / max(b2.onCPU, 1e-9)
             print(
-                "headroom against the baseline, same window: \(micro(d.onCPU / rounds)) against \(micro(b.onCPU / rounds)) a round "
-                    + "(\(String(format: "%+.1f %%", (d.onCPU / max(b.onCPU, 1e-9) - 1) * 100))); above the floor \(micro((d.onCPU - f.onCPU) / rounds)) against \(micro((b.onCPU - f.onCPU) / rounds))"
-            )
+                "headroom against the baseline: \(percent(first)) in the first place (\(micro(d.onCPU / rounds)) against \(micro(b.onCPU / rounds)) a round), "
+                    + "\(percent(second)) in the second (\(micro(d2.onCPU / rounds)) against \(micro(b2.onCPU / rounds))); "
+                    + "**both places: \(percent((first * second).squareRoot()))** (the first place's own bias: \(percent((first / second).squareRoot())))")
         }
         let ratio = d.onCPU / max(f.onCPU, 1e-9)
         let switchesPerRound = Double(d.switches.values.reduce(0, +)) / rounds
@@ -98,6 +86,51 @@ enum WakeupBenchmark {
                 + "≤ 2 context switches per round → \(switchesPerRound <= 2 ? "met" : "NOT met")")
         print(
             "(CPU-time resolution is one clock tick, 10 ms: \(Int((d.cpu * 100).rounded())) ticks for headroom, \(Int((f.cpu * 100).rounded())) for the floor)")
+    }
+
+    private static func percent(_ ratio: Double) -> String { String(format: "%+.1f %%", (ratio - 1) * 100) }
+
+    /// One measured window: the daemon, the C floor, a second daemon when given, the wake-only loop.
+    struct Window {
+        let seconds: Int
+        let warmUp: Duration
+        let intervalMilliseconds: Int
+        let environment: [String: String]
+        let directory: URL
+
+        /// Each process starts a quarter of an interval after the one before, so their grids do
+        /// not line up: a process that wakes right after another finds the kernel's and libc's
+        /// code for reading these files warm, and costs less than it does alone (two copies
+        /// of one binary on one grid differed by 20 to 40 % here). The second daemon, when
+        /// given, wakes after the floor, the first after the wake-only loop.
+        func measure(_ first: String, beside second: String?) async throws -> (Measurement, Measurement, Measurement, Measurement?) {
+            let quarter = Duration.milliseconds(intervalMilliseconds) / 4
+            async let daemon = WakeupBenchmark.measure(first, ["run"], environment: environment, seconds: seconds, warmUp: warmUp)
+            async let floor = WakeupBenchmark.measure(
+                CommandLine.arguments[0], ["--floor-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, warmUp: warmUp,
+                startAfter: quarter)
+            // The second binary, when given, runs in the same window with a state directory of its own.
+            async let beside = measureAgainst(
+                second, environment: environment, directory: directory, seconds: seconds, warmUp: warmUp, startAfter: quarter * 2)
+            async let wake = WakeupBenchmark.measure(
+                CommandLine.arguments[0], ["--wake-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, warmUp: warmUp,
+                startAfter: quarter * 3)
+            let (d, f, b, w) = try await (daemon, floor, beside, wake)
+            return (d, f, w, b)
+        }
+    }
+
+    /// The table of one window: the daemons, then the floor and the wake-only loop.
+    private static func printTable(_ daemons: [(String, Measurement)], floor f: Measurement, wake w: Measurement, rounds: Double) {
+        print("| process | CPU per round (schedstat) | ratio to C floor | CPU per round (utime+stime) | context switches per round | threads |")
+        print("|---|---|---|---|---|---|")
+        for (name, m) in daemons + [("C floor (same files, same interval)", f), ("C wake-up only (same interval, no files)", w)] {
+            let switches = m.switches.values.reduce(0, +)
+            print(
+                "| \(name) | \(micro(m.onCPU / rounds)) | \(String(format: "%.2f×", m.onCPU / max(f.onCPU, 1e-9))) | \(micro(m.cpu / rounds)) "
+                    + "| \(String(format: "%.2f", Double(switches) / rounds)) | \(m.switches.count) |")
+        }
+        print("")
     }
 
     /// Each thread that woke or ran: context switches and time on a CPU, per round.
