@@ -120,7 +120,7 @@ static int nerrors;
 static int initialized;
 // Counters are atomics, read without `lock`: fake_nvml_stat answers while a hang holds it.
 static atomic_long stat_init, stat_shutdown, stat_inflight, stat_max_inflight, stat_hung, stat_process_calls,
-    stat_event_waits, stat_device_calls;
+    stat_event_waits, stat_longest_event_wait_ms, stat_device_calls;
 // fake_nvml_wait_stat's waiters: a counter that changes wakes them (stat_changed), and costs
 // nothing more while nobody waits (the GPU benchmark times calls through this library).
 static pthread_mutex_t stat_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -398,8 +398,7 @@ static void refresh_auto_step(void) {
 
 // Counts the calls inside the library, those waiting for `lock` included (`inflight`, and the
 // most at once in `max_inflight`). Every exported NVML function takes it except
-// nvmlEventSetWait_v2, which waits by design on its caller's event thread, nvmlErrorString,
-// which takes no lock, and nvmlInitWithFlags, which is nvmlInit_v2.
+// nvmlErrorString, which takes no lock, and nvmlInitWithFlags, which is nvmlInit_v2.
 static long call_enter(void) {
     long now = ++stat_inflight;
     long most = atomic_load(&stat_max_inflight);
@@ -516,6 +515,7 @@ EXPORT long fake_nvml_stat(const char *name) {
     if (strcmp(name, "hung") == 0) return stat_hung;
     if (strcmp(name, "process_calls") == 0) return stat_process_calls;
     if (strcmp(name, "event_waits") == 0) return stat_event_waits;
+    if (strcmp(name, "longest_event_wait_ms") == 0) return stat_longest_event_wait_ms;
     if (strcmp(name, "device_calls") == 0) return stat_device_calls;
     return -1;
 }
@@ -958,11 +958,14 @@ EXPORT nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t device, unsigned long 
     return leave(NVML_SUCCESS);
 }
 
-// Not counted in `inflight`: it waits by design, on its caller's event thread. A scripted
-// error is answered at once; the wait itself gives `lock` up (a hung call still delays it).
+// Waits up to `timeout_ms` for an event (0: answers at once), giving `lock` up meanwhile (a
+// hung call still delays it); `longest_event_wait_ms` keeps the longest timeout asked. A
+// scripted error is answered at once.
 EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeout_ms) {
+    CALL_GUARD;
     nvmlReturn_t scripted = enter_system(__func__);
     stat_event_waits++;
+    if ((long)timeout_ms > stat_longest_event_wait_ms) stat_longest_event_wait_ms = (long)timeout_ms;
     stat_changed();
     if (scripted != NVML_SUCCESS) return leave(scripted);
     if (!event_set_exists || set != (nvmlEventSet_t)&event_set_token || !data) return leave(NVML_ERROR_INVALID_ARGUMENT);
@@ -971,10 +974,12 @@ EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *dat
     deadline.tv_sec += timeout_ms / 1000;
     deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
     if (deadline.tv_nsec >= 1000000000L) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000L; }
-    while (nevents == 0 && event_set_exists) {
-        refresh_auto_step();
-        if (nevents) break;
+    refresh_auto_step();
+    // A wait of 0 ms is a look, not a sleep: no timed wait, which costs a context switch
+    // even when its deadline has passed.
+    while (nevents == 0 && event_set_exists && timeout_ms > 0) {
         if (pthread_cond_timedwait(&event_cond, &lock, &deadline) == ETIMEDOUT) break;
+        refresh_auto_step();
     }
     if (nevents == 0) return leave(NVML_ERROR_TIMEOUT);
     struct event e = events[0];

@@ -81,8 +81,8 @@ public final class FakeNVML: @unchecked Sendable {
 
     /// A counter of the fake, readable while a call hangs: `init`, `shutdown`, `hung` (calls
     /// that blocked on a `hang`), `inflight` and `max_inflight` (NVML calls inside the library
-    /// at once, those waiting behind a hung one included, the Xid event wait excepted),
-    /// `process_calls`, `event_waits`, `device_calls`.
+    /// at once, those waiting behind a hung one included), `process_calls`, `event_waits`,
+    /// `longest_event_wait_ms` (the longest timeout an event wait asked for), `device_calls`.
     public func stat(_ name: String) -> Int { name.withCString { statFunction($0) } }
 
     /// Waits until the counter `name` (as `stat`) is at least `value`, woken by the fake when a

@@ -297,8 +297,8 @@ struct BuiltinRulesTests {
         await phase(7, fires: "gpu_thermal_throttling", after: 30, undo: 8)
         await phase(9, fires: "gpu_power_throttling", after: 30, undo: 10)
         await phase(11, fires: "gpu_hardware_slowdown", after: 30, undo: 12)
-        // Xid events arrive on the watcher thread: a few rounds at most; they keep firing
-        // 10 and 5 minutes after the last one.
+        // Xid events are counted in the round after them; they keep firing 10 and 5 minutes
+        // after the last one.
         await phase(13, fires: "gpu_xid_hardware", after: 0, undo: nil)
         await phase(14, fires: "gpu_xid_application", after: 0, undo: nil)
         // Uncorrectable ECC keeps firing an hour.

@@ -8,7 +8,7 @@ extension ProcessTests {
     /// churn goes on and stay near the quiet level after it, because every structure keyed
     /// by a series is released once the series is gone (BENCHMARKS.md has the figures).
     /// And reloads: each replaces the rules, the channels and the collectors (the GPU driver's
-    /// session and its Xid watcher thread included); what the old ones held (descriptors,
+    /// session and its Xid event set included); what the old ones held (descriptors,
     /// threads, memory) must go with them.
     @Suite("Soak")
     struct SoakTests {
@@ -57,7 +57,7 @@ extension ProcessTests {
             let port = try freeLoopbackPort()
             let receiver = try DurableDeliveryTests.Receiver(port: port)
             let alerts = directory.path("alerts.jsonl")
-            // Two GPUs: each collector set opens the driver and starts its Xid watcher thread.
+            // Two GPUs: each collector set opens the driver and registers them for Xid events.
             let fake = try FakeNVML(scenario: "gpus 2\n")
             // Every reload swaps the rule (the old one's alert resolves, the new one fires at
             // once), so each new channel writes: the file channel opens its file, the webhook

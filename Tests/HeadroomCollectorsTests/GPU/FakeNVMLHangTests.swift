@@ -4,7 +4,7 @@ import HeadroomTesting
 import Testing
 
 /// The fake's `hang` is a stuck driver: the hung call keeps the driver's lock, so every
-/// other call waits behind it (the Xid wait too), and only `release` frees them. The
+/// other call waits behind it (the event wait too), and only `release` frees them. The
 /// stats and `release` answer meanwhile.
 @Suite("Fake NVML: a hung call blocks every call")
 struct FakeNVMLHangTests {

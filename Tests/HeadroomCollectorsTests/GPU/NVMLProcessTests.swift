@@ -151,8 +151,8 @@ struct NVMLProcessTests {
         #expect(fake.stat("process_calls") == (extra > 7 ? 5 : 4)) // per GPU: size query + fills
     }
 
-    @Test("Xid events arrive on the watcher thread and count by class, with the meaning in the detail")
-    func xid() async throws {
+    @Test("Xid events are counted in the first round after them, by class, with the meaning in the detail")
+    func xid() throws {
         let fake = try FakeNVML(scenario: Self.base + "\nat 1 gpu 1 xid 79\nat 1 gpu 0 xid 31\nat 2 gpu 0 xid 31\n")
         let collector = NVMLCollector(libraryPath: fake.libraryPath, files: Self.proc)
         let first = try collector.collect()
@@ -163,19 +163,32 @@ struct NVMLProcessTests {
         #expect(count(first, gpu: "1", "hardware")?.value == 0)
         #expect(count(first, gpu: "0", "application")?.value == 0)
         fake.setStep(1)
+        let second = try collector.collect()
+        #expect(count(second, gpu: "1", "hardware")?.value == 1)
+        #expect(count(second, gpu: "1", "hardware")?.detail == "Xid 79: GPU has fallen off the bus")
+        #expect(count(second, gpu: "0", "application")?.value == 1)
         fake.setStep(2)
-        // The events are delivered by the driver's wait on another thread: poll rounds, bounded.
-        var samples = first
-        for _ in 0..<2000 {
-            samples = try collector.collect()
-            if count(samples, gpu: "1", "hardware")?.value == 1, count(samples, gpu: "0", "application")?.value == 2 { break }
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        let samples = try collector.collect()
         #expect(count(samples, gpu: "1", "hardware")?.value == 1)
-        #expect(count(samples, gpu: "1", "hardware")?.detail == "Xid 79: GPU has fallen off the bus")
         #expect(count(samples, gpu: "0", "application")?.value == 2)
         #expect(count(samples, gpu: "0", "application")?.detail == "Xid 31: GPU memory page fault")
         #expect(count(samples, gpu: "0", "hardware")?.value == 0)
         #expect(samples.first { $0.name == "gpu_last_xid" && $0.labels["gpu"] == "1" }?.value == 79)
+    }
+
+    @Test("the event set is drained by the round with waits that answer at once: one wait a quiet round, one more per event, none between rounds")
+    func xidDrainedByTheRound() throws {
+        let fake = try FakeNVML(scenario: Self.base + "\nat 1 gpu 1 xid 79\nat 1 gpu 0 xid 31\nat 1 gpu 0 xid 13\n")
+        let collector = NVMLCollector(libraryPath: fake.libraryPath, files: Self.proc)
+        for _ in 0..<3 { _ = try collector.read() }
+        #expect(fake.stat("event_waits") == 3)
+        fake.setStep(1)
+        #expect(fake.stat("event_waits") == 3)
+        let snapshot = try collector.read()
+        #expect(snapshot.gpus[0].xidCounts?["application"] == 2)
+        #expect(snapshot.gpus[0].lastXid == 13)
+        #expect(snapshot.gpus[1].xidCounts?["hardware"] == 1)
+        #expect(fake.stat("event_waits") == 3 + 4)
+        #expect(fake.stat("longest_event_wait_ms") == 0)
     }
 }

@@ -44,7 +44,8 @@ public final class NVMLCollector: Collector, Sendable {
         var driver: String
         /// GPUs the driver counts but would not hand out, with its answer; asked again each round.
         var unopened: [(index: UInt32, code: nvmlReturn_t)]
-        var watcher: XidWatcher?
+        /// Drained at the start of each round; nil when no GPU reports Xid events.
+        var xids: XidEvents?
         var processNames: [Int: String] = [:]
         var processes: [Int: ProcessAttribution.Cached] = [:]
     }
@@ -59,15 +60,13 @@ public final class NVMLCollector: Collector, Sendable {
         self.directories = directories ?? NVMLLibrary.searchDirectories
     }
 
+    /// No call can be in flight here (a call holds the collector), so this never waits
+    /// behind a hung one.
     deinit {
         state.withLock { state in
-            guard state.session != nil, let library = state.library else { return }
-            if let watcher = state.session?.watcher {
-                // The watcher thread shuts NVML down once it has left its wait.
-                watcher.stop { _ = library.shutdown() }
-            } else {
-                _ = library.shutdown()
-            }
+            guard let session = state.session, let library = state.library else { return }
+            session.xids?.close()
+            _ = library.shutdown()
         }
     }
 
@@ -144,7 +143,7 @@ public final class NVMLCollector: Collector, Sendable {
         let driver = library.driverVersion.map { fn in library.string { fn($0, $1) }.1 } ?? ""
         return Session(
             devices: devices, reader: NVMLReader(library: library), driver: driver, unopened: unopened,
-            watcher: XidWatcher(library: library, devices: devices))
+            xids: XidEvents(library: library, devices: devices))
     }
 
     /// Asks again for the GPUs the driver would not hand out (one cheap call each): one
@@ -195,6 +194,7 @@ public final class NVMLCollector: Collector, Sendable {
         var down: [GPUReading] = []
         if !session.unopened.isEmpty { (down, snapshot.skipped) = Self.reopen(&session, library: library) }
         snapshot.missingSymbols = library.missing
+        session.xids?.drain()
         let attribution = ProcessAttribution(files: files)
         var livePIDs: Set<Int> = []
         for device in session.devices {
@@ -241,7 +241,7 @@ public final class NVMLCollector: Collector, Sendable {
                     if hidden { reading.attributionProblem = ProcessAttribution.hiddenReason }
                 }
             }
-            if let tally = session.watcher?.tally(device.identity.index) {
+            if let tally = session.xids?.tally(device.identity.index) {
                 reading.xidCounts = tally.counts
                 reading.lastXid = tally.last
                 reading.lastXidDescription = tally.last.map(XidCatalog.describe)
