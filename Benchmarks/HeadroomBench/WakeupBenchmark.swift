@@ -30,7 +30,6 @@ enum WakeupBenchmark {
         var environment = [
             "HEADROOM_INTERVAL": "\(intervalMilliseconds)ms",
             "HEADROOM_SERVER_LISTEN": "127.0.0.1:0",
-            "HEADROOM_STATE_DIR": try stateDirectory(directory, "headroom"),
             "HEADROOM_LOG_LEVEL": "warning",
         ]
         var host = ""
@@ -52,7 +51,7 @@ enum WakeupBenchmark {
         if options.gpus > 0 { print("(the C floor reads no GPU: with GPUs, compare headroom with --against, not with the floor)") }
         let window = Window(
             seconds: seconds, warmUp: warmUp, intervalMilliseconds: intervalMilliseconds, environment: environment, directory: directory)
-        let (d, f, w, b) = try await window.measure(headroom, beside: options.against)
+        let (d, f, w, b) = try await window.measure(headroom, beside: options.against, states: ("headroom", "against"))
         let rows: [(String, Measurement)] = [("headroom run", d)] + (b.map { [("against: \(options.against ?? "")", $0)] } ?? [])
         printTable(rows, floor: f, wake: w, rounds: rounds)
         printThreads("headroom's", d, rounds: rounds)
@@ -66,7 +65,8 @@ enum WakeupBenchmark {
             // places, and the comparison is the geometric mean of both: a place's bias cancels.
             print("")
             print("The same again with the two daemons' places swapped (the baseline first):")
-            let (b2, f2, w2, d2) = try await window.measure(against, beside: headroom)
+            // Fresh state directories: each daemon starts with none, as in the first window.
+            let (b2, f2, w2, d2) = try await window.measure(against, beside: headroom, states: ("against-swapped", "headroom-swapped"))
             guard let d2 else { return }
             printTable([("against: \(against)", b2), ("headroom run", d2)], floor: f2, wake: w2, rounds: rounds)
             let first = d.onCPU / max(b.onCPU, 1e-9)
@@ -102,16 +102,22 @@ enum WakeupBenchmark {
         /// not line up: a process that wakes right after another finds the kernel's and libc's
         /// code for reading these files warm, and costs less than it does alone (two copies
         /// of one binary on one grid differed by 20 to 40 % here). The second daemon, when
-        /// given, wakes after the floor, the first after the wake-only loop.
-        func measure(_ first: String, beside second: String?) async throws -> (Measurement, Measurement, Measurement, Measurement?) {
+        /// given, wakes after the floor, the first after the wake-only loop. Each daemon has
+        /// a state directory of its own, named by `states`, in the benchmark's workspace.
+        func measure(_ first: String, beside second: String?, states: (String, String)) async throws -> (
+            Measurement, Measurement, Measurement, Measurement?
+        ) {
             let quarter = Duration.milliseconds(intervalMilliseconds) / 4
-            async let daemon = WakeupBenchmark.measure(first, ["run"], environment: environment, seconds: seconds, warmUp: warmUp)
+            var firstEnvironment = environment
+            firstEnvironment["HEADROOM_STATE_DIR"] = try stateDirectory(directory, states.0)
+            async let daemon = WakeupBenchmark.measure(first, ["run"], environment: firstEnvironment, seconds: seconds, warmUp: warmUp)
             async let floor = WakeupBenchmark.measure(
                 CommandLine.arguments[0], ["--floor-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, warmUp: warmUp,
                 startAfter: quarter)
             // The second binary, when given, runs in the same window with a state directory of its own.
             async let beside = measureAgainst(
-                second, environment: environment, directory: directory, seconds: seconds, warmUp: warmUp, startAfter: quarter * 2)
+                second, environment: environment, state: try stateDirectory(directory, states.1), seconds: seconds, warmUp: warmUp,
+                startAfter: quarter * 2)
             async let wake = WakeupBenchmark.measure(
                 CommandLine.arguments[0], ["--wake-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, warmUp: warmUp,
                 startAfter: quarter * 3)
@@ -150,13 +156,13 @@ enum WakeupBenchmark {
         return state.path
     }
 
-    /// The baseline binary (`--against`), nil when none is given.
+    /// The second daemon (`--against`), nil when none is given.
     private static func measureAgainst(
-        _ path: String?, environment: [String: String], directory: URL, seconds: Int, warmUp: Duration, startAfter: Duration
+        _ path: String?, environment: [String: String], state: String, seconds: Int, warmUp: Duration, startAfter: Duration
     ) async throws -> Measurement? {
         guard let path else { return nil }
         var environment = environment
-        environment["HEADROOM_STATE_DIR"] = try stateDirectory(directory, "against")
+        environment["HEADROOM_STATE_DIR"] = state
         return try await measure(path, ["run"], environment: environment, seconds: seconds, warmUp: warmUp, startAfter: startAfter)
     }
 
