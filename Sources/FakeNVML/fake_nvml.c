@@ -974,9 +974,8 @@ EXPORT nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *dat
     deadline.tv_sec += timeout_ms / 1000;
     deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
     if (deadline.tv_nsec >= 1000000000L) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000L; }
-    refresh_auto_step();
     // A wait of 0 ms is a look, not a sleep: no timed wait, which costs a context switch
-    // even when its deadline has passed.
+    // even when its deadline has passed (enter_system has applied the step).
     while (nevents == 0 && event_set_exists && timeout_ms > 0) {
         if (pthread_cond_timedwait(&event_cond, &lock, &deadline) == ETIMEDOUT) break;
         refresh_auto_step();
