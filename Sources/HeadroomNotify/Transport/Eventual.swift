@@ -30,6 +30,8 @@ package final class Eventual<Value: Sendable>: Sendable {
     }
 
     /// The value once it arrives; nil when `limit` passes first or the task is cancelled.
+    /// The limit counts from this call: an alarm task that starts late (every concurrency
+    /// thread busy) sleeps only what is left of it.
     package func value(within limit: Duration? = nil) async -> Value? {
         let id = state.withLock { state -> Int? in
             guard state.value == nil else { return nil }
@@ -37,9 +39,15 @@ package final class Eventual<Value: Sendable>: Sendable {
             return state.nextWaiter
         }
         guard let id else { return current }
+        let called = ContinuousClock.now
         let alarm = limit.map { limit in
             Task { [self] in
-                guard (try? await TimedWait.sleep(for: limit)) != nil else { return }
+                let left = limit - called.duration(to: .now)
+                if left > .zero {
+                    guard (try? await TimedWait.sleep(for: left)) != nil else { return }
+                } else if Task.isCancelled {
+                    return
+                }
                 abandon(id)
             }
         }
