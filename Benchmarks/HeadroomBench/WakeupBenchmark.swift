@@ -108,21 +108,25 @@ enum WakeupBenchmark {
             Measurement, Measurement, Measurement, Measurement?
         ) {
             let quarter = Duration.milliseconds(intervalMilliseconds) / 4
-            var firstEnvironment = environment
-            firstEnvironment["HEADROOM_STATE_DIR"] = try stateDirectory(directory, states.0)
-            async let daemon = WakeupBenchmark.measure(first, ["run"], environment: firstEnvironment, seconds: seconds, warmUp: warmUp)
+            async let daemon = run(first, state: states.0, after: .zero)!
             async let floor = WakeupBenchmark.measure(
                 CommandLine.arguments[0], ["--floor-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, warmUp: warmUp,
                 startAfter: quarter)
-            // The second binary, when given, runs in the same window with a state directory of its own.
-            async let beside = measureAgainst(
-                second, environment: environment, state: try stateDirectory(directory, states.1), seconds: seconds, warmUp: warmUp,
-                startAfter: quarter * 2)
+            async let beside = run(second, state: states.1, after: quarter * 2)
             async let wake = WakeupBenchmark.measure(
                 CommandLine.arguments[0], ["--wake-loop", "\(intervalMilliseconds)"], environment: [:], seconds: seconds, warmUp: warmUp,
                 startAfter: quarter * 3)
             let (d, f, b, w) = try await (daemon, floor, beside, wake)
             return (d, f, w, b)
+        }
+
+        /// `headroom run` of `path` on the state directory `state` (made in the workspace);
+        /// nil for no path (no `--against`).
+        private func run(_ path: String?, state: String, after: Duration) async throws -> Measurement? {
+            guard let path else { return nil }
+            var environment = environment
+            environment["HEADROOM_STATE_DIR"] = try stateDirectory(directory, state)
+            return try await WakeupBenchmark.measure(path, ["run"], environment: environment, seconds: seconds, warmUp: warmUp, startAfter: after)
         }
     }
 
@@ -154,16 +158,6 @@ enum WakeupBenchmark {
         let state = workspace.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         return state.path
-    }
-
-    /// The second daemon (`--against`), nil when none is given.
-    private static func measureAgainst(
-        _ path: String?, environment: [String: String], state: String, seconds: Int, warmUp: Duration, startAfter: Duration
-    ) async throws -> Measurement? {
-        guard let path else { return nil }
-        var environment = environment
-        environment["HEADROOM_STATE_DIR"] = state
-        return try await measure(path, ["run"], environment: environment, seconds: seconds, warmUp: warmUp, startAfter: startAfter)
     }
 
     struct Measurement {
