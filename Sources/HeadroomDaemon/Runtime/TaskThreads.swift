@@ -43,7 +43,7 @@ public enum TaskThreads {
         _ = pool
         let hook: EnqueueHook = { job, _ in TaskThreads.pool.enqueue(job) }
         hr_set_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
-        // The channels' and commands' timed waits, on the watchdog's alarms too.
+        // The channels' and commands' sleeps, on the watchdog's alarms too.
         TimedWait.use { duration in
             let clock = SystemClock()
             try await clock.sleep(until: clock.uptime() + duration)

@@ -27,6 +27,7 @@ package final class DiskCalls: Sendable {
     private let limit: Int
     private let cap: Int
     private let patience: Duration
+    private let clock: any DaemonClock
     private let counts = Mutex(Counts())
 
     /// - Parameters:
@@ -34,11 +35,13 @@ package final class DiskCalls: Sendable {
     ///   - limit: how many hung calls refuse new ones.
     ///   - cap: how many calls may run at once.
     ///   - patience: how long a caller waits.
-    package init(name: String, limit: Int, cap: Int, patience: Duration) {
+    ///   - clock: what the patience is counted on.
+    package init(name: String, limit: Int, cap: Int, patience: Duration, clock: any DaemonClock = SystemClock()) {
         self.name = name
         self.limit = limit
         self.cap = cap
         self.patience = patience
+        self.clock = clock
     }
 
     /// Calls still running after their caller stopped waiting.
@@ -70,7 +73,7 @@ package final class DiskCalls: Sendable {
             // Counted out before its caller hears: a caller's next call finds the slot free.
             outcome.complete(result)
         }
-        if let result = await outcome.value(within: patience) { return try result.get() }
+        if let result = await outcome.value(within: patience, clock: clock) { return try result.get() }
         let cancelled = Task.isCancelled
         let answer = ends.withLock { ends -> Result<T, any Error>? in
             if let result = ends.result { return result } // returned meanwhile: taken after all

@@ -1,14 +1,22 @@
 import Synchronization
 
 /// A value that arrives once, from any thread: any number of tasks await it, each with an
-/// optional time limit, without holding a concurrency thread. How a child's end (Subprocess)
-/// and a pipe's end (PipeReader) reach async code.
+/// optional time limit, without holding a concurrency thread. How a child's end (Subprocess),
+/// a pipe's end (PipeReader) and a call on a disk that may hang (DiskCalls) reach async code.
 package final class Eventual<Value: Sendable>: Sendable {
+    /// One call of `value(within:clock:)`, from the call until it returns.
+    private enum Waiter {
+        /// Called, not yet suspended.
+        case called
+        /// Its time ran out (or its task was cancelled) before it suspended.
+        case abandoned
+        case suspended(CheckedContinuation<Value?, Never>)
+    }
+
     private struct State {
         var value: Value?
-        var waiters: [Int: CheckedContinuation<Value?, Never>] = [:]
-        /// Waiters whose time ran out (or whose task was cancelled) before they were registered.
-        var abandoned: Set<Int> = []
+        /// Calls that have not returned, by id (none once the value is here).
+        var waiters: [Int: Waiter] = [:]
         var nextWaiter = 0
     }
     private let state = Mutex(State())
@@ -20,44 +28,45 @@ package final class Eventual<Value: Sendable>: Sendable {
 
     /// Sets the value (the first call wins) and releases every waiter.
     package func complete(_ value: Value) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Value?, Never>] in
+        let suspended = state.withLock { state -> [CheckedContinuation<Value?, Never>] in
             guard state.value == nil else { return [] }
             state.value = value
             defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            return state.waiters.values.compactMap { waiter in
+                if case .suspended(let continuation) = waiter { continuation } else { nil }
+            }
         }
-        for waiter in waiters { waiter.resume(returning: value) }
+        for continuation in suspended { continuation.resume(returning: value) }
     }
 
-    /// The value once it arrives; nil when `limit` passes first or the task is cancelled.
-    /// The limit counts from this call: an alarm task that starts late (every concurrency
-    /// thread busy) sleeps only what is left of it.
-    package func value(within limit: Duration? = nil) async -> Value? {
+    /// The value once it arrives; nil when `limit` passes first on `clock`, or the task is
+    /// cancelled.
+    ///
+    /// The limit is an alarm on `clock`, set by this call before it suspends, so it counts
+    /// from the call and fires on the clock's own thread (the real clock's watchdog) however
+    /// long every concurrency thread stays busy. An alarm task started here could itself
+    /// start late under load, and a command's timeout with it.
+    package func value(within limit: Duration? = nil, clock: some DaemonClock = SystemClock()) async -> Value? {
         let id = state.withLock { state -> Int? in
             guard state.value == nil else { return nil }
             state.nextWaiter += 1
+            state.waiters[state.nextWaiter] = .called
             return state.nextWaiter
         }
         guard let id else { return current }
-        let called = ContinuousClock.now
-        let alarm = limit.map { limit in
-            Task { [self] in
-                let left = limit - called.duration(to: .now)
-                if left > .zero {
-                    guard (try? await TimedWait.sleep(for: left)) != nil else { return }
-                } else if Task.isCancelled {
-                    return
-                }
-                abandon(id)
-            }
+        let alarm = limit.map { limit in clock.schedule(at: clock.uptime() + limit) { [self] in abandon(id) } }
+        defer {
+            if let alarm { clock.cancel(alarm) }
+            // Returned: an alarm already running now finds nothing to abandon.
+            state.withLock { _ = $0.waiters.removeValue(forKey: id) }
         }
-        defer { alarm?.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
                 let now = state.withLock { state -> Value?? in
                     if let value = state.value { return .some(value) }
-                    if state.abandoned.remove(id) != nil || Task.isCancelled { return .some(nil) }
-                    state.waiters[id] = continuation
+                    if case .abandoned = state.waiters[id] { return .some(nil) }
+                    if Task.isCancelled { return .some(nil) }
+                    state.waiters[id] = .suspended(continuation)
                     return .none
                 }
                 if let now { continuation.resume(returning: now) }
@@ -67,13 +76,20 @@ package final class Eventual<Value: Sendable>: Sendable {
         }
     }
 
+    /// Ends the wait of call `id` with nil, now or (not suspended yet) as soon as it suspends.
     private func abandon(_ id: Int) {
-        let waiter = state.withLock { state -> CheckedContinuation<Value?, Never>? in
-            if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
-            // Not registered yet: leave a note for it (never needed once the value is here).
-            if state.value == nil { state.abandoned.insert(id) }
-            return nil
+        let suspended = state.withLock { state -> CheckedContinuation<Value?, Never>? in
+            switch state.waiters[id] {
+            case .called:
+                state.waiters[id] = .abandoned
+                return nil
+            case .suspended(let continuation):
+                state.waiters[id] = .abandoned
+                return continuation
+            case .abandoned, nil:
+                return nil
+            }
         }
-        waiter?.resume(returning: nil)
+        suspended?.resume(returning: nil)
     }
 }

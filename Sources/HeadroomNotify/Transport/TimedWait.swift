@@ -1,7 +1,9 @@
 import Synchronization
 
-/// How Headroom's channels wait out a time limit or an interval: the SMTP conversation's
-/// limit, a child process's, the Alertmanager channel's resend loop.
+/// How Headroom's channels and commands sleep: the SMTP conversation's limit, the
+/// Alertmanager channel's resend loop, a supervised child's restart delay. (A limit on a
+/// wait for something that arrives from another thread, such as a child's end, is an alarm
+/// on a `DaemonClock` instead: `Eventual`.)
 ///
 /// `Task.sleep` until the daemon says otherwise. On Swift 6.3 `Task.sleep` always goes to
 /// Dispatch's pool, whose first job starts libdispatch's one-second monitor for good; the

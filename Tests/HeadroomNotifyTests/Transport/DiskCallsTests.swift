@@ -19,17 +19,24 @@ struct DiskCallsTests {
 
     @Test("a hung call is given up after the patience; while the limit of hung calls stands, new ones are refused without running")
     func hung() async throws {
-        let calls = DiskCalls(name: "test-disk", limit: 1, cap: 4, patience: .milliseconds(100))
+        let clock = ManualClock()
+        let calls = DiskCalls(name: "test-disk", limit: 1, cap: 4, patience: .seconds(30), clock: clock)
         let release = DispatchSemaphore(value: 0)
         let runs = Mutex(0)
-        await #expect {
+        let first = Task { @Sendable in
             try await calls.run("reading the file") { () -> Int in
                 runs.withLock { $0 += 1 }
                 release.wait()
                 return 1
             }
+        }
+        // The caller's patience runs out on the clock, not in real time.
+        await clock.waitForAlarm(after: 0)
+        clock.advance(by: .seconds(30))
+        await #expect {
+            try await first.value
         } throws: { error in
-            "\(error)".contains("reading the file has not answered in")
+            "\(error)".contains("reading the file has not answered in 30s")
         }
         #expect(calls.hung == 1)
         await #expect {
