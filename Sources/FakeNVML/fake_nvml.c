@@ -26,7 +26,7 @@
 #define MAX_PROCS 64
 #define MAX_LINES 2048
 #define MAX_NAMES 64
-#define MAX_EVENTS 256
+#define MAX_EVENTS 2048 /* more than a round of Headroom takes (XidEvents.perRound) */
 #define MAX_ERRORS 64
 
 enum group {

@@ -191,4 +191,20 @@ struct NVMLProcessTests {
         #expect(fake.stat("event_waits") == 3 + 4)
         #expect(fake.stat("longest_event_wait_ms") == 0)
     }
+
+    @Test("a storm of Xid events: a round takes at most 1,024 and the next round the rest, none lost")
+    func xidDrainCapped() throws {
+        let storm = String(repeating: "at 1 gpu 0 xid 79\n", count: 1100)
+        let fake = try FakeNVML(scenario: Self.base + "\n" + storm)
+        let collector = NVMLCollector(libraryPath: fake.libraryPath, files: Self.proc)
+        _ = try collector.read()
+        let waits = fake.stat("event_waits")
+        fake.setStep(1)
+        let first = try collector.read()
+        #expect(first.gpus[0].xidCounts?["hardware"] == 1024)
+        #expect(fake.stat("event_waits") == waits + 1024, "the cap ends the drain, not an empty set")
+        let second = try collector.read()
+        #expect(second.gpus[0].xidCounts?["hardware"] == 1100)
+        #expect(fake.stat("event_waits") == waits + 1024 + 77, "the other 76, then the empty set")
+    }
 }
