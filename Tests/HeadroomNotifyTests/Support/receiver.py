@@ -25,8 +25,8 @@ shared/reference/alerting.md section 2), independently of Headroom's Swift code:
   GET  /_requests                     every request received, as JSON
 Configuration: one JSON argument with keys webhook_secret, wecom_key, wecom_per_minute,
 dingtalk_token, dingtalk_secret, dingtalk_keyword, dingtalk_per_minute, feishu_secret,
-feishu_keyword, and slack_window / feishu_window (the seconds of the 1/s and 5/s limits,
-longer in tests so a slow machine cannot slip past them); --tls CERT KEY serves HTTPS; --client-ca CA requires a client certificate; --port N listens on N (default: any free port).
+feishu_keyword, and window_scale (every rate window times this: Slack's and Feishu's 1 s,
+WeCom's and DingTalk's minute; longer in tests so a slow machine cannot slip past them); --tls CERT KEY serves HTTPS; --client-ca CA requires a client certificate; --port N listens on N (default: any free port).
 Prints "PORT <n>" once listening; exits when its standard input closes.
 """
 import base64, hashlib, hmac, json, os, ssl, sys, threading, time, urllib.parse
@@ -40,6 +40,7 @@ bans = {}      # robot id -> ban end time
 
 
 def over_limit(robot, per_seconds, limit, now):
+    per_seconds *= float(config.get("window_scale", 1))
     with lock:
         times = [t for t in windows.get(robot, []) if now - t < per_seconds]
         if len(times) >= limit:
@@ -127,7 +128,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, "invalid_payload", "text/html")
         if not message.get("text") and not message.get("blocks"):
             return self.answer(400, "no_text", "text/html")
-        if over_limit("slack/" + parts[1], float(config.get("slack_window", 1)), 1, time.time()):
+        if over_limit("slack/" + parts[1], 1.0, 1, time.time()):
             return self.answer(429, "rate_limited", "text/html", [("Retry-After", "1")])
         self.answer(200, "ok", "text/html")
 
@@ -199,7 +200,7 @@ class Handler(BaseHTTPRequestHandler):
         keyword = config.get("feishu_keyword")
         if keyword and keyword not in json.dumps(message, ensure_ascii=False):
             return code(19024, "Key Words Not Found")
-        if over_limit("feishu/" + parts[1], float(config.get("feishu_window", 1)), 5, time.time()):
+        if over_limit("feishu/" + parts[1], 1.0, 5, time.time()):
             return code(11232, "frequency limited psm")
         code(0, "success")
 
