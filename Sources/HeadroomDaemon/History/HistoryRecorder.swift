@@ -99,7 +99,8 @@ public final class HistoryRecorder: Service, Sendable {
         idleAfter: Duration = .seconds(300), maximumQueuedSamples: Int = HistoryRecorder.defaultMaximumQueuedSamples,
         queryPatience: Duration = HistoryRecorder.defaultQueryPatience
     ) {
-        queries = DiskCalls(name: "headroom-query", limit: Self.hungQueryLimit, cap: Self.queryCap, patience: queryPatience)
+        queries = DiskCalls(
+            name: "headroom-query", limit: Self.hungQueryLimit, cap: Self.queryCap, patience: queryPatience, clock: clock)
         self.idleAfter = idleAfter
         writer = Mutex(Writer(store: nil, detector: IncidentDetector(forgetAfter: idleAfter.headroomSeconds)))
         self.maximumQueuedSamples = maximumQueuedSamples
