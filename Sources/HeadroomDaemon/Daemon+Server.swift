@@ -20,7 +20,7 @@ extension Daemon {
             startedAt: now(), now: now, includeProcess: true)
         let silences: any SilenceEndpoint =
             dependencies.stateDirectory.map { directory in
-                SilenceAPI(store: SilenceStore(stateDirectory: directory(configuration.delivery)), now: now)
+                SilenceAPI(store: SilenceStore(stateDirectory: directory(configuration.delivery)), clock: clock)
             } ?? NoSilences()
         return HTTPServer(
             settings: configuration.server, state: reader, silences: silences,

@@ -13,13 +13,20 @@ import HeadroomServer
 /// names another silence or one that has ended. Expire: 200 with the silence.
 ///
 /// The file is read and written on a thread of its own (`DiskCalls`): a request waits for it
-/// at most 5 s, then answers 503 (a create or an expire may still be applied once the disk
-/// answers, and says so); while one such call is still hung, requests answer 503 at once. A
-/// disk that stops answering holds at most 8 threads, not one per request.
+/// at most 5 s of the daemon's clock, then answers 503 (a create or an expire may still be
+/// applied once the disk answers, and says so); while one such call is still hung, requests
+/// answer 503 at once. A disk that stops answering holds at most 8 threads, not one per
+/// request.
 struct SilenceAPI: SilenceEndpoint {
     let store: SilenceStore
     let now: @Sendable () -> Date
-    var calls = DiskCalls(name: "headroom-silence", limit: 1, cap: 8, patience: .seconds(5))
+    let calls: DiskCalls
+
+    init(store: SilenceStore, clock: any DaemonClock, patience: Duration = .seconds(5)) {
+        self.store = store
+        now = { clock.wallTime() }
+        calls = DiskCalls(name: "headroom-silence", limit: 1, cap: 8, patience: patience, clock: clock)
+    }
 
     private struct CreateRequest: Decodable, Sendable {
         var matchers: [String]

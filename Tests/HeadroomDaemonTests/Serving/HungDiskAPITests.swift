@@ -12,18 +12,25 @@ import Testing
 
 @Suite("The APIs on a disk that stops answering")
 struct HungDiskAPITests {
-    /// The silences API over the silences file in `path`, with a patience of 0.2 s.
-    static func silenceAPI(in path: String) -> (SilenceStore, SilenceAPI) {
+    /// The silences API over the silences file in `path`, its patience (5 s) on `clock`.
+    static func silenceAPI(in path: String, clock: ManualClock) -> (SilenceStore, SilenceAPI) {
         let store = SilenceStore(stateDirectory: path)
-        let api = SilenceAPI(
-            store: store, now: { Date(timeIntervalSince1970: 1_800_000_000) },
-            calls: DiskCalls(name: "test-silence", limit: 1, cap: 8, patience: .milliseconds(200)))
-        return (store, api)
+        return (store, SilenceAPI(store: store, clock: clock))
+    }
+
+    /// The answer to a request that waits on the disk or the lock: given once the test has
+    /// moved `clock` past its patience.
+    static func afterPatience(_ clock: ManualClock, _ request: @escaping @Sendable () async -> SilenceResult) async -> SilenceResult {
+        let alarms = clock.alarmsSet
+        let answer = Task { await request() }
+        await clock.waitForAlarm(after: alarms)
+        clock.advance(by: .seconds(5))
+        return await answer.value
     }
 
     /// `request`'s first answer other than 503: a call that waited on the disk or the lock is
-    /// refused at once until it has returned, and a loaded machine may take longer than the
-    /// short patience.
+    /// refused at once until it has returned (on its own thread, a moment after the disk
+    /// answers).
     static func answered(_ request: () async -> SilenceResult) async throws -> SilenceResult? {
         try await Poll.value(every: .milliseconds(50)) {
             let result = await request()
@@ -36,11 +43,12 @@ struct HungDiskAPITests {
         .timeLimit(.minutes(1)))
     func hungFile() async throws {
         let directory = try TemporaryDirectory()
-        let (store, api) = Self.silenceAPI(in: directory.url.path)
+        let clock = ManualClock()
+        let (store, api) = Self.silenceAPI(in: directory.url.path, clock: clock)
         // A FIFO: reading it blocks in open(2) until a writer comes, as on a hung disk.
         try HangingFile.make(at: store.path)
 
-        let first = await api.list()
+        let first = await Self.afterPatience(clock) { await api.list() }
         #expect(first.status == 503)
         #expect(first.json.contains("has not answered") && first.json.contains(store.path), "\(first.json)")
         let second = await api.list()
@@ -61,11 +69,12 @@ struct HungDiskAPITests {
         .timeLimit(.minutes(1)))
     func hungCreateRetried() async throws {
         let directory = try TemporaryDirectory()
-        let (store, api) = Self.silenceAPI(in: directory.url.path)
+        let clock = ManualClock()
+        let (store, api) = Self.silenceAPI(in: directory.url.path, clock: clock)
         try HangingFile.make(at: store.path)
         let body = Array(#"{"matchers": ["alertname=gpu_memory_high"], "duration": "2h", "id": "deploy-42"}"#.utf8)
 
-        let first = await api.create(body)
+        let first = await Self.afterPatience(clock) { await api.create(body) }
         #expect(first.status == 503)
         #expect(first.json.contains("may still be applied once it answers: send it again with the same id"), "\(first.json)")
         // The disk answers: the hung create reads an empty list, then adds and writes its silence.
@@ -78,11 +87,12 @@ struct HungDiskAPITests {
     @Test("a change waits for the silences file's lock (held here as `headroom silence` beside the daemon would), then applies", .timeLimit(.minutes(1)))
     func changeWaitsForLock() async throws {
         let directory = try TemporaryDirectory()
-        let (store, api) = Self.silenceAPI(in: directory.url.path)
+        let clock = ManualClock()
+        let (store, api) = Self.silenceAPI(in: directory.url.path, clock: clock)
         let holder = open(store.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         try #require(holder >= 0 && flock(holder, LOCK_EX) == 0)
         let body = Array(#"{"matchers": ["gpu=0"], "id": "maintenance"}"#.utf8)
-        let waiting = await api.create(body)
+        let waiting = await Self.afterPatience(clock) { await api.create(body) }
         #expect(waiting.status == 503, "\(waiting)")
         #expect(try store.load().isEmpty)
         close(holder)
