@@ -12,6 +12,13 @@ final class XidEvents {
         var counts: [String: Double] = Dictionary(uniqueKeysWithValues: XidCatalog.classes.map { ($0, 0) })
         var last: Int?
         var lastByClass: [String: Int] = [:]
+
+        mutating func record(_ xid: Int) {
+            let kind = XidCatalog.kind(of: xid)
+            counts[kind, default: 0] += 1
+            last = xid
+            lastByClass[kind] = xid
+        }
     }
 
     /// The most events one round takes; the rest wait for the next round. A driver that
@@ -66,11 +73,7 @@ final class XidEvents {
             guard data.eventType & HR_NVML_EVENT_TYPE_XID_CRITICAL != 0,
                 let index = devices.first(where: { $0.handle == data.device })?.index
             else { continue }
-            let xid = Int(clamping: data.eventData)
-            let kind = XidCatalog.kind(of: xid)
-            tallies[index, default: Tally()].counts[kind, default: 0] += 1
-            tallies[index, default: Tally()].last = xid
-            tallies[index, default: Tally()].lastByClass[kind] = xid
+            tallies[index, default: Tally()].record(Int(clamping: data.eventData))
         }
     }
 
