@@ -19,12 +19,12 @@ import HeadroomServer
 /// request.
 struct SilenceAPI: SilenceEndpoint {
     let store: SilenceStore
-    let now: @Sendable () -> Date
+    let clock: any DaemonClock
     let calls: DiskCalls
 
     init(store: SilenceStore, clock: any DaemonClock, patience: Duration = .seconds(5)) {
         self.store = store
-        now = { clock.wallTime() }
+        self.clock = clock
         calls = DiskCalls(name: "headroom-silence", limit: 1, cap: 8, patience: patience, clock: clock)
     }
 
@@ -37,7 +37,7 @@ struct SilenceAPI: SilenceEndpoint {
     }
 
     func list() async -> SilenceResult {
-        await onDisk { [store, now] () throws(SilenceError) in SilenceResult(status: 200, json: try Self.encode(try store.running(at: now()))) }
+        await onDisk { [store, clock] () throws(SilenceError) in SilenceResult(status: 200, json: try Self.encode(try store.running(at: clock.wallTime()))) }
     }
 
     func create(_ body: [UInt8]) async -> SilenceResult {
@@ -49,7 +49,7 @@ struct SilenceAPI: SilenceEndpoint {
         if let id = request.id, !SilenceChange.isValidID(id) {
             return Self.failure(SilenceError("id \(JSONText.quote(id)): expected 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"))
         }
-        let current = now()
+        let current = clock.wallTime()
         let later = request.id == nil ? "list the silences before trying again" : "send it again with the same id: it is applied once"
         return await onDisk(later: later) { [store] () throws(SilenceError) in
             let silence = try SilenceChange.silence(
@@ -63,8 +63,8 @@ struct SilenceAPI: SilenceEndpoint {
     }
 
     func expire(id: String) async -> SilenceResult {
-        await onDisk(later: "list the silences before trying again") { [store, now] () throws(SilenceError) in
-            SilenceResult(status: 200, json: try Self.encode(try store.expire(id, at: now())))
+        await onDisk(later: "list the silences before trying again") { [store, clock] () throws(SilenceError) in
+            SilenceResult(status: 200, json: try Self.encode(try store.expire(id, at: clock.wallTime())))
         }
     }
 

@@ -5,7 +5,7 @@ import HeadroomTesting
 import Synchronization
 import Testing
 
-@Suite("Calls on a disk that may hang")
+@Suite("Calls on a disk that may hang", .timeLimit(.minutes(1)))
 struct DiskCallsTests {
     struct Broken: Error {}
 

@@ -2,7 +2,7 @@ import HeadroomNotify
 import HeadroomTesting
 import Testing
 
-@Suite("A value that arrives once, awaited with a time limit")
+@Suite("A value that arrives once, awaited with a time limit", .timeLimit(.minutes(1)))
 struct EventualTests {
     @Test("every waiter gets the value; one that comes after it gets it at once; the first value wins")
     func value() async {
