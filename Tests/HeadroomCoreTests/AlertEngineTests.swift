@@ -166,17 +166,19 @@ struct AlertEngineTests {
         #expect(resolved.summary.contains("no data for 30s"))
     }
 
-    @Test("reload keeps the state of unchanged rules and resolves removed ones")
-    func reload() {
+    @Test("reload keeps the state of unchanged rules and resolves removed ones; kept alerts read as the new rule")
+    func reload() throws {
         let memory = AlertRule(name: "memory_high", selector: MetricSelector("memory_used_percent"), condition: .above(90))
         var scenario = Scenario([cpuOverload, memory])
         for time in stride(from: 0.0, through: 10, by: 5) {
             scenario.step(at: time, [Sample("cpu_used_percent", .none, 99), Sample("memory_used_percent", .none, 95)])
         }
         #expect(scenario.log.count == 2)
-        // Reload: cpu_overload with a new threshold, memory_high gone.
+        // Reload: cpu_overload with a new threshold, severity and summary; memory_high gone.
         var changed = cpuOverload
         changed.condition = .above(95)
+        changed.severity = .critical
+        changed.summary = "CPU at {value}"
         let closing = scenario.engine.replaceRules([changed], policy: AlertPolicy(), at: scenario.start.addingTimeInterval(12))
         #expect(closing.map(\.kind) == [.resolved])
         #expect(closing.first?.alert.rule == "memory_high")
@@ -184,8 +186,16 @@ struct AlertEngineTests {
         // cpu_overload is still firing: no second "firing" notification.
         scenario.step(at: 15, [Sample("cpu_used_percent", .none, 99)])
         #expect(scenario.log.count == 2)
+        #expect(scenario.engine.firingAlerts.map(\.severity) == [.critical])
         scenario.step(at: 20, [Sample("cpu_used_percent", .none, 50)])
-        #expect(scenario.log.last?.kind == .resolved)
+        let resolved = try #require(scenario.notifications.last)
+        #expect(resolved.kind == .resolved)
+        // The incident's own facts carry over; how it reads is the reloaded rule's.
+        #expect(resolved.alert.since == scenario.start)
+        #expect(resolved.alert.peak == 99)
+        #expect(resolved.alert.threshold == 95)
+        #expect(resolved.alert.severity == .critical)
+        #expect(resolved.alert.summaryTemplate == "CPU at {value}")
     }
 }
 

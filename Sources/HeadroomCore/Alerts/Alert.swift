@@ -77,11 +77,6 @@ public struct Alert: Sendable, Hashable {
         self.resolveReason = resolveReason
     }
 
-    /// An empty alert, for storage that holds none yet.
-    static let placeholder = Alert(
-        rule: "", severity: .warning, family: "", metric: "", labels: Labels(),
-        condition: .above(0), value: 0, peak: 0, since: Date(timeIntervalSinceReferenceDate: 0))
-
     /// The threshold of a threshold rule.
     public var threshold: Double? { condition.threshold }
 

@@ -25,9 +25,10 @@ extension AlertEngine {
                 }
                 continue
             }
-            for slot in slots.entries(rule: ruleIndex).map(\.slot).sorted(by: { $0.alert?.labels ?? .none < $1.alert?.labels ?? .none })
-            where slot.deliveredFiring {
-                guard var alert = slot.alert else { continue }
+            let delivered = slots.entries(rule: ruleIndex).filter(\.slot.deliveredFiring).compactMap { entry in
+                entry.slot.alert(rule: rule, key: seriesKeys[entry.series])
+            }
+            for var alert in delivered.sorted(by: { $0.labels < $1.labels }) {
                 alert.resolvedAt = now
                 alert.resolveReason = "rule \(incoming[rule.name] == nil ? "removed" : "changed") by configuration reload"
                 out.append(AlertNotification(kind: .resolved, alert: alert, time: now))

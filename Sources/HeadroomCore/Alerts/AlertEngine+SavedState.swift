@@ -62,7 +62,7 @@ extension AlertEngine {
                     AlertEngineState.Entry(
                         rule: rule.name, kind: Self.kindName(rule.condition), metric: key.name,
                         labels: Dictionary(key.labels.pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 }),
-                        machine: slot.machine.memento, alert: slot.alert, deliveredFiring: slot.deliveredFiring,
+                        machine: slot.machine.memento, alert: slot.alert(rule: rule, key: key), deliveredFiring: slot.deliveredFiring,
                         lastNotifiedAt: slot.lastNotifiedAt, flapTimes: slot.flapTimes, flapping: slot.flapping,
                         previousValue: slot.previousValue, trendTimes: times, trendValues: values))
             }
@@ -111,7 +111,7 @@ extension AlertEngine {
             let id = intern(key)
             var slot = AlertSlot(timing: machine.timing)
             slot.machine = machine
-            slot.alert = entry.alert
+            slot.takeUp(entry.alert)
             slot.deliveredFiring = entry.deliveredFiring
             slot.lastNotifiedAt = entry.lastNotifiedAt
             slot.flapTimes = entry.flapTimes

@@ -131,7 +131,4 @@ extension AlertEngine {
         }
         return nil
     }
-
-    /// Feeds the series' value to its machine; nil when there is nothing to decide and no
-    /// firing alert the inhibition pass must see.
 }

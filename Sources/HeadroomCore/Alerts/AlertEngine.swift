@@ -70,7 +70,6 @@ public struct AlertEngine: Sendable {
 
     /// What every observation of one round shares.
     struct Round {
-        var keys: [SeriesKey]
         var details: [String?]
         var policy: AlertPolicy
         var limits: AlertPolicy.Limits
@@ -155,9 +154,11 @@ public struct AlertEngine: Sendable {
         touched.removeAll(keepingCapacity: true)
         let policy = self.policy
         // Read through local copies (one retain each per round) so the slots can be
-        // mutated in place while a fresh alert reads its series' key.
+        // mutated in place while an alert is described from its rule and series.
         let limits = AlertPolicy.Limits(policy)
-        let round = Round(keys: seriesKeys, details: details, policy: policy, limits: limits, time: now)
+        let round = Round(details: details, policy: policy, limits: limits, time: now)
+        let rules = self.rules
+        let keys = seriesKeys
         for ruleIndex in rules.indices {
             let rule = rules[ruleIndex]
             for id in matched[ruleIndex] {
@@ -199,7 +200,11 @@ public struct AlertEngine: Sendable {
             }
             let keepAbsentFor = shapes[entry.rule].keepAbsentFor(limits)
             let disposable = slots.update(at: position) { slot in
-                slot.decide(entry.transition, inhibited: inhibited, limits: limits, at: now, into: &out)
+                if let kind = slot.decide(entry.transition, inhibited: inhibited, limits: limits, at: now),
+                    let alert = slot.alert(rule: rules[entry.rule], key: keys[entry.series])
+                {
+                    out.append(AlertNotification(kind: kind, alert: alert, time: now))
+                }
                 return slot.isDisposable(keepAbsentFor: keepAbsentFor, at: now)
             }
             if disposable { slots.remove(rule: entry.rule, series: entry.series) }
@@ -220,8 +225,10 @@ public struct AlertEngine: Sendable {
     public func deliveredFirings(at now: Date) -> [AlertNotification] {
         var out: [AlertNotification] = []
         for ruleIndex in rules.indices {
-            for (_, slot) in slots.entries(rule: ruleIndex) where slot.deliveredFiring {
-                if let alert = slot.alert { out.append(AlertNotification(kind: .firing, alert: alert, time: now)) }
+            for (series, slot) in slots.entries(rule: ruleIndex) where slot.deliveredFiring {
+                if let alert = slot.alert(rule: rules[ruleIndex], key: seriesKeys[series]) {
+                    out.append(AlertNotification(kind: .firing, alert: alert, time: now))
+                }
             }
         }
         return out.sorted { ($0.alert.rule, $0.alert.labels) < ($1.alert.rule, $1.alert.labels) }
@@ -231,8 +238,8 @@ public struct AlertEngine: Sendable {
     public var firingAlerts: [Alert] {
         var out: [Alert] = []
         for ruleIndex in rules.indices {
-            for (_, slot) in slots.entries(rule: ruleIndex) where slot.machine.isFiring {
-                if let alert = slot.alert { out.append(alert) }
+            for (series, slot) in slots.entries(rule: ruleIndex) where slot.machine.isFiring {
+                if let alert = slot.alert(rule: rules[ruleIndex], key: seriesKeys[series]) { out.append(alert) }
             }
         }
         return out.sorted { ($0.rule, $0.labels) < ($1.rule, $1.labels) }
@@ -307,8 +314,8 @@ public struct AlertEngine: Sendable {
         // In place: see pass 2.
         return slots.update(at: at) { slot -> Touch? in
             let transition = slot.advance(
-                breached: breached, cleared: cleared, rule: rule, upward: shape.upward, keys: round.keys, series: id,
-                value: value, detail: round.details[id], trend: trend, increase: increase, at: now)
+                breached: breached, cleared: cleared, upward: shape.upward, value: value, detail: round.details[id],
+                trend: trend, increase: increase, at: now)
             var steady = false
             if transition == .none {
                 // Pending, or inactive with history only (counters, trends): nothing to decide this round.

@@ -7,19 +7,29 @@
 /// Everything the engine remembers about one rule on one series.
 struct AlertSlot: Sendable {
     var machine: AlertStateMachine
-    /// The alert as last described (kept after resolution until notified), if any.
-    var alert: Alert? {
-        get { hasAlert ? described : nil }
-        set {
-            hasAlert = newValue != nil
-            described = newValue ?? .placeholder
-        }
-    }
-    /// `alert`'s storage, valid while `hasAlert`: the round's stores go straight into its
-    /// fields (each store through `alert!` moved the whole alert out and back, two copies of
-    /// about 300 bytes, several times per pair and round).
-    private var described = Alert.placeholder
+    /// The alert's own facts, valid while `hasAlert`. The rest of the alert (the rule's name,
+    /// severity, family, condition and summary; the series' metric and labels) is read from
+    /// the rule and the series when the alert is described (`alert(rule:key:)`): going
+    /// pending stores a few numbers and retains nothing, where describing a whole alert
+    /// retained seven references and released the seven of the one before (thousands of
+    /// pairs go pending a round in a churn), and a slot is 384 bytes instead of 536.
+    private var facts = Facts()
     private(set) var hasAlert = false
+
+    /// What an alert holds of its own.
+    struct Facts: Sendable {
+        /// When the condition started holding.
+        var since = Date(timeIntervalSinceReferenceDate: 0)
+        var value = 0.0
+        var peak = 0.0
+        var firedAt: Date?
+        var resolvedAt: Date?
+        var detail: String?
+        var trend: TrendEstimate?
+        var increase: Double?
+        var resolveReason: String?
+    }
+
     /// A firing (or flapping) notification went out and no resolved has closed it yet.
     var deliveredFiring = false
     var lastNotifiedAt: Date?
@@ -46,17 +56,37 @@ struct AlertSlot: Sendable {
         machine = AlertStateMachine(timing: timing)
     }
 
-    /// Feeds one observation to the machine and refreshes the alert's description. The
-    /// series' key is read from `keys` only when a new alert is described (not copied,
-    /// retained and released for each of the thousands of unchanged pairs of a round).
+    /// The alert, described with its rule's fields and its series' (the rule and series the
+    /// slot belongs to), or nil when it has none. A reloaded rule's severity, condition and
+    /// summary show in the next notification.
+    func alert(rule: AlertRule, key: SeriesKey) -> Alert? {
+        guard hasAlert else { return nil }
+        return Alert(
+            rule: rule.name, severity: rule.severity, family: rule.family, metric: key.name, labels: key.labels,
+            condition: rule.condition, value: facts.value, peak: facts.peak, since: facts.since, firedAt: facts.firedAt,
+            resolvedAt: facts.resolvedAt, detail: facts.detail, trend: facts.trend, increase: facts.increase,
+            summaryTemplate: rule.summary, resolveReason: facts.resolveReason)
+    }
+
+    /// Takes up a saved alert's own facts (a restart); the rest is its rule's and series'.
+    mutating func takeUp(_ alert: Alert?) {
+        hasAlert = alert != nil
+        guard let alert else {
+            facts = Facts()
+            return
+        }
+        facts = Facts(
+            since: alert.since, value: alert.value, peak: alert.peak, firedAt: alert.firedAt, resolvedAt: alert.resolvedAt,
+            detail: alert.detail, trend: alert.trend, increase: alert.increase, resolveReason: alert.resolveReason)
+    }
+
+    /// Feeds one observation to the machine and refreshes the alert's facts.
     mutating func advance(
-        breached: Bool, cleared: Bool, rule: AlertRule, upward: Bool, keys: [SeriesKey], series: Int, value: Double,
-        detail: String?, trend: TrendEstimate?, increase: Double?, at now: Date
+        breached: Bool, cleared: Bool, upward: Bool, value: Double, detail: String?, trend: TrendEstimate?,
+        increase: Double?, at now: Date
     ) -> AlertStateMachine.Transition {
         let transition = machine.observe(breached: breached, cleared: cleared, at: now)
-        update(
-            rule: rule, upward: upward, keys: keys, series: series, value: value, detail: detail, trend: trend,
-            increase: increase, transition: transition, at: now)
+        update(upward: upward, value: value, detail: detail, trend: trend, increase: increase, transition: transition, at: now)
         return transition
     }
 
@@ -65,8 +95,8 @@ struct AlertSlot: Sendable {
         let transition = machine.observeAbsent(at: now)
         if case .resolved(let reason) = transition {
             if hasAlert {
-                described.resolveReason = reason
-                described.resolvedAt = now
+                facts.resolveReason = reason
+                facts.resolvedAt = now
             }
         }
         return (transition, machine.isFiring)
@@ -88,64 +118,48 @@ struct AlertSlot: Sendable {
     }
 
     mutating func update(
-        rule: AlertRule, upward: Bool, keys: [SeriesKey], series: Int, value: Double, detail: String?,
-        trend: TrendEstimate?, increase: Double?, transition: AlertStateMachine.Transition, at now: Date
+        upward: Bool, value: Double, detail: String?, trend: TrendEstimate?, increase: Double?,
+        transition: AlertStateMachine.Transition, at now: Date
     ) {
         switch machine.state {
         case .inactive:
             if case .resolved = transition, hasAlert {
-                described.value = value
-                described.resolvedAt = now
-                described.resolveReason = nil
+                facts.value = value
+                facts.resolvedAt = now
+                facts.resolveReason = nil
             }
         case .pending(let since), .firing(let since, _):
-            // Field by field: comparing through `alert?` copied the whole alert (a dozen
-            // references retained and released per firing pair and round).
             let startsFresh =
-                if transition == .pending || !hasAlert {
-                    true
-                } else {
-                    described.resolvedAt != nil || (transition == .fired && described.since != since)
-                }
+                transition == .pending || !hasAlert || facts.resolvedAt != nil
+                || (transition == .fired && facts.since != since)
             if startsFresh {
-                // Straight into the storage: through `alert`'s setter the new alert was wrapped
-                // in an optional and copied (thousands of pairs go pending a round in a churn).
-                described = Alert(
-                    rule: rule.name, severity: rule.severity, family: rule.family, metric: keys[series].name,
-                    labels: keys[series].labels, condition: rule.condition, value: value, peak: value, since: since,
-                    summaryTemplate: rule.summary)
+                facts = Facts(since: since, value: value, peak: value)
                 hasAlert = true
-            } else if transition != .none {
-                // A reload may have changed how the rule reads; refresh on transitions only.
-                described.severity = rule.severity
-                described.condition = rule.condition
-                described.summaryTemplate = rule.summary
             }
             // In place: the steady state of a firing alert costs a few stores, no copies.
-            described.value = value
-            if described.detail != detail { described.detail = detail }
+            facts.value = value
+            if facts.detail != detail { facts.detail = detail }
             if upward {
-                if value > described.peak { described.peak = value }
-            } else if value < described.peak {
-                described.peak = value
+                if value > facts.peak { facts.peak = value }
+            } else if value < facts.peak {
+                facts.peak = value
             }
-            if let trend { described.trend = trend }
-            if let increase { described.increase = increase }
-            if case .firing(_, let firedAt) = machine.state, described.firedAt == nil { described.firedAt = firedAt }
+            if let trend { facts.trend = trend }
+            if let increase { facts.increase = increase }
+            if case .firing(_, let firedAt) = machine.state, facts.firedAt == nil { facts.firedAt = firedAt }
         }
     }
 
-    /// Turns a transition into notifications, applying flap detection, inhibition and repeats.
+    /// Turns a transition into what to tell people, applying flap detection, inhibition and
+    /// repeats: the kind of notification to send with the slot's alert, if any (at most one).
     mutating func decide(
-        _ transition: AlertStateMachine.Transition, inhibited: Bool, limits: AlertPolicy.Limits, at now: Date,
-        into out: inout [AlertNotification]
-    ) {
+        _ transition: AlertStateMachine.Transition, inhibited: Bool, limits: AlertPolicy.Limits, at now: Date
+    ) -> AlertNotification.Kind? {
         // The steady state of a delivered, firing alert: nothing to do unless a repeat is due.
         if transition == .none, deliveredFiring, !flapping, machine.isFiring {
-            guard repeatDue(limits: limits, at: now), !inhibited, hasAlert else { return }
-            out.append(AlertNotification(kind: .repeat, alert: described, time: now))
+            guard repeatDue(limits: limits, at: now), !inhibited, hasAlert else { return nil }
             lastNotifiedAt = now
-            return
+            return .repeat
         }
         let windowStart = now.addingTimeInterval(-limits.flapWindowSeconds)
         if flapOldest < windowStart { flapTimes.removeAll { $0 < windowStart } }
@@ -160,12 +174,10 @@ struct AlertSlot: Sendable {
             if flapCount > kept { flapTimes.removeFirst(flapCount - kept) }
             if limits.flapMaxChanges > 0, !flapping, flapCount > limits.flapMaxChanges {
                 flapping = true
-                if let alert {
-                    out.append(AlertNotification(kind: .flapping, alert: alert, time: now))
-                    deliveredFiring = true
-                    lastNotifiedAt = now
-                }
-                return
+                guard hasAlert else { return nil }
+                deliveredFiring = true
+                lastNotifiedAt = now
+                return .flapping
             }
         default:
             break
@@ -173,38 +185,36 @@ struct AlertSlot: Sendable {
 
         if flapping {
             // Settled: no fire/resolve for a whole window.
-            guard flapCount == 0 else { return }
+            guard flapCount == 0 else { return nil }
             flapping = false
-            if machine.isFiring, let alert {
-                out.append(AlertNotification(kind: .firing, alert: alert, time: now))
+            guard hasAlert else { return nil }
+            if machine.isFiring {
                 deliveredFiring = true
                 lastNotifiedAt = now
-            } else if deliveredFiring, var alert {
-                if alert.resolvedAt == nil { alert.resolvedAt = now }
-                out.append(AlertNotification(kind: .resolved, alert: alert, time: now))
-                deliveredFiring = false
+                return .firing
             }
-            return
+            guard deliveredFiring else { return nil }
+            if facts.resolvedAt == nil { facts.resolvedAt = now }
+            deliveredFiring = false
+            return .resolved
         }
 
         switch transition {
         case .resolved:
-            if deliveredFiring, let alert {
-                out.append(AlertNotification(kind: .resolved, alert: alert, time: now))
-            }
+            let notify = deliveredFiring && hasAlert
             deliveredFiring = false
             lastNotifiedAt = nil
+            return notify ? .resolved : nil
         case .fired, .none, .pending, .cancelled:
-            // Copied only when told: binding it with `let` copied it for every pair.
-            guard machine.isFiring, hasAlert, !inhibited else { return }
+            guard machine.isFiring, hasAlert, !inhibited else { return nil }
             if !deliveredFiring {
-                out.append(AlertNotification(kind: .firing, alert: described, time: now))
                 deliveredFiring = true
                 lastNotifiedAt = now
-            } else if repeatDue(limits: limits, at: now) {
-                out.append(AlertNotification(kind: .repeat, alert: described, time: now))
-                lastNotifiedAt = now
+                return .firing
             }
+            guard repeatDue(limits: limits, at: now) else { return nil }
+            lastNotifiedAt = now
+            return .repeat
         }
     }
 
