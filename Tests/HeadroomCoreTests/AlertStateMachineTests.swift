@@ -41,7 +41,9 @@ struct AlertStateMachineTests {
         machine.timing.keepFiringFor = .seconds(30)
         #expect(machine.observe(breached: false, cleared: true, at: origin.addingTimeInterval(25)) == .none)
         machine.timing.staleAfter = .seconds(5)
-        #expect(machine.observeAbsent(at: origin.addingTimeInterval(31)) == .resolved(reason: "no data for 6s"))
+        let resolved = machine.observeAbsent(at: origin.addingTimeInterval(31))
+        #expect(resolved == .resolved(silence: 6))
+        #expect(resolved.reason == "no data for 6s")
     }
 
     static let cases: [(String, AlertStateMachine.Timing, [Step])] = [
@@ -51,7 +53,7 @@ struct AlertStateMachineTests {
                 Step(at: 0, breached: false, expect: .none),
                 Step(at: 5, breached: true, expect: .fired),
                 Step(at: 10, breached: true, expect: .none),
-                Step(at: 15, breached: false, expect: .resolved(reason: nil)),
+                Step(at: 15, breached: false, expect: .resolved(silence: nil)),
             ]
         ),
         (
@@ -114,7 +116,7 @@ struct AlertStateMachineTests {
                 Step(at: 0, breached: true, expect: .fired),
                 Step(at: 5, breached: false, cleared: false, expect: .none),
                 Step(at: 10, breached: false, cleared: false, expect: .none),
-                Step(at: 15, breached: false, cleared: true, expect: .resolved(reason: nil)),
+                Step(at: 15, breached: false, cleared: true, expect: .resolved(silence: nil)),
             ]
         ),
         (
@@ -123,7 +125,7 @@ struct AlertStateMachineTests {
                 Step(at: 0, breached: true, expect: .fired),
                 Step(at: 5, breached: false, expect: .none),
                 Step(at: 9, breached: false, expect: .none),
-                Step(at: 10, breached: false, expect: .resolved(reason: nil)),
+                Step(at: 10, breached: false, expect: .resolved(silence: nil)),
             ]
         ),
         (
@@ -133,7 +135,7 @@ struct AlertStateMachineTests {
                 Step(at: 5, breached: false, expect: .none),
                 Step(at: 8, breached: true, expect: .none),
                 Step(at: 15, breached: false, expect: .none),
-                Step(at: 18, breached: false, expect: .resolved(reason: nil)),
+                Step(at: 18, breached: false, expect: .resolved(silence: nil)),
             ]
         ),
         (
@@ -142,7 +144,7 @@ struct AlertStateMachineTests {
                 Step(at: 0, breached: true, expect: .fired),
                 Step(at: 30, breached: nil, expect: .none),
                 Step(at: 59, breached: nil, expect: .none),
-                Step(at: 60, breached: nil, expect: .resolved(reason: "no data for 1m")),
+                Step(at: 60, breached: nil, expect: .resolved(silence: 60)),
             ]
         ),
         (

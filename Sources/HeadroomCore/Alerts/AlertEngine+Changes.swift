@@ -16,9 +16,9 @@ extension AlertEngine {
             case .pending: change = .pending
             case .cancelled: change = .cancelled
             case .fired: change = .firing
-            case .resolved(let reason):
+            case .resolved:
                 change = .resolved
-                detail = reason ?? ""
+                detail = entry.transition.reason ?? ""
             }
             if detail.isEmpty { detail = details[entry.series] ?? "" }
             // The rule's two fields, not the whole rule (a copy per change: thousands a round

@@ -93,11 +93,9 @@ struct AlertSlot: Sendable {
     /// A round without a sample of the series; returns the transition and whether it still fires.
     mutating func observeAbsent(at now: Date) -> (AlertStateMachine.Transition, firing: Bool) {
         let transition = machine.observeAbsent(at: now)
-        if case .resolved(let reason) = transition {
-            if hasAlert {
-                facts.resolveReason = reason
-                facts.resolvedAt = now
-            }
+        if case .resolved = transition, hasAlert {
+            facts.resolveReason = transition.reason
+            facts.resolvedAt = now
         }
         return (transition, machine.isFiring)
     }

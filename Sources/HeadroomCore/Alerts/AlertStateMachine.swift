@@ -26,8 +26,16 @@ public struct AlertStateMachine: Sendable, Equatable {
         case cancelled
         /// Started firing.
         case fired
-        /// Stopped firing; `reason` is set when it was not a plain recovery.
-        case resolved(reason: String?)
+        /// Stopped firing: a recovery (nil), or the series unseen for this many seconds,
+        /// `stale_after` or more. A number, not text, so that a transition is a plain value:
+        /// the round copies thousands of them, and a string in one made each copy a retain.
+        case resolved(silence: Double?)
+
+        /// Why it resolved, in words, when it was not a plain recovery.
+        public var reason: String? {
+            guard case .resolved(let silence?) = self else { return nil }
+            return "no data for \(HumanDuration.format(seconds: silence))"
+        }
     }
 
     /// The hold and release parameters, copied from the rule.
@@ -111,7 +119,7 @@ public struct AlertStateMachine: Sendable, Equatable {
                 return .none
             }
             reset()
-            return .resolved(reason: nil)
+            return .resolved(silence: nil)
         }
     }
 
@@ -129,7 +137,7 @@ public struct AlertStateMachine: Sendable, Equatable {
             let silence = now.timeIntervalSince(last)
             guard silence >= timing.staleAfterSeconds else { return .none }
             reset()
-            return .resolved(reason: "no data for \(HumanDuration.format(seconds: silence))")
+            return .resolved(silence: silence)
         }
     }
 
