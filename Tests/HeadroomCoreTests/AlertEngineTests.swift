@@ -166,6 +166,15 @@ struct AlertEngineTests {
         #expect(resolved.summary.contains("no data for 30s"))
     }
 
+    @Test("a policy changed in place gives the machines made after it its stale_after")
+    func policyChangedInPlace() {
+        var scenario = Scenario([cpuOverload], policy: AlertPolicy(staleAfter: .seconds(60)))
+        scenario.engine.policy = AlertPolicy(staleAfter: .seconds(10))
+        scenario.feed("cpu_used_percent", [99, 99, 99], every: 5)
+        for time in stride(from: 15.0, through: 30, by: 5) { scenario.step(at: time, []) }
+        #expect(scenario.log.map { "\($0.kind.rawValue)@\(Int($0.time))" } == ["firing@10", "resolved@20"])
+    }
+
     @Test("reload keeps the state of unchanged rules and resolves removed ones; kept alerts read as the new rule")
     func reload() throws {
         let memory = AlertRule(name: "memory_high", selector: MetricSelector("memory_used_percent"), condition: .above(90))

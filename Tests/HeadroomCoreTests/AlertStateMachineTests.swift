@@ -30,6 +30,20 @@ struct AlertStateMachineTests {
         }
     }
 
+    @Test("a timing is a value: machines given the same one keep it when one of them changes its own")
+    func timingIsAValue() {
+        let shared = AlertStateMachine.Timing(hold: .duration(.seconds(10)))
+        var kept = AlertStateMachine(timing: shared)
+        var changed = AlertStateMachine(timing: shared)
+        changed.timing.hold = .immediately
+        #expect(kept.timing == shared)
+        #expect(changed.timing != shared)
+        #expect(changed.timing == AlertStateMachine.Timing(hold: .immediately))
+        let origin = Date(timeIntervalSince1970: 1_000)
+        #expect(kept.observe(breached: true, cleared: false, at: origin) == .pending)
+        #expect(changed.observe(breached: true, cleared: false, at: origin) == .fired)
+    }
+
     @Test("a timing changed in place takes effect at the next observation (a reload)")
     func timingChangedInPlace() {
         var machine = AlertStateMachine(timing: .init(hold: .duration(.seconds(10))))

@@ -18,11 +18,7 @@ extension AlertEngine {
             if let replacement = incoming[rule.name], replacement.selector == rule.selector,
                 sameKind(replacement.condition, rule.condition)
             {
-                keep[rule.name] = slots.entries(rule: ruleIndex).map { entry in
-                    var slot = entry.slot
-                    slot.machine.timing = timing(for: replacement, policy: newPolicy)
-                    return (entry.series, slot)
-                }
+                keep[rule.name] = slots.entries(rule: ruleIndex)
                 continue
             }
             let delivered = slots.entries(rule: ruleIndex).filter(\.slot.deliveredFiring).compactMap { entry in
@@ -52,9 +48,18 @@ extension AlertEngine {
         AlertStateMachine.Timing(hold: rule.hold, keepFiringFor: rule.keepFiringFor, staleAfter: policy.staleAfter)
     }
 
+    /// Each rule's timing for the current policy, made once and shared by every machine of
+    /// the rule: a new slot's machine takes its rule's, so no timing is built per slot.
+    mutating func refreshTimings() {
+        timings = rules.map { timing(for: $0, policy: policy) }
+    }
+
+    /// The index of the current rules; `keeping`'s slots, by rule name, go on under the rule's
+    /// new timing.
     mutating func rebuildRuleIndex(keeping: [String: [(series: Int, slot: AlertSlot)]]) {
         rulesByMetric = [:]
         shapes = rules.map(RuleShape.init)
+        refreshTimings()
         var families: [String: Int] = [:]
         familyOf = []
         for (index, rule) in rules.enumerated() {
@@ -69,7 +74,10 @@ extension AlertEngine {
         }
         slots = SlotTable(rules: rules.count, series: seriesKeys.count)
         for (ruleIndex, rule) in rules.enumerated() {
-            for (series, slot) in keeping[rule.name] ?? [] { slots.insert(slot, rule: ruleIndex, series: series) }
+            for (series, var slot) in keeping[rule.name] ?? [] {
+                slot.machine.timing = timings[ruleIndex]
+                slots.insert(slot, rule: ruleIndex, series: series)
+            }
         }
     }
 }

@@ -103,7 +103,7 @@ extension AlertEngine {
                 let ruleIndex = rules.firstIndex(where: { rule in
                     rule.name == entry.rule && rule.selector.metric == entry.metric && rule.selector.matchesLabels(key.labels)
                         && Self.kindName(rule.condition) == entry.kind
-                }), let machine = AlertStateMachine(timing: timing(for: rules[ruleIndex], policy: policy), memento: entry.machine)
+                }), let machine = AlertStateMachine(timing: timings[ruleIndex], memento: entry.machine)
             else {
                 resolve(entry, reason: "rule removed or changed while headroom was not running")
                 continue

@@ -14,7 +14,9 @@
 /// the 2 ms budget; see BENCHMARKS.md).
 public struct AlertEngine: Sendable {
     public internal(set) var rules: [AlertRule]
-    public var policy: AlertPolicy
+    public var policy: AlertPolicy {
+        didSet { if policy.staleAfter != oldValue.staleAfter { refreshTimings() } }
+    }
 
     // MARK: Series table
 
@@ -48,6 +50,8 @@ public struct AlertEngine: Sendable {
 
     var rulesByMetric: [String: [Int]] = [:]
     var shapes: [RuleShape] = []
+    /// Per rule: its timing, which every machine of the rule shares (`refreshTimings`).
+    var timings: [AlertStateMachine.Timing] = []
     /// Per rule: its family's index, and whether other rules share the family.
     var familyOf: [Int] = []
     var familyShared: [Bool] = []
@@ -71,7 +75,6 @@ public struct AlertEngine: Sendable {
     /// What every observation of one round shares.
     struct Round {
         var details: [String?]
-        var policy: AlertPolicy
         var limits: AlertPolicy.Limits
         var time: Date
     }
@@ -156,7 +159,7 @@ public struct AlertEngine: Sendable {
         // Read through local copies (one retain each per round) so the slots can be
         // mutated in place while an alert is described from its rule and series.
         let limits = AlertPolicy.Limits(policy)
-        let round = Round(details: details, policy: policy, limits: limits, time: now)
+        let round = Round(details: details, limits: limits, time: now)
         let rules = self.rules
         let keys = seriesKeys
         for ruleIndex in rules.indices {
@@ -247,7 +250,6 @@ public struct AlertEngine: Sendable {
 
     private mutating func observe(ruleIndex: Int, rule: AlertRule, series id: Int, _ round: Round) -> Touch? {
         let now = round.time
-        let policy = round.policy
         let shape = shapes[ruleIndex]
         let value = values[id]
         var position = slots.position(ruleIndex, id)
@@ -270,7 +272,7 @@ public struct AlertEngine: Sendable {
             breached = value <= shape.threshold
             cleared = shape.clear.map { value > $0 } ?? !breached
         case .increases:
-            let at = position ?? slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
+            let at = position ?? slots.insert(AlertSlot(timing: timings[ruleIndex]), rule: ruleIndex, series: id)
             position = at
             increase = slots.update(at: at) { slot in
                 defer { slot.previousValue = value }
@@ -281,7 +283,7 @@ public struct AlertEngine: Sendable {
             cleared = !breached
         case .trend:
             guard case .trend(let condition) = rule.condition else { preconditionFailure("shape of another rule") }
-            let at = position ?? slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
+            let at = position ?? slots.insert(AlertSlot(timing: timings[ruleIndex]), rule: ruleIndex, series: id)
             position = at
             let time = now.timeIntervalSinceReferenceDate
             let capacity: Double?
@@ -309,7 +311,7 @@ public struct AlertEngine: Sendable {
             at = position
         } else {
             if !breached { return nil }
-            at = slots.insert(AlertSlot(timing: timing(for: rule, policy: policy)), rule: ruleIndex, series: id)
+            at = slots.insert(AlertSlot(timing: timings[ruleIndex]), rule: ruleIndex, series: id)
         }
         // In place: see pass 2.
         return slots.update(at: at) { slot -> Touch? in

@@ -38,29 +38,59 @@ public struct AlertStateMachine: Sendable, Equatable {
         }
     }
 
-    /// The hold and release parameters, copied from the rule.
+    /// The hold and release parameters, copied from the rule. Held by reference: the alert
+    /// engine gives every machine of a rule the same storage (8 bytes in each slot instead
+    /// of 80), and a change makes new storage, so a `Timing` still behaves as a value.
     public struct Timing: Sendable, Equatable {
-        public var hold: HoldPolicy { didSet { holdSeconds = Self.seconds(of: hold) } }
-        public var keepFiringFor: Duration { didSet { keepFiringSeconds = keepFiringFor.headroomSeconds } }
-        public var staleAfter: Duration { didSet { staleAfterSeconds = staleAfter.headroomSeconds } }
+        public var hold: HoldPolicy {
+            get { storage.hold }
+            set { storage = Storage(hold: newValue, keepFiringFor: keepFiringFor, staleAfter: staleAfter) }
+        }
+        public var keepFiringFor: Duration {
+            get { storage.keepFiringFor }
+            set { storage = Storage(hold: hold, keepFiringFor: newValue, staleAfter: staleAfter) }
+        }
+        public var staleAfter: Duration {
+            get { storage.staleAfter }
+            set { storage = Storage(hold: hold, keepFiringFor: keepFiringFor, staleAfter: newValue) }
+        }
         /// The durations in seconds, kept beside them: each observation compares with them,
         /// and converting a `Duration` is 128-bit arithmetic.
-        private(set) var holdSeconds: Double
-        private(set) var keepFiringSeconds: Double
-        private(set) var staleAfterSeconds: Double
+        var holdSeconds: Double { storage.holdSeconds }
+        var keepFiringSeconds: Double { storage.keepFiringSeconds }
+        var staleAfterSeconds: Double { storage.staleAfterSeconds }
+        private var storage: Storage
 
         public init(hold: HoldPolicy, keepFiringFor: Duration = .zero, staleAfter: Duration = .seconds(300)) {
-            self.hold = hold
-            self.keepFiringFor = keepFiringFor
-            self.staleAfter = staleAfter
-            holdSeconds = Self.seconds(of: hold)
-            keepFiringSeconds = keepFiringFor.headroomSeconds
-            staleAfterSeconds = staleAfter.headroomSeconds
+            storage = Storage(hold: hold, keepFiringFor: keepFiringFor, staleAfter: staleAfter)
         }
 
-        private static func seconds(of hold: HoldPolicy) -> Double {
-            if case .duration(let duration) = hold { return duration.headroomSeconds }
-            return 0
+        public static func == (left: Timing, right: Timing) -> Bool {
+            left.storage === right.storage
+                || (left.hold == right.hold && left.keepFiringFor == right.keepFiringFor
+                    && left.staleAfter == right.staleAfter)
+        }
+
+        private final class Storage: Sendable {
+            let hold: HoldPolicy
+            let keepFiringFor: Duration
+            let staleAfter: Duration
+            let holdSeconds: Double
+            let keepFiringSeconds: Double
+            let staleAfterSeconds: Double
+
+            init(hold: HoldPolicy, keepFiringFor: Duration, staleAfter: Duration) {
+                self.hold = hold
+                self.keepFiringFor = keepFiringFor
+                self.staleAfter = staleAfter
+                if case .duration(let duration) = hold {
+                    holdSeconds = duration.headroomSeconds
+                } else {
+                    holdSeconds = 0
+                }
+                keepFiringSeconds = keepFiringFor.headroomSeconds
+                staleAfterSeconds = staleAfter.headroomSeconds
+            }
         }
     }
 
