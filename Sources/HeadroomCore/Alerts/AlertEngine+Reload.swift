@@ -44,14 +44,11 @@ extension AlertEngine {
         left.kind == right.kind
     }
 
-    func timing(for rule: AlertRule, policy: AlertPolicy) -> AlertStateMachine.Timing {
-        AlertStateMachine.Timing(hold: rule.hold, keepFiringFor: rule.keepFiringFor, staleAfter: policy.staleAfter)
-    }
-
     /// Each rule's timing for the current policy, made once and shared by every machine of
     /// the rule: a new slot's machine takes its rule's, so no timing is built per slot.
     mutating func refreshTimings() {
-        timings = rules.map { timing(for: $0, policy: policy) }
+        let staleAfter = policy.staleAfter
+        timings = rules.map { AlertStateMachine.Timing(hold: $0.hold, keepFiringFor: $0.keepFiringFor, staleAfter: staleAfter) }
     }
 
     /// The index of the current rules; `keeping`'s slots, by rule name, go on under the rule's

@@ -12,20 +12,25 @@ import Testing
 
 @Suite("The APIs on a disk that stops answering")
 struct HungDiskAPITests {
-    /// The silences API over the silences file in `path`, its patience (5 s) on `clock`.
+    /// How long the silences API waits for its file here (the daemon's, 5 s).
+    static let silencePatience = Duration.seconds(5)
+
+    /// The silences API over the silences file in `path`, its patience on `clock`.
     static func silenceAPI(in path: String, clock: ManualClock) -> (SilenceStore, SilenceAPI) {
         let store = SilenceStore(stateDirectory: path)
-        return (store, SilenceAPI(store: store, clock: clock))
+        return (store, SilenceAPI(store: store, clock: clock, patience: silencePatience))
     }
 
-    /// The answer to a request that waits on the disk or the lock: given once the test has
-    /// moved `clock` past its patience.
-    static func afterPatience(_ clock: ManualClock, _ request: @escaping @Sendable () async -> SilenceResult) async -> SilenceResult {
+    /// The outcome of a request that waits on the disk or a lock: once the request has set its
+    /// alarm on `clock`, the test moves the clock by `patience`, and the request gives up then.
+    static func afterPatience<Answer: Sendable>(
+        _ patience: Duration, on clock: ManualClock, _ request: @escaping @Sendable () async throws -> Answer
+    ) async throws -> Answer {
         let alarms = clock.alarmsSet
-        let answer = Task { await request() }
+        let answer = Task { try await request() }
         await clock.waitForAlarm(after: alarms)
-        clock.advance(by: .seconds(5))
-        return await answer.value
+        clock.advance(by: patience)
+        return try await answer.value
     }
 
     /// `request`'s first answer other than 503: a call that waited on the disk or the lock is
@@ -48,7 +53,7 @@ struct HungDiskAPITests {
         // A FIFO: reading it blocks in open(2) until a writer comes, as on a hung disk.
         try HangingFile.make(at: store.path)
 
-        let first = await Self.afterPatience(clock) { await api.list() }
+        let first = try await Self.afterPatience(Self.silencePatience, on: clock) { await api.list() }
         #expect(first.status == 503)
         #expect(first.json.contains("has not answered") && first.json.contains(store.path), "\(first.json)")
         let second = await api.list()
@@ -74,7 +79,7 @@ struct HungDiskAPITests {
         try HangingFile.make(at: store.path)
         let body = Array(#"{"matchers": ["alertname=gpu_memory_high"], "duration": "2h", "id": "deploy-42"}"#.utf8)
 
-        let first = await Self.afterPatience(clock) { await api.create(body) }
+        let first = try await Self.afterPatience(Self.silencePatience, on: clock) { await api.create(body) }
         #expect(first.status == 503)
         #expect(first.json.contains("may still be applied once it answers: send it again with the same id"), "\(first.json)")
         // The disk answers: the hung create reads an empty list, then adds and writes its silence.
@@ -92,7 +97,7 @@ struct HungDiskAPITests {
         let holder = open(store.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         try #require(holder >= 0 && flock(holder, LOCK_EX) == 0)
         let body = Array(#"{"matchers": ["gpu=0"], "id": "maintenance"}"#.utf8)
-        let waiting = await Self.afterPatience(clock) { await api.create(body) }
+        let waiting = try await Self.afterPatience(Self.silencePatience, on: clock) { await api.create(body) }
         #expect(waiting.status == 503, "\(waiting)")
         #expect(try store.load().isEmpty)
         close(holder)
@@ -110,9 +115,10 @@ struct HungDiskAPITests {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let clock = ManualClock()
+        let patience = Duration.milliseconds(100)
         let recorder = HistoryRecorder(
             settings: HistorySettings(), path: directory.path("history.db"), clock: clock, logger: logger,
-            queryPatience: .milliseconds(100))
+            queryPatience: patience)
         // The writer hangs in the store, holding its lock, as on a disk that stopped answering.
         let release = DispatchSemaphore(value: 0)
         let holding = Mutex(false)
@@ -126,11 +132,9 @@ struct HungDiskAPITests {
         try #require(try await Poll.until { holding.withLock { $0 } })
         // Each read's patience runs on the recorder's clock: it gives up when the test moves it.
         for _ in 0..<HistoryRecorder.hungQueryLimit {
-            let alarms = clock.alarmsSet
-            let read = Task { try await recorder.seriesKeys() }
-            await clock.waitForAlarm(after: alarms)
-            clock.advance(by: .milliseconds(100))
-            await #expect(throws: HistoryNotAnswering.self) { try await read.value }
+            await #expect(throws: HistoryNotAnswering.self) {
+                try await Self.afterPatience(patience, on: clock) { try await recorder.seriesKeys() }
+            }
         }
         #expect(recorder.queries.hung == HistoryRecorder.hungQueryLimit)
         await #expect {
