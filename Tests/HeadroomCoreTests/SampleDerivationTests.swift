@@ -244,6 +244,24 @@ struct MessageFormatTests {
         #expect(notification.summary == "gpu_memory_used_percent{gpu=\"0\"} 85.0% ≥ 80.0% for 12s")
     }
 
+    @Test("a GPU's alert names its series by gpu index; the model, UUID and bus id stay in its labels")
+    func gpuSubject() {
+        let gpu: Labels = ["gpu": "0", "name": "NVIDIA L4", "pci_bus_id": "00000000:01:00.0", "uuid": "GPU-1", "vendor": "nvidia"]
+        func summary(_ labels: Labels) -> String {
+            let alert = Alert(
+                rule: "gpu_memory_critical", severity: .critical, family: "gpu_memory", metric: "gpu_memory_used_percent",
+                labels: labels, condition: .atLeast(95), value: 96.1, peak: 96.1, since: Date(timeIntervalSince1970: 0))
+            return AlertNotification(kind: .firing, alert: alert, time: Date(timeIntervalSince1970: 0)).summary
+        }
+        #expect(summary(gpu) == "gpu_memory_used_percent{gpu=\"0\"} 96.1% ≥ 95.0% for 0s")
+        let slice = gpu.adding("gpu_instance", "1").adding("compute_instance", "0").adding("uuid", "MIG-2")
+        #expect(summary(slice) == "gpu_memory_used_percent{compute_instance=\"0\",gpu=\"0\",gpu_instance=\"1\"} 96.1% ≥ 95.0% for 0s")
+        // Without a gpu label, `name` is what tells the series apart (a container's, in cAdvisor's series).
+        let container: Labels = ["name": "k8s_model", "vendor": "x"]
+        #expect(summary(container) == "gpu_memory_used_percent{name=\"k8s_model\",vendor=\"x\"} 96.1% ≥ 95.0% for 0s")
+        #expect(gpu.shown.pairs.count == 1 && gpu.dictionary.count == 5)
+    }
+
     @Test("fingerprints are stable and label-order independent")
     func fingerprint() {
         let a = Alert.fingerprint(rule: "r", labels: ["a": "1", "b": "2"])

@@ -60,7 +60,9 @@ struct GPUScenarioTests {
         #expect(await at(14, step: 1) == ["firing:gpu_memory_high"])
         let warning = try #require(harness.notifier.received.last)
         #expect(warning.alert.severity == .warning)
-        #expect(warning.summary.contains("85.0% ≥ 80.0% for 10s"))
+        #expect(warning.summary.hasPrefix("gpu_memory_used_percent{gpu=\"0\"} 85.0% ≥ 80.0% for 10s"))
+        // The GPU's model and UUID travel in the labels, not in the sentence.
+        #expect(warning.alert.labels["name"] == "NVIDIA L4" && warning.alert.labels["uuid"]?.hasPrefix("GPU-") == true)
         // Who holds the memory, from the driver and /proc.
         #expect(warning.summary.contains("pid 4242 python3 facefusion.py holds 19.9 GiB (container 0b8f1c6e2d4a)"))
         // 96 %: critical on the first sample.

@@ -60,9 +60,11 @@ public enum MessageFormat {
 
     // MARK: - Alerts
 
-    /// What the series is, for people: `cpu_used_percent`, or `memory_used_percent{cgroup="/x"}`.
+    /// What the series is, for people: `cpu_used_percent`, `memory_used_percent{cgroup="/x"}`,
+    /// `gpu_memory_used_percent{gpu="0"}` (a GPU's model, UUID and bus id left to the labels
+    /// a channel lists: `Labels.shown`).
     public static func subject(_ alert: Alert) -> String {
-        alert.metric + alert.labels.description
+        alert.metric + alert.labels.shown.description
     }
 
     /// The built-in or templated one-sentence summary of a notification.

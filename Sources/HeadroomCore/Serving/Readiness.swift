@@ -8,7 +8,7 @@ public struct Readiness: Sendable, Hashable {
     /// Why the gate is closed (`gating alert firing: gpu_memory_critical{gpu="0"}`), nil when ready.
     public var reason: String? {
         guard !isReady else { return nil }
-        let names = blocking.map { $0.labels.isEmpty ? $0.rule : "\($0.rule)\($0.labels)" }
+        let names = blocking.map { $0.labels.isEmpty ? $0.rule : "\($0.rule)\($0.labels.shown)" }
         return "gating alert firing: " + names.joined(separator: ", ")
     }
 

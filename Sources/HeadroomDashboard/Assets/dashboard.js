@@ -90,9 +90,10 @@
     return el('span', { class: 'figure' }, label + ' ', el('b', Object.assign({ 'data-value': raw == null ? '' : String(raw) }, extra || {}), text));
   }
   const cssVar = name => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  const HIDDEN_LABELS = new Set(['name', 'uuid', 'pci_bus_id', 'vendor']);
-  const labelText = labels => Object.entries(labels || {}).filter(([k]) => !HIDDEN_LABELS.has(k))
-    .map(([k, v]) => k + '="' + v + '"').join(', ');
+  // A GPU's model, UUID, bus id and vendor describe it; its `gpu` label tells it apart (Labels.shown).
+  const GPU_DESCRIPTION = new Set(['name', 'uuid', 'pci_bus_id', 'vendor']);
+  const shownLabels = labels => Object.entries(labels || {}).filter(([k]) => !(labels.gpu != null && GPU_DESCRIPTION.has(k)));
+  const labelText = labels => shownLabels(labels).map(([k, v]) => k + '="' + v + '"').join(', ');
 
   // ---- state -------------------------------------------------------------------------
   const state = {
@@ -499,7 +500,7 @@
     const result = document.getElementById('silence-result');
     const token = document.getElementById('token').value.trim();
     const matchers = ['alertname=' + alert.rule];
-    for (const [k, v] of Object.entries(alert.labels || {})) if (!HIDDEN_LABELS.has(k) && !/[=!~]/.test(k + v)) matchers.push(k + '=' + v);
+    for (const [k, v] of shownLabels(alert.labels)) if (!/[=!~]/.test(k + v)) matchers.push(k + '=' + v);
     const response = await fetch('api/v1/silences', { method: 'POST', headers: Object.assign({ 'Content-Type': 'application/json' }, token ? { Authorization: 'Bearer ' + token } : {}),
       body: JSON.stringify({ matchers, duration: durationText, comment: 'from the dashboard', created_by: 'dashboard' }) }).catch(e => ({ ok: false, status: 0, json: async () => ({ error: String(e) }) }));
     const body = await response.json().catch(() => ({}));

@@ -23,7 +23,7 @@ extension TopLayout {
             }
         var line = StyledLine(tag.0, tag.1)
         line.append(alert.rule, .bold)
-        let labels = alert.labels.pairs.filter { !["uuid", "vendor", "name", "pci_bus_id"].contains($0.name) }.map { "\($0.name)=\($0.value)" }
+        let labels = alert.labels.shown.pairs.map { "\($0.name)=\($0.value)" }
         if !labels.isEmpty { line.append(" " + labels.joined(separator: " ")) }
         if let value = alert.value {
             let text = alert.metric.hasSuffix("_bytes") ? Units.bytes(value) : Units.decimal(value, places: 1)

@@ -76,7 +76,7 @@ struct HistoryCommand: ParsableCommand {
         case .incident:
             parts.append(event.kind)
         }
-        if !event.labels.isEmpty { parts.append(event.labels.description) }
+        if !event.labels.isEmpty { parts.append(event.labels.shown.description) }
         if !event.detail.isEmpty { parts.append(event.detail) }
         return parts.joined(separator: "  ")
     }

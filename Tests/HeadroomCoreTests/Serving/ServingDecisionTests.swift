@@ -21,6 +21,11 @@ struct ServingDecisionTests {
         let closed = Readiness.evaluate(firing: [Self.alert("gpu_memory_high"), Self.alert("gpu_memory_critical")], rules: Self.rules)
         #expect(!closed.isReady)
         #expect(closed.blocking.map(\.rule) == ["gpu_memory_critical"])
+        // The reason names the GPU by its index; its model and UUID stay in the alert's labels.
+        var described = Self.alert("gpu_memory_critical")
+        described.labels = described.labels.adding("uuid", "GPU-1").adding("name", "NVIDIA L4").adding("pci_bus_id", "00000000:01:00.0")
+        let reason = Readiness.evaluate(firing: [described], rules: Self.rules).reason
+        #expect(reason == #"gating alert firing: gpu_memory_critical{gpu="0"}"#)
     }
 
     @Test("alive while the latest round is at most three intervals (at least 10 s) old")

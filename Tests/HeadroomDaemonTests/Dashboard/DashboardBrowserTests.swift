@@ -182,6 +182,12 @@ extension ProcessTests {
             #expect(done as? String == "silenced")
             let silences = try #require(await httpGet("http://127.0.0.1:\(port)/api/v1/silences")?.body)
             #expect(silences.contains("gpu_memory_critical"), "\(silences)")
+            // The silence matches the GPU by its index, as the row shows it; not by its UUID.
+            #expect(silences.contains(#""gpu""#) && !silences.contains("uuid") && !silences.contains("pci_bus_id"), "\(silences)")
+            let shown = try await browser.wait(
+                for: "the row's labels",
+                #"const c = document.querySelector('#alerts-table tr[data-rule="gpu_memory_critical"] td.labels'); return c ? c.textContent : null;"#)
+            #expect(shown as? String == #"gpu="0""#)
             let chip = try await browser.wait(
                 for: "the row marked silenced",
                 #"const r = document.querySelector('#alerts-table tr[data-rule="gpu_memory_critical"] .chip'); return r ? r.textContent : null;"#)

@@ -33,7 +33,7 @@ enum BacktestText {
         for outcome in report.incidents {
             let incident = outcome.incident
             var line = "  \(RFC3339.format(incident.time))  \(incident.kind)"
-            if !incident.labels.isEmpty { line += "  \(incident.labels)" }
+            if !incident.labels.isEmpty { line += "  \(incident.labels.shown)" }
             if !incident.detail.isEmpty { line += "  \(incident.detail)" }
             out.append(line)
             out.append("      " + lead(outcome))
