@@ -69,6 +69,25 @@ struct GPUProcessGrowthTests {
         #expect(none.first?.detail == nil)
     }
 
+    @Test("memory let go starts the growth afresh: no growth is named across the fall, and a small dip keeps it")
+    func releaseRestartsGrowth() {
+        var growth = GrowthAnnotator()
+        func detail(_ step: Int, _ bytes: Double) -> String? {
+            Self.detail(growth.annotate(Self.round(step, facefusion: bytes), at: Self.t0.addingTimeInterval(Double(step) * 10)))
+        }
+        // Growing 120 MiB/min from 18 GiB for a minute.
+        for step in 0...5 { _ = detail(step, 18 * 1024 * Self.mib + Double(step) * 20 * Self.mib) }
+        #expect(detail(6, 18 * 1024 * Self.mib + 120 * Self.mib)?.contains("+120.0 MiB/min") == true)
+        // A dip of 5 % is still the same run of growth.
+        #expect(detail(7, 17.2 * 1024 * Self.mib)?.contains("MiB/min") == true)
+        // The job lets 15 GiB go: no rate until 30 s of the new level have been seen.
+        #expect(
+            detail(8, 2 * 1024 * Self.mib)
+                == "pid 4242 python facefusion.py holds 2.0 GiB (container 0b8f1c6e2d4a); pid 77 tritonserver holds 512.0 MiB")
+        for step in 9...10 { #expect(detail(step, 2 * 1024 * Self.mib + Double(step - 8) * 20 * Self.mib)?.contains("/min") == false) }
+        #expect(detail(11, 2 * 1024 * Self.mib + 60 * Self.mib)?.contains("holds 2.1 GiB, +120.0 MiB/min") == true)
+    }
+
     @Test("a trend's capacity is taken from the series whose labels are a subset of the usage series'")
     func capacityBySubset() throws {
         let rule = AlertRule(

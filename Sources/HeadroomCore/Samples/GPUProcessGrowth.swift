@@ -133,8 +133,16 @@ public struct GPUProcessGrowth: Sendable {
         }
     }
 
+    /// A fall of more than this share of what a process held starts its window afresh.
+    static let releasedShare = 0.1
+
     /// Adds a reading to a process's window; its growth per second once 30 s of it fit a line.
+    /// A process that lets a tenth or more of its memory go (a job ending, a cache emptied)
+    /// starts its window afresh at the fall: a fit across it would read as growth for up to
+    /// `window` (a resolved message saying "holds 2.0 GiB, +20.7 GiB/min" right after 21 GiB
+    /// were freed). Leak rules keep windows of their own; this one only words the detail.
     private static func record(_ points: inout TrendWindow, time: Double, value: Double, window: Double) -> Double? {
+        if let last = points.values.last, value < last * (1 - releasedShare) { points = TrendWindow() }
         points.append(time: time, value: value, window: window)
         guard points.count >= 3, let fit = points.fit, fit.span >= 30 else { return nil }
         return fit.slope
