@@ -70,6 +70,24 @@ extension ProcessTests {
             #expect(child.stdout.contains("1.0 GiB / 80.0 GiB  1.3%"))
         }
 
+        @Test("headroom check on GPUs: a perfdata label per GPU index and a finding that names the GPU by it")
+        func check() async throws {
+            let fake = try FakeNVML(scenario: Self.scenario)
+            let directory = try TemporaryDirectory()
+            let path = try directory.write(
+                "gpu.yaml", "default_rules: false\nrules:\n  - {name: gpu_full, metric: gpu_memory_used_percent, at_least: 80, severity: warning}\n")
+            let (status, stdout, stderr) = try await HeadroomProcess.run(
+                ["check", "--config", path, "--delay", "100ms"], environment: ["LD_LIBRARY_PATH": fake.directory])
+            #expect(status == 1, "\(stderr)")
+            #expect(stdout.hasPrefix(#"HEADROOM WARNING - gpu_full: gpu_memory_used_percent{gpu="0"} 81.3% ≥ 80.0%"#), "\(stdout)")
+            #expect(stdout.contains("'gpu_memory_used_percent_0'=81.25%;80;;0;100") && stdout.contains("'gpu_memory_used_percent_1'=1.25%"), "\(stdout)")
+            // The UUID and model are labels for machines: the JSON form carries them.
+            #expect(!stdout.contains("GPU-") && !stdout.contains("NVIDIA L4"), "\(stdout)")
+            let (_, json, _) = try await HeadroomProcess.run(
+                ["check", "--config", path, "--delay", "100ms", "--format", "json"], environment: ["LD_LIBRARY_PATH": fake.directory])
+            #expect(json.contains(#""name":"NVIDIA L4""#), "\(json)")
+        }
+
         @Test("no driver anywhere: exit 1 with where it looked and what to do")
         func noDriver() async throws {
             let (status, stdout, _) = try await HeadroomProcess.run(["gpus"])

@@ -53,7 +53,7 @@ struct CheckReport {
 
     private func describe(_ finding: InstantCheck.Finding) -> String {
         let name = finding.series.name
-        var text = "\(finding.rule.name): \(finding.series) \(MessageFormat.value(finding.value, metric: name))"
+        var text = "\(finding.rule.name): \(name)\(finding.series.labels.shown) \(MessageFormat.value(finding.value, metric: name))"
         if let threshold = finding.rule.condition.threshold {
             text += " \(finding.rule.condition.symbol) \(MessageFormat.value(threshold, metric: name))"
         }
@@ -68,7 +68,9 @@ struct CheckReport {
                 let unit = name.hasSuffix("_percent") ? "%" : ""
                 let warn = threshold(name, .warning)
                 let crit = threshold(name, .critical)
-                let label = sample.labels.isEmpty || name.hasPrefix("container_") ? name : name + "_" + sample.labels.pairs.map(\.value).joined(separator: "_")
+                // A GPU's by its index (`gpu_memory_used_percent_0`): its model and UUID are in the JSON form.
+                let shown = sample.labels.shown
+                let label = shown.isEmpty || name.hasPrefix("container_") ? name : name + "_" + shown.pairs.map(\.value).joined(separator: "_")
                 let bounds = unit == "%" ? "0;100" : "0;"
                 out.append("'\(label)'=\(MessageFormat.number(sample.value, decimals: 2))\(unit);\(warn);\(crit);\(bounds)")
             }
