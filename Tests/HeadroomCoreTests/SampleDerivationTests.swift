@@ -256,6 +256,9 @@ struct MessageFormatTests {
         #expect(summary(gpu) == "gpu_memory_used_percent{gpu=\"0\"} 96.1% ≥ 95.0% for 0s")
         let slice = gpu.adding("gpu_instance", "1").adding("compute_instance", "0").adding("uuid", "MIG-2")
         #expect(summary(slice) == "gpu_memory_used_percent{compute_instance=\"0\",gpu=\"0\",gpu_instance=\"1\"} 96.1% ≥ 95.0% for 0s")
+        // An AMD card's index is its DRM card number, which an NVIDIA GPU's can equal: its vendor stays.
+        let amd: Labels = ["gpu": "0", "name": "AMD Instinct MI210", "pci_bus_id": "0000:03:00.0", "uuid": "AMD-1", "vendor": "amd"]
+        #expect(summary(amd) == "gpu_memory_used_percent{gpu=\"0\",vendor=\"amd\"} 96.1% ≥ 95.0% for 0s")
         // Without a gpu label, `name` is what tells the series apart (a container's, in cAdvisor's series).
         let container: Labels = ["name": "k8s_model", "vendor": "x"]
         #expect(summary(container) == "gpu_memory_used_percent{name=\"k8s_model\",vendor=\"x\"} 96.1% ≥ 95.0% for 0s")

@@ -55,17 +55,19 @@ public struct Labels: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// The labels that describe a GPU rather than tell its series apart: its model, UUID, bus
     /// id and vendor. On one host the `gpu` index (with `gpu_instance` and `compute_instance`
-    /// for a MIG slice) already says which GPU a series is of.
+    /// for a MIG slice) already says which GPU a series is of, with the vendor when it is not
+    /// NVIDIA: an AMD card's index is its DRM card number, which an NVIDIA GPU's can equal.
     public static let gpuDescription: Set<String> = ["name", "uuid", "pci_bus_id", "vendor"]
 
     /// The labels a person is shown: a GPU's series (one with a `gpu` label) without
-    /// `gpuDescription`, every other series' labels as they are (`name` is a container's in
-    /// cAdvisor's series). Messages, `headroom top` and the dashboard show these; what machines
-    /// read (JSON, webhooks, Alertmanager, the exposition, the history) keeps every label.
+    /// `gpuDescription` (`vendor="amd"` stays), every other series' labels as they are (`name`
+    /// is a container's in cAdvisor's series). Messages, `headroom top` and the dashboard show
+    /// these; what machines read (JSON, webhooks, Alertmanager, the exposition, the history)
+    /// keeps every label.
     public var shown: Labels {
         guard self["gpu"] != nil else { return self }
         var copy = self
-        copy.pairs.removeAll { Self.gpuDescription.contains($0.name) }
+        copy.pairs.removeAll { Self.gpuDescription.contains($0.name) && !($0.name == "vendor" && $0.value != "nvidia") }
         return copy
     }
 

@@ -90,9 +90,11 @@
     return el('span', { class: 'figure' }, label + ' ', el('b', Object.assign({ 'data-value': raw == null ? '' : String(raw) }, extra || {}), text));
   }
   const cssVar = name => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  // A GPU's model, UUID, bus id and vendor describe it; its `gpu` label tells it apart (Labels.shown).
+  // A GPU's model, UUID, bus id and vendor describe it; its `gpu` label (and a vendor other
+  // than nvidia) tells it apart (Labels.shown).
   const GPU_DESCRIPTION = new Set(['name', 'uuid', 'pci_bus_id', 'vendor']);
-  const shownLabels = labels => Object.entries(labels || {}).filter(([k]) => !(labels.gpu != null && GPU_DESCRIPTION.has(k)));
+  const shownLabels = labels => Object.entries(labels || {})
+    .filter(([k, v]) => !(labels.gpu != null && GPU_DESCRIPTION.has(k) && !(k === 'vendor' && v !== 'nvidia')));
   const labelText = labels => shownLabels(labels).map(([k, v]) => k + '="' + v + '"').join(', ');
 
   // ---- state -------------------------------------------------------------------------
