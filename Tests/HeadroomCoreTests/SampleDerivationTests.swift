@@ -218,7 +218,13 @@ struct MessageFormatTests {
         #expect(MessageFormat.value(value, metric: metric) == expected)
     }
 
-    @Test("durations for people", arguments: [(0.0, "0s"), (9.5, "9.5s"), (45, "45s"), (600, "10m"), (3900, "1h5m"), (90000, "1d1h")])
+    @Test(
+        "durations for people",
+        arguments: [
+            (0.0, "0s"), (9.5, "9.5s"), (45, "45s"), (600, "10m"), (3900, "1h5m"), (90000, "1d1h"),
+            // Jitter around a whole second reads whole; tenths round to the nearest.
+            (2.003, "2s"), (1.999, "2s"), (9.96, "10s"), (0.26, "0.3s"), (0.04, "0s"),
+        ])
     func durations(seconds: Double, expected: String) {
         #expect(HumanDuration.format(seconds: seconds) == expected)
     }

@@ -1,10 +1,12 @@
 /// Renders and parses durations the way configuration and messages write them.
 public enum HumanDuration {
-    /// `45s`, `10m`, `1h5m`, `2d3h`; fractions of a second below 10 s keep one decimal.
+    /// `45s`, `10m`, `1h5m`, `2d3h`; below 10 s, to the nearest tenth (`9.5s`), with a whole
+    /// second written whole: a hold of three samples at 1 s lasts 2.003 s, and reads `2s`.
     public static func format(seconds: Double) -> String {
         if seconds.isNaN || seconds.isInfinite { return "∞" }
-        if seconds < 10, seconds != seconds.rounded() {
-            return String(Double(Int(seconds * 10)) / 10) + "s"
+        if seconds < 10 {
+            let tenths = (seconds * 10).rounded()
+            if tenths.truncatingRemainder(dividingBy: 10) != 0 { return String(tenths / 10) + "s" }
         }
         var rest = Int(seconds.rounded())
         let days = rest / 86_400
