@@ -14,9 +14,8 @@
 /// the 2 ms budget; see BENCHMARKS.md).
 public struct AlertEngine: Sendable {
     public internal(set) var rules: [AlertRule]
-    public var policy: AlertPolicy {
-        didSet { if policy.staleAfter != oldValue.staleAfter { refreshTimings() } }
-    }
+    /// Set at start and by `replaceRules`, which gives every machine its rule's timing under it.
+    public internal(set) var policy: AlertPolicy
 
     // MARK: Series table
 
